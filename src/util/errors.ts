@@ -1,0 +1,51 @@
+/**
+ * Errors Mailroom shows to people. Each carries a machine-readable `code` so callers branch on
+ * the kind of failure, never on message text, and a `message` that a person understands.
+ */
+export type MailroomErrorCode =
+  | 'Cancelled'
+  | 'Timeout'
+  | 'AccessDenied'
+  | 'InvalidScope'
+  | 'ScopeNotGranted'
+  | 'SignInRequired'
+  | 'NetworkError'
+  | 'IssuerUnavailable'
+  | 'InvalidClient'
+  | 'MissingClientId'
+  | 'MissingClientSecret'
+  | 'InvalidResponse'
+  | 'StateMismatch'
+  | 'IssuerMismatch'
+  | 'InsecureEndpoint'
+  | 'HostNotAllowed'
+  | 'SmtpAuthDisabled'
+  | 'AuthenticationFailed'
+  | 'Throttled'
+  | 'MessageTooLarge'
+  | 'RecipientRefused'
+  | 'ConnectionFailed'
+  | 'NotFound'
+  | 'InvalidInput';
+
+export class MailroomError extends Error {
+  public constructor(
+    public readonly code: MailroomErrorCode,
+    message: string,
+    options?: { cause?: unknown; retryAfterMs?: number; accountId?: string },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'MailroomError';
+    this.retryAfterMs = options?.retryAfterMs;
+    this.accountId = options?.accountId;
+  }
+
+  /** Set when the server told us how long to wait (Retry-After, throttling responses). */
+  public readonly retryAfterMs: number | undefined;
+  /** The account the failure belongs to, where there is one. */
+  public readonly accountId: string | undefined;
+}
+
+export function isMailroomError(error: unknown, code?: MailroomErrorCode): error is MailroomError {
+  return error instanceof MailroomError && (code === undefined || error.code === code);
+}
