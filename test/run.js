@@ -8,31 +8,12 @@
 //   node test/run.js bench           the benchmarks under bench/
 'use strict';
 
-const { spawn, spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { root, run, bin, build, packageVsix, ensureEditor, ensureNodeModules, ensureSystemPackages, testCa, outputDir } = require('./bootstrap');
 
-const root = path.resolve(__dirname, '..');
 const LAYERS = ['static', 'unit', 'stack', 'integration', 'e2e'];
-
-/** Debian packages the tests use, and a file each one installs (to tell whether it is there). */
-const SYSTEM_PACKAGES = [
-  { name: 'dovecot-core', file: '/usr/sbin/dovecot' },
-  { name: 'dovecot-imapd', file: '/usr/lib/dovecot/imap' },
-  { name: 'dovecot-lmtpd', file: '/usr/lib/dovecot/lmtp' },
-  { name: 'chromium', file: '/usr/bin/chromium' },
-  { name: 'ripgrep', file: '/usr/bin/rg' },
-  { name: 'libkrb5-dev', file: '/usr/include/krb5.h' },
-  { name: 'pkg-config', file: '/usr/bin/pkg-config' },
-  { name: 'openssl', file: '/usr/bin/openssl' },
-];
-
-function run(command, args, options = {}) {
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
-  if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
-  }
-}
 
 /** Runs a command, streaming its output, and returns the output for counting. */
 function runCaptured(command, args, env) {
@@ -47,43 +28,6 @@ function runCaptured(command, args, env) {
     child.stderr.on('data', forward(process.stderr));
     child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output }));
   });
-}
-
-function ensureSystemPackages() {
-  const missing = SYSTEM_PACKAGES.filter((pkg) => !fs.existsSync(pkg.file)).map((pkg) => pkg.name);
-  if (missing.length === 0) {
-    return;
-  }
-  const install = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`;
-  if (process.getuid && process.getuid() === 0) {
-    console.log(`Installing Debian packages the tests need: ${missing.join(', ')}`);
-    run('bash', ['-c', install], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    return;
-  }
-  console.error(`The tests need these Debian packages: ${missing.join(', ')}\nInstall them with:\n  sudo ${install.replace('&& apt-get', '&& sudo apt-get')}`);
-  process.exit(1);
-}
-
-function ensureNodeModules() {
-  const installed = path.join(root, 'node_modules', '.package-lock.json');
-  const lock = path.join(root, 'package-lock.json');
-  if (!fs.existsSync(installed) || fs.statSync(installed).mtimeMs < fs.statSync(lock).mtimeMs) {
-    console.log('Installing npm dependencies (npm ci)…');
-    run('npm', ['ci', '--no-audit', '--no-fund']);
-  }
-}
-
-function ensureEditor() {
-  run(process.execPath, [path.join(root, 'test', 'editor', 'install.js')]);
-}
-
-function build() {
-  run(process.execPath, ['esbuild.js']);
-  run(process.execPath, ['esbuild.js', '--tests']);
-}
-
-function bin(name) {
-  return path.join(root, 'node_modules', '.bin', name);
 }
 
 /** Finds mocha's summary lines ("12 passing", "1 failing", "2 pending") in a layer's output. */
@@ -117,7 +61,7 @@ const layerRunners = {
     return runMocha(['out/test/unit/**/*.test.js', '--ignore', 'out/test/unit/**/*.stack.test.js'], 10_000);
   },
   async stack() {
-    return runMocha(['out/test/stack/**/*.test.js', 'out/test/unit/**/*.stack.test.js'], 60_000, { NODE_EXTRA_CA_CERTS: testCa() });
+    return runMocha(['out/test/stack/**/*.test.js', 'out/test/unit/**/*.stack.test.js'], 60_000, { NODE_EXTRA_CA_CERTS: testCa });
   },
   async integration() {
     ensureEditor();
@@ -126,14 +70,10 @@ const layerRunners = {
   },
   async e2e() {
     ensureEditor();
-    run(bin('vsce'), ['package', '--no-dependencies', '--out', path.join('.test-output', 'mailroom.vsix')]);
-    return runMocha(['out/test/e2e/**/*.test.js'], 240_000, { MAILROOM_VSIX: path.join(root, '.test-output', 'mailroom.vsix') });
+    const vsix = packageVsix(path.join(outputDir, 'mailroom.vsix'));
+    return runMocha(['out/test/e2e/**/*.test.js'], 240_000, { MAILROOM_VSIX: vsix });
   },
 };
-
-function testCa() {
-  return path.join(root, 'test', 'stack', 'fixtures', 'ca.pem');
-}
 
 async function runMocha(patterns, timeoutMs, env = {}) {
   const { code, output } = await runCaptured(bin('mocha'), mochaArgs(patterns, timeoutMs), env);
@@ -150,7 +90,7 @@ function withExitCode(counts, code) {
 
 async function main() {
   const requested = process.argv.slice(2);
-  fs.mkdirSync(path.join(root, '.test-output'), { recursive: true });
+  fs.mkdirSync(outputDir, { recursive: true });
   ensureNodeModules();
 
   if (requested[0] === 'desktop') {
@@ -161,7 +101,7 @@ async function main() {
   if (requested[0] === 'bench') {
     ensureSystemPackages();
     build();
-    run(process.execPath, ['out/bench/run.js'], { env: { ...process.env, NODE_EXTRA_CA_CERTS: testCa() } });
+    run(process.execPath, ['out/bench/run.js'], { env: { ...process.env, NODE_EXTRA_CA_CERTS: testCa } });
     return;
   }
 
