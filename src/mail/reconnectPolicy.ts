@@ -1,0 +1,125 @@
+/**
+ * How a mail connection failure is classified and how long to wait before the next attempt.
+ * Pure functions: the session supervisor decides with them, tests check them without a server.
+ */
+
+/** What kind of failure ended (or prevented) an IMAP connection. */
+export type ImapFailureKind =
+  /** The server rejected the token (AUTHENTICATIONFAILED, XOAUTH2/OAUTHBEARER error). */
+  | 'auth'
+  /** The server asked us to slow down or has no room for us ([THROTTLED], [LIMIT], BYE …). */
+  | 'throttled'
+  /** TLS could not be established or verified: never retried automatically. */
+  | 'tls'
+  /** Network trouble: refused, reset, timeout, DNS. */
+  | 'network'
+  | 'other';
+
+/** IMAP response codes that mean "back off" (RFC 5530 and provider practice). */
+const throttlingResponseCodes = new Set(['THROTTLED', 'UNAVAILABLE', 'LIMIT', 'INUSE', 'OVERQUOTA']);
+const throttlingText = /too many (simultaneous |concurrent )?(connections|sessions|logins)|throttl|rate limit|try again later/i;
+const tlsCodes = /^(ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT|CERT_|HOSTNAME_MISMATCH|ERR_STARTTLS)/;
+const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'NoConnection', 'CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'ETIMEOUT', 'ClosedAfterConnectTLS', 'ClosedAfterConnectText']);
+
+interface ErrorFields {
+  code?: unknown;
+  authenticationFailed?: unknown;
+  tlsFailed?: unknown;
+  serverResponseCode?: unknown;
+  responseText?: unknown;
+  reason?: unknown;
+  throttleReset?: unknown;
+  message?: unknown;
+}
+
+function fieldsOf(error: unknown): ErrorFields {
+  return error && typeof error === 'object' ? (error as ErrorFields) : {};
+}
+
+/** Classifies an imapflow (or socket/TLS) error. `byeReason` is the server's BYE text, if any. */
+export function classifyImapFailure(error: unknown, byeReason?: string): ImapFailureKind {
+  const fields = fieldsOf(error);
+  const code = typeof fields.code === 'string' ? fields.code : '';
+  const responseCode = typeof fields.serverResponseCode === 'string' ? fields.serverResponseCode.toUpperCase() : '';
+  const texts = [fields.responseText, fields.reason, fields.message, byeReason].filter((text): text is string => typeof text === 'string');
+  if (fields.tlsFailed === true || tlsCodes.test(code)) {
+    return 'tls';
+  }
+  if (throttlingResponseCodes.has(responseCode) || code === 'ETHROTTLE' || texts.some((text) => throttlingText.test(text) || /\[(THROTTLED|UNAVAILABLE|LIMIT|INUSE)\]/i.test(text))) {
+    return 'throttled';
+  }
+  if (fields.authenticationFailed === true || responseCode === 'AUTHENTICATIONFAILED' || responseCode === 'AUTHORIZATIONFAILED') {
+    return 'auth';
+  }
+  if (networkCodes.has(code)) {
+    return 'network';
+  }
+  // A BYE without a throttling reason is still the server ending the session: treat it like the network.
+  return byeReason ? 'network' : 'other';
+}
+
+export interface BackoffOptions {
+  baseMs: number;
+  maxMs: number;
+}
+
+/** Reconnect after a dropped connection: quick first retry, ceiling at 5 minutes. */
+export const reconnectBackoff: BackoffOptions = { baseMs: 1_000, maxMs: 5 * 60_000 };
+/** After a throttling response the floor is much higher: the server asked us to go away. */
+export const throttledBackoff: BackoffOptions = { baseMs: 30_000, maxMs: 15 * 60_000 };
+
+/**
+ * "Full jitter" exponential back-off: a uniformly random delay in [floor, min(max, base·2^attempt)],
+ * where the floor is half the base so even the first retry is never immediate. `attempt` starts at 0.
+ */
+export function backoffDelayMs(attempt: number, options: BackoffOptions, random: () => number = Math.random): number {
+  const exponent = Math.min(Math.max(0, Math.floor(attempt)), 30);
+  const ceiling = Math.min(options.maxMs, options.baseMs * 2 ** exponent);
+  const floor = Math.min(ceiling, options.baseMs / 2);
+  return Math.round(floor + random() * (ceiling - floor));
+}
+
+/** The delay before the next connection attempt after a failure of this kind, or undefined: do not retry on its own. */
+export function retryDelayMs(kind: ImapFailureKind, attempt: number, serverHintMs?: number, random: () => number = Math.random): number | undefined {
+  switch (kind) {
+    case 'tls':
+    case 'auth':
+      return undefined;
+    case 'throttled':
+      return Math.max(serverHintMs ?? 0, backoffDelayMs(attempt, throttledBackoff, random));
+    case 'network':
+    case 'other':
+      return backoffDelayMs(attempt, reconnectBackoff, random);
+  }
+}
+
+/** The server's own back-off hint (imapflow's ETHROTTLE `throttleReset`), if it gave one. */
+export function serverBackoffHintMs(error: unknown): number | undefined {
+  const hint = fieldsOf(error).throttleReset;
+  return typeof hint === 'number' && Number.isFinite(hint) && hint > 0 ? hint : undefined;
+}
+
+/**
+ * Caps how often connections are opened, whatever the reason: at most `limit` attempts in any
+ * `windowMs`. A misbehaving server that accepts and immediately drops us cannot make us spin.
+ */
+export class ConnectionRateLimiter {
+  private readonly attempts: number[] = [];
+
+  public constructor(
+    private readonly limit = 6,
+    private readonly windowMs = 60_000,
+  ) {}
+
+  /** Milliseconds to wait before the next attempt is allowed (0: now). Records the attempt when 0. */
+  public acquire(now: number): number {
+    while (this.attempts.length > 0 && now - (this.attempts[0] ?? 0) >= this.windowMs) {
+      this.attempts.shift();
+    }
+    if (this.attempts.length >= this.limit) {
+      return (this.attempts[0] ?? now) + this.windowMs - now;
+    }
+    this.attempts.push(now);
+    return 0;
+  }
+}

@@ -1,0 +1,386 @@
+import type { ImapFlow, ImapFlowOptions, ListResponse } from 'imapflow';
+import type { MailAccount, MailAccounts } from '../auth/accounts';
+import type { Logger } from '../util/log';
+import { describeError } from '../util/log';
+import { MailroomError, isMailroomError } from '../util/errors';
+import type { ImapFailureKind } from './reconnectPolicy';
+import { ConnectionRateLimiter, classifyImapFailure, retryDelayMs, serverBackoffHintMs } from './reconnectPolicy';
+import { Listeners } from './listeners';
+import type { Subscription } from './listeners';
+
+/** What the inbox shows about an account's connection. */
+export type SessionState = 'idle' | 'connecting' | 'online' | 'offline' | 'signInRequired';
+
+export interface FolderChange {
+  accountId: string;
+  folder: string;
+  /** 'exists': the message count changed (new mail); 'expunge' / 'flags': messages went or changed. */
+  kind: 'exists' | 'expunge' | 'flags';
+  exists?: number;
+}
+
+export interface MailSessionDependencies {
+  accounts: Pick<MailAccounts, 'getAccessToken' | 'requireSignIn'>;
+  logger: Logger;
+  /**
+   * Extra certificate authorities to trust, PEM (tests pass the local stack's CA). Verification
+   * itself is never turned off.
+   */
+  extraCa?: string | Buffer;
+  /** Injected for tests. */
+  random?: () => number;
+  now?: () => number;
+}
+
+/** The IDLE connection is renewed well before the 29 minutes RFC 2177 allows servers to wait. */
+const maxIdleTimeMs = 25 * 60_000;
+/** Auto-IDLE starts right after the folder is selected, so new mail arrives within a second. */
+const idleConnectionAutoIdleDelayMs = 100;
+
+/**
+ * One account's IMAP connections, supervised: at most one command connection (opened on demand,
+ * commands serialized) and one IDLE connection on the folder being watched (rebuilt after it
+ * closes, with jittered back-off; longer after throttling). imapflow clients cannot reconnect,
+ * so every rebuild is a new client.
+ */
+export class MailSession {
+  private commandClient: Promise<ImapFlow> | undefined;
+  private readonly folderLists = new WeakMap<ImapFlow, ListResponse[]>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private idleClient: ImapFlow | undefined;
+  private idleGeneration = 0;
+  private idleAttempt = 0;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private watchedFolder: string | undefined;
+  private disposed = false;
+  private currentState: SessionState = 'idle';
+  private readonly limiter = new ConnectionRateLimiter();
+  private readonly stateListeners = new Listeners<SessionState>();
+  private readonly folderListeners = new Listeners<FolderChange>();
+  private readonly random: () => number;
+  private readonly now: () => number;
+
+  public constructor(
+    public readonly account: MailAccount,
+    private readonly deps: MailSessionDependencies,
+  ) {
+    this.random = deps.random ?? Math.random;
+    this.now = deps.now ?? Date.now;
+  }
+
+  public get state(): SessionState {
+    return this.currentState;
+  }
+
+  public onDidChangeState(listener: (state: SessionState) => void): Subscription {
+    return this.stateListeners.add(listener);
+  }
+
+  /** Changes in the watched folder, reported by the IDLE connection. */
+  public onDidChangeFolder(listener: (change: FolderChange) => void): Subscription {
+    return this.folderListeners.add(listener);
+  }
+
+  /**
+   * Runs `task` on the command connection, one task at a time (a task may select a folder and
+   * rely on it staying selected until it returns). Opens the connection first if needed.
+   */
+  public run<T>(task: (client: ImapFlow) => Promise<T>): Promise<T> {
+    const result = this.queue.then(async () => {
+      const client = await this.commandConnection();
+      try {
+        return await task(client);
+      } catch (error) {
+        if (!client.usable) {
+          this.commandClient = undefined;
+          this.setState('offline');
+        }
+        throw error;
+      }
+    });
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** The folder list of the current command connection: listed once per connection, with unread counts. */
+  public async folders(options?: { refresh?: boolean }): Promise<ListResponse[]> {
+    return this.run(async (client) => {
+      const known = this.folderLists.get(client);
+      if (known && !options?.refresh) {
+        return known;
+      }
+      return this.listFolders(client);
+    });
+  }
+
+  /** Keeps an IDLE connection on `folder` (replacing any other), or none with undefined. */
+  public watch(folder: string | undefined): void {
+    if (this.disposed || folder === this.watchedFolder) {
+      return;
+    }
+    this.watchedFolder = folder;
+    this.idleAttempt = 0;
+    void this.restartIdle();
+  }
+
+  /** Closes both connections and stops every timer; the session cannot be used afterwards. */
+  public async dispose(): Promise<void> {
+    this.disposed = true;
+    this.watchedFolder = undefined;
+    this.idleGeneration++;
+    clearTimeout(this.idleTimer);
+    const idle = this.idleClient;
+    this.idleClient = undefined;
+    const command = this.commandClient;
+    this.commandClient = undefined;
+    await Promise.allSettled([idle ? closeQuietly(idle) : Promise.resolve(), command ? command.then(closeQuietly) : Promise.resolve()]);
+    this.stateListeners.clear();
+    this.folderListeners.clear();
+  }
+
+  private async commandConnection(): Promise<ImapFlow> {
+    if (this.disposed) {
+      throw new MailroomError('ConnectionFailed', 'The mail session was closed.', { accountId: this.account.id });
+    }
+    const existing = this.commandClient ? await this.commandClient.catch(() => undefined) : undefined;
+    if (existing?.usable) {
+      return existing;
+    }
+    const opening = this.openConnection('command').then(async (client) => {
+      client.on('close', () => {
+        if (this.commandClient === opening) {
+          this.commandClient = undefined;
+        }
+      });
+      // The folder list is known once per connection, so opening a folder never needs imapflow's LIST-before-SELECT.
+      await this.listFolders(client);
+      return client;
+    });
+    this.commandClient = opening;
+    try {
+      return await opening;
+    } catch (error) {
+      if (this.commandClient === opening) {
+        this.commandClient = undefined;
+      }
+      throw error;
+    }
+  }
+
+  private async listFolders(client: ImapFlow): Promise<ListResponse[]> {
+    const list = await client.list({ statusQuery: { messages: true, unseen: true } });
+    this.folderLists.set(client, list);
+    return list;
+  }
+
+  /**
+   * Opens and authenticates one connection. A rejected token is refreshed once and tried once
+   * more; a second rejection marks the account "sign-in required".
+   */
+  private async openConnection(purpose: 'command' | 'idle'): Promise<ImapFlow> {
+    const { ImapFlow: ImapFlowClass } = await import('imapflow');
+    const { imap } = this.account;
+    let token = await this.accessToken(false);
+    for (let attempt = 0; ; attempt++) {
+      await this.waitForConnectionSlot();
+      this.setState('connecting');
+      const client = new ImapFlowClass(this.clientOptions(purpose, token));
+      // imapflow emits 'error' for socket trouble after connect; without a listener it would throw.
+      client.on('error', (error: Error) => this.deps.logger.warn(`IMAP ${purpose} connection error: ${describeError(error)}`));
+      try {
+        await client.connect();
+        this.setState('online');
+        return client;
+      } catch (error) {
+        const kind = classifyImapFailure(error, client.byeReason);
+        closeQuietly(client);
+        if (kind === 'auth' && attempt === 0) {
+          this.deps.logger.info(`IMAP server ${imap.host} rejected the access token; refreshing it once`);
+          token = await this.accessToken(true);
+          continue;
+        }
+        throw this.connectionError(kind, error);
+      }
+    }
+  }
+
+  private clientOptions(purpose: 'command' | 'idle', accessToken: string): ImapFlowOptions {
+    const { imap, email } = this.account;
+    return {
+      host: imap.host,
+      port: imap.port,
+      // Implicit TLS, or STARTTLS that must succeed: never a silent plaintext session.
+      secure: imap.implicitTls,
+      doSTARTTLS: imap.implicitTls ? undefined : true,
+      tls: { minVersion: 'TLSv1.2', ...(this.deps.extraCa === undefined ? {} : { ca: this.deps.extraCa }) },
+      auth: { user: email, accessToken },
+      logger: this.deps.logger.forLibrary('imapflow'),
+      clientInfo: { name: 'Mailroom' },
+      disableAutoIdle: purpose === 'command',
+      autoIdleDelay: purpose === 'idle' ? idleConnectionAutoIdleDelayMs : undefined,
+      maxIdleTime: maxIdleTimeMs,
+      connectionTimeout: 20_000,
+      greetingTimeout: 16_000,
+    };
+  }
+
+  private async accessToken(forceRefresh: boolean): Promise<string> {
+    try {
+      return await this.deps.accounts.getAccessToken(this.account.id, this.account.imap.host, forceRefresh ? { forceRefresh } : undefined);
+    } catch (error) {
+      if (isMailroomError(error, 'SignInRequired')) {
+        this.setState('signInRequired');
+      }
+      throw error;
+    }
+  }
+
+  private connectionError(kind: ImapFailureKind, error: unknown): MailroomError {
+    const { id, imap } = this.account;
+    switch (kind) {
+      case 'auth':
+        this.setState('signInRequired');
+        this.deps.accounts.requireSignIn(id, `The mail server ${imap.host} rejected the sign-in.`);
+        return new MailroomError('SignInRequired', `The mail server ${imap.host} rejected the sign-in. Sign in again.`, { accountId: id });
+      case 'throttled':
+        this.setState('offline');
+        return new MailroomError('Throttled', `The mail server ${imap.host} asked Mailroom to slow down.`, { accountId: id, cause: error, retryAfterMs: serverBackoffHintMs(error) });
+      case 'tls':
+        this.setState('offline');
+        return new MailroomError('ConnectionFailed', `A secure connection to ${imap.host} could not be established: ${describeError(error)}`, { accountId: id, cause: error });
+      case 'network':
+      case 'other':
+        this.setState('offline');
+        return new MailroomError('NetworkError', `Could not reach ${imap.host}: ${describeError(error)}`, { accountId: id, cause: error });
+    }
+  }
+
+  private async waitForConnectionSlot(): Promise<void> {
+    const waitMs = this.limiter.acquire(this.now());
+    if (waitMs > 0) {
+      this.deps.logger.warn(`Connection attempts to ${this.account.imap.host} are rate-limited; waiting ${waitMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+      this.limiter.acquire(this.now());
+    }
+  }
+
+  private async restartIdle(): Promise<void> {
+    const generation = ++this.idleGeneration;
+    clearTimeout(this.idleTimer);
+    const previous = this.idleClient;
+    this.idleClient = undefined;
+    if (previous) {
+      closeQuietly(previous);
+    }
+    const folder = this.watchedFolder;
+    if (this.disposed || folder === undefined) {
+      return;
+    }
+    let client: ImapFlow | undefined;
+    try {
+      client = await this.openConnection('idle');
+      if (generation !== this.idleGeneration) {
+        closeQuietly(client);
+        return;
+      }
+      this.idleClient = client;
+      const watched = client;
+      watched.on('close', () => {
+        if (generation === this.idleGeneration && !this.disposed && !watched.closedByClient) {
+          const kind = classifyImapFailure(undefined, watched.byeReason);
+          this.deps.logger.info(`IMAP IDLE connection to ${this.account.imap.host} closed${watched.byeReason ? ` (${watched.byeReason})` : ''}; reconnecting`);
+          this.setState('offline');
+          this.scheduleIdleRestart(generation, kind === 'other' ? 'network' : kind, undefined);
+        }
+      });
+      watched.on('exists', (event) => this.folderListeners.fire({ accountId: this.account.id, folder, kind: 'exists', exists: event.count }));
+      watched.on('expunge', () => this.folderListeners.fire({ accountId: this.account.id, folder, kind: 'expunge' }));
+      watched.on('flags', () => this.folderListeners.fire({ accountId: this.account.id, folder, kind: 'flags' }));
+      await watched.mailboxOpen(folder, { readOnly: true });
+      this.idleAttempt = 0;
+    } catch (error) {
+      if (generation !== this.idleGeneration) {
+        return;
+      }
+      if (client) {
+        closeQuietly(client);
+      }
+      const kind = isMailroomError(error) ? mailroomErrorKind(error) : classifyImapFailure(error);
+      this.deps.logger.warn(`IMAP IDLE connection failed: ${describeError(error)}`);
+      this.scheduleIdleRestart(generation, kind, isMailroomError(error) ? error.retryAfterMs : serverBackoffHintMs(error));
+    }
+  }
+
+  private scheduleIdleRestart(generation: number, kind: ImapFailureKind, serverHintMs: number | undefined): void {
+    const delay = retryDelayMs(kind, this.idleAttempt++, serverHintMs, this.random);
+    if (delay === undefined || generation !== this.idleGeneration || this.disposed) {
+      return;
+    }
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (generation === this.idleGeneration) {
+        void this.restartIdle();
+      }
+    }, delay);
+  }
+
+  private setState(state: SessionState): void {
+    if (state !== this.currentState) {
+      this.currentState = state;
+      this.stateListeners.fire(state);
+    }
+  }
+}
+
+function mailroomErrorKind(error: MailroomError): ImapFailureKind {
+  switch (error.code) {
+    case 'SignInRequired':
+      return 'auth';
+    case 'Throttled':
+      return 'throttled';
+    case 'ConnectionFailed':
+      return 'tls';
+    default:
+      return 'network';
+  }
+}
+
+function closeQuietly(client: ImapFlow): void {
+  try {
+    client.close();
+  } catch {
+    // Already closed.
+  }
+}
+
+/** One supervised session per signed-in account. */
+export class MailSessions {
+  private readonly sessions = new Map<string, MailSession>();
+
+  public constructor(private readonly deps: MailSessionDependencies) {}
+
+  public get(account: MailAccount): MailSession {
+    let session = this.sessions.get(account.id);
+    if (!session) {
+      session = new MailSession(account, this.deps);
+      this.sessions.set(account.id, session);
+    }
+    return session;
+  }
+
+  public find(accountId: string): MailSession | undefined {
+    return this.sessions.get(accountId);
+  }
+
+  /** Closes the account's connections (sign-out, account removed). */
+  public async close(accountId: string): Promise<void> {
+    const session = this.sessions.get(accountId);
+    this.sessions.delete(accountId);
+    await session?.dispose();
+  }
+
+  public async dispose(): Promise<void> {
+    const all = [...this.sessions.keys()];
+    await Promise.all(all.map((id) => this.close(id)));
+  }
+}
