@@ -26,7 +26,8 @@ export type MailroomErrorCode =
   | 'RecipientRefused'
   | 'ConnectionFailed'
   | 'NotFound'
-  | 'InvalidInput';
+  | 'InvalidInput'
+  | 'SendFailed';
 
 export class MailroomError extends Error {
   public constructor(

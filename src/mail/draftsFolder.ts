@@ -1,0 +1,47 @@
+import type { MailAccount } from '../auth/accounts';
+import type { DraftsFolder } from './drafts';
+import { appendToSpecialUse, findSpecialUse } from './folders';
+import type { MailSession } from './session';
+
+/**
+ * The account's IMAP Drafts folder as the draft store's server side: a copy replaces earlier
+ * copies of the same draft (matched by Message-ID), and a sent draft's copy is removed.
+ */
+export class ImapDraftsFolder implements DraftsFolder {
+  public constructor(
+    private readonly findAccount: (accountId: string) => MailAccount | undefined,
+    private readonly sessionFor: (account: MailAccount) => MailSession,
+  ) {}
+
+  public async save(accountId: string, messageId: string, raw: Buffer): Promise<void> {
+    await this.remove(accountId, messageId);
+    await appendToSpecialUse(this.session(accountId), '\\Drafts', raw, ['\\Seen', '\\Draft']);
+  }
+
+  public async remove(accountId: string, messageId: string): Promise<void> {
+    const session = this.session(accountId);
+    const drafts = findSpecialUse(await session.folders(), '\\Drafts');
+    if (!drafts) {
+      return;
+    }
+    await session.run(async (client) => {
+      const lock = await client.getMailboxLock(drafts.path);
+      try {
+        const uids = await client.search({ header: { 'message-id': messageId } }, { uid: true });
+        if (uids && uids.length > 0) {
+          await client.messageDelete(uids, { uid: true });
+        }
+      } finally {
+        lock.release();
+      }
+    });
+  }
+
+  private session(accountId: string): MailSession {
+    const account = this.findAccount(accountId);
+    if (!account) {
+      throw new Error('The account of this draft is no longer signed in');
+    }
+    return this.sessionFor(account);
+  }
+}

@@ -1,0 +1,162 @@
+import type { MailAccount, MailAccounts } from '../auth/accounts';
+import { MailroomError, isMailroomError } from '../util/errors';
+import type { Logger } from '../util/log';
+import type { ComposedMessage } from './mime';
+import { composeMessage } from './mime';
+import type { OutgoingMessage } from './outgoing';
+import type { SendRateLimiter } from './sendRateLimiter';
+import { isSmtpAuthFailure, mapSmtpError } from './smtpErrors';
+import { assertWithinSizeLimit } from './snippet';
+
+export interface SenderDependencies {
+  readonly accounts: Pick<MailAccounts, 'getAccessToken' | 'requireSignIn'>;
+  readonly logger: Logger;
+  readonly rateLimiter: SendRateLimiter;
+  /** The user's size limit (setting mailroom.send.maxMessageSizeMB), read on every send. */
+  readonly maxMessageBytes: () => number;
+  /**
+   * Test code only: the PEM of the local test CA. It replaces the trusted roots for this
+   * connection; certificates are verified either way.
+   */
+  readonly trustedCa?: string;
+  /** Milliseconds to wait for the TCP+TLS connection and for the greeting. */
+  readonly connectTimeoutMs?: number;
+}
+
+export interface SendResult {
+  readonly messageId: string;
+  /** Exactly the bytes that were sent (for the Sent folder). */
+  readonly raw: Buffer;
+  readonly accepted: string[];
+  /** Recipients the server refused while accepting the others; empty when all were accepted. */
+  readonly rejected: string[];
+}
+
+interface AttemptOutcome {
+  readonly accepted: string[];
+  readonly rejected: string[];
+}
+
+/**
+ * Sends mail over SMTP with nodemailer (loaded on first use). TLS is required: implicit TLS or
+ * STARTTLS that must succeed, certificates verified [SEC-24]. Authentication is XOAUTH2 with an
+ * access token from the account's token manager, only ever for the account's own SMTP host
+ * [SEC-19]. An authentication failure refreshes the token once and retries once; a second
+ * failure means the user must sign in again [SEC-18]. Sends queue behind the account's rate
+ * limit [SEC-32].
+ */
+export class SmtpSender {
+  public constructor(private readonly dependencies: SenderDependencies) {}
+
+  public async send(account: MailAccount, message: OutgoingMessage, options: { messageId?: string } = {}): Promise<SendResult> {
+    const composed = await composeMessage(message, options);
+    assertWithinSizeLimit(composed.raw.length, this.dependencies.maxMessageBytes());
+    await this.dependencies.rateLimiter.acquire(account.id);
+    const outcome = await this.sendWithOneRefresh(account, composed);
+    if (outcome.accepted.length === 0) {
+      throw new MailroomError('RecipientRefused', `${account.smtp.host} refused every recipient (${outcome.rejected.join(', ')}).`, { accountId: account.id });
+    }
+    return { messageId: composed.messageId, raw: composed.raw, ...outcome };
+  }
+
+  private async sendWithOneRefresh(account: MailAccount, composed: ComposedMessage): Promise<AttemptOutcome> {
+    const host = account.smtp.host;
+    // One refresh per send, whether nodemailer asks for it (XOAUTH2 334 challenge) or we do.
+    const refresh = { used: false };
+    try {
+      return await this.attempt(account, composed, refresh, false);
+    } catch (error) {
+      if (!isSmtpAuthFailure(error) || refresh.used) {
+        throw this.failure(account, error);
+      }
+      this.dependencies.logger.info(`SMTP ${host} rejected the access token; refreshing it once and retrying`);
+      refresh.used = true;
+      try {
+        return await this.attempt(account, composed, refresh, true);
+      } catch (retryError) {
+        throw this.failure(account, retryError);
+      }
+    }
+  }
+
+  /** Maps a failure; a rejected token that a refresh did not fix means signing in again. */
+  private failure(account: MailAccount, error: unknown): MailroomError {
+    const mapped = mapSmtpError(error, account.smtp.host);
+    if (mapped.code === 'AuthenticationFailed') {
+      const reason = `${account.smtp.host} rejected the sign-in for ${account.email} even with a fresh token.`;
+      this.dependencies.accounts.requireSignIn(account.id, reason);
+      return new MailroomError('SignInRequired', `${reason} Sign in again to send mail.`, { cause: error, accountId: account.id });
+    }
+    return mapped;
+  }
+
+  private async attempt(account: MailAccount, composed: ComposedMessage, refresh: { used: boolean }, forceRefresh: boolean): Promise<AttemptOutcome> {
+    const { accounts, logger } = this.dependencies;
+    const endpoint = account.smtp;
+    // The token is asked for (and the host checked against the account's allow-list) before any
+    // connection is opened, so a host that may not have the token never even sees a connection.
+    const accessToken = await accounts.getAccessToken(account.id, endpoint.host, { forceRefresh });
+    logger.redactor.register(accessToken);
+    let tokenError: unknown;
+    const nodemailer = await import('nodemailer');
+    const transport = nodemailer.createTransport({
+      host: endpoint.host,
+      port: endpoint.port,
+      secure: endpoint.implicitTls,
+      requireTLS: !endpoint.implicitTls,
+      ignoreTLS: false,
+      opportunisticTLS: false,
+      tls: {
+        minVersion: 'TLSv1.2',
+        rejectUnauthorized: true,
+        ...(this.dependencies.trustedCa ? { ca: [this.dependencies.trustedCa] } : {}),
+      },
+      // The EHLO name: a neutral literal instead of the machine's host name.
+      name: '[127.0.0.1]',
+      authMethod: 'XOAUTH2',
+      auth: {
+        type: 'OAuth2',
+        user: account.email,
+        accessToken,
+        provisionCallback: (_user, renew, callback) => {
+          if (!renew || refresh.used) {
+            callback(new Error('The access token was rejected and has already been refreshed once'));
+            return;
+          }
+          refresh.used = true;
+          logger.info(`SMTP ${endpoint.host} rejected the access token; refreshing it once`);
+          accounts.getAccessToken(account.id, endpoint.host, { forceRefresh: true }).then(
+            (fresh) => {
+              logger.redactor.register(fresh);
+              callback(null, fresh);
+            },
+            (error: unknown) => {
+              tokenError = error;
+              callback(error instanceof Error ? error : new Error(String(error)));
+            },
+          );
+        },
+      },
+      connectionTimeout: this.dependencies.connectTimeoutMs ?? 20_000,
+      greetingTimeout: this.dependencies.connectTimeoutMs ?? 20_000,
+      socketTimeout: 60_000,
+      disableFileAccess: true,
+      disableUrlAccess: true,
+      logger: logger.forLibrary('nodemailer'),
+      debug: false,
+      transactionLog: false,
+    });
+    try {
+      const info = await transport.sendMail({ envelope: composed.envelope, raw: composed.raw });
+      return { accepted: info.accepted.map(String), rejected: info.rejected.map(String) };
+    } catch (error) {
+      // A refresh that failed (grant revoked, host not allowed) says more than nodemailer's EAUTH.
+      if (isMailroomError(tokenError)) {
+        throw tokenError;
+      }
+      throw error;
+    } finally {
+      transport.close();
+    }
+  }
+}

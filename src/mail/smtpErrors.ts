@@ -1,0 +1,74 @@
+import { MailroomError, isMailroomError } from '../util/errors';
+import { redact } from '../util/redact';
+
+/**
+ * What nodemailer reports on a failure, as far as Mailroom needs it. Declared here rather than
+ * imported so this module stays free of the library (it loads at activation).
+ */
+export interface SmtpFailure {
+  readonly message?: string;
+  readonly code?: string;
+  readonly responseCode?: number;
+  readonly response?: string;
+  readonly command?: string;
+  readonly rejected?: readonly string[];
+  /** The code the error had before nodemailer set its own, e.g. a TLS certificate error code. */
+  readonly originalCode?: string;
+}
+
+const CERTIFICATE_ERRORS = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ALTNAME/;
+
+function asFailure(error: unknown): SmtpFailure {
+  return typeof error === 'object' && error !== null ? (error as SmtpFailure) : { message: String(error) };
+}
+
+/** The server's own words, minus anything that looks like a credential. */
+function serverSaid(failure: SmtpFailure): string {
+  const text = (failure.response ?? failure.message ?? '').trim();
+  return text ? ` The server said: ${redact(text).slice(0, 300)}` : '';
+}
+
+/** An authentication failure that a fresh token may fix (the caller refreshes once, then gives up). */
+export function isSmtpAuthFailure(error: unknown): boolean {
+  const failure = asFailure(error);
+  return failure.code === 'EAUTH' || failure.responseCode === 535 || failure.responseCode === 534;
+}
+
+/**
+ * Maps an SMTP or transport failure to the MailroomError people see. Branches on codes nodemailer
+ * sets (code, responseCode, command), never on message text, except where a provider gives no
+ * other signal (Microsoft's "SMTP AUTH disabled" 5.7.139).
+ */
+export function mapSmtpError(error: unknown, host: string): MailroomError {
+  if (isMailroomError(error)) {
+    return error;
+  }
+  const failure = asFailure(error);
+  const cause = { cause: error };
+  if (failure.responseCode === 552 || failure.responseCode === 523 || (failure.code === 'EMESSAGE' && failure.command === 'MAIL FROM')) {
+    return new MailroomError('MessageTooLarge', `The message is larger than ${host} accepts.${serverSaid(failure)}`, cause);
+  }
+  if (failure.code === 'EENVELOPE' && (failure.command === 'RCPT TO' || (failure.rejected?.length ?? 0) > 0)) {
+    const who = failure.rejected?.length ? ` (${failure.rejected.join(', ')})` : '';
+    return new MailroomError('RecipientRefused', `${host} refused the recipient${who}.${serverSaid(failure)}`, cause);
+  }
+  if (isSmtpAuthFailure(failure)) {
+    if (/5\.7\.139|SmtpClientAuthentication is disabled/i.test(failure.response ?? '')) {
+      return new MailroomError('SmtpAuthDisabled', `SMTP sign-in is turned off for this mailbox at ${host}; an administrator can enable "Authenticated SMTP" for it.`, cause);
+    }
+    return new MailroomError('AuthenticationFailed', `${host} did not accept the sign-in.${serverSaid(failure)}`, cause);
+  }
+  if (CERTIFICATE_ERRORS.test(failure.originalCode ?? '') || CERTIFICATE_ERRORS.test(failure.code ?? '')) {
+    return new MailroomError('ConnectionFailed', `The certificate of ${host} is not trusted; nothing was sent.`, cause);
+  }
+  if (failure.code === 'ETLS') {
+    return new MailroomError('ConnectionFailed', `Could not set up a secure (TLS) connection to ${host}; nothing was sent.`, cause);
+  }
+  if (failure.code === 'ECONNECTION' || failure.code === 'ESOCKET' || failure.code === 'ETIMEDOUT' || failure.code === 'EDNS' || failure.code === 'EPROXY') {
+    return new MailroomError('ConnectionFailed', `Could not reach ${host} to send the message (${failure.code}). Check the connection and try again.`, cause);
+  }
+  if (failure.responseCode === 421 || failure.responseCode === 450 || failure.responseCode === 451 || failure.responseCode === 454) {
+    return new MailroomError('Throttled', `${host} asked to try again later.${serverSaid(failure)}`, cause);
+  }
+  return new MailroomError('SendFailed', `${host} did not take the message.${serverSaid(failure)}`, cause);
+}
