@@ -1,0 +1,197 @@
+import type { FetchQueryObject, ImapFlow, ListResponse, MailboxObject, SearchObject } from 'imapflow';
+import type { FolderSummary, MessageRow } from '../shared/protocol';
+import { MailroomError } from '../util/errors';
+import { findSpecialUse, sortFoldersForDisplay } from './folders';
+import type { SpecialUse } from './folders';
+import { envelopeToRow, previewBytes, previewPartKey } from './rowModel';
+import type { MailSession } from './session';
+
+/** Everything a list row needs, in one FETCH: envelope, flags, structure and the first bytes of part 1. */
+export const rowFetchQuery: FetchQueryObject = {
+  uid: true,
+  flags: true,
+  envelope: true,
+  internalDate: true,
+  bodyStructure: true,
+  threadId: true,
+  bodyParts: [{ key: previewPartKey, start: 0, maxLength: previewBytes }],
+};
+
+/** The state of a folder when it was selected: what the cache is keyed and resynced by. */
+export interface FolderStatus {
+  path: string;
+  total: number;
+  uidValidity: string;
+  highestModseq?: string;
+}
+
+export interface RowsResult {
+  status: FolderStatus;
+  start: number;
+  rows: MessageRow[];
+}
+
+export function summarizeFolders(folders: readonly ListResponse[]): FolderSummary[] {
+  return sortFoldersForDisplay(folders).map((folder) => ({
+    path: folder.path,
+    name: folder.path.toUpperCase() === 'INBOX' ? 'Inbox' : folder.name,
+    ...(folder.specialUse ? { specialUse: folder.specialUse } : {}),
+    ...(folder.status?.unseen === undefined ? {} : { unread: folder.status.unseen }),
+    ...(folder.status?.messages === undefined ? {} : { total: folder.status.messages }),
+  }));
+}
+
+export function statusOf(mailbox: MailboxObject): FolderStatus {
+  return {
+    path: mailbox.path,
+    total: mailbox.exists,
+    uidValidity: String(mailbox.uidValidity),
+    ...(mailbox.highestModseq === undefined ? {} : { highestModseq: String(mailbox.highestModseq) }),
+  };
+}
+
+/**
+ * Selects `path` on the command connection unless it is selected already. The folder list is
+ * known for this connection (see MailSession), so imapflow sends SELECT without a LIST first.
+ */
+export async function ensureSelected(client: ImapFlow, path: string, fresh: boolean): Promise<MailboxObject> {
+  if (!fresh && client.mailbox && client.mailbox.path === path) {
+    return client.mailbox;
+  }
+  return client.mailboxOpen(path);
+}
+
+/** The sequence range of list indexes [start, start + count), where index 0 is the newest message. */
+export function sequenceRangeForIndexes(total: number, start: number, count: number): { from: number; to: number } | undefined {
+  const to = total - start;
+  if (to < 1 || count < 1) {
+    return undefined;
+  }
+  return { from: Math.max(1, to - count + 1), to };
+}
+
+export async function fetchRowsBySequence(client: ImapFlow, total: number, start: number, count: number): Promise<MessageRow[]> {
+  const range = sequenceRangeForIndexes(total, start, count);
+  if (!range) {
+    return [];
+  }
+  // fetchAll, not `for await` over fetch(): no other command may run while a fetch streams.
+  const messages = await client.fetchAll(`${range.from}:${range.to}`, rowFetchQuery);
+  return messages.sort((a, b) => b.seq - a.seq).map((message) => envelopeToRow(message));
+}
+
+/**
+ * Opens a folder and returns its newest page: SELECT + one FETCH by sequence range, two round
+ * trips on a connection that already knows its folders, whatever the size of the folder.
+ */
+export async function openFolder(session: MailSession, path: string, pageSize: number): Promise<RowsResult> {
+  return session.run(async (client) => {
+    const mailbox = await ensureSelected(client, path, true);
+    const rows = await fetchRowsBySequence(client, mailbox.exists, 0, pageSize);
+    return { status: statusOf(mailbox), start: 0, rows };
+  });
+}
+
+/** Rows [start, start + count) of the folder as it is now (one FETCH when it is still selected). */
+export async function loadRows(session: MailSession, path: string, start: number, count: number): Promise<RowsResult> {
+  return session.run(async (client) => {
+    const mailbox = await ensureSelected(client, path, false);
+    const rows = await fetchRowsBySequence(client, mailbox.exists, start, count);
+    return { status: statusOf(mailbox), start, rows };
+  });
+}
+
+/** Builds the server-side search: Gmail's own syntax where offered (X-GM-RAW), else IMAP TEXT. */
+export function searchQueryFor(query: string, capabilities: ReadonlyMap<string, unknown>): SearchObject {
+  return capabilities.has('X-GM-EXT-1') ? { gmraw: query } : { text: query };
+}
+
+/** Searches a folder on the server; UIDs newest first. */
+export async function searchFolder(session: MailSession, path: string, query: string): Promise<{ status: FolderStatus; uids: number[] }> {
+  return session.run(async (client) => {
+    const mailbox = await ensureSelected(client, path, false);
+    const found = await client.search(searchQueryFor(query, client.capabilities), { uid: true });
+    const uids = Array.isArray(found) ? [...found].sort((a, b) => b - a) : [];
+    return { status: statusOf(mailbox), uids };
+  });
+}
+
+/** Rows for the given UIDs (a page of search results), in the order given. */
+export async function loadRowsByUid(session: MailSession, path: string, uids: readonly number[]): Promise<MessageRow[]> {
+  if (uids.length === 0) {
+    return [];
+  }
+  return session.run(async (client) => {
+    await ensureSelected(client, path, false);
+    const messages = await client.fetchAll(uids.join(','), rowFetchQuery, { uid: true });
+    const byUid = new Map(messages.map((message) => [message.uid, envelopeToRow(message)]));
+    return uids.map((uid) => byUid.get(uid)).filter((row): row is MessageRow => row !== undefined);
+  });
+}
+
+/** One row, fresh from the server (after a flag change). */
+export async function loadRow(session: MailSession, path: string, uid: number): Promise<MessageRow | undefined> {
+  const [row] = await loadRowsByUid(session, path, [uid]);
+  return row;
+}
+
+export type FlagName = '\\Seen' | '\\Flagged' | '\\Answered';
+
+export async function setFlag(session: MailSession, path: string, uids: readonly number[], flag: FlagName, value: boolean): Promise<void> {
+  await session.run(async (client) => {
+    await ensureSelected(client, path, false);
+    const range = uids.join(',');
+    const done = value ? await client.messageFlagsAdd(range, [flag], { uid: true }) : await client.messageFlagsRemove(range, [flag], { uid: true });
+    if (!done) {
+      throw new MailroomError('InvalidResponse', 'The mail server did not change the message flags.', { accountId: session.account.id });
+    }
+  });
+}
+
+async function specialUseFolder(session: MailSession, use: SpecialUse): Promise<ListResponse | undefined> {
+  return findSpecialUse(await session.folders(), use);
+}
+
+export async function moveMessages(session: MailSession, path: string, uids: readonly number[], destination: string): Promise<void> {
+  await session.run(async (client) => {
+    await ensureSelected(client, path, false);
+    const moved = await client.messageMove(uids.join(','), destination, { uid: true });
+    if (!moved) {
+      throw new MailroomError('InvalidResponse', `The mail server did not move the message to ${destination}.`, { accountId: session.account.id });
+    }
+  });
+}
+
+/** Moves to Trash; in Trash itself (or without one) deletes for good. */
+export async function deleteMessages(session: MailSession, path: string, uids: readonly number[]): Promise<'trash' | 'expunged'> {
+  const trash = await specialUseFolder(session, '\\Trash');
+  if (trash && trash.path !== path) {
+    await moveMessages(session, path, uids, trash.path);
+    return 'trash';
+  }
+  await session.run(async (client) => {
+    await ensureSelected(client, path, false);
+    await client.messageDelete(uids.join(','), { uid: true });
+  });
+  return 'expunged';
+}
+
+/** Moves to the Archive folder (Gmail: All Mail, which removes the Inbox label). */
+export async function archiveMessages(session: MailSession, path: string, uids: readonly number[]): Promise<string> {
+  const archive = (await specialUseFolder(session, '\\Archive')) ?? (await specialUseFolder(session, '\\All'));
+  if (!archive) {
+    throw new MailroomError('NotFound', 'This account has no Archive folder.', { accountId: session.account.id });
+  }
+  if (archive.path !== path) {
+    await moveMessages(session, path, uids, archive.path);
+  }
+  return archive.path;
+}
+
+/** Unread count of one folder (STATUS), for the badge. */
+export async function unreadCount(session: MailSession, path: string): Promise<number> {
+  return session.run(async (client) => {
+    const status = await client.status(path, { unseen: true });
+    return status && typeof status.unseen === 'number' ? status.unseen : 0;
+  });
+}

@@ -1,0 +1,139 @@
+import type { MessageRow } from '../shared/protocol';
+
+/** The parts of an imapflow FETCH result the list needs (structural, so tests need no server). */
+export interface FetchedEnvelope {
+  uid: number;
+  flags?: Set<string>;
+  internalDate?: Date | string;
+  threadId?: string;
+  envelope?: {
+    date?: Date | string;
+    subject?: string;
+    from?: { name?: string; address?: string }[];
+  };
+  bodyStructure?: BodyStructure;
+  bodyParts?: Map<string, Buffer>;
+}
+
+export interface BodyStructure {
+  part?: string;
+  type: string;
+  parameters?: Record<string, string>;
+  encoding?: string;
+  size?: number;
+  disposition?: string;
+  dispositionParameters?: Record<string, string>;
+  childNodes?: BodyStructure[];
+}
+
+/** The body part fetched (partially) with each envelope to make the preview line. */
+export const previewPartKey = '1';
+export const previewBytes = 400;
+const previewLength = 160;
+
+/** Converts one FETCH result into a list row. Never throws on odd or missing fields. */
+export function envelopeToRow(message: FetchedEnvelope, threadCounts?: ReadonlyMap<string, number>): MessageRow {
+  const flags = message.flags ?? new Set<string>();
+  const sender = message.envelope?.from?.[0];
+  const sent = message.envelope?.date === undefined ? undefined : new Date(message.envelope.date);
+  const arrived = message.internalDate === undefined ? undefined : new Date(message.internalDate);
+  const date = validTime(sent) ?? validTime(arrived) ?? 0;
+  const threadCount = message.threadId === undefined ? undefined : threadCounts?.get(message.threadId);
+  return {
+    uid: message.uid,
+    from: (sender?.name || sender?.address || '').trim() || '(unknown sender)',
+    fromAddress: sender?.address ?? '',
+    subject: (message.envelope?.subject ?? '').trim() || '(no subject)',
+    date,
+    preview: previewOf(message),
+    unread: !flags.has('\\Seen'),
+    flagged: flags.has('\\Flagged'),
+    answered: flags.has('\\Answered'),
+    hasAttachment: message.bodyStructure ? hasAttachment(message.bodyStructure) : false,
+    ...(threadCount !== undefined && threadCount > 1 ? { threadCount } : {}),
+  };
+}
+
+function validTime(date: Date | undefined): number | undefined {
+  const time = date?.getTime();
+  return time === undefined || Number.isNaN(time) ? undefined : time;
+}
+
+/** A part counts as an attachment when it says so, or is a named non-text leaf. */
+export function hasAttachment(structure: BodyStructure): boolean {
+  if (structure.childNodes && structure.childNodes.length > 0) {
+    return structure.childNodes.some(hasAttachment);
+  }
+  if (structure.disposition?.toLowerCase() === 'attachment') {
+    return true;
+  }
+  const named = Boolean(structure.dispositionParameters?.filename ?? structure.parameters?.name);
+  return named && !structure.type.toLowerCase().startsWith('text/') && structure.disposition?.toLowerCase() !== 'inline';
+}
+
+/** The first text part's opening words, decoded; empty when part 1 is not text. */
+function previewOf(message: FetchedEnvelope): string {
+  const raw = message.bodyParts?.get(previewPartKey);
+  const structure = message.bodyStructure;
+  if (!raw || !structure) {
+    return '';
+  }
+  const part = structure.childNodes && structure.childNodes.length > 0 ? structure.childNodes[0] : structure;
+  if (!part || !part.type.toLowerCase().startsWith('text/') || (part.childNodes && part.childNodes.length > 0)) {
+    return '';
+  }
+  const decoded = decodeTransfer(raw, part.encoding);
+  const text = decodeCharset(decoded, part.parameters?.charset);
+  const plain = part.type.toLowerCase() === 'text/html' ? stripTags(text) : text;
+  return plain.replace(/\s+/g, ' ').trim().slice(0, previewLength);
+}
+
+function decodeTransfer(raw: Buffer, encoding: string | undefined): Buffer {
+  switch (encoding?.toLowerCase()) {
+    case 'base64': {
+      const compact = raw.toString('latin1').replace(/[^A-Za-z0-9+/]/g, '');
+      return Buffer.from(compact.slice(0, compact.length - (compact.length % 4)), 'base64');
+    }
+    case 'quoted-printable':
+      return decodeQuotedPrintable(raw.toString('latin1'));
+    default:
+      return raw;
+  }
+}
+
+function decodeQuotedPrintable(text: string): Buffer {
+  const bytes: number[] = [];
+  const unfolded = text.replace(/=\r?\n/g, '');
+  for (let index = 0; index < unfolded.length; index++) {
+    const char = unfolded[index] ?? '';
+    const hex = unfolded.slice(index + 1, index + 3);
+    if (char === '=' && /^[0-9A-Fa-f]{2}$/.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      index += 2;
+    } else {
+      bytes.push(char.charCodeAt(0) & 0xff);
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+function decodeCharset(bytes: Buffer, charset: string | undefined): string {
+  try {
+    return new TextDecoder(charset || 'utf-8').decode(bytes);
+  } catch {
+    return new TextDecoder('utf-8').decode(bytes);
+  }
+}
+
+/** Only for the preview line, which is shown as text (never parsed as HTML). */
+function stripTags(html: string): string {
+  return html
+    .replace(/<(style|script|head)[\s\S]*?(<\/\1>|$)/gi, ' ')
+    .replace(/<[^>]*>?/g, ' ')
+    .replace(/&nbsp;/gi, ' ')
+    .replace(/&amp;/gi, '&')
+    .replace(/&lt;/gi, '<')
+    .replace(/&gt;/gi, '>')
+    .replace(/&quot;/gi, '"')
+    .replace(/&#39;/gi, "'");
+}

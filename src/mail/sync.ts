@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { MessageRow } from '../shared/protocol';
+import type { Logger } from '../util/log';
+import { describeError } from '../util/log';
+import type { FolderStatus, RowsResult } from './mailbox';
+import { ensureSelected, fetchRowsBySequence, sequenceRangeForIndexes, statusOf } from './mailbox';
+import type { MailSession } from './session';
+
+/** The newest rows of a folder kept on disk: envelopes only, never bodies. */
+export const cachedRowLimit = 500;
+
+export interface CachedFolder {
+  version: 1;
+  uidValidity: string;
+  uidNext?: number;
+  highestModseq?: string;
+  total: number;
+  /** Rows from index 0 (newest), contiguous. */
+  rows: MessageRow[];
+}
+
+/**
+ * Envelope cache per (account, folder, UIDVALIDITY) in the extension's global storage. One file
+ * per account and folder (names hashed, so no folder name becomes a path); a file whose
+ * UIDVALIDITY no longer matches is replaced. Deleted per account at sign-out.
+ */
+export class EnvelopeCache {
+  public constructor(
+    private readonly directory: string,
+    private readonly enabled: () => boolean,
+    private readonly logger: Logger,
+  ) {}
+
+  private accountDirectory(accountId: string): string {
+    return path.join(this.directory, hash(accountId));
+  }
+
+  private fileFor(accountId: string, folder: string): string {
+    return path.join(this.accountDirectory(accountId), `${hash(folder)}.json`);
+  }
+
+  public async read(accountId: string, folder: string): Promise<CachedFolder | undefined> {
+    if (!this.enabled()) {
+      return undefined;
+    }
+    try {
+      const parsed: unknown = JSON.parse(await fs.readFile(this.fileFor(accountId, folder), 'utf8'));
+      return isCachedFolder(parsed) ? parsed : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  public async write(accountId: string, folder: string, entry: CachedFolder): Promise<void> {
+    if (!this.enabled()) {
+      return;
+    }
+    const file = this.fileFor(accountId, folder);
+    try {
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      const temporary = `${file}.${process.pid}.tmp`;
+      await fs.writeFile(temporary, JSON.stringify({ ...entry, rows: entry.rows.slice(0, cachedRowLimit) }), { mode: 0o600 });
+      await fs.rename(temporary, file);
+    } catch (error) {
+      this.logger.warn(`Could not write the envelope cache: ${describeError(error)}`);
+    }
+  }
+
+  /** Merges freshly loaded rows [start, start + rows.length) into the cached head of the folder. */
+  public async remember(accountId: string, folder: string, status: FolderStatus & { uidNext?: number }, start: number, rows: readonly MessageRow[]): Promise<void> {
+    if (!this.enabled() || start >= cachedRowLimit) {
+      return;
+    }
+    const cached = await this.read(accountId, folder);
+    const sameFolder = cached && cached.uidValidity === status.uidValidity && cached.total === status.total && cached.uidNext === status.uidNext;
+    const head = sameFolder ? cached.rows : [];
+    if (start > head.length) {
+      return; // Would leave a gap: only a contiguous head is kept.
+    }
+    const merged = [...head.slice(0, start), ...rows, ...head.slice(start + rows.length)];
+    await this.write(accountId, folder, {
+      version: 1,
+      uidValidity: status.uidValidity,
+      ...(status.uidNext === undefined ? {} : { uidNext: status.uidNext }),
+      ...(status.highestModseq === undefined ? {} : { highestModseq: status.highestModseq }),
+      total: status.total,
+      rows: merged,
+    });
+  }
+
+  /** Sign-out: every cached envelope of the account goes. */
+  public async deleteAccount(accountId: string): Promise<void> {
+    await fs.rm(this.accountDirectory(accountId), { recursive: true, force: true });
+  }
+
+  /** The setting was turned off: nothing stays on disk. */
+  public async clear(): Promise<void> {
+    await fs.rm(this.directory, { recursive: true, force: true });
+  }
+}
+
+function hash(value: string): string {
+  return createHash('sha256').update(value).digest('hex').slice(0, 32);
+}
+
+function isCachedFolder(value: unknown): value is CachedFolder {
+  if (!value || typeof value !== 'object') {
+    return false;
+  }
+  const entry = value as Partial<CachedFolder>;
+  return entry.version === 1 && typeof entry.uidValidity === 'string' && typeof entry.total === 'number' && Array.isArray(entry.rows);
+}
+
+/**
+ * Opens a folder using the cache where it is still valid: after SELECT, if UIDVALIDITY, UIDNEXT,
+ * the message count and HIGHESTMODSEQ are unchanged, the cached first page is shown without a
+ * FETCH; if only HIGHESTMODSEQ moved (CONDSTORE), only the flags that changed since are fetched.
+ * Otherwise the newest page is fetched as usual. Never more than two round trips.
+ */
+export async function openFolderWithCache(session: MailSession, cache: EnvelopeCache, folder: string, pageSize: number): Promise<RowsResult> {
+  const accountId = session.account.id;
+  const cached = await cache.read(accountId, folder);
+  const result = await session.run(async (client) => {
+    const mailbox = await ensureSelected(client, folder, true);
+    const status = { ...statusOf(mailbox), uidNext: mailbox.uidNext };
+    const wanted = Math.min(pageSize, status.total);
+    const reusable = cached && cached.uidValidity === status.uidValidity && cached.uidNext === status.uidNext && cached.total === status.total && cached.rows.length >= wanted && cached.highestModseq !== undefined && status.highestModseq !== undefined;
+    if (!reusable) {
+      return { status, start: 0, rows: await fetchRowsBySequence(client, status.total, 0, pageSize) };
+    }
+    const rows = cached.rows.slice(0, wanted);
+    if (cached.highestModseq !== status.highestModseq) {
+      const range = sequenceRangeForIndexes(status.total, 0, wanted);
+      const changed = range ? await client.fetchAll(`${range.from}:${range.to}`, { uid: true, flags: true }, { changedSince: BigInt(cached.highestModseq ?? '0') }) : [];
+      applyFlagChanges(rows, changed);
+    }
+    return { status, start: 0, rows };
+  });
+  await cache.remember(accountId, folder, result.status, 0, result.rows);
+  return result;
+}
+
+/** Updates unread/flagged/answered of rows from FETCH FLAGS results (CONDSTORE resync). */
+export function applyFlagChanges(rows: MessageRow[], changes: readonly { uid: number; flags?: Set<string> }[]): void {
+  const byUid = new Map(changes.map((change) => [change.uid, change.flags]));
+  rows.forEach((row, index) => {
+    const flags = byUid.get(row.uid);
+    if (flags) {
+      rows[index] = { ...row, unread: !flags.has('\\Seen'), flagged: flags.has('\\Flagged'), answered: flags.has('\\Answered') };
+    }
+  });
+}

@@ -1,0 +1,240 @@
+/**
+ * Messages between the extension and its webviews (the Inbox view and the reader panel).
+ * Imported by both sides. Never carries a token, code or secret: only what is on screen.
+ *
+ * Every webview starts with `ready`; the extension posts nothing before it. Requests from the
+ * inbox carry a `requestId` and are answered by exactly one `response` with the same id.
+ */
+
+/** One row of the message list: what the list shows, nothing more. */
+export interface MessageRow {
+  uid: number;
+  /** Display name, or the address when there is none. */
+  from: string;
+  fromAddress: string;
+  subject: string;
+  /** Milliseconds since the epoch (sent date, else the server's arrival date). */
+  date: number;
+  /** A line of the text, where the server gave us one cheaply; may be empty. */
+  preview: string;
+  unread: boolean;
+  flagged: boolean;
+  answered: boolean;
+  hasAttachment: boolean;
+  /** Number of messages in the thread, where the server tells (Gmail); otherwise absent. */
+  threadCount?: number;
+}
+
+export interface AccountSummary {
+  id: string;
+  email: string;
+}
+
+export interface FolderSummary {
+  path: string;
+  name: string;
+  /** `\Sent`, `\Trash`, … or absent. */
+  specialUse?: string;
+  unread?: number;
+  total?: number;
+}
+
+export type ConnectionStatus = 'connecting' | 'online' | 'offline' | 'signInRequired';
+
+/** A page of the list. `index` 0 is the newest message. */
+export interface RowsPage {
+  /** Number of messages in the list (folder or search result). */
+  total: number;
+  start: number;
+  rows: MessageRow[];
+  /** True when these rows come from the cache because the server cannot be reached. */
+  fromCache: boolean;
+}
+
+export interface OpenFolderResult extends RowsPage {
+  accountId: string;
+  folder: string;
+}
+
+export type MessageAction = 'reply' | 'replyAll' | 'forward' | 'markUnread' | 'markRead' | 'flag' | 'unflag' | 'archive' | 'delete' | 'move';
+
+export const messageActions: readonly MessageAction[] = ['reply', 'replyAll', 'forward', 'markUnread', 'markRead', 'flag', 'unflag', 'archive', 'delete', 'move'];
+
+/** Identifies one message of one account's folder. */
+export interface MessageRef {
+  accountId: string;
+  folder: string;
+  uid: number;
+}
+
+// ---------------------------------------------------------------- inbox: webview → extension
+
+export type InboxRequest =
+  | { type: 'openFolder'; requestId: number; accountId: string; folder: string }
+  | { type: 'loadRows'; requestId: number; accountId: string; folder: string; start: number; count: number; search?: string }
+  | { type: 'search'; requestId: number; accountId: string; folder: string; query: string }
+  | { type: 'listFolders'; requestId: number; accountId: string };
+
+/** What each request answers with. */
+export interface InboxResults {
+  openFolder: OpenFolderResult;
+  loadRows: RowsPage;
+  search: RowsPage;
+  listFolders: FolderSummary[];
+}
+
+export type InboxToExtension =
+  | { type: 'ready' }
+  | InboxRequest
+  | { type: 'openMessage'; message: MessageRef }
+  | { type: 'action'; action: MessageAction; message: MessageRef }
+  | { type: 'signIn' }
+  | { type: 'refresh' };
+
+// ---------------------------------------------------------------- inbox: extension → webview
+
+export interface ResponseError {
+  /** A `MailroomErrorCode` or 'Unknown'. */
+  code: string;
+  message: string;
+}
+
+export type InboxResponse = { type: 'response'; requestId: number; ok: true; result: InboxResults[keyof InboxResults] } | { type: 'response'; requestId: number; ok: false; error: ResponseError };
+
+export type ExtensionToInbox =
+  | InboxResponse
+  /** Who is signed in and what the view should show; sent after `ready` and on every change. */
+  | { type: 'accounts'; accounts: AccountSummary[]; selectedAccountId?: string; selectedFolder?: string }
+  | { type: 'folders'; accountId: string; folders: FolderSummary[] }
+  | { type: 'connection'; accountId: string; status: ConnectionStatus; message?: string }
+  /** The folder changed on the server (new mail, expunge, flags): reload visible rows. */
+  | { type: 'folderChanged'; accountId: string; folder: string; total?: number }
+  /** One message's flags changed by our own action: update the row in place. */
+  | { type: 'rowUpdated'; accountId: string; folder: string; row: MessageRow }
+  | { type: 'rowsRemoved'; accountId: string; folder: string; uids: number[] }
+  | { type: 'focusSearch' };
+
+// ---------------------------------------------------------------- reader
+
+export interface AddressView {
+  name: string;
+  address: string;
+}
+
+export interface AttachmentView {
+  /** Index into the message's attachment list; the extension maps it back to a MIME part. */
+  index: number;
+  /** Already sanitized for display and saving. */
+  filename: string;
+  contentType: string;
+  size: number;
+}
+
+/** A parsed message as the reader shows it. `html` is NOT sanitized yet: the reader sanitizes it with DOMPurify before display. */
+export interface MessageView {
+  ref: MessageRef;
+  subject: string;
+  from: AddressView[];
+  to: AddressView[];
+  cc: AddressView[];
+  date: number | undefined;
+  text: string;
+  html: string | undefined;
+  attachments: AttachmentView[];
+  flagged: boolean;
+  unread: boolean;
+  /** The body was longer than what was fetched; the end is not shown. */
+  truncated: boolean;
+}
+
+export type ExtensionToReader =
+  | { type: 'message'; view: MessageView; allowRemoteContent: boolean }
+  | { type: 'flags'; flagged: boolean; unread: boolean };
+
+export type ReaderToExtension =
+  | { type: 'ready' }
+  | { type: 'openLink'; url: string }
+  | { type: 'loadRemoteContent' }
+  | { type: 'alwaysLoadRemoteContentFromSender' }
+  | { type: 'action'; action: MessageAction }
+  | { type: 'saveAttachment'; index: number }
+  | { type: 'openAttachment'; index: number };
+
+// ---------------------------------------------------------------- guards (the extension trusts nothing a webview posts)
+
+type Fields = Record<string, unknown>;
+
+function isObject(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isString(value: unknown, maxLength = 1000): value is string {
+  return typeof value === 'string' && value.length <= maxLength;
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function isUid(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 && value <= 0xffffffff;
+}
+
+export function isMessageRef(value: unknown): value is MessageRef {
+  return isObject(value) && isString(value.accountId) && isString(value.folder) && isUid(value.uid);
+}
+
+function isMessageAction(value: unknown): value is MessageAction {
+  return typeof value === 'string' && (messageActions as readonly string[]).includes(value);
+}
+
+/** Validates a message posted by the inbox webview. */
+export function isInboxToExtension(value: unknown): value is InboxToExtension {
+  if (!isObject(value)) {
+    return false;
+  }
+  switch (value.type) {
+    case 'ready':
+    case 'signIn':
+    case 'refresh':
+      return true;
+    case 'openFolder':
+      return isCount(value.requestId) && isString(value.accountId) && isString(value.folder);
+    case 'listFolders':
+      return isCount(value.requestId) && isString(value.accountId);
+    case 'loadRows':
+      return (
+        isCount(value.requestId) && isString(value.accountId) && isString(value.folder) && isCount(value.start) && isCount(value.count) && value.count <= 500 && (value.search === undefined || isString(value.search))
+      );
+    case 'search':
+      return isCount(value.requestId) && isString(value.accountId) && isString(value.folder) && isString(value.query);
+    case 'openMessage':
+      return isMessageRef(value.message);
+    case 'action':
+      return isMessageAction(value.action) && isMessageRef(value.message);
+    default:
+      return false;
+  }
+}
+
+/** Validates a message posted by the reader webview. */
+export function isReaderToExtension(value: unknown): value is ReaderToExtension {
+  if (!isObject(value)) {
+    return false;
+  }
+  switch (value.type) {
+    case 'ready':
+    case 'loadRemoteContent':
+    case 'alwaysLoadRemoteContentFromSender':
+      return true;
+    case 'openLink':
+      return isString(value.url, 8192);
+    case 'action':
+      return isMessageAction(value.action);
+    case 'saveAttachment':
+    case 'openAttachment':
+      return isCount(value.index);
+    default:
+      return false;
+  }
+}
