@@ -1,0 +1,66 @@
+import * as assert from 'node:assert/strict';
+import { envelopeToRow, hasAttachment } from '../../../src/mail/rowModel';
+import { sequenceRangeForIndexes } from '../../../src/mail/mailbox';
+import { applyFlagChanges } from '../../../src/mail/sync';
+
+describe('envelope → row', () => {
+  it('maps sender, subject, date, flags and markers', () => {
+    const row = envelopeToRow({
+      uid: 42,
+      flags: new Set(['\\Flagged', '\\Answered']),
+      envelope: { date: new Date('2026-01-02T03:04:05Z'), subject: ' Hello ', from: [{ name: 'Alice', address: 'alice@mailroom.test' }] },
+      bodyStructure: { type: 'multipart/mixed', childNodes: [{ type: 'text/plain', part: '1', encoding: 'quoted-printable', parameters: { charset: 'utf-8' } }, { type: 'application/pdf', part: '2', disposition: 'attachment', dispositionParameters: { filename: 'a.pdf' } }] },
+      bodyParts: new Map([['1', Buffer.from('Caf=C3=A9 at\r\n   noon=\r\n!')]]),
+    });
+    assert.deepEqual(row, {
+      uid: 42,
+      from: 'Alice',
+      fromAddress: 'alice@mailroom.test',
+      subject: 'Hello',
+      date: Date.parse('2026-01-02T03:04:05Z'),
+      preview: 'Café at noon!',
+      unread: true,
+      flagged: true,
+      answered: true,
+      hasAttachment: true,
+    });
+  });
+
+  it('survives missing and odd fields', () => {
+    const row = envelopeToRow({ uid: 1, internalDate: 'not a date', envelope: { date: 'garbage' } });
+    assert.equal(row.from, '(unknown sender)');
+    assert.equal(row.subject, '(no subject)');
+    assert.equal(row.date, 0);
+    assert.equal(row.preview, '');
+    assert.equal(row.hasAttachment, false);
+  });
+
+  it('makes a preview from base64 HTML without keeping markup', () => {
+    const html = Buffer.from('<html><style>p{}</style><p>Hi &amp; <b>bye</b></p></html>').toString('base64');
+    const row = envelopeToRow({ uid: 2, bodyStructure: { type: 'text/html', encoding: 'base64', parameters: { charset: 'utf-8' } }, bodyParts: new Map([['1', Buffer.from(html.slice(0, 30))]]) });
+    assert.ok(!row.preview.includes('<'));
+    const full = envelopeToRow({ uid: 2, bodyStructure: { type: 'text/html', encoding: 'base64' }, bodyParts: new Map([['1', Buffer.from(html)]]) });
+    assert.equal(full.preview, 'Hi & bye');
+  });
+
+  it('does not count inline text or images as attachments', () => {
+    assert.equal(hasAttachment({ type: 'multipart/alternative', childNodes: [{ type: 'text/plain' }, { type: 'text/html' }] }), false);
+    assert.equal(hasAttachment({ type: 'multipart/related', childNodes: [{ type: 'text/html' }, { type: 'image/png', disposition: 'inline', parameters: { name: 'logo.png' } }] }), false);
+    assert.equal(hasAttachment({ type: 'multipart/mixed', childNodes: [{ type: 'text/plain' }, { type: 'image/png', parameters: { name: 'photo.png' } }] }), true);
+  });
+
+  it('maps list indexes to sequence ranges from EXISTS (index 0 = newest)', () => {
+    assert.deepEqual(sequenceRangeForIndexes(100_000, 0, 50), { from: 99_951, to: 100_000 });
+    assert.deepEqual(sequenceRangeForIndexes(100_000, 99_990, 50), { from: 1, to: 10 });
+    assert.equal(sequenceRangeForIndexes(10, 10, 50), undefined);
+    assert.equal(sequenceRangeForIndexes(0, 0, 50), undefined);
+  });
+
+  it('applies CONDSTORE flag changes to cached rows', () => {
+    const rows = [envelopeToRow({ uid: 5 }), envelopeToRow({ uid: 4 })];
+    applyFlagChanges(rows, [{ uid: 4, flags: new Set(['\\Seen', '\\Flagged']) }]);
+    assert.equal(rows[0]?.unread, true);
+    assert.equal(rows[1]?.unread, false);
+    assert.equal(rows[1]?.flagged, true);
+  });
+});

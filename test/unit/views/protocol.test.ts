@@ -1,0 +1,54 @@
+import * as assert from 'node:assert/strict';
+import { isInboxToExtension, isReaderToExtension } from '../../../src/shared/protocol';
+
+describe('webview protocol guards', () => {
+  const message = { accountId: 'a', folder: 'INBOX', uid: 7 };
+
+  it('accepts every well-formed inbox message', () => {
+    for (const value of [
+      { type: 'ready' },
+      { type: 'signIn' },
+      { type: 'refresh' },
+      { type: 'openFolder', requestId: 1, accountId: 'a', folder: 'INBOX' },
+      { type: 'listFolders', requestId: 2, accountId: 'a' },
+      { type: 'loadRows', requestId: 3, accountId: 'a', folder: 'INBOX', start: 50, count: 50 },
+      { type: 'loadRows', requestId: 3, accountId: 'a', folder: 'INBOX', start: 0, count: 50, search: 'x' },
+      { type: 'search', requestId: 4, accountId: 'a', folder: 'INBOX', query: 'invoice' },
+      { type: 'openMessage', message },
+      { type: 'action', action: 'archive', message },
+    ]) {
+      assert.equal(isInboxToExtension(value), true, JSON.stringify(value));
+    }
+  });
+
+  it('rejects malformed or unknown inbox messages', () => {
+    for (const value of [
+      null,
+      'ready',
+      [],
+      {},
+      { type: 'nope' },
+      { type: 'openFolder', requestId: -1, accountId: 'a', folder: 'INBOX' },
+      { type: 'openFolder', requestId: 1, accountId: 5, folder: 'INBOX' },
+      { type: 'loadRows', requestId: 1, accountId: 'a', folder: 'INBOX', start: 0, count: 100_000 },
+      { type: 'loadRows', requestId: 1, accountId: 'a', folder: 'INBOX', start: 1.5, count: 5 },
+      { type: 'openMessage', message: { ...message, uid: 0 } },
+      { type: 'openMessage', message: { ...message, uid: '7' } },
+      { type: 'action', action: 'runCommand', message },
+      { type: 'action', action: '__proto__', message },
+      { type: 'search', requestId: 1, accountId: 'a', folder: 'INBOX', query: 'x'.repeat(5000) },
+    ]) {
+      assert.equal(isInboxToExtension(value), false, JSON.stringify(value));
+    }
+  });
+
+  it('validates reader messages', () => {
+    assert.equal(isReaderToExtension({ type: 'openLink', url: 'https://example.com' }), true);
+    assert.equal(isReaderToExtension({ type: 'saveAttachment', index: 0 }), true);
+    assert.equal(isReaderToExtension({ type: 'action', action: 'reply' }), true);
+    assert.equal(isReaderToExtension({ type: 'openLink', url: 42 }), false);
+    assert.equal(isReaderToExtension({ type: 'saveAttachment', index: -1 }), false);
+    assert.equal(isReaderToExtension({ type: 'action', action: 'eval' }), false);
+    assert.equal(isReaderToExtension({ type: 'command', command: 'workbench.action.terminal.new' }), false);
+  });
+});
