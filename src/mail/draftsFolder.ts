@@ -1,6 +1,7 @@
 import type { MailAccount } from '../auth/accounts';
 import type { DraftsFolder } from './drafts';
 import { appendToSpecialUse, findSpecialUse } from './folders';
+import { ensureSelected } from './mailbox';
 import type { MailSession } from './session';
 
 /**
@@ -25,14 +26,10 @@ export class ImapDraftsFolder implements DraftsFolder {
       return;
     }
     await session.run(async (client) => {
-      const lock = await client.getMailboxLock(drafts.path);
-      try {
-        const uids = await client.search({ header: { 'message-id': messageId } }, { uid: true });
-        if (uids && uids.length > 0) {
-          await client.messageDelete(uids, { uid: true });
-        }
-      } finally {
-        lock.release();
+      await ensureSelected(client, drafts.path, false);
+      const uids = await client.search({ header: { 'message-id': messageId } }, { uid: true });
+      if (uids && uids.length > 0) {
+        await client.messageDelete(uids, { uid: true });
       }
     });
   }
