@@ -1,11 +1,15 @@
 import * as vscode from 'vscode';
 import { createLogger } from './util/log';
+import { registerAuthentication } from './auth/registration';
+import { registerAccountCommands } from './commands/account';
 
 /** Builds the object graph and registers everything; the mail libraries load on first use. */
 export function activate(context: vscode.ExtensionContext): void {
   const { logger, channel } = createLogger(vscode.window);
   context.subscriptions.push(channel);
   context.subscriptions.push(vscode.commands.registerCommand('mailroom.showLog', () => channel.show()));
+  const accounts = registerAuthentication(context, logger);
+  context.subscriptions.push(...registerAccountCommands(accounts));
   logger.info(`Mailroom ${String(context.extension.packageJSON.version)} activated`);
 }
 

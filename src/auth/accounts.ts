@@ -43,3 +43,12 @@ export interface MailAccounts {
   /** Marks an account as needing a new sign-in and tells the user, once. */
   requireSignIn(accountId: string, reason: string): void;
 }
+
+/**
+ * How the mail layer takes part in sign-out: each hook runs after the refresh token was revoked
+ * and before the account's secrets are deleted. Close connections, cancel timers and delete
+ * cached mail of that account here. Failures are logged and do not stop the sign-out.
+ */
+export interface SignOutHooks {
+  onWillSignOut(hook: (account: MailAccount) => Promise<void> | void): vscode.Disposable;
+}

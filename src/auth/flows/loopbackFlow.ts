@@ -1,0 +1,116 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { CallbackOutcome } from '../callback';
+import { validateCallback } from '../callback';
+import type { AttemptContext, SignInFlow, SignInResult } from './signInAttempt';
+import { runRedirectAttempt } from './redirectAttempt';
+import type { Logger } from '../../util/log';
+
+/** The one path the loopback server answers; registered as `http://127.0.0.1/callback` (any port, RFC 8252 §7.3). */
+export const LOOPBACK_CALLBACK_PATH = '/callback';
+
+const PAGE_HEADERS = {
+  'Content-Type': 'text/html; charset=utf-8',
+  // The page URL carried the code: it must not leak to anything the page could load or link to.
+  'Referrer-Policy': 'no-referrer',
+  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+};
+
+function page(title: string, text: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>` +
+    '<style>body{font-family:system-ui,sans-serif;margin:4em auto;max-width:32em;line-height:1.5}</style></head>' +
+    `<body><h1>${title}</h1><p>${text}</p></body></html>`;
+}
+
+const SIGNED_IN_PAGE = page('Signed in to Mailroom', 'You can close this tab and return to your editor.');
+const FAILED_PAGE = page('Sign-in did not complete', 'Return to your editor to see what happened and try again.');
+const UNKNOWN_PAGE = page('Not a sign-in in progress', 'This link does not belong to a Mailroom sign-in that is waiting. Start the sign-in again from your editor.');
+
+type Outcome = Exclude<CallbackOutcome, { kind: 'ignored' }>;
+
+/**
+ * A one-shot HTTP server on 127.0.0.1 (never `localhost`, never other interfaces) and an
+ * ephemeral port. It answers one path, 404s everything else, never redirects, and closes after
+ * the first callback that belongs to its attempt.
+ */
+export class LoopbackServer {
+  private constructor(
+    private readonly server: http.Server,
+    public readonly port: number,
+  ) {}
+
+  public static async listen(): Promise<LoopbackServer> {
+    const server = http.createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: '127.0.0.1', port: 0, exclusive: true }, () => resolve());
+    });
+    return new LoopbackServer(server, (server.address() as AddressInfo).port);
+  }
+
+  public get redirectUri(): string {
+    return `http://127.0.0.1:${this.port}${LOOPBACK_CALLBACK_PATH}`;
+  }
+
+  /**
+   * Answers requests until `decide` returns an outcome other than `ignored`; then shows the final
+   * page, stops listening and resolves.
+   */
+  public waitForCallback(decide: (query: URLSearchParams) => CallbackOutcome, logger: Logger): Promise<Outcome> {
+    return new Promise<Outcome>((resolve) => {
+      this.server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => {
+        const url = new URL(request.url ?? '/', `http://127.0.0.1:${this.port}`);
+        const hostIsOurs = request.headers.host === `127.0.0.1:${this.port}`;
+        if (request.method !== 'GET' || url.pathname !== LOOPBACK_CALLBACK_PATH || !hostIsOurs) {
+          response.writeHead(404, PAGE_HEADERS).end(page('Not found', 'Nothing here.'));
+          return;
+        }
+        const outcome = decide(url.searchParams);
+        if (outcome.kind === 'ignored') {
+          logger.debug(`Loopback server ignored a request (${outcome.reason})`);
+          response.writeHead(400, PAGE_HEADERS).end(UNKNOWN_PAGE);
+          return;
+        }
+        response.writeHead(200, PAGE_HEADERS).end(outcome.kind === 'code' ? SIGNED_IN_PAGE : FAILED_PAGE, () => void this.close());
+        resolve(outcome);
+      });
+    });
+  }
+
+  public close(): Promise<void> {
+    if (!this.server.listening) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+}
+
+/** RFC 8252 loopback redirect: the browser comes back to a port on this machine. */
+export class LoopbackFlow implements SignInFlow {
+  public readonly kind = 'loopback' as const;
+  public readonly label = 'your browser and a temporary local port (loopback)';
+
+  public async run(context: AttemptContext): Promise<SignInResult> {
+    const server = await LoopbackServer.listen();
+    try {
+      return await runRedirectAttempt(
+        context,
+        { flow: 'loopback', redirectUri: server.redirectUri, callbackPath: LOOPBACK_CALLBACK_PATH },
+        (pending) => ({
+          outcome: server.waitForCallback(
+            (query) => validateCallback({ path: LOOPBACK_CALLBACK_PATH, query, accepts: (candidate) => candidate === pending }, context.pendingSignIns),
+            context.logger,
+          ),
+          dispose: () => void server.close(),
+        }),
+      );
+    } finally {
+      await server.close();
+    }
+  }
+}

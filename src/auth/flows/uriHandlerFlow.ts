@@ -1,0 +1,145 @@
+import type { CallbackOutcome } from '../callback';
+import { validateCallback } from '../callback';
+import type { PendingSignIns } from '../pendingSignIn';
+import { randomUrlSafe } from '../pendingSignIn';
+import type { ProviderKind } from '../accounts';
+import { MailroomError } from '../../util/errors';
+import type { Logger } from '../../util/log';
+import type { AttemptContext, SignInFlow, SignInResult } from './signInAttempt';
+import { runRedirectAttempt } from './redirectAttempt';
+
+/** `<publisher>.<name>` from package.json: the authority of the extension's URIs. */
+export const EXTENSION_AUTHORITY = 'mailroom.mailroom';
+/** Query parameter that ties a forwarded callback to its attempt; random per attempt. */
+export const ATTEMPT_PARAMETER = 'mailroom_attempt';
+
+export function uriHandlerCallbackPath(provider: ProviderKind): string {
+  return `/auth/${provider}`;
+}
+
+/** The editor surface the URI-handler flow needs (`vscode.env`), as strings. */
+export interface UriEnvironment {
+  /** `env.uriScheme`: `vscode`, `vscode-insiders`, `code-oss`, … never assumed. */
+  readonly uriScheme: string;
+  /** `env.asExternalUri`, for a URI given and returned as a string. */
+  asExternalUri(uri: string): Promise<string>;
+}
+
+function fullyDecoded(value: string): string {
+  let current = value;
+  for (let round = 0; round < 4; round++) {
+    let next: string;
+    try {
+      next = decodeURIComponent(current);
+    } catch {
+      return current;
+    }
+    if (next === current) {
+      return current;
+    }
+    current = next;
+  }
+  return current;
+}
+
+/**
+ * The query of a URI that reached the URI handler. `vscode.Uri` hands it over percent-decoded, so
+ * a state that is itself a URL (the forwarding redirect) has lost its escaping and would split
+ * into several parameters. Such a state is found verbatim (it is known: the pending attempt holds
+ * it) and cut out before the rest is parsed; anything else parses normally.
+ */
+export function parseHandlerQuery(decodedQuery: string, urlStates: readonly string[]): URLSearchParams {
+  for (const state of urlStates) {
+    for (const form of new Set([state, fullyDecoded(state)])) {
+      const needle = `state=${form}`;
+      let index = decodedQuery.indexOf(needle);
+      while (index !== -1) {
+        const end = index + needle.length;
+        const boundedBefore = index === 0 || decodedQuery[index - 1] === '&';
+        const boundedAfter = end === decodedQuery.length || decodedQuery[end] === '&';
+        if (boundedBefore && boundedAfter) {
+          const rest = `${decodedQuery.slice(0, index)}${decodedQuery.slice(end)}`.split('&').filter(Boolean).join('&');
+          const parameters = new URLSearchParams(rest);
+          // If another `state` is left over, the duplicate check in validateCallback rejects the callback.
+          parameters.append('state', state);
+          return parameters;
+        }
+        index = decodedQuery.indexOf(needle, index + 1);
+      }
+    }
+  }
+  return new URLSearchParams(decodedQuery);
+}
+
+type Outcome = Exclude<CallbackOutcome, { kind: 'ignored' }>;
+
+/**
+ * The extension's single `vscode.UriHandler`. It acts only on URIs whose path and state match a
+ * pending attempt; everything else is dropped without a network call.
+ */
+export class UriCallbackRouter {
+  private readonly waiting = new Map<string, (outcome: Outcome) => void>();
+  private readonly urlStates = new Set<string>();
+
+  public constructor(
+    private readonly pendingSignIns: PendingSignIns,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Called by the editor for `<scheme>://mailroom.mailroom/<path>?<query>` (query already decoded). */
+  public handleUri(uri: { readonly path: string; readonly query: string }): void {
+    const query = parseHandlerQuery(uri.query, [...this.urlStates]);
+    const outcome = validateCallback({ path: uri.path, query, accepts: (pending) => this.waiting.has(pending.state) }, this.pendingSignIns);
+    if (outcome.kind === 'ignored') {
+      this.logger.debug(`Ignored a URI for ${uri.path} (${outcome.reason})`);
+      return;
+    }
+    this.waiting.get(outcome.pending.state)?.(outcome);
+  }
+
+  public waitFor(state: string, stateIsUrl: boolean): { outcome: Promise<Outcome>; dispose(): void } {
+    if (stateIsUrl) {
+      this.urlStates.add(state);
+    }
+    const outcome = new Promise<Outcome>((resolve) => this.waiting.set(state, resolve));
+    return {
+      outcome,
+      dispose: () => {
+        this.waiting.delete(state);
+        this.urlStates.delete(state);
+      },
+    };
+  }
+}
+
+/**
+ * Redirect to the editor's own URI (`env.uriScheme`, via `env.asExternalUri`). On desktop that URI
+ * is fixed and registered with the issuer. In a browser-based editor it is a per-request URL, so
+ * the issuer redirects to a registered forwarding page instead, and `state` carries the callback
+ * URL (with a random attempt value) for that page to forward to.
+ */
+export class UriHandlerFlow implements SignInFlow {
+  public readonly kind = 'uriHandler' as const;
+  public readonly label = 'your browser, coming back through the editor';
+
+  public constructor(
+    private readonly router: UriCallbackRouter,
+    private readonly environment: UriEnvironment,
+  ) {}
+
+  public async run(context: AttemptContext): Promise<SignInResult> {
+    const callbackPath = uriHandlerCallbackPath(context.config.kind);
+    const callbackUri = `${this.environment.uriScheme}://${EXTENSION_AUTHORITY}${callbackPath}`;
+    const attempt = randomUrlSafe();
+    const external = await this.environment.asExternalUri(`${callbackUri}?${ATTEMPT_PARAMETER}=${attempt}`);
+    const externalScheme = new URL(external).protocol;
+    const needsForwarding = externalScheme === 'http:' || externalScheme === 'https:';
+    if (needsForwarding && !context.config.forwardingRedirectUri) {
+      throw new MailroomError('InvalidInput', 'In a browser-based editor this sign-in needs a forwarding redirect URI registered with the issuer.');
+    }
+    const target = needsForwarding
+      ? { flow: this.kind, redirectUri: context.config.forwardingRedirectUri as string, callbackPath, state: external }
+      : { flow: this.kind, redirectUri: callbackUri, callbackPath };
+    return runRedirectAttempt(context, target, (pending) => this.router.waitFor(pending.state, needsForwarding));
+  }
+}

@@ -1,0 +1,154 @@
+import type * as vscode from 'vscode';
+import type { MailEndpoint, ProviderKind } from './accounts';
+import { Emitter } from '../util/event';
+import type { Logger } from '../util/log';
+
+/** The part of `vscode.SecretStorage` Mailroom uses; tests pass an in-memory fake. */
+export interface SecretStorageLike {
+  get(key: string): Thenable<string | undefined>;
+  store(key: string, value: string): Thenable<void>;
+  delete(key: string): Thenable<void>;
+  readonly onDidChange: vscode.Event<{ readonly key: string }>;
+}
+
+export interface StoredTokens {
+  accessToken: string;
+  refreshToken: string | undefined;
+  /** From `expires_in` at request time; undefined when the issuer did not say (refresh on auth failure). */
+  expiresAtMs: number | undefined;
+  issuedAtMs: number;
+}
+
+/** One account as kept in SecretStorage. Everything about an account lives here, nowhere else. */
+export interface StoredAccount {
+  version: 1;
+  /** issuer + subject: what the issuer guarantees is stable, unlike the email address. */
+  id: string;
+  provider: ProviderKind;
+  issuer: string;
+  subject: string;
+  email: string;
+  clientId: string;
+  grantedScopes: string[];
+  imap: MailEndpoint;
+  smtp: MailEndpoint;
+  /** Pinned at sign-in: a later settings change cannot redirect this account's tokens elsewhere. */
+  mailHosts: string[];
+  serverSavesSent: boolean;
+  tokens: StoredTokens | undefined;
+  /** Set (with the reason) when the grant is gone; the account stays listed until the user acts. */
+  signInRequired: string | undefined;
+}
+
+const PREFIX = 'mailroom.';
+const INDEX_KEY = `${PREFIX}accounts`;
+const ACCOUNT_KEY_PREFIX = `${PREFIX}account:`;
+const CLIENT_SECRET_KEY = (provider: ProviderKind): string => `${PREFIX}clientSecret:${provider}`;
+
+export function accountIdFor(issuer: string, subject: string): string {
+  return `${issuer}#${subject}`;
+}
+
+function isStoredAccount(value: unknown): value is StoredAccount {
+  const record = value as Partial<StoredAccount> | null;
+  return (
+    typeof record === 'object' && record !== null && record.version === 1 &&
+    typeof record.id === 'string' && typeof record.email === 'string' && typeof record.provider === 'string' &&
+    Array.isArray(record.mailHosts)
+  );
+}
+
+/**
+ * Accounts and tokens in SecretStorage, and only there. A secret that is missing, unreadable or
+ * malformed reads as "signed out" (undefined), never as a crash. Changes made by another window
+ * arrive through `secrets.onDidChange` and are re-announced as {@link onDidChange}.
+ */
+export class TokenStore {
+  private readonly changed = new Emitter<void>();
+  public readonly onDidChange = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  public constructor(
+    private readonly secrets: SecretStorageLike,
+    private readonly logger: Logger,
+  ) {
+    this.subscription = secrets.onDidChange((event) => {
+      if (event.key.startsWith(PREFIX)) {
+        this.changed.fire();
+      }
+    });
+  }
+
+  public dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+
+  private async read(key: string): Promise<string | undefined> {
+    try {
+      return await this.secrets.get(key);
+    } catch (error) {
+      // The keychain can be locked or unavailable: treat as signed out rather than failing activation.
+      this.logger.warn(`Could not read from secret storage: ${error instanceof Error ? error.message : 'unknown error'}`);
+      return undefined;
+    }
+  }
+
+  private async readIndex(): Promise<string[]> {
+    const raw = await this.read(INDEX_KEY);
+    if (!raw) {
+      return [];
+    }
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      return Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === 'string') : [];
+    } catch {
+      return [];
+    }
+  }
+
+  public async get(id: string): Promise<StoredAccount | undefined> {
+    const raw = await this.read(ACCOUNT_KEY_PREFIX + id);
+    if (!raw) {
+      return undefined;
+    }
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      return isStoredAccount(parsed) ? parsed : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Every account, in sign-in order; entries whose secret is gone are skipped. */
+  public async list(): Promise<StoredAccount[]> {
+    const ids = await this.readIndex();
+    const accounts = await Promise.all(ids.map((id) => this.get(id)));
+    return accounts.filter((account): account is StoredAccount => account !== undefined);
+  }
+
+  /** Writes an account (and adds it to the index if new). Resolves once SecretStorage has it. */
+  public async put(account: StoredAccount): Promise<void> {
+    await this.secrets.store(ACCOUNT_KEY_PREFIX + account.id, JSON.stringify(account));
+    const ids = await this.readIndex();
+    if (!ids.includes(account.id)) {
+      await this.secrets.store(INDEX_KEY, JSON.stringify([...ids, account.id]));
+    }
+  }
+
+  public async remove(id: string): Promise<void> {
+    const ids = await this.readIndex();
+    if (ids.includes(id)) {
+      await this.secrets.store(INDEX_KEY, JSON.stringify(ids.filter((other) => other !== id)));
+    }
+    await this.secrets.delete(ACCOUNT_KEY_PREFIX + id);
+  }
+
+  public async getClientSecret(provider: ProviderKind): Promise<string | undefined> {
+    return (await this.read(CLIENT_SECRET_KEY(provider))) || undefined;
+  }
+
+  public async setClientSecret(provider: ProviderKind, secret: string): Promise<void> {
+    await this.secrets.store(CLIENT_SECRET_KEY(provider), secret);
+  }
+}
