@@ -1,0 +1,367 @@
+// Tests of the local stack itself: it starts fast, its provider issues tokens through a real PKCE flow,
+// Dovecot and the SMTP server accept exactly the tokens they should, and stop() leaves nothing behind.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ImapFlow } from 'imapflow';
+import * as nodemailer from 'nodemailer';
+import type { Stack, StackUser } from './index';
+import { isPortClosed, startStack } from './index';
+import { httpsRequest } from './httpsClient';
+import { createFetchTrustingCa } from './trustingFetch';
+import type * as OAuthModule from 'oauth4webapi' with { 'resolution-mode': 'import' };
+
+type OAuth = typeof OAuthModule;
+
+interface Tokens {
+  accessToken: string;
+  refreshToken?: string;
+  idTokenEmail?: unknown;
+}
+
+const loadOAuth = (): Promise<OAuth> => import('oauth4webapi');
+
+/** Signs in through the provider exactly like the extension will: discovery, PKCE, code exchange. */
+async function signIn(stack: Stack, user: StackUser, clientId = stack.clientId, issuer = stack.issuer): Promise<Tokens> {
+  const oauth = await loadOAuth();
+  const fetchOptions = { [oauth.customFetch]: createFetchTrustingCa(fs.readFileSync(stack.caFile)) };
+  const authorizationServer = await oauth.processDiscoveryResponse(new URL(issuer), await oauth.discoveryRequest(new URL(issuer), fetchOptions));
+  const client = { client_id: clientId };
+  const verifier = oauth.generateRandomCodeVerifier();
+  const state = oauth.generateRandomState();
+  const redirectUri = 'http://127.0.0.1:54321/callback';
+  const url = new URL(String(authorizationServer.authorization_endpoint));
+  url.search = new URLSearchParams({
+    client_id: clientId,
+    response_type: 'code',
+    redirect_uri: redirectUri,
+    scope: `openid email offline_access ${stack.mailScope}`,
+    prompt: 'consent',
+    state,
+    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+  }).toString();
+  const callback = new URL(await stack.authorize(url.href, user));
+  assert.equal(`${callback.origin}${callback.pathname}`, 'http://127.0.0.1:54321/callback');
+  const parameters = oauth.validateAuthResponse(authorizationServer, client, callback, state);
+  const response = await oauth.authorizationCodeGrantRequest(authorizationServer, client, oauth.None(), parameters, redirectUri, verifier, fetchOptions);
+  const result = await oauth.processAuthorizationCodeResponse(authorizationServer, client, response);
+  return { accessToken: result.access_token, refreshToken: result.refresh_token, idTokenEmail: oauth.getValidatedIdTokenClaims(result)?.email };
+}
+
+function imapClient(stack: Stack, email: string, accessToken: string): ImapFlow {
+  return new ImapFlow({
+    host: stack.imap.host,
+    port: stack.imap.port,
+    secure: true,
+    tls: { ca: [fs.readFileSync(stack.caFile)] },
+    auth: { user: email, accessToken },
+    logger: false,
+  });
+}
+
+async function imapLoginSucceeds(stack: Stack, email: string, accessToken: string): Promise<boolean> {
+  const client = imapClient(stack, email, accessToken);
+  try {
+    await client.connect();
+    await client.logout();
+    return true;
+  } catch (error) {
+    if ((error as { authenticationFailed?: boolean }).authenticationFailed) return false;
+    throw error;
+  }
+}
+
+function smtpTransport(stack: Stack, email: string, accessToken: string): nodemailer.Transporter {
+  return nodemailer.createTransport({
+    host: stack.smtp.host,
+    port: stack.smtp.port,
+    secure: true,
+    tls: { ca: [fs.readFileSync(stack.caFile)] },
+    auth: { type: 'OAuth2', user: email, accessToken },
+  });
+}
+
+async function smtpAuthenticates(stack: Stack, email: string, accessToken: string): Promise<boolean> {
+  const transport = smtpTransport(stack, email, accessToken);
+  try {
+    await transport.verify();
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'EAUTH') return false;
+    throw error;
+  } finally {
+    transport.close();
+  }
+}
+
+describe('local stack', function () {
+  let stack: Stack;
+  let alice: StackUser;
+  let bob: StackUser;
+
+  before(async function () {
+    const started = Date.now();
+    stack = await startStack({ attacker: true, tokenTtlSeconds: 2 });
+    const elapsed = Date.now() - started;
+    console.log(`      stack started in ${elapsed} ms`);
+    assert.ok(elapsed < 5000, `stack took ${elapsed} ms to start`);
+    [alice, bob] = stack.users;
+  });
+
+  after(async function () {
+    await stack?.stop();
+  });
+
+  it('serves OpenID discovery with the endpoints the extension needs', async function () {
+    const response = await httpsRequest(`${stack.issuer}/.well-known/openid-configuration`, { ca: fs.readFileSync(stack.caFile) });
+    const metadata = JSON.parse(response.body) as Record<string, unknown>;
+    assert.equal(metadata.issuer, stack.issuer);
+    for (const endpoint of ['authorization_endpoint', 'token_endpoint', 'revocation_endpoint', 'introspection_endpoint', 'device_authorization_endpoint']) {
+      assert.equal(typeof metadata[endpoint], 'string', endpoint);
+    }
+    assert.deepEqual(metadata.code_challenge_methods_supported, ['S256']);
+  });
+
+  it('issues tokens through a PKCE sign-in; introspection shows the email and the mail scope', async function () {
+    const tokens = await signIn(stack, alice);
+    assert.ok(tokens.accessToken.length > 20);
+    assert.ok(tokens.refreshToken, 'a refresh token is issued for offline_access with prompt=consent');
+    assert.equal(tokens.idTokenEmail, alice.email);
+    const introspection = await stack.introspect(tokens.accessToken);
+    assert.equal(introspection.active, true);
+    assert.equal(introspection.email, alice.email);
+    assert.equal(introspection.scope, stack.mailScope);
+    assert.equal(introspection.client_id, stack.clientId);
+  });
+
+  it('rejects a wrong password and reports a denial as access_denied', async function () {
+    const url = new URL(`${stack.issuer}/auth`);
+    url.search = new URLSearchParams({
+      client_id: stack.clientId,
+      response_type: 'code',
+      redirect_uri: 'http://127.0.0.1:5000/callback',
+      scope: 'openid email',
+      state: 'xyz',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+    }).toString();
+    await assert.rejects(stack.authorize(url.href, { username: alice.username, password: 'wrong' }), /refused/);
+    const denied = new URL(await stack.authorize(url.href, alice, { deny: true }));
+    assert.equal(denied.searchParams.get('error'), 'access_denied');
+    assert.equal(denied.searchParams.get('state'), 'xyz');
+    assert.equal(denied.searchParams.get('iss'), stack.issuer);
+  });
+
+  it('logs in to IMAP with the access token and has the special-use folders', async function () {
+    const tokens = await signIn(stack, alice);
+    const client = imapClient(stack, alice.email, tokens.accessToken);
+    await client.connect();
+    try {
+      const folders = await client.list();
+      const specialUse = new Set(folders.map((folder) => folder.specialUse).filter(Boolean));
+      for (const flag of ['\\Drafts', '\\Sent', '\\Trash', '\\Junk', '\\Archive']) assert.ok(specialUse.has(flag), flag);
+      assert.ok(folders.filter((folder) => folder.specialUse).every((folder) => folder.subscribed), 'special-use folders are subscribed');
+      assert.ok(client.capabilities.has('CONDSTORE') && client.capabilities.has('QRESYNC'));
+    } finally {
+      await client.logout();
+    }
+  });
+
+  it('refuses a garbage token at IMAP and SMTP', async function () {
+    assert.equal(await imapLoginSucceeds(stack, alice.email, 'not-a-real-token'), false);
+    assert.equal(await smtpAuthenticates(stack, alice.email, 'not-a-real-token'), false);
+  });
+
+  it("refuses another user's token at IMAP and SMTP", async function () {
+    const tokens = await signIn(stack, bob);
+    assert.equal(await imapLoginSucceeds(stack, alice.email, tokens.accessToken), false);
+    assert.equal(await smtpAuthenticates(stack, alice.email, tokens.accessToken), false);
+    assert.equal(await imapLoginSucceeds(stack, bob.email, tokens.accessToken), true);
+  });
+
+  it('refuses a revoked token at IMAP and SMTP (RFC 7009 revocation)', async function () {
+    const tokens = await signIn(stack, alice);
+    assert.equal(await imapLoginSucceeds(stack, alice.email, tokens.accessToken), true);
+    assert.equal(await smtpAuthenticates(stack, alice.email, tokens.accessToken), true);
+    const oauth = await loadOAuth();
+    const fetchOptions = { [oauth.customFetch]: createFetchTrustingCa(fs.readFileSync(stack.caFile)) };
+    const authorizationServer = await oauth.processDiscoveryResponse(new URL(stack.issuer), await oauth.discoveryRequest(new URL(stack.issuer), fetchOptions));
+    await oauth.processRevocationResponse(await oauth.revocationRequest(authorizationServer, { client_id: stack.clientId }, oauth.None(), tokens.accessToken, fetchOptions));
+    assert.equal((await stack.introspect(tokens.accessToken)).active, false);
+    assert.equal(await imapLoginSucceeds(stack, alice.email, tokens.accessToken), false);
+    assert.equal(await smtpAuthenticates(stack, alice.email, tokens.accessToken), false);
+  });
+
+  it('revokeUserGrants invalidates access and refresh tokens of that user only', async function () {
+    const aliceTokens = await signIn(stack, alice);
+    const bobTokens = await signIn(stack, bob);
+    await stack.revokeUserGrants(alice.email);
+    assert.equal((await stack.introspect(aliceTokens.accessToken)).active, false);
+    assert.equal((await stack.introspect(aliceTokens.refreshToken ?? '')).active, false);
+    assert.equal((await stack.introspect(bobTokens.accessToken)).active, true);
+    assert.equal(await imapLoginSucceeds(stack, alice.email, aliceTokens.accessToken), false);
+  });
+
+  it('rotates refresh tokens and revokes the grant when an old one is reused', async function () {
+    const oauth = await loadOAuth();
+    const fetchOptions = { [oauth.customFetch]: createFetchTrustingCa(fs.readFileSync(stack.caFile)) };
+    const authorizationServer = await oauth.processDiscoveryResponse(new URL(stack.issuer), await oauth.discoveryRequest(new URL(stack.issuer), fetchOptions));
+    const client = { client_id: stack.clientId };
+    const first = await signIn(stack, bob);
+    const refreshed = await oauth.processRefreshTokenResponse(
+      authorizationServer,
+      client,
+      await oauth.refreshTokenGrantRequest(authorizationServer, client, oauth.None(), first.refreshToken ?? '', fetchOptions),
+    );
+    assert.ok(refreshed.refresh_token && refreshed.refresh_token !== first.refreshToken);
+    assert.equal((await stack.introspect(refreshed.access_token)).scope, stack.mailScope);
+    await assert.rejects(
+      oauth.processRefreshTokenResponse(
+        authorizationServer,
+        client,
+        await oauth.refreshTokenGrantRequest(authorizationServer, client, oauth.None(), first.refreshToken ?? '', fetchOptions),
+      ),
+      (error: { error?: string }) => error.error === 'invalid_grant',
+    );
+    assert.equal((await stack.introspect(refreshed.access_token)).active, false, 'reuse revoked the whole grant');
+  });
+
+  it('gives the short-lived client access tokens that expire after tokenTtlSeconds', async function () {
+    this.timeout(10_000);
+    const tokens = await signIn(stack, alice, stack.shortLivedClientId);
+    const introspection = await stack.introspect(tokens.accessToken);
+    assert.equal(introspection.active, true);
+    assert.equal(Number(introspection.exp) - Number(introspection.iat), 2);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    assert.equal((await stack.introspect(tokens.accessToken)).active, false);
+    assert.equal(await imapLoginSucceeds(stack, alice.email, tokens.accessToken), false);
+  });
+
+  it('runs an independent attacker issuer whose tokens the mail servers refuse', async function () {
+    assert.ok(stack.attackerIssuer && stack.attackerIssuer !== stack.issuer);
+    const tokens = await signIn(stack, alice, stack.clientId, stack.attackerIssuer);
+    assert.equal((await stack.introspect(tokens.accessToken)).active, false);
+    assert.equal(await imapLoginSucceeds(stack, alice.email, tokens.accessToken), false);
+  });
+
+  it('delivers a message sent over SMTP to the recipient INBOX and refuses foreign senders', async function () {
+    const tokens = await signIn(stack, alice);
+    const transport = smtpTransport(stack, alice.email, tokens.accessToken);
+    const subject = `Stack test ${Date.now()} — Grüße`;
+    try {
+      await assert.rejects(transport.sendMail({ from: bob.email, to: bob.email, subject: 'spoofed', text: 'no' }), /not the authenticated user/);
+      await transport.sendMail({ from: alice.email, to: bob.email, subject, text: 'Hello Bob, this went through the test SMTP server.' });
+    } finally {
+      transport.close();
+    }
+    assert.equal(stack.submissions.at(-1)?.from, alice.email);
+    const bobTokens = await signIn(stack, bob);
+    const client = imapClient(stack, bob.email, bobTokens.accessToken);
+    await client.connect();
+    try {
+      const lock = await client.getMailboxLock('INBOX');
+      try {
+        const found = await client.search({ subject: 'Stack test' });
+        assert.ok(found && found.length >= 1, 'message is in INBOX');
+        const message = await client.fetchOne(String(found.at(-1)), { envelope: true });
+        assert.ok(message && message.envelope);
+        assert.equal(message.envelope.subject, subject);
+        assert.equal(message.envelope.from?.[0]?.address, alice.email);
+      } finally {
+        lock.release();
+      }
+    } finally {
+      await client.logout();
+    }
+  });
+
+  it('deliver() puts a message into the INBOX over LMTP', async function () {
+    await stack.deliver(bob.email, 'From: Carol <carol@example.org>\r\nTo: bob@mailroom.test\r\nSubject: via LMTP\r\n\r\n.leading dot line\r\nbody\r\n');
+    const output = await stack.doveadm(['search', '-u', bob.email, 'mailbox', 'INBOX', 'subject', 'via LMTP']);
+    assert.equal(output.trim().split('\n').length, 1);
+  });
+
+  it('forwards /redirect only to loopback callbacks and editor URIs', async function () {
+    const ca = fs.readFileSync(stack.caFile);
+    const forward = async (state: string): Promise<{ status: number; location?: string }> => {
+      const url = new URL(stack.forwarderUrl);
+      url.search = new URLSearchParams({ code: 'abc', state, iss: stack.issuer }).toString();
+      const response = await httpsRequest(url.href, { ca });
+      const location = response.headers.location;
+      return { status: response.status, location: typeof location === 'string' ? location : undefined };
+    };
+    const loopback = await forward('http://127.0.0.1:4567/callback?nonce=n1');
+    assert.equal(loopback.status, 302);
+    const target = new URL(loopback.location ?? '');
+    assert.equal(target.host, '127.0.0.1:4567');
+    assert.equal(target.searchParams.get('nonce'), 'n1');
+    assert.equal(target.searchParams.get('code'), 'abc');
+    assert.equal(target.searchParams.get('state'), 'http://127.0.0.1:4567/callback?nonce=n1');
+    assert.equal(target.searchParams.get('iss'), stack.issuer);
+    const editor = await forward('vscode://mailroom.mailroom/did-authenticate?windowId=1');
+    assert.equal(editor.status, 302);
+    assert.ok(editor.location?.startsWith('vscode://mailroom.mailroom/did-authenticate?windowId=1&code=abc'));
+    for (const hostile of ['https://evil.example/cb', 'http://127.0.0.1.evil.example/cb', 'http://user:pw@evil.example/', 'javascript:alert(1)', 'data:text/html,hi', '//evil.example/', 'not a url']) {
+      assert.equal((await forward(hostile)).status, 400, hostile);
+    }
+  });
+
+  it('accepts the forwarder as a redirect URI of the native client', async function () {
+    const url = new URL(`${stack.issuer}/auth`);
+    url.search = new URLSearchParams({
+      client_id: stack.clientId,
+      response_type: 'code',
+      redirect_uri: stack.forwarderUrl,
+      scope: 'openid email',
+      state: 'vscode://mailroom.mailroom/did-authenticate',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+    }).toString();
+    const redirect = new URL(await stack.authorize(url.href, alice));
+    assert.equal(`${redirect.origin}${redirect.pathname}`, stack.forwarderUrl);
+    assert.ok(redirect.searchParams.get('code'));
+  });
+
+  it('seeds a large folder quickly', async function () {
+    this.timeout(60_000);
+    const started = Date.now();
+    await stack.seedLargeFolder(bob.email, 'Bulk', 5000);
+    console.log(`      wrote 5000 messages in ${Date.now() - started} ms`);
+    const status = await stack.doveadm(['mailbox', 'status', '-u', bob.email, 'messages', 'Bulk']);
+    assert.match(status, /\bmessages=5000\b/);
+  });
+});
+
+describe('local stack: fixture mailbox and shutdown', function () {
+  it('loads the fixture mailbox, and stop() leaves no process, port or directory behind', async function () {
+    this.timeout(60_000);
+    const started = Date.now();
+    const stack = await startStack({ seed: 'fixture' });
+    console.log(`      stack with fixture started in ${Date.now() - started} ms`);
+    const fixture = stack.fixture;
+    assert.ok(fixture && fixture.total >= 250, 'a few hundred messages');
+    const [alice] = stack.users;
+    try {
+      for (const [folder, count] of Object.entries(fixture.folders)) {
+        const status = await stack.doveadm(['mailbox', 'status', '-u', alice.email, 'messages unseen', folder]);
+        assert.match(status, new RegExp(`messages=${count}\\b`), folder);
+      }
+      const unseen = await stack.doveadm(['mailbox', 'status', '-u', alice.email, 'unseen', 'INBOX']);
+      assert.match(unseen, new RegExp(`\\bunseen=${fixture.unreadInInbox}\\b`));
+      const threadReplies = await stack.doveadm(['search', '-u', alice.email, 'mailbox', 'INBOX', 'header', 'In-Reply-To', 'thread-']);
+      assert.ok(threadReplies.trim().split('\n').length >= 10, 'threads have In-Reply-To');
+    } finally {
+      const configDirectory = path.dirname(stack.dovecotConfigFile);
+      const dovecotProcesses = stack.dovecotProcessIds();
+      assert.ok(dovecotProcesses.length >= 3, 'master and its children were found while running');
+      await stack.stop();
+      assert.equal(await isPortClosed(stack.imap.port), true, 'IMAP port closed');
+      assert.equal(await isPortClosed(stack.smtp.port), true, 'SMTP port closed');
+      assert.equal(await isPortClosed(Number(new URL(stack.issuer).port)), true, 'issuer port closed');
+      assert.equal(fs.existsSync(configDirectory), false, 'temp directory removed');
+      const leftovers = dovecotProcesses.filter((pid) => fs.existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8')));
+      assert.deepEqual(leftovers, [], 'no Dovecot process of this stack remains');
+    }
+  });
+});
