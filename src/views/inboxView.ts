@@ -1,0 +1,346 @@
+import * as vscode from 'vscode';
+import type { MailAccount, MailAccounts } from '../auth/accounts';
+import { loadRows, loadRowsByUid, searchFolder, summarizeFolders, unreadCount } from '../mail/mailbox';
+import type { FolderChange, MailSession, MailSessions, SessionState } from '../mail/session';
+import type { Subscription } from '../mail/listeners';
+import type { EnvelopeCache } from '../mail/sync';
+import { openFolderWithCache } from '../mail/sync';
+import type { ConnectionStatus, ExtensionToInbox, InboxRequest, InboxResults, InboxToExtension, RowsPage } from '../shared/protocol';
+import { isInboxToExtension } from '../shared/protocol';
+import { isMailroomError } from '../util/errors';
+import type { Logger } from '../util/log';
+import { describeError } from '../util/log';
+import type { MessageActions, MessageChange } from './messageActions';
+import type { ReaderPanel } from './readerPanel';
+import { renderWebviewHtml, webviewOptions } from './webviewHtml';
+import { inboxSettings } from './settings';
+
+export interface InboxDependencies {
+  accounts: MailAccounts;
+  sessions: MailSessions;
+  cache: EnvelopeCache;
+  actions: MessageActions;
+  reader: ReaderPanel;
+  logger: Logger;
+  extensionUri: vscode.Uri;
+}
+
+/** Folders whose new mail never raises a notification: bulk or our own. */
+const quietSpecialUses = new Set(['\\Junk', '\\Trash', '\\Sent', '\\Drafts', '\\All', '\\Archive']);
+
+/**
+ * The "Inbox" webview view: account and folder picker, the virtualized list (rows paged on
+ * demand), search, live updates from IDLE, the unread badge and status-bar item.
+ */
+export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  public static readonly viewId = 'mailroom.inbox';
+
+  private view: vscode.WebviewView | undefined;
+  private ready = false;
+  private selectedAccountId: string | undefined;
+  private selectedFolder = 'INBOX';
+  private knownAccountIds = new Set<string>();
+  private readonly searches = new Map<string, number[]>();
+  private readonly sessionSubscriptions = new Map<string, Subscription[]>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly statusBar: vscode.StatusBarItem;
+  private badgeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  public constructor(private readonly deps: InboxDependencies) {
+    this.statusBar = vscode.window.createStatusBarItem('mailroom.unread', vscode.StatusBarAlignment.Right, 100);
+    this.statusBar.name = 'Mailroom unread mail';
+    this.statusBar.command = `${InboxViewProvider.viewId}.focus`;
+    this.knownAccountIds = new Set(deps.accounts.list().map((account) => account.id));
+    this.disposables.push(
+      this.statusBar,
+      deps.accounts.onDidChangeAccounts(() => void this.accountsChanged()),
+    );
+    const actionSubscription = deps.actions.onDidChangeMessage((change) => this.messageChanged(change));
+    this.disposables.push({ dispose: () => actionSubscription.dispose() });
+  }
+
+  public resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.ready = false;
+    view.webview.options = webviewOptions(this.deps.extensionUri, vscode.Uri.joinPath);
+    view.webview.html = renderWebviewHtml(view.webview, this.deps.extensionUri, vscode.Uri.joinPath, { view: 'inbox', title: 'Inbox' });
+    this.disposables.push(
+      view.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
+      view.onDidDispose(() => {
+        this.view = undefined;
+        this.ready = false;
+      }),
+    );
+  }
+
+  /** `Mailroom: Refresh Inbox`. */
+  public refresh(): void {
+    void this.sendFolders(true);
+    this.post({ type: 'folderChanged', accountId: this.selectedAccountId ?? '', folder: this.selectedFolder });
+  }
+
+  /** `Mailroom: Search Mail…`: focus the view's search box. */
+  public async focusSearch(): Promise<void> {
+    await vscode.commands.executeCommand(`${InboxViewProvider.viewId}.focus`);
+    this.post({ type: 'focusSearch' });
+  }
+
+  public dispose(): void {
+    clearTimeout(this.badgeTimer);
+    for (const subscriptions of this.sessionSubscriptions.values()) {
+      subscriptions.forEach((subscription) => subscription.dispose());
+    }
+    this.disposables.forEach((disposable) => disposable.dispose());
+  }
+
+  private post(message: ExtensionToInbox): void {
+    if (this.view && this.ready) {
+      void this.view.webview.postMessage(message);
+    }
+  }
+
+  private async receive(message: unknown): Promise<void> {
+    if (!isInboxToExtension(message)) {
+      this.deps.logger.warn('Ignored a malformed message from the Inbox view');
+      return;
+    }
+    try {
+      await this.handle(message);
+    } catch (error) {
+      this.deps.logger.error('Inbox view action failed', error);
+      void vscode.window.showErrorMessage(isMailroomError(error) ? error.message : `Mailroom: ${describeError(error)}`);
+    }
+  }
+
+  private async handle(message: InboxToExtension): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.sendAccounts();
+        return;
+      case 'signIn':
+        await this.deps.accounts.signIn();
+        return;
+      case 'refresh':
+        this.refresh();
+        return;
+      case 'openMessage':
+        await this.deps.reader.show(message.message);
+        return;
+      case 'action':
+        await this.deps.actions.run(message.message, message.action);
+        return;
+      case 'openFolder':
+      case 'loadRows':
+      case 'search':
+      case 'listFolders':
+        await this.answer(message);
+        return;
+    }
+  }
+
+  /** Answers a request with exactly one response carrying its id. */
+  private async answer(request: InboxRequest): Promise<void> {
+    try {
+      const result = await this.resolve(request);
+      this.post({ type: 'response', requestId: request.requestId, ok: true, result });
+    } catch (error) {
+      this.deps.logger.warn(`Inbox request ${request.type} failed: ${describeError(error)}`);
+      this.post({ type: 'response', requestId: request.requestId, ok: false, error: { code: isMailroomError(error) ? error.code : 'Unknown', message: isMailroomError(error) ? error.message : describeError(error) } });
+    }
+  }
+
+  private async resolve(request: InboxRequest): Promise<InboxResults[keyof InboxResults]> {
+    const session = this.sessionFor(request.accountId);
+    switch (request.type) {
+      case 'listFolders':
+        return summarizeFolders(await session.folders());
+      case 'openFolder':
+        return { accountId: request.accountId, folder: request.folder, ...(await this.openFolder(session, request.folder)) };
+      case 'loadRows':
+        return request.search === undefined ? this.loadFolderRows(session, request.folder, request.start, request.count) : this.loadSearchRows(session, request.folder, request.search, request.start, request.count);
+      case 'search': {
+        const { uids } = await searchFolder(session, request.folder, request.query);
+        this.searches.set(searchKey(session.account.id, request.folder, request.query), uids);
+        return this.loadSearchRows(session, request.folder, request.query, 0, inboxSettings().pageSize);
+      }
+    }
+  }
+
+  private async openFolder(session: MailSession, folder: string): Promise<RowsPage> {
+    this.selectedAccountId = session.account.id;
+    this.selectedFolder = folder;
+    this.searches.clear();
+    session.watch(folder);
+    try {
+      const result = await openFolderWithCache(session, this.deps.cache, folder, inboxSettings().pageSize);
+      this.scheduleBadgeUpdate();
+      return { total: result.status.total, start: 0, rows: result.rows, fromCache: false };
+    } catch (error) {
+      return this.fromCacheOr(session, folder, 0, inboxSettings().pageSize, error);
+    }
+  }
+
+  private async loadFolderRows(session: MailSession, folder: string, start: number, count: number): Promise<RowsPage> {
+    try {
+      const result = await loadRows(session, folder, start, count);
+      await this.deps.cache.remember(session.account.id, folder, result.status, start, result.rows);
+      return { total: result.status.total, start, rows: result.rows, fromCache: false };
+    } catch (error) {
+      return this.fromCacheOr(session, folder, start, count, error);
+    }
+  }
+
+  /** Offline: the cached envelopes with a banner; any other failure is reported as it is. */
+  private async fromCacheOr(session: MailSession, folder: string, start: number, count: number, error: unknown): Promise<RowsPage> {
+    const cached = isMailroomError(error, 'NetworkError') || isMailroomError(error, 'Throttled') ? await this.deps.cache.read(session.account.id, folder) : undefined;
+    if (!cached) {
+      throw error;
+    }
+    return { total: cached.rows.length, start, rows: cached.rows.slice(start, start + count), fromCache: true };
+  }
+
+  private async loadSearchRows(session: MailSession, folder: string, query: string, start: number, count: number): Promise<RowsPage> {
+    const uids = this.searches.get(searchKey(session.account.id, folder, query)) ?? [];
+    const rows = await loadRowsByUid(session, folder, uids.slice(start, start + count));
+    return { total: uids.length, start, rows, fromCache: false };
+  }
+
+  private sessionFor(accountId: string): MailSession {
+    const session = this.deps.actions.session(accountId);
+    if (!this.sessionSubscriptions.has(accountId)) {
+      this.sessionSubscriptions.set(accountId, [
+        session.onDidChangeState((state) => this.connectionChanged(session.account, state)),
+        session.onDidChangeFolder((change) => void this.folderChanged(session, change)),
+      ]);
+    }
+    return session;
+  }
+
+  private connectionChanged(account: MailAccount, state: SessionState): void {
+    if (state === 'idle') {
+      return;
+    }
+    const status: ConnectionStatus = state;
+    this.post({ type: 'connection', accountId: account.id, status });
+    if (state === 'online' && account.id === this.selectedAccountId) {
+      // Back from offline: whatever changed meanwhile is fetched again.
+      this.post({ type: 'folderChanged', accountId: account.id, folder: this.selectedFolder });
+    }
+  }
+
+  private async folderChanged(session: MailSession, change: FolderChange): Promise<void> {
+    this.post({ type: 'folderChanged', accountId: change.accountId, folder: change.folder, ...(change.exists === undefined ? {} : { total: change.exists }) });
+    this.scheduleBadgeUpdate();
+    if (change.kind === 'exists' && inboxSettings().notifyNewMail) {
+      await this.notifyNewMail(session, change.folder);
+    }
+  }
+
+  private async notifyNewMail(session: MailSession, folder: string): Promise<void> {
+    const folders = await session.folders();
+    const specialUse = folders.find((candidate) => candidate.path === folder)?.specialUse;
+    if (specialUse && quietSpecialUses.has(specialUse)) {
+      return;
+    }
+    const { rows } = await loadRows(session, folder, 0, 1);
+    const newest = rows[0];
+    if (newest?.unread && Date.now() - newest.date < 10 * 60_000) {
+      const choice = await vscode.window.showInformationMessage(`New mail from ${newest.from}: ${newest.subject}`, 'Open');
+      if (choice === 'Open') {
+        await this.deps.reader.show({ accountId: session.account.id, folder, uid: newest.uid });
+      }
+    }
+  }
+
+  private messageChanged(change: MessageChange): void {
+    const { ref } = change;
+    if (change.removed) {
+      this.post({ type: 'rowsRemoved', accountId: ref.accountId, folder: ref.folder, uids: [ref.uid] });
+    } else {
+      this.post({ type: 'rowUpdated', accountId: ref.accountId, folder: ref.folder, row: change.row });
+    }
+    this.scheduleBadgeUpdate();
+  }
+
+  /** Badge and status bar show the unread count of the selected folder; debounced, one STATUS. */
+  private scheduleBadgeUpdate(): void {
+    clearTimeout(this.badgeTimer);
+    this.badgeTimer = setTimeout(() => void this.updateBadge(), 300);
+  }
+
+  private async updateBadge(): Promise<void> {
+    const accountId = this.selectedAccountId;
+    if (!accountId) {
+      return;
+    }
+    try {
+      const unread = await unreadCount(this.sessionFor(accountId), this.selectedFolder);
+      const tooltip = `${unread} unread in ${this.selectedFolder}`;
+      if (this.view) {
+        this.view.badge = unread > 0 ? { value: unread, tooltip } : undefined;
+      }
+      this.statusBar.text = `$(mail) ${unread}`;
+      this.statusBar.tooltip = tooltip;
+      this.statusBar.accessibilityInformation = { label: tooltip };
+      if (unread > 0) {
+        this.statusBar.show();
+      } else {
+        this.statusBar.hide();
+      }
+    } catch (error) {
+      this.deps.logger.debug(`Unread count not updated: ${describeError(error)}`);
+    }
+  }
+
+  private sendAccounts(): void {
+    const accounts = this.deps.accounts.list();
+    if (!accounts.some((account) => account.id === this.selectedAccountId)) {
+      this.selectedAccountId = accounts[0]?.id;
+      this.selectedFolder = 'INBOX';
+    }
+    this.post({
+      type: 'accounts',
+      accounts: accounts.map((account) => ({ id: account.id, email: account.email })),
+      ...(this.selectedAccountId === undefined ? {} : { selectedAccountId: this.selectedAccountId, selectedFolder: this.selectedFolder }),
+    });
+    if (accounts.length === 0) {
+      this.statusBar.hide();
+      if (this.view) {
+        this.view.badge = undefined;
+      }
+    }
+  }
+
+  private async sendFolders(refresh: boolean): Promise<void> {
+    const accountId = this.selectedAccountId;
+    if (!accountId) {
+      return;
+    }
+    try {
+      const folders = summarizeFolders(await this.sessionFor(accountId).folders({ refresh }));
+      this.post({ type: 'folders', accountId, folders });
+    } catch (error) {
+      this.deps.logger.warn(`Folder list not refreshed: ${describeError(error)}`);
+    }
+  }
+
+  /** Sign-out or a removed account: close its connections and delete its cached mail. */
+  private async accountsChanged(): Promise<void> {
+    const current = new Set(this.deps.accounts.list().map((account) => account.id));
+    for (const id of this.knownAccountIds) {
+      if (!current.has(id)) {
+        this.sessionSubscriptions.get(id)?.forEach((subscription) => subscription.dispose());
+        this.sessionSubscriptions.delete(id);
+        await this.deps.sessions.close(id);
+        await this.deps.cache.deleteAccount(id);
+      }
+    }
+    this.knownAccountIds = current;
+    this.sendAccounts();
+  }
+}
+
+function searchKey(accountId: string, folder: string, query: string): string {
+  return JSON.stringify([accountId, folder, query]);
+}

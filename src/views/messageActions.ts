@@ -1,0 +1,85 @@
+import * as vscode from 'vscode';
+import type { MailAccounts } from '../auth/accounts';
+import { archiveMessages, deleteMessages, loadRow, moveMessages, setFlag, summarizeFolders } from '../mail/mailbox';
+import type { MailSession, MailSessions } from '../mail/session';
+import { Listeners } from '../mail/listeners';
+import type { Subscription } from '../mail/listeners';
+import type { MessageAction, MessageRef, MessageRow } from '../shared/protocol';
+import { MailroomError } from '../util/errors';
+
+/** What an action did to a message, so every view showing it can follow. */
+export type MessageChange = { ref: MessageRef; removed: true } | { ref: MessageRef; removed: false; row: MessageRow };
+
+/** The composer's commands (implemented by the sending side), given `{ accountId, folder, uid }`. */
+export const composerCommands = { reply: 'mailroom.reply', replyAll: 'mailroom.replyAll', forward: 'mailroom.forward' } as const;
+
+/** Runs the reader's and the list's actions on one message, and tells listeners what changed. */
+export class MessageActions {
+  private readonly changes = new Listeners<MessageChange>();
+
+  public constructor(
+    private readonly accounts: MailAccounts,
+    private readonly sessions: MailSessions,
+  ) {}
+
+  public onDidChangeMessage(listener: (change: MessageChange) => void): Subscription {
+    return this.changes.add(listener);
+  }
+
+  public session(accountId: string): MailSession {
+    const account = this.accounts.list().find((candidate) => candidate.id === accountId);
+    if (!account) {
+      throw new MailroomError('SignInRequired', 'This account is no longer signed in.', { accountId });
+    }
+    return this.sessions.get(account);
+  }
+
+  public async run(ref: MessageRef, action: MessageAction): Promise<void> {
+    const session = this.session(ref.accountId);
+    switch (action) {
+      case 'reply':
+      case 'replyAll':
+      case 'forward':
+        await vscode.commands.executeCommand(composerCommands[action], { accountId: ref.accountId, folder: ref.folder, uid: ref.uid });
+        return;
+      case 'markRead':
+      case 'markUnread':
+        await setFlag(session, ref.folder, [ref.uid], '\\Seen', action === 'markRead');
+        return this.refreshRow(session, ref);
+      case 'flag':
+      case 'unflag':
+        await setFlag(session, ref.folder, [ref.uid], '\\Flagged', action === 'flag');
+        return this.refreshRow(session, ref);
+      case 'archive':
+        await archiveMessages(session, ref.folder, [ref.uid]);
+        this.changes.fire({ ref, removed: true });
+        return;
+      case 'delete':
+        await deleteMessages(session, ref.folder, [ref.uid]);
+        this.changes.fire({ ref, removed: true });
+        return;
+      case 'move': {
+        const destination = await this.pickFolder(session, ref.folder);
+        if (destination !== undefined) {
+          await moveMessages(session, ref.folder, [ref.uid], destination);
+          this.changes.fire({ ref, removed: true });
+        }
+        return;
+      }
+    }
+  }
+
+  private async refreshRow(session: MailSession, ref: MessageRef): Promise<void> {
+    const row = await loadRow(session, ref.folder, ref.uid);
+    this.changes.fire(row ? { ref, removed: false, row } : { ref, removed: true });
+  }
+
+  private async pickFolder(session: MailSession, current: string): Promise<string | undefined> {
+    const folders = summarizeFolders(await session.folders()).filter((folder) => folder.path !== current);
+    const picked = await vscode.window.showQuickPick(
+      folders.map((folder) => ({ label: folder.name, description: folder.path === folder.name ? undefined : folder.path, path: folder.path })),
+      { title: 'Move to folder', placeHolder: 'Folder' },
+    );
+    return picked?.path;
+  }
+}

@@ -1,0 +1,221 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { Writable } from 'node:stream';
+import * as vscode from 'vscode';
+import type { AttachmentPart, LoadedMessage } from '../mail/message';
+import { attachmentSizeCap, loadMessage, streamAttachment, textAttachmentOpenCap } from '../mail/message';
+import type { ExtensionToReader, MessageRef, ReaderToExtension } from '../shared/protocol';
+import { isReaderToExtension } from '../shared/protocol';
+import { isMailroomError } from '../util/errors';
+import type { Logger } from '../util/log';
+import { describeError } from '../util/log';
+import { describeLinkTarget, evaluateLink } from './linkPolicy';
+import type { MessageActions } from './messageActions';
+import { renderWebviewHtml, webviewOptions } from './webviewHtml';
+
+export interface ReaderDependencies {
+  actions: MessageActions;
+  logger: Logger;
+  extensionUri: vscode.Uri;
+  /** Where "Always load remote content from this sender" is remembered (addresses only). */
+  globalState: vscode.Memento;
+}
+
+const allowedSendersKey = 'mailroom.remoteContent.allowedSenders';
+const textLikeTypes = /^(text\/|application\/(json|xml|javascript|x-sh|x-yaml|yaml|toml|x-patch|x-diff)$)/;
+
+/**
+ * The reader: one editor-area panel showing one message. Its webview sanitizes the HTML
+ * (DOMPurify in the browser's own parser) into a sandboxed iframe. Remote content stays blocked
+ * by the CSP until the person allows it for this message or this sender; allowing re-renders the
+ * panel with a new policy and nonce.
+ */
+export class ReaderPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private current: LoadedMessage | undefined;
+  private allowRemoteContent = false;
+  private ready = false;
+  private readonly panelDisposables: vscode.Disposable[] = [];
+
+  public constructor(private readonly deps: ReaderDependencies) {
+    const subscription = deps.actions.onDidChangeMessage((change) => {
+      if (change.removed && this.current && sameMessage(change.ref, this.current.view.ref)) {
+        this.panel?.dispose();
+      } else if (!change.removed && this.current && sameMessage(change.ref, this.current.view.ref)) {
+        this.post({ type: 'flags', flagged: change.row.flagged, unread: change.row.unread });
+      }
+    });
+    this.panelDisposables.push({ dispose: () => subscription.dispose() });
+  }
+
+  public async show(ref: MessageRef): Promise<void> {
+    const session = this.deps.actions.session(ref.accountId);
+    const loaded = await loadMessage(session, ref);
+    this.current = loaded;
+    this.allowRemoteContent = this.senderAllowed(loaded.senderAddress);
+    this.render(loaded.view.subject || '(no subject)');
+    if (loaded.view.unread) {
+      await this.deps.actions.run(ref, 'markRead');
+    }
+  }
+
+  public dispose(): void {
+    this.panel?.dispose();
+    this.panelDisposables.forEach((disposable) => disposable.dispose());
+  }
+
+  private render(title: string): void {
+    if (!this.panel) {
+      this.panel = vscode.window.createWebviewPanel('mailroom.reader', title, { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, { ...webviewOptions(this.deps.extensionUri, vscode.Uri.joinPath), retainContextWhenHidden: false });
+      this.panel.iconPath = vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'mail.svg');
+      const panel = this.panel;
+      const subscriptions = [
+        panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
+        panel.onDidDispose(() => {
+          subscriptions.forEach((subscription) => subscription.dispose());
+          if (this.panel === panel) {
+            this.panel = undefined;
+            this.current = undefined;
+          }
+        }),
+      ];
+    }
+    this.panel.title = title;
+    this.ready = false;
+    // A new document each time: new nonce, and a CSP that allows remote images only when chosen.
+    this.panel.webview.html = renderWebviewHtml(this.panel.webview, this.deps.extensionUri, vscode.Uri.joinPath, { view: 'reader', title, allowRemoteImages: this.allowRemoteContent });
+    this.panel.reveal(undefined, false);
+  }
+
+  private post(message: ExtensionToReader): void {
+    if (this.panel && this.ready) {
+      void this.panel.webview.postMessage(message);
+    }
+  }
+
+  private async receive(message: unknown): Promise<void> {
+    if (!isReaderToExtension(message)) {
+      this.deps.logger.warn('Ignored a malformed message from the reader');
+      return;
+    }
+    try {
+      await this.handle(message);
+    } catch (error) {
+      this.deps.logger.error('Reader action failed', error);
+      void vscode.window.showErrorMessage(isMailroomError(error) ? error.message : `Mailroom: ${describeError(error)}`);
+    }
+  }
+
+  private async handle(message: ReaderToExtension): Promise<void> {
+    const current = this.current;
+    if (!current) {
+      return;
+    }
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.post({ type: 'message', view: current.view, allowRemoteContent: this.allowRemoteContent });
+        return;
+      case 'openLink':
+        await this.openLink(message.url);
+        return;
+      case 'loadRemoteContent':
+        this.allowRemoteContent = true;
+        this.render(current.view.subject);
+        return;
+      case 'alwaysLoadRemoteContentFromSender':
+        if (current.senderAddress) {
+          const allowed = new Set(this.deps.globalState.get<string[]>(allowedSendersKey, []));
+          allowed.add(current.senderAddress);
+          await this.deps.globalState.update(allowedSendersKey, [...allowed]);
+        }
+        this.allowRemoteContent = true;
+        this.render(current.view.subject);
+        return;
+      case 'action':
+        await this.deps.actions.run(current.view.ref, message.action);
+        return;
+      case 'saveAttachment':
+        await this.saveAttachment(current, message.index);
+        return;
+      case 'openAttachment':
+        await this.openAttachment(current, message.index);
+        return;
+    }
+  }
+
+  private senderAllowed(address: string): boolean {
+    return address !== '' && this.deps.globalState.get<string[]>(allowedSendersKey, []).includes(address);
+  }
+
+  /** Links open only after a confirmation naming the real destination [SEC-28]. */
+  private async openLink(url: string): Promise<void> {
+    const decision = evaluateLink(url);
+    if (!decision.allowed) {
+      void vscode.window.showWarningMessage(`Mailroom did not open this link. ${decision.reason}`);
+      return;
+    }
+    const open = decision.scheme === 'mailto' ? 'Write Mail' : 'Open Link';
+    const choice = await vscode.window.showWarningMessage(describeLinkTarget(decision), { modal: true, detail: decision.url }, open);
+    if (choice === open) {
+      await vscode.env.openExternal(vscode.Uri.parse(decision.url, true));
+    }
+  }
+
+  private attachment(current: LoadedMessage, index: number): AttachmentPart | undefined {
+    return current.attachments.find((candidate) => candidate.index === index);
+  }
+
+  /** Save As through the dialog, with the sanitized name proposed [SEC-29]; streamed, never buffered whole on disk. */
+  private async saveAttachment(current: LoadedMessage, index: number): Promise<void> {
+    const attachment = this.attachment(current, index);
+    if (!attachment) {
+      return;
+    }
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
+    const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(folder, attachment.filename), title: 'Save Attachment', saveLabel: 'Save' });
+    if (!target) {
+      return;
+    }
+    const session = this.deps.actions.session(current.view.ref.accountId);
+    if (target.scheme === 'file') {
+      await streamAttachment(session, current.view.ref, attachment, fs.createWriteStream(target.fsPath));
+    } else {
+      const collected = collectInMemory();
+      await streamAttachment(session, current.view.ref, attachment, collected.sink, attachmentSizeCap);
+      await vscode.workspace.fs.writeFile(target, collected.bytes());
+    }
+    void vscode.window.showInformationMessage(`Saved ${attachment.filename}.`);
+  }
+
+  /** Text attachments open in an untitled editor (never executed, never written to disk). */
+  private async openAttachment(current: LoadedMessage, index: number): Promise<void> {
+    const attachment = this.attachment(current, index);
+    if (!attachment) {
+      return;
+    }
+    if (!textLikeTypes.test(attachment.contentType)) {
+      await this.saveAttachment(current, index);
+      return;
+    }
+    const collected = collectInMemory();
+    await streamAttachment(this.deps.actions.session(current.view.ref.accountId), current.view.ref, attachment, collected.sink, textAttachmentOpenCap);
+    const document = await vscode.workspace.openTextDocument({ content: new TextDecoder('utf-8').decode(collected.bytes()) });
+    await vscode.window.showTextDocument(document, { preview: true });
+  }
+}
+
+function sameMessage(a: MessageRef, b: MessageRef): boolean {
+  return a.accountId === b.accountId && a.folder === b.folder && a.uid === b.uid;
+}
+
+function collectInMemory(): { sink: Writable; bytes: () => Uint8Array } {
+  const chunks: Buffer[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback): void {
+      chunks.push(chunk);
+      callback();
+    },
+  });
+  return { sink, bytes: () => Buffer.concat(chunks) };
+}

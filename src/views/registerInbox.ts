@@ -1,0 +1,39 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { MailAccounts } from '../auth/accounts';
+import type { MailSessions } from '../mail/session';
+import { EnvelopeCache } from '../mail/sync';
+import type { Logger } from '../util/log';
+import { InboxViewProvider } from './inboxView';
+import { MessageActions } from './messageActions';
+import { ReaderPanel } from './readerPanel';
+import { inboxSettings } from './settings';
+
+export interface InboxRegistrationDependencies {
+  accounts: MailAccounts;
+  sessions: MailSessions;
+  logger: Logger;
+}
+
+/**
+ * Registers the Inbox view, the reader and their commands. Nothing here loads a mail library:
+ * imapflow and mailparser are imported on first use by src/mail.
+ */
+export function registerInbox(context: vscode.ExtensionContext, deps: InboxRegistrationDependencies): void {
+  const cache = new EnvelopeCache(path.join(context.globalStorageUri.fsPath, 'envelopes'), () => inboxSettings().cacheEnabled, deps.logger);
+  const actions = new MessageActions(deps.accounts, deps.sessions);
+  const reader = new ReaderPanel({ actions, logger: deps.logger, extensionUri: context.extensionUri, globalState: context.globalState });
+  const inbox = new InboxViewProvider({ accounts: deps.accounts, sessions: deps.sessions, cache, actions, reader, logger: deps.logger, extensionUri: context.extensionUri });
+  context.subscriptions.push(
+    inbox,
+    reader,
+    vscode.window.registerWebviewViewProvider(InboxViewProvider.viewId, inbox),
+    vscode.commands.registerCommand('mailroom.refreshInbox', () => inbox.refresh()),
+    vscode.commands.registerCommand('mailroom.searchMail', () => inbox.focusSearch()),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('mailroom.cache.enabled') && !inboxSettings().cacheEnabled) {
+        void cache.clear();
+      }
+    }),
+  );
+}

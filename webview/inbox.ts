@@ -1,0 +1,442 @@
+// The Inbox view: account/folder pickers, search, the virtual list and its states.
+import type { AccountSummary, ConnectionStatus, ExtensionToInbox, FolderSummary, InboxRequest, InboxResults, MessageAction, MessageRow, RowsPage } from '../src/shared/protocol';
+import { VirtualList } from './virtualList';
+import { codicon, element, onMessage, post } from './vscodeApi';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+type RequestBody = DistributiveOmit<InboxRequest, 'requestId'>;
+
+interface SelectElement extends HTMLElement {
+  value: string;
+}
+
+const pageSize = 50;
+
+export class InboxApp {
+  private accounts: AccountSummary[] = [];
+  private accountId: string | undefined;
+  private folder = 'INBOX';
+  private folders: FolderSummary[] = [];
+  private total = 0;
+  private rows = new Map<number, MessageRow>();
+  private readonly pendingPages = new Set<number>();
+  private search: string | undefined;
+  private generation = 0;
+  private nextRequestId = 1;
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private connection: ConnectionStatus = 'connecting';
+  private fromCache = false;
+
+  private readonly accountSelect = element('vscode-single-select', { attributes: { 'aria-label': 'Account' } }) as SelectElement;
+  private readonly folderSelect = element('vscode-single-select', { attributes: { 'aria-label': 'Folder' } }) as SelectElement;
+  private readonly searchField = element('vscode-textfield', { attributes: { placeholder: 'Search mail (Enter)', 'aria-label': 'Search mail', type: 'search' } }) as SelectElement;
+  private readonly banner = element('div', { className: 'banner', attributes: { role: 'status', 'aria-live': 'polite' } });
+  private readonly content = element('div', { className: 'content' });
+  private readonly list: VirtualList;
+
+  public constructor(private readonly root: HTMLElement) {
+    this.list = new VirtualList(
+      { total: () => this.total, row: (index) => this.rows.get(index), request: (start, end) => this.requestRows(start, end) },
+      {
+        open: (index) => this.open(index),
+        command: (index, command) => this.command(index, command),
+        escape: () => this.clearSearch(),
+      },
+    );
+    this.build();
+    onMessage((data) => this.receive(data as ExtensionToInbox));
+    post({ type: 'ready' });
+  }
+
+  /** For the benchmark and tests: how many rows are in the DOM. */
+  public get domRowCount(): number {
+    return this.list.domRowCount;
+  }
+
+  private build(): void {
+    const toolbar = element('div', { className: 'toolbar' });
+    this.accountSelect.classList.add('account-select');
+    this.folderSelect.classList.add('folder-select');
+    toolbar.append(this.accountSelect, this.folderSelect);
+    const searchBar = element('div', { className: 'searchbar', attributes: { role: 'search' } });
+    searchBar.append(this.searchField);
+    this.root.append(toolbar, searchBar, this.banner, this.content);
+    this.accountSelect.addEventListener('change', () => {
+      if (this.accountSelect.value && this.accountSelect.value !== this.accountId) {
+        this.accountId = this.accountSelect.value;
+        this.folder = 'INBOX';
+        void this.loadFolders();
+        void this.openFolder();
+      }
+    });
+    this.folderSelect.addEventListener('change', () => {
+      if (this.folderSelect.value && this.folderSelect.value !== this.folder) {
+        this.folder = this.folderSelect.value;
+        this.search = undefined;
+        this.searchField.value = '';
+        void this.openFolder();
+      }
+    });
+    this.searchField.addEventListener('keydown', (event: KeyboardEvent) => {
+      if (event.key === 'Enter') {
+        const query = this.searchField.value.trim();
+        if (query) {
+          void this.runSearch(query);
+        } else {
+          this.clearSearch();
+        }
+      } else if (event.key === 'Escape') {
+        this.clearSearch();
+      } else if (event.key === 'ArrowDown') {
+        event.preventDefault();
+        this.list.element.focus();
+      }
+    });
+    this.showState('loading');
+  }
+
+  private receive(message: ExtensionToInbox): void {
+    switch (message.type) {
+      case 'response': {
+        const waiter = this.pending.get(message.requestId);
+        this.pending.delete(message.requestId);
+        if (waiter) {
+          if (message.ok) {
+            waiter.resolve(message.result);
+          } else {
+            waiter.reject(Object.assign(new Error(message.error.message), { code: message.error.code }));
+          }
+        }
+        return;
+      }
+      case 'accounts':
+        this.accounts = message.accounts;
+        this.renderAccounts();
+        if (this.accounts.length === 0) {
+          this.accountId = undefined;
+          this.showState('signIn');
+          return;
+        }
+        if (message.selectedAccountId !== this.accountId || this.total === 0) {
+          this.accountId = message.selectedAccountId ?? this.accounts[0]?.id;
+          this.folder = message.selectedFolder ?? 'INBOX';
+          this.renderAccounts();
+          void this.loadFolders();
+          void this.openFolder();
+        }
+        return;
+      case 'folders':
+        if (message.accountId === this.accountId) {
+          this.folders = message.folders;
+          this.renderFolders();
+        }
+        return;
+      case 'connection':
+        if (message.accountId === this.accountId) {
+          this.connection = message.status;
+          this.renderBanner(message.message);
+        }
+        return;
+      case 'folderChanged':
+        if (message.accountId === this.accountId && message.folder === this.folder && this.search === undefined) {
+          void this.reloadAfterChange();
+        }
+        return;
+      case 'rowUpdated':
+        if (message.accountId === this.accountId && message.folder === this.folder) {
+          for (const [index, row] of this.rows) {
+            if (row.uid === message.row.uid) {
+              this.rows.set(index, message.row);
+            }
+          }
+          this.list.refresh();
+        }
+        return;
+      case 'rowsRemoved':
+        if (message.accountId === this.accountId && message.folder === this.folder) {
+          this.removeRows(new Set(message.uids));
+        }
+        return;
+      case 'focusSearch':
+        this.searchField.focus();
+        return;
+    }
+  }
+
+  private request<K extends RequestBody['type']>(body: Extract<RequestBody, { type: K }>): Promise<InboxResults[K]> {
+    const requestId = this.nextRequestId++;
+    return new Promise<InboxResults[K]>((resolve, reject) => {
+      this.pending.set(requestId, { resolve: (value) => resolve(value as InboxResults[K]), reject });
+      post({ ...body, requestId });
+    });
+  }
+
+  private async loadFolders(): Promise<void> {
+    const accountId = this.accountId;
+    if (!accountId) {
+      return;
+    }
+    try {
+      const folders = await this.request({ type: 'listFolders', accountId });
+      if (accountId === this.accountId) {
+        this.folders = folders;
+        this.renderFolders();
+      }
+    } catch {
+      // The folder picker keeps what it had; openFolder reports the connection problem.
+    }
+  }
+
+  private async openFolder(): Promise<void> {
+    const accountId = this.accountId;
+    if (!accountId) {
+      return;
+    }
+    const generation = ++this.generation;
+    this.rows = new Map();
+    this.pendingPages.clear();
+    this.total = 0;
+    this.showState('loading');
+    try {
+      const page = await this.request({ type: 'openFolder', accountId, folder: this.folder });
+      if (generation !== this.generation) {
+        return;
+      }
+      this.acceptPage(page);
+      this.connection = page.fromCache ? 'offline' : 'online';
+      this.renderBanner();
+      this.showState(page.total === 0 ? 'empty' : 'list');
+      this.list.reset();
+    } catch (error) {
+      if (generation === this.generation) {
+        this.showError(error);
+      }
+    }
+  }
+
+  private async reloadAfterChange(): Promise<void> {
+    const accountId = this.accountId;
+    if (!accountId) {
+      return;
+    }
+    const generation = ++this.generation;
+    const previousTotal = this.total;
+    try {
+      const page = await this.request({ type: 'openFolder', accountId, folder: this.folder });
+      if (generation !== this.generation) {
+        return;
+      }
+      this.rows = new Map();
+      this.pendingPages.clear();
+      this.acceptPage(page);
+      this.showState(page.total === 0 ? 'empty' : 'list');
+      this.list.shiftBy(Math.max(0, page.total - previousTotal));
+      this.list.reset(true);
+    } catch {
+      // Stay on what is shown; the connection banner tells what is going on.
+    }
+  }
+
+  private acceptPage(page: RowsPage): void {
+    this.total = page.total;
+    this.fromCache = page.fromCache;
+    page.rows.forEach((row, offset) => this.rows.set(page.start + offset, row));
+  }
+
+  private requestRows(start: number, end: number): void {
+    const accountId = this.accountId;
+    if (!accountId || this.fromCache) {
+      return;
+    }
+    const firstPage = Math.floor(start / pageSize);
+    const lastPage = Math.floor((end - 1) / pageSize);
+    for (let pageIndex = firstPage; pageIndex <= lastPage; pageIndex++) {
+      if (this.pendingPages.has(pageIndex)) {
+        continue;
+      }
+      this.pendingPages.add(pageIndex);
+      const generation = this.generation;
+      void this.request({ type: 'loadRows', accountId, folder: this.folder, start: pageIndex * pageSize, count: pageSize, ...(this.search === undefined ? {} : { search: this.search }) })
+        .then((page) => {
+          if (generation === this.generation) {
+            this.acceptPage(page);
+            this.list.refresh();
+          }
+        })
+        .catch(() => {
+          if (generation === this.generation) {
+            // Allow a retry on the next scroll.
+            this.pendingPages.delete(pageIndex);
+          }
+        });
+    }
+  }
+
+  private async runSearch(query: string): Promise<void> {
+    const accountId = this.accountId;
+    if (!accountId) {
+      return;
+    }
+    const generation = ++this.generation;
+    this.search = query;
+    this.rows = new Map();
+    this.pendingPages.clear();
+    this.total = 0;
+    this.showState('loading');
+    try {
+      const page = await this.request({ type: 'search', accountId, folder: this.folder, query });
+      if (generation !== this.generation) {
+        return;
+      }
+      this.acceptPage(page);
+      this.showState(page.total === 0 ? 'noResults' : 'list');
+      this.list.reset();
+    } catch (error) {
+      if (generation === this.generation) {
+        this.showError(error);
+      }
+    }
+  }
+
+  private clearSearch(): void {
+    if (this.search !== undefined) {
+      this.search = undefined;
+      this.searchField.value = '';
+      void this.openFolder();
+    }
+  }
+
+  private open(index: number): void {
+    const row = this.rows.get(index);
+    if (row && this.accountId) {
+      post({ type: 'openMessage', message: { accountId: this.accountId, folder: this.folder, uid: row.uid } });
+    }
+  }
+
+  private command(index: number, command: 'reply' | 'archive' | 'delete' | 'toggleRead' | 'toggleFlag'): void {
+    const row = this.rows.get(index);
+    if (!row || !this.accountId) {
+      return;
+    }
+    const action: MessageAction = command === 'toggleRead' ? (row.unread ? 'markRead' : 'markUnread') : command === 'toggleFlag' ? (row.flagged ? 'unflag' : 'flag') : command;
+    post({ type: 'action', action, message: { accountId: this.accountId, folder: this.folder, uid: row.uid } });
+  }
+
+  /** Removes rows locally (archive, delete, move) so the list answers at once. */
+  private removeRows(uids: Set<number>): void {
+    const kept: MessageRow[] = [];
+    const ordered = [...this.rows.entries()].sort(([a], [b]) => a - b);
+    let removed = 0;
+    const next = new Map<number, MessageRow>();
+    for (const [index, row] of ordered) {
+      if (uids.has(row.uid)) {
+        removed++;
+        continue;
+      }
+      kept.push(row);
+      next.set(index - removed, row);
+    }
+    if (removed === 0) {
+      return;
+    }
+    this.rows = next;
+    this.pendingPages.clear();
+    this.total = Math.max(0, this.total - removed);
+    this.showState(this.total === 0 ? 'empty' : 'list');
+    this.list.reset(true);
+    this.list.focusRow(this.list.focused);
+  }
+
+  private renderAccounts(): void {
+    this.accountSelect.replaceChildren(...this.accounts.map((account) => {
+      const option = element('vscode-option', { text: account.email, attributes: { value: account.id } });
+      if (account.id === this.accountId) {
+        option.setAttribute('selected', '');
+      }
+      return option;
+    }));
+    this.accountSelect.hidden = this.accounts.length <= 1;
+    if (this.accountId) {
+      this.accountSelect.value = this.accountId;
+    }
+  }
+
+  private renderFolders(): void {
+    this.folderSelect.replaceChildren(...this.folders.map((folder) => {
+      const label = folder.unread ? `${folder.name} (${folder.unread})` : folder.name;
+      const option = element('vscode-option', { text: label, attributes: { value: folder.path } });
+      if (folder.path === this.folder) {
+        option.setAttribute('selected', '');
+      }
+      return option;
+    }));
+    this.folderSelect.value = this.folder;
+  }
+
+  private renderBanner(detail?: string): void {
+    let text = '';
+    if (this.connection === 'offline') {
+      text = this.fromCache ? 'Offline: showing saved messages. Reconnecting…' : 'Offline. Reconnecting…';
+    } else if (this.connection === 'signInRequired') {
+      text = detail ?? 'Sign-in required for this account.';
+    } else if (this.connection === 'connecting' && this.total > 0) {
+      text = 'Connecting…';
+    }
+    this.banner.replaceChildren();
+    this.banner.hidden = text === '';
+    if (text) {
+      this.banner.append(codicon(this.connection === 'signInRequired' ? 'account' : 'debug-disconnect'), element('span', { text }));
+      if (this.connection === 'signInRequired') {
+        this.banner.append(this.button('Sign In', 'sign-in', () => post({ type: 'signIn' })));
+      }
+    }
+  }
+
+  private showError(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    const code = (error as { code?: unknown }).code;
+    if (code === 'SignInRequired') {
+      this.connection = 'signInRequired';
+      this.renderBanner(message);
+    }
+    const box = element('div', { className: 'state error', attributes: { role: 'alert' } });
+    box.append(codicon('error'), element('p', { text: message }), this.button('Try Again', 'refresh', () => void this.openFolder()));
+    this.content.replaceChildren(box);
+  }
+
+  private button(label: string, icon: string, onClick: () => void): HTMLElement {
+    const button = element('vscode-button', { text: label, attributes: { icon } });
+    button.addEventListener('click', onClick);
+    return button;
+  }
+
+  private showState(state: 'loading' | 'list' | 'empty' | 'noResults' | 'signIn'): void {
+    switch (state) {
+      case 'list':
+        if (this.list.element.parentElement !== this.content) {
+          this.content.replaceChildren(this.list.element);
+        }
+        return;
+      case 'loading': {
+        const box = element('div', { className: 'state loading', attributes: { 'aria-busy': 'true' } });
+        box.append(element('vscode-progress-ring', { attributes: { 'aria-label': 'Loading messages' } }));
+        this.content.replaceChildren(box);
+        return;
+      }
+      case 'empty':
+      case 'noResults': {
+        const box = element('div', { className: 'state empty' });
+        box.append(codicon(state === 'empty' ? 'inbox' : 'search'), element('p', { text: state === 'empty' ? 'No messages in this folder.' : `No messages match “${this.search ?? ''}”.` }));
+        this.content.replaceChildren(box);
+        return;
+      }
+      case 'signIn': {
+        const box = element('div', { className: 'state sign-in' });
+        box.append(codicon('mail'), element('p', { text: 'Sign in to read your mail here.' }), this.button('Sign In', 'sign-in', () => post({ type: 'signIn' })));
+        this.content.replaceChildren(box);
+        this.banner.hidden = true;
+        return;
+      }
+    }
+  }
+}

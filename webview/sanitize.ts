@@ -1,0 +1,169 @@
+// Mail HTML → a sandboxed, inert document [SEC-26, SEC-27]. Runs in the reader webview, so
+// DOMPurify uses the browser's own HTML parser (the one that will render the result): no
+// parser differential, which is where mutation-XSS comes from. The result goes into an
+// <iframe sandbox srcdoc> without scripts or same-origin, under the webview's CSP.
+import DOMPurify from 'dompurify';
+
+export interface SanitizedMail {
+  /** A complete document for `iframe.srcdoc`. */
+  document: string;
+  /** Remote resources (images, backgrounds, CSS url()) left out because remote content is blocked. */
+  blockedRemote: number;
+  /** Links found in the message, for the reader's link list (opened only through the extension). */
+  links: { href: string; text: string }[];
+}
+
+export interface SanitizeOptions {
+  allowRemote: boolean;
+  /** The nonce of this render; the iframe inherits the CSP, so its one stylesheet needs it. */
+  nonce: string;
+  /** CSS custom properties of the current theme, copied in (the iframe does not inherit them). */
+  themeCss: string;
+}
+
+const remoteUrl = /^\s*(https?:)?\/\//i;
+const linkSchemes = /^(https?|mailto):/i;
+/** CSS constructs that are never kept: imports, old IE script hooks, XBL bindings. */
+const dangerousCss = /@import[^;]*;?|expression\s*\(|behavior\s*:|-moz-binding\s*:|javascript:/gi;
+const cssUrl = /url\(\s*(['"]?)(.*?)\1\s*\)/gi;
+
+const forbiddenTags = ['form', 'input', 'button', 'textarea', 'select', 'option', 'optgroup', 'datalist', 'dialog', 'template', 'slot', 'meta', 'base', 'link', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'audio', 'video', 'source', 'track', 'picture', 'portal', 'noscript', 'script'];
+const forbiddenAttributes = ['action', 'formaction', 'ping', 'srcdoc', 'xmlns', 'autofocus', 'tabindex', 'contenteditable', 'popover'];
+
+interface RunState {
+  allowRemote: boolean;
+  blocked: number;
+  links: { href: string; text: string }[];
+}
+
+let state: RunState = { allowRemote: false, blocked: 0, links: [] };
+let hooksInstalled = false;
+
+/** Filters CSS text: drops dangerous constructs and, unless allowed, remote url()s. */
+export function filterCss(css: string, allowRemote: boolean, onBlocked: () => void): string {
+  return css
+    .replace(dangerousCss, () => {
+      onBlocked();
+      return '';
+    })
+    .replace(cssUrl, (match, _quote: string, url: string) => {
+      if (/^data:image\//i.test(url.trim())) {
+        return match;
+      }
+      if (allowRemote && /^\s*https:\/\//i.test(url)) {
+        return match;
+      }
+      onBlocked();
+      return 'none';
+    })
+    // A stylesheet must never be able to close its own <style> element in the srcdoc.
+    .replace(/</g, '\\3c ');
+}
+
+function installHooks(): void {
+  if (hooksInstalled) {
+    return;
+  }
+  hooksInstalled = true;
+  DOMPurify.addHook('afterSanitizeAttributes', (node) => {
+    if (!(node instanceof Element)) {
+      return;
+    }
+    const tag = node.tagName.toLowerCase();
+    if (tag === 'a' || tag === 'area') {
+      const href = node.getAttribute('href') ?? '';
+      if (linkSchemes.test(href.trim())) {
+        state.links.push({ href: href.trim(), text: (node.textContent ?? '').trim().slice(0, 200) });
+        node.setAttribute('title', href.trim());
+      }
+      // Links never navigate inside the frame: they open through the extension's confirmation.
+      node.removeAttribute('href');
+      node.removeAttribute('target');
+    }
+    for (const attribute of ['src', 'background', 'poster', 'data', 'srcset']) {
+      const value = node.getAttribute(attribute);
+      if (value === null) {
+        continue;
+      }
+      const isData = /^\s*data:image\//i.test(value);
+      const isRemote = remoteUrl.test(value) || attribute === 'srcset';
+      if (isData && attribute !== 'srcset') {
+        continue;
+      }
+      if (isRemote && state.allowRemote && /^\s*https:\/\//i.test(value)) {
+        continue;
+      }
+      if (isRemote) {
+        state.blocked++;
+      }
+      node.removeAttribute(attribute);
+    }
+    const style = node.getAttribute('style');
+    if (style !== null) {
+      node.setAttribute('style', filterCss(style, state.allowRemote, () => state.blocked++));
+    }
+  });
+}
+
+/** Moves every style attribute into one stylesheet (style attributes would need 'unsafe-inline'). */
+function hoistStyleAttributes(root: Element): string {
+  const rules: string[] = [];
+  let counter = 0;
+  root.querySelectorAll('[style]').forEach((element) => {
+    const declarations = (element as HTMLElement).style;
+    const parts: string[] = [];
+    for (let index = 0; index < declarations.length; index++) {
+      const name = declarations.item(index);
+      parts.push(`${name}: ${declarations.getPropertyValue(name)} !important`);
+    }
+    element.removeAttribute('style');
+    if (parts.length > 0) {
+      const className = `mr-s${counter++}`;
+      element.classList.add(className);
+      rules.push(`.${className} { ${parts.join('; ')} }`);
+    }
+  });
+  return rules.join('\n');
+}
+
+export function sanitizeMailHtml(html: string, options: SanitizeOptions): SanitizedMail {
+  installHooks();
+  state = { allowRemote: options.allowRemote, blocked: 0, links: [] };
+  const root = DOMPurify.sanitize(html, {
+    USE_PROFILES: { html: true },
+    WHOLE_DOCUMENT: true,
+    RETURN_DOM: true,
+    FORBID_TAGS: forbiddenTags,
+    FORBID_ATTR: forbiddenAttributes,
+    ALLOW_DATA_ATTR: false,
+    ALLOW_UNKNOWN_PROTOCOLS: false,
+  }) as HTMLElement;
+  const sheets: string[] = [];
+  root.querySelectorAll('style').forEach((element: HTMLStyleElement) => {
+    sheets.push(filterCss(element.textContent ?? '', state.allowRemote, () => state.blocked++));
+    element.remove();
+  });
+  const body = root.querySelector('body') ?? root;
+  const hoisted = filterCss(hoistStyleAttributes(body), state.allowRemote, () => state.blocked++);
+  const baseCss = `${options.themeCss}
+html, body { margin: 0; padding: 0; }
+body { padding: 12px 16px; background: var(--vscode-editor-background); color: var(--vscode-editor-foreground); font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); overflow-wrap: anywhere; }
+a { color: var(--vscode-textLink-foreground); text-decoration: underline; cursor: default; }
+img { max-width: 100%; height: auto; }
+blockquote { border-left: 3px solid var(--vscode-textBlockQuote-border); margin-left: 0; padding-left: 12px; }`;
+  const document = `<!DOCTYPE html><html><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><style nonce="${options.nonce}">${baseCss}\n${sheets.join('\n')}\n${hoisted}</style></head><body>${body.innerHTML}</body></html>`;
+  return { document, blockedRemote: state.blocked, links: dedupeLinks(state.links) };
+}
+
+function dedupeLinks(links: { href: string; text: string }[]): { href: string; text: string }[] {
+  const seen = new Set<string>();
+  return links.filter((link) => (seen.has(link.href) ? false : (seen.add(link.href), true)));
+}
+
+/** The theme's colours and fonts as CSS custom properties, for the mail frame. */
+export function themeVariables(): string {
+  const computed = getComputedStyle(document.documentElement);
+  const names = ['--vscode-editor-background', '--vscode-editor-foreground', '--vscode-font-family', '--vscode-font-size', '--vscode-textLink-foreground', '--vscode-textBlockQuote-border'];
+  const declarations = names.map((name) => `${name}: ${computed.getPropertyValue(name).replace(/[<;{}]/g, '')};`).join(' ');
+  return `:root { ${declarations} }`;
+}

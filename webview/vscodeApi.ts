@@ -1,0 +1,59 @@
+// The one handle the webview has on the extension: postMessage. Typed by direction.
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+declare function acquireVsCodeApi(): VsCodeApi;
+
+let api: VsCodeApi | undefined;
+
+function vscodeApi(): VsCodeApi {
+  api ??= acquireVsCodeApi();
+  return api;
+}
+
+export function post<T>(message: T): void {
+  vscodeApi().postMessage(message);
+}
+
+export function savedState<T>(): Partial<T> {
+  const state = vscodeApi().getState();
+  return state && typeof state === 'object' ? (state as Partial<T>) : {};
+}
+
+export function saveState<T>(state: T): void {
+  vscodeApi().setState(state);
+}
+
+/** Messages from the extension arrive as window `message` events; anything else posting is ignored by type checks in the apps. */
+export function onMessage(handler: (data: unknown) => void): void {
+  window.addEventListener('message', (event: MessageEvent<unknown>) => handler(event.data));
+}
+
+/** Creates an element with text (never HTML) and classes. */
+export function element<K extends keyof HTMLElementTagNameMap>(tag: K, options: { className?: string; text?: string; attributes?: Record<string, string> } = {}): HTMLElementTagNameMap[K] {
+  const created = document.createElement(tag);
+  if (options.className) {
+    created.className = options.className;
+  }
+  if (options.text !== undefined) {
+    created.textContent = options.text;
+  }
+  for (const [name, value] of Object.entries(options.attributes ?? {})) {
+    created.setAttribute(name, value);
+  }
+  return created;
+}
+
+export function codicon(name: string, label?: string): HTMLElement {
+  const icon = element('span', { className: `codicon codicon-${name}` });
+  if (label) {
+    icon.setAttribute('aria-label', label);
+    icon.setAttribute('role', 'img');
+  } else {
+    icon.setAttribute('aria-hidden', 'true');
+  }
+  return icon;
+}
