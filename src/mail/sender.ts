@@ -132,7 +132,8 @@ export class SmtpSender {
             },
             (error: unknown) => {
               tokenError = error;
-              callback(error instanceof Error ? error : new Error(String(error)));
+              // nodemailer rewrites the `code` of the error it is given: hand it a copy.
+              callback(new Error('The access token could not be refreshed'));
             },
           );
         },
