@@ -35,7 +35,7 @@ const extension = {
 /** @type {import('esbuild').BuildOptions} */
 const webview = {
   ...common,
-  entryPoints: { webview: 'webview/main.ts' },
+  entryPoints: { webview: 'webview/main.ts', composer: 'webview/composer.ts' },
   outdir: 'dist',
   platform: 'browser',
   format: 'iife',
@@ -53,13 +53,22 @@ function copyCodicons() {
   }
 }
 
+/** The .ts files under a folder, skipping installed packages (test/editor/node_modules holds the editor). */
+function typeScriptSources(folder) {
+  if (!fs.existsSync(folder)) return [];
+  return fs
+    .readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts') && !file.split(path.sep).includes('node_modules'))
+    .map((file) => path.join(folder, file));
+}
+
 /**
  * Tests, benchmarks and the local server stack are transpiled file by file (not bundled) into out/,
  * so mocha and the editor's extension host load them with `vscode` resolved by the host.
  */
 /** @type {import('esbuild').BuildOptions} */
 const testFiles = {
-  entryPoints: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'].filter((pattern) => fs.existsSync(pattern.split('/')[0])),
+  entryPoints: ['src', 'test', 'bench'].flatMap((folder) => typeScriptSources(folder)),
   outdir: 'out',
   outbase: '.',
   bundle: false,

@@ -1,0 +1,223 @@
+// Starts and stops the VS Code server bundled in code-server (the workbench served over HTTP plus a Node
+// extension host), isolated under .test-output/editor/<name>/ so runs never see the person's own editor.
+import * as childProcess from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { serverMainScript, testOutputDirectory } from './paths';
+
+export interface CodeServerOptions {
+  /** Names the run's folder under .test-output/editor/ (emptied first). */
+  name: string;
+  /** User settings, written to `<user-data>/User/settings.json` on top of quiet test defaults. */
+  settings?: Record<string, unknown>;
+  /** Added to the server's environment, which the extension host inherits (e.g. NODE_EXTRA_CA_CERTS). */
+  env?: Record<string, string>;
+  /** `.vsix` files installed into the isolated extensions folder before the server starts. */
+  installExtensions?: string[];
+  /** How long to wait for the server to listen (default 30 s). */
+  startTimeoutMs?: number;
+}
+
+export interface CodeServer {
+  readonly port: number;
+  /** `http://127.0.0.1:<port>` */
+  readonly origin: string;
+  readonly userDataDirectory: string;
+  readonly extensionsDirectory: string;
+  /** An empty folder the workbench opens, so it starts with a workspace (Explorer, trust, …). */
+  readonly workspaceDirectory: string;
+  /** The server's own stdout and stderr. */
+  readonly logFile: string;
+  /** A file of this machine as the workbench names it: `vscode-remote://127.0.0.1:<port><path>`. */
+  remoteUri(absolutePath: string): string;
+  /** The workbench URL, optionally with a `payload` (e.g. extensionDevelopmentPath, extensionTestsPath). */
+  workbenchUrl(options?: { folder?: string; payload?: [string, string][] }): string;
+  /** Stops the server and every process it started; resolves once none is left. */
+  stop(): Promise<void>;
+}
+
+const QUIET_TEST_SETTINGS: Record<string, unknown> = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'git.enabled': false,
+  'chat.commandCenter.enabled': false,
+};
+
+/** Variables of an editor this might run inside, which would make the server talk to that editor. */
+const INHERITED_EDITOR_VARIABLES = /^(VSCODE_|ELECTRON_RUN_AS_NODE$)/;
+
+const LISTENING = /Extension host agent listening on (\d+)/;
+
+function baseArguments(userDataDirectory: string, extensionsDirectory: string): string[] {
+  return [
+    '--accept-server-license-terms',
+    '--user-data-dir', userDataDirectory,
+    '--server-data-dir', userDataDirectory,
+    '--extensions-dir', extensionsDirectory,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+  ];
+}
+
+function isolatedEnvironment(runDirectory: string, extra: Record<string, string>): NodeJS.ProcessEnv {
+  const environment: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!INHERITED_EDITOR_VARIABLES.test(key)) {
+      environment[key] = value;
+    }
+  }
+  const home = path.join(runDirectory, 'home');
+  const tmp = path.join(runDirectory, 'tmp');
+  fs.mkdirSync(home, { recursive: true });
+  fs.mkdirSync(tmp, { recursive: true });
+  return { ...environment, HOME: home, TMPDIR: tmp, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local', 'share'), XDG_CACHE_HOME: path.join(home, '.cache'), ...extra };
+}
+
+function installExtension(vsix: string, argumentsBase: string[], environment: NodeJS.ProcessEnv, logFile: string): void {
+  if (!fs.existsSync(vsix)) {
+    throw new Error(`cannot install ${vsix}: no such file (build it with: npx vsce package --no-dependencies)`);
+  }
+  const result = childProcess.spawnSync(process.execPath, [serverMainScript, ...argumentsBase, '--install-extension', vsix, '--force'], {
+    env: environment,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  fs.appendFileSync(logFile, `$ --install-extension ${vsix}\n${result.stdout}${result.stderr}`);
+  if (result.status !== 0 || !/successfully installed/i.test(result.stdout)) {
+    throw new Error(`installing ${vsix} failed (exit ${String(result.status ?? result.signal)}):\n${result.stdout}${result.stderr}`);
+  }
+}
+
+function processGroupAlive(groupId: number): boolean {
+  try {
+    process.kill(-groupId, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (condition()) {
+      return true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return condition();
+}
+
+function waitForPort(server: childProcess.ChildProcess, logFile: string, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => fail(new Error(`code-server did not listen within ${timeoutMs} ms`)), timeoutMs);
+    const onData = (chunk: Buffer): void => {
+      seen += chunk.toString('utf8');
+      const match = LISTENING.exec(seen);
+      if (match) {
+        cleanUp();
+        resolve(Number(match[1]));
+      }
+    };
+    const onExit = (code: number | null, signal: NodeJS.Signals | null): void =>
+      fail(new Error(`code-server exited before listening (${String(code ?? signal)}); see ${logFile}:\n${seen.slice(-2000)}`));
+    function cleanUp(): void {
+      clearTimeout(timer);
+      server.stdout?.off('data', onData);
+      server.off('exit', onExit);
+    }
+    function fail(error: Error): void {
+      cleanUp();
+      reject(error);
+    }
+    server.stdout?.on('data', onData);
+    server.once('exit', onExit);
+  });
+}
+
+/** Starts code-server's VS Code server on 127.0.0.1 with an ephemeral port, in smoke-test mode (payload honoured). */
+export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
+  if (!fs.existsSync(serverMainScript)) {
+    throw new Error(`code-server is not installed (${serverMainScript} is missing); run: node test/editor/install.js`);
+  }
+  const runDirectory = path.join(testOutputDirectory, 'editor', options.name);
+  fs.rmSync(runDirectory, { recursive: true, force: true });
+  const userDataDirectory = path.join(runDirectory, 'user-data');
+  const extensionsDirectory = path.join(runDirectory, 'extensions');
+  const workspaceDirectory = path.join(runDirectory, 'workspace');
+  const logFile = path.join(runDirectory, 'server.log');
+  for (const directory of [path.join(userDataDirectory, 'User'), extensionsDirectory, workspaceDirectory]) {
+    fs.mkdirSync(directory, { recursive: true });
+  }
+  fs.writeFileSync(path.join(userDataDirectory, 'User', 'settings.json'), `${JSON.stringify({ ...QUIET_TEST_SETTINGS, ...options.settings }, null, 2)}\n`);
+  fs.writeFileSync(logFile, '');
+
+  const environment = isolatedEnvironment(runDirectory, options.env ?? {});
+  const argumentsBase = baseArguments(userDataDirectory, extensionsDirectory);
+  for (const vsix of options.installExtensions ?? []) {
+    installExtension(vsix, argumentsBase, environment, logFile);
+  }
+
+  const server = childProcess.spawn(
+    process.execPath,
+    [serverMainScript, ...argumentsBase, '--enable-smoke-test-driver', '--without-connection-token', '--host', '127.0.0.1', '--port', '0'],
+    { env: environment, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const log = fs.createWriteStream(logFile, { flags: 'a' });
+  server.stdout.pipe(log);
+  server.stderr.pipe(log);
+  const groupId = server.pid;
+  if (groupId === undefined) {
+    throw new Error('code-server did not start');
+  }
+  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+
+  const stop = async (): Promise<void> => {
+    if (processGroupAlive(groupId)) {
+      process.kill(-groupId, 'SIGTERM');
+    }
+    if (!(await waitUntil(() => !processGroupAlive(groupId), 5_000))) {
+      process.kill(-groupId, 'SIGKILL');
+      await waitUntil(() => !processGroupAlive(groupId), 5_000);
+    }
+    await exited;
+    log.end();
+  };
+
+  let port: number;
+  try {
+    port = await waitForPort(server, logFile, options.startTimeoutMs ?? 30_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const origin = `http://127.0.0.1:${port}`;
+  const remoteUri = (absolutePath: string): string => `vscode-remote://127.0.0.1:${port}${absolutePath}`;
+  return {
+    port,
+    origin,
+    userDataDirectory,
+    extensionsDirectory,
+    workspaceDirectory,
+    logFile,
+    remoteUri,
+    workbenchUrl: ({ folder = workspaceDirectory, payload } = {}) => {
+      const url = new URL(`${origin}/`);
+      url.searchParams.set('folder', folder);
+      if (payload) {
+        url.searchParams.set('payload', JSON.stringify(payload));
+      }
+      return url.href;
+    },
+    stop,
+  };
+}
