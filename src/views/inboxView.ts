@@ -325,19 +325,29 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Dis
     }
   }
 
-  /** Sign-out or a removed account: close its connections and delete its cached mail. */
+  /** Accounts removed in any window: forget them here too. */
   private async accountsChanged(): Promise<void> {
     const current = new Set(this.deps.accounts.list().map((account) => account.id));
     for (const id of this.knownAccountIds) {
       if (!current.has(id)) {
-        this.sessionSubscriptions.get(id)?.forEach((subscription) => subscription.dispose());
-        this.sessionSubscriptions.delete(id);
-        await this.deps.sessions.close(id);
-        await this.deps.cache.deleteAccount(id);
+        await this.forgetAccount(id);
       }
     }
     this.knownAccountIds = current;
     this.sendAccounts();
+  }
+
+  /** Sign-out: close the account's connections, stop its timers and delete its cached mail. */
+  public async forgetAccount(accountId: string): Promise<void> {
+    this.sessionSubscriptions.get(accountId)?.forEach((subscription) => subscription.dispose());
+    this.sessionSubscriptions.delete(accountId);
+    for (const key of [...this.searches.keys()]) {
+      if ((JSON.parse(key) as string[])[0] === accountId) {
+        this.searches.delete(key);
+      }
+    }
+    await this.deps.sessions.close(accountId);
+    await this.deps.cache.deleteAccount(accountId);
   }
 }
 

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { MailAccounts } from '../auth/accounts';
+import type { MailAccounts, SignOutHooks } from '../auth/accounts';
 import type { MailSessions } from '../mail/session';
 import { EnvelopeCache } from '../mail/sync';
 import type { Logger } from '../util/log';
@@ -13,6 +13,8 @@ export interface InboxRegistrationDependencies {
   accounts: MailAccounts;
   sessions: MailSessions;
   logger: Logger;
+  /** Sign-out runs these before the account's secrets go: connections closed, cache deleted. */
+  signOutHooks: SignOutHooks;
 }
 
 /**
@@ -28,6 +30,7 @@ export function registerInbox(context: vscode.ExtensionContext, deps: InboxRegis
     inbox,
     reader,
     vscode.window.registerWebviewViewProvider(InboxViewProvider.viewId, inbox),
+    deps.signOutHooks.onWillSignOut((account) => inbox.forgetAccount(account.id)),
     vscode.commands.registerCommand('mailroom.refreshInbox', () => inbox.refresh()),
     vscode.commands.registerCommand('mailroom.searchMail', () => inbox.focusSearch()),
     vscode.workspace.onDidChangeConfiguration((event) => {
