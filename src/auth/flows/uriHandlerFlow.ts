@@ -1,6 +1,6 @@
 import type { CallbackOutcome } from '../callback';
 import { validateCallback } from '../callback';
-import type { PendingSignIns } from '../pendingSignIn';
+import type { PendingSignIn, PendingSignIns } from '../pendingSignIn';
 import { randomUrlSafe } from '../pendingSignIn';
 import type { ProviderKind } from '../accounts';
 import { MailroomError } from '../../util/errors';
@@ -73,6 +73,17 @@ export function parseHandlerQuery(decodedQuery: string, urlStates: readonly stri
 
 type Outcome = Exclude<CallbackOutcome, { kind: 'ignored' }>;
 
+const ATTEMPT_IN_STATE = new RegExp(`${ATTEMPT_PARAMETER}(?:=|%3D|%253D)([A-Za-z0-9_-]{43})`);
+
+/**
+ * A forwarded callback must come back with the same random attempt value its state carries
+ * (the editor passes our own query through), so a state copied into another request is useless.
+ */
+export function attemptMatches(state: string, query: URLSearchParams): boolean {
+  const expected = ATTEMPT_IN_STATE.exec(state)?.[1];
+  return expected !== undefined && query.getAll(ATTEMPT_PARAMETER).length === 1 && query.get(ATTEMPT_PARAMETER) === expected;
+}
+
 /**
  * The extension's single `vscode.UriHandler`. It acts only on URIs whose path and state match a
  * pending attempt; everything else is dropped without a network call.
@@ -89,7 +100,9 @@ export class UriCallbackRouter {
   /** Called by the editor for `<scheme>://mailroom.mailroom/<path>?<query>` (query already decoded). */
   public handleUri(uri: { readonly path: string; readonly query: string }): void {
     const query = parseHandlerQuery(uri.query, [...this.urlStates]);
-    const outcome = validateCallback({ path: uri.path, query, accepts: (pending) => this.waiting.has(pending.state) }, this.pendingSignIns);
+    const accepts = (pending: PendingSignIn): boolean =>
+      this.waiting.has(pending.state) && (!this.urlStates.has(pending.state) || attemptMatches(pending.state, query));
+    const outcome = validateCallback({ path: uri.path, query, accepts }, this.pendingSignIns);
     if (outcome.kind === 'ignored') {
       this.logger.debug(`Ignored a URI for ${uri.path} (${outcome.reason})`);
       return;

@@ -21,7 +21,7 @@ function init(overrides: Partial<PendingSignInInit> = {}): PendingSignInInit {
   };
 }
 
-function query(parameters: Record<string, string> | string[][]): URLSearchParams {
+function query(parameters: Record<string, string>): URLSearchParams {
   return new URLSearchParams(parameters);
 }
 

@@ -1,0 +1,194 @@
+import * as assert from 'node:assert/strict';
+import { OAuthClient } from '../../../src/auth/oauthClient';
+import { TokenManager, refreshDueAtMs } from '../../../src/auth/tokenManager';
+import { TokenStore } from '../../../src/auth/tokenStore';
+import type { StoredAccount } from '../../../src/auth/tokenStore';
+import { BackoffGate, DEFAULT_BACKOFF_POLICY } from '../../../src/util/backoff';
+import type { Clock } from '../../../src/util/clock';
+import { isMailroomError } from '../../../src/util/errors';
+import { FakeIssuer } from './fakeIssuer';
+import { MemorySecretStorage, oidcConfig, recordingLogger } from './fakes';
+
+class ManualClock implements Clock {
+  public constructor(public time = 1_000_000) {}
+  public now(): number {
+    return this.time;
+  }
+  public async sleep(milliseconds: number): Promise<void> {
+    this.time += milliseconds;
+  }
+}
+
+interface Setup {
+  issuer: FakeIssuer;
+  secrets: MemorySecretStorage;
+  store: TokenStore;
+  manager: TokenManager;
+  clock: ManualClock;
+  account: StoredAccount;
+  sink: ReturnType<typeof recordingLogger>['sink'];
+}
+
+async function setup(options: { expiresInSeconds?: number; refreshToken?: string } = {}): Promise<Setup> {
+  const issuer = new FakeIssuer();
+  const secrets = new MemorySecretStorage();
+  const { logger, sink } = recordingLogger();
+  const store = new TokenStore(secrets, logger);
+  const clock = new ManualClock();
+  const client = new OAuthClient(oidcConfig(issuer.issuer, issuer.clientId), { fetchForTests: issuer.fetch, now: () => clock.now() });
+  const manager = new TokenManager(store, () => client, logger, clock, new BackoffGate(() => clock.now(), DEFAULT_BACKOFF_POLICY, () => 0.5));
+  const refreshToken = options.refreshToken ?? 'RT-SENTINEL-initial';
+  issuer.activeRefreshTokens.add(refreshToken);
+  const expiresIn = 'expiresInSeconds' in options ? options.expiresInSeconds : 3600;
+  const account: StoredAccount = {
+    version: 1,
+    id: `${issuer.issuer}#subject-alice`,
+    provider: 'oidc',
+    issuer: issuer.issuer,
+    subject: 'subject-alice',
+    email: 'alice@mailroom.test',
+    clientId: issuer.clientId,
+    grantedScopes: ['openid', 'mail'],
+    imap: { host: '127.0.0.1', port: 993, implicitTls: true },
+    smtp: { host: '127.0.0.1', port: 465, implicitTls: true },
+    mailHosts: ['127.0.0.1'],
+    serverSavesSent: false,
+    tokens: {
+      accessToken: 'AT-SENTINEL-initial',
+      refreshToken,
+      expiresAtMs: expiresIn === undefined ? undefined : clock.now() + expiresIn * 1000,
+      issuedAtMs: clock.now(),
+    },
+    signInRequired: undefined,
+  };
+  await store.put(account);
+  return { issuer, secrets, store, manager, clock, account, sink };
+}
+
+describe('token manager', () => {
+  it('[SEC-16] tracks expiry from expires_in and refreshes ahead of it with a margin', async () => {
+    const { manager, issuer, clock, store, account } = await setup();
+    assert.equal(await manager.getAccessToken(account.id), 'AT-SENTINEL-initial');
+    assert.equal(issuer.tokenRequests().length, 0);
+    const tokens = (await store.get(account.id))?.tokens;
+    assert.ok(tokens);
+    const due = refreshDueAtMs(tokens) ?? 0;
+    assert.equal(tokens.expiresAtMs as number - due, 5 * 60_000);
+    clock.time = due + 1;
+    const fresh = await manager.getAccessToken(account.id);
+    assert.notEqual(fresh, 'AT-SENTINEL-initial');
+    assert.equal(issuer.tokenRequests('refresh_token').length, 1);
+    const stored = await store.get(account.id);
+    assert.equal(stored?.tokens?.expiresAtMs, clock.time + 3600_000, 'expiry counted from the request time');
+  });
+
+  it('[SEC-16] scales the margin down for short-lived tokens', () => {
+    assert.equal(refreshDueAtMs({ accessToken: 'a', refreshToken: 'r', issuedAtMs: 0, expiresAtMs: 5000 }), 4000);
+    assert.equal(refreshDueAtMs({ accessToken: 'a', refreshToken: 'r', issuedAtMs: 0, expiresAtMs: undefined }), undefined);
+  });
+
+  it('[SEC-16] works without expires_in and refreshes when the server rejects the token', async () => {
+    const { manager, issuer, clock, account } = await setup({ expiresInSeconds: undefined });
+    clock.time += 365 * 24 * 3_600_000;
+    assert.equal(await manager.getAccessToken(account.id), 'AT-SENTINEL-initial');
+    const renewed = await manager.getAccessToken(account.id, { forceRefresh: true });
+    assert.notEqual(renewed, 'AT-SENTINEL-initial');
+    assert.equal(issuer.tokenRequests('refresh_token').length, 1);
+  });
+
+  it('[SEC-17] 10 concurrent callers cause exactly 1 token request, and the old refresh token is never reused', async () => {
+    const { manager, issuer, account } = await setup();
+    const results = await Promise.all(Array.from({ length: 10 }, () => manager.getAccessToken(account.id, { forceRefresh: true })));
+    assert.equal(new Set(results).size, 1);
+    assert.equal(issuer.tokenRequests('refresh_token').length, 1);
+    await manager.getAccessToken(account.id, { forceRefresh: true });
+    const presented = issuer.tokenRequests('refresh_token').map((request) => request.body.get('refresh_token'));
+    assert.equal(new Set(presented).size, presented.length, 'each refresh token used once');
+  });
+
+  it('[SEC-17] persists the rotated refresh token before handing out the new access token', async () => {
+    const { manager, secrets, store, account, issuer } = await setup();
+    const events: string[] = [];
+    const storeNow = secrets.store.bind(secrets);
+    secrets.store = async (key: string, value: string): Promise<void> => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await storeNow(key, value);
+      events.push(`stored ${JSON.parse(value).tokens?.refreshToken === 'RT-SENTINEL-initial' ? 'old' : 'rotated'}`);
+    };
+    const token = await manager.getAccessToken(account.id, { forceRefresh: true });
+    events.push('returned');
+    assert.deepEqual(events, ['stored rotated', 'returned']);
+    const stored = await store.get(account.id);
+    assert.equal(stored?.tokens?.accessToken, token);
+    assert.ok(stored?.tokens?.refreshToken && issuer.activeRefreshTokens.has(stored.tokens.refreshToken));
+    assert.ok(!issuer.activeRefreshTokens.has('RT-SENTINEL-initial'));
+  });
+
+  it('[SEC-17] re-reads storage before refreshing: a token another window refreshed is used as is', async () => {
+    const { manager, secrets, store, issuer, clock, account } = await setup();
+    clock.time += 3600_000;
+    const other: StoredAccount = { ...account, tokens: { accessToken: 'AT-SENTINEL-other-window', refreshToken: 'RT-SENTINEL-other', issuedAtMs: clock.time, expiresAtMs: clock.time + 3600_000 } };
+    secrets.externalWrite(`mailroom.account:${account.id}`, JSON.stringify(other));
+    assert.equal(await manager.getAccessToken(account.id), 'AT-SENTINEL-other-window');
+    assert.equal(issuer.tokenRequests().length, 0);
+    assert.equal((await store.get(account.id))?.tokens?.refreshToken, 'RT-SENTINEL-other');
+  });
+
+  it('[SEC-17] invalid_grant deletes the tokens, marks "sign-in required" once, and does not retry', async () => {
+    const { manager, issuer, store, account } = await setup();
+    issuer.activeRefreshTokens.clear();
+    const announced: string[] = [];
+    manager.onDidRequireSignIn((event) => announced.push(event.email));
+    for (let i = 0; i < 3; i++) {
+      await assert.rejects(manager.getAccessToken(account.id, { forceRefresh: true }), (error: unknown) => isMailroomError(error, 'SignInRequired'));
+    }
+    assert.equal(issuer.tokenRequests().length, 1);
+    const stored = await store.get(account.id);
+    assert.equal(stored?.tokens, undefined);
+    assert.ok(stored?.signInRequired);
+    assert.deepEqual(announced, ['alice@mailroom.test']);
+  });
+
+  it('[SEC-17] [SEC-30] 5xx and 429 keep the token and back off (Retry-After honoured), never a tight loop', async () => {
+    const { manager, issuer, clock, store, account } = await setup();
+    clock.time += 3600_000 - 60_000;
+    issuer.tokenOverrides.push(() => new Response('slow down', { status: 429, headers: { 'retry-after': '30' } }));
+    // The token is inside its refresh margin but not expired: it keeps working while the issuer is throttling.
+    assert.equal(await manager.getAccessToken(account.id), 'AT-SENTINEL-initial');
+    for (let i = 0; i < 5; i++) {
+      assert.equal(await manager.getAccessToken(account.id), 'AT-SENTINEL-initial');
+    }
+    assert.equal(issuer.tokenRequests().length, 1, 'no further request inside the Retry-After window');
+    clock.time += 29_000;
+    await assert.rejects(manager.getAccessToken(account.id, { forceRefresh: true }), (error: unknown) => isMailroomError(error, 'IssuerUnavailable') && (error.retryAfterMs ?? 0) <= 1000);
+    assert.equal(issuer.tokenRequests().length, 1);
+    clock.time += 1_000;
+    issuer.tokenOverrides.push(() => new Response('oops', { status: 503 }));
+    assert.equal(await manager.getAccessToken(account.id), 'AT-SENTINEL-initial');
+    assert.equal(issuer.tokenRequests().length, 2);
+    assert.equal((await store.get(account.id))?.tokens?.refreshToken, 'RT-SENTINEL-initial', 'the refresh token is kept');
+    clock.time += DEFAULT_BACKOFF_POLICY.capMs;
+    assert.notEqual(await manager.getAccessToken(account.id), 'AT-SENTINEL-initial');
+    assert.equal(issuer.tokenRequests().length, 3);
+  });
+
+  it('[SEC-17] an expired token during back-off fails fast instead of hammering the issuer', async () => {
+    const { manager, issuer, clock, account } = await setup();
+    clock.time += 3600_000 + 1;
+    issuer.tokenOverrides.push(() => new Response('down', { status: 502 }));
+    await assert.rejects(manager.getAccessToken(account.id), (error: unknown) => isMailroomError(error, 'IssuerUnavailable'));
+    await assert.rejects(manager.getAccessToken(account.id), (error: unknown) => isMailroomError(error, 'IssuerUnavailable'));
+    assert.equal(issuer.tokenRequests().length, 1);
+  });
+
+  it('[SEC-21] an unreadable or missing secret means "signed out", not a crash', async () => {
+    const { manager, secrets, store, account } = await setup();
+    secrets.failReads = true;
+    await assert.rejects(manager.getAccessToken(account.id), (error: unknown) => isMailroomError(error, 'SignInRequired'));
+    assert.deepEqual(await store.list(), []);
+    secrets.failReads = false;
+    secrets.values.set(`mailroom.account:${account.id}`, '{not json');
+    assert.deepEqual(await store.list(), []);
+    await assert.rejects(manager.getAccessToken('nobody'), (error: unknown) => isMailroomError(error, 'SignInRequired'));
+  });
+});
