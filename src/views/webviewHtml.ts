@@ -13,7 +13,7 @@ export function webviewOptions(extensionUri: vscode.Uri, joinPath: typeof vscode
 }
 
 export interface WebviewDocument {
-  view: 'inbox' | 'reader';
+  view: 'inbox' | 'reader' | 'composer';
   title: string;
   allowRemoteImages?: boolean;
 }
@@ -23,6 +23,8 @@ export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.
   const nonce = createNonce();
   const resource = (...parts: string[]): string => webview.asWebviewUri(joinPath(extensionUri, ...parts)).toString();
   const csp = buildCsp({ cspSource: webview.cspSource, nonce, allowRemoteImages: document.allowRemoteImages === true });
+  // The inbox and the reader share the `webview` bundle; the composer has its own (no list, no mail HTML).
+  const bundle = document.view === 'composer' ? 'composer' : 'webview';
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -32,10 +34,10 @@ export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.
 <meta name="referrer" content="no-referrer">
 <title>${escapeHtml(document.title)}</title>
 <link rel="stylesheet" href="${escapeHtml(resource('dist', 'codicons', 'codicon.css'))}" id="vscode-codicon-stylesheet">
-<link rel="stylesheet" href="${escapeHtml(resource('dist', 'webview.css'))}">
+<link rel="stylesheet" href="${escapeHtml(resource('dist', `${bundle}.css`))}">
 </head>
 <body data-view="${document.view}">
-<script nonce="${escapeHtml(nonce)}" src="${escapeHtml(resource('dist', 'webview.js'))}"></script>
+<script nonce="${escapeHtml(nonce)}" src="${escapeHtml(resource('dist', `${bundle}.js`))}"></script>
 </body>
 </html>`;
 }

@@ -1,0 +1,64 @@
+import * as path from 'node:path';
+import type * as vscode from 'vscode';
+import type { MailAccount, MailAccounts } from '../auth/accounts';
+import { DraftStore } from '../mail/drafts';
+import { ImapDraftsFolder } from '../mail/draftsFolder';
+import { appendToSpecialUse } from '../mail/folders';
+import { readOriginalMessage } from '../mail/original';
+import { Outbox } from '../mail/outbox';
+import { SendRateLimiter } from '../mail/sendRateLimiter';
+import { SmtpSender } from '../mail/sender';
+import type { MailSessions } from '../mail/session';
+import { MailroomError } from '../util/errors';
+import type { Logger } from '../util/log';
+import { ComposerPanels } from '../views/composer';
+import { registerSendCommands, sendSettings } from './send';
+import { PreviewDocuments, RecentRecipients } from './sendPrompts';
+
+export interface SendingRegistrationDependencies {
+  readonly accounts: MailAccounts;
+  readonly sessions: MailSessions;
+  readonly logger: Logger;
+}
+
+/**
+ * Builds the sending side (sender, rate limit, draft store, outbox, composer) and registers its
+ * commands. Nothing here loads nodemailer, mailparser or markdown-it: they load on first send.
+ */
+export function registerSending(context: vscode.ExtensionContext, deps: SendingRegistrationDependencies): void {
+  const { accounts, sessions, logger } = deps;
+  const findAccount = (accountId: string): MailAccount | undefined => accounts.list().find((account) => account.id === accountId);
+  const sessionOf = (accountId: string): ReturnType<MailSessions['get']> => {
+    const account = findAccount(accountId);
+    if (!account) {
+      throw new MailroomError('SignInRequired', 'That account is no longer signed in.', { accountId });
+    }
+    return sessions.get(account);
+  };
+  const drafts = new DraftStore(path.join(context.globalStorageUri.fsPath, 'drafts'), logger, new ImapDraftsFolder(findAccount, (account) => sessions.get(account)));
+  const sender = new SmtpSender({
+    accounts,
+    logger,
+    rateLimiter: new SendRateLimiter(() => sendSettings().maxPerMinute),
+    maxMessageBytes: () => sendSettings().maxMessageBytes,
+  });
+  const outbox = new Outbox({
+    sender,
+    drafts,
+    logger,
+    fileInSent: async (account, raw) => void (await appendToSpecialUse(sessions.get(account), '\\Sent', raw, ['\\Seen'])),
+  });
+  // The composer sends through the flows (progress, outcome); the flows open the composer.
+  const composer = new ComposerPanels({ accounts, drafts, logger, extensionUri: context.extensionUri, deliver: (...args) => flows.deliver(...args) });
+  const flows = registerSendCommands(context, {
+    accounts,
+    outbox,
+    drafts,
+    recent: new RecentRecipients(context.globalState),
+    previews: new PreviewDocuments(),
+    logger,
+    openComposer: (init) => composer.show(init),
+    readOriginal: (accountId, folder, uid) => readOriginalMessage(sessionOf(accountId), folder, uid),
+  });
+  context.subscriptions.push(composer);
+}

@@ -1,0 +1,204 @@
+import * as vscode from 'vscode';
+import type { MailAccount, MailAccounts } from '../auth/accounts';
+import type { ComposerInit } from '../commands/send';
+import { formatAddressList } from '../mail/addresses';
+import { messageFromComposer } from '../mail/composerMessage';
+import type { DraftStore, StoredDraft } from '../mail/drafts';
+import { newMessageId } from '../mail/mime';
+import type { SendOutcome } from '../mail/outbox';
+import type { OutgoingMessage } from '../mail/outgoing';
+import { formatBytes } from '../mail/snippet';
+import type { ComposerFields, ExtensionToComposer } from '../shared/composerProtocol';
+import { isComposerToExtension } from '../shared/composerProtocol';
+import { describeError } from '../util/log';
+import type { Logger } from '../util/log';
+import { renderWebviewHtml, webviewOptions } from './webviewHtml';
+
+export interface ComposerDependencies {
+  readonly accounts: MailAccounts;
+  readonly drafts: DraftStore;
+  readonly logger: Logger;
+  readonly extensionUri: vscode.Uri;
+  /** Sends with progress and tells the user the outcome (SendFlows.deliver). */
+  readonly deliver: (account: MailAccount, message: OutgoingMessage, previous?: StoredDraft, options?: { fromComposer: boolean }) => Promise<SendOutcome>;
+}
+
+function headingOf(init: ComposerInit): string {
+  if (init.draft) {
+    return 'Edit draft';
+  }
+  if (init.inReplyTo) {
+    return 'Reply';
+  }
+  return /^\s*fwd?:/i.test(init.subject) ? 'Forward' : 'New message';
+}
+
+/** A composer tab per message; each keeps what the user typed until it is sent or discarded. */
+export class ComposerPanels implements vscode.Disposable {
+  private readonly open = new Set<ComposerPanel>();
+
+  public constructor(private readonly dependencies: ComposerDependencies) {}
+
+  public show(init: ComposerInit): void {
+    const panel = new ComposerPanel(init, this.dependencies, () => this.open.delete(panel));
+    this.open.add(panel);
+  }
+
+  public dispose(): void {
+    for (const panel of [...this.open]) {
+      panel.dispose();
+    }
+  }
+}
+
+class ComposerPanel {
+  private readonly panel: vscode.WebviewPanel;
+  private fields: ComposerFields;
+  private readonly initialFields: ComposerFields;
+  private draft: StoredDraft | undefined;
+  /** Sent or discarded: closing the tab then keeps nothing. */
+  private finished = false;
+  private busy = false;
+
+  public constructor(
+    private readonly init: ComposerInit,
+    private readonly dependencies: ComposerDependencies,
+    private readonly onClosed: () => void,
+  ) {
+    this.draft = init.draft;
+    const accountId = init.accountId ?? dependencies.accounts.list()[0]?.id ?? '';
+    this.fields = {
+      accountId,
+      to: formatAddressList(init.to),
+      cc: formatAddressList(init.cc),
+      bcc: formatAddressList(init.bcc),
+      subject: init.subject,
+      body: init.body,
+      attachments: init.attachments.map((_attachment, index) => index),
+    };
+    this.initialFields = this.fields;
+    const title = init.subject ? init.subject : headingOf(init);
+    this.panel = vscode.window.createWebviewPanel('mailroom.composer', title, vscode.ViewColumn.Active, {
+      ...webviewOptions(dependencies.extensionUri, vscode.Uri.joinPath),
+      // What the user typed must survive switching tabs.
+      retainContextWhenHidden: true,
+    });
+    this.panel.webview.html = renderWebviewHtml(this.panel.webview, dependencies.extensionUri, vscode.Uri.joinPath, { view: 'composer', title });
+    this.panel.webview.onDidReceiveMessage((data: unknown) => void this.receive(data));
+    this.panel.onDidDispose(() => void this.closed());
+  }
+
+  public dispose(): void {
+    this.panel.dispose();
+  }
+
+  private post(message: ExtensionToComposer): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private async receive(data: unknown): Promise<void> {
+    if (!isComposerToExtension(data)) {
+      return;
+    }
+    try {
+      switch (data.type) {
+        case 'ready':
+          this.post({
+            type: 'init',
+            heading: headingOf(this.init),
+            accounts: this.dependencies.accounts.list().map((account) => ({ id: account.id, email: account.email })),
+            fields: this.fields,
+            attachments: this.init.attachments.map((attachment) => ({ name: attachment.filename, size: formatBytes(attachment.content.byteLength) })),
+          });
+          return;
+        case 'changed':
+          this.fields = data.fields;
+          return;
+        case 'send':
+          this.fields = data.fields;
+          return await this.send();
+        case 'saveDraft':
+          this.fields = data.fields;
+          await this.saveDraft();
+          void vscode.window.showInformationMessage(this.draft?.savedToServer ? 'Draft saved (also in Drafts).' : 'Draft saved on this machine.');
+          return;
+        case 'discard':
+          this.finished = true;
+          if (this.draft) {
+            await this.dependencies.drafts.discard(this.draft);
+          }
+          this.panel.dispose();
+          return;
+      }
+    } catch (error) {
+      this.dependencies.logger.error('Composer action failed', error);
+      this.post({ type: 'problem', message: describeError(error) });
+    }
+  }
+
+  private account(): MailAccount | undefined {
+    return this.dependencies.accounts.list().find((account) => account.id === this.fields.accountId);
+  }
+
+  private async send(): Promise<void> {
+    if (this.busy) {
+      return;
+    }
+    const account = this.account();
+    if (!account) {
+      this.post({ type: 'problem', message: 'Choose an account that is signed in.' });
+      return;
+    }
+    const checked = await messageFromComposer(this.fields, { ...this.init, from: { address: account.email } });
+    if (!checked.ok) {
+      this.post({ type: 'problem', field: checked.field, message: checked.problem });
+      return;
+    }
+    this.busy = true;
+    this.post({ type: 'busy', busy: true });
+    try {
+      const outcome = await this.dependencies.deliver(account, checked.message, this.draft, { fromComposer: true });
+      if (outcome.status === 'sent') {
+        this.finished = true;
+        this.panel.dispose();
+        return;
+      }
+      // The outbox kept the message as a draft: further sends and saves continue that draft.
+      this.draft = outcome.draft;
+      this.post({ type: 'problem', message: `Not sent: ${outcome.error.message}` });
+    } finally {
+      this.busy = false;
+      this.post({ type: 'busy', busy: false });
+    }
+  }
+
+  private async saveDraft(): Promise<StoredDraft | undefined> {
+    const account = this.account() ?? this.dependencies.accounts.list()[0];
+    if (!account) {
+      return undefined;
+    }
+    const checked = await messageFromComposer(this.fields, { ...this.init, from: { address: account.email } }, true);
+    if (!checked.ok) {
+      return undefined;
+    }
+    this.draft = await this.dependencies.drafts.keep(account.id, checked.message, this.draft?.messageId ?? newMessageId(checked.message.from), undefined, this.draft?.id);
+    return this.draft;
+  }
+
+  /** Closing a composer with unsent changes keeps them as a draft: nothing the user wrote is lost. */
+  private async closed(): Promise<void> {
+    this.onClosed();
+    const changed = JSON.stringify(this.fields) !== JSON.stringify(this.initialFields);
+    if (this.finished || !changed) {
+      return;
+    }
+    try {
+      const draft = await this.saveDraft();
+      if (draft) {
+        void vscode.window.showInformationMessage('Your unsent message was kept as a draft (Mailroom: Unsent Drafts…).');
+      }
+    } catch (error) {
+      this.dependencies.logger.error('Could not keep the closed message as a draft', error);
+    }
+  }
+}
