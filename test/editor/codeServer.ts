@@ -4,6 +4,7 @@ import * as childProcess from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { serverMainScript, testOutputDirectory } from './paths';
+import { writeUserSettings } from './userSettings';
 
 export interface CodeServerOptions {
   /** Names the run's folder under .test-output/editor/ (emptied first). */
@@ -35,20 +36,6 @@ export interface CodeServer {
   /** Stops the server and every process it started; resolves once none is left. */
   stop(): Promise<void>;
 }
-
-const QUIET_TEST_SETTINGS: Record<string, unknown> = {
-  'workbench.startupEditor': 'none',
-  'workbench.tips.enabled': false,
-  'workbench.enableExperiments': false,
-  'security.workspace.trust.enabled': false,
-  'telemetry.telemetryLevel': 'off',
-  'update.mode': 'none',
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
-  'extensions.ignoreRecommendations': true,
-  'git.enabled': false,
-  'chat.commandCenter.enabled': false,
-};
 
 /** Variables of an editor this might run inside, which would make the server talk to that editor. */
 const INHERITED_EDITOR_VARIABLES = /^(VSCODE_|ELECTRON_RUN_AS_NODE$)/;
@@ -155,10 +142,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const extensionsDirectory = path.join(runDirectory, 'extensions');
   const workspaceDirectory = path.join(runDirectory, 'workspace');
   const logFile = path.join(runDirectory, 'server.log');
-  for (const directory of [path.join(userDataDirectory, 'User'), extensionsDirectory, workspaceDirectory]) {
+  for (const directory of [extensionsDirectory, workspaceDirectory]) {
     fs.mkdirSync(directory, { recursive: true });
   }
-  fs.writeFileSync(path.join(userDataDirectory, 'User', 'settings.json'), `${JSON.stringify({ ...QUIET_TEST_SETTINGS, ...options.settings }, null, 2)}\n`);
+  writeUserSettings(userDataDirectory, options.settings);
   fs.writeFileSync(logFile, '');
 
   const environment = isolatedEnvironment(runDirectory, options.env ?? {});

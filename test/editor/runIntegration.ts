@@ -14,14 +14,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as util from 'node:util';
-import type { Stack } from '../stack';
-import { MOCHA_LINE_PREFIX } from '../integration/reporterChannel';
+import { MOCHA_LINE_PREFIX, REPORT_CHANNEL_VARIABLE, WORKBENCH_CONSOLE_CHANNEL } from '../integration/reporterChannel';
 import { launchChromium } from './browser';
 import { startCodeServer } from './codeServer';
 import type { CodeServer } from './codeServer';
 import { repositoryRoot, testOutputDirectory } from './paths';
-import { requestedStackOptions, startStackWith } from './requestedStack';
-import { stackEnvironment, stackSettings, summarizeStack } from './stackSummary';
+import { prepareEditorTestContext } from './testContext';
+import type { EditorTestContext } from './testContext';
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 
@@ -34,11 +33,6 @@ function requireBuilt(file: string, command: string): void {
   if (!fs.existsSync(file)) {
     throw new Error(`${path.relative(repositoryRoot, file)} is missing; run: ${command}`);
   }
-}
-
-function extraSettings(): Record<string, unknown> {
-  const value = process.env.MAILROOM_TEST_SETTINGS;
-  return value ? (JSON.parse(value) as Record<string, unknown>) : {};
 }
 
 /** Keeps the editor's own logs (extension host, renderer…) of the run for diagnosis. */
@@ -94,11 +88,11 @@ async function main(): Promise<number> {
   requireBuilt(path.join(repositoryRoot, 'out', 'test', 'integration', 'index.js'), 'node esbuild.js --tests');
   const timeoutMs = Number(process.env.MAILROOM_TEST_TIMEOUT_MS ?? DEFAULT_TIMEOUT_MS);
 
-  let stack: Stack | undefined;
+  let context: EditorTestContext | undefined;
   let server: CodeServer | undefined;
   const stopAll = async (): Promise<void> => {
     await server?.stop();
-    await stack?.stop();
+    await context?.stop();
   };
   const interrupted = (): void => {
     void stopAll().finally(() => process.exit(130));
@@ -106,17 +100,8 @@ async function main(): Promise<number> {
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   try {
-    const stackOptions = requestedStackOptions();
-    let settings: Record<string, unknown> = {};
-    let environment: Record<string, string> = {};
-    if (stackOptions) {
-      stack = await startStackWith(stackOptions);
-      const summary = summarizeStack(stack);
-      settings = stackSettings(summary);
-      environment = stackEnvironment(summary);
-      process.stdout.write(`[integration] stack up: issuer ${summary.issuer}, IMAP ${summary.imap.port}, SMTP ${summary.smtp.port}\n`);
-    }
-    server = await startCodeServer({ name: 'integration', settings: { ...settings, ...extraSettings() }, env: environment });
+    context = await prepareEditorTestContext((line) => process.stdout.write(`[integration] ${line}\n`));
+    server = await startCodeServer({ name: 'integration', settings: context.settings, env: { ...context.env, [REPORT_CHANNEL_VARIABLE]: WORKBENCH_CONSOLE_CHANNEL } });
     process.stdout.write(`[integration] code-server on ${server.origin} (log: ${path.relative(repositoryRoot, server.logFile)})\n`);
     const code = await runSuitesInWorkbench(server, timeoutMs);
     process.stdout.write(`[integration] done in ${((Date.now() - started) / 1000).toFixed(1)} s, exit code ${code}\n`);

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as util from 'node:util';
 import Mocha from 'mocha';
-import { MOCHA_LINE_PREFIX } from './reporterChannel';
+import { reporterLinePrefix } from './reporterChannel';
 
 /** Compiled suites next to this file: out/test/integration/**\/*.test.js */
 function findSuites(directory: string): string[] {
@@ -18,8 +18,10 @@ function findSuites(directory: string): string[] {
     .sort();
 }
 
+const linePrefix = reporterLinePrefix();
+
 function reportLine(...data: unknown[]): void {
-  console.log(`${MOCHA_LINE_PREFIX}${util.format(...data)}`);
+  console.log(`${linePrefix}${util.format(...data)}`);
 }
 
 export async function run(): Promise<void> {
