@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import type { MailAccount, MailAccounts } from '../auth/accounts';
-import { formatAddress, formatAddressList, parseAddressList, rememberRecipients } from '../mail/addresses';
+import { formatAddress, formatAddressList, parseAddressList, recipientProblem, rememberRecipients } from '../mail/addresses';
 import type { MailAddress, OutgoingMessage } from '../mail/outgoing';
-import { formatBytes } from '../mail/snippet';
+import { previewText } from '../mail/preview';
 
 /** The steps of the Send Selection / Send File flow that ask the user something. */
 
@@ -37,15 +37,6 @@ export async function pickAccount(accounts: MailAccounts): Promise<MailAccount |
     { title: 'Send from which account?', placeHolder: 'Account', ignoreFocusOut: true },
   );
   return picked?.account;
-}
-
-/** Why typed recipients are not acceptable, or undefined when they are. */
-export function recipientProblem(input: string): string | undefined {
-  const { valid, invalid } = parseAddressList(input);
-  if (invalid.length > 0) {
-    return `Not an email address: ${invalid.join(', ')}`;
-  }
-  return valid.length === 0 ? 'Enter at least one address' : undefined;
 }
 
 interface RecipientItem extends vscode.QuickPickItem {
@@ -113,23 +104,6 @@ export async function askSubject(prefill: string): Promise<string | undefined> {
 
 export async function askNote(): Promise<string | undefined> {
   return vscode.window.showInputBox({ title: 'Note (optional)', placeHolder: 'A few words to go with it; leave empty for none', ignoreFocusOut: true });
-}
-
-/** Exactly what goes out, as the recipient's plain-text view shows it. */
-export function previewText(account: MailAccount, message: OutgoingMessage): string {
-  const lines = [`From: ${formatAddress(message.from)}`, `To: ${formatAddressList(message.to)}`];
-  if (message.cc.length > 0) {
-    lines.push(`Cc: ${formatAddressList(message.cc)}`);
-  }
-  if (message.bcc.length > 0) {
-    lines.push(`Bcc: ${formatAddressList(message.bcc)}`);
-  }
-  lines.push(`Subject: ${message.subject}`, `Via: ${account.smtp.host}`);
-  for (const attachment of message.attachments) {
-    lines.push(`Attachment: ${attachment.filename} (${formatBytes(attachment.content.byteLength)})`);
-  }
-  lines.push('', message.text, '', '(The HTML part shows the same content, the code in a preformatted block.)');
-  return lines.join('\n');
 }
 
 export type PreviewDecision = 'send' | 'edit' | undefined;

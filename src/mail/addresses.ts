@@ -100,6 +100,15 @@ export function parseAddressList(input: string): ParsedAddressList {
   return { valid, invalid };
 }
 
+/** Why typed recipients are not acceptable (naming the bad pieces), or undefined when they are. */
+export function recipientProblem(input: string): string | undefined {
+  const { valid, invalid } = parseAddressList(input);
+  if (invalid.length > 0) {
+    return `Not an email address: ${invalid.join(', ')}`;
+  }
+  return valid.length === 0 ? 'Enter at least one address' : undefined;
+}
+
 /** `Name <addr>` for display and for prefilled fields; quotes names that need it. */
 export function formatAddress(address: MailAddress): string {
   if (!address.name) {

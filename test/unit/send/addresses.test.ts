@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { formatAddress, isValidAddress, parseAddressList, rememberRecipients } from '../../../src/mail/addresses';
+import { formatAddress, isValidAddress, parseAddressList, recipientProblem, rememberRecipients } from '../../../src/mail/addresses';
 
 describe('recipient address validation', () => {
   it('accepts ordinary, plus-tagged, IDN and non-ASCII mailbox addresses', () => {
@@ -47,5 +47,13 @@ describe('recipient address validation', () => {
       { address: 'c@x.org' },
       { address: 'a@x.org' },
     ]);
+  });
+});
+
+describe('recipient entry problems', () => {
+  it('names the pieces that are not addresses, and asks for one when empty', () => {
+    assert.equal(recipientProblem('bob@mailroom.test, bob@, carol'), 'Not an email address: bob@, carol');
+    assert.equal(recipientProblem(' , '), 'Enter at least one address');
+    assert.equal(recipientProblem('Bob <bob@mailroom.test>; ann@example.org'), undefined);
   });
 });
