@@ -1,3 +1,4 @@
+import { format } from 'node:util';
 import type * as vscode from 'vscode';
 import { SecretRedactor } from './redact';
 
@@ -80,7 +81,8 @@ function formatLibraryEntry(entry: unknown, rest: unknown[]): string {
   if (entry && typeof entry === 'object') {
     const record = entry as Record<string, unknown>;
     // Raw protocol traffic ("data", "src") is dropped whole: it carries AUTHENTICATE payloads.
-    const message = typeof record.msg === 'string' ? record.msg : typeof rest[0] === 'string' ? rest[0] : '';
+    // nodemailer passes a printf-style template and its values ('User %s authenticated', name).
+    const message = typeof record.msg === 'string' ? record.msg : typeof rest[0] === 'string' ? format(rest[0], ...rest.slice(1).filter((part) => typeof part === 'string' || typeof part === 'number')) : '';
     const code = typeof record.code === 'string' ? ` (${record.code})` : '';
     const error = record.err instanceof Error ? `: ${record.err.message}` : '';
     return `${message}${code}${error}`.trim();
