@@ -1,0 +1,238 @@
+// [SEC-26] [SEC-27] The real reader bundle (dist/webview.js) in a real browser (Debian's Chromium),
+// under the same CSP the extension renders, fed a hostile-mail corpus. Every payload tries to reach
+// a loopback "sentinel" server; the test asserts it hears nothing, no dialog opens, nothing but
+// `ready` reaches the (stubbed) extension, and the mail frame holds no active content.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type * as net from 'node:net';
+import * as path from 'node:path';
+import type { Browser, Frame, Page } from 'playwright-core';
+import type { ExtensionToReader, MessageView } from '../../../src/shared/protocol';
+import { buildCsp, createNonce } from '../../../src/views/csp';
+import { launchChromium } from '../../editor/browser';
+import { loadTlsFixtures } from '../../stack/tlsFixtures';
+
+const repositoryRoot = path.resolve(__dirname, '..', '..', '..', '..');
+const distDirectory = path.join(repositoryRoot, 'dist');
+
+interface Sentinel {
+  origin: string;
+  requests: string[];
+  close(): Promise<void>;
+}
+
+function listen(server: http.Server | https.Server, scheme: 'http' | 'https', requests: string[]): Promise<Sentinel> {
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      resolve({ origin: `${scheme}://127.0.0.1:${port}`, requests, close: () => new Promise<void>((done) => server.close(() => done())) });
+    });
+  });
+}
+
+function startSentinel(scheme: 'http' | 'https'): Promise<Sentinel> {
+  const requests: string[] = [];
+  const handler = (request: http.IncomingMessage, response: http.ServerResponse): void => {
+    requests.push(request.url ?? '');
+    response.writeHead(200, { 'content-type': 'image/gif', 'access-control-allow-origin': '*' });
+    response.end(Buffer.from('R0lGODlhAQABAAAAACw=', 'base64'));
+  };
+  if (scheme === 'http') {
+    return listen(http.createServer(handler), scheme, requests);
+  }
+  const { key, cert } = loadTlsFixtures();
+  return listen(https.createServer({ key, cert }, handler), scheme, requests);
+}
+
+/** Serves dist/ and a reader document shaped like the one the extension renders (same CSP builder). */
+function startWebviewHost(): Promise<Sentinel> {
+  const requests: string[] = [];
+  const server = http.createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    requests.push(url.pathname);
+    if (url.pathname === '/reader.html') {
+      const origin = `http://${request.headers.host ?? ''}`;
+      const nonce = createNonce();
+      const csp = buildCsp({ cspSource: origin, nonce, allowRemoteImages: url.searchParams.get('remote') === '1' });
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      response.end(`<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}">
+<link rel="stylesheet" href="/dist/webview.css"></head><body data-view="reader">
+<script nonce="${nonce}">window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (message) => window.__posted.push(message), getState: () => undefined, setState: () => undefined });</script>
+<script nonce="${nonce}" src="/dist/webview.js"></script></body></html>`);
+      return;
+    }
+    const file = path.join(distDirectory, path.normalize(url.pathname.replace(/^\/dist\//, '')));
+    if (url.pathname.startsWith('/dist/') && file.startsWith(distDirectory) && fs.existsSync(file)) {
+      response.writeHead(200, { 'content-type': file.endsWith('.css') ? 'text/css' : 'text/javascript' });
+      response.end(fs.readFileSync(file));
+      return;
+    }
+    response.writeHead(404).end();
+  });
+  return listen(server, 'http', requests);
+}
+
+function hostileCorpus(sentinel: string): string {
+  const hit = (name: string): string => `${sentinel}/p/${name}`;
+  const fetchCall = (name: string): string => `fetch('${hit(name)}')`;
+  return [
+    `<html><head><meta http-equiv="refresh" content="0;url=${hit('meta-refresh')}"><base href="${hit('base')}/">`,
+    `<link rel="stylesheet" href="${hit('link-stylesheet')}">`,
+    `<style>@import url("${hit('style-import')}"); .bg { background: url('${hit('style-url')}') } @font-face { font-family: evil; src: url(${hit('font-face')}) } .e { width: expression(${fetchCall('ie-expression')}) }</style>`,
+    `<script>${fetchCall('script')}</script><script src="${hit('script-src')}"></script></head>`,
+    `<body onload="${fetchCall('body-onload')}">`,
+    `<p>Dear customer,</p><img src="relative.png"><img src="x" onerror="${fetchCall('img-onerror')}">`,
+    `<svg onload="${fetchCall('svg-onload')}"><script>${fetchCall('svg-script')}</script><image href="${hit('svg-image')}"/><a xlink:href="javascript:${fetchCall('svg-link')}"><text>svg</text></a></svg>`,
+    `<a id="js-link" href="javascript:${fetchCall('javascript-link')}">javascript link</a>`,
+    `<a id="js-link-entity" href="jav&#x09;ascript:${fetchCall('javascript-entity')}">entity link</a>`,
+    `<a id="data-link" href="data:text/html;base64,${Buffer.from(`<script>${fetchCall('data-link')}</script>`).toString('base64')}">data link</a>`,
+    `<a id="plain-link" href="${hit('plain-link')}" target="_top">plain link</a>`,
+    `<form action="${hit('form')}" method="post"><input name="q" value="1"><button id="submit" type="submit">Submit</button></form>`,
+    `<button formaction="${hit('formaction')}">x</button>`,
+    `<iframe src="${hit('iframe')}"></iframe><iframe srcdoc="<script>${fetchCall('iframe-srcdoc')}</script>"></iframe>`,
+    `<object data="${hit('object')}"></object><embed src="${hit('embed')}"><applet code="${hit('applet')}"></applet>`,
+    `<video poster="${hit('video-poster')}"><source src="${hit('video-source')}"></video><audio src="${hit('audio')}"></audio>`,
+    `<div class="bg e" style="background-image: url(${hit('style-attribute-url')}); font-family: evil">styled</div>`,
+    `<div style="width: expression(${fetchCall('style-expression')}); behavior: url(${hit('behavior')})">ie</div>`,
+    `<div style="content: '</style><img src=${hit('style-breakout')}>'">breakout</div>`,
+    `<table background="${hit('table-background')}"><tr><td background="${hit('td-background')}">cell</td></tr></table>`,
+    `<img srcset="${hit('srcset-2x')} 2x, ${hit('srcset-1x')} 1x"><picture><source srcset="${hit('picture-source')}"><img src="${hit('picture-img')}"></picture>`,
+    `<noscript><p title="</noscript><img src=x onerror=${fetchCall('noscript-mxss')}>"></p></noscript>`,
+    `<math><mtext><table><mglyph><style><img src=x onerror=${fetchCall('math-mxss')}></style></mglyph></table></mtext></math>`,
+    `<details open ontoggle="${fetchCall('details-ontoggle')}"><summary>x</summary></details>`,
+    `<marquee onstart="${fetchCall('marquee')}">m</marquee><input autofocus onfocus="${fetchCall('autofocus')}">`,
+    `<img src="${hit('tracking-pixel')}" width="1" height="1">`,
+    '</body></html>',
+  ].join('\n');
+}
+
+/** Evaluated inside the mail frame: what elements, handlers, links and sources it holds. */
+const frameInventory = `(() => {
+  const all = [...document.querySelectorAll('*')];
+  return {
+    tags: [...new Set(all.map((element) => element.tagName.toLowerCase()))],
+    eventAttributes: all.flatMap((element) => [...element.attributes].map((attribute) => attribute.name).filter((name) => name.startsWith('on'))),
+    hrefs: all.map((element) => element.getAttribute('href') ?? element.getAttribute('xlink:href')).filter((value) => value !== null),
+    sources: all.map((element) => element.getAttribute('src') ?? element.getAttribute('srcset') ?? element.getAttribute('background')).filter((value) => value !== null),
+    text: document.body.innerText,
+    metaHttpEquiv: document.querySelectorAll('meta[http-equiv]').length,
+  };
+})()`;
+
+function messageView(html: string): MessageView {
+  return {
+    ref: { accountId: 'a', folder: 'INBOX', uid: 1 },
+    subject: 'Your invoice',
+    from: [{ name: 'Mallory', address: 'mallory@example.com' }],
+    to: [{ name: '', address: 'alice@mailroom.test' }],
+    cc: [],
+    date: Date.parse('2026-11-25T10:00:00Z'),
+    text: '',
+    html,
+    attachments: [],
+    flagged: false,
+    unread: false,
+    truncated: false,
+  };
+}
+
+async function renderInReader(page: Page, host: Sentinel, view: MessageView, allowRemoteContent: boolean): Promise<Frame> {
+  await page.goto(`${host.origin}/reader.html?remote=${allowRemoteContent ? 1 : 0}`);
+  await page.waitForFunction("window.__posted.some((message) => message.type === 'ready')");
+  const message: ExtensionToReader = { type: 'message', view, allowRemoteContent };
+  // Runs in the page (this file is compiled without DOM types, hence a string).
+  await page.evaluate(`window.postMessage(${JSON.stringify(message)}, '*')`);
+  const frameElement = await page.waitForSelector('iframe.mail-frame');
+  const frame = await frameElement.contentFrame();
+  assert.ok(frame, 'the mail frame exists');
+  await frame.waitForLoadState('load');
+  return frame;
+}
+
+describe('reader: hostile mail in a real browser', function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  let host: Sentinel;
+  let sentinel: Sentinel;
+  let secureSentinel: Sentinel;
+
+  before(async () => {
+    assert.ok(fs.existsSync(path.join(distDirectory, 'webview.js')), 'dist/webview.js is built (node esbuild.js)');
+    [host, sentinel, secureSentinel] = await Promise.all([startWebviewHost(), startSentinel('http'), startSentinel('https')]);
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await Promise.all([host?.close(), sentinel?.close(), secureSentinel?.close()]);
+  });
+
+  it('[SEC-26] a hostile-mail corpus runs nothing and reaches nothing', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    const popups: string[] = [];
+    context.on('page', (opened) => popups.push(opened.url()));
+    try {
+      const frame = await renderInReader(page, host, messageView(hostileCorpus(sentinel.origin)), false);
+      // Click everything clickable in the mail, as a curious reader would.
+      for (const selector of ['#js-link', '#js-link-entity', '#data-link', '#plain-link', '#submit', 'a', 'button', 'summary']) {
+        for (const handle of await frame.$$(selector)) {
+          await handle.click({ force: true, timeout: 2000 }).catch(() => undefined);
+        }
+      }
+      await page.waitForTimeout(1500);
+
+      assert.deepEqual(sentinel.requests, [], 'the sentinel heard nothing');
+      assert.deepEqual(dialogs, []);
+      assert.deepEqual(popups, []);
+      const posted: unknown = await page.evaluate('window.__posted');
+      assert.deepEqual(posted, [{ type: 'ready' }], 'only the handshake reached the extension');
+
+      const sandbox = await page.$eval('iframe.mail-frame', (element) => element.getAttribute('sandbox'));
+      assert.equal(sandbox, '', 'the frame is sandboxed with no permissions (no scripts, same-origin, popups, top navigation)');
+      const inventory = (await frame.evaluate(frameInventory)) as { tags: string[]; eventAttributes: string[]; hrefs: string[]; sources: string[]; text: string; metaHttpEquiv: number };
+      for (const forbidden of ['script', 'iframe', 'object', 'embed', 'applet', 'form', 'input', 'button', 'base', 'link', 'svg', 'math', 'video', 'audio', 'source', 'noscript']) {
+        assert.ok(!inventory.tags.includes(forbidden), `<${forbidden}> survived`);
+      }
+      assert.deepEqual(inventory.eventAttributes, []);
+      assert.equal(inventory.metaHttpEquiv, 0, 'no meta refresh');
+      assert.deepEqual(inventory.hrefs, [], 'no link navigates inside the frame');
+      assert.ok(inventory.sources.every((source) => !/^(https?:|\/\/|javascript:)/i.test(source)), `remote or script sources left: ${inventory.sources.join(', ')}`);
+      assert.match(inventory.text, /Dear customer/, 'the harmless text is still shown');
+      // The only way out is the link list, which asks the extension (and the extension confirms).
+      const linkTitles = await page.$$eval('.links .link-button', (buttons) => buttons.map((button) => button.getAttribute('title')));
+      assert.deepEqual(linkTitles, [`${sentinel.origin}/p/plain-link`]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('[SEC-27] a tracking pixel makes no request until remote content is allowed, then it loads', async () => {
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    const page = await context.newPage();
+    const pixel = `${secureSentinel.origin}/pixel.gif?id=alice`;
+    const html = `<p>Newsletter</p><img src="${pixel}" width="1" height="1"><div style="background:url(${secureSentinel.origin}/css-bg)">x</div><img srcset="${secureSentinel.origin}/srcset 2x">`;
+    try {
+      await renderInReader(page, host, messageView(html), false);
+      await page.waitForTimeout(1000);
+      assert.equal(secureSentinel.requests.length, 0, `blocked by default, but heard ${secureSentinel.requests.join(', ')}`);
+      const banner = await page.textContent('.banner.remote');
+      assert.match(banner ?? '', /Remote content \(3\) was blocked/);
+
+      // "Load remote content": the extension renders the reader again with a CSP that allows https images.
+      await renderInReader(page, host, messageView(html), true);
+      await page.waitForTimeout(1000);
+      assert.ok(secureSentinel.requests.includes('/pixel.gif?id=alice'), `after allowing: ${secureSentinel.requests.join(', ')}`);
+      assert.equal(await page.$('.banner.remote'), null);
+    } finally {
+      await context.close();
+    }
+  });
+});
