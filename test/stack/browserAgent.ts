@@ -9,6 +9,8 @@ export interface Credentials {
 }
 
 const MAX_STEPS = 20;
+/** Set by the provider's device-flow success page (see loginPages.ts). */
+export const DEVICE_FLOW_DONE_MARKER = 'data-device-flow="done"';
 
 class CookieJar {
   private readonly cookies = new Map<string, string>();
@@ -37,6 +39,48 @@ class CookieJar {
 function isProviderStep(url: URL, issuer: URL): boolean {
   if (url.origin !== issuer.origin) return false;
   return /^\/(auth|interaction|device)(\/|$)/.test(url.pathname);
+}
+
+function decodeEntities(text: string): string {
+  return text
+    .replace(/&#(\d+);/g, (_match, code: string) => String.fromCharCode(Number(code)))
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+function attribute(tag: string, name: string): string | undefined {
+  const value = new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
+  return value === undefined ? undefined : decodeEntities(value);
+}
+
+interface ParsedForm {
+  action: string;
+  fields: Record<string, string>;
+}
+
+function parseForm(match: RegExpExecArray | null): ParsedForm | undefined {
+  if (!match) return undefined;
+  const action = attribute(match[0].slice(0, match[0].indexOf('>') + 1), 'action');
+  if (!action) return undefined;
+  const fields: Record<string, string> = {};
+  for (const input of match[1].match(/<input\b[^>]*>/g) ?? []) {
+    const name = attribute(input, 'name');
+    if (name) fields[name] = attribute(input, 'value') ?? '';
+  }
+  return { action, fields };
+}
+
+/**
+ * Forms a browser would submit on the provider's pages: the device-flow code entry and confirmation, and
+ * the provider's self-submitting "Submitting Callback" page (a browser runs its script).
+ */
+function providerForm(html: string): ParsedForm | undefined {
+  const device = parseForm(/<form\b[^>]*id="op\.device(?:Input|Confirm)Form"[^>]*>([\s\S]*?)<\/form>/.exec(html));
+  if (device) return device;
+  if (!html.includes('<title>Submitting Callback</title>')) return undefined;
+  return parseForm(/<form\b[^>]*method="post"[^>]*>([\s\S]*?)<\/form>/.exec(html));
 }
 
 function formAction(html: string, buttonId: 'sign-in' | 'deny'): string | undefined {
@@ -79,12 +123,21 @@ export async function completeAuthorization(
       const action = formAction(response.body, options.deny ? 'deny' : 'sign-in');
       if (!action) throw new Error('sign-in form not found');
       next = {
-        url: new URL(action.replace(/&#(\d+);/g, (_match, code: string) => String.fromCharCode(Number(code))), next.url).href,
+        url: new URL(decodeEntities(action), next.url).href,
         method: 'POST',
         body: formEncode({ username: user.username, password: user.password }),
       };
       continue;
     }
+    const form = response.status === 200 ? providerForm(response.body) : undefined;
+    const formTarget = form ? new URL(form.action, next.url) : undefined;
+    if (form && formTarget && isProviderStep(formTarget, issuerUrl)) {
+      const fields = response.body.includes('op.deviceConfirmForm') && options.deny ? { ...form.fields, abort: 'yes' } : form.fields;
+      next = { url: formTarget.href, method: 'POST', body: formEncode(fields) };
+      continue;
+    }
+    // The device flow ends on the provider's own "signed in" page rather than with a redirect.
+    if (response.status === 200 && response.body.includes(DEVICE_FLOW_DONE_MARKER)) return next.url;
     const message = /<main>([\s\S]*?)<\/main>/.exec(response.body)?.[1].replace(/<[^>]+>/g, ' ').trim() ?? response.body.slice(0, 300);
     throw new Error(`authorization stopped at ${next.url} with HTTP ${response.status}: ${message}`);
   }

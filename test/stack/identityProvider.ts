@@ -8,10 +8,11 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Account, AccessToken, ClientCredentials, ClientMetadata, Configuration, KoaContextWithOIDC, ProviderModule } from './oidcProviderTypes';
 import { handleForwarder } from './forwarder';
 import { handleInteraction } from './interactionRoutes';
-import { renderMessagePage, renderUserCodeConfirmPage, renderUserCodeInputPage } from './loginPages';
+import { renderDeviceSuccessPage, renderMessagePage, renderUserCodeConfirmPage, renderUserCodeInputPage } from './loginPages';
 import { createMemoryStore } from './memoryAdapter';
 import { findUserBySubject } from './testUsers';
-import { loadTlsFixtures } from './tlsFixtures';
+import { loadTlsFixtures, signingKeyPem } from './tlsFixtures';
+import type { SigningKeyRole } from './tlsFixtures';
 
 export const MAIL_SCOPE = 'mail';
 /** The resource (RFC 8707) that the `mail` scope belongs to; IMAP and SMTP act as this resource server. */
@@ -27,6 +28,8 @@ const ACCESS_TOKEN_TTL_SECONDS = 3600;
 
 export interface IdentityProviderOptions {
   shortLivedTokenTtlSeconds: number;
+  /** Which committed signing key to use; the attacker provider must not share the real one. */
+  role: SigningKeyRole;
 }
 
 export interface IdentityProvider {
@@ -60,13 +63,9 @@ function loadProviderModule(): Promise<ProviderModule> {
   return providerModule;
 }
 
-async function generateSigningKey(): Promise<crypto.JsonWebKey> {
-  const { privateKey } = await new Promise<{ privateKey: crypto.KeyObject }>((resolve, reject) =>
-    crypto.generateKeyPair('rsa', { modulusLength: 2048 }, (error, _publicKey, privateKey) =>
-      error ? reject(error) : resolve({ privateKey }),
-    ),
-  );
-  return { ...privateKey.export({ format: 'jwk' }), kid: crypto.randomUUID(), use: 'sig', alg: 'RS256' };
+function loadSigningKey(role: SigningKeyRole): crypto.JsonWebKey {
+  const privateKey = crypto.createPrivateKey(signingKeyPem(role));
+  return { ...privateKey.export({ format: 'jwk' }), kid: `mailroom-test-${role}`, use: 'sig', alg: 'RS256' };
 }
 
 function nativeClient(clientId: string, clientName: string): ClientMetadata {
@@ -101,7 +100,8 @@ function emailClaimOf(token: AccessToken | ClientCredentials): Record<string, st
 
 export async function startIdentityProvider(options: IdentityProviderOptions): Promise<IdentityProvider> {
   const tls = loadTlsFixtures();
-  const [{ Provider: ProviderClass, errors }, signingKey] = await Promise.all([loadProviderModule(), generateSigningKey()]);
+  const { Provider: ProviderClass, errors } = await loadProviderModule();
+  const signingKey = loadSigningKey(options.role);
   const store = createMemoryStore();
   const introspectionClientSecret = crypto.randomBytes(24).toString('hex');
 
@@ -185,7 +185,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
           ctx.body = renderUserCodeConfirmPage(form, client.clientName ?? client.clientId, userCode);
         },
         successSource: (ctx: KoaContextWithOIDC) => {
-          ctx.body = renderMessagePage('Signed in', 'You can close this window and return to your device.');
+          ctx.body = renderDeviceSuccessPage();
         },
       },
       rpInitiatedLogout: {

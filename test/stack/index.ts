@@ -94,7 +94,8 @@ export interface Stack {
   /**
    * Completes an authorization request like a person would (GET the URL, POST the login form, consent)
    * and returns the final redirect URL (with code/state/iss or error) WITHOUT following it.
-   * Works for either issuer. Defaults to alice.
+   * Works for either issuer. Defaults to alice. Also completes a device authorization: pass the
+   * `verification_uri_complete`; it then returns the URL of the provider's "signed in" page.
    */
   authorize(authorizationUrl: string, user?: { username: string; password: string }, options?: { deny?: boolean }): Promise<string>;
   /** RFC 7662 introspection of any token at the issuer. */
@@ -157,8 +158,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     const providerOptions = { shortLivedTokenTtlSeconds: options.tokenTtlSeconds ?? DEFAULT_SHORT_TOKEN_TTL_SECONDS };
     const [provider, attacker] = await Promise.all([
-      startIdentityProvider(providerOptions),
-      options.attacker ? startIdentityProvider(providerOptions) : Promise.resolve(undefined),
+      startIdentityProvider({ ...providerOptions, role: 'issuer' }),
+      options.attacker ? startIdentityProvider({ ...providerOptions, role: 'attacker' }) : Promise.resolve(undefined),
     ]);
     stoppers.push(provider.stop);
     const providers: IdentityProvider[] = [provider];

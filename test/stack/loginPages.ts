@@ -49,6 +49,10 @@ export function renderMessagePage(title: string, message: string): string {
   return page(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`);
 }
 
+export function renderDeviceSuccessPage(): string {
+  return page('Signed in', '<h1 data-device-flow="done">Signed in</h1><p>You can close this window and return to your device.</p>');
+}
+
 export function renderUserCodeInputPage(form: string, error?: string): string {
   const errorHtml = error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : '';
   return page(

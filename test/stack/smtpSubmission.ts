@@ -2,7 +2,6 @@
 // issued for the mail resource with the `mail` scope, belonging to the user in the XOAUTH2 payload),
 // senders other than that user refused, local recipients delivered to Dovecot over LMTP.
 import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import type { SMTPServerAuthentication, SMTPServerAuthenticationResponse, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { Introspector } from './introspectionClient';
 import { loadTlsFixtures } from './tlsFixtures';
@@ -66,6 +65,8 @@ export async function startSmtpSubmission(options: SmtpSubmissionOptions): Promi
     return valid ? username : undefined;
   };
 
+  // Loaded on first use so that importing the stack module stays cheap.
+  const { SMTPServer } = await import('smtp-server');
   const server = new SMTPServer({
     secure: true,
     key: tls.key,

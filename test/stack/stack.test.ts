@@ -153,6 +153,28 @@ describe('local stack', function () {
     assert.equal(denied.searchParams.get('iss'), stack.issuer);
   });
 
+  it('completes a device authorization (RFC 8628) through authorize()', async function () {
+    const oauth = await loadOAuth();
+    const fetchOptions = { [oauth.customFetch]: createFetchTrustingCa(fs.readFileSync(stack.caFile)) };
+    const authorizationServer = await oauth.processDiscoveryResponse(new URL(stack.issuer), await oauth.discoveryRequest(new URL(stack.issuer), fetchOptions));
+    const client = { client_id: stack.clientId };
+    const device = await oauth.processDeviceAuthorizationResponse(
+      authorizationServer,
+      client,
+      await oauth.deviceAuthorizationRequest(authorizationServer, client, oauth.None(), new URLSearchParams({ scope: `openid email ${stack.mailScope}` }), fetchOptions),
+    );
+    assert.ok(device.verification_uri_complete);
+    await stack.authorize(device.verification_uri_complete, bob);
+    const result = await oauth.processDeviceCodeResponse(
+      authorizationServer,
+      client,
+      await oauth.deviceCodeGrantRequest(authorizationServer, client, oauth.None(), device.device_code, fetchOptions),
+    );
+    const introspection = await stack.introspect(result.access_token);
+    assert.equal(introspection.email, bob.email);
+    assert.equal(introspection.scope, stack.mailScope);
+  });
+
   it('logs in to IMAP with the access token and has the special-use folders', async function () {
     const tokens = await signIn(stack, alice);
     const client = imapClient(stack, alice.email, tokens.accessToken);
@@ -362,6 +384,7 @@ describe('local stack: fixture mailbox and shutdown', function () {
       assert.equal(fs.existsSync(configDirectory), false, 'temp directory removed');
       const leftovers = dovecotProcesses.filter((pid) => fs.existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8')));
       assert.deepEqual(leftovers, [], 'no Dovecot process of this stack remains');
+      assert.deepEqual(stack.dovecotProcessIds(), [], 'no process of this Dovecot instance remains');
     }
   });
 });

@@ -1,4 +1,5 @@
-// Paths to the committed test CA and the server certificate for 127.0.0.1/localhost (see fixtures/README.md).
+// The committed test CA, the server certificate for 127.0.0.1/localhost and the providers' signing keys
+// (see fixtures/README.md).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -13,6 +14,13 @@ function findFixturesDirectory(): string {
     throw new Error(`test TLS fixtures not found (looked in ${candidates.join(', ')})`);
   }
   return found;
+}
+
+export type SigningKeyRole = 'issuer' | 'attacker';
+
+/** The committed RS256 private key (PEM) of the test provider or of the attacker provider. */
+export function signingKeyPem(role: SigningKeyRole): Buffer {
+  return fs.readFileSync(path.join(findFixturesDirectory(), `${role}-signing-key.pem`));
 }
 
 export interface TlsFixtures {
