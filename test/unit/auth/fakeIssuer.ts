@@ -37,6 +37,8 @@ export class FakeIssuer {
   /** Scripted token endpoint answers, used in order before the normal behaviour. */
   public readonly tokenOverrides: TokenOverride[] = [];
   public metadataOverrides: Record<string, unknown> = {};
+  /** When set, the revocation endpoint answers with this status and revokes nothing. */
+  public revocationFailure: number | undefined;
   public readonly activeRefreshTokens = new Set<string>();
   public readonly issuedAccessTokens: string[] = [];
   public deviceScript: ('pending' | 'slow_down' | 'granted' | 'expired_token' | 'access_denied')[] = [];
@@ -102,6 +104,9 @@ export class FakeIssuer {
       return override ?? this.token(body);
     }
     if (path === '/token/revocation') {
+      if (this.revocationFailure !== undefined) {
+        return new Response('unavailable', { status: this.revocationFailure });
+      }
       this.activeRefreshTokens.delete(body.get('token') ?? '');
       return new Response(null, { status: 200 });
     }

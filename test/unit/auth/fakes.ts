@@ -107,3 +107,32 @@ export function oidcSettings(issuer: string, clientId: string, overrides: Partia
 export function oidcConfig(issuer: string, clientId: string, overrides: Partial<ProviderSettings['oidc']> = {}): ProviderConfig {
   return providerConfig('oidc', oidcSettings(issuer, clientId, overrides));
 }
+
+import * as http from 'node:http';
+
+export interface Fetched {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** A plain GET that does not follow redirects (like a browser would show them). */
+export function httpGet(url: string, headers: Record<string, string> = {}): Promise<Fetched> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { headers, agent: false }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
+    }).on('error', reject);
+  });
+}
+
+/** Delivers a redirect like the browser would: loopback URLs are requested, editor URIs go to the URI handler. */
+export async function deliverRedirect(redirect: string, handleUri: (uri: { path: string; query: string }) => void): Promise<void> {
+  if (redirect.startsWith('http://127.0.0.1:')) {
+    await httpGet(redirect);
+    return;
+  }
+  const url = new URL(redirect);
+  handleUri({ path: url.pathname, query: decodeURIComponent(url.search.slice(1)) });
+}

@@ -1,5 +1,4 @@
 import * as assert from 'node:assert/strict';
-import * as http from 'node:http';
 import { DeviceCodeFlow } from '../../../src/auth/flows/deviceCodeFlow';
 import { LoopbackFlow } from '../../../src/auth/flows/loopbackFlow';
 import type { AttemptContext } from '../../../src/auth/flows/signInAttempt';
@@ -10,24 +9,10 @@ import type { Clock } from '../../../src/util/clock';
 import { isMailroomError } from '../../../src/util/errors';
 import type { MailroomErrorCode } from '../../../src/util/errors';
 import { FakeIssuer } from './fakeIssuer';
-import { cancellationSource, neverCancelled, oidcConfig, recordingLogger } from './fakes';
+import { cancellationSource, httpGet, neverCancelled, oidcConfig, recordingLogger } from './fakes';
+import type { Fetched } from './fakes';
 
-interface Fetched {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** A plain GET that does not follow redirects (like a browser would show them). */
-function get(url: string, headers: Record<string, string> = {}): Promise<Fetched> {
-  return new Promise((resolve, reject) => {
-    http.get(url, { headers, agent: false }, (response) => {
-      let body = '';
-      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
-    }).on('error', reject);
-  });
-}
+const get = httpGet;
 
 function isPortOpen(port: number): Promise<boolean> {
   return get(`http://127.0.0.1:${port}/callback`).then(() => true, () => false);
