@@ -13,7 +13,8 @@ import type { MailAccount } from '../../../src/auth/accounts';
 import { DraftStore } from '../../../src/mail/drafts';
 import { ImapDraftsFolder } from '../../../src/mail/draftsFolder';
 import { appendToSpecialUse } from '../../../src/mail/folders';
-import { parseOriginalMessage } from '../../../src/mail/original';
+import { parseOriginalMessage, readOriginalMessage } from '../../../src/mail/original';
+import { messageFromComposer } from '../../../src/mail/composerMessage';
 import { Outbox } from '../../../src/mail/outbox';
 import type { OutgoingMessage } from '../../../src/mail/outgoing';
 import { buildReplyDraft } from '../../../src/mail/reply';
@@ -43,7 +44,7 @@ interface World {
   draftsDirectory: string;
 }
 
-async function readNewest(stack: Stack, accounts: StackMailAccounts, account: MailAccount, folder = 'INBOX'): Promise<{ raw: Buffer; parsed: ParsedMail } | undefined> {
+async function readNewest(stack: Stack, accounts: StackMailAccounts, account: MailAccount, folder = 'INBOX'): Promise<{ uid: number; raw: Buffer; parsed: ParsedMail } | undefined> {
   const client = new ImapFlow({
     host: stack.imap.host,
     port: stack.imap.port,
@@ -61,13 +62,13 @@ async function readNewest(stack: Stack, accounts: StackMailAccounts, account: Ma
     if (!message || !message.source) {
       return undefined;
     }
-    return { raw: message.source, parsed: await simpleParser(message.source) };
+    return { uid: message.uid, raw: message.source, parsed: await simpleParser(message.source) };
   } finally {
     await client.logout();
   }
 }
 
-async function waitForNewest(stack: Stack, accounts: StackMailAccounts, account: MailAccount, subject: string, folder = 'INBOX'): Promise<{ raw: Buffer; parsed: ParsedMail }> {
+async function waitForNewest(stack: Stack, accounts: StackMailAccounts, account: MailAccount, subject: string, folder = 'INBOX'): Promise<{ uid: number; raw: Buffer; parsed: ParsedMail }> {
   for (let attempt = 0; attempt < 40; attempt += 1) {
     const newest = await readNewest(stack, accounts, account, folder);
     if (newest && newest.parsed.subject === subject) {
@@ -183,6 +184,26 @@ describe('sending against the local stack', function () {
     assert.equal(answer.parsed.inReplyTo, sent.messageId);
     assert.deepEqual([answer.parsed.references].flat(), [sent.messageId]);
     assert.match(answer.parsed.text ?? '', /wrote:\n> Can you review this\? thread/);
+  });
+
+  it('forward from the composer reads the original over IMAP and carries its attachments byte for byte', async () => {
+    const bytes = randomBytes(40 * 1024);
+    const content = buildFileContent({ path: 'logs/build.log', languageId: 'log', content: new Uint8Array(bytes) }, 'Build log attached');
+    const first: OutgoingMessage = { ...content, subject: 'build log for forward', from: { address: world.alice.email }, to: [{ address: world.bob.email }], cc: [], bcc: [] };
+    assert.equal((await world.outbox.send(world.alice, first)).status, 'sent');
+    const received = await waitForNewest(stack, world.accounts, world.bob, first.subject);
+    const original = await readOriginalMessage(world.sessions.get(world.bob), 'INBOX', received.uid);
+    const draft = buildReplyDraft(original, 'forward', world.bob.email);
+    const fields = { accountId: world.bob.id, to: world.alice.email, cc: '', bcc: '', subject: draft.subject, body: `FYI\n${draft.body}`, attachments: draft.attachments.map((_attachment, index) => index) };
+    const checked = await messageFromComposer(fields, { from: { address: world.bob.email }, attachments: draft.attachments, references: draft.thread.references });
+    assert.ok(checked.ok);
+    assert.equal((await world.outbox.send(world.bob, checked.message)).status, 'sent');
+    const forwarded = await waitForNewest(stack, world.accounts, world.alice, 'Fwd: build log for forward');
+    assert.equal(forwarded.parsed.attachments.length, 1);
+    assert.equal(forwarded.parsed.attachments[0].filename, 'build.log');
+    assert.ok(forwarded.parsed.attachments[0].content.equals(bytes));
+    assert.match(forwarded.parsed.text ?? '', /---------- Forwarded message ----------\nFrom: alice@mailroom\.test/);
+    assert.match(String(forwarded.parsed.html), /<p>FYI<\/p>\n<p>---------- Forwarded message ----------<br>\nFrom: alice@mailroom\.test<br>/);
   });
 
   it('non-ASCII display names and subjects round-trip', async () => {
