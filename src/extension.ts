@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { createLogger } from './util/log';
 import { registerAuthentication } from './auth/registration';
 import { registerAccountCommands } from './commands/account';
+import { registerSending } from './commands/registerSending';
 import { MailSessions } from './mail/session';
 import { registerInbox } from './views/registerInbox';
 
@@ -16,6 +17,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const sessions = new MailSessions({ accounts, logger });
   context.subscriptions.push({ dispose: () => void sessions.dispose() });
   registerInbox(context, { accounts, sessions, logger, signOutHooks: accounts });
+  registerSending(context, { accounts, sessions, logger });
   logger.info(`Mailroom ${String(context.extension.packageJSON.version)} activated`);
 }
 
