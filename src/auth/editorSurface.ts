@@ -67,7 +67,7 @@ export const signInUi: SignInUi = {
 };
 
 export const deviceCodePrompt: DeviceCodePrompt = {
-  async show({ userCode, verificationUri, issuerName }) {
+  async show({ userCode, verificationUri, openUri, issuerName }) {
     const open = 'Copy Code and Open Page';
     const choice = await vscode.window.showInformationMessage(
       `To sign in to ${issuerName}, open ${verificationUri} and enter the code ${userCode}.`,
@@ -78,7 +78,7 @@ export const deviceCodePrompt: DeviceCodePrompt = {
       return false;
     }
     await vscode.env.clipboard.writeText(userCode);
-    await vscode.env.openExternal(vscode.Uri.parse(verificationUri));
+    await vscode.env.openExternal(vscode.Uri.parse(openUri));
     return true;
   },
 };

@@ -9,9 +9,10 @@ const SLOW_DOWN_STEP_SECONDS = 5;
 export interface DeviceCodePrompt {
   /**
    * Shows the user code and where to enter it; resolves false when the person declines.
-   * `verificationUri` has already been checked (https, on the issuer's host).
+   * `verificationUri` has already been checked (https, on the issuer's host); `openUri` is the page
+   * to open, with the code filled in when the issuer offers that (and it passed the same check).
    */
-  show(details: { userCode: string; verificationUri: string; issuerName: string }): Promise<boolean>;
+  show(details: { userCode: string; verificationUri: string; openUri: string; issuerName: string }): Promise<boolean>;
 }
 
 /**
@@ -31,8 +32,10 @@ export class DeviceCodeFlow implements SignInFlow {
     if (!isAllowedVerificationUri(config, authorization.verificationUri)) {
       throw new MailroomError('InvalidResponse', `${config.displayName} sent a sign-in page address that is not an https page of its own, so Mailroom did not show it.`);
     }
+    const complete = authorization.verificationUriComplete;
+    const openUri = complete !== undefined && isAllowedVerificationUri(config, complete) ? complete : authorization.verificationUri;
     const accepted = await withinAttempt(
-      this.prompt.show({ userCode: authorization.userCode, verificationUri: authorization.verificationUri, issuerName: config.displayName }),
+      this.prompt.show({ userCode: authorization.userCode, verificationUri: authorization.verificationUri, openUri, issuerName: config.displayName }),
       context,
     );
     if (!accepted) {

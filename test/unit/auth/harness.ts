@@ -34,6 +34,10 @@ export interface HarnessOptions {
   attemptTimeoutMs?: number;
   clock?: Clock;
   uriScheme?: string;
+  /** `env.asExternalUri`; identity (desktop) unless a test plays a browser-based editor. */
+  asExternalUri?: (uri: string) => string;
+  /** Plays the person on the device-flow page. */
+  deviceBrowser?: (openUri: string) => Promise<void>;
 }
 
 export class Harness {
@@ -68,12 +72,15 @@ export class Harness {
     };
     const runner = new SignInRunner({
       flows: {
-        uriHandler: new UriHandlerFlow(this.router, { uriScheme: options.uriScheme ?? 'code-oss', asExternalUri: async (uri) => uri }),
+        uriHandler: new UriHandlerFlow(this.router, { uriScheme: options.uriScheme ?? 'code-oss', asExternalUri: async (uri) => options.asExternalUri?.(uri) ?? uri }),
         loopback: new LoopbackFlow(),
         deviceCode: new DeviceCodeFlow({
           show: async (details) => {
             this.events.push('device-code');
             this.messages.push(`enter ${details.userCode} at ${details.verificationUri}`);
+            if (options.deviceBrowser) {
+              this.browserTasks.push(options.deviceBrowser(details.openUri));
+            }
             return true;
           },
         }),
