@@ -26,6 +26,8 @@ export interface Dovecot {
   homeOf(email: string): string;
   /** Runs `doveadm -c <config> …` and returns its stdout. */
   doveadm(args: string[], input?: string | Buffer): Promise<string>;
+  /** Recent output of Dovecot's log (errors of the oauth2 passdb show up here). */
+  log(): string;
   /** Every running process of this Dovecot instance (for leak checks). */
   processIds(): number[];
   stop(): Promise<void>;
@@ -34,6 +36,7 @@ export interface Dovecot {
 const DOVECOT_BINARY = '/usr/sbin/dovecot';
 const DOVEADM_BINARY = '/usr/bin/doveadm';
 const READY_TIMEOUT_MS = 10_000;
+const MAX_LOG_CHUNKS = 500;
 const STOP_TIMEOUT_MS = 5_000;
 export const SPECIAL_USE_FOLDERS = ['Drafts', 'Sent', 'Trash', 'Junk', 'Archive'] as const;
 
@@ -271,31 +274,27 @@ function runCommand(command: string, args: string[], input?: string | Buffer): P
   });
 }
 
-export async function startDovecot(options: DovecotOptions): Promise<Dovecot> {
-  const paths = {
-    run: path.join(options.directory, 'run'),
-    state: path.join(options.directory, 'state'),
-    mail: path.join(options.directory, 'mail'),
-    oauth2: path.join(options.directory, 'dovecot-oauth2.conf.ext'),
-  };
-  const { mailUser, settings } = processUsers();
-  // Dovecot's unprivileged processes must be able to traverse the directory.
-  fs.chmodSync(options.directory, 0o755);
-  for (const directory of [paths.run, paths.state, paths.mail]) fs.mkdirSync(directory, { mode: 0o755 });
-  fs.chownSync(paths.mail, mailUser.uid, mailUser.gid);
+interface Paths {
+  run: string;
+  state: string;
+  mail: string;
+  oauth2: string;
+}
 
+const START_ATTEMPTS = 3;
+
+/** One attempt: free ports are picked, then bound by Dovecot; another process may take one in between. */
+async function launch(options: DovecotOptions, paths: Paths, mailUser: SystemUser, settings: string): Promise<Dovecot> {
   const [imapPort, lmtpPort] = await Promise.all([findFreePort(), findFreePort()]);
   const configFile = path.join(options.directory, 'dovecot.conf');
   const instanceName = instanceNameOf(options.directory);
-  // Read by the auth process, which does not run as root; the secret only protects this test run.
-  fs.writeFileSync(paths.oauth2, renderOauth2Config(options), { mode: 0o644 });
   fs.writeFileSync(configFile, renderConfig(options, paths, { imap: imapPort, lmtp: lmtpPort }, settings));
 
   const log: string[] = [];
   const child = childProcess.spawn(DOVECOT_BINARY, ['-F', '-c', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
   const collect = (chunk: Buffer): void => {
     log.push(chunk.toString('utf8'));
-    if (log.length > 200) log.shift();
+    if (log.length > MAX_LOG_CHUNKS) log.shift();
   };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
@@ -330,7 +329,33 @@ export async function startDovecot(options: DovecotOptions): Promise<Dovecot> {
     mailOwner: { uid: mailUser.uid, gid: mailUser.gid },
     homeOf: (email) => path.join(paths.mail, email.toLowerCase()),
     doveadm: (args, input) => runCommand(DOVEADM_BINARY, ['-c', configFile, ...args], input),
+    log: () => log.join(''),
     processIds,
     stop,
   };
+}
+
+export async function startDovecot(options: DovecotOptions): Promise<Dovecot> {
+  const paths: Paths = {
+    run: path.join(options.directory, 'run'),
+    state: path.join(options.directory, 'state'),
+    mail: path.join(options.directory, 'mail'),
+    oauth2: path.join(options.directory, 'dovecot-oauth2.conf.ext'),
+  };
+  const { mailUser, settings } = processUsers();
+  // Dovecot's unprivileged processes must be able to traverse the directory.
+  fs.chmodSync(options.directory, 0o755);
+  for (const directory of [paths.run, paths.state, paths.mail]) fs.mkdirSync(directory, { mode: 0o755 });
+  fs.chownSync(paths.mail, mailUser.uid, mailUser.gid);
+  // Read by the auth process, which does not run as root; the secret only protects this test run.
+  fs.writeFileSync(paths.oauth2, renderOauth2Config(options), { mode: 0o644 });
+
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launch(options, paths, mailUser, settings);
+    } catch (error) {
+      const portTaken = error instanceof Error && error.message.includes('Address already in use');
+      if (!portTaken || attempt === START_ATTEMPTS) throw error;
+    }
+  }
 }

@@ -110,7 +110,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
   };
   const server = https.createServer({ key: tls.key, cert: tls.cert }, (request, response) => handleRequest(request, response));
   const sockets = new Set<Socket>();
-  server.on('secureConnection', (socket) => {
+  server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });

@@ -89,7 +89,9 @@ export interface Stack {
   dovecotConfigFile: string;
   /** Runs `doveadm -c <config> …` (e.g. `['fetch', '-u', email, 'uid', 'mailbox', 'INBOX', 'all']`). */
   doveadm(args: string[]): Promise<string>;
-  /** PIDs of the Dovecot master and its children right now (for leak checks). */
+  /** Recent Dovecot log output, for diagnosing refused logins (set `auth_verbose` in dovecot.ts if needed). */
+  dovecotLog(): string;
+  /** PIDs of every running process of this Dovecot instance (for leak checks). */
   dovecotProcessIds(): number[];
   /**
    * Completes an authorization request like a person would (GET the URL, POST the login form, consent)
@@ -213,6 +215,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       fixture,
       dovecotConfigFile: runningDovecot.configFile,
       doveadm: (args) => runningDovecot.doveadm(args),
+      dovecotLog: () => runningDovecot.log(),
       dovecotProcessIds: () => runningDovecot.processIds(),
       authorize: (authorizationUrl: string, user?: Credentials, authorizeOptions?: { deny?: boolean }) => {
         const target = new URL(authorizationUrl);
