@@ -107,7 +107,7 @@ export class ConnectionRateLimiter {
   private readonly attempts: number[] = [];
 
   public constructor(
-    private readonly limit = 6,
+    private readonly limit = 12,
     private readonly windowMs = 60_000,
   ) {}
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ImapFlow, ImapFlowOptions, ListResponse } from 'imapflow';
 import type { MailAccount, MailAccounts } from '../auth/accounts';
 import type { Logger } from '../util/log';
@@ -32,6 +33,9 @@ export interface MailSessionDependencies {
   now?: () => number;
 }
 
+/** A forced refresh this recent is reused by the other connection instead of refreshing again. */
+const forcedRefreshReuseMs = 30_000;
+
 /** The IDLE connection is renewed well before the 29 minutes RFC 2177 allows servers to wait. */
 const maxIdleTimeMs = 25 * 60_000;
 /** Auto-IDLE starts right after the folder is selected, so new mail arrives within a second. */
@@ -55,6 +59,9 @@ export class MailSession {
   private disposed = false;
   private currentState: SessionState = 'idle';
   private readonly limiter = new ConnectionRateLimiter();
+  /** SHA-256 of the last token the server rejected after a refresh (never the token itself). */
+  private rejectedTokenHash: string | undefined;
+  private forcedRefresh: { at: number; token: Promise<string> } | undefined;
   private readonly stateListeners = new Listeners<SessionState>();
   private readonly folderListeners = new Listeners<FolderChange>();
   private readonly random: () => number;
@@ -174,13 +181,18 @@ export class MailSession {
   }
 
   /**
-   * Opens and authenticates one connection. A rejected token is refreshed once and tried once
-   * more; a second rejection marks the account "sign-in required".
+   * Opens and authenticates one connection. A rejected token is refreshed once (one refresh shared
+   * by both connections) and tried once more; a second rejection marks the account "sign-in
+   * required". A token the server already rejected is never sent again: until sign-in hands out
+   * a different one, connecting fails at once, without network traffic.
    */
   private async openConnection(purpose: 'command' | 'idle'): Promise<ImapFlow> {
     const { ImapFlow: ImapFlowClass } = await import('imapflow');
     const { imap } = this.account;
     let token = await this.accessToken(false);
+    if (this.rejectedTokenHash === fingerprint(token)) {
+      throw this.signInRequiredError();
+    }
     for (let attempt = 0; ; attempt++) {
       await this.waitForConnectionSlot();
       this.setState('connecting');
@@ -189,6 +201,7 @@ export class MailSession {
       client.on('error', (error: Error) => this.deps.logger.warn(`IMAP ${purpose} connection error: ${describeError(error)}`));
       try {
         await client.connect();
+        this.rejectedTokenHash = undefined;
         this.setState('online');
         return client;
       } catch (error) {
@@ -196,12 +209,33 @@ export class MailSession {
         closeQuietly(client);
         if (kind === 'auth' && attempt === 0) {
           this.deps.logger.info(`IMAP server ${imap.host} rejected the access token; refreshing it once`);
-          token = await this.accessToken(true);
+          token = await this.refreshedToken();
           continue;
+        }
+        if (kind === 'auth') {
+          this.rejectedTokenHash = fingerprint(token);
         }
         throw this.connectionError(kind, error);
       }
     }
+  }
+
+  /** One forced refresh for both connections when they are rejected together. */
+  private refreshedToken(): Promise<string> {
+    const now = this.now();
+    if (!this.forcedRefresh || now - this.forcedRefresh.at > forcedRefreshReuseMs) {
+      this.forcedRefresh = { at: now, token: this.accessToken(true) };
+    }
+    return this.forcedRefresh.token;
+  }
+
+  private signInRequiredError(): MailroomError {
+    const { id, imap } = this.account;
+    if (this.currentState !== 'signInRequired') {
+      this.setState('signInRequired');
+      this.deps.accounts.requireSignIn(id, `The mail server ${imap.host} rejected the sign-in.`);
+    }
+    return new MailroomError('SignInRequired', `The mail server ${imap.host} rejected the sign-in. Sign in again.`, { accountId: id });
   }
 
   private clientOptions(purpose: 'command' | 'idle', accessToken: string): ImapFlowOptions {
@@ -239,9 +273,7 @@ export class MailSession {
     const { id, imap } = this.account;
     switch (kind) {
       case 'auth':
-        this.setState('signInRequired');
-        this.deps.accounts.requireSignIn(id, `The mail server ${imap.host} rejected the sign-in.`);
-        return new MailroomError('SignInRequired', `The mail server ${imap.host} rejected the sign-in. Sign in again.`, { accountId: id });
+        return this.signInRequiredError();
       case 'throttled':
         this.setState('offline');
         return new MailroomError('Throttled', `The mail server ${imap.host} asked Mailroom to slow down.`, { accountId: id, cause: error, retryAfterMs: serverBackoffHintMs(error) });
@@ -343,6 +375,10 @@ function mailroomErrorKind(error: MailroomError): ImapFailureKind {
     default:
       return 'network';
   }
+}
+
+function fingerprint(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
 }
 
 function closeQuietly(client: ImapFlow): void {
