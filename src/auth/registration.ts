@@ -6,6 +6,7 @@ import { DeviceCodeFlow } from './flows/deviceCodeFlow';
 import { LoopbackFlow } from './flows/loopbackFlow';
 import { UriCallbackRouter, UriHandlerFlow } from './flows/uriHandlerFlow';
 import { MailAccountService } from './mailAccounts';
+import { offerSignInInAccountsMenu } from './accountsMenu';
 import { OAuthClient } from './oauthClient';
 import { PendingSignIns } from './pendingSignIn';
 import type { ProviderConfig } from './presets';
@@ -65,6 +66,14 @@ export function registerAuthentication(context: vscode.ExtensionContext, logger:
       vscode.authentication.registerAuthenticationProvider(PROVIDER_IDS[kind], PROVIDER_LABELS[kind], provider, { supportsMultipleAccounts: true }),
     );
   }
-  void service.reload();
+  const isConfigured = (kind: ProviderKind): boolean => {
+    try {
+      configFor(kind);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  context.subscriptions.push(offerSignInInAccountsMenu(service, isConfigured, logger));
   return service;
 }
