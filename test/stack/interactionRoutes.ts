@@ -47,7 +47,8 @@ function sendLoginPage(response: http.ServerResponse, interaction: Interaction, 
   response.writeHead(200, {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+    // No form-action directive: browsers apply it to the redirects after the form, which leave this origin.
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
   });
   response.end(html);
 }

@@ -2,6 +2,8 @@
 // Dovecot and the SMTP server accept exactly the tokens they should, and stop() leaves nothing behind.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import * as nodemailer from 'nodemailer';
@@ -18,6 +20,9 @@ interface Tokens {
   refreshToken?: string;
   idTokenEmail?: unknown;
 }
+
+/** Debian's Chromium (DESIGN §6); the browser test is skipped on machines without it. */
+const CHROMIUM = '/usr/bin/chromium';
 
 const loadOAuth = (): Promise<OAuth> => import('oauth4webapi');
 
@@ -151,6 +156,48 @@ describe('local stack', function () {
     assert.equal(denied.searchParams.get('error'), 'access_denied');
     assert.equal(denied.searchParams.get('state'), 'xyz');
     assert.equal(denied.searchParams.get('iss'), stack.issuer);
+  });
+
+  it('lets a person sign in through the login page in Chromium (wrong password first)', async function () {
+    if (!fs.existsSync(CHROMIUM)) this.skip();
+    this.timeout(30_000);
+    const { chromium } = await import('playwright-core');
+    const callbacks: string[] = [];
+    const callbackServer = http.createServer((request, response) => {
+      callbacks.push(request.url ?? '');
+      response.end('signed in');
+    });
+    await new Promise<void>((resolve) => callbackServer.listen(0, '127.0.0.1', resolve));
+    const callbackPort = (callbackServer.address() as AddressInfo).port;
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--ignore-certificate-errors'] });
+    try {
+      const page = await browser.newPage();
+      const url = new URL(`${stack.issuer}/auth`);
+      url.search = new URLSearchParams({
+        client_id: stack.clientId,
+        response_type: 'code',
+        redirect_uri: `http://127.0.0.1:${callbackPort}/callback`,
+        scope: `openid email ${stack.mailScope}`,
+        state: 'browser-state',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+      }).toString();
+      await page.goto(url.href);
+      await page.fill('#username', alice.username);
+      await page.fill('#password', 'wrong');
+      await page.click('#sign-in');
+      assert.match((await page.textContent('[role=alert]')) ?? '', /Wrong username or password/);
+      await page.fill('#password', alice.password);
+      await page.click('#sign-in');
+      await page.waitForURL(new RegExp(`^http://127\\.0\\.0\\.1:${callbackPort}/callback`));
+      const callback = new URL(callbacks.find((path) => path.startsWith('/callback?')) ?? '', 'http://127.0.0.1');
+      assert.equal(callback.searchParams.get('state'), 'browser-state');
+      assert.ok(callback.searchParams.get('code'));
+      assert.equal(callback.searchParams.get('iss'), stack.issuer);
+    } finally {
+      await browser.close();
+      await new Promise((resolve) => callbackServer.close(resolve));
+    }
   });
 
   it('completes a device authorization (RFC 8628) through authorize()', async function () {
