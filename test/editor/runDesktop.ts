@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
 import { repositoryRoot, testOutputDirectory } from './paths';
+import { requestedStackOptions } from './requestedStack';
 import { prepareEditorTestContext } from './testContext';
 import type { EditorTestContext } from './testContext';
 import { writeUserSettings } from './userSettings';
@@ -70,7 +71,7 @@ async function main(): Promise<number> {
 
   let context: EditorTestContext | undefined;
   try {
-    context = await prepareEditorTestContext(log);
+    context = await prepareEditorTestContext(requestedStackOptions(), log);
     writeUserSettings(userDataDirectory, context.settings);
     return await runTests({
       vscodeExecutablePath,

@@ -19,6 +19,7 @@ import { launchChromium } from './browser';
 import { startCodeServer } from './codeServer';
 import type { CodeServer } from './codeServer';
 import { repositoryRoot, testOutputDirectory } from './paths';
+import { requestedStackOptions } from './requestedStack';
 import { prepareEditorTestContext } from './testContext';
 import type { EditorTestContext } from './testContext';
 
@@ -100,7 +101,7 @@ async function main(): Promise<number> {
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   try {
-    context = await prepareEditorTestContext((line) => process.stdout.write(`[integration] ${line}\n`));
+    context = await prepareEditorTestContext(requestedStackOptions(), (line) => process.stdout.write(`[integration] ${line}\n`));
     server = await startCodeServer({ name: 'integration', settings: context.settings, env: { ...context.env, [REPORT_CHANNEL_VARIABLE]: WORKBENCH_CONSOLE_CHANNEL } });
     process.stdout.write(`[integration] code-server on ${server.origin} (log: ${path.relative(repositoryRoot, server.logFile)})\n`);
     const code = await runSuitesInWorkbench(server, timeoutMs);

@@ -1,8 +1,8 @@
-// What every editor-based test run prepares the same way: the local stack when MAILROOM_STACK asks for
-// it, the user settings (the stack's, then MAILROOM_TEST_SETTINGS as JSON) and the environment the
+// What every editor-based test run prepares the same way: the local stack when asked for (by
+// MAILROOM_STACK in the runners, by the test in end-to-end suites), the user settings (the stack's, then MAILROOM_TEST_SETTINGS as JSON) and the environment the
 // editor and its extension host get (the stack summary and trust in the test CA).
-import type { Stack } from '../stack';
-import { requestedStackOptions, startStackWith } from './requestedStack';
+import type { Stack, StackOptions } from '../stack';
+import { startStackWith } from './requestedStack';
 import { stackEnvironment, stackSettings, summarizeStack } from './stackSummary';
 
 export interface EditorTestContext {
@@ -25,8 +25,7 @@ function settingsFromEnvironment(): Record<string, unknown> {
   }
 }
 
-export async function prepareEditorTestContext(log: (line: string) => void): Promise<EditorTestContext> {
-  const stackOptions = requestedStackOptions();
+export async function prepareEditorTestContext(stackOptions: StackOptions | undefined, log: (line: string) => void = () => undefined): Promise<EditorTestContext> {
   if (!stackOptions) {
     return { stack: undefined, settings: settingsFromEnvironment(), env: {}, stop: async () => undefined };
   }

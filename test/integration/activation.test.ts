@@ -3,6 +3,10 @@ import * as vscode from 'vscode';
 
 const EXTENSION_ID = 'mailroom.mailroom';
 
+interface ContributedCommand {
+  command: string;
+}
+
 interface ContributedAuthenticationProvider {
   id: string;
 }
@@ -18,6 +22,15 @@ describe('Activation', () => {
     const extension = mailroomExtension();
     await extension.activate();
     assert.equal(extension.isActive, true);
+  });
+
+  it('registers every mailroom.* command its package.json contributes', async () => {
+    const extension = mailroomExtension();
+    await extension.activate();
+    const contributed = (extension.packageJSON.contributes.commands as ContributedCommand[]).map(({ command }) => command);
+    assert.ok(contributed.length > 0);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    assert.deepEqual(contributed.filter((command) => !registered.has(command)), []);
   });
 
   it('registers the three authentication providers: a silent getSession finds no session instead of no provider', async () => {

@@ -1,0 +1,179 @@
+// The end-to-end fixture: the packaged Mailroom (.vsix) installed into code-server, its workbench open in
+// Chromium as a person would use it, optionally with the local stack and Mailroom pointed at it.
+//
+//   const workbench = await openWorkbench({ name: 'inbox', stack: { seed: 'fixture' } });
+//   await workbench.runCommand('Mailroom: Sign In…');
+//   const inbox = await workbench.webviewFrame();
+//   await workbench.screenshot('inbox-signed-in');
+//   await workbench.close();
+//
+// Build first: `node esbuild.js --tests && npx vsce package --no-dependencies`.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, Frame, Locator, Page } from 'playwright-core';
+import type { Stack, StackOptions } from '../stack';
+import { launchChromium } from '../editor/browser';
+import { startCodeServer } from '../editor/codeServer';
+import type { CodeServer } from '../editor/codeServer';
+import { packagedExtensionPath, screenshotDirectory } from '../editor/paths';
+import { prepareEditorTestContext } from '../editor/testContext';
+import type { EditorTestContext } from '../editor/testContext';
+
+export interface WorkbenchOptions {
+  /** Names the editor's folder under .test-output/editor/e2e-<name>/ and prefixes screenshots. */
+  name: string;
+  /** Start the local stack (with these options) and configure Mailroom for it. */
+  stack?: StackOptions;
+  /** Extra user settings (applied after the stack's). */
+  settings?: Record<string, unknown>;
+  /** Extra environment for the server and extension host. */
+  env?: Record<string, string>;
+}
+
+export interface Workbench {
+  readonly page: Page;
+  readonly server: CodeServer;
+  readonly stack: Stack | undefined;
+  /** Saves a PNG of the whole window under .test-output/screenshots/ and returns its path. */
+  screenshot(label: string): Promise<string>;
+  /** Opens the command palette, types `query` and returns the labels it lists (e.g. "Mailroom: Sign In…"). */
+  listCommands(query: string): Promise<string[]>;
+  /** Runs a command by its palette label, as a person would (F1, type, Enter). */
+  runCommand(label: string): Promise<void>;
+  /** Presses Escape until no quick input or menu is open. */
+  dismiss(): Promise<void>;
+  /** The activity bar entry with this title (e.g. "Mail"). */
+  activityBarItem(title: string): Locator;
+  /** Opens the Accounts menu (bottom of the activity bar) and returns the labels of its entries. */
+  openAccountsMenu(): Promise<string[]>;
+  /** The content frame of Mailroom's webview (the Inbox view), once it has loaded. */
+  webviewFrame(options?: { timeoutMs?: number }): Promise<Frame>;
+  /** Closes the browser, stops code-server and the stack. */
+  close(): Promise<void>;
+}
+
+const EXTENSION_ID = 'mailroom.mailroom';
+const QUICK_INPUT = '.quick-input-widget';
+const QUICK_INPUT_ROWS = `${QUICK_INPUT} .quick-input-list .monaco-list-row`;
+
+interface SmokeTestDriverWindow {
+  driver?: { whenWorkbenchRestored(): Promise<void> };
+}
+
+async function waitForWorkbench(page: Page): Promise<void> {
+  // --enable-smoke-test-driver gives the page `window.driver`; restored = views and extensions are up.
+  await page.waitForFunction(() => Boolean((globalThis as unknown as SmokeTestDriverWindow).driver), undefined, { timeout: 60_000 });
+  await page.evaluate(() => (globalThis as unknown as SmokeTestDriverWindow).driver?.whenWorkbenchRestored());
+  await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible' });
+}
+
+function workbenchHelpers(page: Page, name: string): Pick<Workbench, 'screenshot' | 'listCommands' | 'runCommand' | 'dismiss' | 'activityBarItem' | 'openAccountsMenu' | 'webviewFrame'> {
+  const dismiss = async (): Promise<void> => {
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const open = (await page.locator(`${QUICK_INPUT}:visible, .context-view .monaco-menu:visible`).count()) > 0;
+      if (!open) {
+        return;
+      }
+      await page.keyboard.press('Escape');
+    }
+  };
+
+  const openPalette = async (query: string): Promise<void> => {
+    await dismiss();
+    await page.keyboard.press('F1');
+    const input = page.locator(`${QUICK_INPUT} input`);
+    await input.waitFor({ state: 'visible' });
+    // F1 starts with ">"; keep it so the palette searches commands.
+    await input.fill(`>${query}`);
+  };
+
+  const listCommands = async (query: string): Promise<string[]> => {
+    await openPalette(query);
+    const rows = page.locator(QUICK_INPUT_ROWS);
+    await rows.first().waitFor({ state: 'visible' });
+    // Rows render once the filter settles; read their labels (without keybinding hints).
+    await page.waitForTimeout(300);
+    return rows.locator('.label-name').allInnerTexts();
+  };
+
+  const runCommand = async (label: string): Promise<void> => {
+    await openPalette(label);
+    const row = page.locator(QUICK_INPUT_ROWS).filter({ has: page.locator('.label-name', { hasText: label }) }).first();
+    await row.waitFor({ state: 'visible' });
+    await row.click();
+  };
+
+  const activityBarItem = (title: string): Locator =>
+    page.locator('.part.activitybar .action-item a.action-label').and(page.locator(`[aria-label^="${title}"]`));
+
+  const openAccountsMenu = async (): Promise<string[]> => {
+    await dismiss();
+    await page.locator('.part.activitybar .global-activity-items a.action-label[aria-label^="Accounts"]').click();
+    const items = page.locator('.context-view .monaco-menu .action-item .action-label');
+    await items.first().waitFor({ state: 'visible' });
+    return (await items.allInnerTexts()).map((text) => text.trim()).filter((text) => text.length > 0);
+  };
+
+  const webviewFrame = async ({ timeoutMs = 30_000 } = {}): Promise<Frame> => {
+    // A webview is an iframe (…/pre/index.html?…&extensionId=…) holding the extension's content in an
+    // inner iframe that becomes `#active-frame` once its HTML is set.
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      for (const frame of page.frames()) {
+        const host = frame.parentFrame();
+        if (!host || new URL(host.url()).searchParams.get('extensionId') !== EXTENSION_ID) {
+          continue;
+        }
+        const element = await frame.frameElement().catch(() => undefined);
+        if ((await element?.getAttribute('id')) === 'active-frame') {
+          await frame.waitForLoadState('domcontentloaded');
+          return frame;
+        }
+      }
+      await page.waitForTimeout(100);
+    }
+    throw new Error(`no webview of ${EXTENSION_ID} appeared within ${timeoutMs} ms`);
+  };
+
+  const screenshot = async (label: string): Promise<string> => {
+    fs.mkdirSync(screenshotDirectory, { recursive: true });
+    const file = path.join(screenshotDirectory, `${name}-${label}.png`);
+    await page.screenshot({ path: file });
+    return file;
+  };
+
+  return { screenshot, listCommands, runCommand, dismiss, activityBarItem, openAccountsMenu, webviewFrame };
+}
+
+/** Starts what the options ask for and opens the workbench with the packaged extension installed. */
+export async function openWorkbench(options: WorkbenchOptions): Promise<Workbench> {
+  const vsix = packagedExtensionPath();
+  if (!fs.existsSync(vsix)) {
+    throw new Error(`${vsix} is missing; build it with: npx vsce package --no-dependencies`);
+  }
+  let context: EditorTestContext | undefined;
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  const close = async (): Promise<void> => {
+    await browser?.close();
+    await server?.stop();
+    await context?.stop();
+  };
+  try {
+    context = await prepareEditorTestContext(options.stack);
+    server = await startCodeServer({
+      name: `e2e-${options.name}`,
+      installExtensions: [vsix],
+      settings: { ...context.settings, ...options.settings },
+      env: { ...context.env, ...options.env },
+    });
+    browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(server.workbenchUrl());
+    await waitForWorkbench(page);
+    return { page, server, stack: context.stack, close, ...workbenchHelpers(page, options.name) };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
