@@ -17,7 +17,7 @@ export type ImapFailureKind =
 
 /** IMAP response codes that mean "back off" (RFC 5530 and provider practice). */
 const throttlingResponseCodes = new Set(['THROTTLED', 'UNAVAILABLE', 'LIMIT', 'INUSE', 'OVERQUOTA']);
-const throttlingText = /too many (simultaneous |concurrent )?(connections|sessions|logins)|throttl|rate limit|try again later/i;
+const throttlingText = /too many (simultaneous |concurrent )?(connections|sessions|logins)|maximum number of connections|throttl|rate limit|try again later/i;
 const tlsCodes = /^(ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT|CERT_|HOSTNAME_MISMATCH|ERR_STARTTLS)/;
 const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'NoConnection', 'CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'ETIMEOUT', 'ClosedAfterConnectTLS', 'ClosedAfterConnectText']);
 

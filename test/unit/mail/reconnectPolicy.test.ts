@@ -9,6 +9,8 @@ describe('IMAP reconnect policy', () => {
     assert.equal(classifyImapFailure({ responseText: 'Too many simultaneous connections. (Failure)' }), 'throttled');
     assert.equal(classifyImapFailure(new Error('Connection closed'), '[UNAVAILABLE] Server shutting down'), 'throttled');
     assert.equal(classifyImapFailure({ code: 'ETHROTTLE', throttleReset: 5000 }), 'throttled');
+    // Dovecot's per user+IP limit.
+    assert.equal(classifyImapFailure(undefined, 'Maximum number of connections from user+IP exceeded (mail_max_userip_connections=10)'), 'throttled');
   });
 
   it('[SEC-31] a BYE without a reason reconnects like a dropped connection', () => {

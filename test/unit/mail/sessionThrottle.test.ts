@@ -1,0 +1,39 @@
+// [SEC-31] Throttling answers make the session back off instead of retrying or refreshing tokens.
+import * as assert from 'node:assert/strict';
+import { MailSession } from '../../../src/mail/session';
+import { isMailroomError } from '../../../src/util/errors';
+import { account, fakeAccounts, recordingLogger, selfSignedCertificate, startScriptedTlsServer } from './fakeImapServer';
+import type { Certificate } from './fakeImapServer';
+
+describe('IMAP throttling', function () {
+  this.timeout(20_000);
+  let certificate: Certificate;
+
+  before(() => {
+    certificate = selfSignedCertificate();
+  });
+
+  for (const answer of ['NO [LIMIT] Too many simultaneous connections', 'NO [THROTTLED] Slow down', 'NO [UNAVAILABLE] Try again later', 'NO [INUSE] Mailbox in use']) {
+    it(`[SEC-31] "${answer}" backs off: no token refresh, no sign-in prompt, no quick retry`, async () => {
+      const server = await startScriptedTlsServer(certificate, { authenticate: answer });
+      const accounts = fakeAccounts();
+      let tokenCalls = 0;
+      const counting = { ...accounts, getAccessToken: async (): Promise<string> => (tokenCalls++, accounts.getAccessToken()) };
+      const session = new MailSession(account(server.port, true), { accounts: counting, logger: recordingLogger([]), extraCa: certificate.cert, random: () => 0 });
+      try {
+        session.watch('INBOX');
+        const error = await session.folders().catch((failure: unknown) => failure);
+        assert.ok(isMailroomError(error, 'Throttled'), String(error));
+        // The IDLE connection's next attempt waits at least 15 s (throttled floor); nothing happens for 2 s.
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        assert.equal(server.connections, 2, 'one attempt per connection, no retry yet');
+        assert.equal(tokenCalls, 2, 'no forced refresh for throttling');
+        assert.equal(accounts.signInRequired, 0);
+        assert.equal(session.state, 'offline');
+      } finally {
+        await session.dispose();
+        await server.close();
+      }
+    });
+  }
+});
