@@ -10,6 +10,7 @@ import { handleForwarder } from './forwarder';
 import { handleInteraction } from './interactionRoutes';
 import { renderDeviceSuccessPage, renderMessagePage, renderUserCodeConfirmPage, renderUserCodeInputPage } from './loginPages';
 import { createMemoryStore } from './memoryAdapter';
+import type { MemoryStore } from './memoryAdapter';
 import { findUserBySubject } from './testUsers';
 import { loadTlsFixtures, signingKeyPem } from './tlsFixtures';
 import type { SigningKeyRole } from './tlsFixtures';
@@ -34,6 +35,8 @@ export interface IdentityProviderOptions {
 
 export interface IdentityProvider {
   issuer: string;
+  /** Settles once the provider answers requests (before that, requests get 503). */
+  ready: Promise<void>;
   port: number;
   introspectionClientSecret: string;
   revokeGrantsOfAccount(accountId: string): void;
@@ -98,24 +101,13 @@ function emailClaimOf(token: AccessToken | ClientCredentials): Record<string, st
   return user ? { email: user.email } : undefined;
 }
 
-export async function startIdentityProvider(options: IdentityProviderOptions): Promise<IdentityProvider> {
-  const tls = loadTlsFixtures();
+/**
+ * Builds the configured provider and returns the request handler for its HTTPS server: the provider's
+ * own endpoints, plus the sign-in pages and the forwarder.
+ */
+async function createRequestHandler(options: IdentityProviderOptions, issuer: string, store: MemoryStore, introspectionClientSecret: string): Promise<http.RequestListener> {
   const { Provider: ProviderClass, errors } = await loadProviderModule();
   const signingKey = loadSigningKey(options.role);
-  const store = createMemoryStore();
-  const introspectionClientSecret = crypto.randomBytes(24).toString('hex');
-
-  let handleRequest: http.RequestListener = (_request, response) => {
-    response.writeHead(503).end();
-  };
-  const server = https.createServer({ key: tls.key, cert: tls.cert }, (request, response) => handleRequest(request, response));
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  const port = await listen(server);
-  const issuer = `https://127.0.0.1:${port}`;
   const forwarderUrl = `${issuer}/redirect`;
   const shortTtl = options.shortLivedTokenTtlSeconds;
 
@@ -225,7 +217,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
   };
   const providerCallback = provider.callback();
 
-  handleRequest = (request, response) => {
+  return (request, response) => {
     const url = new URL(request.url ?? '/', issuer);
     if (url.pathname === '/redirect') {
       handleForwarder(request, response, url.searchParams);
@@ -244,10 +236,39 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     void providerCallback(request, response);
   };
 
+}
+
+/**
+ * Listens first (so the issuer URL is known at once and Dovecot can be configured in parallel), then
+ * loads and configures oidc-provider; `ready` settles when it answers requests.
+ */
+export async function startIdentityProvider(options: IdentityProviderOptions): Promise<IdentityProvider> {
+  const tls = loadTlsFixtures();
+  const store = createMemoryStore();
+  const introspectionClientSecret = crypto.randomBytes(24).toString('hex');
+
+  let handleRequest: http.RequestListener = (_request, response) => {
+    response.writeHead(503).end();
+  };
+  const server = https.createServer({ key: tls.key, cert: tls.cert }, (request, response) => handleRequest(request, response));
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  const port = await listen(server);
+  const issuer = `https://127.0.0.1:${port}`;
+  const ready = createRequestHandler(options, issuer, store, introspectionClientSecret).then((handler) => {
+    handleRequest = handler;
+  });
+  // Observed by the caller through `ready`; this keeps an early stop() from reporting it as unhandled.
+  ready.catch(() => undefined);
+
   return {
     issuer,
     port,
     introspectionClientSecret,
+    ready,
     revokeGrantsOfAccount: (accountId) => store.revokeGrantsOfAccount(accountId),
     stop: () =>
       new Promise<void>((resolve) => {

@@ -188,11 +188,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       deliverLocally: deliver,
       onSubmitted: (message) => submissions.push(message),
     });
-    const [dovecotResult, smtpResult] = await Promise.allSettled([dovecotStarting, smtpStarting]);
+    const [dovecotResult, smtpResult, ...providersReady] = await Promise.allSettled([dovecotStarting, smtpStarting, ...providers.map((each) => each.ready)]);
     if (dovecotResult.status === 'fulfilled') stoppers.push(dovecotResult.value.stop);
     if (smtpResult.status === 'fulfilled') stoppers.push(smtpResult.value.stop);
     if (dovecotResult.status === 'rejected') throw dovecotResult.reason;
     if (smtpResult.status === 'rejected') throw smtpResult.reason;
+    for (const result of providersReady) if (result.status === 'rejected') throw result.reason;
     const runningDovecot: Dovecot = dovecotResult.value;
     const smtp: SmtpSubmission = smtpResult.value;
 

@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { ImapFlow } from 'imapflow';
@@ -75,6 +76,33 @@ async function imapLoginSucceeds(stack: Stack, email: string, accessToken: strin
     if ((error as { authenticationFailed?: boolean }).authenticationFailed) return false;
     throw error;
   }
+}
+
+/** imapflow always prefers OAUTHBEARER; XOAUTH2 (what Gmail and Outlook use) is spoken by hand here. */
+function imapXoauth2Succeeds(stack: Stack, email: string, accessToken: string): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: stack.imap.host, port: stack.imap.port, ca: [fs.readFileSync(stack.caFile)] });
+    let buffer = '';
+    let sent = false;
+    socket.setEncoding('utf8');
+    socket.on('error', reject);
+    socket.on('data', (chunk: string) => {
+      buffer += chunk;
+      if (!sent && buffer.includes('* OK')) {
+        sent = true;
+        const payload = Buffer.from(`user=${email}\x01auth=Bearer ${accessToken}\x01\x01`).toString('base64');
+        socket.write(`a1 AUTHENTICATE XOAUTH2 ${payload}\r\n`);
+      } else if (/^\+ /m.test(buffer) && !buffer.includes('a1 ')) {
+        buffer = buffer.replace(/^\+ .*\r\n/m, '');
+        socket.write('\r\n');
+      }
+      const tagged = /^a1 (OK|NO|BAD)/m.exec(buffer);
+      if (tagged) {
+        socket.end('a2 LOGOUT\r\n');
+        resolve(tagged[1] === 'OK');
+      }
+    });
+  });
 }
 
 function smtpTransport(stack: Stack, email: string, accessToken: string): nodemailer.Transporter {
@@ -222,7 +250,7 @@ describe('local stack', function () {
     assert.equal(introspection.scope, stack.mailScope);
   });
 
-  it('logs in to IMAP with the access token and has the special-use folders', async function () {
+  it('logs in to IMAP with the access token (OAUTHBEARER and XOAUTH2) and has the special-use folders', async function () {
     const tokens = await signIn(stack, alice);
     const client = imapClient(stack, alice.email, tokens.accessToken);
     await client.connect();
@@ -235,6 +263,8 @@ describe('local stack', function () {
     } finally {
       await client.logout();
     }
+    assert.equal(await imapXoauth2Succeeds(stack, alice.email, tokens.accessToken), true, 'XOAUTH2 works too');
+    assert.equal(await imapXoauth2Succeeds(stack, alice.email, 'garbage'), false, 'XOAUTH2 with a bad token is refused');
   });
 
   it('refuses a garbage token at IMAP and SMTP', async function () {
