@@ -12,6 +12,7 @@ import type { MailSessions } from '../mail/session';
 import { MailroomError } from '../util/errors';
 import type { Logger } from '../util/log';
 import { ComposerPanels } from '../views/composer';
+import { showUnsentDrafts } from './draftsStatus';
 import { registerSendCommands, sendSettings } from './send';
 import { PreviewDocuments, RecentRecipients } from './sendPrompts';
 
@@ -60,5 +61,5 @@ export function registerSending(context: vscode.ExtensionContext, deps: SendingR
     openComposer: (init) => composer.show(init),
     readOriginal: (accountId, folder, uid) => readOriginalMessage(sessionOf(accountId), folder, uid),
   });
-  context.subscriptions.push(composer);
+  context.subscriptions.push(composer, showUnsentDrafts(drafts, logger));
 }

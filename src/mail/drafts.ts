@@ -5,6 +5,8 @@ import type { MailroomErrorCode } from '../util/errors';
 import { isMailroomError } from '../util/errors';
 import type { Logger } from '../util/log';
 import { describeError } from '../util/log';
+import { Listeners } from './listeners';
+import type { Subscription } from './listeners';
 import { composeMessage } from './mime';
 import type { MailAddress, OutgoingAttachment, OutgoingMessage } from './outgoing';
 
@@ -112,6 +114,8 @@ export function describeFailure(error: unknown): DraftFailure {
 }
 
 export class DraftStore {
+  private readonly changes = new Listeners<void>();
+
   /**
    * @param directory a folder of its own inside the extension's global storage
    * @param draftsFolder the IMAP side; absent where no session can be had
@@ -121,6 +125,11 @@ export class DraftStore {
     private readonly logger: Logger,
     private readonly draftsFolder?: DraftsFolder,
   ) {}
+
+  /** Fires after a draft was kept or discarded (the unsent-drafts indicator follows it). */
+  public onDidChange(listener: () => void): Subscription {
+    return this.changes.add(listener);
+  }
 
   /** Keeps a message: on disk first (must succeed), then in the Drafts folder if it can be reached. */
   public async keep(accountId: string, message: OutgoingMessage, messageId: string, failure?: unknown, existingId?: string): Promise<StoredDraft> {
@@ -134,6 +143,7 @@ export class DraftStore {
       ...(failure === undefined ? {} : { failure: describeFailure(failure) }),
     };
     await this.write(local);
+    this.changes.fire();
     const savedToServer = await this.saveToServer(local);
     if (!savedToServer) {
       return local;
@@ -168,6 +178,7 @@ export class DraftStore {
   /** Forgets a draft once it was sent or the user discarded it, including the server copy. */
   public async discard(draft: StoredDraft): Promise<void> {
     await rm(join(this.directory, `${draft.id}.json`), { force: true });
+    this.changes.fire();
     if (draft.savedToServer && this.draftsFolder) {
       try {
         await this.draftsFolder.remove(draft.accountId, draft.messageId);

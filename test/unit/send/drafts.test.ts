@@ -106,6 +106,17 @@ describe('draft store', () => {
     }
   });
 
+  it('tells listeners when a draft is kept or discarded', async () => {
+    const store = new DraftStore(directory, quiet);
+    let changes = 0;
+    const subscription = store.onDidChange(() => (changes += 1));
+    const kept = await store.keep('acc-1', message, '<m7@mailroom.test>');
+    await store.discard(kept);
+    subscription.dispose();
+    await store.keep('acc-1', message, '<m8@mailroom.test>');
+    assert.equal(changes, 2);
+  });
+
   it('skips files that are not drafts and ids that could escape the folder', async () => {
     const store = new DraftStore(directory, quiet);
     await store.keep('acc-1', message, '<m6@mailroom.test>');
