@@ -108,7 +108,8 @@ function workbenchHelpers(page: Page, name: string): Pick<Workbench, 'screenshot
 
   const openAccountsMenu = async (): Promise<string[]> => {
     await dismiss();
-    await page.locator('.part.activitybar .global-activity-items a.action-label[aria-label^="Accounts"]').click();
+    // Click the entry rather than its icon: a "Sign in requested" badge covers the icon.
+    await page.locator('.part.activitybar .action-item').filter({ has: page.locator('a.codicon-accounts-view-bar-icon') }).click();
     const items = page.locator('.context-view .monaco-menu .action-item .action-label');
     await items.first().waitFor({ state: 'visible' });
     return (await items.allInnerTexts()).map((text) => text.trim()).filter((text) => text.length > 0);
