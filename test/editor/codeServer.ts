@@ -3,11 +3,12 @@
 import * as childProcess from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { serverMainScript, testOutputDirectory } from './paths';
+import { serverMainScript } from './paths';
+import { freshRunDirectory } from './runDirectory';
 import { writeUserSettings } from './userSettings';
 
 export interface CodeServerOptions {
-  /** Names the run's folder under .test-output/editor/ (emptied first). */
+  /** Names the run's folder, .test-output/editor/<name>-<pid>/ (see runDirectory.ts). */
   name: string;
   /** User settings, written to `<user-data>/User/settings.json` on top of quiet test defaults. */
   settings?: Record<string, unknown>;
@@ -17,10 +18,14 @@ export interface CodeServerOptions {
   installExtensions?: string[];
   /** How long to wait for the server to listen (default 30 s). */
   startTimeoutMs?: number;
+  /** A fixed port for a person to open (the demo); tests leave it out and get an ephemeral one. */
+  port?: number;
 }
 
 export interface CodeServer {
   readonly port: number;
+  /** This run's folder: user data, extensions, HOME, TMPDIR, workspace, logs. */
+  readonly directory: string;
   /** `http://127.0.0.1:<port>` */
   readonly origin: string;
   readonly userDataDirectory: string;
@@ -136,8 +141,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   if (!fs.existsSync(serverMainScript)) {
     throw new Error(`code-server is not installed (${serverMainScript} is missing); run: node test/editor/install.js`);
   }
-  const runDirectory = path.join(testOutputDirectory, 'editor', options.name);
-  fs.rmSync(runDirectory, { recursive: true, force: true });
+  const runDirectory = freshRunDirectory(options.name);
   const userDataDirectory = path.join(runDirectory, 'user-data');
   const extensionsDirectory = path.join(runDirectory, 'extensions');
   const workspaceDirectory = path.join(runDirectory, 'workspace');
@@ -156,7 +160,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
 
   const server = childProcess.spawn(
     process.execPath,
-    [serverMainScript, ...argumentsBase, '--enable-smoke-test-driver', '--without-connection-token', '--host', '127.0.0.1', '--port', '0'],
+    [serverMainScript, ...argumentsBase, '--enable-smoke-test-driver', '--without-connection-token', '--host', '127.0.0.1', '--port', String(options.port ?? 0)],
     { env: environment, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const log = fs.createWriteStream(logFile, { flags: 'a' });
@@ -191,6 +195,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const remoteUri = (absolutePath: string): string => `vscode-remote://127.0.0.1:${port}${absolutePath}`;
   return {
     port,
+    directory: runDirectory,
     origin,
     userDataDirectory,
     extensionsDirectory,

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
 import { repositoryRoot, testOutputDirectory } from './paths';
 import { requestedStackOptions } from './requestedStack';
+import { freshRunDirectory } from './runDirectory';
 import { prepareEditorTestContext } from './testContext';
 import type { EditorTestContext } from './testContext';
 import { writeUserSettings } from './userSettings';
@@ -61,8 +62,7 @@ async function main(): Promise<number> {
     log('no DISPLAY: desktop VS Code needs one; run this under `xvfb-run -a` if it fails to start');
   }
   const vscodeExecutablePath = await desktopExecutable();
-  const runDirectory = path.join(testOutputDirectory, 'editor', 'desktop');
-  fs.rmSync(runDirectory, { recursive: true, force: true });
+  const runDirectory = freshRunDirectory('desktop');
   const userDataDirectory = path.join(runDirectory, 'user-data');
   const extensionsDirectory = path.join(runDirectory, 'extensions');
   const workspaceDirectory = path.join(runDirectory, 'workspace');

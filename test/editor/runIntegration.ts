@@ -18,7 +18,7 @@ import { MOCHA_LINE_PREFIX, REPORT_CHANNEL_VARIABLE, WORKBENCH_CONSOLE_CHANNEL }
 import { launchChromium } from './browser';
 import { startCodeServer } from './codeServer';
 import type { CodeServer } from './codeServer';
-import { repositoryRoot, testOutputDirectory } from './paths';
+import { repositoryRoot } from './paths';
 import { requestedStackOptions } from './requestedStack';
 import { prepareEditorTestContext } from './testContext';
 import type { EditorTestContext } from './testContext';
@@ -37,8 +37,8 @@ function requireBuilt(file: string, command: string): void {
 }
 
 /** Keeps the editor's own logs (extension host, renderer…) of the run for diagnosis. */
-function saveWorkbenchLogs(logs: LogFile[]): string {
-  const directory = path.join(testOutputDirectory, 'editor', 'integration', 'workbench-logs');
+function saveWorkbenchLogs(runDirectory: string, logs: LogFile[]): string {
+  const directory = path.join(runDirectory, 'workbench-logs');
   for (const log of logs) {
     const file = path.join(directory, log.relativePath);
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -49,7 +49,7 @@ function saveWorkbenchLogs(logs: LogFile[]): string {
 
 async function runSuitesInWorkbench(server: CodeServer, timeoutMs: number): Promise<number> {
   const browser = await launchChromium();
-  const workbenchConsoleFile = path.join(testOutputDirectory, 'editor', 'integration', 'workbench-console.log');
+  const workbenchConsoleFile = path.join(server.directory, 'workbench-console.log');
   const workbenchConsole = fs.createWriteStream(workbenchConsoleFile);
   try {
     const page = await browser.newPage();
@@ -63,7 +63,7 @@ async function runSuitesInWorkbench(server: CodeServer, timeoutMs: number): Prom
         }
       });
       void page.exposeFunction('codeAutomationExit', (code: number, logs: LogFile[]) => {
-        const directory = saveWorkbenchLogs(logs ?? []);
+        const directory = saveWorkbenchLogs(server.directory, logs ?? []);
         const where = `${path.relative(repositoryRoot, workbenchConsoleFile)} and ${path.relative(repositoryRoot, directory)}`;
         process.stdout.write(`[integration] extension host exited with ${code}; workbench console and editor logs in ${where}\n`);
         resolve(code);
