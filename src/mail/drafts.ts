@@ -109,6 +109,17 @@ function deserialize(text: string): StoredDraft | undefined {
   };
 }
 
+export interface KeepOptions {
+  /** The Message-ID the message keeps across retries. */
+  readonly messageId: string;
+  /** Why sending failed, when it did. */
+  readonly failure?: unknown;
+  /** Updates this draft instead of adding one. */
+  readonly existingId?: string;
+  /** Disk only: an autosave while the user is typing, not worth an IMAP round trip. */
+  readonly localOnly?: boolean;
+}
+
 export function describeFailure(error: unknown): DraftFailure {
   return isMailroomError(error) ? { code: error.code, message: error.message } : { code: 'Unknown', message: describeError(error) };
 }
@@ -131,20 +142,23 @@ export class DraftStore {
     return this.changes.add(listener);
   }
 
-  /** Keeps a message: on disk first (must succeed), then in the Drafts folder if it can be reached. */
-  public async keep(accountId: string, message: OutgoingMessage, messageId: string, failure?: unknown, existingId?: string): Promise<StoredDraft> {
+  /**
+   * Keeps a message: on disk first (must succeed), then in the Drafts folder if it can be reached
+   * (not for `localOnly` autosaves while the user is still typing).
+   */
+  public async keep(accountId: string, message: OutgoingMessage, options: KeepOptions): Promise<StoredDraft> {
     const local: StoredDraft = {
-      id: existingId ?? randomUUID(),
+      id: options.existingId ?? randomUUID(),
       accountId,
-      messageId,
+      messageId: options.messageId,
       savedAt: Date.now(),
       message,
       savedToServer: false,
-      ...(failure === undefined ? {} : { failure: describeFailure(failure) }),
+      ...(options.failure === undefined ? {} : { failure: describeFailure(options.failure) }),
     };
     await this.write(local);
     this.changes.fire();
-    const savedToServer = await this.saveToServer(local);
+    const savedToServer = options.localOnly ? false : await this.saveToServer(local);
     if (!savedToServer) {
       return local;
     }

@@ -46,7 +46,7 @@ export class Outbox {
     } catch (error) {
       const mapped = mapSmtpError(error, account.smtp.host);
       logger.warn(`Sending failed (${mapped.code}); the message is kept as a draft`);
-      const draft = await drafts.keep(account.id, message, messageId, mapped, previous?.id);
+      const draft = await drafts.keep(account.id, message, { messageId, failure: mapped, ...(previous ? { existingId: previous.id } : {}) });
       return { status: 'failed', error: mapped, draft };
     }
     if (previous) {
@@ -60,7 +60,7 @@ export class Outbox {
     const keepFor = (list: OutgoingMessage['to']): OutgoingMessage['to'] => list.filter((address) => refused.has(address.address.toLowerCase()));
     const forRefused: OutgoingMessage = { ...message, to: keepFor(message.to), cc: keepFor(message.cc), bcc: keepFor(message.bcc) };
     const failure = mapSmtpError({ code: 'EENVELOPE', command: 'RCPT TO', rejected: result.rejected }, account.smtp.host);
-    const draft = await drafts.keep(account.id, forRefused, newMessageId(message.from), failure);
+    const draft = await drafts.keep(account.id, forRefused, { messageId: newMessageId(message.from), failure });
     return { status: 'sent', messageId, inSent, refused: result.rejected, draft };
   }
 

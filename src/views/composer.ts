@@ -59,6 +59,9 @@ class ComposerPanel {
   /** Sent or discarded: closing the tab then keeps nothing. */
   private finished = false;
   private busy = false;
+  private autosaveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Drafts are written one at a time, so an autosave never races the save on close. */
+  private saving: Promise<unknown> = Promise.resolve();
 
   public constructor(
     private readonly init: ComposerInit,
@@ -113,17 +116,21 @@ class ComposerPanel {
           return;
         case 'changed':
           this.fields = data.fields;
+          this.scheduleAutosave();
           return;
         case 'send':
           this.fields = data.fields;
+          clearTimeout(this.autosaveTimer);
           return await this.send();
         case 'saveDraft':
           this.fields = data.fields;
-          await this.saveDraft();
+          await this.saveDraft(false);
           void vscode.window.showInformationMessage(this.draft?.savedToServer ? 'Draft saved (also in Drafts).' : 'Draft saved on this machine.');
           return;
         case 'discard':
           this.finished = true;
+          clearTimeout(this.autosaveTimer);
+          await this.saving;
           if (this.draft) {
             await this.dependencies.drafts.discard(this.draft);
           }
@@ -157,6 +164,7 @@ class ComposerPanel {
     this.busy = true;
     this.post({ type: 'busy', busy: true });
     try {
+      await this.saving;
       const outcome = await this.dependencies.deliver(account, checked.message, this.draft, { fromComposer: true });
       if (outcome.status === 'sent') {
         this.finished = true;
@@ -172,28 +180,50 @@ class ComposerPanel {
     }
   }
 
-  private async saveDraft(): Promise<StoredDraft | undefined> {
-    const account = this.account() ?? this.dependencies.accounts.list()[0];
-    if (!account) {
-      return undefined;
-    }
-    const checked = await messageFromComposer(this.fields, { ...this.init, from: { address: account.email } }, true);
-    if (!checked.ok) {
-      return undefined;
-    }
-    this.draft = await this.dependencies.drafts.keep(account.id, checked.message, this.draft?.messageId ?? newMessageId(checked.message.from), undefined, this.draft?.id);
-    return this.draft;
+  /** While the user types, the draft is kept on disk every few seconds: a window reload loses nothing. */
+  private scheduleAutosave(): void {
+    clearTimeout(this.autosaveTimer);
+    this.autosaveTimer = setTimeout(() => {
+      if (!this.finished && !this.busy && this.hasChanges()) {
+        void this.saveDraft(true).catch((error: unknown) => this.dependencies.logger.error('Autosave of the draft failed', error));
+      }
+    }, 2_000);
+  }
+
+  private hasChanges(): boolean {
+    return JSON.stringify(this.fields) !== JSON.stringify(this.initialFields);
+  }
+
+  private saveDraft(localOnly: boolean): Promise<StoredDraft | undefined> {
+    const next = this.saving.then(async () => {
+      const account = this.account() ?? this.dependencies.accounts.list()[0];
+      if (!account) {
+        return undefined;
+      }
+      const checked = await messageFromComposer(this.fields, { ...this.init, from: { address: account.email } }, true);
+      if (!checked.ok) {
+        return undefined;
+      }
+      this.draft = await this.dependencies.drafts.keep(account.id, checked.message, {
+        messageId: this.draft?.messageId ?? newMessageId(checked.message.from),
+        localOnly,
+        ...(this.draft ? { existingId: this.draft.id } : {}),
+      });
+      return this.draft;
+    });
+    this.saving = next.catch(() => undefined);
+    return next;
   }
 
   /** Closing a composer with unsent changes keeps them as a draft: nothing the user wrote is lost. */
   private async closed(): Promise<void> {
     this.onClosed();
-    const changed = JSON.stringify(this.fields) !== JSON.stringify(this.initialFields);
-    if (this.finished || !changed) {
+    clearTimeout(this.autosaveTimer);
+    if (this.finished || !this.hasChanges()) {
       return;
     }
     try {
-      const draft = await this.saveDraft();
+      const draft = await this.saveDraft(false);
       if (draft) {
         void vscode.window.showInformationMessage('Your unsent message was kept as a draft (Mailroom: Unsent Drafts…).');
       }

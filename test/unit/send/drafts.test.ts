@@ -53,7 +53,7 @@ describe('draft store', () => {
 
   it('keeps a failed message on disk with the reason, and it survives a reload (a new store on the same folder)', async () => {
     const store = new DraftStore(directory, quiet);
-    const kept = await store.keep('acc-1', message, '<m1@mailroom.test>', new MailroomError('ConnectionFailed', 'Could not reach smtp'));
+    const kept = await store.keep('acc-1', message, { messageId: '<m1@mailroom.test>', failure: new MailroomError('ConnectionFailed', 'Could not reach smtp') });
     assert.equal(kept.savedToServer, false);
     const reloaded = await new DraftStore(directory, quiet).list();
     assert.equal(reloaded.length, 1);
@@ -64,7 +64,7 @@ describe('draft store', () => {
 
   it('also stores the draft in the Drafts folder when IMAP is reachable, with Bcc and the same Message-ID', async () => {
     const folder = new RecordingFolder();
-    const kept = await new DraftStore(directory, quiet, folder).keep('acc-1', message, '<m2@mailroom.test>');
+    const kept = await new DraftStore(directory, quiet, folder).keep('acc-1', message, { messageId: '<m2@mailroom.test>' });
     assert.equal(kept.savedToServer, true);
     assert.equal(folder.saved.length, 1);
     const raw = folder.saved[0].raw.toString('utf8');
@@ -76,7 +76,7 @@ describe('draft store', () => {
   it('keeps the local draft when the Drafts folder cannot be reached', async () => {
     const folder = new RecordingFolder();
     folder.reachable = false;
-    const kept = await new DraftStore(directory, quiet, folder).keep('acc-1', message, '<m3@mailroom.test>');
+    const kept = await new DraftStore(directory, quiet, folder).keep('acc-1', message, { messageId: '<m3@mailroom.test>' });
     assert.equal(kept.savedToServer, false);
     assert.equal((await new DraftStore(directory, quiet).list()).length, 1);
   });
@@ -84,8 +84,8 @@ describe('draft store', () => {
   it('updates a retried draft in place and discards it (and its server copy) once sent', async () => {
     const folder = new RecordingFolder();
     const store = new DraftStore(directory, quiet, folder);
-    const first = await store.keep('acc-1', message, '<m4@mailroom.test>', new Error('down'));
-    const second = await store.keep('acc-1', { ...message, subject: 'edited' }, '<m4@mailroom.test>', new Error('down again'), first.id);
+    const first = await store.keep('acc-1', message, { messageId: '<m4@mailroom.test>', failure: new Error('down') });
+    const second = await store.keep('acc-1', { ...message, subject: 'edited' }, { messageId: '<m4@mailroom.test>', failure: new Error('down again'), existingId: first.id });
     assert.equal(second.id, first.id);
     const all = await store.list();
     assert.equal(all.length, 1);
@@ -97,7 +97,7 @@ describe('draft store', () => {
   });
 
   it('writes nothing but the message: no token-shaped field, file readable by the user only', async () => {
-    const kept = await new DraftStore(directory, quiet).keep('acc-1', message, '<m5@mailroom.test>');
+    const kept = await new DraftStore(directory, quiet).keep('acc-1', message, { messageId: '<m5@mailroom.test>' });
     const text = await readFile(join(directory, `${kept.id}.json`), 'utf8');
     assert.doesNotMatch(text, /token|secret|password/i);
     if (process.platform !== 'win32') {
@@ -106,20 +106,28 @@ describe('draft store', () => {
     }
   });
 
+  it('autosaves locally only, without an IMAP round trip', async () => {
+    const folder = new RecordingFolder();
+    const kept = await new DraftStore(directory, quiet, folder).keep('acc-1', message, { messageId: '<m9@mailroom.test>', localOnly: true });
+    assert.equal(kept.savedToServer, false);
+    assert.deepEqual(folder.saved, []);
+    assert.equal((await new DraftStore(directory, quiet).list()).length, 1);
+  });
+
   it('tells listeners when a draft is kept or discarded', async () => {
     const store = new DraftStore(directory, quiet);
     let changes = 0;
     const subscription = store.onDidChange(() => (changes += 1));
-    const kept = await store.keep('acc-1', message, '<m7@mailroom.test>');
+    const kept = await store.keep('acc-1', message, { messageId: '<m7@mailroom.test>' });
     await store.discard(kept);
     subscription.dispose();
-    await store.keep('acc-1', message, '<m8@mailroom.test>');
+    await store.keep('acc-1', message, { messageId: '<m8@mailroom.test>' });
     assert.equal(changes, 2);
   });
 
   it('skips files that are not drafts and ids that could escape the folder', async () => {
     const store = new DraftStore(directory, quiet);
-    await store.keep('acc-1', message, '<m6@mailroom.test>');
+    await store.keep('acc-1', message, { messageId: '<m6@mailroom.test>' });
     assert.equal(await store.get('../../etc/passwd'), undefined);
     assert.equal((await store.list()).length, 1);
   });
