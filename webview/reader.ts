@@ -86,7 +86,7 @@ export class ReaderApp {
     }
     const actions: [MessageAction, string, string][] = [
       ['reply', 'Reply', 'reply'],
-      ['replyAll', 'Reply All', 'reply-all'],
+      ['replyAll', 'Reply All', 'mail-reply'],
       ['forward', 'Forward', 'forward'],
       view.unread ? ['markRead', 'Mark Read', 'mail-read'] : ['markUnread', 'Mark Unread', 'mail'],
       view.flagged ? ['unflag', 'Unflag', 'star-full'] : ['flag', 'Flag', 'star-empty'],

@@ -153,7 +153,7 @@ export class VirtualList {
       markers.append(element('span', { className: 'thread-count', text: String(data.threadCount), attributes: { title: `${data.threadCount} messages in this conversation` } }));
     }
     if (data.hasAttachment) {
-      markers.append(codicon('paperclip', 'Has attachments'));
+      markers.append(codicon('file', 'Has attachments'));
     }
     if (data.flagged) {
       markers.append(codicon('star-full', 'Flagged'));

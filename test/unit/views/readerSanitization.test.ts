@@ -10,12 +10,10 @@ import type * as net from 'node:net';
 import * as path from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import type { ExtensionToReader, MessageView } from '../../../src/shared/protocol';
-import { buildCsp, createNonce } from '../../../src/views/csp';
 import { launchChromium } from '../../editor/browser';
 import { loadTlsFixtures } from '../../stack/tlsFixtures';
-
-const repositoryRoot = path.resolve(__dirname, '..', '..', '..', '..');
-const distDirectory = path.join(repositoryRoot, 'dist');
+import { distDirectory, postToWebview, postedMessages, startWebviewHost, waitForPosted } from './webviewHost';
+import type { WebviewHost } from './webviewHost';
 
 interface Sentinel {
   origin: string;
@@ -44,34 +42,6 @@ function startSentinel(scheme: 'http' | 'https'): Promise<Sentinel> {
   }
   const { key, cert } = loadTlsFixtures();
   return listen(https.createServer({ key, cert }, handler), scheme, requests);
-}
-
-/** Serves dist/ and a reader document shaped like the one the extension renders (same CSP builder). */
-function startWebviewHost(): Promise<Sentinel> {
-  const requests: string[] = [];
-  const server = http.createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    requests.push(url.pathname);
-    if (url.pathname === '/reader.html') {
-      const origin = `http://${request.headers.host ?? ''}`;
-      const nonce = createNonce();
-      const csp = buildCsp({ cspSource: origin, nonce, allowRemoteImages: url.searchParams.get('remote') === '1' });
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      response.end(`<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}">
-<link rel="stylesheet" href="/dist/webview.css"></head><body data-view="reader">
-<script nonce="${nonce}">window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (message) => window.__posted.push(message), getState: () => undefined, setState: () => undefined });</script>
-<script nonce="${nonce}" src="/dist/webview.js"></script></body></html>`);
-      return;
-    }
-    const file = path.join(distDirectory, path.normalize(url.pathname.replace(/^\/dist\//, '')));
-    if (url.pathname.startsWith('/dist/') && file.startsWith(distDirectory) && fs.existsSync(file)) {
-      response.writeHead(200, { 'content-type': file.endsWith('.css') ? 'text/css' : 'text/javascript' });
-      response.end(fs.readFileSync(file));
-      return;
-    }
-    response.writeHead(404).end();
-  });
-  return listen(server, 'http', requests);
 }
 
 function hostileCorpus(sentinel: string): string {
@@ -138,12 +108,11 @@ function messageView(html: string): MessageView {
   };
 }
 
-async function renderInReader(page: Page, host: Sentinel, view: MessageView, allowRemoteContent: boolean): Promise<Frame> {
-  await page.goto(`${host.origin}/reader.html?remote=${allowRemoteContent ? 1 : 0}`);
-  await page.waitForFunction("window.__posted.some((message) => message.type === 'ready')");
+async function renderInReader(page: Page, host: WebviewHost, view: MessageView, allowRemoteContent: boolean): Promise<Frame> {
+  await page.goto(`${host.origin}/page?view=reader&remote=${allowRemoteContent ? 1 : 0}`);
+  await waitForPosted(page, (message) => message.type === 'ready');
   const message: ExtensionToReader = { type: 'message', view, allowRemoteContent };
-  // Runs in the page (this file is compiled without DOM types, hence a string).
-  await page.evaluate(`window.postMessage(${JSON.stringify(message)}, '*')`);
+  await postToWebview(page, message);
   const frameElement = await page.waitForSelector('iframe.mail-frame');
   const frame = await frameElement.contentFrame();
   assert.ok(frame, 'the mail frame exists');
@@ -154,7 +123,7 @@ async function renderInReader(page: Page, host: Sentinel, view: MessageView, all
 describe('reader: hostile mail in a real browser', function () {
   this.timeout(60_000);
   let browser: Browser;
-  let host: Sentinel;
+  let host: WebviewHost;
   let sentinel: Sentinel;
   let secureSentinel: Sentinel;
 
@@ -192,7 +161,7 @@ describe('reader: hostile mail in a real browser', function () {
       assert.deepEqual(sentinel.requests, [], 'the sentinel heard nothing');
       assert.deepEqual(dialogs, []);
       assert.deepEqual(popups, []);
-      const posted: unknown = await page.evaluate('window.__posted');
+      const posted = await postedMessages(page);
       assert.deepEqual(posted, [{ type: 'ready' }], 'only the handshake reached the extension');
 
       const sandbox = await page.$eval('iframe.mail-frame', (element) => element.getAttribute('sandbox'));

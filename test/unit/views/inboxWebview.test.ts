@@ -1,0 +1,129 @@
+// The real inbox bundle in Chromium under the rendered CSP, with a stand-in extension serving
+// 100,000 synthetic rows: virtualization, paging on scroll, keyboard, ARIA, states.
+import * as assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../editor/browser';
+import { postToWebview, postedMessages, startWebviewHost, waitForPosted } from './webviewHost';
+import type { WebviewHost } from './webviewHost';
+
+const total = 100_000;
+
+async function openInbox(browser: Browser, host: WebviewHost, query: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 420, height: 800 } });
+  await page.goto(`${host.origin}/page?view=inbox&${query}`);
+  return page;
+}
+
+async function domRows(page: Page): Promise<number> {
+  return page.locator('.list .row').count();
+}
+
+describe('inbox webview in a real browser', function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  let host: WebviewHost;
+
+  before(async () => {
+    [host, browser] = await Promise.all([startWebviewHost(), launchChromium()]);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await host?.close();
+  });
+
+  it('keeps only visible rows in the DOM while scrolling 100,000 messages, loading pages on demand', async () => {
+    const page = await openInbox(browser, host, `rows=${total}`);
+    try {
+      await page.locator('.list .row:not(.placeholder)').first().waitFor();
+      assert.equal(await page.locator('.list').getAttribute('role'), 'listbox');
+      assert.equal(await page.locator('.list .row').first().getAttribute('aria-setsize'), String(total));
+      let most = await domRows(page);
+      for (const fraction of [0.001, 0.1, 0.25, 0.5, 0.75, 0.9, 0.999, 1]) {
+        await page.locator('.list').evaluate((list, share) => {
+          list.scrollTop = share * (list.scrollHeight - list.clientHeight);
+        }, fraction);
+        await page.waitForTimeout(150);
+        most = Math.max(most, await domRows(page));
+      }
+      await page.locator('.list .row:not(.placeholder)', { hasText: 'Message number 1' }).last().waitFor();
+      assert.ok(most < 60, `at most ${most} rows were in the DOM`);
+      const loads = (await postedMessages(page)).filter((message) => message.type === 'loadRows');
+      assert.ok(loads.length >= 6 && loads.length < 40, `${loads.length} pages requested`);
+      assert.ok(loads.every((message) => message.count === 50));
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('is fully usable from the keyboard: j/k and arrows, Enter, r, a, # and Delete', async () => {
+    const page = await openInbox(browser, host, `rows=${total}`);
+    try {
+      await page.locator('.list .row:not(.placeholder)').first().waitFor();
+      await page.locator('.list').focus();
+      await page.keyboard.press('j');
+      await page.keyboard.press('j');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('k');
+      assert.equal(await page.locator('.list').getAttribute('aria-activedescendant'), 'row-2');
+      assert.equal(await page.locator('#row-2').getAttribute('aria-selected'), 'true');
+      const uid = total - 2;
+      const message = { accountId: 'acc', folder: 'INBOX', uid };
+      await page.keyboard.press('Enter');
+      assert.deepEqual(await waitForPosted(page, (posted) => posted.type === 'openMessage'), { type: 'openMessage', message });
+      for (const [key, action] of [['r', 'reply'], ['a', 'archive'], ['#', 'delete'], ['Delete', 'delete']] as const) {
+        const before = (await postedMessages(page)).length;
+        await page.keyboard.press(key);
+        const after = await postedMessages(page);
+        assert.deepEqual(after.slice(before), [{ type: 'action', action, message }], `key ${key}`);
+      }
+      // The extension confirms a removal; the row leaves the list at once and focus stays in place.
+      await postToWebview(page, { type: 'rowsRemoved', accountId: 'acc', folder: 'INBOX', uids: [uid] });
+      await page.waitForTimeout(100);
+      assert.equal(await page.locator('#row-2').getAttribute('aria-setsize'), String(total - 1));
+      assert.match((await page.locator('#row-2').textContent()) ?? '', new RegExp(`Message number ${uid - 1}(?!\\d)`));
+      await page.keyboard.press('End');
+      await page.waitForTimeout(200);
+      assert.equal(await page.locator('.list').getAttribute('aria-activedescendant'), `row-${total - 2}`);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows the sign-in call to action when no one is signed in', async () => {
+    const page = await openInbox(browser, host, 'rows=0&accounts=0');
+    try {
+      const button = page.locator('.state.sign-in vscode-button');
+      await button.waitFor();
+      await button.click();
+      await waitForPosted(page, (message) => message.type === 'signIn');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows an empty folder as such', async () => {
+    const page = await openInbox(browser, host, 'rows=0');
+    try {
+      await page.locator('.state.empty').waitFor();
+      assert.match((await page.locator('.state.empty').textContent()) ?? '', /No messages/);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows rows from the extension as text, never as markup', async () => {
+    const page = await openInbox(browser, host, 'rows=3');
+    try {
+      await page.locator('.list .row:not(.placeholder)').first().waitFor();
+      const hostile = '<img src="/p/row" onerror="fetch(\'/p/row-onerror\')">';
+      await postToWebview(page, { type: 'rowUpdated', accountId: 'acc', folder: 'INBOX', row: { uid: 3, from: hostile, fromAddress: 'x@example.com', subject: hostile, date: 0, preview: hostile, unread: true, flagged: false, answered: false, hasAttachment: false } });
+      await page.waitForTimeout(300);
+      assert.equal(await page.locator('.list .row img').count(), 0);
+      assert.ok((await page.locator('#row-0 .subject').textContent())?.includes('<img'));
+      assert.ok(!host.requests.some((request) => request.startsWith('/p/')));
+    } finally {
+      await page.close();
+    }
+  });
+});

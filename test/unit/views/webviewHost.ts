@@ -1,0 +1,108 @@
+// Serves Mailroom's real webview documents (renderWebviewHtml: same CSP, nonce, bundles) on loopback
+// for Chromium, with a test-only stand-in for the extension injected before the bundle:
+//   /page?view=reader              records what the webview posts in window.__posted
+//   /page?view=inbox&rows=100000   also answers the inbox's requests with synthetic rows
+//   &accounts=0                    (inbox) no one signed in
+//   &remote=1                      the CSP the reader gets after "Load remote content"
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type * as net from 'node:net';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import type * as vscode from 'vscode';
+import { renderWebviewHtml } from '../../../src/views/webviewHtml';
+
+const repositoryRoot = path.resolve(__dirname, '..', '..', '..', '..');
+export const distDirectory = path.join(repositoryRoot, 'dist');
+
+export interface WebviewHost {
+  origin: string;
+  /** Every path requested from the host. */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+/** Records posts; for the inbox, answers like the extension would, with `rows` synthetic messages. */
+function extensionStub(view: string, rows: number, signedIn: boolean): string {
+  const answers =
+    view !== 'inbox'
+      ? ''
+      : `
+  const total = ${rows};
+  const row = (index) => ({ uid: total - index, from: 'Sender ' + (index % 97), fromAddress: 'sender' + (index % 97) + '@example.com', subject: 'Message number ' + (total - index), date: Date.parse('2026-11-25T10:00:00Z') - index * 60000, preview: 'Preview line of message ' + (total - index), unread: index % 3 === 0, flagged: index % 11 === 0, answered: index % 5 === 0, hasAttachment: index % 7 === 0 });
+  const rowsFrom = (start, count) => Array.from({ length: Math.max(0, Math.min(count, total - start)) }, (_, offset) => row(start + offset));
+  const reply = (message) => setTimeout(() => window.postMessage(message, '*'), 2);
+  const answer = (message) => {
+    const ok = (result) => reply({ type: 'response', requestId: message.requestId, ok: true, result });
+    switch (message.type) {
+      case 'ready': return reply(${signedIn ? "{ type: 'accounts', accounts: [{ id: 'acc', email: 'alice@mailroom.test' }], selectedAccountId: 'acc', selectedFolder: 'INBOX' }" : "{ type: 'accounts', accounts: [] }"});
+      case 'listFolders': return ok([{ path: 'INBOX', name: 'Inbox', unread: 3, total }, { path: 'Sent', name: 'Sent', specialUse: '\\\\Sent' }]);
+      case 'openFolder': return ok({ accountId: 'acc', folder: message.folder, total, start: 0, rows: rowsFrom(0, 50), fromCache: false });
+      case 'loadRows': return ok({ total, start: message.start, rows: rowsFrom(message.start, message.count), fromCache: false });
+      case 'search': return ok({ total: 0, start: 0, rows: [], fromCache: false });
+    }
+  };`;
+  return `window.__posted = [];
+(() => {${answers}
+  window.acquireVsCodeApi = () => ({ postMessage: (message) => { window.__posted.push(message); ${view === 'inbox' ? 'answer(message);' : ''} }, getState: () => undefined, setState: () => undefined });
+})();`;
+}
+
+export function startWebviewHost(): Promise<WebviewHost> {
+  const requests: string[] = [];
+  const server = http.createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    requests.push(`${url.pathname}${url.search}`);
+    const origin = `http://${request.headers.host ?? ''}`;
+    if (url.pathname === '/page') {
+      const view = url.searchParams.get('view') === 'reader' ? 'reader' : 'inbox';
+      const webview = { cspSource: origin, asWebviewUri: (uri: { path: string }) => ({ toString: () => `${origin}${uri.path}` }) } as unknown as vscode.Webview;
+      const joinPath = ((base: { path: string }, ...parts: string[]) => ({ path: [base.path, ...parts].join('/') })) as unknown as typeof vscode.Uri.joinPath;
+      const html = renderWebviewHtml(webview, { path: '' } as unknown as vscode.Uri, joinPath, { view, title: view, allowRemoteImages: url.searchParams.get('remote') === '1' });
+      const nonce = /nonce="([^"]+)"/.exec(html)?.[1] ?? '';
+      const stub = `<script nonce="${nonce}">${extensionStub(view, Number(url.searchParams.get('rows') ?? '0'), url.searchParams.get('accounts') !== '0')}</script>`;
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      response.end(html.replace('<body', `${stub}<body`));
+      return;
+    }
+    const file = path.join(distDirectory, path.normalize(url.pathname.replace(/^\/dist\//, '')));
+    if (url.pathname.startsWith('/dist/') && file.startsWith(distDirectory) && fs.existsSync(file)) {
+      const type = file.endsWith('.css') ? 'text/css' : file.endsWith('.ttf') ? 'font/ttf' : 'text/javascript';
+      response.writeHead(200, { 'content-type': type });
+      response.end(fs.readFileSync(file));
+      return;
+    }
+    response.writeHead(404).end();
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      resolve({ origin: `http://127.0.0.1:${port}`, requests, close: () => new Promise<void>((done) => server.close(() => done())) });
+    });
+  });
+}
+
+/** What the webview posted to the (stubbed) extension so far. */
+export async function postedMessages(page: Page): Promise<Record<string, unknown>[]> {
+  return (await page.evaluate('window.__posted')) as Record<string, unknown>[];
+}
+
+/** Polls from Node until the webview posted a matching message. */
+export async function waitForPosted(page: Page, matches: (message: Record<string, unknown>) => boolean, timeoutMs = 10_000): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = (await postedMessages(page)).find(matches);
+    if (found) {
+      return found;
+    }
+    if (Date.now() > deadline) {
+      throw new Error('the webview did not post the expected message');
+    }
+    await page.waitForTimeout(50);
+  }
+}
+
+/** Delivers a message from the "extension" to the webview. */
+export async function postToWebview(page: Page, message: unknown): Promise<void> {
+  await page.evaluate(`window.postMessage(${JSON.stringify(message)}, '*')`);
+}
