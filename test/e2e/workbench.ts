@@ -7,7 +7,7 @@
 //   await workbench.screenshot('inbox-signed-in');
 //   await workbench.close();
 //
-// Build first: `node esbuild.js --tests && npx vsce package --no-dependencies`.
+// Build first: `node esbuild.js --tests && npx vsce package --no-dependencies` (or set MAILROOM_VSIX to a .vsix).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Frame, Locator, Page } from 'playwright-core';

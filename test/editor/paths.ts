@@ -30,8 +30,12 @@ export const codeServerDirectory: string = path.join(repositoryRoot, 'test', 'ed
 
 export const serverMainScript: string = path.join(codeServerDirectory, 'lib', 'vscode', 'out', 'server-main.js');
 
-/** The packaged extension built by `npx vsce package --no-dependencies`. */
+/** The packaged extension: $MAILROOM_VSIX (test/run.js packages into .test-output), else what
+ *  `npx vsce package --no-dependencies` writes at the repository root. */
 export function packagedExtensionPath(): string {
+  if (process.env.MAILROOM_VSIX) {
+    return path.resolve(process.env.MAILROOM_VSIX);
+  }
   const manifest = JSON.parse(fs.readFileSync(path.join(repositoryRoot, 'package.json'), 'utf8')) as { name: string; version: string };
   return path.join(repositoryRoot, `${manifest.name}-${manifest.version}.vsix`);
 }
