@@ -35,6 +35,8 @@ export interface Dovecot {
 
 const DOVECOT_BINARY = '/usr/sbin/dovecot';
 const DOVEADM_BINARY = '/usr/bin/doveadm';
+/** util-linux (essential in Debian): runs Dovecot with a parent-death signal. */
+const SETPRIV_BINARY = '/usr/bin/setpriv';
 const READY_TIMEOUT_MS = 10_000;
 const MAX_LOG_CHUNKS = 500;
 const STOP_TIMEOUT_MS = 5_000;
@@ -291,7 +293,11 @@ async function launch(options: DovecotOptions, paths: Paths, mailUser: SystemUse
   fs.writeFileSync(configFile, renderConfig(options, paths, { imap: imapPort, lmtp: lmtpPort }, settings));
 
   const log: string[] = [];
-  const child = childProcess.spawn(DOVECOT_BINARY, ['-F', '-c', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // If this Node process dies without stop() (a killed test run), the kernel kills the master, and
+  // Dovecot's children exit when their master is gone.
+  const child = childProcess.spawn(SETPRIV_BINARY, ['--pdeathsig', 'KILL', '--', DOVECOT_BINARY, '-F', '-c', configFile], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const collect = (chunk: Buffer): void => {
     log.push(chunk.toString('utf8'));
     if (log.length > MAX_LOG_CHUNKS) log.shift();

@@ -36,6 +36,7 @@ import { writeMaildirMessages } from './maildirWriter';
 import { seedFixtureMailbox } from './fixtureMailbox';
 import type { FixtureSummary } from './fixtureMailbox';
 import { startSmtpSubmission } from './smtpSubmission';
+import { STACK_DIRECTORY_PREFIX, recordOwner, removeStaleStacks } from './staleStacks';
 import type { SmtpSubmission, SubmittedMessage } from './smtpSubmission';
 import { syntheticMessages } from './syntheticMessages';
 import { MAIL_DOMAIN, TEST_USERS, findUserByEmail } from './testUsers';
@@ -44,6 +45,7 @@ import { loadTlsFixtures } from './tlsFixtures';
 export type { SubmittedMessage } from './smtpSubmission';
 export type { FixtureSummary } from './fixtureMailbox';
 export { isPortClosed } from './ports';
+export { removeStaleStacks } from './staleStacks';
 
 export interface StackOptions {
   /** Also start a second, independent provider (same clients and users) for mix-up tests. */
@@ -118,7 +120,7 @@ const DEFAULT_SHORT_TOKEN_TTL_SECONDS = 5;
  * Prefers a memory file system: creating 100,000 Maildir files on a disk takes minutes under load, on
  * tmpfs a few seconds. MAILROOM_STACK_TMPDIR overrides the choice.
  */
-function temporaryBase(): string {
+export function temporaryBase(): string {
   const override = process.env.MAILROOM_STACK_TMPDIR;
   if (override) return override;
   try {
@@ -143,7 +145,10 @@ function requireUser(email: string): string {
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const tls = loadTlsFixtures();
-  const directory = fs.mkdtempSync(path.join(temporaryBase(), 'mailroom-stack-'));
+  const base = temporaryBase();
+  removeStaleStacks(base);
+  const directory = fs.mkdtempSync(path.join(base, STACK_DIRECTORY_PREFIX));
+  recordOwner(directory);
   const stoppers: (() => Promise<void>)[] = [];
   let stopped = false;
   const stop = async (): Promise<void> => {

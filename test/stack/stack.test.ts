@@ -1,6 +1,7 @@
 // Tests of the local stack itself: it starts fast, its provider issues tokens through a real PKCE flow,
 // Dovecot and the SMTP server accept exactly the tokens they should, and stop() leaves nothing behind.
 import * as assert from 'node:assert/strict';
+import * as childProcess from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as tls from 'node:tls';
@@ -9,7 +10,7 @@ import * as path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import * as nodemailer from 'nodemailer';
 import type { Stack, StackUser } from './index';
-import { isPortClosed, startStack } from './index';
+import { isPortClosed, removeStaleStacks, startStack } from './index';
 import { httpsRequest } from './httpsClient';
 import { createFetchTrustingCa } from './trustingFetch';
 import type * as OAuthModule from 'oauth4webapi' with { 'resolution-mode': 'import' };
@@ -478,5 +479,87 @@ describe('local stack: fixture mailbox and shutdown', function () {
       assert.deepEqual(leftovers, [], 'no Dovecot process of this stack remains');
       assert.deepEqual(stack.dovecotProcessIds(), [], 'no process of this Dovecot instance remains');
     }
+  });
+});
+
+interface CliSummary {
+  issuer: string;
+  imap: { port: number };
+  smtp: { port: number };
+  dovecotConfigFile: string;
+}
+
+/** Starts the stack CLI in its own Node process and resolves with the summary it prints. */
+function startCli(): Promise<{ child: childProcess.ChildProcess; summary: CliSummary }> {
+  return new Promise((resolve, reject) => {
+    const child = childProcess.spawn(process.execPath, [path.join(__dirname, 'cli.js')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    let errors = '';
+    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const line = /^STACK (.*)$/m.exec(output);
+      if (line) resolve({ child, summary: JSON.parse(line[1]) as CliSummary });
+    });
+    child.once('exit', (code) => reject(new Error(`stack CLI exited with ${code}: ${errors}`)));
+  });
+}
+
+function processesMentioning(text: string): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const commandLine = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        const state = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+        return commandLine.includes(text) && !/^State:\s+Z/m.test(state);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+async function eventually(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return check();
+}
+
+describe('local stack CLI', function () {
+  this.timeout(30_000);
+
+  it('prints a STACK line and stops cleanly on SIGTERM', async function () {
+    const { child, summary } = await startCli();
+    const directory = path.dirname(summary.dovecotConfigFile);
+    const instance = `dovecot-mailroom-test-${path.basename(directory)}/`;
+    assert.ok(processesMentioning(instance).length > 0, 'Dovecot runs');
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    assert.equal(fs.existsSync(directory), false, 'temp directory removed');
+    assert.deepEqual(processesMentioning(instance), []);
+    assert.equal(await isPortClosed(summary.imap.port), true);
+    assert.equal(await isPortClosed(summary.smtp.port), true);
+    assert.equal(await isPortClosed(Number(new URL(summary.issuer).port)), true);
+  });
+
+  it('takes Dovecot down with it when its Node process is killed, and the next start removes its directory', async function () {
+    const { child, summary } = await startCli();
+    const directory = path.dirname(summary.dovecotConfigFile);
+    const instance = `dovecot-mailroom-test-${path.basename(directory)}/`;
+    assert.ok(processesMentioning(instance).length > 0, 'Dovecot runs');
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGKILL');
+    await exited;
+    assert.ok(await eventually(() => processesMentioning(instance).length === 0 && processesMentioning(summary.dovecotConfigFile).length === 0, 5000), 'no Dovecot process survives');
+    assert.equal(await isPortClosed(summary.imap.port), true);
+    assert.ok(fs.existsSync(directory), 'a killed stack cannot clean up after itself');
+    assert.ok(removeStaleStacks(path.dirname(directory)).includes(directory));
+    assert.equal(fs.existsSync(directory), false);
   });
 });
