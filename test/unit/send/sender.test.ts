@@ -10,6 +10,7 @@ import type { OutgoingMessage } from '../../../src/mail/outgoing';
 import { SendRateLimiter } from '../../../src/mail/sendRateLimiter';
 import { SmtpSender } from '../../../src/mail/sender';
 import { loadTlsFixtures } from '../../stack/tlsFixtures';
+import { FakeClock } from './fakeClock';
 
 /** What a local SMTP server saw: every connection, every AUTH attempt, every accepted message. */
 interface ServerLog {
@@ -131,11 +132,11 @@ function recordingLogger(): { logger: Logger; lines: string[] } {
   return { logger: new Logger(sink), lines };
 }
 
-function sender(tokens: FakeTokens, logger: Logger, maxBytes = 10 * 1024 * 1024): SmtpSender {
+function sender(tokens: FakeTokens, logger: Logger, maxBytes = 10 * 1024 * 1024, rateLimiter = new SendRateLimiter(() => 100)): SmtpSender {
   return new SmtpSender({
     accounts: tokens,
     logger,
-    rateLimiter: new SendRateLimiter(() => 100),
+    rateLimiter,
     maxMessageBytes: () => maxBytes,
     trustedCa: loadTlsFixtures().ca.toString('utf8'),
     connectTimeoutMs: 3000,
@@ -247,6 +248,36 @@ describe('SMTP sender against a local server', function () {
     assert.equal(server.log.connections, 0);
     await assert.rejects(sender(tokens, logger).send(account(server.port), big), (error: unknown) => isMailroomError(error, 'MessageTooLarge'));
     assert.equal(server.log.messages.length, 0);
+  });
+
+  it('[SEC-32] a burst of real sends goes out at the configured rate, the rest waits in the queue', async () => {
+    const server = await start({ secure: true, key: tls.key, cert: tls.cert });
+    const tokens = new FakeTokens(['127.0.0.1'], ['AT-SENTINEL-good']);
+    const { logger } = recordingLogger();
+    const clock = new FakeClock();
+    const send = sender(tokens, logger, 10 * 1024 * 1024, new SendRateLimiter(() => 2, clock));
+    const settled: string[] = [];
+    const burst = [1, 2, 3, 4, 5].map((index) =>
+      send.send(account(server.port), { ...message, subject: `burst ${index}` }).then(
+        () => void settled.push(`sent ${index}`),
+        () => void settled.push(`failed ${index}`),
+      ),
+    );
+    const delivered = async (count: number): Promise<void> => {
+      for (let attempt = 0; attempt < 100 && server.log.messages.length < count; attempt += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(server.log.messages.length, count);
+    };
+    await delivered(2);
+    assert.deepEqual(settled.filter((entry) => entry.startsWith('failed')), [], 'queued, not rejected');
+    await clock.advance(60_000);
+    await delivered(4);
+    await clock.advance(60_000);
+    await delivered(5);
+    await Promise.all(burst);
+    assert.deepEqual(settled.sort(), ['sent 1', 'sent 2', 'sent 3', 'sent 4', 'sent 5']);
   });
 
   it('maps a server that is down to ConnectionFailed', async () => {
