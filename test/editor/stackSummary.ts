@@ -67,3 +67,12 @@ export function readStackSummary(environment: NodeJS.ProcessEnv = process.env): 
   const value = environment[STACK_SUMMARY_VARIABLE];
   return value ? (JSON.parse(value) as StackSummary) : undefined;
 }
+
+/** For suites that cannot run without the stack: fails them with the way to start it. */
+export function requireStackSummary(environment: NodeJS.ProcessEnv = process.env): StackSummary {
+  const summary = readStackSummary(environment);
+  if (!summary) {
+    throw new Error('this suite needs the local stack: run it with MAILROOM_STACK=1 (node out/test/editor/runIntegration.js)');
+  }
+  return summary;
+}
