@@ -2,7 +2,7 @@ import type * as OAuth from 'oauth4webapi' with { 'resolution-mode': 'import' };
 import { MailroomError } from '../util/errors';
 import type { PendingSignIn } from './pendingSignIn';
 import type { ProviderConfig } from './presets';
-import { resolveIdTokenIssuer } from './presets';
+import { canonicalIssuer, hasVariableIdTokenIssuer, resolveIdTokenIssuer } from './presets';
 import { throwIfTransient, toMailroomError } from './oauthErrors';
 
 /** What a token endpoint gave us, with the request time needed to turn `expires_in` into a deadline. */
@@ -318,11 +318,12 @@ export class OAuthClient {
   }
 
   /**
-   * Microsoft's multi-tenant issuer is a template; the ID token names its tenant in `tid`. The
-   * tenant is read (unverified) only to build the exact issuer that oauth4webapi then enforces.
+   * Microsoft's multi-tenant issuer is a template (the ID token names its tenant in `tid`) and Google
+   * has two spellings. The claims are read (unverified) only to pick the exact issuer that
+   * oauth4webapi then enforces, together with audience, expiry and nonce.
    */
   private async issuerForTokenResponse(metadata: OAuth.AuthorizationServer, response: Response): Promise<OAuth.AuthorizationServer> {
-    if (!metadata.issuer.includes('{tenantid}') || response.status !== 200) {
+    if (!hasVariableIdTokenIssuer(this.config) || response.status !== 200) {
       return metadata;
     }
     const body: unknown = await response.clone().json().catch(() => ({}));
@@ -330,7 +331,7 @@ export class OAuthClient {
     if (idToken === undefined) {
       return metadata;
     }
-    return { ...metadata, issuer: resolveIdTokenIssuer(this.config, unverifiedJwtPayload(idToken).tid) };
+    return { ...metadata, issuer: resolveIdTokenIssuer(this.config, unverifiedJwtPayload(idToken)) };
   }
 
   private toGrant(result: OAuth.TokenEndpointResponse, requestedAtMs: number): TokenGrant {
@@ -361,6 +362,6 @@ export class OAuthClient {
     if (!email) {
       throw new MailroomError('InvalidResponse', `${this.issuerName} did not tell Mailroom your email address. Add the "email" scope.`);
     }
-    return { issuer: claims.iss, subject: claims.sub, email: email.toLowerCase() };
+    return { issuer: canonicalIssuer(this.config, claims.iss), subject: claims.sub, email: email.toLowerCase() };
   }
 }

@@ -93,7 +93,7 @@ export class SignInRunner {
             clock: this.options.clock,
           }),
         );
-        this.checkGrantedScopes(config, result);
+        this.checkGrantedScopes(config, client, result);
         logger.info(`Signed in to ${config.displayName} as ${result.identity.email} (${flow.kind})`);
         return result;
       } catch (error) {
@@ -108,9 +108,15 @@ export class SignInRunner {
     throw new MailroomError('Cancelled', 'Sign-in was cancelled.');
   }
 
-  private checkGrantedScopes(config: ProviderConfig, result: SignInResult): void {
+  private checkGrantedScopes(config: ProviderConfig, client: OAuthClient, result: SignInResult): void {
     const missing = missingMailScopes(config, result.grant.grantedScopes);
     if (missing.length > 0) {
+      // Nothing is stored, so the grant is useless: give it back rather than leave it at the issuer.
+      const refreshToken = result.grant.refreshToken;
+      if (refreshToken) {
+        this.options.logger.redactor.register(refreshToken);
+        client.revokeRefreshToken(refreshToken).catch(() => undefined);
+      }
       const words = missing.map((scope) => `"${explainScope(scope)}"`).join(' and ');
       throw new MailroomError(
         'ScopeNotGranted',

@@ -65,7 +65,7 @@ export class FakeIssuer {
   }
 
   public tokenRequests(grantType?: string): RecordedRequest[] {
-    return this.requests.filter((request) => request.url.endsWith('/token') && (grantType === undefined || request.body.get('grant_type') === grantType));
+    return this.requests.filter((request) => new URL(request.url).pathname.endsWith('/token') && (grantType === undefined || request.body.get('grant_type') === grantType));
   }
 
   /** Plays the user in the browser: approves the request and returns the redirect with code, state and iss. */
@@ -99,18 +99,18 @@ export class FakeIssuer {
     if (path === '/.well-known/openid-configuration') {
       return json(200, this.metadata);
     }
-    if (path === '/token') {
+    if (path.endsWith('/token')) {
       const override = this.tokenOverrides.shift()?.(body);
       return override ?? this.token(body);
     }
-    if (path === '/token/revocation') {
+    if (path.endsWith('/revocation') || path.endsWith('/revoke')) {
       if (this.revocationFailure !== undefined) {
         return new Response('unavailable', { status: this.revocationFailure });
       }
       this.activeRefreshTokens.delete(body.get('token') ?? '');
       return new Response(null, { status: 200 });
     }
-    if (path === '/device/auth') {
+    if (path.endsWith('/device/auth') || path.endsWith('/devicecode')) {
       return json(200, { device_code: 'DEVICE-CODE-SENTINEL-1', user_code: 'WDJB-MJHT', verification_uri: this.verificationUri, expires_in: 600, interval: 5 });
     }
     return json(404, { error: 'not_found' });

@@ -127,6 +127,56 @@ describe('OAuth client (oauth4webapi) against an in-memory issuer', () => {
     }
   });
 
+  describe('issuers whose ID-token issuer varies', () => {
+    const tenant = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+
+    async function signInWith(issuer: FakeIssuer, client: OAuthClient, kind: 'microsoft' | 'google'): Promise<Awaited<ReturnType<OAuthClient['exchangeCode']>>> {
+      const pending = new PendingSignIns().create({
+        provider: kind,
+        flow: 'loopback',
+        issuer: client.config.issuer,
+        issRequired: false,
+        issuerName: client.config.displayName,
+        clientId: issuer.clientId,
+        redirectUri: 'http://127.0.0.1:4000/callback',
+        callbackPath: '/callback',
+        scopes: client.config.scopes,
+      });
+      const callback = new URL(issuer.authorize(await client.authorizationUrl(pending)));
+      return client.exchangeCode(pending, callback.searchParams);
+    }
+
+    function microsoftClient(issuer: FakeIssuer, tenantSetting = 'common'): OAuthClient {
+      const settings = oidcSettings('https://issuer.test', 'c');
+      return new OAuthClient(providerConfig('microsoft', { ...settings, microsoft: { clientId: issuer.clientId, tenant: tenantSetting } }), { fetchForTests: issuer.fetch });
+    }
+
+    it('[SEC-14] accepts Microsoft\'s templated issuer only as the tenant the token names', async () => {
+      const issuer = new FakeIssuer(`https://login.microsoftonline.com/${tenant}/v2.0`);
+      issuer.idTokenClaims = (claims) => ({ ...claims, tid: tenant });
+      const { identity } = await signInWith(issuer, microsoftClient(issuer), 'microsoft');
+      assert.equal(identity.issuer, `https://login.microsoftonline.com/${tenant}/v2.0`);
+      const lying = new FakeIssuer(`https://login.microsoftonline.com/${tenant}/v2.0`);
+      lying.idTokenClaims = (claims) => ({ ...claims, tid: '9188040d-6c67-4c5b-b112-36a304b66dad' });
+      await rejectsWith(signInWith(lying, microsoftClient(lying), 'microsoft'), 'InvalidResponse');
+      const personalOnly = new FakeIssuer(`https://login.microsoftonline.com/${tenant}/v2.0`);
+      personalOnly.idTokenClaims = (claims) => ({ ...claims, tid: tenant });
+      await rejectsWith(signInWith(personalOnly, microsoftClient(personalOnly, 'consumers'), 'microsoft'), 'InvalidResponse');
+    });
+
+    it('[SEC-14] accepts Google\'s issuer without scheme and keys the account on the canonical one', async () => {
+      const issuer = new FakeIssuer('https://accounts.google.com');
+      issuer.idTokenClaims = (claims) => ({ ...claims, iss: 'accounts.google.com' });
+      const settings = { ...oidcSettings('https://issuer.test', 'c'), google: { clientId: issuer.clientId } };
+      const client = new OAuthClient(providerConfig('google', settings), { fetchForTests: issuer.fetch, readClientSecret: async () => 'CS-SENTINEL-google' });
+      const { identity } = await signInWith(issuer, client, 'google');
+      assert.equal(identity.issuer, 'https://accounts.google.com');
+      assert.equal(issuer.tokenRequests()[0].body.get('client_secret'), 'CS-SENTINEL-google');
+      issuer.idTokenClaims = (claims) => ({ ...claims, iss: 'https://accounts.google.com.evil.test' });
+      await rejectsWith(signInWith(issuer, client, 'google'), 'InvalidResponse');
+    });
+  });
+
   it('[SEC-22] revokes a refresh token with token_type_hint=refresh_token', async () => {
     const issuer = new FakeIssuer();
     assert.equal(await clientFor(issuer).revokeRefreshToken('RT-SENTINEL-1'), 'revoked');

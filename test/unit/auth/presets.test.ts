@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { explainScope, isAllowedMailHost, isAllowedVerificationUri, providerConfig, resolveIdTokenIssuer } from '../../../src/auth/presets';
+import { canonicalIssuer, explainScope, isAllowedMailHost, isAllowedVerificationUri, providerConfig, resolveIdTokenIssuer } from '../../../src/auth/presets';
 import { isMailroomError } from '../../../src/util/errors';
 import { oidcSettings } from './fakes';
 
@@ -54,21 +54,29 @@ describe('provider presets', () => {
 
     it('resolves {tenantid} from the token\'s tid for common', () => {
       assert.equal(withTenant('common').issuer, 'https://login.microsoftonline.com/{tenantid}/v2.0');
-      assert.equal(resolveIdTokenIssuer(withTenant('common'), tenant), `https://login.microsoftonline.com/${tenant}/v2.0`);
+      assert.equal(resolveIdTokenIssuer(withTenant('common'), { tid: tenant }), `https://login.microsoftonline.com/${tenant}/v2.0`);
     });
 
     it('keeps personal and work accounts apart for consumers and organizations, and rejects a malformed tid', () => {
-      assert.throws(() => resolveIdTokenIssuer(withTenant('consumers'), tenant));
-      assert.equal(resolveIdTokenIssuer(withTenant('consumers'), consumers), `https://login.microsoftonline.com/${consumers}/v2.0`);
-      assert.throws(() => resolveIdTokenIssuer(withTenant('organizations'), consumers));
-      assert.throws(() => resolveIdTokenIssuer(withTenant('common'), '../evil'));
-      assert.throws(() => resolveIdTokenIssuer(withTenant('common'), undefined));
+      assert.throws(() => resolveIdTokenIssuer(withTenant('consumers'), { tid: tenant }));
+      assert.equal(resolveIdTokenIssuer(withTenant('consumers'), { tid: consumers }), `https://login.microsoftonline.com/${consumers}/v2.0`);
+      assert.throws(() => resolveIdTokenIssuer(withTenant('organizations'), { tid: consumers }));
+      assert.throws(() => resolveIdTokenIssuer(withTenant('common'), { tid: '../evil' }));
+      assert.throws(() => resolveIdTokenIssuer(withTenant('common'), { tid: undefined }));
     });
 
     it('uses a fixed issuer when the tenant is an ID', () => {
       const config = withTenant(tenant);
       assert.equal(config.issuer, `https://login.microsoftonline.com/${tenant}/v2.0`);
-      assert.equal(resolveIdTokenIssuer(config, 'anything'), config.issuer);
+      assert.equal(resolveIdTokenIssuer(config, { tid: 'anything' }), config.issuer);
+    });
+
+    it('accepts both spellings of Google\'s issuer and keys accounts on one of them', () => {
+      const google = providerConfig('google', settings);
+      assert.equal(resolveIdTokenIssuer(google, { iss: 'accounts.google.com' }), 'accounts.google.com');
+      assert.equal(resolveIdTokenIssuer(google, { iss: 'https://accounts.google.com' }), 'https://accounts.google.com');
+      assert.equal(resolveIdTokenIssuer(google, { iss: 'https://evil.test' }), 'https://accounts.google.com');
+      assert.equal(canonicalIssuer(google, 'accounts.google.com'), 'https://accounts.google.com');
     });
 
     it('rejects a tenant setting that could change the endpoint path', () => {

@@ -104,6 +104,8 @@ describe('sign-in, accounts and sessions (in-memory issuer)', () => {
     assert.equal(harness.events.filter((event) => event.startsWith('another-way')).length, 0);
     assert.equal(harness.secrets.values.size, 0);
     assert.deepEqual(harness.service.list(), []);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(issuer.activeRefreshTokens.size, 0, 'the unusable grant was revoked');
   });
 
   it('[SEC-19] hands tokens out only for the account\'s own mail hosts', async () => {
