@@ -1,6 +1,8 @@
 // The mail layer against the local stack: real tokens (PKCE sign-in at oidc-provider), real Dovecot.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { MailAccount } from '../../../src/auth/accounts';
 import { FIXTURE_CUSTOM_FOLDER } from '../../stack/fixtureMailbox';
 import { startStack } from '../../stack';
@@ -9,6 +11,7 @@ import { appendToSpecialUse, findSpecialUse } from '../../../src/mail/folders';
 import { archiveMessages, deleteMessages, loadRow, loadRows, loadRowsByUid, moveMessages, openFolder, searchFolder, setFlag, summarizeFolders } from '../../../src/mail/mailbox';
 import { loadMessage } from '../../../src/mail/message';
 import { MailSession } from '../../../src/mail/session';
+import { EnvelopeCache, openFolderWithCache } from '../../../src/mail/sync';
 import type { FolderChange, SessionState } from '../../../src/mail/session';
 import { Logger } from '../../../src/util/log';
 import { isMailroomError } from '../../../src/util/errors';
@@ -91,6 +94,31 @@ describe('mail layer against Dovecot', function () {
     assert.ok(Math.max(...second.rows.map((row) => row.uid)) < Math.min(...uids), 'the second page is older');
     assert.ok(first.rows.some((row) => row.preview.length > 0), 'previews are filled');
     assert.ok(first.rows.every((row) => row.subject && row.from && row.date > 0));
+  });
+
+  it('reopens an unchanged folder from the cache with SELECT alone, and resyncs changed flags with CONDSTORE', async () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-cache-'));
+    const other = new MailSession(alice, { accounts, logger: collectingLogger(logs), extraCa: fs.readFileSync(stack.caFile) });
+    try {
+      const cache = new EnvelopeCache(directory, () => true, collectingLogger(logs));
+      const first = await openFolderWithCache(session, cache, 'INBOX', 20);
+      assert.ok(first.status.highestModseq, 'the server offers CONDSTORE');
+      const { result: again, commands } = await countCommands(session, () => openFolderWithCache(session, cache, 'INBOX', 20));
+      assert.deepEqual(commands, ['SELECT'], 'nothing changed: no FETCH');
+      assert.deepEqual(again.rows, first.rows);
+      const target = first.rows[3];
+      assert.ok(target);
+      // Another client flags a message.
+      await setFlag(other, 'INBOX', [target.uid], '\\Flagged', !target.flagged);
+      const { result: synced, commands: resync } = await countCommands(session, () => openFolderWithCache(session, cache, 'INBOX', 20));
+      assert.deepEqual(resync, ['SELECT', 'FETCH'], 'only the changed flags are fetched');
+      assert.equal(synced.rows[3]?.flagged, !target.flagged);
+      assert.equal((await cache.read(alice.id, 'INBOX'))?.rows[3]?.flagged, !target.flagged);
+      await setFlag(other, 'INBOX', [target.uid], '\\Flagged', target.flagged);
+    } finally {
+      await other.dispose();
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it('sets and clears flags', async () => {
