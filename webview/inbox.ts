@@ -117,7 +117,8 @@ export class InboxApp {
           this.showState('signIn');
           return;
         }
-        if (message.selectedAccountId !== this.accountId || this.total === 0) {
+        // A different account, or a folder the extension asks for (Show in Sent), is opened here.
+        if (message.selectedAccountId !== this.accountId || (message.selectedFolder !== undefined && message.selectedFolder !== this.folder) || this.total === 0) {
           this.accountId = message.selectedAccountId ?? this.accounts[0]?.id;
           this.folder = message.selectedFolder ?? 'INBOX';
           this.renderAccounts();

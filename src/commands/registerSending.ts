@@ -3,7 +3,7 @@ import type * as vscode from 'vscode';
 import type { MailAccount, MailAccounts } from '../auth/accounts';
 import { DraftStore } from '../mail/drafts';
 import { ImapDraftsFolder } from '../mail/draftsFolder';
-import { appendToSpecialUse } from '../mail/folders';
+import { appendToSpecialUse, findSpecialUse } from '../mail/folders';
 import { readOriginalMessage } from '../mail/original';
 import { Outbox } from '../mail/outbox';
 import { SendRateLimiter } from '../mail/sendRateLimiter';
@@ -60,6 +60,7 @@ export function registerSending(context: vscode.ExtensionContext, deps: SendingR
     logger,
     openComposer: (init) => composer.show(init),
     readOriginal: (accountId, folder, uid) => readOriginalMessage(sessionOf(accountId), folder, uid),
+    sentFolderOf: async (account) => findSpecialUse(await sessions.get(account).folders(), '\\Sent')?.path,
   });
   context.subscriptions.push(composer, showUnsentDrafts(drafts, logger));
 }

@@ -41,6 +41,8 @@ export interface SendCommandsDependencies {
   readonly openComposer: (init: ComposerInit) => void;
   /** Reads the message a reply or forward starts from (IMAP). */
   readonly readOriginal: (accountId: string, folder: string, uid: number) => Promise<OriginalMessage>;
+  /** The path of the account's `\Sent` folder, where it has one. */
+  readonly sentFolderOf: (account: MailAccount) => Promise<string | undefined>;
 }
 
 /** The reader passes this to mailroom.reply / replyAll / forward. */
@@ -235,7 +237,7 @@ export class SendFlows {
   private async announceSent(account: MailAccount, message: OutgoingMessage): Promise<void> {
     const choice = await vscode.window.showInformationMessage(`Sent to ${formatAddressList(message.to)}.`, 'Show in Sent');
     if (choice === 'Show in Sent') {
-      await showSentFolder(account);
+      await showSentFolder(account, this.dependencies.sentFolderOf);
     }
   }
 
@@ -312,11 +314,11 @@ async function pickFile(): Promise<vscode.Uri | undefined> {
   return picked?.[0];
 }
 
-/** The inbox shows folders; it offers `mailroom.showFolder` for this. Without it, the inbox is focused. */
-async function showSentFolder(account: MailAccount): Promise<void> {
-  const commands = await vscode.commands.getCommands(true);
-  if (commands.includes('mailroom.showFolder')) {
-    await vscode.commands.executeCommand('mailroom.showFolder', { accountId: account.id, specialUse: '\\Sent' });
+/** Opens the account's Sent folder in the inbox view (its `mailroom.showFolder` command). */
+async function showSentFolder(account: MailAccount, sentFolderOf: (account: MailAccount) => Promise<string | undefined>): Promise<void> {
+  const folder = await sentFolderOf(account);
+  if (folder) {
+    await vscode.commands.executeCommand('mailroom.showFolder', { accountId: account.id, folder });
   } else {
     await vscode.commands.executeCommand('mailroom.inbox.focus');
   }

@@ -79,6 +79,14 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Dis
     this.post({ type: 'folderChanged', accountId: this.selectedAccountId ?? '', folder: this.selectedFolder });
   }
 
+  /** Shows one folder of one account (the composer's "Show in Sent"): selects it and focuses the view. */
+  public async showFolder(accountId: string, folder: string): Promise<void> {
+    this.selectedAccountId = accountId;
+    this.selectedFolder = folder;
+    await vscode.commands.executeCommand(`${InboxViewProvider.viewId}.focus`);
+    this.sendAccounts();
+  }
+
   /** `Mailroom: Search Mail…`: focus the view's search box. */
   public async focusSearch(): Promise<void> {
     await vscode.commands.executeCommand(`${InboxViewProvider.viewId}.focus`);

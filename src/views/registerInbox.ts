@@ -33,6 +33,10 @@ export function registerInbox(context: vscode.ExtensionContext, deps: InboxRegis
     deps.signOutHooks.onWillSignOut((account) => inbox.forgetAccount(account.id)),
     vscode.commands.registerCommand('mailroom.refreshInbox', () => inbox.refresh()),
     vscode.commands.registerCommand('mailroom.searchMail', () => inbox.focusSearch()),
+    // For other parts of Mailroom (the composer's "Show in Sent"); not in the palette.
+    vscode.commands.registerCommand('mailroom.showFolder', (target: { accountId?: unknown; folder?: unknown } | undefined) =>
+      typeof target?.accountId === 'string' && typeof target.folder === 'string' ? inbox.showFolder(target.accountId, target.folder) : undefined,
+    ),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('mailroom.cache.enabled') && !inboxSettings().cacheEnabled) {
         void cache.clear();
