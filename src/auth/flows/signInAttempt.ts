@@ -49,7 +49,12 @@ export function withinAttempt<T>(promise: Promise<T>, context: Pick<AttemptConte
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       finish();
-      reject(new MailroomError('Timeout', `Sign-in did not complete within ${Math.round(context.timeoutMs / 60_000) || 1} minutes.`));
+      reject(
+        new MailroomError(
+          'Timeout',
+          `Sign-in did not complete within ${Math.round(context.timeoutMs / 60_000) || 1} minutes. If the browser showed an error instead of a sign-in page, check the client ID and the redirect URIs registered with the provider.`,
+        ),
+      );
     }, context.timeoutMs);
     const subscription = context.cancellation.onCancellationRequested(() => {
       finish();

@@ -72,6 +72,53 @@ describe('sign-in flows', () => {
       assert.equal(issuer.tokenRequests().length, 1, 'the forged callback caused no token request');
     });
 
+    it('[SEC-1] a redirect carrying tokens (implicit flow) ends the attempt with zero token requests', async () => {
+      const issuer = new FakeIssuer();
+      const context = contextFor(issuer, {
+        openExternal: async (url) => {
+          const callback = new URL(issuer.authorize(url));
+          callback.searchParams.set('access_token', 'AT-SENTINEL-implicit');
+          void get(callback.href);
+          return true;
+        },
+      });
+      await rejectsWith(new LoopbackFlow().run(context), 'InvalidResponse');
+      assert.equal(issuer.tokenRequests().length, 0);
+    });
+
+    it('[SEC-4] two concurrent sign-ins complete only with their own state', async () => {
+      const issuer = new FakeIssuer();
+      const shared = contextFor(issuer);
+      const opened: string[] = [];
+      let release: () => void = () => undefined;
+      const bothOpen = new Promise<void>((resolve) => (release = resolve));
+      const context = {
+        ...shared,
+        openExternal: async (url: string): Promise<boolean> => {
+          opened.push(url);
+          if (opened.length === 2) {
+            release();
+          }
+          return true;
+        },
+      };
+      const first = new LoopbackFlow().run(context);
+      const second = new LoopbackFlow().run(context);
+      await bothOpen;
+      const [firstUrl, secondUrl] = opened;
+      const firstCallback = new URL(issuer.authorize(firstUrl));
+      const secondRedirect = new URL(new URL(secondUrl).searchParams.get('redirect_uri') ?? '');
+      // The first attempt's answer delivered to the second attempt's port is not accepted there…
+      const crossed = await get(`${secondRedirect.origin}${secondRedirect.pathname}${firstCallback.search}`);
+      assert.equal(crossed.status, 400);
+      // …and each attempt still completes with its own answer.
+      assert.equal((await get(firstCallback.href)).status, 200);
+      assert.equal((await get(issuer.authorize(secondUrl))).status, 200);
+      const results = await Promise.all([first, second]);
+      assert.deepEqual(results.map((result) => result.identity.email), ['alice@mailroom.test', 'alice@mailroom.test']);
+      assert.equal(issuer.tokenRequests().length, 2);
+    });
+
     it('[SEC-8] opens the authorization URL in the browser through openExternal', async () => {
       const issuer = new FakeIssuer();
       const opened: string[] = [];
