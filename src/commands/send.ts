@@ -133,7 +133,11 @@ export class SendFlows {
   }
 
   public async sendFile(uri: vscode.Uri | undefined): Promise<void> {
-    const target = uri ?? vscode.window.activeTextEditor?.document.uri ?? (await pickFile());
+    const active = vscode.window.activeTextEditor?.document;
+    if (!uri && active?.isUntitled) {
+      throw new MailroomError('InvalidInput', 'Save the file first, or select its lines and use Send Selection as Mail….');
+    }
+    const target = uri ?? active?.uri ?? (await pickFile());
     if (!target) {
       return;
     }
@@ -143,9 +147,10 @@ export class SendFlows {
     }
     // Refused before reading, so a huge file is never loaded into memory.
     assertWithinSizeLimit(estimateMessageBytes(1024, [stat.size]), sendSettings().maxMessageBytes);
-    const content = await vscode.workspace.fs.readFile(target);
     const path = workspacePath(target);
     const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === target.toString());
+    // An open file with unsaved edits is sent as the user sees it, not as it is on disk.
+    const content = open?.isDirty ? new TextEncoder().encode(open.getText()) : await vscode.workspace.fs.readFile(target);
     const languageId = open?.languageId ?? (/\.([A-Za-z0-9]+)$/.exec(path)?.[1].toLowerCase() || 'file');
     const file = { path, languageId, content };
     await this.quickSend(buildFileContent(file, ''), (note) => buildFileContent(file, note));
