@@ -58,6 +58,15 @@ function systemUser(name: string): SystemUser {
   return { name, uid: Number(uid), gid: Number(gid) };
 }
 
+function groupName(gid: number): string {
+  const line = fs
+    .readFileSync('/etc/group', 'utf8')
+    .split('\n')
+    .find((entry) => entry.split(':')[2] === String(gid));
+  if (!line) throw new Error(`group ${gid} not found`);
+  return line.split(':')[0];
+}
+
 /**
  * As root, mail is accessed as the `mail` user (Dovecot refuses uid 0). As a normal user, every Dovecot
  * process runs as that user and login processes cannot chroot.
@@ -72,6 +81,7 @@ function processUsers(): { mailUser: SystemUser; settings: string } {
   return {
     mailUser,
     settings: `default_internal_user = ${me.username}
+default_internal_group = ${groupName(me.gid)}
 default_login_user = ${me.username}
 mail_uid = ${me.uid}
 mail_gid = ${me.gid}

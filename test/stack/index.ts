@@ -40,6 +40,7 @@ import { STACK_DIRECTORY_PREFIX, recordOwner, removeStaleStacks } from './staleS
 import type { SmtpSubmission, SubmittedMessage } from './smtpSubmission';
 import { syntheticMessages } from './syntheticMessages';
 import { MAIL_DOMAIN, TEST_USERS, findUserByEmail } from './testUsers';
+import type { TestUser } from './testUsers';
 import { loadTlsFixtures } from './tlsFixtures';
 
 export type { SubmittedMessage } from './smtpSubmission';
@@ -137,10 +138,10 @@ function envelopeSender(raw: string | Buffer): string {
   return from ? from[1] : '';
 }
 
-function requireUser(email: string): string {
+function requireUser(email: string): TestUser {
   const user = findUserByEmail(email);
   if (!user) throw new Error(`no such test user: ${email}`);
-  return user.email;
+  return user;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -231,12 +232,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
       introspect: (token: string): Promise<IntrospectionResult> => introspector.introspect(token),
       revokeUserGrants: async (email: string) => {
-        const user = findUserByEmail(requireUser(email));
-        if (user) for (const each of providers) each.revokeGrantsOfAccount(user.subject);
+        const subject = requireUser(email).subject;
+        for (const each of providers) each.revokeGrantsOfAccount(subject);
       },
       deliver: (to: string, raw: string | Buffer) => deliver({ from: envelopeSender(raw), to: [to] }, raw),
       seedLargeFolder: async (email: string, folder: string, count: number) => {
-        const address = requireUser(email);
+        const address = requireUser(email).email;
         await writeMaildirMessages(runningDovecot.homeOf(address), folder, syntheticMessages(address, count), runningDovecot.mailOwner);
       },
       stop,

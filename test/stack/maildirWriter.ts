@@ -90,7 +90,12 @@ export async function writeMaildirMessages(home: string, folder: string, message
   ensureMaildir(home, directory, owner);
   const curDirectory = path.join(directory, 'cur');
   const uidlistFile = path.join(directory, 'dovecot-uidlist');
-  const freshFolder = !fs.existsSync(uidlistFile) && fs.readdirSync(curDirectory).length === 0 && fs.readdirSync(path.join(directory, 'new')).length === 0;
+  // Only a folder Dovecot has never indexed may get our uidlist (its UIDVALIDITY would otherwise change).
+  const freshFolder =
+    !fs.existsSync(uidlistFile) &&
+    !fs.existsSync(path.join(directory, 'dovecot.index')) &&
+    fs.readdirSync(curDirectory).length === 0 &&
+    fs.readdirSync(path.join(directory, 'new')).length === 0;
   const baseNames: string[] = [];
   for (const message of messages) {
     const content = normalizeLineEndings(message.raw);
