@@ -145,7 +145,8 @@ export function buildFixtureMessages(now: Date): FixtureMessage[] {
   /** Recent mail is more often unread; some mail is flagged. */
   const inboxFlags = (ageHours: number): MaildirFlag[] => {
     const flags: MaildirFlag[] = [];
-    if (ageHours > 48 || random() < 0.35) flags.push('Seen');
+    const unread = ageHours < 72 ? random() < 0.6 : random() < 0.08;
+    if (!unread) flags.push('Seen');
     if (random() < 0.12) flags.push('Flagged');
     return flags;
   };
