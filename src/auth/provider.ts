@@ -16,6 +16,8 @@ export function sessionHandle(accountId: string): string {
   return `mailroom-session-${createHash('sha256').update(accountId).digest('hex').slice(0, 24)}`;
 }
 
+const IDENTITY_SCOPES = new Set(['openid', 'email', 'profile', 'offline_access']);
+
 function toSession(account: StoredAccount): vscode.AuthenticationSession {
   return {
     id: account.id,
@@ -52,7 +54,9 @@ export class MailroomAuthenticationProvider implements vscode.AuthenticationProv
   }
 
   public async getSessions(scopes: readonly string[] | undefined, options?: vscode.AuthenticationProviderSessionOptions): Promise<vscode.AuthenticationSession[]> {
-    const wanted = scopes ?? [];
+    // Every account was signed in with an ID token, so identity scopes hold even where the token
+    // response did not repeat them; only the other scopes tell accounts apart.
+    const wanted = (scopes ?? []).filter((scope) => !IDENTITY_SCOPES.has(scope));
     return this.service
       .storedAccounts(this.kind)
       .filter((account) => wanted.every((scope) => account.grantedScopes.includes(scope)))

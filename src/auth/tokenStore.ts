@@ -67,6 +67,8 @@ export class TokenStore {
   private readonly changed = new Emitter<void>();
   public readonly onDidChange = this.changed.event;
   private readonly subscription: vscode.Disposable;
+  /** Index updates are read-modify-write: one at a time, so two sign-ins never drop each other. */
+  private indexUpdates: Promise<void> = Promise.resolve();
 
   public constructor(
     private readonly secrets: SecretStorageLike,
@@ -130,18 +132,24 @@ export class TokenStore {
   /** Writes an account (and adds it to the index if new). Resolves once SecretStorage has it. */
   public async put(account: StoredAccount): Promise<void> {
     await this.secrets.store(ACCOUNT_KEY_PREFIX + account.id, JSON.stringify(account));
-    const ids = await this.readIndex();
-    if (!ids.includes(account.id)) {
-      await this.secrets.store(INDEX_KEY, JSON.stringify([...ids, account.id]));
-    }
+    await this.updateIndex((ids) => (ids.includes(account.id) ? undefined : [...ids, account.id]));
   }
 
   public async remove(id: string): Promise<void> {
-    const ids = await this.readIndex();
-    if (ids.includes(id)) {
-      await this.secrets.store(INDEX_KEY, JSON.stringify(ids.filter((other) => other !== id)));
-    }
+    await this.updateIndex((ids) => (ids.includes(id) ? ids.filter((other) => other !== id) : undefined));
     await this.secrets.delete(ACCOUNT_KEY_PREFIX + id);
+  }
+
+  /** Applies `change` to the index (undefined: leave it as it is), after any update already running. */
+  private updateIndex(change: (ids: string[]) => string[] | undefined): Promise<void> {
+    const update = this.indexUpdates.then(async () => {
+      const next = change(await this.readIndex());
+      if (next) {
+        await this.secrets.store(INDEX_KEY, JSON.stringify(next));
+      }
+    });
+    this.indexUpdates = update.catch(() => undefined);
+    return update;
   }
 
   public async getClientSecret(provider: ProviderKind): Promise<string | undefined> {

@@ -59,6 +59,8 @@ describe('sign-in, accounts and sessions (in-memory issuer)', () => {
     assert.equal(session.account.id, `${issuer.issuer}#subject-alice`);
     assert.equal(session.accessToken, sessionHandle(session.account.id), 'the session carries a handle, not a bearer token');
     assert.deepEqual((await harness.providers.oidc.getSessions(undefined)).map((each) => each.id), [session.id]);
+    assert.deepEqual((await harness.providers.oidc.getSessions(['openid', 'email'])).map((each) => each.id), [session.id]);
+    assert.deepEqual(await harness.providers.oidc.getSessions(['https://mail.google.com/']), []);
     assert.deepEqual(await harness.providers.google.getSessions(undefined), []);
     assert.equal(sessionEvents.length, 1);
     assert.equal(sessionEvents[0].added?.[0].account.label, 'alice@mailroom.test');

@@ -181,6 +181,13 @@ describe('token manager', () => {
     assert.equal(issuer.tokenRequests().length, 1);
   });
 
+  it('keeps every account in the index when several are stored at once', async () => {
+    const { store, account } = await setup();
+    const others = ['bob', 'carol', 'dave'].map((name) => ({ ...account, id: `${account.issuer}#${name}`, email: `${name}@mailroom.test` }));
+    await Promise.all([...others.map((other) => store.put(other)), store.remove(account.id)]);
+    assert.deepEqual((await store.list()).map((stored) => stored.email).sort(), ['bob@mailroom.test', 'carol@mailroom.test', 'dave@mailroom.test']);
+  });
+
   it('[SEC-21] an unreadable or missing secret means "signed out", not a crash', async () => {
     const { manager, secrets, store, account } = await setup();
     secrets.failReads = true;
