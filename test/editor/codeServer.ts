@@ -136,6 +136,35 @@ function waitForPort(server: childProcess.ChildProcess, logFile: string, timeout
   });
 }
 
+/**
+ * The server runs in its own process group (so stop() reaches the extension host and every helper), which
+ * also means Ctrl-C in the terminal does not reach it. If this process ends without stop() (interrupted
+ * mocha, a crash), kill the group on the way out; a signal is then re-raised so it still ends the process.
+ */
+function guardAgainstOrphans(groupId: number): () => void {
+  const killGroup = (): void => {
+    if (processGroupAlive(groupId)) {
+      process.kill(-groupId, 'SIGKILL');
+    }
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    killGroup();
+    remove();
+    if (process.listenerCount(signal) === 0) {
+      process.kill(process.pid, signal);
+    }
+  };
+  const remove = (): void => {
+    process.off('exit', killGroup);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  process.on('exit', killGroup);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return remove;
+}
+
 /** Starts code-server's VS Code server on 127.0.0.1 with an ephemeral port, in smoke-test mode (payload honoured). */
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   if (!fs.existsSync(serverMainScript)) {
@@ -171,8 +200,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     throw new Error('code-server did not start');
   }
   const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+  const removeGuard = guardAgainstOrphans(groupId);
 
   const stop = async (): Promise<void> => {
+    removeGuard();
     if (processGroupAlive(groupId)) {
       process.kill(-groupId, 'SIGTERM');
     }

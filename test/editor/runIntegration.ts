@@ -98,8 +98,8 @@ async function main(): Promise<number> {
   const interrupted = (): void => {
     void stopAll().finally(() => process.exit(130));
   };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
+  process.on('SIGINT', interrupted);
+  process.on('SIGTERM', interrupted);
   try {
     context = await prepareEditorTestContext(requestedStackOptions(), (line) => process.stdout.write(`[integration] ${line}\n`));
     server = await startCodeServer({ name: 'integration', settings: context.settings, env: { ...context.env, [REPORT_CHANNEL_VARIABLE]: WORKBENCH_CONSOLE_CHANNEL } });
