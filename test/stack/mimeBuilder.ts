@@ -36,7 +36,7 @@ export function encodeHeaderText(text: string): string {
 
 export function formatMailbox(mailbox: Mailbox): string {
   if (!mailbox.name) return `<${mailbox.address}>`;
-  const name = isAscii(mailbox.name) ? (/[(),.:;<>@[\]"]/.test(mailbox.name) ? `"${mailbox.name.replace(/["\\]/g, '\\$&')}"` : mailbox.name) : encodeHeaderText(mailbox.name);
+  const name = isAscii(mailbox.name) ? (/[(),.:;<>@[\]"\\]/.test(mailbox.name) ? quoted(mailbox.name) : mailbox.name) : encodeHeaderText(mailbox.name);
   return `${name} <${mailbox.address}>`;
 }
 
@@ -59,11 +59,16 @@ function textPart(contentType: 'text/plain' | 'text/html', body: string): string
   return `Content-Type: ${contentType}; charset=utf-8\nContent-Transfer-Encoding: base64\n\n${base64Lines(Buffer.from(body, 'utf8'))}`;
 }
 
+/** RFC 2045 quoted-string: backslash and double quote are escaped. */
+function quoted(text: string): string {
+  return `"${text.replace(/["\\]/g, '\\$&')}"`;
+}
+
 function attachmentPart(attachment: Attachment): string {
   const filename = isAscii(attachment.filename)
-    ? `filename="${attachment.filename}"`
+    ? `filename=${quoted(attachment.filename)}`
     : `filename*=utf-8''${encodeURIComponent(attachment.filename)}`;
-  const nameParameter = isAscii(attachment.filename) ? `; name="${attachment.filename}"` : '';
+  const nameParameter = isAscii(attachment.filename) ? `; name=${quoted(attachment.filename)}` : '';
   return `Content-Type: ${attachment.contentType}${nameParameter}\nContent-Disposition: attachment; ${filename}\nContent-Transfer-Encoding: base64\n\n${base64Lines(attachment.content)}`;
 }
 

@@ -155,6 +155,8 @@ describe('local stack', function () {
       assert.equal(typeof metadata[endpoint], 'string', endpoint);
     }
     assert.deepEqual(metadata.code_challenge_methods_supported, ['S256']);
+    assert.equal(metadata.authorization_response_iss_parameter_supported, true, 'RFC 9207 iss in responses');
+    assert.equal(new URL(String(metadata.device_authorization_endpoint)).origin, stack.issuer);
   });
 
   it('issues tokens through a PKCE sign-in; introspection shows the email and the mail scope', async function () {
