@@ -1,3 +1,4 @@
+import { defaultExport } from '../util/interop';
 
 /**
  * The composer's body is Markdown; it goes out as the text part unchanged and as HTML rendered by
@@ -16,7 +17,8 @@ let renderer: Promise<MarkdownRenderer> | undefined;
 const SAFE_URL = /^(https?:|mailto:)/i;
 
 async function markdownRenderer(): Promise<MarkdownRenderer> {
-  renderer ??= import('markdown-it').then(({ default: createMarkdownIt }): MarkdownRenderer => {
+  renderer ??= import('markdown-it').then((imported): MarkdownRenderer => {
+    const createMarkdownIt = defaultExport(imported);
     const markdown: MarkdownRenderer = createMarkdownIt({ html: false, linkify: true, breaks: true, typographer: false });
     // markdown-it's own check allows data:image and relative URLs; a mail has no base to resolve
     // them against, and data: URLs are a phishing vehicle, so only absolute safe schemes remain.

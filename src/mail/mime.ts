@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { defaultExport } from '../util/interop';
 import type { MailAddress, OutgoingMessage } from './outgoing';
 import { allRecipients } from './outgoing';
 
@@ -33,7 +34,7 @@ export function newMessageId(from: MailAddress): string {
  * turned off: content only ever comes from memory.
  */
 export async function composeMessage(message: OutgoingMessage, options: ComposeOptions = {}): Promise<ComposedMessage> {
-  const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
+  const MailComposer = defaultExport(await import('nodemailer/lib/mail-composer'));
   const messageId = options.messageId ?? newMessageId(message.from);
   const node = new MailComposer({
     from: toComposerAddress(message.from),
