@@ -193,13 +193,15 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     { env: environment, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const log = fs.createWriteStream(logFile, { flags: 'a' });
-  server.stdout.pipe(log);
-  server.stderr.pipe(log);
+  // Both streams feed one file: neither may end it, which happens once the server's output is closed.
+  server.stdout.pipe(log, { end: false });
+  server.stderr.pipe(log, { end: false });
   const groupId = server.pid;
   if (groupId === undefined) {
     throw new Error('code-server did not start');
   }
-  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+  // 'close', not 'exit': output can still arrive after the process has exited.
+  const exited = new Promise<void>((resolve) => server.once('close', () => resolve()));
   const removeGuard = guardAgainstOrphans(groupId);
 
   const stop = async (): Promise<void> => {
