@@ -12,6 +12,10 @@
 //   oidc-provider forbids https loopback URIs for native clients (allowed explicitly by the stack).
 // - `authorize()` stops at the first redirect that leaves the provider's own pages, so with the
 //   forwarder as redirect URI it returns the `<issuer>/redirect?...` URL (GET it to be forwarded).
+// - The SMTP server does not store a copy in Sent (like most IMAP providers, unlike Gmail): the client
+//   appends its own. `users[].username` is the login name (`alice`); the sign-in form takes the email too.
+// - Additions to the contract: mailResource, loopbackRedirectUri, forwarderUrl, submissions, fixture,
+//   dovecotConfigFile, doveadm(), dovecotLog(), dovecotProcessIds(); see test/stack/README.md.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -121,7 +125,7 @@ const DEFAULT_SHORT_TOKEN_TTL_SECONDS = 5;
  * Prefers a memory file system: creating 100,000 Maildir files on a disk takes minutes under load, on
  * tmpfs a few seconds. MAILROOM_STACK_TMPDIR overrides the choice.
  */
-export function temporaryBase(): string {
+function temporaryBase(): string {
   const override = process.env.MAILROOM_STACK_TMPDIR;
   if (override) return override;
   try {
@@ -155,10 +159,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
-    const errors: unknown[] = [];
-    for (const stopOne of stoppers.reverse()) {
-      await stopOne().catch((error: unknown) => errors.push(error));
-    }
+    const results = await Promise.allSettled(stoppers.map((stopOne) => stopOne()));
+    const errors = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
     fs.rmSync(directory, { recursive: true, force: true });
     if (errors.length) throw new AggregateError(errors, 'the stack did not stop cleanly');
   };
