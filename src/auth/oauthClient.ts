@@ -131,11 +131,16 @@ export class OAuthClient {
    * discovered `issuer` must equal the configured one and every endpoint must be https (RFC 8414 §3.3).
    */
   public metadata(): Promise<OAuth.AuthorizationServer> {
-    this.metadataPromise ??= this.loadMetadata();
-    this.metadataPromise.catch(() => {
-      // A failed discovery is retried on the next attempt instead of being cached.
-      this.metadataPromise = undefined;
-    });
+    if (!this.metadataPromise) {
+      const loading = this.loadMetadata();
+      this.metadataPromise = loading;
+      loading.catch(() => {
+        // A failed discovery is retried on the next attempt instead of being cached.
+        if (this.metadataPromise === loading) {
+          this.metadataPromise = undefined;
+        }
+      });
+    }
     return this.metadataPromise;
   }
 
