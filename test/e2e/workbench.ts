@@ -89,11 +89,19 @@ function workbenchHelpers(page: Page, name: string): Pick<Workbench, 'screenshot
 
   const listCommands = async (query: string): Promise<string[]> => {
     await openPalette(query);
-    const rows = page.locator(QUICK_INPUT_ROWS);
-    await rows.first().waitFor({ state: 'visible' });
-    // Rows render once the filter settles; read their labels (without keybinding hints).
-    await page.waitForTimeout(300);
-    return rows.locator('.label-name').allInnerTexts();
+    const labels = page.locator(QUICK_INPUT_ROWS).locator('.label-name');
+    await labels.first().waitFor({ state: 'visible' });
+    // The list re-renders while the filter settles: read until two reads in a row agree.
+    let previous = '';
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      const current = await labels.allInnerTexts();
+      if (current.join('\n') === previous) {
+        return current;
+      }
+      previous = current.join('\n');
+      await page.waitForTimeout(250);
+    }
+    return previous.split('\n');
   };
 
   const runCommand = async (label: string): Promise<void> => {
