@@ -53,24 +53,28 @@ async function runSuitesInWorkbench(server: CodeServer, timeoutMs: number): Prom
   const workbenchConsole = fs.createWriteStream(workbenchConsoleFile);
   try {
     const page = await browser.newPage();
+    let settle: { resolve(code: number): void; reject(error: Error): void } | undefined;
     const exitCode = new Promise<number>((resolve, reject) => {
-      void page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) => {
-        const line = util.format(...args);
-        if (line.startsWith(MOCHA_LINE_PREFIX)) {
-          process.stdout.write(`${line.slice(MOCHA_LINE_PREFIX.length)}\n`);
-        } else {
-          workbenchConsole.write(`${line}\n`);
-        }
-      });
-      void page.exposeFunction('codeAutomationExit', (code: number, logs: LogFile[]) => {
-        const directory = saveWorkbenchLogs(server.directory, logs ?? []);
-        const where = `${path.relative(repositoryRoot, workbenchConsoleFile)} and ${path.relative(repositoryRoot, directory)}`;
-        process.stdout.write(`[integration] extension host exited with ${code}; workbench console and editor logs in ${where}\n`);
-        resolve(code);
-      });
-      page.on('crash', () => reject(new Error('the workbench page crashed')));
-      setTimeout(() => reject(new Error(`integration tests did not finish within ${timeoutMs} ms`)), timeoutMs).unref();
+      settle = { resolve, reject };
     });
+    // The workbench calls these when it runs extension tests (IAutomatedWindow in VS Code).
+    await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) => {
+      const line = util.format(...args);
+      if (line.startsWith(MOCHA_LINE_PREFIX)) {
+        process.stdout.write(`${line.slice(MOCHA_LINE_PREFIX.length)}\n`);
+      } else {
+        workbenchConsole.write(`${line}\n`);
+      }
+    });
+    await page.exposeFunction('codeAutomationExit', (code: number, logs: LogFile[] | undefined) => {
+      const directory = saveWorkbenchLogs(server.directory, logs ?? []);
+      const where = `${path.relative(repositoryRoot, workbenchConsoleFile)} and ${path.relative(repositoryRoot, directory)}`;
+      process.stdout.write(`[integration] extension host exited with ${code}; workbench console and editor logs in ${where}\n`);
+      settle?.resolve(code);
+    });
+    page.on('crash', () => settle?.reject(new Error('the workbench page crashed')));
+    const timer = setTimeout(() => settle?.reject(new Error(`integration tests did not finish within ${timeoutMs} ms`)), timeoutMs);
+    exitCode.finally(() => clearTimeout(timer)).catch(() => undefined);
     const payload: [string, string][] = [
       ['extensionDevelopmentPath', server.remoteUri(repositoryRoot)],
       ['extensionTestsPath', server.remoteUri(path.join(repositoryRoot, 'out', 'test', 'integration', 'index.js'))],
