@@ -1,5 +1,5 @@
 // Starts and stops the VS Code server bundled in code-server (the workbench served over HTTP plus a Node
-// extension host), isolated under .test-output/editor/<name>/ so runs never see the person's own editor.
+// extension host), isolated under .test-output/editor/<name>-<pid>/ so runs never see the person's own editor.
 import * as childProcess from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
