@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { findFreePort } from './ports';
+import { findProcesses, isRunning } from './processTable';
 import { loadTlsFixtures } from './tlsFixtures';
 
 export interface DovecotOptions {
@@ -233,19 +234,7 @@ function waitUntilStarted(child: childProcess.ChildProcess, log: string[]): Prom
  * child's process title starts with `dovecot-<instance_name>/`.
  */
 function instanceProcessIds(configFile: string, instanceName: string): number[] {
-  const found: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const commandLine = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if ((commandLine.includes(configFile) || commandLine.startsWith(`dovecot-${instanceName}/`)) && isRunning(Number(entry))) {
-        found.push(Number(entry));
-      }
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return found;
+  return findProcesses((commandLine) => commandLine.includes(configFile) || commandLine.startsWith(`dovecot-${instanceName}/`));
 }
 
 /** Waits until none of the processes runs any more (zombies count as ended). */
@@ -267,14 +256,6 @@ function kill(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    // A zombie still has a /proc entry; its state is Z.
-    return !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 function runCommand(command: string, args: string[], input?: string | Buffer): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -12,6 +12,7 @@ import * as nodemailer from 'nodemailer';
 import type { Stack, StackUser } from './index';
 import { isPortClosed, removeStaleStacks, startStack } from './index';
 import { httpsRequest } from './httpsClient';
+import { findProcesses, isRunning } from './processTable';
 import { createFetchTrustingCa } from './trustingFetch';
 import type * as OAuthModule from 'oauth4webapi' with { 'resolution-mode': 'import' };
 
@@ -28,11 +29,38 @@ const CHROMIUM = '/usr/bin/chromium';
 
 const loadOAuth = (): Promise<OAuth> => import('oauth4webapi');
 
-/** Signs in through the provider exactly like the extension will: discovery, PKCE, code exchange. */
-async function signIn(stack: Stack, user: StackUser, clientId = stack.clientId, issuer = stack.issuer, scope = `openid email offline_access ${stack.mailScope}`): Promise<Tokens> {
+interface Discovered {
+  oauth: OAuth;
+  /** oauth4webapi options that make it trust the test CA. */
+  fetchOptions: Record<symbol, ReturnType<typeof createFetchTrustingCa>>;
+  authorizationServer: Awaited<ReturnType<OAuth['processDiscoveryResponse']>>;
+}
+
+async function discover(stack: Stack, issuer = stack.issuer): Promise<Discovered> {
   const oauth = await loadOAuth();
   const fetchOptions = { [oauth.customFetch]: createFetchTrustingCa(fs.readFileSync(stack.caFile)) };
   const authorizationServer = await oauth.processDiscoveryResponse(new URL(issuer), await oauth.discoveryRequest(new URL(issuer), fetchOptions));
+  return { oauth, fetchOptions, authorizationServer };
+}
+
+/** An authorization URL whose code is never exchanged (a fixed PKCE challenge will do). */
+function fixedChallengeAuthorizationUrl(stack: Stack, redirectUri: string, scope: string, state: string): URL {
+  const url = new URL(`${stack.issuer}/auth`);
+  url.search = new URLSearchParams({
+    client_id: stack.clientId,
+    response_type: 'code',
+    redirect_uri: redirectUri,
+    scope,
+    state,
+    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    code_challenge_method: 'S256',
+  }).toString();
+  return url;
+}
+
+/** Signs in through the provider exactly like the extension will: discovery, PKCE, code exchange. */
+async function signIn(stack: Stack, user: StackUser, clientId = stack.clientId, issuer = stack.issuer, scope = `openid email offline_access ${stack.mailScope}`): Promise<Tokens> {
+  const { oauth, fetchOptions, authorizationServer } = await discover(stack, issuer);
   const client = { client_id: clientId };
   const verifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
@@ -172,16 +200,7 @@ describe('local stack', function () {
   });
 
   it('rejects a wrong password and reports a denial as access_denied', async function () {
-    const url = new URL(`${stack.issuer}/auth`);
-    url.search = new URLSearchParams({
-      client_id: stack.clientId,
-      response_type: 'code',
-      redirect_uri: 'http://127.0.0.1:5000/callback',
-      scope: 'openid email',
-      state: 'xyz',
-      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-      code_challenge_method: 'S256',
-    }).toString();
+    const url = fixedChallengeAuthorizationUrl(stack, 'http://127.0.0.1:5000/callback', 'openid email', 'xyz');
     await assert.rejects(stack.authorize(url.href, { username: alice.username, password: 'wrong' }), /refused/);
     const denied = new URL(await stack.authorize(url.href, alice, { deny: true }));
     assert.equal(denied.searchParams.get('error'), 'access_denied');
@@ -203,16 +222,7 @@ describe('local stack', function () {
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--ignore-certificate-errors'] });
     try {
       const page = await browser.newPage();
-      const url = new URL(`${stack.issuer}/auth`);
-      url.search = new URLSearchParams({
-        client_id: stack.clientId,
-        response_type: 'code',
-        redirect_uri: `http://127.0.0.1:${callbackPort}/callback`,
-        scope: `openid email ${stack.mailScope}`,
-        state: 'browser-state',
-        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-        code_challenge_method: 'S256',
-      }).toString();
+      const url = fixedChallengeAuthorizationUrl(stack, `http://127.0.0.1:${callbackPort}/callback`, `openid email ${stack.mailScope}`, 'browser-state');
       await page.goto(url.href);
       await page.fill('#username', alice.username);
       await page.fill('#password', 'wrong');
@@ -232,9 +242,7 @@ describe('local stack', function () {
   });
 
   it('completes a device authorization (RFC 8628) through authorize()', async function () {
-    const oauth = await loadOAuth();
-    const fetchOptions = { [oauth.customFetch]: createFetchTrustingCa(fs.readFileSync(stack.caFile)) };
-    const authorizationServer = await oauth.processDiscoveryResponse(new URL(stack.issuer), await oauth.discoveryRequest(new URL(stack.issuer), fetchOptions));
+    const { oauth, fetchOptions, authorizationServer } = await discover(stack);
     const client = { client_id: stack.clientId };
     const device = await oauth.processDeviceAuthorizationResponse(
       authorizationServer,
@@ -294,9 +302,7 @@ describe('local stack', function () {
     const tokens = await signIn(stack, alice);
     assert.equal(await imapLoginSucceeds(stack, alice.email, tokens.accessToken), true);
     assert.equal(await smtpAuthenticates(stack, alice.email, tokens.accessToken), true);
-    const oauth = await loadOAuth();
-    const fetchOptions = { [oauth.customFetch]: createFetchTrustingCa(fs.readFileSync(stack.caFile)) };
-    const authorizationServer = await oauth.processDiscoveryResponse(new URL(stack.issuer), await oauth.discoveryRequest(new URL(stack.issuer), fetchOptions));
+    const { oauth, fetchOptions, authorizationServer } = await discover(stack);
     await oauth.processRevocationResponse(await oauth.revocationRequest(authorizationServer, { client_id: stack.clientId }, oauth.None(), tokens.accessToken, fetchOptions));
     assert.equal((await stack.introspect(tokens.accessToken)).active, false);
     assert.equal(await imapLoginSucceeds(stack, alice.email, tokens.accessToken), false);
@@ -314,9 +320,7 @@ describe('local stack', function () {
   });
 
   it('rotates refresh tokens and revokes the grant when an old one is reused', async function () {
-    const oauth = await loadOAuth();
-    const fetchOptions = { [oauth.customFetch]: createFetchTrustingCa(fs.readFileSync(stack.caFile)) };
-    const authorizationServer = await oauth.processDiscoveryResponse(new URL(stack.issuer), await oauth.discoveryRequest(new URL(stack.issuer), fetchOptions));
+    const { oauth, fetchOptions, authorizationServer } = await discover(stack);
     const client = { client_id: stack.clientId };
     const first = await signIn(stack, bob);
     const refreshed = await oauth.processRefreshTokenResponse(
@@ -418,16 +422,7 @@ describe('local stack', function () {
   });
 
   it('accepts the forwarder as a redirect URI of the native client', async function () {
-    const url = new URL(`${stack.issuer}/auth`);
-    url.search = new URLSearchParams({
-      client_id: stack.clientId,
-      response_type: 'code',
-      redirect_uri: stack.forwarderUrl,
-      scope: 'openid email',
-      state: 'vscode://mailroom.mailroom/did-authenticate',
-      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-      code_challenge_method: 'S256',
-    }).toString();
+    const url = fixedChallengeAuthorizationUrl(stack, stack.forwarderUrl, 'openid email', 'vscode://mailroom.mailroom/did-authenticate');
     const redirect = new URL(await stack.authorize(url.href, alice));
     assert.equal(`${redirect.origin}${redirect.pathname}`, stack.forwarderUrl);
     assert.ok(redirect.searchParams.get('code'));
@@ -477,7 +472,7 @@ describe('local stack: fixture mailbox and shutdown', function () {
       assert.equal(await isPortClosed(stack.smtp.port), true, 'SMTP port closed');
       assert.equal(await isPortClosed(Number(new URL(stack.issuer).port)), true, 'issuer port closed');
       assert.equal(fs.existsSync(configDirectory), false, 'temp directory removed');
-      const leftovers = dovecotProcesses.filter((pid) => fs.existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8')));
+      const leftovers = dovecotProcesses.filter(isRunning);
       assert.deepEqual(leftovers, [], 'no Dovecot process of this stack remains');
       assert.deepEqual(stack.dovecotProcessIds(), [], 'no process of this Dovecot instance remains');
     }
@@ -508,19 +503,7 @@ function startCli(): Promise<{ child: childProcess.ChildProcess; summary: CliSum
 }
 
 function processesMentioning(text: string): number[] {
-  return fs
-    .readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        const commandLine = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        const state = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-        return commandLine.includes(text) && !/^State:\s+Z/m.test(state);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
+  return findProcesses((commandLine) => commandLine.includes(text));
 }
 
 async function eventually(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
