@@ -11,7 +11,9 @@ import { ImapFlow } from 'imapflow';
 import * as nodemailer from 'nodemailer';
 import type { Stack, StackUser } from './index';
 import { isPortClosed, removeStaleStacks, startStack } from './index';
+import { buildFixtureMessages } from './fixtureMailbox';
 import { httpsRequest } from './httpsClient';
+import { buildMessage } from './mimeBuilder';
 import { findProcesses, isRunning } from './processTable';
 import { createFetchTrustingCa } from './trustingFetch';
 import type * as OAuthModule from 'oauth4webapi' with { 'resolution-mode': 'import' };
@@ -546,5 +548,35 @@ describe('local stack CLI', function () {
     assert.ok(fs.existsSync(directory), 'a killed stack cannot clean up after itself');
     assert.ok(removeStaleStacks(path.dirname(directory)).includes(directory));
     assert.equal(fs.existsSync(directory), false);
+  });
+});
+
+describe('fixture mailbox content', function () {
+  const now = new Date('2026-11-25T12:00:00Z');
+  const messages = buildFixtureMessages(now);
+  const raw = messages.map((message) => buildMessage(message.spec).toString('utf8'));
+
+  it('is the same on every run', function () {
+    const again = buildFixtureMessages(now).map((message) => buildMessage(message.spec).toString('utf8'));
+    assert.deepEqual(again, raw);
+  });
+
+  it('has the variety the inbox needs to be exercised', function () {
+    assert.ok(messages.length >= 250 && messages.length <= 500, `${messages.length} messages`);
+    const inbox = messages.filter((message) => message.folder === 'INBOX');
+    assert.ok(inbox.filter((message) => !message.flags.includes('Seen')).length >= 10, 'unread mail');
+    assert.ok(inbox.filter((message) => message.flags.includes('Flagged')).length >= 5, 'flagged mail');
+    assert.deepEqual(
+      [...new Set(messages.map((message) => message.folder))].sort(),
+      ['Archive', 'Drafts', 'INBOX', 'Junk', 'Projects/Mailroom', 'Sent', 'Trash'],
+    );
+    assert.ok(raw.filter((text) => /^In-Reply-To: </m.test(text) && /^References: </m.test(text)).length >= 40, 'threads');
+    assert.ok(raw.filter((text) => /Content-Type: text\/html/.test(text)).length >= 30, 'HTML mail');
+    assert.ok(messages.some((message) => /<img src="https:\/\//.test(message.spec.html ?? '')), 'remote images');
+    assert.ok(raw.filter((text) => /Content-Disposition: attachment/.test(text)).length >= 20, 'attachments');
+    assert.ok(raw.some((text) => /^Subject: =\?UTF-8\?B\?/m.test(text)), 'non-ASCII subjects, encoded');
+    assert.ok(raw.some((text) => /^From: =\?UTF-8\?B\?/m.test(text)), 'non-ASCII sender names, encoded');
+    assert.ok(messages.some((message) => /export function|def |SELECT /.test(message.spec.text ?? '')), 'code snippets');
+    assert.ok(messages.every((message) => message.spec.date.getTime() <= now.getTime()), 'no mail from the future');
   });
 });
