@@ -32,6 +32,8 @@ export class InboxApp {
   private readonly searchField = element('vscode-textfield', { attributes: { placeholder: 'Search mail (Enter)', 'aria-label': 'Search mail', type: 'search' } }) as SelectElement;
   private readonly banner = element('div', { className: 'banner', attributes: { role: 'status', 'aria-live': 'polite' } });
   private readonly content = element('div', { className: 'content' });
+  private readonly toolbar = element('div', { className: 'toolbar' });
+  private readonly searchBar = element('div', { className: 'searchbar', attributes: { role: 'search' } });
   private readonly list: VirtualList;
 
   public constructor(private readonly root: HTMLElement) {
@@ -54,13 +56,11 @@ export class InboxApp {
   }
 
   private build(): void {
-    const toolbar = element('div', { className: 'toolbar' });
     this.accountSelect.classList.add('account-select');
     this.folderSelect.classList.add('folder-select');
-    toolbar.append(this.accountSelect, this.folderSelect);
-    const searchBar = element('div', { className: 'searchbar', attributes: { role: 'search' } });
-    searchBar.append(this.searchField);
-    this.root.append(toolbar, searchBar, this.banner, this.content);
+    this.toolbar.append(this.accountSelect, this.folderSelect);
+    this.searchBar.append(this.searchField);
+    this.root.append(this.toolbar, this.searchBar, this.banner, this.content);
     this.accountSelect.addEventListener('change', () => {
       if (this.accountSelect.value && this.accountSelect.value !== this.accountId) {
         this.accountId = this.accountSelect.value;
@@ -412,6 +412,9 @@ export class InboxApp {
   }
 
   private showState(state: 'loading' | 'list' | 'empty' | 'noResults' | 'signIn'): void {
+    // Pickers and search mean nothing until someone is signed in.
+    this.toolbar.hidden = state === 'signIn';
+    this.searchBar.hidden = state === 'signIn';
     switch (state) {
       case 'list':
         if (this.list.element.parentElement !== this.content) {

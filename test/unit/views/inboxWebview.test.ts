@@ -95,6 +95,8 @@ describe('inbox webview in a real browser', function () {
     try {
       const button = page.locator('.state.sign-in vscode-button');
       await button.waitFor();
+      assert.equal(await page.locator('.toolbar').isVisible(), false, 'no pickers before sign-in');
+      assert.equal(await page.locator('.searchbar').isVisible(), false, 'no search before sign-in');
       await button.click();
       await waitForPosted(page, (message) => message.type === 'signIn');
     } finally {
