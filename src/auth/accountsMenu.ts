@@ -9,11 +9,14 @@ import { PROVIDER_IDS, PROVIDER_KINDS } from './presets';
  * no account yet. A session request without `createIfNone` is how the workbench lists such an
  * entry; it never opens a dialog by itself. Repeated after a sign-out leaves a provider empty.
  */
-export function offerSignInInAccountsMenu(service: MailAccountService, isConfigured: (kind: ProviderKind) => boolean, logger: Logger): vscode.Disposable {
+/** `scopesFor` gives a provider's scopes, or undefined when its settings are incomplete. */
+export function offerSignInInAccountsMenu(service: MailAccountService, scopesFor: (kind: ProviderKind) => readonly string[] | undefined, logger: Logger): vscode.Disposable {
   const offer = (): void => {
     for (const kind of PROVIDER_KINDS) {
-      if (isConfigured(kind) && service.storedAccounts(kind).length === 0) {
-        vscode.authentication.getSession(PROVIDER_IDS[kind], [], { createIfNone: false }).then(undefined, (error: unknown) => logger.debug(`No Accounts menu entry for ${kind}: ${String(error)}`));
+      const scopes = scopesFor(kind);
+      if (scopes && service.storedAccounts(kind).length === 0) {
+        // The same scopes as the sessions it creates, so the entry goes away once one exists.
+        vscode.authentication.getSession(PROVIDER_IDS[kind], scopes, { createIfNone: false }).then(undefined, (error: unknown) => logger.debug(`No Accounts menu entry for ${kind}: ${String(error)}`));
       }
     }
   };

@@ -22,7 +22,7 @@ export function consentText(config: ProviderConfig, scopes: readonly string[], a
     message: `Sign in to ${config.displayName} with Mailroom?`,
     detail: [
       account,
-      `Provider: ${config.displayName} (${issuerHost})`,
+      config.displayName === issuerHost ? `Provider: ${issuerHost}` : `Provider: ${config.displayName} (${issuerHost})`,
       '',
       'Mailroom asks for permission to:',
       ...permissions,

@@ -179,7 +179,9 @@ export class MailAccountService implements MailAccounts, SignOutHooks {
       subject: result.identity.subject,
       email: result.identity.email,
       clientId: config.clientId,
-      grantedScopes: result.grant.grantedScopes ?? [...config.scopes],
+      // The runner has checked that every mail scope was granted; identity scopes come with the ID token.
+      // Keeping the requested list makes the session's scopes match the Accounts menu request.
+      grantedScopes: [...config.scopes],
       imap: config.imap,
       smtp: config.smtp,
       mailHosts: [...config.mailHosts],

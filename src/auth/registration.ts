@@ -66,14 +66,13 @@ export function registerAuthentication(context: vscode.ExtensionContext, logger:
       vscode.authentication.registerAuthenticationProvider(PROVIDER_IDS[kind], PROVIDER_LABELS[kind], provider, { supportsMultipleAccounts: true }),
     );
   }
-  const isConfigured = (kind: ProviderKind): boolean => {
+  const scopesFor = (kind: ProviderKind): readonly string[] | undefined => {
     try {
-      configFor(kind);
-      return true;
+      return configFor(kind).scopes;
     } catch {
-      return false;
+      return undefined;
     }
   };
-  context.subscriptions.push(offerSignInInAccountsMenu(service, isConfigured, logger));
+  context.subscriptions.push(offerSignInInAccountsMenu(service, scopesFor, logger));
   return service;
 }
