@@ -77,7 +77,23 @@ export async function fetchRowsBySequence(client: ImapFlow, total: number, start
   }
   // fetchAll, not `for await` over fetch(): no other command may run while a fetch streams.
   const messages = await client.fetchAll(`${range.from}:${range.to}`, rowFetchQuery);
-  return messages.sort((a, b) => b.seq - a.seq).map((message) => envelopeToRow(message));
+  const threads = threadSizes(messages);
+  return messages.sort((a, b) => b.seq - a.seq).map((message) => envelopeToRow(message, threads));
+}
+
+/**
+ * Thread sizes "where known": servers with OBJECTID or Gmail's extension give each message a thread
+ * id; counting them within the loaded page costs no extra command (a thread reaching beyond the
+ * page is undercounted, never overcounted).
+ */
+export function threadSizes(messages: readonly { threadId?: string }[]): Map<string, number> {
+  const sizes = new Map<string, number>();
+  for (const { threadId } of messages) {
+    if (threadId) {
+      sizes.set(threadId, (sizes.get(threadId) ?? 0) + 1);
+    }
+  }
+  return sizes;
 }
 
 /**
@@ -124,7 +140,8 @@ export async function loadRowsByUid(session: MailSession, path: string, uids: re
   return session.run(async (client) => {
     await ensureSelected(client, path, false);
     const messages = await client.fetchAll(uids.join(','), rowFetchQuery, { uid: true });
-    const byUid = new Map(messages.map((message) => [message.uid, envelopeToRow(message)]));
+    const threads = threadSizes(messages);
+    const byUid = new Map(messages.map((message) => [message.uid, envelopeToRow(message, threads)]));
     return uids.map((uid) => byUid.get(uid)).filter((row): row is MessageRow => row !== undefined);
   });
 }

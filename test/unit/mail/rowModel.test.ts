@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { envelopeToRow, hasAttachment } from '../../../src/mail/rowModel';
-import { sequenceRangeForIndexes } from '../../../src/mail/mailbox';
+import { sequenceRangeForIndexes, threadSizes } from '../../../src/mail/mailbox';
 import { applyFlagChanges } from '../../../src/mail/sync';
 
 describe('envelope → row', () => {
@@ -47,6 +47,14 @@ describe('envelope → row', () => {
     assert.equal(hasAttachment({ type: 'multipart/alternative', childNodes: [{ type: 'text/plain' }, { type: 'text/html' }] }), false);
     assert.equal(hasAttachment({ type: 'multipart/related', childNodes: [{ type: 'text/html' }, { type: 'image/png', disposition: 'inline', parameters: { name: 'logo.png' } }] }), false);
     assert.equal(hasAttachment({ type: 'multipart/mixed', childNodes: [{ type: 'text/plain' }, { type: 'image/png', parameters: { name: 'photo.png' } }] }), true);
+  });
+
+  it('counts thread sizes within a page where the server gives thread ids', () => {
+    const messages = [{ uid: 1, threadId: 't1' }, { uid: 2, threadId: 't1' }, { uid: 3, threadId: 't2' }, { uid: 4 }];
+    const sizes = threadSizes(messages);
+    assert.equal(envelopeToRow(messages[0] ?? { uid: 0 }, sizes).threadCount, 2);
+    assert.equal(envelopeToRow(messages[2] ?? { uid: 0 }, sizes).threadCount, undefined, 'a thread of one shows no count');
+    assert.equal(envelopeToRow(messages[3] ?? { uid: 0 }, sizes).threadCount, undefined);
   });
 
   it('maps list indexes to sequence ranges from EXISTS (index 0 = newest)', () => {
