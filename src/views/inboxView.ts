@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { MailAccount, MailAccounts } from '../auth/accounts';
-import { loadRows, loadRowsByUid, searchFolder, summarizeFolders, unreadCount } from '../mail/mailbox';
+import { loadRows, loadRowsByUid, openFolder as fetchNewestRows, searchFolder, summarizeFolders, unreadCount } from '../mail/mailbox';
 import type { FolderChange, MailSession, MailSessions, SessionState } from '../mail/session';
 import type { Subscription } from '../mail/listeners';
 import type { EnvelopeCache } from '../mail/sync';
@@ -251,7 +251,8 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Dis
     if (specialUse && quietSpecialUses.has(specialUse)) {
       return;
     }
-    const { rows } = await loadRows(session, folder, 0, 1);
+    // A fresh SELECT: the command connection learns of new messages only when it asks.
+    const { rows } = await fetchNewestRows(session, folder, 1);
     const newest = rows[0];
     if (newest?.unread && Date.now() - newest.date < 10 * 60_000) {
       const choice = await vscode.window.showInformationMessage(`New mail from ${newest.from}: ${newest.subject}`, 'Open');
