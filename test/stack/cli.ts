@@ -39,6 +39,7 @@ function summary(stack: Stack): Record<string, unknown> {
     users: stack.users,
     imap: stack.imap,
     smtp: stack.smtp,
+    smtpStartTls: stack.smtpStartTls,
     caFile: stack.caFile,
     dovecotConfigFile: stack.dovecotConfigFile,
     fixture: stack.fixture ? { total: stack.fixture.total, folders: stack.fixture.folders } : undefined,

@@ -14,7 +14,7 @@
 //   forwarder as redirect URI it returns the `<issuer>/redirect?...` URL (GET it to be forwarded).
 // - The SMTP server does not store a copy in Sent (like most IMAP providers, unlike Gmail): the client
 //   appends its own. `users[].username` is the login name (`alice`); the sign-in form takes the email too.
-// - Additions to the contract: mailResource, loopbackRedirectUri, forwarderUrl, submissions, fixture,
+// - Additions to the contract: mailResource, loopbackRedirectUri, forwarderUrl, smtpStartTls, submissions, fixture,
 //   dovecotConfigFile, doveadm(), dovecotLog(), dovecotProcessIds(); see test/stack/README.md.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -22,7 +22,6 @@ import * as path from 'node:path';
 import { completeAuthorization } from './browserAgent';
 import type { Credentials } from './browserAgent';
 import { SPECIAL_USE_FOLDERS, startDovecot } from './dovecot';
-import type { Dovecot } from './dovecot';
 import {
   CLIENT_ID,
   INTROSPECTION_CLIENT_ID,
@@ -41,7 +40,7 @@ import { seedFixtureMailbox } from './fixtureMailbox';
 import type { FixtureSummary } from './fixtureMailbox';
 import { startSmtpSubmission } from './smtpSubmission';
 import { STACK_DIRECTORY_PREFIX, recordOwner, removeStaleStacks } from './staleStacks';
-import type { SmtpSubmission, SubmittedMessage } from './smtpSubmission';
+import type { SubmittedMessage } from './smtpSubmission';
 import { syntheticMessages } from './syntheticMessages';
 import { MAIL_DOMAIN, TEST_USERS, findUserByEmail } from './testUsers';
 import type { TestUser } from './testUsers';
@@ -88,6 +87,8 @@ export interface Stack {
   users: StackUser[];
   imap: { host: '127.0.0.1'; port: number };
   smtp: { host: '127.0.0.1'; port: number };
+  /** The same submission server on a plain port where STARTTLS is required before AUTH (587 style). */
+  smtpStartTls: { host: '127.0.0.1'; port: number };
   /** Every message accepted by the SMTP server, in order (including those for non-local recipients). */
   submissions: SubmittedMessage[];
   /** What `seed: 'fixture'` put into alice's mailbox (undefined without it). */
@@ -142,6 +143,12 @@ function envelopeSender(raw: string | Buffer): string {
   return from ? from[1] : '';
 }
 
+/** The value of a settled promise, or its error thrown (after the caller registered what did start). */
+function settledValue<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+}
+
 function requireUser(email: string): TestUser {
   const user = findUserByEmail(email);
   if (!user) throw new Error(`no such test user: ${email}`);
@@ -188,22 +195,27 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const dovecotStarting = startDovecot({ directory, introspectionUrl: introspectionUrlWithCredentials.href, scope: MAIL_SCOPE });
     const deliver = async (envelope: { from: string; to: string[] }, raw: string | Buffer): Promise<void> =>
       deliverOverLmtp((await dovecotStarting).lmtpPort, envelope, raw);
-    const smtpStarting = startSmtpSubmission({
+    const smtpOptions = {
       introspector,
       scope: MAIL_SCOPE,
       resource: MAIL_RESOURCE,
       localDomain: MAIL_DOMAIN,
       deliverLocally: deliver,
-      onSubmitted: (message) => submissions.push(message),
-    });
-    const [dovecotResult, smtpResult, ...providersReady] = await Promise.allSettled([dovecotStarting, smtpStarting, ...providers.map((each) => each.ready)]);
-    if (dovecotResult.status === 'fulfilled') stoppers.push(dovecotResult.value.stop);
-    if (smtpResult.status === 'fulfilled') stoppers.push(smtpResult.value.stop);
-    if (dovecotResult.status === 'rejected') throw dovecotResult.reason;
-    if (smtpResult.status === 'rejected') throw smtpResult.reason;
-    for (const result of providersReady) if (result.status === 'rejected') throw result.reason;
-    const runningDovecot: Dovecot = dovecotResult.value;
-    const smtp: SmtpSubmission = smtpResult.value;
+      onSubmitted: (message: SubmittedMessage) => submissions.push(message),
+    };
+    const smtpStarting = startSmtpSubmission({ ...smtpOptions, tlsMode: 'implicit' });
+    const smtpStartTlsStarting = startSmtpSubmission({ ...smtpOptions, tlsMode: 'starttls' });
+    const [dovecotResult, smtpResult, smtpStartTlsResult, ...providersReady] = await Promise.allSettled([
+      dovecotStarting,
+      smtpStarting,
+      smtpStartTlsStarting,
+      ...providers.map((each) => each.ready),
+    ]);
+    for (const result of [dovecotResult, smtpResult, smtpStartTlsResult]) if (result.status === 'fulfilled') stoppers.push(result.value.stop);
+    const runningDovecot = settledValue(dovecotResult);
+    const smtp = settledValue(smtpResult);
+    const smtpStartTls = settledValue(smtpStartTlsResult);
+    providersReady.forEach(settledValue);
 
     const fixture = options.seed === 'fixture' ? await seedFixtureMailbox(runningDovecot, TEST_USERS[0].email) : undefined;
 
@@ -220,6 +232,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       users: TEST_USERS.map(({ username, password, email }) => ({ username, password, email })),
       imap: { host: '127.0.0.1', port: runningDovecot.imapPort },
       smtp: { host: '127.0.0.1', port: smtp.port },
+      smtpStartTls: { host: '127.0.0.1', port: smtpStartTls.port },
       submissions,
       fixture,
       dovecotConfigFile: runningDovecot.configFile,

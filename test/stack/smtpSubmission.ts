@@ -1,4 +1,4 @@
-// The test SMTP submission server: implicit TLS, XOAUTH2 only, tokens checked by introspection (active,
+// The test SMTP submission server: implicit TLS (or STARTTLS required), XOAUTH2 only, tokens checked by introspection (active,
 // issued for the mail resource with the `mail` scope, belonging to the user in the XOAUTH2 payload),
 // senders other than that user refused, local recipients delivered to Dovecot over LMTP.
 import type { AddressInfo } from 'node:net';
@@ -14,6 +14,8 @@ export interface SubmittedMessage {
 }
 
 export interface SmtpSubmissionOptions {
+  /** `implicit`: TLS from the first byte (port 465 style); `starttls`: plain until STARTTLS, which AUTH requires (587 style). */
+  tlsMode: 'implicit' | 'starttls';
   introspector: Introspector;
   scope: string;
   resource: string;
@@ -68,14 +70,15 @@ export async function startSmtpSubmission(options: SmtpSubmissionOptions): Promi
   // Loaded on first use so that importing the stack module stays cheap.
   const { SMTPServer } = await import('smtp-server');
   const server = new SMTPServer({
-    secure: true,
+    secure: options.tlsMode === 'implicit',
     key: tls.key,
     cert: tls.cert,
     name: '127.0.0.1',
     banner: 'Mailroom test submission server',
     authMethods: ['XOAUTH2'],
     authOptional: false,
-    disabledCommands: ['STARTTLS'],
+    // On the STARTTLS port, AUTH before STARTTLS is refused (smtp-server's allowInsecureAuth stays off).
+    disabledCommands: options.tlsMode === 'implicit' ? ['STARTTLS'] : [],
     size: MAX_MESSAGE_BYTES,
     logger: false,
     closeTimeout: 200,

@@ -392,6 +392,36 @@ describe('local stack', function () {
     }
   });
 
+  it('offers the same submission on a STARTTLS port, where AUTH needs STARTTLS first', async function () {
+    const tokens = await signIn(stack, alice);
+    const plain = nodemailer.createTransport({
+      host: stack.smtpStartTls.host,
+      port: stack.smtpStartTls.port,
+      secure: false,
+      ignoreTLS: true,
+      auth: { type: 'OAuth2', user: alice.email, accessToken: tokens.accessToken },
+    });
+    try {
+      await assert.rejects(plain.verify(), /STARTTLS/i, 'no AUTH in plaintext');
+    } finally {
+      plain.close();
+    }
+    const upgraded = nodemailer.createTransport({
+      host: stack.smtpStartTls.host,
+      port: stack.smtpStartTls.port,
+      secure: false,
+      requireTLS: true,
+      tls: { ca: [fs.readFileSync(stack.caFile)] },
+      auth: { type: 'OAuth2', user: alice.email, accessToken: tokens.accessToken },
+    });
+    try {
+      await upgraded.sendMail({ from: alice.email, to: bob.email, subject: 'via STARTTLS', text: 'hello' });
+    } finally {
+      upgraded.close();
+    }
+    assert.equal(stack.submissions.at(-1)?.to[0], bob.email);
+  });
+
   it('deliver() puts a message into the INBOX over LMTP', async function () {
     await stack.deliver(bob.email, 'From: Carol <carol@example.org>\r\nTo: bob@mailroom.test\r\nSubject: via LMTP\r\n\r\n.leading dot line\r\nbody\r\n');
     const output = await stack.doveadm(['search', '-u', bob.email, 'mailbox', 'INBOX', 'subject', 'via LMTP']);
