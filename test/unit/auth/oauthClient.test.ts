@@ -203,6 +203,29 @@ describe('OAuth client (oauth4webapi) against an in-memory issuer', () => {
     await rejectsWith(client.refresh('x'), 'InvalidClient');
   });
 
+  it('[SEC-23] says what happened without carrying the raw response (tokens included) along', async () => {
+    const issuer = new FakeIssuer();
+    issuer.idTokenClaims = (claims) => ({ ...claims, aud: 'someone-else' });
+    const client = clientFor(issuer);
+    const pending = pendingFor(issuer);
+    const callback = new URL(issuer.authorize(await client.authorizationUrl(pending)));
+    const error = await client.exchangeCode(pending, callback.searchParams).then(() => undefined, (caught: unknown) => caught);
+    assert.ok(isMailroomError(error, 'InvalidResponse'));
+    assert.equal(error.cause, undefined);
+    assert.doesNotMatch(`${error.message} ${JSON.stringify(error)}`, /SENTINEL/);
+  });
+
+  it('tells an untrusted certificate and a timeout apart from other failures', async () => {
+    const untrusted = async (): Promise<Response> => {
+      throw new TypeError('fetch failed', { cause: Object.assign(new Error('self-signed certificate in certificate chain'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }) });
+    };
+    await rejectsWith(new OAuthClient(oidcConfig('https://issuer.test', 'c'), { fetchForTests: untrusted }).metadata(), 'InsecureEndpoint');
+    const slow = async (): Promise<Response> => {
+      throw new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+    };
+    await rejectsWith(new OAuthClient(oidcConfig('https://issuer.test', 'c'), { fetchForTests: slow }).metadata(), 'NetworkError');
+  });
+
   it('explains an unreachable issuer as a network problem, without the raw error', async () => {
     const failing = async (): Promise<Response> => {
       throw new TypeError('fetch failed', { cause: Object.assign(new Error('getaddrinfo ENOTFOUND issuer.test'), { code: 'ENOTFOUND' }) });
