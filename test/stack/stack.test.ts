@@ -502,6 +502,7 @@ describe('local stack: fixture mailbox and shutdown', function () {
       await stack.stop();
       assert.equal(await isPortClosed(stack.imap.port), true, 'IMAP port closed');
       assert.equal(await isPortClosed(stack.smtp.port), true, 'SMTP port closed');
+      assert.equal(await isPortClosed(stack.smtpStartTls.port), true, 'SMTP STARTTLS port closed');
       assert.equal(await isPortClosed(Number(new URL(stack.issuer).port)), true, 'issuer port closed');
       assert.equal(fs.existsSync(configDirectory), false, 'temp directory removed');
       const leftovers = dovecotProcesses.filter(isRunning);
