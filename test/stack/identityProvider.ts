@@ -235,7 +235,6 @@ async function createRequestHandler(options: IdentityProviderOptions, issuer: st
     }
     void providerCallback(request, response);
   };
-
 }
 
 /**
