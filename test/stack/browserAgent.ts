@@ -1,7 +1,9 @@
 // Completes an authorization request the way a person in a browser would: follows the provider's own
 // redirects, fills in the sign-in form (or presses Deny), and stops at the first redirect that leaves
-// the provider (the client's redirect URI), returning it without following it.
+// the provider (the client's redirect URI), returning it without following it. Device-flow pages (code
+// entry, confirmation) are submitted too; that flow ends on the provider's own "signed in" page.
 import { formEncode, httpsRequest } from './httpsClient';
+import { DEVICE_FLOW_DONE_MARKER } from './loginPages';
 
 export interface Credentials {
   username: string;
@@ -9,8 +11,6 @@ export interface Credentials {
 }
 
 const MAX_STEPS = 20;
-/** Set by the provider's device-flow success page (see loginPages.ts). */
-export const DEVICE_FLOW_DONE_MARKER = 'data-device-flow="done"';
 
 class CookieJar {
   private readonly cookies = new Map<string, string>();

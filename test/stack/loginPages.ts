@@ -49,8 +49,11 @@ export function renderMessagePage(title: string, message: string): string {
   return page(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`);
 }
 
+/** Marks the device flow's final page, so that a scripted browser knows the flow is complete. */
+export const DEVICE_FLOW_DONE_MARKER = 'data-device-flow="done"';
+
 export function renderDeviceSuccessPage(): string {
-  return page('Signed in', '<h1 data-device-flow="done">Signed in</h1><p>You can close this window and return to your device.</p>');
+  return page('Signed in', `<h1 ${DEVICE_FLOW_DONE_MARKER}>Signed in</h1><p>You can close this window and return to your device.</p>`);
 }
 
 export function renderUserCodeInputPage(form: string, error?: string): string {
