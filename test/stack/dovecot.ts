@@ -40,6 +40,8 @@ const DOVEADM_BINARY = '/usr/bin/doveadm';
 const SETPRIV_BINARY = '/usr/bin/setpriv';
 const READY_TIMEOUT_MS = 10_000;
 const MAX_LOG_CHUNKS = 500;
+/** MAILROOM_STACK_DEBUG=1 makes Dovecot log authentication details and copies its log to stderr. */
+const DEBUG = Boolean(process.env.MAILROOM_STACK_DEBUG);
 const STOP_TIMEOUT_MS = 5_000;
 export const SPECIAL_USE_FOLDERS = ['Drafts', 'Sent', 'Trash', 'Junk', 'Archive'] as const;
 
@@ -124,7 +126,7 @@ disable_plaintext_auth = yes
 auth_mechanisms = xoauth2 oauthbearer
 # Refused logins answer at once, so negative tests stay fast.
 auth_failure_delay = 0
-passdb {
+${DEBUG ? 'auth_verbose = yes\nauth_debug = yes\nmail_debug = yes\n' : ''}passdb {
   driver = oauth2
   mechanisms = xoauth2 oauthbearer
   args = ${paths.oauth2}
@@ -292,6 +294,7 @@ async function launch(options: DovecotOptions, paths: Paths, mailUser: SystemUse
   const collect = (chunk: Buffer): void => {
     log.push(chunk.toString('utf8'));
     if (log.length > MAX_LOG_CHUNKS) log.shift();
+    if (DEBUG) process.stderr.write(chunk);
   };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
