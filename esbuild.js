@@ -123,8 +123,17 @@ const testFiles = {
 async function main() {
   copyCodicons();
   if (tests) {
-    fs.rmSync(path.join(__dirname, 'out'), { recursive: true, force: true });
-    await esbuild.build(testFiles);
+    // Build beside out/ and swap it in, so a test run reading out/ never sees it half-written or gone,
+    // and files of deleted sources do not linger.
+    const out = path.join(__dirname, 'out');
+    const fresh = `${out}.${process.pid}.new`;
+    const stale = `${out}.${process.pid}.old`;
+    await esbuild.build({ ...testFiles, outdir: fresh });
+    if (fs.existsSync(out)) {
+      fs.renameSync(out, stale);
+    }
+    fs.renameSync(fresh, out);
+    fs.rmSync(stale, { recursive: true, force: true });
     return;
   }
   if (watch) {
