@@ -45,30 +45,30 @@ const lazyVendorPlugin = {
   },
 };
 
+/** What the extension host loads: CommonJS for Node 20, with `vscode` provided by the host. */
 /** @type {import('esbuild').BuildOptions} */
-const extension = {
+const nodeBundle = {
   ...common,
-  entryPoints: { extension: 'src/extension.ts' },
   outdir: 'dist',
   platform: 'node',
   format: 'cjs',
   target: 'node20',
   external: ['vscode'],
   mainFields: ['module', 'main'],
+};
+
+/** @type {import('esbuild').BuildOptions} */
+const extension = {
+  ...nodeBundle,
+  entryPoints: { extension: 'src/extension.ts' },
   plugins: [lazyVendorPlugin],
 };
 
 /** @returns {import('esbuild').BuildOptions} */
 function vendor() {
   return {
-    ...common,
+    ...nodeBundle,
     entryPoints: Object.fromEntries([...lazyPackages].map((specifier) => [vendorFile(specifier), specifier])),
-    outdir: 'dist',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode'],
-    mainFields: ['module', 'main'],
     logLevel: 'warning',
   };
 }
