@@ -10,7 +10,7 @@ import { handleForwarder } from './forwarder';
 import { handleInteraction } from './interactionRoutes';
 import { renderDeviceSuccessPage, renderMessagePage, renderUserCodeConfirmPage, renderUserCodeInputPage } from './loginPages';
 import { createMemoryStore } from './memoryAdapter';
-import type { MemoryStore } from './memoryAdapter';
+import type { IssuedCredential, MemoryStore } from './memoryAdapter';
 import { findUserBySubject } from './testUsers';
 import { loadTlsFixtures, signingKeyPem } from './tlsFixtures';
 import type { SigningKeyRole } from './tlsFixtures';
@@ -23,6 +23,14 @@ export const SHORT_LIVED_CLIENT_ID = 'mailroom-test-short';
 /** Confidential client used only by the mail servers to introspect tokens. */
 export const INTROSPECTION_CLIENT_ID = 'mailroom-mail-servers';
 export const LOOPBACK_REDIRECT_URI = 'http://127.0.0.1/callback';
+
+/**
+ * The providers listen on another loopback address than the editor: code-server rewrites links to
+ * 127.0.0.1, localhost and 0.0.0.0 (with a port) that the editor opens into its own port proxy, dropping
+ * path and query, so an authorization URL on 127.0.0.1 could never be opened from the editor. The test
+ * certificate covers this address (fixtures/README.md).
+ */
+export const IDENTITY_PROVIDER_HOST = '127.0.0.2';
 
 const NATIVE_CLIENT_IDS = new Set([CLIENT_ID, SHORT_LIVED_CLIENT_ID]);
 const ACCESS_TOKEN_TTL_SECONDS = 3600;
@@ -40,6 +48,8 @@ export interface IdentityProvider {
   port: number;
   introspectionClientSecret: string;
   revokeGrantsOfAccount(accountId: string): void;
+  /** Every code and token this provider issued so far (test-only). */
+  issuedCredentials(): IssuedCredential[];
   stop(): Promise<void>;
 }
 
@@ -88,7 +98,7 @@ function nativeClient(clientId: string, clientName: string): ClientMetadata {
 function listen(server: https.Server): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+    server.listen(0, IDENTITY_PROVIDER_HOST, () => resolve((server.address() as AddressInfo).port));
   });
 }
 
@@ -210,7 +220,7 @@ async function createRequestHandler(options: IdentityProviderOptions, issuer: st
 
   const provider = new ProviderClass(issuer, configuration);
   // Native clients may only register loopback http or custom-scheme redirect URIs, but the forwarding page
-  // lives on the issuer (https://127.0.0.1). Allow it for the two test clients explicitly.
+  // lives on the issuer (https://127.0.0.2). Allow it for the two test clients explicitly.
   const originalRedirectUriAllowed = provider.Client.prototype.redirectUriAllowed;
   provider.Client.prototype.redirectUriAllowed = function redirectUriAllowed(this: InstanceType<typeof provider.Client>, value: string): boolean {
     return (value === forwarderUrl && NATIVE_CLIENT_IDS.has(this.clientId)) || originalRedirectUriAllowed.call(this, value);
@@ -256,7 +266,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     socket.once('close', () => sockets.delete(socket));
   });
   const port = await listen(server);
-  const issuer = `https://127.0.0.1:${port}`;
+  const issuer = `https://${IDENTITY_PROVIDER_HOST}:${port}`;
   const ready = createRequestHandler(options, issuer, store, introspectionClientSecret).then((handler) => {
     handleRequest = handler;
   });
@@ -269,6 +279,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     introspectionClientSecret,
     ready,
     revokeGrantsOfAccount: (accountId) => store.revokeGrantsOfAccount(accountId),
+    issuedCredentials: () => store.issuedCredentials(),
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,5 +1,5 @@
 // The local test/demo stack: an OpenID Connect provider, Dovecot (IMAP + LMTP) and an SMTP submission
-// server, all on 127.0.0.1 with ephemeral ports and the committed test CA. See the contract in TEAM.md.
+// server, on loopback with ephemeral ports and the committed test CA. See the contract in TEAM.md.
 //
 // Notes for users of the stack (deviations from, or details beyond, the written contract):
 // - oidc-provider follows OpenID Connect Core §11: `offline_access` (and so a refresh token) is granted
@@ -7,6 +7,9 @@
 // - Access tokens are opaque and issued for the resource `urn:mailroom:mail` (the default resource, no
 //   `resource` parameter needed) with scope `mail`; they cannot be used at the userinfo endpoint, so the
 //   ID token carries `email` directly.
+// - The providers (issuer, attacker, forwarder) listen on 127.0.0.2, not 127.0.0.1: code-server rewrites
+//   127.0.0.1/localhost links opened from the editor into its port proxy (see identityProvider.ts).
+//   The mail servers stay on 127.0.0.1.
 // - `sub` is NOT the email address (e.g. `user-alice-7f3a`); the `email` claim is.
 // - The `<issuer>/redirect` forwarder is accepted as a redirect URI of both native clients although
 //   oidc-provider forbids https loopback URIs for native clients (allowed explicitly by the stack).
@@ -15,7 +18,7 @@
 // - The SMTP server does not store a copy in Sent (like most IMAP providers, unlike Gmail): the client
 //   appends its own. `users[].username` is the login name (`alice`); the sign-in form takes the email too.
 // - Additions to the contract: mailResource, loopbackRedirectUri, forwarderUrl, smtpStartTls, submissions, fixture,
-//   dovecotConfigFile, doveadm(), dovecotLog(), dovecotProcessIds(); see test/stack/README.md.
+//   dovecotConfigFile, doveadm(), dovecotLog(), dovecotProcessIds(), issuedTokens(); see test/stack/README.md.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -35,6 +38,7 @@ import type { IdentityProvider } from './identityProvider';
 import { createIntrospector } from './introspectionClient';
 import type { IntrospectionResult } from './introspectionClient';
 import { deliverOverLmtp } from './lmtpClient';
+import type { CredentialKind } from './memoryAdapter';
 import { writeMaildirMessages } from './maildirWriter';
 import { seedFixtureMailbox } from './fixtureMailbox';
 import type { FixtureSummary } from './fixtureMailbox';
@@ -42,11 +46,12 @@ import { startSmtpSubmission } from './smtpSubmission';
 import { STACK_DIRECTORY_PREFIX, recordOwner, removeStaleStacks } from './staleStacks';
 import type { SubmittedMessage } from './smtpSubmission';
 import { syntheticMessages } from './syntheticMessages';
-import { MAIL_DOMAIN, TEST_USERS, findUserByEmail } from './testUsers';
+import { MAIL_DOMAIN, TEST_USERS, findUserByEmail, findUserBySubject } from './testUsers';
 import type { TestUser } from './testUsers';
 import { loadTlsFixtures } from './tlsFixtures';
 
 export type { SubmittedMessage } from './smtpSubmission';
+export type { CredentialKind } from './memoryAdapter';
 export type { FixtureSummary } from './fixtureMailbox';
 export { isPortClosed } from './ports';
 export { removeStaleStacks } from './staleStacks';
@@ -60,6 +65,17 @@ export interface StackOptions {
   tokenTtlSeconds?: number;
 }
 
+/** A code or token one of the stack's providers handed out. */
+export interface IssuedToken {
+  issuer: string;
+  kind: CredentialKind;
+  /** The value the client received. */
+  value: string;
+  clientId: string | undefined;
+  /** The user it was issued for (undefined for client credentials). */
+  email: string | undefined;
+}
+
 export interface StackUser {
   username: string;
   password: string;
@@ -69,7 +85,7 @@ export interface StackUser {
 export interface Stack {
   /** PEM of the committed test CA (trust it with NODE_EXTRA_CA_CERTS / `ca`). */
   caFile: string;
-  /** https://127.0.0.1:<port> (discovery at /.well-known/openid-configuration). */
+  /** https://127.0.0.2:<port> (discovery at /.well-known/openid-configuration); see IDENTITY_PROVIDER_HOST. */
   issuer: string;
   /** Second independent provider, present when started with `attacker: true`. */
   attackerIssuer?: string;
@@ -112,6 +128,12 @@ export interface Stack {
   introspect(token: string): Promise<{ active: boolean; [claim: string]: unknown }>;
   /** Revokes every grant of a user at both issuers (as if they removed the app's access at the provider). */
   revokeUserGrants(email: string): Promise<void>;
+  /**
+   * Test-only: every authorization code, device code, access and refresh token either issuer handed out
+   * since the stack started, oldest first, including consumed, rotated, revoked and expired ones (for
+   * introspection after sign-out and for leak scans).
+   */
+  issuedTokens(): IssuedToken[];
   /** LMTP delivery into the recipient's INBOX. */
   deliver(to: string, raw: string | Buffer): Promise<void>;
   /** Writes `count` synthetic messages into `folder` (created if missing) directly as Maildir files. */
@@ -250,6 +272,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         const subject = requireUser(email).subject;
         for (const each of providers) each.revokeGrantsOfAccount(subject);
       },
+      issuedTokens: () =>
+        providers.flatMap((each) =>
+          each.issuedCredentials().map(({ kind, value, clientId, accountId }) => ({
+            issuer: each.issuer,
+            kind,
+            value,
+            clientId,
+            email: accountId === undefined ? undefined : findUserBySubject(accountId)?.email,
+          })),
+        ),
       deliver: (to: string, raw: string | Buffer) => deliver({ from: envelopeSender(raw), to: [to] }, raw),
       seedLargeFolder: async (email: string, folder: string, count: number) => {
         const address = requireUser(email).email;

@@ -1,6 +1,24 @@
 // In-memory storage for oidc-provider that, unlike the built-in one, can find every grant of an account
-// (needed to simulate a user removing the app's access at the provider).
+// (needed to simulate a user removing the app's access at the provider) and can list every credential it
+// ever handed out (the values leak scans look for).
 import type { Adapter, AdapterFactory, AdapterPayload } from './oidcProviderTypes';
+
+/** The models whose ids are the values a client receives (opaque formats: the id is the token). */
+const CREDENTIAL_MODELS = ['AuthorizationCode', 'AccessToken', 'RefreshToken', 'DeviceCode', 'ClientCredentials'] as const;
+export type CredentialKind = (typeof CREDENTIAL_MODELS)[number];
+
+/** A credential the provider issued, kept after it is consumed, rotated, revoked or expired. */
+export interface IssuedCredential {
+  kind: CredentialKind;
+  value: string;
+  clientId: string | undefined;
+  /** The account (subject) it was issued for; undefined for client credentials. */
+  accountId: string | undefined;
+}
+
+function isCredentialModel(modelName: string): modelName is CredentialKind {
+  return (CREDENTIAL_MODELS as readonly string[]).includes(modelName);
+}
 
 interface StoredEntry {
   payload: AdapterPayload;
@@ -11,6 +29,8 @@ export interface MemoryStore {
   adapterFactory: AdapterFactory;
   /** Revokes every grant (and the codes and tokens issued under it) that belongs to the account. */
   revokeGrantsOfAccount(accountId: string): void;
+  /** Every code and token issued so far, oldest first (test-only: for introspection and leak scans). */
+  issuedCredentials(): IssuedCredential[];
 }
 
 export function createMemoryStore(): MemoryStore {
@@ -18,6 +38,7 @@ export function createMemoryStore(): MemoryStore {
   const keysByGrantId = new Map<string, Set<string>>();
   const keysByUserCode = new Map<string, string>();
   const keysByUid = new Map<string, string>();
+  const issued = new Map<string, IssuedCredential>();
 
   const read = (key: string): AdapterPayload | undefined => {
     const entry = entries.get(key);
@@ -41,6 +62,9 @@ export function createMemoryStore(): MemoryStore {
       async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
         const key = keyOf(id);
         entries.set(key, { payload, expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : undefined });
+        if (isCredentialModel(modelName) && !issued.has(key)) {
+          issued.set(key, { kind: modelName, value: id, clientId: payload.clientId, accountId: payload.accountId });
+        }
         if (payload.grantId) {
           const keys = keysByGrantId.get(payload.grantId) ?? new Set<string>();
           keys.add(key);
@@ -81,5 +105,5 @@ export function createMemoryStore(): MemoryStore {
     grantIds.forEach(revokeByGrantId);
   };
 
-  return { adapterFactory, revokeGrantsOfAccount };
+  return { adapterFactory, revokeGrantsOfAccount, issuedCredentials: () => [...issued.values()] };
 }

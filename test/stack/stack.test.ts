@@ -343,6 +343,44 @@ describe('local stack', function () {
     assert.equal((await stack.introspect(refreshed.access_token)).active, false, 'reuse revoked the whole grant');
   });
 
+  it('lists every code and token it issued, rotated and revoked ones included (issuedTokens)', async function () {
+    const { oauth, fetchOptions, authorizationServer } = await discover(stack);
+    const client = { client_id: stack.clientId };
+    const before = new Set(stack.issuedTokens().map((token) => token.value));
+    const first = await signIn(stack, bob);
+    const rotated = await oauth.processRefreshTokenResponse(
+      authorizationServer,
+      client,
+      await oauth.refreshTokenGrantRequest(authorizationServer, client, oauth.None(), first.refreshToken ?? '', fetchOptions),
+    );
+    await stack.revokeUserGrants(bob.email);
+    const issued = stack.issuedTokens().filter((token) => !before.has(token.value));
+    const byValue = new Map(issued.map((token) => [token.value, token]));
+    for (const [value, kind] of [
+      [first.accessToken, 'AccessToken'],
+      [first.refreshToken, 'RefreshToken'],
+      [rotated.access_token, 'AccessToken'],
+      [rotated.refresh_token, 'RefreshToken'],
+    ] as const) {
+      assert.ok(value);
+      assert.deepEqual(byValue.get(value), { issuer: stack.issuer, kind, value, clientId: stack.clientId, email: bob.email });
+    }
+    const codes = issued.filter((token) => token.kind === 'AuthorizationCode');
+    assert.equal(codes.length, 1, 'the one authorization code of this sign-in, although it was consumed');
+    assert.equal(codes[0].email, bob.email);
+    assert.equal((await stack.introspect(rotated.refresh_token ?? '')).active, false);
+  });
+
+  it('serves the issuers on 127.0.0.2, which code-server does not rewrite into its port proxy', function () {
+    // code-server's resolveExternalUri maps ^(localhost|127\.0\.0\.1|0\.0\.0\.0):(\d+)$ to /proxy/<port>/.
+    const rewrittenByCodeServer = /^(localhost|127\.0\.0\.1|0\.0\.0\.0):(\d+)$/;
+    for (const issuer of [stack.issuer, stack.attackerIssuer ?? '', stack.forwarderUrl]) {
+      const url = new URL(issuer);
+      assert.equal(url.hostname, '127.0.0.2', issuer);
+      assert.doesNotMatch(url.host, rewrittenByCodeServer);
+    }
+  });
+
   it('gives the short-lived client access tokens that expire after tokenTtlSeconds', async function () {
     this.timeout(10_000);
     const tokens = await signIn(stack, alice, stack.shortLivedClientId);
