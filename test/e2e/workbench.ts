@@ -24,8 +24,8 @@ export interface WorkbenchOptions {
   name: string;
   /** Start the local stack (with these options) and configure Mailroom for it. */
   stack?: StackOptions;
-  /** Extra user settings (applied after the stack's). */
-  settings?: Record<string, unknown>;
+  /** Extra user settings (applied after the stack's); a function gets the started stack (e.g. its forwarder URL). */
+  settings?: Record<string, unknown> | ((stack: Stack | undefined) => Record<string, unknown>);
   /** Extra environment for the server and extension host. */
   env?: Record<string, string>;
 }
@@ -40,11 +40,23 @@ export interface Workbench {
   listCommands(query: string): Promise<string[]>;
   /** Runs a command by its palette label, as a person would (F1, type, Enter). */
   runCommand(label: string): Promise<void>;
-  /** Presses Escape until no quick input or menu is open. */
+  /** The labels of the open quick pick (command palette, a command's choices), once the list is stable. */
+  readQuickInputLabels(): Promise<string[]>;
+  /** Clicks the entry of the open quick pick whose label is exactly `label`. */
+  pickQuickInputItem(label: string): Promise<void>;
+  /** Types into the open quick input (an input box or a quick pick's filter) and presses Enter. */
+  answerQuickInput(text: string): Promise<void>;
+  /** Clicks the entry of the open context menu (e.g. the Accounts menu) whose label matches. */
+  chooseMenuItem(label: string | RegExp): Promise<void>;
+  /** A modal dialog (e.g. Mailroom's sign-in consent) containing this text. */
+  dialog(text: string | RegExp): Locator;
+  /** A notification toast containing this text. */
+  notification(text: string | RegExp): Locator;
+  /** Presses Escape until no quick input, menu or dialog is open. */
   dismiss(): Promise<void>;
   /** The activity bar entry with this title (e.g. "Mail"). */
   activityBarItem(title: string): Locator;
-  /** Opens the Accounts menu (bottom of the activity bar) and returns the labels of its entries. */
+  /** Opens the Accounts menu (bottom of the activity bar) and returns the labels of its entries ([] if it has none). */
   openAccountsMenu(): Promise<string[]>;
   /** The content frame of Mailroom's webview (the Inbox view), once it has loaded. */
   webviewFrame(options?: { timeoutMs?: number }): Promise<Frame>;
@@ -56,25 +68,35 @@ const EXTENSION_ID = 'mailroom.mailroom';
 const QUICK_INPUT = '.quick-input-widget';
 const QUICK_INPUT_ROWS = `${QUICK_INPUT} .quick-input-list .monaco-list-row`;
 
-interface SmokeTestDriverWindow {
-  driver?: { whenWorkbenchRestored(): Promise<void> };
+function activityBarEntry(page: Page, title: string): Locator {
+  return page.locator('.part.activitybar .action-item a.action-label').and(page.locator(`[aria-label^="${title}"]`));
 }
 
+/**
+ * The workbench runs without the smoke-test driver (which would refuse every dialog, sign-in consent
+ * included), so readiness is what a person sees: the activity bar with Mailroom's Mail entry (the
+ * extension's contributions are processed) and the status bar.
+ */
 async function waitForWorkbench(page: Page): Promise<void> {
-  // --enable-smoke-test-driver gives the page `window.driver`; restored = views and extensions are up.
-  await page.waitForFunction(() => Boolean((globalThis as unknown as SmokeTestDriverWindow).driver), undefined, { timeout: 60_000 });
-  await page.evaluate(() => (globalThis as unknown as SmokeTestDriverWindow).driver?.whenWorkbenchRestored());
-  await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible' });
+  const timeout = 60_000;
+  await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout });
+  await activityBarEntry(page, 'Mail').waitFor({ state: 'visible', timeout });
+  await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout });
 }
 
-function workbenchHelpers(page: Page, name: string): Pick<Workbench, 'screenshot' | 'listCommands' | 'runCommand' | 'dismiss' | 'activityBarItem' | 'openAccountsMenu' | 'webviewFrame'> {
+type WorkbenchHelpers = Omit<Workbench, 'page' | 'server' | 'stack' | 'close'>;
+
+function exactly(label: string): RegExp {
+  return new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+}
+
+function workbenchHelpers(page: Page, name: string): WorkbenchHelpers {
   const dismiss = async (): Promise<void> => {
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      const open = (await page.locator(`${QUICK_INPUT}:visible, .context-view .monaco-menu:visible`).count()) > 0;
-      if (!open) {
-        return;
-      }
+    const overlays = page.locator(`${QUICK_INPUT}:visible, .context-view .monaco-menu:visible, .monaco-dialog-box:visible`);
+    for (let attempt = 0; attempt < 3 && (await overlays.count()) > 0; attempt += 1) {
       await page.keyboard.press('Escape');
+      // Let it close before anything else is clicked: a click during the close can be swallowed.
+      await overlays.first().waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
     }
   };
 
@@ -87,8 +109,7 @@ function workbenchHelpers(page: Page, name: string): Pick<Workbench, 'screenshot
     await input.fill(`>${query}`);
   };
 
-  const listCommands = async (query: string): Promise<string[]> => {
-    await openPalette(query);
+  const readQuickInputLabels = async (): Promise<string[]> => {
     const labels = page.locator(QUICK_INPUT_ROWS).locator('.label-name');
     await labels.first().waitFor({ state: 'visible' });
     // The list re-renders while the filter settles: read until two reads in a row agree.
@@ -104,22 +125,50 @@ function workbenchHelpers(page: Page, name: string): Pick<Workbench, 'screenshot
     return previous.split('\n');
   };
 
-  const runCommand = async (label: string): Promise<void> => {
-    await openPalette(label);
-    const row = page.locator(QUICK_INPUT_ROWS).filter({ has: page.locator('.label-name', { hasText: label }) }).first();
+  const pickQuickInputItem = async (label: string): Promise<void> => {
+    const row = page.locator(QUICK_INPUT_ROWS).filter({ has: page.locator('.label-name', { hasText: exactly(label) }) }).first();
     await row.waitFor({ state: 'visible' });
     await row.click();
   };
 
-  const activityBarItem = (title: string): Locator =>
-    page.locator('.part.activitybar .action-item a.action-label').and(page.locator(`[aria-label^="${title}"]`));
+  const answerQuickInput = async (text: string): Promise<void> => {
+    const input = page.locator(`${QUICK_INPUT} input`);
+    await input.waitFor({ state: 'visible' });
+    await input.fill(text);
+    await input.press('Enter');
+  };
+
+  const listCommands = async (query: string): Promise<string[]> => {
+    await openPalette(query);
+    return readQuickInputLabels();
+  };
+
+  const runCommand = async (label: string): Promise<void> => {
+    await openPalette(label);
+    await pickQuickInputItem(label);
+  };
+
+  const chooseMenuItem = async (label: string | RegExp): Promise<void> => {
+    const item = page.locator('.context-view .monaco-menu .action-item .action-label', { hasText: typeof label === 'string' ? exactly(label) : label }).first();
+    await item.waitFor({ state: 'visible' });
+    await item.click();
+  };
+
+  const activityBarItem = (title: string): Locator => activityBarEntry(page, title);
+  const dialog = (text: string | RegExp): Locator => page.locator('.monaco-dialog-box', { hasText: text });
+  const notification = (text: string | RegExp): Locator => page.locator('.notification-toast', { hasText: text });
 
   const openAccountsMenu = async (): Promise<string[]> => {
     await dismiss();
     // Click the entry rather than its icon: a "Sign in requested" badge covers the icon.
     await page.locator('.part.activitybar .action-item').filter({ has: page.locator('a.codicon-accounts-view-bar-icon') }).click();
-    const items = page.locator('.context-view .monaco-menu .action-item .action-label');
-    await items.first().waitFor({ state: 'visible' });
+    // With no account and no sign-in request the editor shows no menu at all.
+    const menu = page.locator('.context-view .monaco-menu');
+    const opened = await menu.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
+    if (!opened) {
+      return [];
+    }
+    const items = menu.locator('.action-item .action-label');
     return (await items.allInnerTexts()).map((text) => text.trim()).filter((text) => text.length > 0);
   };
 
@@ -151,7 +200,7 @@ function workbenchHelpers(page: Page, name: string): Pick<Workbench, 'screenshot
     return file;
   };
 
-  return { screenshot, listCommands, runCommand, dismiss, activityBarItem, openAccountsMenu, webviewFrame };
+  return { screenshot, listCommands, runCommand, readQuickInputLabels, pickQuickInputItem, answerQuickInput, chooseMenuItem, dialog, notification, dismiss, activityBarItem, openAccountsMenu, webviewFrame };
 }
 
 /** Starts what the options ask for and opens the workbench with the packaged extension installed. */
@@ -173,7 +222,7 @@ export async function openWorkbench(options: WorkbenchOptions): Promise<Workbenc
     server = await startCodeServer({
       name: `e2e-${options.name}`,
       installExtensions: [vsix],
-      settings: { ...context.settings, ...options.settings },
+      settings: { ...context.settings, ...(typeof options.settings === 'function' ? options.settings(context.stack) : options.settings) },
       env: { ...context.env, ...options.env },
     });
     browser = await launchChromium();

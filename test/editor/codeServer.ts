@@ -20,6 +20,13 @@ export interface CodeServerOptions {
   startTimeoutMs?: number;
   /** A fixed port for a person to open (the demo); tests leave it out and get an ephemeral one. */
   port?: number;
+  /**
+   * Starts the workbench in smoke-test mode (--enable-smoke-test-driver): only then does it honour the
+   * `payload` URL parameter that runs extension tests, and it also refuses every modal dialog (sign-in
+   * consent included) and gives the page `window.driver`. Integration tests need it; anything a person
+   * or an end-to-end test drives (consent dialogs!) must leave it off.
+   */
+  extensionTests?: boolean;
 }
 
 export interface CodeServer {
@@ -165,7 +172,7 @@ function guardAgainstOrphans(groupId: number): () => void {
   return remove;
 }
 
-/** Starts code-server's VS Code server on 127.0.0.1 with an ephemeral port, in smoke-test mode (payload honoured). */
+/** Starts code-server's VS Code server on 127.0.0.1 (ephemeral port unless `port` is given). */
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   if (!fs.existsSync(serverMainScript)) {
     throw new Error(`code-server is not installed (${serverMainScript} is missing); run: node test/editor/install.js`);
@@ -189,7 +196,14 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
 
   const server = childProcess.spawn(
     process.execPath,
-    [serverMainScript, ...argumentsBase, '--enable-smoke-test-driver', '--without-connection-token', '--host', '127.0.0.1', '--port', String(options.port ?? 0)],
+    [
+      serverMainScript,
+      ...argumentsBase,
+      ...(options.extensionTests ? ['--enable-smoke-test-driver'] : []),
+      '--without-connection-token',
+      '--host', '127.0.0.1',
+      '--port', String(options.port ?? 0),
+    ],
     { env: environment, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const log = fs.createWriteStream(logFile, { flags: 'a' });

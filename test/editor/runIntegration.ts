@@ -106,7 +106,12 @@ async function main(): Promise<number> {
   process.on('SIGTERM', interrupted);
   try {
     context = await prepareEditorTestContext(requestedStackOptions(), (line) => process.stdout.write(`[integration] ${line}\n`));
-    server = await startCodeServer({ name: 'integration', settings: context.settings, env: { ...context.env, [REPORT_CHANNEL_VARIABLE]: WORKBENCH_CONSOLE_CHANNEL } });
+    server = await startCodeServer({
+      name: 'integration',
+      extensionTests: true,
+      settings: context.settings,
+      env: { ...context.env, [REPORT_CHANNEL_VARIABLE]: WORKBENCH_CONSOLE_CHANNEL },
+    });
     process.stdout.write(`[integration] code-server on ${server.origin} (log: ${path.relative(repositoryRoot, server.logFile)})\n`);
     const code = await runSuitesInWorkbench(server, timeoutMs);
     process.stdout.write(`[integration] done in ${((Date.now() - started) / 1000).toFixed(1)} s, exit code ${code}\n`);
