@@ -1,0 +1,78 @@
+// Steps through Mailroom's own UI that several end-to-end suites need: signing in as a stack user and
+// finding one of Mailroom's webviews by the view its document shows.
+import * as assert from 'node:assert/strict';
+import type { Frame, Page } from 'playwright-core';
+import type { Workbench } from './workbench';
+
+export const OIDC_PROVIDER_LABEL = 'Mailroom (OpenID Connect)';
+const EXTENSION_ID = 'mailroom.mailroom';
+
+/**
+ * The Accounts menu → consent → cancel the browser attempt (code-server's port proxy cannot open the
+ * local issuer) → the one-time code, entered "on another device" by the stack's browser agent.
+ * Resolves once the Accounts menu lists the account.
+ */
+export async function signInWithDeviceCode(workbench: Workbench, user = workbench.stack?.users[0]): Promise<void> {
+  const { page, stack } = workbench;
+  assert.ok(stack && user, 'signing in needs the local stack');
+  await waitForAccountsMenu(workbench, (labels) => labels.some((label) => label.startsWith(`Sign in with ${OIDC_PROVIDER_LABEL}`)));
+  await workbench.chooseMenuItem(new RegExp(`^Sign in with ${OIDC_PROVIDER_LABEL.replace(/[()]/g, '\\$&')}`));
+  await workbench.dialog('with Mailroom?').locator('.monaco-button', { hasText: 'Continue in Browser' }).click();
+  // The browser attempt cannot work here: decline the editor's "open the external website?" question
+  // where it asks, else cancel the attempt's progress; either way Mailroom offers another way.
+  const external = workbench.dialog('open the external website?');
+  const progress = workbench.notification(/Signing in to/);
+  const trouble = workbench.notification('Having trouble?');
+  await external.or(progress).first().waitFor();
+  if (await external.isVisible()) {
+    await external.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
+  }
+  await progress.or(trouble).first().waitFor();
+  if (!(await trouble.isVisible())) {
+    await progress.locator('.monaco-button', { hasText: 'Cancel' }).click();
+  }
+  await trouble.locator('.monaco-button', { hasText: 'Try Another Way' }).click();
+  const codeDialog = workbench.dialog('enter the code');
+  await codeDialog.waitFor();
+  const shown = /open (https:\/\/\S+) and enter the code (\S+)\./.exec(await codeDialog.innerText());
+  assert.ok(shown, 'the device-code dialog shows a verification URI and a code');
+  await codeDialog.locator('.monaco-button', { hasText: 'Copy Code and Open Page' }).click();
+  await stack.authorize(`${shown[1]}?user_code=${encodeURIComponent(shown[2] ?? '')}`, user);
+  const labels = await waitForAccountsMenu(workbench, (entries) => entries.some((label) => label.startsWith(user.email)));
+  assert.ok(labels.some((label) => label.startsWith(user.email)), `not signed in: ${labels.join(' | ')}`);
+  await workbench.dismiss();
+  await page.waitForTimeout(200);
+}
+
+/** Opens the Accounts menu until its entries satisfy `ready` (the workbench updates it asynchronously). */
+export async function waitForAccountsMenu(workbench: Workbench, ready: (labels: string[]) => boolean, timeoutMs = 30_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  let labels: string[] = [];
+  while (Date.now() < deadline) {
+    labels = await workbench.openAccountsMenu();
+    if (ready(labels)) {
+      return labels;
+    }
+    await workbench.dismiss();
+    await workbench.page.waitForTimeout(500);
+  }
+  return labels;
+}
+
+/** Mailroom's webview whose document is the given view (inbox, reader and composer are all webviews). */
+export async function mailroomFrame(page: Page, view: 'inbox' | 'reader' | 'composer', timeoutMs = 30_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      const host = frame.parentFrame();
+      if (!host || new URL(host.url()).searchParams.get('extensionId') !== EXTENSION_ID) {
+        continue;
+      }
+      if ((await frame.locator(`body[data-view="${view}"]`).count().catch(() => 0)) > 0) {
+        return frame;
+      }
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no Mailroom ${view} webview appeared`);
+}
