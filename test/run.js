@@ -65,7 +65,8 @@ const layerRunners = {
   },
   async integration() {
     ensureEditor();
-    const { code, output } = await runCaptured(process.execPath, ['out/test/editor/runIntegration.js']);
+    // The integration runner starts the local stack and hands its summary to the extension host.
+    const { code, output } = await runCaptured(process.execPath, ['out/test/editor/runIntegration.js'], { MAILROOM_STACK: '1' });
     return withExitCode(countMocha(output), code);
   },
   async e2e() {
