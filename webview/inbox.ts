@@ -266,8 +266,9 @@ export class InboxApp {
         })
         .catch(() => {
           if (generation === this.generation) {
-            // Allow a retry on the next scroll.
+            // Try again shortly (the rows are still on screen as placeholders), or on the next scroll.
             this.pendingPages.delete(pageIndex);
+            setTimeout(() => this.list.refresh(), 2_000);
           }
         });
     }

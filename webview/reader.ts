@@ -38,6 +38,7 @@ export class ReaderApp {
   }
 
   private render(view: MessageView, allowRemote: boolean): void {
+    this.themeObserver?.disconnect();
     const header = element('header', { className: 'reader-header' });
     header.append(element('h1', { text: view.subject || '(no subject)', attributes: { tabindex: '-1' } }));
     const meta = element('dl', { className: 'meta' });
@@ -62,6 +63,10 @@ export class ReaderApp {
       const frame = element('iframe', { className: 'mail-frame', attributes: { sandbox: '', title: 'Message body', referrerpolicy: 'no-referrer' } });
       frame.srcdoc = sanitized.document;
       this.root.append(frame);
+      // The frame does not inherit the theme's variables: rebuild its document when the theme changes.
+      this.followTheme(() => {
+        frame.srcdoc = sanitizeMailHtml(view.html ?? '', { allowRemote, nonce: this.nonce, themeCss: themeVariables() }).document;
+      });
       if (sanitized.links.length > 0) {
         this.root.append(this.linkList(sanitized.links));
       }
@@ -76,6 +81,23 @@ export class ReaderApp {
     if (view.attachments.length > 0) {
       this.root.append(this.attachmentList(view));
     }
+  }
+
+  private themeObserver: MutationObserver | undefined;
+
+  /** Calls `refresh` whenever the editor switches theme (it restyles <html> and re-classes <body>). */
+  private followTheme(refresh: () => void): void {
+    this.themeObserver?.disconnect();
+    let last = themeVariables();
+    this.themeObserver = new MutationObserver(() => {
+      const current = themeVariables();
+      if (current !== last) {
+        last = current;
+        refresh();
+      }
+    });
+    this.themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+    this.themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class'] });
   }
 
   private renderActions(): void {

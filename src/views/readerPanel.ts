@@ -56,6 +56,8 @@ export class ReaderPanel implements vscode.Disposable {
     this.render(loaded.view.subject || '(no subject)');
     if (loaded.view.unread) {
       await this.deps.actions.run(ref, 'markRead');
+      // The reader may not have said `ready` yet: what it is sent then must already say "read".
+      loaded.view.unread = false;
     }
   }
 
