@@ -1,0 +1,199 @@
+// Reading mail in the installed .vsix, as a person does: sign in (one-time code), open the Inbox,
+// scroll, move with the keyboard, open a message in the reader; a tracking pixel reaches a local
+// HTTPS server only after "Load Remote Content"; screenshots in light, dark and high-contrast themes.
+import * as assert from 'node:assert/strict';
+import * as https from 'node:https';
+import type * as net from 'node:net';
+import type { Frame } from 'playwright-core';
+import { loadTlsFixtures } from '../stack/tlsFixtures';
+import { mailroomFrame, signInWithDeviceCode } from './mailroom';
+import { openWorkbench } from './workbench';
+import type { Workbench } from './workbench';
+
+const TRACKING_SUBJECT = 'E2E newsletter with a tracking pixel';
+
+interface PixelServer {
+  origin: string;
+  /** TCP connections accepted: a browser that was never asked to load the pixel makes none. */
+  connections: number;
+  requests: string[];
+  close(): Promise<void>;
+}
+
+/** An HTTPS server on loopback standing in for a sender's tracking host. */
+function startPixelServer(): Promise<PixelServer> {
+  const { key, cert } = loadTlsFixtures();
+  const server = https.createServer({ key, cert }, (request, response) => {
+    state.requests.push(request.url ?? '');
+    response.writeHead(200, { 'content-type': 'image/gif' });
+    response.end(Buffer.from('R0lGODlhAQABAAAAACw=', 'base64'));
+  });
+  const state: PixelServer = { origin: '', connections: 0, requests: [], close: () => new Promise<void>((done) => server.close(() => done())) };
+  server.on('connection', () => {
+    state.connections++;
+  });
+  server.on('tlsClientError', () => undefined);
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      state.origin = `https://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+      resolve(state);
+    });
+  });
+}
+
+function trackingMail(pixelOrigin: string): string {
+  return [
+    'From: Newsletter <news@example.com>',
+    'To: alice@mailroom.test',
+    `Subject: ${TRACKING_SUBJECT}`,
+    `Date: ${new Date().toUTCString()}`,
+    'Message-ID: <e2e-tracking@example.com>',
+    'MIME-Version: 1.0',
+    'Content-Type: text/html; charset=utf-8',
+    '',
+    `<html><body><h1>This week</h1><p>Hello Alice, here is the news.</p><img src="${pixelOrigin}/open.gif?u=alice" width="1" height="1" alt=""></body></html>`,
+    '',
+  ].join('\r\n');
+}
+
+describe('Reading mail in the installed .vsix', function () {
+  this.timeout(240_000);
+  let workbench: Workbench;
+  let pixel: PixelServer;
+  let inbox: Frame;
+
+  before(async () => {
+    pixel = await startPixelServer();
+    workbench = await openWorkbench({ name: 'inbox', stack: { seed: 'fixture' }, settings: { 'mailroom.notifications.newMail': false } });
+    assert.ok(workbench.stack);
+    await workbench.stack.deliver('alice@mailroom.test', trackingMail(pixel.origin));
+    await workbench.activityBarItem('Mail').click();
+    await signInWithDeviceCode(workbench);
+  });
+
+  /** Shows the Mail side bar (clicking its icon again would hide it) and returns the inbox webview. */
+  async function showInbox(): Promise<Frame> {
+    const visible = await workbench.page.locator('.part.sidebar .composite.title', { hasText: /mail/i }).isVisible().catch(() => false);
+    if (!visible) {
+      // The unread badge sits on top of the icon.
+      await workbench.activityBarItem('Mail').click({ force: true });
+    }
+    return mailroomFrame(workbench.page, 'inbox');
+  }
+
+  /** The reader once it shows this message (each message, and each remote-content choice, is a new document). */
+  async function readerShowing(subject: string): Promise<Frame> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const reader = await mailroomFrame(workbench.page, 'reader');
+      const shown = await reader.locator('.reader-header h1', { hasText: subject }).count().catch(() => 0);
+      if (shown > 0) {
+        return reader;
+      }
+      assert.ok(Date.now() < deadline, `the reader never showed "${subject}"`);
+      await workbench.page.waitForTimeout(200);
+    }
+  }
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      await workbench?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+    }
+  });
+
+  after(async () => {
+    await workbench?.close();
+    await pixel?.close();
+  });
+
+  it('opens the Inbox with the signed-in account\'s mail, newest first', async () => {
+    inbox = await showInbox();
+    const first = inbox.locator('.list .row:not(.placeholder)').first();
+    await first.waitFor({ timeout: 60_000 });
+    assert.match((await first.innerText()) ?? '', new RegExp(TRACKING_SUBJECT));
+    assert.equal(await inbox.locator('.list').getAttribute('role'), 'listbox');
+    await workbench.screenshot('inbox-light');
+  });
+
+  it('scrolls the whole folder with rows loaded on demand and few rows in the DOM', async () => {
+    const list = inbox.locator('.list');
+    const total = Number(await inbox.locator('.list .row').first().getAttribute('aria-setsize'));
+    assert.ok(total > 50, `the fixture inbox has ${total} messages`);
+    let most = 0;
+    for (const share of [0.25, 0.5, 0.75, 1]) {
+      await list.evaluate((element, fraction) => {
+        element.scrollTop = fraction * (element.scrollHeight - element.clientHeight);
+      }, share);
+      most = Math.max(most, await inbox.locator('.list .row').count());
+      const deadline = Date.now() + 30_000;
+      while ((await inbox.locator('.list .row.placeholder').count()) > 0) {
+        assert.ok(Date.now() < deadline, `rows at ${share * 100}% were never loaded`);
+        await workbench.page.waitForTimeout(200);
+      }
+    }
+    assert.ok(most < 200, `${most} rows in the DOM`);
+    await list.evaluate((element) => {
+      element.scrollTop = 0;
+    });
+  });
+
+  it('moves with j/k and opens the focused message with Enter', async () => {
+    await inbox.locator('.list').focus();
+    await workbench.page.keyboard.press('Home');
+    await workbench.page.keyboard.press('j');
+    await workbench.page.keyboard.press('j');
+    await workbench.page.keyboard.press('k');
+    assert.equal(await inbox.locator('.list').getAttribute('aria-activedescendant'), 'row-1');
+    const subject = (await inbox.locator('#row-1 .subject').innerText()).trim();
+    await workbench.page.keyboard.press('Enter');
+    await readerShowing(subject);
+    await workbench.screenshot('reader-light');
+  });
+
+  it('[SEC-27] loads a tracking pixel only after "Load Remote Content"', async () => {
+    inbox = await showInbox();
+    await inbox.locator('.list').focus();
+    await workbench.page.keyboard.press('Home');
+    await workbench.page.keyboard.press('Enter');
+    let reader = await readerShowing(TRACKING_SUBJECT);
+    await reader.locator('.banner.remote').waitFor();
+    await workbench.page.waitForTimeout(2_000);
+    assert.equal(pixel.connections, 0, 'nothing reached the tracking host while remote content was blocked');
+    await reader.locator('.banner.remote vscode-button', { hasText: 'Load Remote Content' }).click();
+    const deadline = Date.now() + 15_000;
+    while (pixel.connections === 0 && Date.now() < deadline) {
+      await workbench.page.waitForTimeout(200);
+    }
+    assert.ok(pixel.connections > 0, 'the pixel was requested once the person allowed it');
+    reader = await readerShowing(TRACKING_SUBJECT);
+    assert.equal(await reader.locator('.banner.remote').count(), 0);
+  });
+
+  for (const [label, theme] of [
+    ['dark', 'Default Dark Modern'],
+    ['high-contrast', 'Default High Contrast'],
+    ['light', 'Default Light Modern'],
+  ] as const) {
+    it(`follows the ${label} theme (screenshot)`, async () => {
+      await workbench.runCommand('Preferences: Color Theme');
+      const input = workbench.page.locator('.quick-input-widget input[placeholder*="Color Theme"]');
+      await input.waitFor();
+      await input.fill(theme);
+      // The first row is "Browse Additional Color Themes…"; pick the theme's own row.
+      await workbench.page.locator('.quick-input-widget .monaco-list-row', { hasText: theme }).first().click();
+      await workbench.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+      await workbench.page.waitForTimeout(1_000);
+      inbox = await showInbox();
+      const background = String(await inbox.evaluate('getComputedStyle(document.body).backgroundColor'));
+      const expected = label === 'light' ? /rgb\((2[0-5]\d), (2[0-5]\d), (2[0-5]\d)\)/ : /rgb\(([0-9]|[1-5]\d), ([0-9]|[1-5]\d), ([0-9]|[1-5]\d)\)/;
+      assert.match(background, expected, `body background ${background} under ${theme}`);
+      // The open message's sandboxed frame follows the theme too.
+      const reader = await readerShowing(TRACKING_SUBJECT);
+      const mailFrame = await (await reader.locator('iframe.mail-frame').elementHandle())?.contentFrame();
+      assert.ok(mailFrame);
+      const mailBackground = String(await mailFrame.evaluate('getComputedStyle(document.body).backgroundColor'));
+      assert.match(mailBackground, expected, `mail background ${mailBackground} under ${theme}`);
+      await workbench.screenshot(`inbox-${label}`);
+    });
+  }
+});
