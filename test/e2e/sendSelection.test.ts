@@ -6,10 +6,24 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { mailroomFrame, signInWithDeviceCode } from './mailroom';
+import type { Stack } from '../stack';
 import { openWorkbench } from './workbench';
 import type { Workbench } from './workbench';
 
 const SOURCE = Array.from({ length: 12 }, (_unused, index) => `export const line${index + 1} = \`value ${index + 1}\`;`).join('\n') + '\n';
+
+/** The raw message the SMTP server received whose text contains `marker`, once it has arrived. */
+async function submitted(stack: Stack, marker: string, timeoutMs = 30_000): Promise<{ to: string[]; raw: string }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = stack.submissions.find((submission) => submission.raw.toString('utf8').includes(marker));
+    if (found) {
+      return { to: found.to, raw: found.raw.toString('utf8') };
+    }
+    assert.ok(Date.now() < deadline, `the SMTP server received no message with ${marker}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 describe('Send Selection as Mail in the installed .vsix', function () {
   this.timeout(240_000);
@@ -27,6 +41,8 @@ describe('Send Selection as Mail in the installed .vsix', function () {
     if (this.currentTest?.state === 'failed') {
       await workbench?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
     }
+    // The next test waits for its own "Sent to …" notification, not this one's.
+    await workbench?.runCommand('Notifications: Clear All Notifications');
   });
 
   after(async () => {
@@ -78,11 +94,10 @@ describe('Send Selection as Mail in the installed .vsix', function () {
     await workbench.screenshot('sent');
 
     // What the SMTP server received: the fenced block with language, path and line range.
-    const submitted = stack.submissions.find((submission) => submission.raw.toString('utf8').includes('Subject: src/lines.ts:L3-L5'));
-    assert.ok(submitted, 'the SMTP server received the message');
-    assert.deepEqual(submitted.to, [alice]);
-    const raw = submitted.raw.toString('utf8');
-    assert.match(raw, /multipart\/alternative/);
+    const message = await submitted(stack, 'Subject: src/lines.ts:L3-L5');
+    assert.deepEqual(message.to, [alice]);
+    assert.match(message.raw, /multipart\/alternative/);
+    const raw = message.raw;
     assert.match(raw, /Could you look at these three lines\?/);
 
     // And the Inbox view shows it (new mail arrives over IDLE).
@@ -97,6 +112,34 @@ describe('Send Selection as Mail in the installed .vsix', function () {
     await workbench.screenshot('in-sent');
   });
 
+  it('Send File as Mail from the Explorer\'s context menu attaches the file byte for byte', async () => {
+    const { page, stack } = workbench;
+    assert.ok(stack);
+    const alice = stack.users[0].email;
+    await workbench.dismiss();
+    await workbench.activityBarItem('Explorer').click();
+    const fileRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'lines.ts' });
+    if (!(await fileRow.isVisible())) {
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'src' }).click();
+    }
+    await fileRow.click({ button: 'right' });
+    await workbench.chooseMenuItem('Send File as Mail…');
+    await workbench.answerQuickInput(alice);
+    await page.locator('.quick-input-widget', { hasText: 'Subject' }).waitFor();
+    assert.equal(await page.locator('.quick-input-widget input').inputValue(), 'src/lines.ts');
+    await workbench.answerQuickInput('src/lines.ts (whole file)');
+    await page.locator('.quick-input-widget', { hasText: 'Note (optional)' }).waitFor();
+    await workbench.answerQuickInput('');
+    await page.locator('.monaco-editor .view-lines', { hasText: 'Attachment: lines.ts' }).waitFor();
+    await page.locator('.quick-input-widget', { hasText: 'exactly what will be sent' }).waitFor();
+    await page.keyboard.press('Enter');
+    await workbench.notification(`Sent to ${alice}.`).waitFor({ timeout: 30_000 });
+    const { raw } = await submitted(stack, 'Subject: src/lines.ts (whole file)');
+    const attachment = /filename=lines\.ts\r\n(?:[^\r\n]+\r\n)*\r\n([A-Za-z0-9+/=\r\n]+?)\r\n--/.exec(raw);
+    assert.ok(attachment, raw.slice(0, 2000));
+    assert.equal(Buffer.from(attachment[1].replace(/\r\n/g, ''), 'base64').toString('utf8'), SOURCE);
+  });
+
   it('New Message opens the composer; its Markdown body goes out as text and HTML', async () => {
     const { page, stack } = workbench;
     assert.ok(stack);
@@ -109,9 +152,8 @@ describe('Send Selection as Mail in the installed .vsix', function () {
     await workbench.screenshot('composer');
     await composer.getByRole('button', { name: 'Send' }).click();
     await workbench.notification(`Sent to ${alice}.`).waitFor({ timeout: 30_000 });
-    const submitted = stack.submissions.find((submission) => /Subject: =\?UTF-8\?/i.test(submission.raw.toString('utf8')) && submission.raw.toString('utf8').includes('Hello **Alice**'));
-    assert.ok(submitted, 'the SMTP server received the composed message');
-    const raw = submitted.raw.toString('utf8');
+    const { raw } = await submitted(stack, 'Hello **Alice**');
+    assert.match(raw, /^Subject: =\?UTF-8\?/im);
     assert.match(raw, /Hello <strong>Alice<\/strong>/);
     assert.match(raw, /<code class=3D"language-js">|<code class="language-js">/);
   });
