@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { simpleParser } from 'mailparser';
 import { mailroomFrame, signInWithDeviceCode } from './mailroom';
 import type { Stack } from '../stack';
 import { openWorkbench } from './workbench';
@@ -97,8 +98,8 @@ describe('Send Selection as Mail in the installed .vsix', function () {
     const message = await submitted(stack, 'Subject: src/lines.ts:L3-L5');
     assert.deepEqual(message.to, [alice]);
     assert.match(message.raw, /multipart\/alternative/);
-    const raw = message.raw;
-    assert.match(raw, /Could you look at these three lines\?/);
+    const parsed = await simpleParser(message.raw);
+    assert.equal(parsed.text, `Could you look at these three lines?\n\nsrc/lines.ts, lines 3–5 (typescript):\n\n\`\`\`typescript\n${SOURCE.split('\n').slice(2, 5).join('\n')}\n\`\`\`\n`);
 
     // And the Inbox view shows it (new mail arrives over IDLE).
     const inbox = await mailroomFrame(page, 'inbox');
