@@ -38,8 +38,15 @@ export function currentSignInEnvironment(extension: vscode.Extension<unknown>): 
   };
 }
 
+/**
+ * Opens `url` in the browser exactly as written. A `vscode.Uri` keeps its query percent-decoded, so a
+ * parameter whose value is itself an encoded URL (the forwarding redirect's `state`, which holds
+ * code-server's `…/callback?vscode-reqid=1&vscode-scheme=…`) reached the browser split at its `&` and
+ * the sign-in could never complete. The extension host's `openExternal` also takes the string and hands
+ * it on verbatim (VS Code's ExtHostWindow.openUri(string | URI)), which is what this relies on.
+ */
 export async function openExternal(url: string): Promise<boolean> {
-  return vscode.env.openExternal(vscode.Uri.parse(url));
+  return vscode.env.openExternal(url as unknown as vscode.Uri);
 }
 
 export const uriEnvironment: UriEnvironment = {
@@ -78,7 +85,7 @@ export const deviceCodePrompt: DeviceCodePrompt = {
       return false;
     }
     await vscode.env.clipboard.writeText(userCode);
-    await vscode.env.openExternal(vscode.Uri.parse(openUri));
+    await openExternal(openUri);
     return true;
   },
 };
