@@ -1,47 +1,12 @@
-// Signing in the way a person does it: the Accounts menu of the installed .vsix in code-server, the
-// consent dialog, the progress notification, "try another way", and the one-time code entered on
-// another device (played by the stack's browser agent); then signing out from the Accounts menu.
-//
-// Two facts of this setup shape the test:
-// - the fixture starts the workbench with the smoke-test driver, and in that mode the workbench
-//   refuses every modal dialog (Mailroom's consent is one). The page is reloaded with that flag off,
-//   test-side only, so the dialogs appear as they do for a person;
-// - code-server rewrites links to 127.0.0.1 into its own port proxy (dropping path and query), so
-//   the browser cannot open the local issuer's authorization page from the editor; the loopback
-//   attempt is cancelled like a person would, and the device code takes over.
+// Signing in the way a person does it when the browser cannot come back to the editor: the Accounts menu of
+// the installed .vsix in code-server, the consent dialog, the editor's "open the external website?"
+// question declined, "try another way", and the one-time code entered on another device (played by the
+// stack's browser agent); then signing out from the Accounts menu. The browser flows themselves (loopback,
+// URI handler) are in browserSignIn.test.ts.
 import * as assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
+import { OIDC_PROVIDER_LABEL as PROVIDER_LABEL, waitForAccountsMenu as accountsMenuOf } from './mailroom';
 import { openWorkbench } from './workbench';
 import type { Workbench } from './workbench';
-
-const PROVIDER_LABEL = 'Mailroom (OpenID Connect)';
-
-/** Reloads the workbench with the smoke-test driver off, so modal dialogs are shown instead of refused. */
-async function reloadAllowingDialogs(workbench: Workbench): Promise<void> {
-  // Runs in the page before the workbench reads its configuration from this element's data-settings.
-  await workbench.page.addInitScript({
-    content: `(() => {
-      const getAttribute = Element.prototype.getAttribute;
-      Element.prototype.getAttribute = function (name) {
-        const value = getAttribute.call(this, name);
-        if (name === 'data-settings' && this.id === 'vscode-workbench-web-configuration' && value) {
-          return value.replace('"enableSmokeTestDriver":true', '"enableSmokeTestDriver":false');
-        }
-        return value;
-      };
-    })();`,
-  });
-  await workbench.page.reload();
-  await workbench.activityBarItem('Mail').waitFor({ state: 'visible', timeout: 60_000 });
-}
-
-function dialog(page: Page, text: string | RegExp): ReturnType<Page['locator']> {
-  return page.locator('.monaco-dialog-box', { hasText: text });
-}
-
-function toast(page: Page, text: string | RegExp): ReturnType<Page['locator']> {
-  return page.locator('.notification-toast', { hasText: text });
-}
 
 describe('Sign in through the Accounts menu', function () {
   this.timeout(180_000);
@@ -49,7 +14,6 @@ describe('Sign in through the Accounts menu', function () {
 
   before(async () => {
     workbench = await openWorkbench({ name: 'sign-in', stack: {} });
-    await reloadAllowingDialogs(workbench);
   });
 
   afterEach(async function () {
@@ -72,10 +36,10 @@ describe('Sign in through the Accounts menu', function () {
   it('[SEC-11] asks for consent in plain words before anything opens in the browser', async () => {
     const pagesBefore = workbench.page.context().pages().length;
     await workbench.page.locator('.context-view .monaco-menu .action-item .action-label', { hasText: `Sign in with ${PROVIDER_LABEL}` }).click();
-    const consent = dialog(workbench.page, 'with Mailroom?');
+    const consent = workbench.dialog('with Mailroom?');
     await consent.waitFor();
     const text = await consent.innerText();
-    assert.match(text, /Sign in to 127\.0\.0\.1:\d+ with Mailroom\?/);
+    assert.ok(text.includes(`Sign in to ${new URL(workbench.stack?.issuer ?? '').host} with Mailroom?`), text);
     assert.match(text, /See your email address/);
     assert.match(text, /secret storage/);
     assert.equal(workbench.page.context().pages().length, pagesBefore, 'no browser page before consent');
@@ -83,12 +47,13 @@ describe('Sign in through the Accounts menu', function () {
     await consent.locator('.monaco-button', { hasText: 'Continue in Browser' }).click();
   });
 
-  it('shows the attempt in a cancellable notification and offers another way when it is cancelled', async () => {
-    const progress = toast(workbench.page, /Signing in to 127\.0\.0\.1:\d+ through/);
+  it('shows the attempt in a cancellable notification and offers another way when the browser is not opened', async () => {
+    const progress = workbench.notification(/Signing in to 127\.0\.0\.2:\d+ through/);
     await progress.waitFor();
     await workbench.screenshot('progress');
-    await progress.locator('.monaco-button', { hasText: 'Cancel' }).click();
-    const another = toast(workbench.page, 'Having trouble?');
+    // The person declines the editor's "open the external website?" question: the attempt ends at once.
+    await workbench.dialog('open the external website?').locator('.monaco-button', { hasText: /^Cancel$/ }).click();
+    const another = workbench.notification('Having trouble?');
     await another.waitFor();
     assert.match(await another.innerText(), /one-time code/);
     await another.locator('.monaco-button', { hasText: 'Try Another Way' }).click();
@@ -97,7 +62,7 @@ describe('Sign in through the Accounts menu', function () {
   it('[SEC-33] signs in with a one-time code shown on the issuer\'s https page', async () => {
     const stack = workbench.stack;
     assert.ok(stack);
-    const codeDialog = dialog(workbench.page, 'enter the code');
+    const codeDialog = workbench.dialog('enter the code');
     await codeDialog.waitFor();
     const text = await codeDialog.innerText();
     const shown = /open (https:\/\/\S+) and enter the code (\S+)\./.exec(text);
@@ -120,25 +85,14 @@ describe('Sign in through the Accounts menu', function () {
     const email = stack.users[0].email;
     await workbench.page.locator('.context-view .monaco-menu .action-item .action-label', { hasText: email }).hover();
     await workbench.page.locator('.context-view .monaco-menu .action-item .action-label', { hasText: /^Sign Out$/ }).click();
-    const confirm = dialog(workbench.page, email);
+    const confirm = workbench.dialog(email);
     await confirm.waitFor();
     await confirm.locator('.monaco-button', { hasText: 'Sign Out' }).click();
     const entries = await waitForAccountsMenu((labels) => !labels.some((label) => label.startsWith(email)) && labels.some((label) => label.startsWith(`Sign in with ${PROVIDER_LABEL}`)));
     assert.ok(!entries.some((label) => label.startsWith(email)), entries.join(' | '));
   });
 
-  /** Opens the Accounts menu until its entries satisfy `ready` (the workbench updates it asynchronously). */
-  async function waitForAccountsMenu(ready: (labels: string[]) => boolean, timeoutMs = 30_000): Promise<string[]> {
-    const deadline = Date.now() + timeoutMs;
-    let labels: string[] = [];
-    while (Date.now() < deadline) {
-      labels = await workbench.openAccountsMenu();
-      if (ready(labels)) {
-        return labels;
-      }
-      await workbench.dismiss();
-      await workbench.page.waitForTimeout(500);
-    }
-    return labels;
+  function waitForAccountsMenu(ready: (labels: string[]) => boolean): Promise<string[]> {
+    return accountsMenuOf(workbench, ready);
   }
 });

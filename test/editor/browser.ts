@@ -1,7 +1,9 @@
-// Debian's Chromium driven by playwright-core (no browser download), configured to stay on 127.0.0.1.
+// Debian's Chromium driven by playwright-core (no browser download), configured to stay on loopback.
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
+import { loadTlsFixtures } from '../stack/tlsFixtures';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -16,9 +18,19 @@ const CHROMIUM_ARGUMENTS = [
   '--disable-sync',
 ];
 
+/**
+ * Chromium has no option to add a CA, so the stack's pages (the issuer's sign-in page) are trusted by
+ * pinning the public key of the committed test server certificate: certificate errors are ignored for
+ * that one key only, every other site is verified as usual.
+ */
+export function testServerKeyPin(): string {
+  const publicKey = crypto.createPublicKey(loadTlsFixtures().key).export({ type: 'spki', format: 'der' });
+  return `--ignore-certificate-errors-spki-list=${crypto.createHash('sha256').update(publicKey).digest('base64')}`;
+}
+
 export async function launchChromium(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM_PATH)) {
     throw new Error(`${CHROMIUM_PATH} is missing; install it with: apt-get install -y chromium`);
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGUMENTS });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGUMENTS, testServerKeyPin()] });
 }
