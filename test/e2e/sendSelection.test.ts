@@ -1,7 +1,7 @@
 // Sending code the way a person does it, in the installed .vsix: select lines in a file, run
 // "Mailroom: Send Selection as Mail…" from the palette, answer its questions, look at the preview,
 // send, and see the mail arrive in the Inbox view (alice sends to herself) and at the SMTP server, and
-// its copy in Sent.
+// its copy in Sent; Send File from the Explorer; the composer for New Message and Reply.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -48,6 +48,46 @@ describe('Send Selection as Mail in the installed .vsix', function () {
 
   after(async () => {
     await workbench?.close();
+  });
+
+  it('Reply in the reader opens the composer with the quote, and the answer is threaded', async () => {
+    const { page, stack } = workbench;
+    assert.ok(stack);
+    const [alice, bob] = stack.users;
+    await stack.deliver(
+      alice.email,
+      [
+        `From: Bob Example <${bob.email}>`,
+        `To: Alice Example <${alice.email}>`,
+        'Subject: Question about lines',
+        'Message-ID: <e2e-original@mailroom.test>',
+        'Date: Tue, 24 Nov 2026 09:00:00 +0000',
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'Can you check lines 3 to 5?',
+        '',
+      ].join('\r\n'),
+    );
+    const inbox = await mailroomFrame(page, 'inbox');
+    await inbox.locator('.list .row', { hasText: 'Question about lines' }).click();
+    const reader = await mailroomFrame(page, 'reader');
+    // The toolbar starts Reply, Reply All, Forward…
+    await reader.locator('.actions vscode-button', { hasText: 'Reply' }).first().click();
+    const composer = await mailroomFrame(page, 'composer');
+    await composer.locator('#body').waitFor();
+    assert.equal(await composer.locator('#subject').inputValue(), 'Re: Question about lines');
+    assert.equal(await composer.locator('#to').inputValue(), `Bob Example <${bob.email}>`);
+    assert.match(await composer.locator('#body').inputValue(), /wrote:\n> Can you check lines 3 to 5\?/);
+    await composer.locator('#body').press('Control+Home');
+    await composer.locator('#body').pressSequentially('Sure, looking now.');
+    await workbench.screenshot('reply');
+    await composer.getByRole('button', { name: 'Send' }).click();
+    const reply = await simpleParser((await submitted(stack, 'Subject: Re: Question about lines')).raw);
+    assert.equal(reply.inReplyTo, '<e2e-original@mailroom.test>');
+    assert.deepEqual([reply.references].flat(), ['<e2e-original@mailroom.test>']);
+    assert.match(reply.text ?? '', /^Sure, looking now\.\n\nOn .+, Bob Example <bob@mailroom\.test> wrote:\n> Can you check lines 3 to 5\?/);
+    await workbench.notification(`Sent to Bob Example <${bob.email}>.`).waitFor({ timeout: 30_000 });
   });
 
   it('sends lines 3–5 of src/lines.ts from the palette, and the mail arrives in the Inbox view', async () => {
@@ -123,7 +163,9 @@ describe('Send Selection as Mail in the installed .vsix', function () {
     if (!(await fileRow.isVisible())) {
       await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'src' }).click();
     }
-    await fileRow.click({ button: 'right' });
+    // Select the file, then open its context menu from the keyboard (a hover over the row can swallow a right click).
+    await fileRow.click();
+    await fileRow.press('Shift+F10');
     await workbench.chooseMenuItem('Send File as Mail…');
     await workbench.answerQuickInput(alice);
     await page.locator('.quick-input-widget', { hasText: 'Subject' }).waitFor();
