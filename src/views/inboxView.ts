@@ -5,7 +5,7 @@ import type { FolderChange, MailSession, MailSessions, SessionState } from '../m
 import type { Subscription } from '../mail/listeners';
 import type { EnvelopeCache } from '../mail/sync';
 import { openFolderWithCache } from '../mail/sync';
-import type { ConnectionStatus, ExtensionToInbox, InboxRequest, InboxResults, InboxToExtension, RowsPage } from '../shared/protocol';
+import type { ConnectionStatus, ExtensionToInbox, FolderSummary, InboxRequest, InboxResults, InboxToExtension, RowsPage } from '../shared/protocol';
 import { isInboxToExtension } from '../shared/protocol';
 import { isMailroomError } from '../util/errors';
 import type { Logger } from '../util/log';
@@ -45,6 +45,8 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Dis
   private readonly disposables: vscode.Disposable[] = [];
   private readonly statusBar: vscode.StatusBarItem;
   private badgeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The folder list last sent to the view, so a fresh unread count can be patched into it. */
+  private shownFolders: { accountId: string; folders: FolderSummary[] } | undefined;
 
   public constructor(private readonly deps: InboxDependencies) {
     this.statusBar = vscode.window.createStatusBarItem('mailroom.unread', vscode.StatusBarAlignment.Right, 100);
@@ -161,8 +163,11 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Dis
   private async resolve(request: InboxRequest): Promise<InboxResults[keyof InboxResults]> {
     const session = this.sessionFor(request.accountId);
     switch (request.type) {
-      case 'listFolders':
-        return summarizeFolders(await session.folders());
+      case 'listFolders': {
+        const folders = summarizeFolders(await session.folders());
+        this.shownFolders = { accountId: request.accountId, folders };
+        return folders;
+      }
       case 'openFolder':
         return { accountId: request.accountId, folder: request.folder, ...(await this.openFolder(session, request.folder)) };
       case 'loadRows':
@@ -289,6 +294,13 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Dis
       if (this.view) {
         this.view.badge = unread > 0 ? { value: unread, tooltip } : undefined;
       }
+      // The picker's count came from the connection's folder listing: keep it in step with the badge.
+      const shown = this.shownFolders;
+      if (shown && shown.accountId === accountId) {
+        const folders = shown.folders.map((folder) => (folder.path === this.selectedFolder ? { ...folder, unread } : folder));
+        this.shownFolders = { accountId, folders };
+        this.post({ type: 'folders', accountId, folders });
+      }
       this.statusBar.text = `$(mail) ${unread}`;
       this.statusBar.tooltip = tooltip;
       this.statusBar.accessibilityInformation = { label: tooltip };
@@ -328,6 +340,7 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Dis
     }
     try {
       const folders = summarizeFolders(await this.sessionFor(accountId).folders({ refresh }));
+      this.shownFolders = { accountId, folders };
       this.post({ type: 'folders', accountId, folders });
     } catch (error) {
       this.deps.logger.warn(`Folder list not refreshed: ${describeError(error)}`);
