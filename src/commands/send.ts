@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { MailAccount, MailAccounts } from '../auth/accounts';
 import { formatAddressList } from '../mail/addresses';
 import type { DraftStore, StoredDraft } from '../mail/drafts';
+import { whereDraftIsKept } from '../mail/drafts';
 import type { Outbox, SendOutcome } from '../mail/outbox';
 import type { MailAddress, MessageContent, OutgoingAttachment, OutgoingMessage } from '../mail/outgoing';
 import type { OriginalMessage, ReplyKind } from '../mail/reply';
@@ -248,8 +249,7 @@ export class SendFlows {
 
   private async offerRecovery(account: MailAccount, error: MailroomError, draft: StoredDraft): Promise<void> {
     const buttons = [...(error.code === 'SignInRequired' ? ['Sign In…'] : []), 'Retry', 'Edit'];
-    const kept = draft.savedToServer ? 'It is kept in Drafts.' : 'It is kept as a draft on this machine (Mailroom: Unsent Drafts…).';
-    const choice = await vscode.window.showErrorMessage(`Not sent: ${plainText(error.message, 400)} ${kept}`, ...buttons);
+    const choice = await vscode.window.showErrorMessage(`Not sent: ${plainText(error.message, 400)} ${whereDraftIsKept(draft)}`, ...buttons);
     if (choice === 'Sign In…') {
       const signedIn = await this.dependencies.accounts.signIn(account.provider);
       if (signedIn) {

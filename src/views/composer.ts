@@ -4,6 +4,7 @@ import type { ComposerInit } from '../commands/send';
 import { formatAddressList } from '../mail/addresses';
 import { messageFromComposer } from '../mail/composerMessage';
 import type { DraftStore, StoredDraft } from '../mail/drafts';
+import { whereDraftIsKept } from '../mail/drafts';
 import { newMessageId } from '../mail/mime';
 import type { SendOutcome } from '../mail/outbox';
 import type { OutgoingMessage } from '../mail/outgoing';
@@ -173,7 +174,7 @@ class ComposerPanel {
       }
       // The outbox kept the message as a draft: further sends and saves continue that draft.
       this.draft = outcome.draft;
-      this.post({ type: 'problem', message: `Not sent: ${outcome.error.message}` });
+      this.post({ type: 'problem', message: `Not sent: ${outcome.error.message} ${whereDraftIsKept(outcome.draft)}` });
     } finally {
       this.busy = false;
       this.post({ type: 'busy', busy: false });

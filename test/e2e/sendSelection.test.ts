@@ -26,7 +26,7 @@ async function submitted(stack: Stack, marker: string, timeoutMs = 30_000): Prom
   }
 }
 
-describe('Send Selection as Mail in the installed .vsix', function () {
+describe('Sending mail in the installed .vsix', function () {
   this.timeout(240_000);
   let workbench: Workbench;
 
@@ -199,5 +199,26 @@ describe('Send Selection as Mail in the installed .vsix', function () {
     assert.match(raw, /^Subject: =\?UTF-8\?/im);
     assert.match(raw, /Hello <strong>Alice<\/strong>/);
     assert.match(raw, /<code class=3D"language-js">|<code class="language-js">/);
+  });
+
+  // Last: it revokes alice's grant.
+  it('nothing is lost when sending fails: the composer says why and the message waits in Unsent Drafts', async () => {
+    const { page, stack } = workbench;
+    assert.ok(stack);
+    const alice = stack.users[0].email;
+    await stack.revokeUserGrants(alice);
+    await workbench.runCommand('Mailroom: New Message');
+    const composer = await mailroomFrame(page, 'composer');
+    await composer.locator('#to').fill(alice);
+    await composer.locator('#subject').fill('Written while signed out');
+    await composer.locator('#body').fill('Please keep this.');
+    await composer.getByRole('button', { name: 'Send' }).click();
+    await composer.locator('.problem', { hasText: /^Not sent: .*sign in.*It is kept as a draft on this machine/i }).waitFor({ timeout: 30_000 });
+    await workbench.screenshot('not-sent');
+    await page.locator('.part.statusbar', { hasText: '1 unsent' }).waitFor({ timeout: 30_000 });
+    await workbench.runCommand('Mailroom: Unsent Drafts…');
+    assert.ok((await workbench.readQuickInputLabels()).includes('Written while signed out'));
+    await workbench.screenshot('unsent-drafts');
+    await workbench.dismiss();
   });
 });
