@@ -206,6 +206,17 @@ describe('sending against the local stack', function () {
     assert.match(String(forwarded.parsed.html), /<p>FYI<\/p>\n<p>---------- Forwarded message ----------<br>\nFrom: alice@mailroom\.test<br>/);
   });
 
+  it('[SEC-24] sends through the stack\'s STARTTLS submission port (587 style, TLS required before AUTH)', async () => {
+    const accounts = await StackMailAccounts.create(stack);
+    const carol = await accounts.signInAs(stack, stack.users[0], { smtp: { host: stack.smtpStartTls.host, port: stack.smtpStartTls.port, implicitTls: false } });
+    const sender = new SmtpSender({ accounts, logger, rateLimiter: new SendRateLimiter(() => 30), maxMessageBytes: () => maxBytes });
+    const message = selectionMessage(carol, world.bob, 'starttls');
+    const result = await sender.send(carol, message);
+    assert.deepEqual(result.accepted, [world.bob.email]);
+    const { parsed } = await waitForNewest(stack, world.accounts, world.bob, message.subject);
+    assert.equal(parsed.messageId, result.messageId);
+  });
+
   it('non-ASCII display names and subjects round-trip', async () => {
     const subject = 'Grüße aus Köln — 日本語のテスト ✓ (ümlaut)';
     const message: OutgoingMessage = {
