@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
+import type * as vscode from 'vscode';
 import { buildCsp, createNonce } from '../../../src/views/csp';
+import { webviewOptions } from '../../../src/views/webviewHtml';
 
 function directives(csp: string): Map<string, string[]> {
   return new Map(csp.split(';').map((part) => part.trim().split(/\s+/)).map(([name = '', ...values]) => [name, values]));
@@ -35,5 +37,14 @@ describe('webview CSP', () => {
     for (const nonce of nonces) {
       assert.ok(Buffer.from(nonce, 'base64').length === 16);
     }
+  });
+
+  it('[SEC-25] webviews run with command: URIs off and load only from dist/ and media/', () => {
+    const extensionUri = { path: '/ext' } as unknown as vscode.Uri;
+    const joinPath = ((base: { path: string }, ...parts: string[]) => ({ path: [base.path, ...parts].join('/') })) as unknown as typeof vscode.Uri.joinPath;
+    const options = webviewOptions(extensionUri, joinPath);
+    assert.equal(options.enableCommandUris, false);
+    assert.equal(options.enableScripts, true);
+    assert.deepEqual((options.localResourceRoots ?? []).map((root) => root.path), ['/ext/dist', '/ext/media']);
   });
 });
