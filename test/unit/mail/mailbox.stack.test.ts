@@ -10,7 +10,7 @@ import type { Stack } from '../../stack';
 import { appendToSpecialUse, findSpecialUse } from '../../../src/mail/folders';
 import { archiveMessages, deleteMessages, loadRow, loadRows, loadRowsByUid, moveMessages, openFolder, searchFolder, setFlag, summarizeFolders } from '../../../src/mail/mailbox';
 import { loadMessage } from '../../../src/mail/message';
-import { MailSession } from '../../../src/mail/session';
+import { MailSession, MailSessions } from '../../../src/mail/session';
 import { EnvelopeCache, openFolderWithCache } from '../../../src/mail/sync';
 import type { FolderChange, SessionState } from '../../../src/mail/session';
 import { Logger } from '../../../src/util/log';
@@ -300,5 +300,22 @@ describe('mail layer against Dovecot', function () {
     } finally {
       await rejected.dispose();
     }
+  });
+
+  it('[SEC-22] closing an account\'s sessions (sign-out) ends both connections and stops reconnecting', async () => {
+    const sessions = new MailSessions({ accounts, logger: collectingLogger(logs), extraCa: fs.readFileSync(stack.caFile) });
+    const signedOut = sessions.get(alice);
+    signedOut.watch('INBOX');
+    await signedOut.folders();
+    const connectionsOfAlice = async (): Promise<number> => (await stack.doveadm(['who', '-1', 'alice@mailroom.test'])).split('\n').filter((line) => line.includes('alice@mailroom.test')).length;
+    await session.dispose();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    assert.ok((await connectionsOfAlice()) >= 2, 'the command and IDLE connections are open');
+    await sessions.close(alice.id);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    assert.equal(await connectionsOfAlice(), 0, 'no connection left');
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    assert.equal(await connectionsOfAlice(), 0, 'and none comes back');
+    assert.equal(sessions.find(alice.id), undefined);
   });
 });
