@@ -5,8 +5,8 @@ import type { MailroomErrorCode } from '../util/errors';
 import { isMailroomError } from '../util/errors';
 import type { Logger } from '../util/log';
 import { describeError } from '../util/log';
-import { Listeners } from './listeners';
-import type { Subscription } from './listeners';
+import { Emitter } from '../util/event';
+import type { Subscription } from '../util/event';
 import { composeMessage } from './mime';
 import type { MailAddress, OutgoingAttachment, OutgoingMessage } from './outgoing';
 
@@ -130,7 +130,7 @@ export function describeFailure(error: unknown): DraftFailure {
 }
 
 export class DraftStore {
-  private readonly changes = new Listeners<void>();
+  private readonly changes = new Emitter<void>();
 
   /**
    * @param directory a folder of its own inside the extension's global storage
@@ -144,7 +144,7 @@ export class DraftStore {
 
   /** Fires after a draft was kept or discarded (the unsent-drafts indicator follows it). */
   public onDidChange(listener: () => void): Subscription {
-    return this.changes.add(listener);
+    return this.changes.event(listener);
   }
 
   /**

@@ -6,8 +6,8 @@ import { describeError } from '../util/log';
 import { MailroomError, isMailroomError } from '../util/errors';
 import type { ImapFailureKind } from './reconnectPolicy';
 import { ConnectionRateLimiter, classifyImapFailure, retryDelayMs, serverBackoffHintMs } from './reconnectPolicy';
-import { Listeners } from './listeners';
-import type { Subscription } from './listeners';
+import { Emitter } from '../util/event';
+import type { Subscription } from '../util/event';
 
 /** What the inbox shows about an account's connection. */
 export type SessionState = 'idle' | 'connecting' | 'online' | 'offline' | 'signInRequired';
@@ -62,8 +62,8 @@ export class MailSession {
   /** SHA-256 of the last token the server rejected after a refresh (never the token itself). */
   private rejectedTokenHash: string | undefined;
   private forcedRefresh: { at: number; token: Promise<string> } | undefined;
-  private readonly stateListeners = new Listeners<SessionState>();
-  private readonly folderListeners = new Listeners<FolderChange>();
+  private readonly stateListeners = new Emitter<SessionState>();
+  private readonly folderListeners = new Emitter<FolderChange>();
   private readonly random: () => number;
   private readonly now: () => number;
 
@@ -80,12 +80,12 @@ export class MailSession {
   }
 
   public onDidChangeState(listener: (state: SessionState) => void): Subscription {
-    return this.stateListeners.add(listener);
+    return this.stateListeners.event(listener);
   }
 
   /** Changes in the watched folder, reported by the IDLE connection. */
   public onDidChangeFolder(listener: (change: FolderChange) => void): Subscription {
-    return this.folderListeners.add(listener);
+    return this.folderListeners.event(listener);
   }
 
   /**
@@ -141,8 +141,8 @@ export class MailSession {
     const command = this.commandClient;
     this.commandClient = undefined;
     await Promise.allSettled([idle ? closeQuietly(idle) : Promise.resolve(), command ? command.then(closeQuietly) : Promise.resolve()]);
-    this.stateListeners.clear();
-    this.folderListeners.clear();
+    this.stateListeners.dispose();
+    this.folderListeners.dispose();
   }
 
   private async commandConnection(): Promise<ImapFlow> {

@@ -1,5 +1,10 @@
 import type * as vscode from 'vscode';
 
+/** A registration to undo; structurally a `vscode.Disposable`, so plain-Node modules need no editor at runtime. */
+export interface Subscription {
+  dispose(): void;
+}
+
 /**
  * A minimal event emitter with the shape of `vscode.Event`, for modules that must run in plain
  * Node (unit tests) and therefore cannot use `vscode.EventEmitter` at runtime.
@@ -10,7 +15,7 @@ export class Emitter<T> {
   public readonly event: vscode.Event<T> = (listener, thisArgs?, disposables?) => {
     const bound = (value: T): unknown => listener.call(thisArgs, value);
     this.listeners.add(bound);
-    const disposable = { dispose: (): void => void this.listeners.delete(bound) };
+    const disposable: Subscription = { dispose: (): void => void this.listeners.delete(bound) };
     disposables?.push(disposable);
     return disposable;
   };

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { MailAccount, MailAccounts } from '../auth/accounts';
 import { loadRows, loadRowsByUid, openFolder as fetchNewestRows, searchFolder, summarizeFolders, unreadCount } from '../mail/mailbox';
 import type { FolderChange, MailSession, MailSessions, SessionState } from '../mail/session';
-import type { Subscription } from '../mail/listeners';
+import type { Subscription } from '../util/event';
 import type { EnvelopeCache } from '../mail/sync';
 import { openFolderWithCache } from '../mail/sync';
 import type { ConnectionStatus, ExtensionToInbox, FolderSummary, InboxRequest, InboxResults, InboxToExtension, RowsPage } from '../shared/protocol';

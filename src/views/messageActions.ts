@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import type { MailAccounts } from '../auth/accounts';
 import { archiveMessages, deleteMessages, loadRow, moveMessages, setFlag, summarizeFolders } from '../mail/mailbox';
 import type { MailSession, MailSessions } from '../mail/session';
-import { Listeners } from '../mail/listeners';
-import type { Subscription } from '../mail/listeners';
+import { Emitter } from '../util/event';
+import type { Subscription } from '../util/event';
 import type { MessageAction, MessageRef, MessageRow } from '../shared/protocol';
 import { MailroomError } from '../util/errors';
 
@@ -15,7 +15,7 @@ export const composerCommands = { reply: 'mailroom.reply', replyAll: 'mailroom.r
 
 /** Runs the reader's and the list's actions on one message, and tells listeners what changed. */
 export class MessageActions {
-  private readonly changes = new Listeners<MessageChange>();
+  private readonly changes = new Emitter<MessageChange>();
 
   public constructor(
     private readonly accounts: MailAccounts,
@@ -23,7 +23,7 @@ export class MessageActions {
   ) {}
 
   public onDidChangeMessage(listener: (change: MessageChange) => void): Subscription {
-    return this.changes.add(listener);
+    return this.changes.event(listener);
   }
 
   public session(accountId: string): MailSession {
