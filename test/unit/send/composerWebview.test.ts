@@ -3,58 +3,13 @@
 // as text, and what the user types reaches the extension as well-formed messages.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import type * as net from 'node:net';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type * as vscode from 'vscode';
 import type { ComposerInitMessage } from '../../../src/shared/composerProtocol';
 import { isComposerToExtension } from '../../../src/shared/composerProtocol';
-import { renderWebviewHtml } from '../../../src/views/webviewHtml';
+import { distDirectory, postedMessages, startWebviewHost, waitForPosted } from '../views/webviewHost';
+import type { WebviewHost } from '../views/webviewHost';
 import { launchChromium } from '../../editor/browser';
-
-const repositoryRoot = path.resolve(__dirname, '..', '..', '..', '..');
-const distDirectory = path.join(repositoryRoot, 'dist');
-
-interface Host {
-  origin: string;
-  /** Every path requested, to prove that hostile values load nothing. */
-  requests: string[];
-  close(): Promise<void>;
-}
-
-/** Serves dist/ and /composer.html: renderWebviewHtml's output with a stubbed acquireVsCodeApi. */
-function startHost(): Promise<Host> {
-  const requests: string[] = [];
-  const server = http.createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    requests.push(url.pathname);
-    const origin = `http://${request.headers.host ?? ''}`;
-    if (url.pathname === '/composer.html') {
-      const webview = { cspSource: origin, asWebviewUri: (uri: { path: string }) => ({ toString: () => `${origin}${uri.path}` }) } as unknown as vscode.Webview;
-      const joinPath = ((base: { path: string }, ...parts: string[]) => ({ path: [base.path, ...parts].join('/') })) as unknown as typeof vscode.Uri.joinPath;
-      const html = renderWebviewHtml(webview, { path: '' } as unknown as vscode.Uri, joinPath, { view: 'composer', title: 'New message' });
-      const nonce = /nonce="([^"]+)"/.exec(html)?.[1] ?? '';
-      const stub = `<script nonce="${nonce}">window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (message) => window.__posted.push(message), getState: () => undefined, setState: () => undefined });</script>`;
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      response.end(html.replace('<body', `${stub}<body`));
-      return;
-    }
-    const file = path.join(distDirectory, path.normalize(url.pathname.replace(/^\/dist\//, '')));
-    if (url.pathname.startsWith('/dist/') && file.startsWith(distDirectory) && fs.existsSync(file)) {
-      response.writeHead(200, { 'content-type': file.endsWith('.css') ? 'text/css' : 'text/javascript' });
-      response.end(fs.readFileSync(file));
-      return;
-    }
-    response.writeHead(404).end();
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      resolve({ origin: `http://127.0.0.1:${port}`, requests, close: () => new Promise<void>((done) => server.close(() => done())) });
-    });
-  });
-}
 
 const hostile = '<img src="/p/img" onerror="fetch(\'/p/onerror\')"><script>fetch("/p/script")</script>';
 
@@ -72,33 +27,17 @@ const init: ComposerInitMessage = {
   ],
 };
 
-async function posted(page: Page): Promise<unknown[]> {
-  return (await page.evaluate('window.__posted')) as unknown[];
-}
-
-/** Polls from Node: the page's CSP forbids the eval that page.waitForFunction would need to poll. */
-async function waitForPosted(page: Page, matches: (message: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const found = (await posted(page)).find((message) => matches(message as Record<string, unknown>));
-    if (found) {
-      return found as Record<string, unknown>;
-    }
-    await page.waitForTimeout(50);
-  }
-  throw new Error('the composer did not post the expected message');
-}
-
 describe('composer webview (real bundle, real CSP)', function () {
   this.timeout(30_000);
   let browser: Browser;
-  let host: Host;
+  let host: WebviewHost;
   let page: Page;
 
   before(async function () {
     if (!fs.existsSync(path.join(distDirectory, 'composer.js'))) {
       throw new Error('dist/composer.js is missing; run node esbuild.js first');
     }
-    host = await startHost();
+    host = await startWebviewHost();
     browser = await launchChromium();
   });
 
@@ -110,7 +49,7 @@ describe('composer webview (real bundle, real CSP)', function () {
   beforeEach(async () => {
     page = await browser.newPage();
     page.on('dialog', () => assert.fail('a dialog opened'));
-    await page.goto(`${host.origin}/composer.html`);
+    await page.goto(`${host.origin}/page?view=composer`);
     await waitForPosted(page, (message) => message.type === 'ready');
     await page.evaluate(`window.postMessage(${JSON.stringify(init)}, '*')`);
     await page.waitForSelector('#body');
@@ -150,6 +89,6 @@ describe('composer webview (real bundle, real CSP)', function () {
     assert.equal(await page.getAttribute('#to', 'aria-invalid'), '');
     await page.evaluate(`window.postMessage(${JSON.stringify({ type: 'busy', busy: true })}, '*')`);
     assert.equal(await page.getByRole('button', { name: 'Send' }).isDisabled(), true);
-    assert.ok((await posted(page)).every((message) => isComposerToExtension(message)));
+    assert.ok((await postedMessages(page)).every((message) => isComposerToExtension(message)));
   });
 });

@@ -1,6 +1,6 @@
 // Serves Mailroom's real webview documents (renderWebviewHtml: same CSP, nonce, bundles) on loopback
 // for Chromium, with a test-only stand-in for the extension injected before the bundle:
-//   /page?view=reader              records what the webview posts in window.__posted
+//   /page?view=reader              records what the webview posts in window.__posted (also view=composer)
 //   /page?view=inbox&rows=100000   also answers the inbox's requests with synthetic rows
 //   &accounts=0                    (inbox) no one signed in
 //   &remote=1                      the CSP the reader gets after "Load remote content"
@@ -55,7 +55,8 @@ export function startWebviewHost(): Promise<WebviewHost> {
     requests.push(`${url.pathname}${url.search}`);
     const origin = `http://${request.headers.host ?? ''}`;
     if (url.pathname === '/page') {
-      const view = url.searchParams.get('view') === 'reader' ? 'reader' : 'inbox';
+      const requested = url.searchParams.get('view');
+      const view = requested === 'reader' || requested === 'composer' ? requested : 'inbox';
       const webview = { cspSource: origin, asWebviewUri: (uri: { path: string }) => ({ toString: () => `${origin}${uri.path}` }) } as unknown as vscode.Webview;
       const joinPath = ((base: { path: string }, ...parts: string[]) => ({ path: [base.path, ...parts].join('/') })) as unknown as typeof vscode.Uri.joinPath;
       const html = renderWebviewHtml(webview, { path: '' } as unknown as vscode.Uri, joinPath, { view, title: view, allowRemoteImages: url.searchParams.get('remote') === '1' });
