@@ -14,6 +14,8 @@ const path = require('node:path');
 const { root, run, bin, build, packageVsix, ensureEditor, ensureNodeModules, ensureSystemPackages, testCa, outputDir } = require('./bootstrap');
 
 const LAYERS = ['static', 'unit', 'stack', 'integration', 'e2e'];
+/** e2e files that failed once and passed when run again, reported in the summary. */
+const retriedFiles = [];
 
 /** Runs a command, streaming its output, and returns the output for counting. */
 function runCaptured(command, args, env) {
@@ -72,7 +74,25 @@ const layerRunners = {
   async e2e() {
     ensureEditor();
     const vsix = packageVsix(path.join(outputDir, 'mailroom.vsix'));
-    return runMocha(['out/test/e2e/**/*.test.js'], 240_000, { MAILROOM_VSIX: vsix });
+    // Each file starts its own editor and browser. A file that fails is run once more, and says so:
+    // the workbench UI (dialogs, menus, webview loading) is occasionally slower than a test's wait.
+    const files = fs.readdirSync(path.join(root, 'out', 'test', 'e2e')).filter((name) => name.endsWith('.test.js')).sort();
+    const total = { passed: 0, failed: 0, skipped: 0 };
+    for (const file of files) {
+      const patterns = [path.join('out', 'test', 'e2e', file)];
+      let counts = await runMocha(patterns, 240_000, { MAILROOM_VSIX: vsix });
+      if (counts.failed > 0) {
+        console.log(`\n[e2e] ${file} failed ${counts.failed} test(s); running it once more`);
+        counts = await runMocha(patterns, 240_000, { MAILROOM_VSIX: vsix });
+        if (counts.failed === 0) {
+          retriedFiles.push(file);
+        }
+      }
+      total.passed += counts.passed;
+      total.failed += counts.failed;
+      total.skipped += counts.skipped;
+    }
+    return retriedFiles.length > 0 ? { ...total, note: `passed on a second run: ${retriedFiles.join(', ')}` } : total;
   },
 };
 
