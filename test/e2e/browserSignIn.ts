@@ -86,12 +86,24 @@ export async function signInThroughBrowser(workbench: Workbench, user = workbenc
 export async function signOutFromAccountsMenu(workbench: Workbench, email: string): Promise<string[]> {
   const { page } = workbench;
   const accountEntry = (labels: string[]): boolean => labels.some((label) => label.startsWith(email));
-  const before = await waitForAccountsMenu(workbench, accountEntry);
-  assert.ok(accountEntry(before), `not signed in: ${before.join(' | ')}`);
-  await page.locator('.context-view .monaco-menu .action-item .action-label', { hasText: email }).hover();
-  await workbench.chooseMenuItem('Sign Out');
   const confirm = workbench.dialog(email);
-  await confirm.waitFor();
+  // The account's submenu sometimes closes between the hover and the click, so no dialog follows:
+  // open the menu and choose Sign Out again, a few times at most.
+  for (let attempt = 1; ; attempt += 1) {
+    const before = await waitForAccountsMenu(workbench, accountEntry);
+    assert.ok(accountEntry(before), `not signed in: ${before.join(' | ')}`);
+    await page.locator('.context-view .monaco-menu .action-item .action-label', { hasText: email }).hover();
+    await workbench.chooseMenuItem('Sign Out');
+    try {
+      await confirm.waitFor({ timeout: 10_000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) {
+        throw error;
+      }
+      await workbench.dismiss();
+    }
+  }
   await confirm.locator('.monaco-button', { hasText: 'Sign Out' }).click();
   const after = await waitForAccountsMenu(workbench, (labels) => !accountEntry(labels));
   await workbench.dismiss();
