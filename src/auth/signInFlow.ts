@@ -65,6 +65,7 @@ export class SignInRunner {
 
   public async signIn(config: ProviderConfig, client: OAuthClient, accountHint?: string): Promise<SignInResult> {
     const { ui, logger } = this.options;
+    logger.info(`Sign-in to ${config.displayName} started`);
     const deviceAuthorizationSupported = await client.supportsDeviceAuthorization();
     const kinds = selectFlows(this.options.environment(), {
       redirectKinds: config.redirectKinds,

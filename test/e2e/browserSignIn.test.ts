@@ -51,12 +51,12 @@ function describeBrowserSignIn(flow: { title: string; name: string; progress: Re
       const landed = await completeSignInPage(tab, alice, { wrongPasswordFirst: true });
       assert.match(tab.isClosed() ? 'closed' : tab.url(), flow.callback);
       assert.doesNotMatch(landed, /did not complete|Not a sign-in/);
+      await workbench.returnToEditor();
       const labels = await waitForAccountsMenu(workbench, (entries) => entries.includes(`${alice.email} (${OIDC_PROVIDER_LABEL})`));
       assert.ok(labels.includes(`${alice.email} (${OIDC_PROVIDER_LABEL})`), labels.join(' | '));
       assert.ok(!labels.some((label) => label.startsWith(`Sign in with ${OIDC_PROVIDER_LABEL}`)), 'the sign-in request is satisfied');
       await workbench.screenshot('signed-in');
       await workbench.dismiss();
-      await tab.close().catch(() => undefined);
     });
 
     it('[SEC-22] signs out from the Accounts menu: the account is gone and introspection reports its refresh token inactive', async () => {

@@ -7,7 +7,7 @@ import { OIDC_PROVIDER_LABEL, waitForAccountsMenu } from './mailroom';
 import type { Workbench } from './workbench';
 
 export interface BrowserSignInOptions {
-  /** Type a wrong password first and read the page's error before the right one. */
+  /** Type a wrong password first and read the page's error before going on. */
   wrongPasswordFirst?: boolean;
   /** Press Deny on the sign-in page instead of signing in. */
   deny?: boolean;
@@ -56,14 +56,14 @@ async function typeCredentials(tab: Page, username: string, password: string): P
  * text, e.g. "Signed in to Mailroom".
  */
 export async function completeSignInPage(tab: Page, user: { username: string; password: string }, options: BrowserSignInOptions = {}): Promise<string> {
+  if (options.wrongPasswordFirst) {
+    await typeCredentials(tab, user.username, `${user.password}-wrong`);
+    await tab.locator('[role=alert]').waitFor({ state: 'visible' });
+    assert.match(await tab.locator('[role=alert]').innerText(), /Wrong username or password/);
+  }
   if (options.deny) {
     await tab.locator('#deny').click();
   } else {
-    if (options.wrongPasswordFirst) {
-      await typeCredentials(tab, user.username, `${user.password}-wrong`);
-      await tab.locator('[role=alert]').waitFor({ state: 'visible' });
-      assert.match(await tab.locator('[role=alert]').innerText(), /Wrong username or password/);
-    }
     await typeCredentials(tab, user.username, user.password);
   }
   await tab.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\//, { timeout: 30_000 });
@@ -76,9 +76,9 @@ export async function signInThroughBrowser(workbench: Workbench, user = workbenc
   assert.ok(user, 'signing in needs a stack user');
   const tab = await openSignInPage(workbench);
   await completeSignInPage(tab, user, options);
+  await workbench.returnToEditor();
   const labels = await waitForAccountsMenu(workbench, (entries) => entries.includes(`${user.email} (${OIDC_PROVIDER_LABEL})`));
   await workbench.dismiss();
-  await tab.close().catch(() => undefined);
   return labels;
 }
 
@@ -87,23 +87,11 @@ export async function signOutFromAccountsMenu(workbench: Workbench, email: strin
   const { page } = workbench;
   const accountEntry = (labels: string[]): boolean => labels.some((label) => label.startsWith(email));
   const confirm = workbench.dialog(email);
-  // The account's submenu sometimes closes between the hover and the click, so no dialog follows:
-  // open the menu and choose Sign Out again, a few times at most.
-  for (let attempt = 1; ; attempt += 1) {
-    const before = await waitForAccountsMenu(workbench, accountEntry);
-    assert.ok(accountEntry(before), `not signed in: ${before.join(' | ')}`);
-    await page.locator('.context-view .monaco-menu .action-item .action-label', { hasText: email }).hover();
-    await workbench.chooseMenuItem('Sign Out');
-    try {
-      await confirm.waitFor({ timeout: 10_000 });
-      break;
-    } catch (error) {
-      if (attempt === 3) {
-        throw error;
-      }
-      await workbench.dismiss();
-    }
-  }
+  const before = await waitForAccountsMenu(workbench, accountEntry);
+  assert.ok(accountEntry(before), `not signed in: ${before.join(' | ')}`);
+  await page.locator('.context-view .monaco-menu .action-item .action-label', { hasText: email }).hover();
+  await workbench.chooseMenuItem('Sign Out');
+  await confirm.waitFor();
   await confirm.locator('.monaco-button', { hasText: 'Sign Out' }).click();
   const after = await waitForAccountsMenu(workbench, (labels) => !accountEntry(labels));
   await workbench.dismiss();

@@ -38,6 +38,7 @@ export async function signInWithDeviceCode(workbench: Workbench, user = workbenc
   assert.ok(shown, 'the device-code dialog shows a verification URI and a code');
   await codeDialog.locator('.monaco-button', { hasText: 'Copy Code and Open Page' }).click();
   await stack.authorize(`${shown[1]}?user_code=${encodeURIComponent(shown[2] ?? '')}`, user);
+  await workbench.returnToEditor();
   const labels = await waitForAccountsMenu(workbench, (entries) => entries.some((label) => label.startsWith(user.email)));
   assert.ok(labels.some((label) => label.startsWith(user.email)), `not signed in: ${labels.join(' | ')}`);
   await workbench.dismiss();
@@ -74,5 +75,23 @@ export async function mailroomFrame(page: Page, view: 'inbox' | 'reader' | 'comp
     }
     await page.waitForTimeout(200);
   }
-  throw new Error(`no Mailroom ${view} webview appeared`);
+  throw new Error(`no Mailroom ${view} webview appeared; Mailroom's webview frames: ${await describeMailroomFrames(page)}`);
+}
+
+/** Each of Mailroom's webview hosts and what its frames hold, for the message of a failed wait. */
+async function describeMailroomFrames(page: Page): Promise<string> {
+  const hosts = page.frames().filter((frame) => frame.url().includes(`extensionId=${EXTENSION_ID}`));
+  const described = await Promise.all(
+    hosts.map(async (host) => {
+      const children = await Promise.all(
+        host.childFrames().map(async (child) => {
+          const id = await child.frameElement().then(async (element) => element.getAttribute('id'), () => null);
+          const dataView = await child.locator('body').getAttribute('data-view', { timeout: 1_000 }).catch(() => null);
+          return `#${id ?? '?'} ${child.url().slice(0, 60)} view=${dataView ?? 'none'}`;
+        }),
+      );
+      return `[${new URL(host.url()).searchParams.get('purpose') ?? 'webview'}: ${children.join(', ') || 'no content frame'}]`;
+    }),
+  );
+  return described.join(' ') || 'none';
 }

@@ -153,6 +153,36 @@ describe('Sending mail in the installed .vsix', function () {
     await workbench.screenshot('in-sent');
   });
 
+  it('Send File as Mail from the Explorer\'s context menu attaches the file byte for byte', async () => {
+    const { page, stack } = workbench;
+    assert.ok(stack);
+    const alice = stack.users[0].email;
+    await workbench.dismiss();
+    await workbench.activityBarItem('Explorer').click();
+    const fileRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'lines.ts' });
+    if (!(await fileRow.isVisible())) {
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'src' }).click();
+    }
+    // Select the file, then open its context menu from the keyboard (a hover over the row can swallow a right click).
+    await fileRow.click();
+    await fileRow.press('Shift+F10');
+    await workbench.chooseMenuItem('Send File as Mail…');
+    await workbench.answerQuickInput(alice);
+    await page.locator('.quick-input-widget', { hasText: 'Subject' }).waitFor();
+    assert.equal(await page.locator('.quick-input-widget input').inputValue(), 'src/lines.ts');
+    await workbench.answerQuickInput('src/lines.ts (whole file)');
+    await page.locator('.quick-input-widget', { hasText: 'Note (optional)' }).waitFor();
+    await workbench.answerQuickInput('');
+    await page.locator('.monaco-editor .view-lines', { hasText: 'Attachment: lines.ts' }).waitFor();
+    await page.locator('.quick-input-widget', { hasText: 'exactly what will be sent' }).waitFor();
+    await page.keyboard.press('Enter');
+    await workbench.notification(`Sent to ${alice}.`).waitFor({ timeout: 30_000 });
+    const { raw } = await submitted(stack, 'Subject: src/lines.ts (whole file)');
+    const attachment = /filename=lines\.ts\r\n(?:[^\r\n]+\r\n)*\r\n([A-Za-z0-9+/=\r\n]+?)\r\n--/.exec(raw);
+    assert.ok(attachment, raw.slice(0, 2000));
+    assert.equal(Buffer.from(attachment[1].replace(/\r\n/g, ''), 'base64').toString('utf8'), SOURCE);
+  });
+
   it('New Message opens the composer; its Markdown body goes out as text and HTML', async () => {
     const { page, stack } = workbench;
     assert.ok(stack);

@@ -4,6 +4,7 @@
 // stack's browser agent); then signing out from the Accounts menu. The browser flows themselves (loopback,
 // URI handler) are in browserSignIn.test.ts.
 import * as assert from 'node:assert/strict';
+import { signOutFromAccountsMenu } from './browserSignIn';
 import { OIDC_PROVIDER_LABEL as PROVIDER_LABEL, waitForAccountsMenu as accountsMenuOf } from './mailroom';
 import { openWorkbench } from './workbench';
 import type { Workbench } from './workbench';
@@ -73,10 +74,22 @@ describe('Sign in through the Accounts menu', function () {
     await codeDialog.locator('.monaco-button', { hasText: 'Copy Code and Open Page' }).click();
     // The person enters the code on another device and signs in there.
     await stack.authorize(`${verificationUri}?user_code=${encodeURIComponent(userCode)}`, stack.users[0]);
+    await workbench.returnToEditor();
     const entries = await waitForAccountsMenu((labels) => labels.some((label) => label.startsWith(stack.users[0].email)));
     assert.ok(entries.some((label) => label === `${stack.users[0].email} (${PROVIDER_LABEL})`), entries.join(' | '));
     assert.ok(!entries.some((label) => label.startsWith(`Sign in with ${PROVIDER_LABEL}`)), 'the sign-in request is satisfied');
     await workbench.screenshot('signed-in');
+  });
+
+  it('signs out from the Accounts menu, and the provider offers sign-in again', async () => {
+    const stack = workbench.stack;
+    assert.ok(stack);
+    const email = stack.users[0].email;
+    await workbench.dismiss();
+    await signOutFromAccountsMenu(workbench, email);
+    const entries = await waitForAccountsMenu((labels) => labels.some((label) => label.startsWith(`Sign in with ${PROVIDER_LABEL}`)));
+    assert.ok(!entries.some((label) => label.startsWith(email)), entries.join(' | '));
+    assert.ok(entries.some((label) => label.startsWith(`Sign in with ${PROVIDER_LABEL}`)), entries.join(' | '));
   });
 
   function waitForAccountsMenu(ready: (labels: string[]) => boolean): Promise<string[]> {

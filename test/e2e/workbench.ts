@@ -54,6 +54,8 @@ export interface Workbench {
   notification(text: string | RegExp): Locator;
   /** Presses Escape until no quick input, menu or dialog is open. */
   dismiss(): Promise<void>;
+  /** Closes every other browser tab (a sign-in page, say) and brings the workbench to the front. */
+  returnToEditor(): Promise<void>;
   /** The activity bar entry with this title (e.g. "Mail"). */
   activityBarItem(title: string): Locator;
   /** Opens the Accounts menu (bottom of the activity bar) and returns the labels of its entries ([] if it has none). */
@@ -66,6 +68,8 @@ export interface Workbench {
 
 const EXTENSION_ID = 'mailroom.mailroom';
 const QUICK_INPUT = '.quick-input-widget';
+/** More than the 100 ms after which a workbench menu entry accepts a click. */
+const MENU_MOUSE_UP_DELAY_MS = 250;
 const QUICK_INPUT_ROWS = `${QUICK_INPUT} .quick-input-list .monaco-list-row`;
 
 function activityBarEntry(page: Page, title: string): Locator {
@@ -151,7 +155,17 @@ function workbenchHelpers(page: Page, name: string): WorkbenchHelpers {
   const chooseMenuItem = async (label: string | RegExp): Promise<void> => {
     const item = page.locator('.context-view .monaco-menu .action-item .action-label', { hasText: typeof label === 'string' ? exactly(label) : label }).first();
     await item.waitFor({ state: 'visible' });
+    await item.hover();
+    // The workbench's menus listen for the mouse-up that runs an entry only 100 ms after drawing it,
+    // so that the click which opened a menu cannot also choose from it: a quicker click does nothing.
+    await page.waitForTimeout(MENU_MOUSE_UP_DELAY_MS);
     await item.click();
+  };
+
+  const returnToEditor = async (): Promise<void> => {
+    await Promise.all(page.context().pages().filter((tab) => tab !== page).map(async (tab) => tab.close().catch(() => undefined)));
+    // As a person does after the browser part of a sign-in: back to the editor, nothing else open.
+    await page.bringToFront();
   };
 
   const activityBarItem = (title: string): Locator => activityBarEntry(page, title);
@@ -200,7 +214,14 @@ function workbenchHelpers(page: Page, name: string): WorkbenchHelpers {
     return file;
   };
 
-  return { screenshot, listCommands, runCommand, readQuickInputLabels, pickQuickInputItem, answerQuickInput, chooseMenuItem, dialog, notification, dismiss, activityBarItem, openAccountsMenu, webviewFrame };
+  return { screenshot, listCommands, runCommand, readQuickInputLabels, pickQuickInputItem, answerQuickInput, chooseMenuItem, dialog, notification, dismiss, returnToEditor, activityBarItem, openAccountsMenu, webviewFrame };
+}
+
+/** The workbench's console and uncaught errors (webviews' included), for reading after a failure. */
+function recordBrowserConsole(page: Page, file: string): void {
+  const append = (line: string): void => fs.appendFileSync(file, `${new Date().toISOString()} ${line}\n`);
+  page.on('console', (message) => append(`[${message.type()}] ${message.text()}`));
+  page.on('pageerror', (error) => append(`[uncaught] ${error.message}`));
 }
 
 /** Starts what the options ask for and opens the workbench with the packaged extension installed. */
@@ -227,6 +248,7 @@ export async function openWorkbench(options: WorkbenchOptions): Promise<Workbenc
     });
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    recordBrowserConsole(page, path.join(server.directory, 'browser-console.log'));
     await page.goto(server.workbenchUrl());
     await waitForWorkbench(page);
     return { page, server, stack: context.stack, close, ...workbenchHelpers(page, options.name) };
