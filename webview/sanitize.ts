@@ -3,6 +3,7 @@
 // parser differential, which is where mutation-XSS comes from. The result goes into an
 // <iframe sandbox srcdoc> without scripts or same-origin, under the webview's CSP.
 import DOMPurify from 'dompurify';
+import { STYLE_ATTRIBUTE_STANDIN, renameStyleAttributes } from '../src/shared/styleAttributes';
 
 export interface SanitizedMail {
   /** A complete document for `iframe.srcdoc`. */
@@ -28,7 +29,7 @@ const dangerousCss = /@import[^;]*;?|expression\s*\(|behavior\s*:|-moz-binding\s
 const cssUrl = /url\(\s*(['"]?)(.*?)\1\s*\)/gi;
 
 const forbiddenTags = ['form', 'input', 'button', 'textarea', 'select', 'option', 'optgroup', 'datalist', 'dialog', 'template', 'slot', 'meta', 'base', 'link', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'audio', 'video', 'source', 'track', 'picture', 'portal', 'noscript', 'script'];
-const forbiddenAttributes = ['action', 'formaction', 'ping', 'srcdoc', 'xmlns', 'autofocus', 'tabindex', 'contenteditable', 'popover'];
+const forbiddenAttributes = ['style', 'action', 'formaction', 'ping', 'srcdoc', 'xmlns', 'autofocus', 'tabindex', 'contenteditable', 'popover'];
 
 interface RunState {
   allowRemote: boolean;
@@ -98,25 +99,27 @@ function installHooks(): void {
       }
       node.removeAttribute(attribute);
     }
-    const style = node.getAttribute('style');
-    if (style !== null) {
-      node.setAttribute('style', filterCss(style, state.allowRemote, () => state.blocked++));
-    }
   });
 }
 
-/** Moves every style attribute into one stylesheet (style attributes would need 'unsafe-inline'). */
+/**
+ * Moves the mail's inline styles (renamed before parsing, see styleAttributes.ts) into one stylesheet:
+ * style attributes would need 'unsafe-inline'. The browser's CSS parser reads each one (through the
+ * CSSOM, which the CSP allows), so only declarations it understood, re-serialized, reach the sheet.
+ */
 function hoistStyleAttributes(root: Element): string {
   const rules: string[] = [];
+  const reader = document.createElement('span');
   let counter = 0;
-  root.querySelectorAll('[style]').forEach((element) => {
-    const declarations = (element as HTMLElement).style;
+  root.querySelectorAll(`[${STYLE_ATTRIBUTE_STANDIN}]`).forEach((element) => {
+    reader.style.cssText = element.getAttribute(STYLE_ATTRIBUTE_STANDIN) ?? '';
+    element.removeAttribute(STYLE_ATTRIBUTE_STANDIN);
+    const declarations = reader.style;
     const parts: string[] = [];
     for (let index = 0; index < declarations.length; index++) {
       const name = declarations.item(index);
       parts.push(`${name}: ${declarations.getPropertyValue(name)} !important`);
     }
-    element.removeAttribute('style');
     if (parts.length > 0) {
       const className = `mr-s${counter++}`;
       element.classList.add(className);
@@ -129,12 +132,15 @@ function hoistStyleAttributes(root: Element): string {
 export function sanitizeMailHtml(html: string, options: SanitizeOptions): SanitizedMail {
   installHooks();
   state = { allowRemote: options.allowRemote, blocked: 0, links: [] };
-  const root = DOMPurify.sanitize(html, {
+  const root = DOMPurify.sanitize(renameStyleAttributes(html), {
     USE_PROFILES: { html: true },
     WHOLE_DOCUMENT: true,
     RETURN_DOM: true,
     FORBID_TAGS: forbiddenTags,
     FORBID_ATTR: forbiddenAttributes,
+    // Kept as data (its value is CSS, not a URL), read and removed by hoistStyleAttributes.
+    ADD_ATTR: [STYLE_ATTRIBUTE_STANDIN],
+    ADD_URI_SAFE_ATTR: [STYLE_ATTRIBUTE_STANDIN],
     ALLOW_DATA_ATTR: false,
     ALLOW_UNKNOWN_PROTOCOLS: false,
   }) as HTMLElement;

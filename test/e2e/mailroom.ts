@@ -19,12 +19,13 @@ export async function signInWithDeviceCode(workbench: Workbench, user = workbenc
   await workbench.chooseMenuItem(new RegExp(`^Sign in with ${OIDC_PROVIDER_LABEL.replace(/[()]/g, '\\$&')}`));
   await workbench.dialog('with Mailroom?').locator('.monaco-button', { hasText: 'Continue in Browser' }).click();
   // The browser attempt cannot work here: decline the editor's "open the external website?" question
-  // where it asks, else cancel the attempt's progress; either way Mailroom offers another way.
+  // (it follows the attempt's progress notification), else cancel the attempt; either way Mailroom
+  // offers another way.
   const external = workbench.dialog('open the external website?');
   const progress = workbench.notification(/Signing in to/);
   const trouble = workbench.notification('Having trouble?');
-  await external.or(progress).first().waitFor();
-  if (await external.isVisible()) {
+  await progress.waitFor();
+  if (await external.waitFor({ timeout: 10_000 }).then(() => true, () => false)) {
     await external.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
   }
   await progress.or(trouble).first().waitFor();

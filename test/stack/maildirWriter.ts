@@ -2,6 +2,7 @@
 // File names follow Dovecot's `<time>.M<usec>P<pid>.<host>,S=<size>,W=<vsize>:2,<flags>` format. A folder
 // that Dovecot has never synced gets a `dovecot-uidlist` too, so UIDs follow the order given here; in a
 // folder Dovecot already knows, the new files are picked up (and numbered) on its next sync.
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -53,13 +54,13 @@ function ensureMaildir(home: string, directory: string, owner: MailOwner): void 
   for (const entry of created) fs.chownSync(entry, owner.uid, owner.gid);
 }
 
-function fileName(message: MaildirMessage, sequence: number, content: Buffer): { base: string; full: string } {
+function fileName(message: MaildirMessage, sequence: number, content: Buffer): string {
   const seconds = Math.floor(message.date.getTime() / 1000);
   let lineFeeds = 0;
   for (const byte of content) if (byte === 0x0a) lineFeeds++;
   const base = `${seconds}.M${sequence}P${process.pid}.${HOST},S=${content.length},W=${content.length + lineFeeds}`;
   const letters = (message.flags ?? []).map((flag) => FLAG_LETTERS[flag]).sort().join('');
-  return { base, full: `${base}:2,${letters}` };
+  return `${base}:2,${letters}`;
 }
 
 /** Dovecot stores messages with LF line endings; W= is then the size with CRLF line endings. */
@@ -96,23 +97,27 @@ export async function writeMaildirMessages(home: string, folder: string, message
     !fs.existsSync(path.join(directory, 'dovecot.index')) &&
     fs.readdirSync(curDirectory).length === 0 &&
     fs.readdirSync(path.join(directory, 'new')).length === 0;
-  const baseNames: string[] = [];
+  // The uidlist gets the full names (with `:2,<flags>`) and a mailbox GUID, so Dovecot keeps it as written.
+  // Without the GUID Dovecot rewrites it with base names only; a fresh session then opens `cur/<base>`,
+  // which does not exist, and rescans all of cur/ (100,000 entries) on the first message it reads.
+  const fileNames: string[] = [];
   for (const message of messages) {
     const content = normalizeLineEndings(message.raw);
-    const { base, full } = fileName(message, ++sequenceCounter, content);
-    baseNames.push(base);
-    writeOne(curDirectory, full, content, message.date, owner);
+    const name = fileName(message, ++sequenceCounter, content);
+    fileNames.push(name);
+    writeOne(curDirectory, name, content, message.date, owner);
     // Let the servers in this process answer requests while a big folder is written.
-    if (baseNames.length % BATCH_SIZE === 0) await new Promise((resolve) => setImmediate(resolve));
+    if (fileNames.length % BATCH_SIZE === 0) await new Promise((resolve) => setImmediate(resolve));
   }
-  if (freshFolder && baseNames.length) {
+  if (freshFolder && fileNames.length) {
     const uidValidity = Math.floor(Date.now() / 1000);
-    const lines = [`3 V${uidValidity} N${baseNames.length + 1}`, ...baseNames.map((base, index) => `${index + 1} :${base}`)];
+    const mailboxGuid = crypto.randomBytes(16).toString('hex');
+    const lines = [`3 V${uidValidity} N${fileNames.length + 1} G${mailboxGuid}`, ...fileNames.map((name, index) => `${index + 1} :${name}`)];
     fs.writeFileSync(uidlistFile, `${lines.join('\n')}\n`, { mode: 0o600 });
     fs.chownSync(uidlistFile, owner.uid, owner.gid);
   }
   // Make sure Dovecot notices the new files even within the same second as its last sync.
   const now = new Date();
   fs.utimesSync(curDirectory, now, now);
-  return baseNames.length;
+  return fileNames.length;
 }

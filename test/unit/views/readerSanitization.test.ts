@@ -204,4 +204,37 @@ describe('reader: hostile mail in a real browser', function () {
       await context.close();
     }
   });
+
+  it('keeps a mail\'s inline styles, moved into the frame\'s one stylesheet, without tripping the CSP', async () => {
+    const page = await browser.newPage();
+    const refused: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/.test(message.text())) {
+        refused.push(message.text());
+      }
+    });
+    const html = [
+      '<p id="red" style="color: rgb(200, 0, 0); font-weight: 700">red</p>',
+      '<td><span id="boxed" STYLE = \'border: 3px solid rgb(0, 0, 200)\'>boxed</span></td>',
+      '<p id="plain">style="color: red" stays text</p>',
+    ].join('');
+    try {
+      const frame = await renderInReader(page, host, messageView(html), false);
+      const styles = await frame.evaluate(`(() => {
+        const red = getComputedStyle(document.getElementById('red'));
+        const boxed = getComputedStyle(document.getElementById('boxed'));
+        return {
+          color: red.color,
+          weight: red.fontWeight,
+          border: boxed.borderTopWidth + ' ' + boxed.borderTopStyle + ' ' + boxed.borderTopColor,
+          plain: document.getElementById('plain').textContent,
+          attributes: document.querySelectorAll('[style], [data-mailroom-style]').length,
+        };
+      })()`);
+      assert.deepEqual(styles, { color: 'rgb(200, 0, 0)', weight: '700', border: '3px solid rgb(0, 0, 200)', plain: 'style="color: red" stays text', attributes: 0 });
+      assert.deepEqual(refused, []);
+    } finally {
+      await page.close();
+    }
+  });
 });
