@@ -125,7 +125,13 @@ export function searchQueryFor(query: string, capabilities: ReadonlyMap<string, 
 /** Searches a folder on the server; UIDs newest first. */
 export async function searchFolder(session: MailSession, path: string, query: string): Promise<{ status: FolderStatus; uids: number[] }> {
   return session.run(async (client) => {
+    const alreadySelected = client.mailbox !== false && client.mailbox.path === path;
     const mailbox = await ensureSelected(client, path, false);
+    if (alreadySelected) {
+      // A server searches only the messages it has announced on this connection: mail that arrived
+      // since its last command (seen by IDLE on the other one) is announced by a NOOP first.
+      await client.noop();
+    }
     const found = await client.search(searchQueryFor(query, client.capabilities), { uid: true });
     const uids = Array.isArray(found) ? [...found].sort((a, b) => b - a) : [];
     return { status: statusOf(mailbox), uids };

@@ -202,7 +202,12 @@ export class ReaderPanel implements vscode.Disposable {
     }
     const collected = collectInMemory();
     await streamAttachment(this.deps.actions.session(current.view.ref.accountId), current.view.ref, attachment, collected.sink, textAttachmentOpenCap);
-    const document = await vscode.workspace.openTextDocument({ content: new TextDecoder('utf-8').decode(collected.bytes()) });
+    // An untitled document named after the attachment: the editor picks its language from the name,
+    // and nothing is written anywhere until the person saves it.
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'untitled', path: attachment.filename }));
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(document.uri, new vscode.Range(0, 0, document.lineCount, 0), new TextDecoder('utf-8').decode(collected.bytes()));
+    await vscode.workspace.applyEdit(edit);
     await vscode.window.showTextDocument(document, { preview: true });
   }
 }

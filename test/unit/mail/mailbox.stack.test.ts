@@ -173,6 +173,13 @@ describe('mail layer against Dovecot', function () {
     assert.deepEqual(none.uids, []);
   });
 
+  it('searches mail that arrived after the folder was selected on this connection', async () => {
+    await searchFolder(session, 'INBOX', 'anything');
+    await stack.deliver('alice@mailroom.test', plainMessage('Arrived while selected 7c21'));
+    const { uids } = await searchFolder(session, 'INBOX', 'Arrived while selected 7c21');
+    assert.equal(uids.length, 1);
+  });
+
   it('reads a message: HTML, attachments with sanitized names, non-ASCII', async () => {
     const landmark = stack.fixture?.landmarks.nonAsciiAttachment ?? '';
     const { uids } = await searchFolder(session, 'INBOX', landmark);

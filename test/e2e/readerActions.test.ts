@@ -1,0 +1,123 @@
+// The reader's actions in the installed .vsix, as a person uses them: Save As through the editor's
+// save dialog (the bytes on disk are the attachment's), Open for a text attachment (an editor, no
+// file), Move… through a folder picker (the server has it in the new folder), and a notification
+// when new mail arrives, whose Open shows the message.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Frame } from 'playwright-core';
+import { TINY_PDF } from '../stack/fixtureMailbox';
+import { mailroomFrame, signInWithDeviceCode } from './mailroom';
+import { openWorkbench } from './workbench';
+import type { Workbench } from './workbench';
+
+describe('Reader actions in the installed .vsix', function () {
+  this.timeout(240_000);
+  let workbench: Workbench;
+
+  before(async () => {
+    workbench = await openWorkbench({ name: 'reader-actions', stack: { seed: 'fixture' } });
+    await workbench.activityBarItem('Mail').click();
+    await signInWithDeviceCode(workbench);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      await workbench?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+    }
+    await workbench?.dismiss();
+  });
+
+  after(async () => {
+    await workbench?.close();
+  });
+
+  /** Finds the message by a server-side search in the Inbox view and opens it in the reader. */
+  async function openMessage(subject: string): Promise<Frame> {
+    const inbox = await mailroomFrame(workbench.page, 'inbox');
+    // The text field's own input (inside its shadow root): fill() focuses it even when an editor had the focus.
+    const search = inbox.locator('.searchbar vscode-textfield input');
+    await search.fill(subject);
+    await search.press('Enter');
+    const row = inbox.locator('.list .row:not(.placeholder)', { hasText: subject }).first();
+    await row.waitFor({ timeout: 30_000 });
+    await row.click();
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const reader = await mailroomFrame(workbench.page, 'reader');
+      if ((await reader.locator('.reader-header h1', { hasText: subject }).count().catch(() => 0)) > 0) {
+        return reader;
+      }
+      assert.ok(Date.now() < deadline, `the reader never showed "${subject}"`);
+      await workbench.page.waitForTimeout(200);
+    }
+  }
+
+  it('Save As… writes the attachment, byte for byte, where the save dialog says', async () => {
+    const reader = await openMessage('Quarterly report');
+    const attachment = reader.locator('.attachments li', { hasText: 'report-q3.pdf' });
+    await attachment.locator('vscode-button', { hasText: 'Save As…' }).click();
+    // code-server's save dialog is a quick input holding the proposed path, under the workspace folder.
+    const input = workbench.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    // The dialog shows the folder first, then completes the proposed name.
+    let proposed = '';
+    for (const deadline = Date.now() + 10_000; !proposed.endsWith('report-q3.pdf') && Date.now() < deadline; ) {
+      await workbench.page.waitForTimeout(100);
+      proposed = await input.inputValue();
+    }
+    assert.equal(proposed, path.join(workbench.server.workspaceDirectory, 'report-q3.pdf'));
+    await input.press('Enter');
+    await workbench.notification('Saved report-q3.pdf.').waitFor({ timeout: 30_000 });
+    const saved = path.join(workbench.server.workspaceDirectory, 'report-q3.pdf');
+    assert.deepEqual(fs.readFileSync(saved), TINY_PDF);
+  });
+
+  it('Open shows a text attachment in an editor without writing it to disk', async () => {
+    const reader = await openMessage('The script I mentioned');
+    const attachment = reader.locator('.attachments li', { hasText: 'cleanup.ts' });
+    await attachment.locator('vscode-button', { hasText: 'Open' }).click();
+    await workbench.page.locator('.monaco-editor .view-lines', { hasText: 'export function debounce' }).waitFor({ timeout: 30_000 });
+    // An untitled editor named after the file, in the file's language.
+    await workbench.page.locator('.tabs-container .tab.active', { hasText: 'cleanup.ts' }).waitFor();
+    await workbench.page.locator('.statusbar-item', { hasText: /^TypeScript$/ }).waitFor();
+    assert.ok(!fs.existsSync(path.join(workbench.server.workspaceDirectory, 'cleanup.ts')), 'nothing was written to the workspace');
+  });
+
+  it('Move… files the message into the folder picked from the list', async () => {
+    const stack = workbench.stack;
+    assert.ok(stack);
+    const alice = stack.users[0].email;
+    const subject = `File me away ${Date.now()}`;
+    await stack.deliver(alice, [`From: Bob Example <${stack.users[1].email}>`, `To: ${alice}`, `Subject: ${subject}`, `Date: ${new Date().toUTCString()}`, '', 'For the archive.', ''].join('\r\n'));
+    const reader = await openMessage(subject);
+    await reader.locator('.actions vscode-button', { hasText: 'Move…' }).click();
+    const labels = await workbench.readQuickInputLabels();
+    assert.ok(labels.includes('Archive'), labels.join(' | '));
+    assert.ok(!labels.includes('Inbox') && !labels.includes('INBOX'), `the current folder is not offered: ${labels.join(' | ')}`);
+    await workbench.pickQuickInputItem('Archive');
+    const inbox = await mailroomFrame(workbench.page, 'inbox');
+    await inbox.locator('.list .row', { hasText: subject }).waitFor({ state: 'detached', timeout: 30_000 });
+    const inArchive = await stack.doveadm(['search', '-u', alice, 'mailbox', 'Archive', 'subject', subject]);
+    const inInbox = await stack.doveadm(['search', '-u', alice, 'mailbox', 'INBOX', 'subject', subject]);
+    assert.notEqual(inArchive.trim(), '', 'the server has it in Archive');
+    assert.equal(inInbox.trim(), '', 'and no longer in the Inbox');
+  });
+
+  it('new mail in the open folder raises a notification whose Open shows it', async () => {
+    const stack = workbench.stack;
+    assert.ok(stack);
+    const inbox = await mailroomFrame(workbench.page, 'inbox');
+    // Back to the whole Inbox (the earlier searches narrowed it).
+    await inbox.locator('.searchbar vscode-textfield input').fill('');
+    await inbox.locator('.searchbar vscode-textfield input').press('Enter');
+    const subject = `Live arrival ${Date.now()}`;
+    await stack.deliver(stack.users[0].email, [`From: Bob Example <${stack.users[1].email}>`, `To: ${stack.users[0].email}`, `Subject: ${subject}`, `Date: ${new Date().toUTCString()}`, '', 'It just arrived.', ''].join('\r\n'));
+    const notification = workbench.notification(`New mail from Bob Example: ${subject}`);
+    await notification.waitFor({ timeout: 30_000 });
+    await inbox.locator('.list .row', { hasText: subject }).waitFor({ timeout: 10_000 });
+    await notification.locator('.monaco-button', { hasText: 'Open' }).click();
+    const reader = await mailroomFrame(workbench.page, 'reader');
+    await reader.locator('.reader-header h1', { hasText: subject }).waitFor({ timeout: 30_000 });
+  });
+});
