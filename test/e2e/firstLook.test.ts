@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repositoryRoot } from '../editor/paths';
+import { mailroomFrame } from './mailroom';
 import { openWorkbench } from './workbench';
 import type { Workbench } from './workbench';
 
@@ -52,7 +53,7 @@ describe('First look at the installed .vsix', function () {
     const sideBar = workbench.page.locator('.part.sidebar');
     await sideBar.locator('.composite.title', { hasText: /mail/i }).waitFor({ state: 'visible' });
     await sideBar.locator('.pane-header', { hasText: /inbox/i }).or(sideBar.locator('.composite.title', { hasText: /inbox/i })).first().waitFor({ state: 'visible' });
-    const inbox = await workbench.webviewFrame();
+    const inbox = await mailroomFrame(workbench.page, 'inbox');
     await inbox.locator('body').filter({ hasText: /\S/ }).waitFor({ state: 'visible' });
     await workbench.screenshot('inbox-view');
   });

@@ -2,44 +2,14 @@
 // scroll, move with the keyboard, open a message in the reader; a tracking pixel reaches a local
 // HTTPS server only after "Load Remote Content"; screenshots in light, dark and high-contrast themes.
 import * as assert from 'node:assert/strict';
-import * as https from 'node:https';
-import type * as net from 'node:net';
 import type { Frame } from 'playwright-core';
-import { loadTlsFixtures } from '../stack/tlsFixtures';
-import { mailroomFrame, signInWithDeviceCode } from './mailroom';
+import { mailroomFrame, readerShowing, signInWithDeviceCode } from './mailroom';
+import { startPixelServer } from './pixelServer';
+import type { PixelServer } from './pixelServer';
 import { openWorkbench } from './workbench';
 import type { Workbench } from './workbench';
 
 const TRACKING_SUBJECT = 'E2E newsletter with a tracking pixel';
-
-interface PixelServer {
-  origin: string;
-  /** TCP connections accepted: a browser that was never asked to load the pixel makes none. */
-  connections: number;
-  requests: string[];
-  close(): Promise<void>;
-}
-
-/** An HTTPS server on loopback standing in for a sender's tracking host. */
-function startPixelServer(): Promise<PixelServer> {
-  const { key, cert } = loadTlsFixtures();
-  const server = https.createServer({ key, cert }, (request, response) => {
-    state.requests.push(request.url ?? '');
-    response.writeHead(200, { 'content-type': 'image/gif' });
-    response.end(Buffer.from('R0lGODlhAQABAAAAACw=', 'base64'));
-  });
-  const state: PixelServer = { origin: '', connections: 0, requests: [], close: () => new Promise<void>((done) => server.close(() => done())) };
-  server.on('connection', () => {
-    state.connections++;
-  });
-  server.on('tlsClientError', () => undefined);
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      state.origin = `https://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
-      resolve(state);
-    });
-  });
-}
 
 function trackingMail(pixelOrigin: string): string {
   return [
@@ -79,20 +49,6 @@ describe('Reading mail in the installed .vsix', function () {
       await workbench.activityBarItem('Mail').click({ force: true });
     }
     return mailroomFrame(workbench.page, 'inbox');
-  }
-
-  /** The reader once it shows this message (each message, and each remote-content choice, is a new document). */
-  async function readerShowing(subject: string): Promise<Frame> {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const reader = await mailroomFrame(workbench.page, 'reader');
-      const shown = await reader.locator('.reader-header h1', { hasText: subject }).count().catch(() => 0);
-      if (shown > 0) {
-        return reader;
-      }
-      assert.ok(Date.now() < deadline, `the reader never showed "${subject}"`);
-      await workbench.page.waitForTimeout(200);
-    }
   }
 
   afterEach(async function () {
@@ -146,7 +102,7 @@ describe('Reading mail in the installed .vsix', function () {
     assert.equal(await inbox.locator('.list').getAttribute('aria-activedescendant'), 'row-1');
     const subject = (await inbox.locator('#row-1 .subject').innerText()).trim();
     await workbench.page.keyboard.press('Enter');
-    await readerShowing(subject);
+    await readerShowing(workbench.page, subject);
     await workbench.screenshot('reader-light');
   });
 
@@ -155,7 +111,7 @@ describe('Reading mail in the installed .vsix', function () {
     await inbox.locator('.list').focus();
     await workbench.page.keyboard.press('Home');
     await workbench.page.keyboard.press('Enter');
-    let reader = await readerShowing(TRACKING_SUBJECT);
+    let reader = await readerShowing(workbench.page, TRACKING_SUBJECT);
     await reader.locator('.banner.remote').waitFor();
     await workbench.page.waitForTimeout(2_000);
     assert.equal(pixel.connections, 0, 'nothing reached the tracking host while remote content was blocked');
@@ -165,7 +121,7 @@ describe('Reading mail in the installed .vsix', function () {
       await workbench.page.waitForTimeout(200);
     }
     assert.ok(pixel.connections > 0, 'the pixel was requested once the person allowed it');
-    reader = await readerShowing(TRACKING_SUBJECT);
+    reader = await readerShowing(workbench.page, TRACKING_SUBJECT);
     assert.equal(await reader.locator('.banner.remote').count(), 0);
   });
 
@@ -185,7 +141,7 @@ describe('Reading mail in the installed .vsix', function () {
     const row = inbox.locator('.list .row:not(.placeholder)', { hasText: hostileSubject }).first();
     await row.waitFor({ timeout: 30_000 });
     await row.click();
-    const reader = await readerShowing(hostileSubject);
+    const reader = await readerShowing(workbench.page, hostileSubject);
     const mailFrame = await (await reader.locator('iframe.mail-frame').elementHandle())?.contentFrame();
     assert.ok(mailFrame);
     assert.equal(await reader.locator('iframe.mail-frame').getAttribute('sandbox'), '');

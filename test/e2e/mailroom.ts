@@ -79,6 +79,19 @@ export async function mailroomFrame(page: Page, view: 'inbox' | 'reader' | 'comp
   throw new Error(`no Mailroom ${view} webview appeared; Mailroom's webview frames: ${await describeMailroomFrames(page)}`);
 }
 
+/** The reader once it shows this message (each message, and each remote-content choice, is a new document). */
+export async function readerShowing(page: Page, subject: string, timeoutMs = 30_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const reader = await mailroomFrame(page, 'reader', timeoutMs);
+    if ((await reader.locator('.reader-header h1', { hasText: subject }).count().catch(() => 0)) > 0) {
+      return reader;
+    }
+    assert.ok(Date.now() < deadline, `the reader never showed "${subject}"`);
+    await page.waitForTimeout(200);
+  }
+}
+
 /** Each of Mailroom's webview hosts and what its frames hold, for the message of a failed wait. */
 async function describeMailroomFrames(page: Page): Promise<string> {
   const hosts = page.frames().filter((frame) => frame.url().includes(`extensionId=${EXTENSION_ID}`));

@@ -1,21 +1,25 @@
 // The reader's actions in the installed .vsix, as a person uses them: Save As through the editor's
 // save dialog (the bytes on disk are the attachment's), Open for a text attachment (an editor, no
-// file), Move… through a folder picker (the server has it in the new folder), and a notification
-// when new mail arrives, whose Open shows the message.
+// file), Move… through a folder picker (the server has it in the new folder), "Always for This
+// Sender" for remote content, and a notification when new mail arrives, whose Open shows the message.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { TINY_PDF } from '../stack/fixtureMailbox';
-import { mailroomFrame, signInWithDeviceCode } from './mailroom';
+import { mailroomFrame, readerShowing, signInWithDeviceCode } from './mailroom';
+import { startPixelServer } from './pixelServer';
+import type { PixelServer } from './pixelServer';
 import { openWorkbench } from './workbench';
 import type { Workbench } from './workbench';
 
 describe('Reader actions in the installed .vsix', function () {
   this.timeout(240_000);
   let workbench: Workbench;
+  let pixel: PixelServer;
 
   before(async () => {
+    pixel = await startPixelServer();
     workbench = await openWorkbench({ name: 'reader-actions', stack: { seed: 'fixture' } });
     await workbench.activityBarItem('Mail').click();
     await signInWithDeviceCode(workbench);
@@ -30,6 +34,7 @@ describe('Reader actions in the installed .vsix', function () {
 
   after(async () => {
     await workbench?.close();
+    await pixel?.close();
   });
 
   /** Finds the message by a server-side search in the Inbox view and opens it in the reader. */
@@ -42,15 +47,7 @@ describe('Reader actions in the installed .vsix', function () {
     const row = inbox.locator('.list .row:not(.placeholder)', { hasText: subject }).first();
     await row.waitFor({ timeout: 30_000 });
     await row.click();
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const reader = await mailroomFrame(workbench.page, 'reader');
-      if ((await reader.locator('.reader-header h1', { hasText: subject }).count().catch(() => 0)) > 0) {
-        return reader;
-      }
-      assert.ok(Date.now() < deadline, `the reader never showed "${subject}"`);
-      await workbench.page.waitForTimeout(200);
-    }
+    return readerShowing(workbench.page, subject);
   }
 
   it('Save As… writes the attachment, byte for byte, where the save dialog says', async () => {
@@ -104,6 +101,40 @@ describe('Reader actions in the installed .vsix', function () {
     assert.equal(inInbox.trim(), '', 'and no longer in the Inbox');
   });
 
+  it('[SEC-27] "Always for This Sender" loads remote content of that sender\'s next mail without asking', async () => {
+    const stack = workbench.stack;
+    assert.ok(stack);
+    const stamp = Date.now();
+    const newsletter = (issue: string): string =>
+      [
+        'From: Shop <promo@shop.example>',
+        `To: ${stack.users[0].email}`,
+        `Subject: Shop news ${issue} ${stamp}`,
+        `Date: ${new Date().toUTCString()}`,
+        'MIME-Version: 1.0',
+        'Content-Type: text/html; charset=utf-8',
+        '',
+        `<p>Issue ${issue}</p><img src="${pixel.origin}/${issue}.gif" width="1" height="1" alt="">`,
+        '',
+      ].join('\r\n');
+    await stack.deliver(stack.users[0].email, newsletter('one'));
+    await stack.deliver(stack.users[0].email, newsletter('two'));
+    const first = await openMessage(`Shop news one ${stamp}`);
+    await first.locator('.banner.remote vscode-button', { hasText: 'Always for This Sender' }).click();
+    await waitForRequest('/one.gif');
+    const second = await openMessage(`Shop news two ${stamp}`);
+    await waitForRequest('/two.gif');
+    assert.equal(await second.locator('.banner.remote').count(), 0, 'no question for a sender the person trusts');
+  });
+
+  async function waitForRequest(path: string): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    while (!pixel.requests.includes(path)) {
+      assert.ok(Date.now() < deadline, `${path} was never requested: ${pixel.requests.join(', ')}`);
+      await workbench.page.waitForTimeout(200);
+    }
+  }
+
   it('new mail in the open folder raises a notification whose Open shows it', async () => {
     const stack = workbench.stack;
     assert.ok(stack);
@@ -117,7 +148,6 @@ describe('Reader actions in the installed .vsix', function () {
     await notification.waitFor({ timeout: 30_000 });
     await inbox.locator('.list .row', { hasText: subject }).waitFor({ timeout: 10_000 });
     await notification.locator('.monaco-button', { hasText: 'Open' }).click();
-    const reader = await mailroomFrame(workbench.page, 'reader');
-    await reader.locator('.reader-header h1', { hasText: subject }).waitFor({ timeout: 30_000 });
+    await readerShowing(workbench.page, subject);
   });
 });

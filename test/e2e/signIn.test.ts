@@ -5,7 +5,7 @@
 // URI handler) are in browserSignIn.test.ts.
 import * as assert from 'node:assert/strict';
 import { signOutFromAccountsMenu } from './browserSignIn';
-import { OIDC_PROVIDER_LABEL as PROVIDER_LABEL, waitForAccountsMenu as accountsMenuOf } from './mailroom';
+import { OIDC_PROVIDER_LABEL as PROVIDER_LABEL, waitForAccountsMenu as accountsMenuOf, mailroomFrame } from './mailroom';
 import { openWorkbench } from './workbench';
 import type { Workbench } from './workbench';
 
@@ -29,7 +29,7 @@ describe('Sign in through the Accounts menu', function () {
 
   it('offers "Sign in with Mailroom (OpenID Connect)" in the Accounts menu once Mailroom is active', async () => {
     await workbench.activityBarItem('Mail').click();
-    await workbench.webviewFrame();
+    await mailroomFrame(workbench.page, 'inbox');
     const entries = await waitForAccountsMenu((labels) => labels.some((label) => label.startsWith(`Sign in with ${PROVIDER_LABEL}`)));
     assert.ok(entries.some((label) => label.startsWith(`Sign in with ${PROVIDER_LABEL}`)), entries.join(' | '));
   });

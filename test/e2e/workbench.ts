@@ -3,14 +3,13 @@
 //
 //   const workbench = await openWorkbench({ name: 'inbox', stack: { seed: 'fixture' } });
 //   await workbench.runCommand('Mailroom: Sign In…');
-//   const inbox = await workbench.webviewFrame();
 //   await workbench.screenshot('inbox-signed-in');
 //   await workbench.close();
 //
 // Build first: `node esbuild.js --tests && npx vsce package --no-dependencies` (or set MAILROOM_VSIX to a .vsix).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Frame, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import type { Stack, StackOptions } from '../stack';
 import { launchChromium } from '../editor/browser';
 import { startCodeServer } from '../editor/codeServer';
@@ -60,13 +59,10 @@ export interface Workbench {
   activityBarItem(title: string): Locator;
   /** Opens the Accounts menu (bottom of the activity bar) and returns the labels of its entries ([] if it has none). */
   openAccountsMenu(): Promise<string[]>;
-  /** The content frame of Mailroom's webview (the Inbox view), once it has loaded. */
-  webviewFrame(options?: { timeoutMs?: number }): Promise<Frame>;
   /** Closes the browser, stops code-server and the stack. */
   close(): Promise<void>;
 }
 
-const EXTENSION_ID = 'mailroom.mailroom';
 const QUICK_INPUT = '.quick-input-widget';
 /** More than the 100 ms after which a workbench menu entry accepts a click. */
 const MENU_MOUSE_UP_DELAY_MS = 250;
@@ -186,27 +182,6 @@ function workbenchHelpers(page: Page, name: string): WorkbenchHelpers {
     return (await items.allInnerTexts()).map((text) => text.trim()).filter((text) => text.length > 0);
   };
 
-  const webviewFrame = async ({ timeoutMs = 30_000 } = {}): Promise<Frame> => {
-    // A webview is an iframe (…/pre/index.html?…&extensionId=…) holding the extension's content in an
-    // inner iframe that becomes `#active-frame` once its HTML is set.
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      for (const frame of page.frames()) {
-        const host = frame.parentFrame();
-        if (!host || new URL(host.url()).searchParams.get('extensionId') !== EXTENSION_ID) {
-          continue;
-        }
-        const element = await frame.frameElement().catch(() => undefined);
-        if ((await element?.getAttribute('id')) === 'active-frame') {
-          await frame.waitForLoadState('domcontentloaded');
-          return frame;
-        }
-      }
-      await page.waitForTimeout(100);
-    }
-    throw new Error(`no webview of ${EXTENSION_ID} appeared within ${timeoutMs} ms`);
-  };
-
   const screenshot = async (label: string): Promise<string> => {
     fs.mkdirSync(screenshotDirectory, { recursive: true });
     const file = path.join(screenshotDirectory, `${name}-${label}.png`);
@@ -214,7 +189,7 @@ function workbenchHelpers(page: Page, name: string): WorkbenchHelpers {
     return file;
   };
 
-  return { screenshot, listCommands, runCommand, readQuickInputLabels, pickQuickInputItem, answerQuickInput, chooseMenuItem, dialog, notification, dismiss, returnToEditor, activityBarItem, openAccountsMenu, webviewFrame };
+  return { screenshot, listCommands, runCommand, readQuickInputLabels, pickQuickInputItem, answerQuickInput, chooseMenuItem, dialog, notification, dismiss, returnToEditor, activityBarItem, openAccountsMenu };
 }
 
 /** The workbench's console and uncaught errors (webviews' included), for reading after a failure. */

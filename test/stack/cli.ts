@@ -3,6 +3,7 @@
 // Prints one line `STACK {json}` (issuer, ports, client ids, users, CA file) once everything is ready,
 // and stops cleanly on SIGINT/SIGTERM.
 import type { Stack, StackOptions } from './index';
+import { summarizeStack } from '../editor/stackSummary';
 import { startStack } from './index';
 
 function parseArguments(argv: readonly string[]): StackOptions {
@@ -28,20 +29,8 @@ function parseArguments(argv: readonly string[]): StackOptions {
 
 function summary(stack: Stack): Record<string, unknown> {
   return {
-    issuer: stack.issuer,
-    attackerIssuer: stack.attackerIssuer,
-    clientId: stack.clientId,
-    shortLivedClientId: stack.shortLivedClientId,
-    mailScope: stack.mailScope,
-    mailResource: stack.mailResource,
-    loopbackRedirectUri: stack.loopbackRedirectUri,
-    forwarderUrl: stack.forwarderUrl,
-    users: stack.users,
-    imap: stack.imap,
-    smtp: stack.smtp,
+    ...summarizeStack(stack),
     smtpStartTls: stack.smtpStartTls,
-    caFile: stack.caFile,
-    dovecotConfigFile: stack.dovecotConfigFile,
     fixture: stack.fixture ? { total: stack.fixture.total, folders: stack.fixture.folders } : undefined,
   };
 }
