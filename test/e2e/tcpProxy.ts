@@ -1,0 +1,64 @@
+// A TCP relay on loopback standing between Mailroom and a server, so a test can take the network away
+// (close the port and cut every connection) and give it back on the same port.
+import * as net from 'node:net';
+
+export interface TcpProxy {
+  readonly port: number;
+  /** Where connections are relayed to; set before the first connection arrives. */
+  target: { host: string; port: number } | undefined;
+  /** Stops listening and cuts every open connection: clients see the server vanish. */
+  cut(): Promise<void>;
+  /** Listens on the same port again. */
+  restore(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function listen(server: net.Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve((server.address() as net.AddressInfo).port);
+    });
+  });
+}
+
+export async function startTcpProxy(): Promise<TcpProxy> {
+  const sockets = new Set<net.Socket>();
+  const proxy = { target: undefined as TcpProxy['target'] };
+  const server = net.createServer((client) => {
+    const target = proxy.target;
+    if (!target) {
+      client.destroy();
+      return;
+    }
+    const upstream = net.connect(target.port, target.host);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => undefined);
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  const port = await listen(server, 0);
+  const cut = async (): Promise<void> => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    sockets.forEach((socket) => socket.destroy());
+    await closed;
+  };
+  return Object.assign(proxy, {
+    port,
+    cut,
+    restore: async (): Promise<void> => {
+      await listen(server, port);
+    },
+    close: async (): Promise<void> => {
+      if (server.listening) {
+        await cut();
+      }
+      sockets.forEach((socket) => socket.destroy());
+    },
+  });
+}
