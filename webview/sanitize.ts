@@ -108,9 +108,10 @@ function installHooks(): void {
  * CSSOM, which the CSP allows), so only declarations it understood, re-serialized, reach the sheet.
  */
 function hoistStyleAttributes(root: Element): string {
-  const rules: string[] = [];
+  // Newsletters repeat the same few styles on hundreds of elements: one class per distinct style
+  // keeps the sheet (and the frame's style matching) small.
+  const classes = new Map<string, string>();
   const reader = document.createElement('span');
-  let counter = 0;
   root.querySelectorAll(`[${STYLE_ATTRIBUTE_STANDIN}]`).forEach((element) => {
     reader.style.cssText = element.getAttribute(STYLE_ATTRIBUTE_STANDIN) ?? '';
     element.removeAttribute(STYLE_ATTRIBUTE_STANDIN);
@@ -121,12 +122,16 @@ function hoistStyleAttributes(root: Element): string {
       parts.push(`${name}: ${declarations.getPropertyValue(name)} !important`);
     }
     if (parts.length > 0) {
-      const className = `mr-s${counter++}`;
+      const declarationsText = parts.join('; ');
+      let className = classes.get(declarationsText);
+      if (className === undefined) {
+        className = `mr-s${classes.size}`;
+        classes.set(declarationsText, className);
+      }
       element.classList.add(className);
-      rules.push(`.${className} { ${parts.join('; ')} }`);
     }
   });
-  return rules.join('\n');
+  return [...classes].map(([declarationsText, className]) => `.${className} { ${declarationsText} }`).join('\n');
 }
 
 export function sanitizeMailHtml(html: string, options: SanitizeOptions): SanitizedMail {
