@@ -136,6 +136,16 @@ export class ReaderApp {
   private linkList(links: { href: string; text: string }[]): HTMLElement {
     const details = element('details', { className: 'links' });
     details.append(element('summary', { text: `Links in this message (${links.length})` }));
+    // Filled when first opened: a newsletter can hold hundreds of links, and the list is rarely opened.
+    details.addEventListener('toggle', () => {
+      if (details.open && !details.querySelector('ul')) {
+        details.append(this.linkItems(links));
+      }
+    });
+    return details;
+  }
+
+  private linkItems(links: { href: string; text: string }[]): HTMLElement {
     const list = element('ul');
     for (const link of links) {
       const item = element('li');
@@ -144,8 +154,7 @@ export class ReaderApp {
       item.append(button, element('span', { className: 'link-target', text: hostOf(link.href) }));
       list.append(item);
     }
-    details.append(list);
-    return details;
+    return list;
   }
 
   private attachmentList(view: MessageView): HTMLElement {

@@ -176,6 +176,8 @@ describe('reader: hostile mail in a real browser', function () {
       assert.ok(inventory.sources.every((source) => !/^(https?:|\/\/|javascript:)/i.test(source)), `remote or script sources left: ${inventory.sources.join(', ')}`);
       assert.match(inventory.text, /Dear customer/, 'the harmless text is still shown');
       // The only way out is the link list, which asks the extension (and the extension confirms).
+      await page.click('.links summary');
+      await page.waitForSelector('.links .link-button');
       const linkTitles = await page.$$eval('.links .link-button', (buttons) => buttons.map((button) => button.getAttribute('title')));
       assert.deepEqual(linkTitles, [`${sentinel.origin}/p/plain-link`]);
     } finally {
