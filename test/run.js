@@ -75,7 +75,7 @@ const layerRunners = {
     ensureEditor();
     const vsix = packageVsix(path.join(outputDir, 'mailroom.vsix'));
     // Each file starts its own editor and browser. A file that fails is run up to twice more, and says so:
-    // the workbench UI (dialogs, menus, webview loading) is occasionally slower than a test's wait.
+    // code-server's webview host sometimes never loads a new panel (README, Troubleshooting).
     const files = fs.readdirSync(path.join(root, 'out', 'test', 'e2e')).filter((name) => name.endsWith('.test.js')).sort();
     const total = { passed: 0, failed: 0, skipped: 0 };
     for (const file of files) {

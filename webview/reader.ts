@@ -87,7 +87,6 @@ export class ReaderApp {
 
   /** Calls `refresh` whenever the editor switches theme (it restyles <html> and re-classes <body>). */
   private followTheme(refresh: () => void): void {
-    this.themeObserver?.disconnect();
     let last = themeVariables();
     this.themeObserver = new MutationObserver(() => {
       const current = themeVariables();

@@ -32,9 +32,7 @@ function describeBrowserSignIn(flow: { title: string; name: string; progress: Re
     });
 
     afterEach(async function () {
-      if (this.currentTest?.state === 'failed') {
-        await workbench?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-      }
+      await workbench?.screenshotIfFailed(this.currentTest);
     });
 
     after(async () => {

@@ -33,9 +33,7 @@ describe('First look at the installed .vsix', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      await workbench?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-    }
+    await workbench?.screenshotIfFailed(this.currentTest);
   });
 
   after(async () => {

@@ -52,9 +52,7 @@ describe('Reading mail in the installed .vsix', function () {
   }
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      await workbench?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-    }
+    await workbench?.screenshotIfFailed(this.currentTest);
   });
 
   after(async () => {

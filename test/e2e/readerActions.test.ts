@@ -26,9 +26,7 @@ describe('Reader actions in the installed .vsix', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      await workbench?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-    }
+    await workbench?.screenshotIfFailed(this.currentTest);
     await workbench?.dismiss();
   });
 

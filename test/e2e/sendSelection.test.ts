@@ -39,9 +39,7 @@ describe('Sending mail in the installed .vsix', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      await workbench?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-    }
+    await workbench?.screenshotIfFailed(this.currentTest);
     // The next test waits for its own "Sent to …" notification, not this one's.
     await workbench?.runCommand('Notifications: Clear All Notifications');
   });
@@ -96,8 +94,7 @@ describe('Sending mail in the installed .vsix', function () {
     const alice = stack.users[0].email;
 
     // Open the file and select lines 3 to 5 with the keyboard.
-    // Through the palette rather than Ctrl+P: the previous test leaves the focus in a webview, which
-    // did not always hand that shortcut on to the workbench.
+    // Through the palette, which first takes the focus back from the webview the previous test used.
     await workbench.runCommand('Go to File...');
     await page.locator('.quick-input-widget input[placeholder^="Search files by name"]').fill('lines.ts');
     await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'lines.ts' }).first().click();

@@ -67,9 +67,7 @@ describe('[SEC-20] no token, code or password outside SecretStorage after a full
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      await workbench?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-    }
+    await workbench?.screenshotIfFailed(this.currentTest);
   });
 
   after(async () => {

@@ -55,10 +55,10 @@ export async function startTcpProxy(): Promise<TcpProxy> {
       await listen(server, port);
     },
     close: async (): Promise<void> => {
+      // Once cut, nothing is listening and no connection is left.
       if (server.listening) {
         await cut();
       }
-      sockets.forEach((socket) => socket.destroy());
     },
   });
 }

@@ -35,6 +35,8 @@ export interface Workbench {
   readonly stack: Stack | undefined;
   /** Saves a PNG of the whole window under .test-output/screenshots/ and returns its path. */
   screenshot(label: string): Promise<string>;
+  /** For `afterEach`: a screenshot named after the test, if it failed. */
+  screenshotIfFailed(test: { state?: string; title: string } | undefined): Promise<void>;
   /** Opens the command palette, types `query` and returns the labels it lists (e.g. "Mailroom: Sign In…"). */
   listCommands(query: string): Promise<string[]>;
   /** Runs a command by its palette label, as a person would (F1, type, Enter). */
@@ -102,6 +104,9 @@ function workbenchHelpers(page: Page, name: string): WorkbenchHelpers {
 
   const openPalette = async (query: string): Promise<void> => {
     await dismiss();
+    // A focused webview (the Inbox, the reader, the composer) does not always hand a shortcut on to the
+    // workbench: take the focus back first, as a click outside the webview would.
+    await page.evaluate('document.activeElement?.blur()');
     await page.keyboard.press('F1');
     const input = page.locator(`${QUICK_INPUT} input`);
     await input.waitFor({ state: 'visible' });
@@ -189,7 +194,13 @@ function workbenchHelpers(page: Page, name: string): WorkbenchHelpers {
     return file;
   };
 
-  return { screenshot, listCommands, runCommand, readQuickInputLabels, pickQuickInputItem, answerQuickInput, chooseMenuItem, dialog, notification, dismiss, returnToEditor, activityBarItem, openAccountsMenu };
+  const screenshotIfFailed = async (test: { state?: string; title: string } | undefined): Promise<void> => {
+    if (test?.state === 'failed') {
+      await screenshot(`failed-${test.title.replace(/\W+/g, '-')}`);
+    }
+  };
+
+  return { screenshot, screenshotIfFailed, listCommands, runCommand, readQuickInputLabels, pickQuickInputItem, answerQuickInput, chooseMenuItem, dialog, notification, dismiss, returnToEditor, activityBarItem, openAccountsMenu };
 }
 
 /** The workbench's console and uncaught errors (webviews' included), for reading after a failure. */
