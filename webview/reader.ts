@@ -6,13 +6,33 @@ import { codicon, element, onMessage, post } from './vscodeApi';
 
 const textLinkPattern = /\b(https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]|mailto:[^\s<>"']+[^\s<>"'.,;:!?)\]])/gi;
 
+/** The header's parts, made once and updated for each message. */
+interface ReaderHeader {
+  root: HTMLElement;
+  title: HTMLHeadingElement;
+  meta: HTMLDListElement;
+  readToggle: HTMLElement;
+  flagToggle: HTMLElement;
+}
+
 export class ReaderApp {
   private view: MessageView | undefined;
+  private readonly header: ReaderHeader;
+  /**
+   * The sandboxed frame for HTML mail, loaded (empty and hidden) before the first message arrives
+   * and kept for every later one: starting a sandboxed frame is most of the time a message takes
+   * to show, and taking it out of the document would throw its browsing context away.
+   */
+  private readonly frame: HTMLIFrameElement;
 
   public constructor(
     private readonly root: HTMLElement,
     private readonly nonce: string,
   ) {
+    this.header = this.createHeader();
+    this.frame = element('iframe', { className: 'mail-frame', attributes: { sandbox: '', title: 'Message body', referrerpolicy: 'no-referrer', srcdoc: '' } });
+    this.frame.hidden = true;
+    this.root.append(this.frame);
     onMessage((data) => this.receive(data as ExtensionToReader));
     document.addEventListener('keydown', (event) => this.onKey(event));
     this.send({ type: 'ready' });
@@ -31,7 +51,7 @@ export class ReaderApp {
       case 'flags':
         if (this.view) {
           this.view = { ...this.view, flagged: message.flagged, unread: message.unread };
-          this.renderActions();
+          this.updateToggles();
         }
         return;
     }
@@ -39,48 +59,100 @@ export class ReaderApp {
 
   private render(view: MessageView, allowRemote: boolean): void {
     this.themeObserver?.disconnect();
-    const header = element('header', { className: 'reader-header' });
-    header.append(element('h1', { text: view.subject || '(no subject)', attributes: { tabindex: '-1' } }));
-    const meta = element('dl', { className: 'meta' });
+    this.header.title.textContent = view.subject || '(no subject)';
+    const rows: HTMLElement[] = [];
     const addRow = (label: string, value: string): void => {
       if (value) {
-        meta.append(element('dt', { text: label }), element('dd', { text: value }));
+        rows.push(element('dt', { text: label }), element('dd', { text: value }));
       }
     };
     addRow('From', formatAddresses(view.from));
     addRow('To', formatAddresses(view.to));
     addRow('Cc', formatAddresses(view.cc));
     addRow('Date', view.date === undefined ? '' : new Date(view.date).toLocaleString());
-    header.append(meta, element('div', { className: 'actions', attributes: { role: 'toolbar', 'aria-label': 'Message actions' } }));
-    this.root.replaceChildren(header);
-    this.renderActions();
+    this.header.meta.replaceChildren(...rows);
+    this.updateToggles();
 
+    const banners: HTMLElement[] = [];
+    const after: HTMLElement[] = [];
+    let body: HTMLElement;
     if (view.html !== undefined) {
       const sanitized = sanitizeMailHtml(view.html, { allowRemote, nonce: this.nonce, themeCss: themeVariables() });
       if (sanitized.blockedRemote > 0 && !allowRemote) {
-        this.root.append(this.remoteBanner(sanitized.blockedRemote));
+        banners.push(this.remoteBanner(sanitized.blockedRemote));
       }
-      const frame = element('iframe', { className: 'mail-frame', attributes: { sandbox: '', title: 'Message body', referrerpolicy: 'no-referrer' } });
+      const frame = this.frame;
       frame.srcdoc = sanitized.document;
-      this.root.append(frame);
+      body = frame;
       // The frame does not inherit the theme's variables: rebuild its document when the theme changes.
       this.followTheme(() => {
         frame.srcdoc = sanitizeMailHtml(view.html ?? '', { allowRemote, nonce: this.nonce, themeCss: themeVariables() }).document;
       });
       if (sanitized.links.length > 0) {
-        this.root.append(this.linkList(sanitized.links));
+        after.push(this.linkList(sanitized.links));
       }
     } else {
-      const text = element('div', { className: 'mail-text', attributes: { role: 'document', 'aria-label': 'Message body' } });
-      appendLinkifiedText(text, view.text, (url) => this.send({ type: 'openLink', url }));
-      this.root.append(text);
+      body = element('div', { className: 'mail-text', attributes: { role: 'document', 'aria-label': 'Message body' } });
+      appendLinkifiedText(body, view.text, (url) => this.send({ type: 'openLink', url }));
     }
     if (view.truncated) {
-      this.root.append(element('p', { className: 'note', text: 'This message is long; only its beginning is shown.' }));
+      after.push(element('p', { className: 'note', text: 'This message is long; only its beginning is shown.' }));
     }
     if (view.attachments.length > 0) {
-      this.root.append(this.attachmentList(view));
+      after.push(this.attachmentList(view));
     }
+    if (body !== this.frame && this.frame.srcdoc !== '') {
+      // A text message: the last HTML one leaves the frame, and its memory.
+      this.frame.srcdoc = '';
+    }
+    this.frame.hidden = body !== this.frame;
+    // The header and the frame stay; the rest is replaced around them.
+    for (const child of [...this.root.children]) {
+      if (child !== this.header.root && child !== this.frame) {
+        child.remove();
+      }
+    }
+    if (this.header.root.parentElement !== this.root) {
+      this.root.prepend(this.header.root);
+    }
+    this.frame.before(...banners);
+    this.frame.after(...(body === this.frame ? after : [body, ...after]));
+  }
+
+  /** Subject, addresses and the actions' toolbar; its buttons act on whichever message is shown. */
+  private createHeader(): ReaderHeader {
+    const root = element('header', { className: 'reader-header' });
+    const title = element('h1', { attributes: { tabindex: '-1' } });
+    const meta = element('dl', { className: 'meta' });
+    const toolbar = element('div', { className: 'actions', attributes: { role: 'toolbar', 'aria-label': 'Message actions' } });
+    const button = (label: string, icon: string, action: () => MessageAction): HTMLElement => {
+      const created = element('vscode-button', { text: label, attributes: { icon, secondary: '' } });
+      created.addEventListener('click', () => this.send({ type: 'action', action: action() }));
+      return created;
+    };
+    const readToggle = button('Mark Unread', 'mail', () => (this.view?.unread ? 'markRead' : 'markUnread'));
+    const flagToggle = button('Flag', 'star-empty', () => (this.view?.flagged ? 'unflag' : 'flag'));
+    toolbar.append(
+      button('Reply', 'reply', () => 'reply'),
+      button('Reply All', 'mail-reply', () => 'replyAll'),
+      button('Forward', 'forward', () => 'forward'),
+      readToggle,
+      flagToggle,
+      button('Archive', 'archive', () => 'archive'),
+      button('Delete', 'trash', () => 'delete'),
+      button('Move…', 'folder', () => 'move'),
+    );
+    root.append(title, meta, toolbar);
+    return { root, title, meta, readToggle, flagToggle };
+  }
+
+  private updateToggles(): void {
+    const view = this.view;
+    if (!view) {
+      return;
+    }
+    relabel(this.header.readToggle, view.unread ? { label: 'Mark Read', icon: 'mail-read' } : { label: 'Mark Unread', icon: 'mail' });
+    relabel(this.header.flagToggle, view.flagged ? { label: 'Unflag', icon: 'star-full' } : { label: 'Flag', icon: 'star-empty' });
   }
 
   private themeObserver: MutationObserver | undefined;
@@ -97,29 +169,6 @@ export class ReaderApp {
     });
     this.themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
     this.themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class'] });
-  }
-
-  private renderActions(): void {
-    const view = this.view;
-    const toolbar = this.root.querySelector('.actions');
-    if (!view || !toolbar) {
-      return;
-    }
-    const actions: [MessageAction, string, string][] = [
-      ['reply', 'Reply', 'reply'],
-      ['replyAll', 'Reply All', 'mail-reply'],
-      ['forward', 'Forward', 'forward'],
-      view.unread ? ['markRead', 'Mark Read', 'mail-read'] : ['markUnread', 'Mark Unread', 'mail'],
-      view.flagged ? ['unflag', 'Unflag', 'star-full'] : ['flag', 'Flag', 'star-empty'],
-      ['archive', 'Archive', 'archive'],
-      ['delete', 'Delete', 'trash'],
-      ['move', 'Move…', 'folder'],
-    ];
-    toolbar.replaceChildren(...actions.map(([action, label, icon]) => {
-      const button = element('vscode-button', { text: label, attributes: { icon, secondary: '' } });
-      button.addEventListener('click', () => this.send({ type: 'action', action }));
-      return button;
-    }));
   }
 
   private remoteBanner(count: number): HTMLElement {
@@ -189,6 +238,16 @@ export class ReaderApp {
     } else if (event.key === 'Escape') {
       this.root.querySelector<HTMLElement>('h1')?.focus();
     }
+  }
+}
+
+/** Changes a button's label and icon only when they differ: each change re-renders the component. */
+function relabel(button: HTMLElement, { label, icon }: { label: string; icon: string }): void {
+  if (button.textContent !== label) {
+    button.textContent = label;
+  }
+  if (button.getAttribute('icon') !== icon) {
+    button.setAttribute('icon', icon);
   }
 }
 

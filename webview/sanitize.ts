@@ -109,25 +109,37 @@ function installHooks(): void {
  */
 function hoistStyleAttributes(root: Element): string {
   // Newsletters repeat the same few styles on hundreds of elements: one class per distinct style
-  // keeps the sheet (and the frame's style matching) small.
+  // keeps the sheet (and the frame's style matching) small, and each distinct text is parsed once.
   const classes = new Map<string, string>();
+  const classOfText = new Map<string, string | undefined>();
   const reader = document.createElement('span');
-  root.querySelectorAll(`[${STYLE_ATTRIBUTE_STANDIN}]`).forEach((element) => {
-    reader.style.cssText = element.getAttribute(STYLE_ATTRIBUTE_STANDIN) ?? '';
-    element.removeAttribute(STYLE_ATTRIBUTE_STANDIN);
+  const classFor = (styleText: string): string | undefined => {
+    reader.style.cssText = styleText;
     const declarations = reader.style;
     const parts: string[] = [];
     for (let index = 0; index < declarations.length; index++) {
       const name = declarations.item(index);
       parts.push(`${name}: ${declarations.getPropertyValue(name)} !important`);
     }
-    if (parts.length > 0) {
-      const declarationsText = parts.join('; ');
-      let className = classes.get(declarationsText);
-      if (className === undefined) {
-        className = `mr-s${classes.size}`;
-        classes.set(declarationsText, className);
-      }
+    if (parts.length === 0) {
+      return undefined;
+    }
+    const declarationsText = parts.join('; ');
+    let className = classes.get(declarationsText);
+    if (className === undefined) {
+      className = `mr-s${classes.size}`;
+      classes.set(declarationsText, className);
+    }
+    return className;
+  };
+  root.querySelectorAll(`[${STYLE_ATTRIBUTE_STANDIN}]`).forEach((element) => {
+    const styleText = element.getAttribute(STYLE_ATTRIBUTE_STANDIN) ?? '';
+    element.removeAttribute(STYLE_ATTRIBUTE_STANDIN);
+    if (!classOfText.has(styleText)) {
+      classOfText.set(styleText, classFor(styleText));
+    }
+    const className = classOfText.get(styleText);
+    if (className !== undefined) {
       element.classList.add(className);
     }
   });

@@ -28,12 +28,15 @@ const textLikeTypes = /^(text\/|application\/(json|xml|javascript|x-sh|x-yaml|ya
  * The reader: one editor-area panel showing one message. Its webview sanitizes the HTML
  * (DOMPurify in the browser's own parser) into a sandboxed iframe. Remote content stays blocked
  * by the CSP until the person allows it for this message or this sender; allowing re-renders the
- * panel with a new policy and nonce.
+ * panel with a new policy and nonce. Otherwise one document shows message after message: loading
+ * the webview again would cost more than showing the message.
  */
 export class ReaderPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private current: LoadedMessage | undefined;
   private allowRemoteContent = false;
+  /** Whether the panel's current document has the CSP that lets remote images load. */
+  private documentAllowsRemoteContent: boolean | undefined;
   private ready = false;
   private readonly panelDisposables: vscode.Disposable[] = [];
 
@@ -51,13 +54,14 @@ export class ReaderPanel implements vscode.Disposable {
   public async show(ref: MessageRef): Promise<void> {
     const session = this.deps.actions.session(ref.accountId);
     const loaded = await loadMessage(session, ref);
+    const wasUnread = loaded.view.unread;
+    // Opening marks it read (below): the reader shows it read from the start.
+    loaded.view.unread = false;
     this.current = loaded;
     this.allowRemoteContent = this.senderAllowed(loaded.senderAddress);
     this.render(loaded.view.subject || '(no subject)');
-    if (loaded.view.unread) {
+    if (wasUnread) {
       await this.deps.actions.run(ref, 'markRead');
-      // The reader may not have said `ready` yet: what it is sent then must already say "read".
-      loaded.view.unread = false;
     }
   }
 
@@ -78,14 +82,24 @@ export class ReaderPanel implements vscode.Disposable {
           if (this.panel === panel) {
             this.panel = undefined;
             this.current = undefined;
+            this.documentAllowsRemoteContent = undefined;
           }
         }),
       ];
     }
     this.panel.title = title;
-    this.ready = false;
-    // A new document each time: new nonce, and a CSP that allows remote images only when chosen.
-    this.panel.webview.html = renderWebviewHtml(this.panel.webview, this.deps.extensionUri, vscode.Uri.joinPath, { view: 'reader', title, allowRemoteImages: this.allowRemoteContent });
+    if (this.documentAllowsRemoteContent === this.allowRemoteContent) {
+      // The document's policy fits this message: show it there (or, while the document is still
+      // loading, when it says `ready`).
+      if (this.current) {
+        this.post({ type: 'message', view: this.current.view, allowRemoteContent: this.allowRemoteContent });
+      }
+    } else {
+      // A new document with a new nonce and a CSP that allows remote images only when chosen.
+      this.ready = false;
+      this.documentAllowsRemoteContent = this.allowRemoteContent;
+      this.panel.webview.html = renderWebviewHtml(this.panel.webview, this.deps.extensionUri, vscode.Uri.joinPath, { view: 'reader', title, allowRemoteImages: this.allowRemoteContent });
+    }
     this.panel.reveal(undefined, false);
   }
 

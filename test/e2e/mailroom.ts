@@ -79,7 +79,7 @@ export async function mailroomFrame(page: Page, view: 'inbox' | 'reader' | 'comp
   throw new Error(`no Mailroom ${view} webview appeared; Mailroom's webview frames: ${await describeMailroomFrames(page)}`);
 }
 
-/** The reader once it shows this message (each message, and each remote-content choice, is a new document). */
+/** The reader once it shows this message (a remote-content choice loads a new reader document, so the frame is looked up again). */
 export async function readerShowing(page: Page, subject: string, timeoutMs = 30_000): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

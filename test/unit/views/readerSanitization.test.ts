@@ -9,10 +9,10 @@ import * as https from 'node:https';
 import type * as net from 'node:net';
 import * as path from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
-import type { ExtensionToReader, MessageView } from '../../../src/shared/protocol';
+import type { MessageView } from '../../../src/shared/protocol';
 import { launchChromium } from '../../editor/browser';
 import { loadTlsFixtures } from '../../stack/tlsFixtures';
-import { distDirectory, postToWebview, postedMessages, startWebviewHost, waitForPosted } from './webviewHost';
+import { distDirectory, postedMessages, showHtmlInReader, startWebviewHost, waitForPosted } from './webviewHost';
 import type { WebviewHost } from './webviewHost';
 
 interface Sentinel {
@@ -111,12 +111,9 @@ function messageView(html: string): MessageView {
 async function renderInReader(page: Page, host: WebviewHost, view: MessageView, allowRemoteContent: boolean): Promise<Frame> {
   await page.goto(`${host.origin}/page?view=reader&remote=${allowRemoteContent ? 1 : 0}`);
   await waitForPosted(page, (message) => message.type === 'ready');
-  const message: ExtensionToReader = { type: 'message', view, allowRemoteContent };
-  await postToWebview(page, message);
-  const frameElement = await page.waitForSelector('iframe.mail-frame');
-  const frame = await frameElement.contentFrame();
+  await showHtmlInReader(page, { type: 'message', view, allowRemoteContent });
+  const frame = await (await page.$('iframe.mail-frame'))?.contentFrame();
   assert.ok(frame, 'the mail frame exists');
-  await frame.waitForLoadState('load');
   return frame;
 }
 

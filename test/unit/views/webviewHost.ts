@@ -1,6 +1,7 @@
 // Serves Mailroom's real webview documents (renderWebviewHtml: same CSP, nonce, bundles) on loopback
 // for Chromium, with a test-only stand-in for the extension injected before the bundle:
-//   /page?view=reader              records what the webview posts in window.__posted (also view=composer)
+//   /page?view=reader              records what the webview posts in window.__posted, and when in
+//                                  window.__postedAt (also view=composer)
 //   /page?view=inbox&rows=100000   also answers the inbox's requests with synthetic rows
 //   &accounts=0                    (inbox) no one signed in
 //   &remote=1                      the CSP the reader gets after "Load remote content"
@@ -10,6 +11,7 @@ import type * as net from 'node:net';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type * as vscode from 'vscode';
+import type { ExtensionToReader } from '../../../src/shared/protocol';
 import { renderWebviewHtml } from '../../../src/views/webviewHtml';
 
 const repositoryRoot = path.resolve(__dirname, '..', '..', '..', '..');
@@ -43,8 +45,9 @@ function extensionStub(view: string, rows: number, signedIn: boolean): string {
     }
   };`;
   return `window.__posted = [];
+window.__postedAt = [];
 (() => {${answers}
-  window.acquireVsCodeApi = () => ({ postMessage: (message) => { window.__posted.push(message); ${view === 'inbox' ? 'answer(message);' : ''} }, getState: () => undefined, setState: () => undefined });
+  window.acquireVsCodeApi = () => ({ postMessage: (message) => { window.__posted.push(message); window.__postedAt.push(performance.now()); ${view === 'inbox' ? 'answer(message);' : ''} }, getState: () => undefined, setState: () => undefined });
 })();`;
 }
 
@@ -106,4 +109,24 @@ export async function waitForPosted(page: Page, matches: (message: Record<string
 /** Delivers a message from the "extension" to the webview. */
 export async function postToWebview(page: Page, message: unknown): Promise<void> {
   await page.evaluate(`window.postMessage(${JSON.stringify(message)}, '*')`);
+}
+
+/**
+ * Posts a message to the reader and resolves, with the milliseconds it took in the page, once the mail
+ * frame has loaded what the reader put in it (the frame's load event, caught on its way down, whether
+ * the frame is new or reused). Only for messages with an HTML body: a text one never loads the frame.
+ */
+export async function showHtmlInReader(page: Page, message: ExtensionToReader): Promise<number> {
+  const script = `new Promise((resolve) => {
+    const started = performance.now();
+    const onLoad = (event) => {
+      if (event.target instanceof HTMLIFrameElement && event.target.matches('iframe.mail-frame')) {
+        document.removeEventListener('load', onLoad, true);
+        resolve(performance.now() - started);
+      }
+    };
+    document.addEventListener('load', onLoad, true);
+    window.postMessage(${JSON.stringify(message)}, '*');
+  })`;
+  return (await page.evaluate(script)) as number;
 }

@@ -1,0 +1,111 @@
+// The reader keeps one document while the person reads message after message: each new message must
+// replace everything the last one showed (banner, links, attachments, body, toggles) and the mail
+// frame is reused, not rebuilt. Real reader bundle in Debian's Chromium, under the extension's CSP.
+import * as assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import type { ExtensionToReader, MessageView } from '../../../src/shared/protocol';
+import { launchChromium } from '../../editor/browser';
+import { postToWebview, postedMessages, showHtmlInReader, startWebviewHost, waitForPosted } from './webviewHost';
+import type { WebviewHost } from './webviewHost';
+
+function view(overrides: Partial<MessageView>): MessageView {
+  return {
+    ref: { accountId: 'a', folder: 'INBOX', uid: 1 },
+    subject: '',
+    from: [{ name: 'Bob', address: 'bob@example.com' }],
+    to: [{ name: '', address: 'alice@mailroom.test' }],
+    cc: [],
+    date: Date.parse('2026-11-25T10:00:00Z'),
+    text: '',
+    html: undefined,
+    attachments: [],
+    flagged: false,
+    unread: false,
+    truncated: false,
+    ...overrides,
+  };
+}
+
+/** Shows the message and waits until the mail frame (if any) has loaded it. */
+async function show(page: Page, shown: MessageView): Promise<void> {
+  const message: ExtensionToReader = { type: 'message', view: shown, allowRemoteContent: false };
+  if (shown.html === undefined) {
+    await postToWebview(page, message);
+    await page.waitForSelector(`.reader-header h1:text-is("${shown.subject}")`);
+    return;
+  }
+  await showHtmlInReader(page, message);
+}
+
+async function frameText(page: Page): Promise<string> {
+  const frame = await (await page.waitForSelector('iframe.mail-frame')).contentFrame();
+  assert.ok(frame);
+  return frame.evaluate('document.body.innerText') as Promise<string>;
+}
+
+describe('reader: message after message in one document', function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  let host: WebviewHost;
+  let page: Page;
+
+  before(async () => {
+    [host, browser] = await Promise.all([startWebviewHost(), launchChromium()]);
+    page = await browser.newPage();
+    await page.goto(`${host.origin}/page?view=reader`);
+    await waitForPosted(page, (message) => message.type === 'ready');
+  });
+
+  after(async () => {
+    await browser?.close();
+    await host?.close();
+  });
+
+  it('replaces what the last message showed, and its buttons act on the new one', async () => {
+    await show(page, view({
+      subject: 'Newsletter',
+      html: '<p>Issue 12</p><img src="https://tracker.example.com/p.gif"><a href="https://example.com/a">read</a>',
+      attachments: [{ index: 1, filename: 'notes.txt', contentType: 'text/plain', size: 12 }],
+      flagged: true,
+    }));
+    assert.equal(await page.locator('.banner.remote').count(), 1);
+    assert.equal(await page.locator('.links').count(), 1);
+    assert.equal(await page.locator('.attachments').count(), 1);
+    assert.equal(await page.locator('.actions vscode-button', { hasText: 'Unflag' }).count(), 1);
+
+    await show(page, view({ ref: { accountId: 'a', folder: 'INBOX', uid: 2 }, subject: 'Plain question', text: 'Lunch at noon?', unread: true }));
+    assert.equal(await page.locator('.reader-header').count(), 1, 'one header');
+    assert.deepEqual(await page.locator('.meta dt').allTextContents(), ['From', 'To', 'Date']);
+    assert.deepEqual((await page.locator('.meta dd').allTextContents()).slice(0, 2), ['Bob <bob@example.com>', 'alice@mailroom.test']);
+    assert.equal(await page.locator('.banner.remote, .links, .attachments').count(), 0, 'nothing of the newsletter is left');
+    assert.ok(await page.locator('iframe.mail-frame').isHidden(), 'no mail frame shows');
+    assert.equal(await page.getAttribute('iframe.mail-frame', 'srcdoc'), '', 'the newsletter left the frame');
+    assert.equal(await page.textContent('.mail-text'), 'Lunch at noon?');
+    assert.equal(await page.locator('.actions vscode-button').count(), 8);
+
+    await page.locator('.actions vscode-button', { hasText: 'Flag' }).click();
+    await page.locator('.actions vscode-button', { hasText: 'Mark Read' }).click();
+    const actions = (await postedMessages(page)).filter((message) => message.type === 'action').map((message) => message.action);
+    assert.deepEqual(actions, ['flag', 'markRead'], 'the toggles act on the message shown, not on the newsletter');
+
+    await postToWebview(page, { type: 'flags', flagged: true, unread: false } satisfies ExtensionToReader);
+    await page.locator('.actions vscode-button', { hasText: 'Unflag' }).waitFor();
+    assert.equal(await page.locator('.actions vscode-button', { hasText: 'Mark Unread' }).count(), 1);
+  });
+
+  it('shows each HTML message in the same sandboxed frame, across text messages', async () => {
+    await show(page, view({ subject: 'First', html: '<p>first body</p>' }));
+    assert.equal(await frameText(page), 'first body');
+    await page.$eval('iframe.mail-frame', (frame) => frame.setAttribute('data-test-mark', 'kept'));
+
+    await show(page, view({ subject: 'In between', text: 'plain' }));
+    await show(page, view({ subject: 'Second', html: '<p>second body</p>' }));
+    assert.equal(await frameText(page), 'second body');
+    assert.equal(await page.locator('iframe.mail-frame').count(), 1);
+    assert.equal(await page.getAttribute('iframe.mail-frame', 'data-test-mark'), 'kept', 'the frame was reused');
+    assert.equal(await page.getAttribute('iframe.mail-frame', 'sandbox'), '');
+    assert.equal(await page.textContent('.reader-header h1'), 'Second');
+    // The header comes first, then the body.
+    assert.deepEqual(await page.$$eval('#app > *', (children) => children.map((child) => child.tagName.toLowerCase())), ['header', 'iframe']);
+  });
+});
