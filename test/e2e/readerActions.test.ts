@@ -66,6 +66,8 @@ describe('Reader actions in the installed .vsix', function () {
     await workbench.notification('Saved report-q3.pdf.').waitFor({ timeout: 30_000 });
     const saved = path.join(workbench.server.workspaceDirectory, 'report-q3.pdf');
     assert.deepEqual(fs.readFileSync(saved), TINY_PDF);
+    // The toast sits over the reader's attachment buttons until it times out (about 15 s).
+    await workbench.runCommand('Notifications: Clear All Notifications');
   });
 
   it('Open shows a text attachment in an editor without writing it to disk', async () => {
