@@ -32,7 +32,10 @@ export class ReaderApp {
     this.header = this.createHeader();
     this.frame = element('iframe', { className: 'mail-frame', attributes: { sandbox: '', title: 'Message body', referrerpolicy: 'no-referrer', srcdoc: '' } });
     this.frame.hidden = true;
-    this.root.append(this.frame);
+    // Until the first message arrives (the extension may still be fetching it); the first render removes it.
+    const loading = element('div', { className: 'state loading', attributes: { 'aria-busy': 'true' } });
+    loading.append(element('vscode-progress-ring', { attributes: { 'aria-label': 'Loading the message' } }));
+    this.root.append(this.frame, loading);
     onMessage((data) => this.receive(data as ExtensionToReader));
     document.addEventListener('keydown', (event) => this.onKey(event));
     this.send({ type: 'ready' });

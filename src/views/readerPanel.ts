@@ -52,8 +52,22 @@ export class ReaderPanel implements vscode.Disposable {
   }
 
   public async show(ref: MessageRef): Promise<void> {
-    const session = this.deps.actions.session(ref.accountId);
-    const loaded = await loadMessage(session, ref);
+    const loading = loadMessage(this.deps.actions.session(ref.accountId), ref);
+    // The first message: the panel's webview starts while the message is fetched.
+    const openedForThis = !this.panel;
+    if (openedForThis) {
+      this.allowRemoteContent = false;
+      this.render('Mail');
+    }
+    let loaded: LoadedMessage;
+    try {
+      loaded = await loading;
+    } catch (error) {
+      if (openedForThis && !this.current) {
+        this.panel?.dispose();
+      }
+      throw error;
+    }
     const wasUnread = loaded.view.unread;
     // Opening marks it read (below): the reader shows it read from the start.
     loaded.view.unread = false;

@@ -61,6 +61,12 @@ describe('reader: message after message in one document', function () {
     await host?.close();
   });
 
+  it('shows that it is loading until the first message arrives', async () => {
+    assert.equal(await page.getAttribute('.state.loading', 'aria-busy'), 'true');
+    await show(page, view({ subject: 'Hello', text: 'first' }));
+    assert.equal(await page.locator('.state.loading').count(), 0);
+  });
+
   it('replaces what the last message showed, and its buttons act on the new one', async () => {
     await show(page, view({
       subject: 'Newsletter',
