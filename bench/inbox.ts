@@ -94,18 +94,13 @@ function settledHeapBytes(): number {
 const htmlMessageSubject = 'Benchmark: 50 kB HTML newsletter';
 const shortHtmlSubject = 'Benchmark: a short HTML note';
 
+/** An HTML-only mail to alice, as delivered over LMTP. */
+function htmlMail(from: string, subject: string, html: string): string {
+  return [`From: ${from}`, 'To: alice@mailroom.test', `Subject: ${subject}`, `Date: ${new Date().toUTCString()}`, 'MIME-Version: 1.0', 'Content-Type: text/html; charset=utf-8', '', html, ''].join('\r\n');
+}
+
 function shortHtmlMessage(): string {
-  return [
-    'From: Bob <bob@mailroom.test>',
-    'To: alice@mailroom.test',
-    `Subject: ${shortHtmlSubject}`,
-    `Date: ${new Date().toUTCString()}`,
-    'MIME-Version: 1.0',
-    'Content-Type: text/html; charset=utf-8',
-    '',
-    '<p>Hi Alice,</p><p>the <b>build</b> is green again. See <a href="https://example.com/ci">the run</a>.</p><p>Bob</p>',
-    '',
-  ].join('\r\n');
+  return htmlMail('Bob <bob@mailroom.test>', shortHtmlSubject, '<p>Hi Alice,</p><p>the <b>build</b> is green again. See <a href="https://example.com/ci">the run</a>.</p><p>Bob</p>');
 }
 
 function htmlMessageOf50kB(): string {
@@ -115,18 +110,7 @@ function htmlMessageOf50kB(): string {
     paragraphs.push(`<tr><td style="padding:8px;border-bottom:1px solid #ddd"><p style="font-family:Arial;color:#333">Item ${index} — <b>update</b> with <a href="https://example.com/item/${index}">a link</a> and some text to read through.</p></td></tr>`);
     index++;
   }
-  return [
-    'From: Newsletter <news@example.com>',
-    'To: alice@mailroom.test',
-    `Subject: ${htmlMessageSubject}`,
-    `Date: ${new Date().toUTCString()}`,
-    'Message-ID: <bench-50kb@example.com>',
-    'MIME-Version: 1.0',
-    'Content-Type: text/html; charset=utf-8',
-    '',
-    `<html><head><style>td { font-size: 14px }</style></head><body><table>${paragraphs.join('\n')}</table><img src="https://track.example.com/open.gif"></body></html>`,
-    '',
-  ].join('\r\n');
+  return htmlMail('Newsletter <news@example.com>', htmlMessageSubject, `<html><head><style>td { font-size: 14px }</style></head><body><table>${paragraphs.join('\n')}</table><img src="https://track.example.com/open.gif"></body></html>`);
 }
 
 /** Shows the message in the reader; the time in the page until its mail frame has loaded it. */

@@ -26,6 +26,8 @@ export class InboxApp {
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private connection: ConnectionStatus = 'connecting';
   private fromCache = false;
+  /** A row opened (Enter, click) while it was still a placeholder: opened when its page arrives. */
+  private openWhenLoaded: { index: number; generation: number } | undefined;
 
   private readonly accountSelect = element('vscode-single-select', { attributes: { 'aria-label': 'Account' } }) as SelectElement;
   private readonly folderSelect = element('vscode-single-select', { attributes: { 'aria-label': 'Folder' } }) as SelectElement;
@@ -231,8 +233,14 @@ export class InboxApp {
       this.pendingPages.clear();
       this.acceptPage(page);
       this.showState(page.total === 0 ? 'empty' : 'list');
-      this.list.shiftBy(Math.max(0, page.total - previousTotal));
-      this.list.reset(true);
+      if (previousTotal > 0) {
+        // Keep the same messages in view and in focus: what is new arrived above them.
+        this.list.shiftBy(Math.max(0, page.total - previousTotal));
+        this.list.reset(true);
+      } else {
+        // Nothing was shown yet (this change overtook the folder's first load): start at the top.
+        this.list.reset();
+      }
     } catch {
       // Stay on what is shown; the connection banner tells what is going on.
     }
@@ -262,6 +270,11 @@ export class InboxApp {
           if (generation === this.generation) {
             this.acceptPage(page);
             this.list.refresh();
+            const waiting = this.openWhenLoaded;
+            if (waiting?.generation === generation && this.rows.has(waiting.index)) {
+              this.openWhenLoaded = undefined;
+              this.open(waiting.index);
+            }
           }
         })
         .catch(() => {
@@ -310,7 +323,13 @@ export class InboxApp {
 
   private open(index: number): void {
     const row = this.rows.get(index);
-    if (row && this.accountId) {
+    if (!row) {
+      this.openWhenLoaded = { index, generation: this.generation };
+      this.requestRows(index, index + 1);
+      return;
+    }
+    this.openWhenLoaded = undefined;
+    if (this.accountId) {
       post({ type: 'openMessage', message: { accountId: this.accountId, folder: this.folder, uid: row.uid } });
     }
   }

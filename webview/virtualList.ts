@@ -73,7 +73,7 @@ export class VirtualList {
     if (this.element.scrollTop > 0) {
       this.element.scrollTop += count * rowHeight;
     }
-    this.focusedIndex = Math.max(0, this.focusedIndex + count);
+    this.focusedIndex = Math.min(Math.max(0, this.source.total() - 1), Math.max(0, this.focusedIndex + count));
   }
 
   public focusRow(index: number): void {

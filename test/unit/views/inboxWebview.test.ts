@@ -90,6 +90,36 @@ describe('inbox webview in a real browser', function () {
     }
   });
 
+  it('Enter on a row whose page is still loading opens that message once it arrives', async () => {
+    const page = await openInbox(browser, host, `rows=${total}&delay=300`);
+    try {
+      await page.locator('.list .row:not(.placeholder)').first().waitFor();
+      await page.locator('.list').focus();
+      await page.keyboard.press('End');
+      await page.keyboard.press('Enter');
+      const opened = await waitForPosted(page, (posted) => posted.type === 'openMessage');
+      // The last row of 100,000 is the oldest message, uid 1.
+      assert.deepEqual(opened, { type: 'openMessage', message: { accountId: 'acc', folder: 'INBOX', uid: 1 } });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('a change on the server during the folder\'s first load leaves the focus on the first row', async () => {
+    const page = await openInbox(browser, host, `rows=${total}&delay=300`);
+    try {
+      await waitForPosted(page, (posted) => posted.type === 'openFolder');
+      await postToWebview(page, { type: 'folderChanged', accountId: 'acc', folder: 'INBOX', total });
+      await page.locator('.list .row:not(.placeholder)').first().waitFor();
+      await page.locator('.list').focus();
+      await page.keyboard.press('j');
+      assert.equal(await page.locator('.list').getAttribute('aria-activedescendant'), 'row-1');
+      assert.equal(await page.locator('.list').evaluate((list) => list.scrollTop), 0);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('shows the sign-in call to action when no one is signed in', async () => {
     const page = await openInbox(browser, host, 'rows=0&accounts=0');
     try {

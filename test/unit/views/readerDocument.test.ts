@@ -5,26 +5,8 @@ import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { ExtensionToReader, MessageView } from '../../../src/shared/protocol';
 import { launchChromium } from '../../editor/browser';
-import { postToWebview, postedMessages, showHtmlInReader, startWebviewHost, waitForPosted } from './webviewHost';
+import { postToWebview, postedMessages, readerMessage, showHtmlInReader, startWebviewHost, waitForPosted } from './webviewHost';
 import type { WebviewHost } from './webviewHost';
-
-function view(overrides: Partial<MessageView>): MessageView {
-  return {
-    ref: { accountId: 'a', folder: 'INBOX', uid: 1 },
-    subject: '',
-    from: [{ name: 'Bob', address: 'bob@example.com' }],
-    to: [{ name: '', address: 'alice@mailroom.test' }],
-    cc: [],
-    date: Date.parse('2026-11-25T10:00:00Z'),
-    text: '',
-    html: undefined,
-    attachments: [],
-    flagged: false,
-    unread: false,
-    truncated: false,
-    ...overrides,
-  };
-}
 
 /** Shows the message and waits until the mail frame (if any) has loaded it. */
 async function show(page: Page, shown: MessageView): Promise<void> {
@@ -63,12 +45,12 @@ describe('reader: message after message in one document', function () {
 
   it('shows that it is loading until the first message arrives', async () => {
     assert.equal(await page.getAttribute('.state.loading', 'aria-busy'), 'true');
-    await show(page, view({ subject: 'Hello', text: 'first' }));
+    await show(page, readerMessage({ subject: 'Hello', text: 'first' }));
     assert.equal(await page.locator('.state.loading').count(), 0);
   });
 
   it('replaces what the last message showed, and its buttons act on the new one', async () => {
-    await show(page, view({
+    await show(page, readerMessage({
       subject: 'Newsletter',
       html: '<p>Issue 12</p><img src="https://tracker.example.com/p.gif"><a href="https://example.com/a">read</a>',
       attachments: [{ index: 1, filename: 'notes.txt', contentType: 'text/plain', size: 12 }],
@@ -79,7 +61,7 @@ describe('reader: message after message in one document', function () {
     assert.equal(await page.locator('.attachments').count(), 1);
     assert.equal(await page.locator('.actions vscode-button', { hasText: 'Unflag' }).count(), 1);
 
-    await show(page, view({ ref: { accountId: 'a', folder: 'INBOX', uid: 2 }, subject: 'Plain question', text: 'Lunch at noon?', unread: true }));
+    await show(page, readerMessage({ ref: { accountId: 'a', folder: 'INBOX', uid: 2 }, subject: 'Plain question', text: 'Lunch at noon?', unread: true }));
     assert.equal(await page.locator('.reader-header').count(), 1, 'one header');
     assert.deepEqual(await page.locator('.meta dt').allTextContents(), ['From', 'To', 'Date']);
     assert.deepEqual((await page.locator('.meta dd').allTextContents()).slice(0, 2), ['Bob <bob@example.com>', 'alice@mailroom.test']);
@@ -100,12 +82,12 @@ describe('reader: message after message in one document', function () {
   });
 
   it('shows each HTML message in the same sandboxed frame, across text messages', async () => {
-    await show(page, view({ subject: 'First', html: '<p>first body</p>' }));
+    await show(page, readerMessage({ subject: 'First', html: '<p>first body</p>' }));
     assert.equal(await frameText(page), 'first body');
     await page.$eval('iframe.mail-frame', (frame) => frame.setAttribute('data-test-mark', 'kept'));
 
-    await show(page, view({ subject: 'In between', text: 'plain' }));
-    await show(page, view({ subject: 'Second', html: '<p>second body</p>' }));
+    await show(page, readerMessage({ subject: 'In between', text: 'plain' }));
+    await show(page, readerMessage({ subject: 'Second', html: '<p>second body</p>' }));
     assert.equal(await frameText(page), 'second body');
     assert.equal(await page.locator('iframe.mail-frame').count(), 1);
     assert.equal(await page.getAttribute('iframe.mail-frame', 'data-test-mark'), 'kept', 'the frame was reused');

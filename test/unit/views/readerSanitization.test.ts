@@ -12,7 +12,7 @@ import type { Browser, Frame, Page } from 'playwright-core';
 import type { MessageView } from '../../../src/shared/protocol';
 import { launchChromium } from '../../editor/browser';
 import { loadTlsFixtures } from '../../stack/tlsFixtures';
-import { distDirectory, postedMessages, showHtmlInReader, startWebviewHost, waitForPosted } from './webviewHost';
+import { distDirectory, postedMessages, readerMessage, showHtmlInReader, startWebviewHost, waitForPosted } from './webviewHost';
 import type { WebviewHost } from './webviewHost';
 
 interface Sentinel {
@@ -92,20 +92,7 @@ const frameInventory = `(() => {
 })()`;
 
 function messageView(html: string): MessageView {
-  return {
-    ref: { accountId: 'a', folder: 'INBOX', uid: 1 },
-    subject: 'Your invoice',
-    from: [{ name: 'Mallory', address: 'mallory@example.com' }],
-    to: [{ name: '', address: 'alice@mailroom.test' }],
-    cc: [],
-    date: Date.parse('2026-11-25T10:00:00Z'),
-    text: '',
-    html,
-    attachments: [],
-    flagged: false,
-    unread: false,
-    truncated: false,
-  };
+  return readerMessage({ subject: 'Your invoice', from: [{ name: 'Mallory', address: 'mallory@example.com' }], html });
 }
 
 async function renderInReader(page: Page, host: WebviewHost, view: MessageView, allowRemoteContent: boolean): Promise<Frame> {

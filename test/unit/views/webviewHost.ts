@@ -4,6 +4,7 @@
 //                                  window.__postedAt (also view=composer)
 //   /page?view=inbox&rows=100000   also answers the inbox's requests with synthetic rows
 //   &accounts=0                    (inbox) no one signed in
+//   &delay=300                     (inbox) answer each request after 300 ms, like a slow server (default 2)
 //   &remote=1                      the CSP the reader gets after "Load remote content"
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -11,7 +12,7 @@ import type * as net from 'node:net';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type * as vscode from 'vscode';
-import type { ExtensionToReader } from '../../../src/shared/protocol';
+import type { ExtensionToReader, MessageView } from '../../../src/shared/protocol';
 import { renderWebviewHtml } from '../../../src/views/webviewHtml';
 
 const repositoryRoot = path.resolve(__dirname, '..', '..', '..', '..');
@@ -25,7 +26,7 @@ export interface WebviewHost {
 }
 
 /** Records posts; for the inbox, answers like the extension would, with `rows` synthetic messages. */
-function extensionStub(view: string, rows: number, signedIn: boolean): string {
+function extensionStub(view: string, rows: number, signedIn: boolean, replyDelayMs: number): string {
   const answers =
     view !== 'inbox'
       ? ''
@@ -33,7 +34,7 @@ function extensionStub(view: string, rows: number, signedIn: boolean): string {
   const total = ${rows};
   const row = (index) => ({ uid: total - index, from: 'Sender ' + (index % 97), fromAddress: 'sender' + (index % 97) + '@example.com', subject: 'Message number ' + (total - index), date: Date.parse('2026-11-25T10:00:00Z') - index * 60000, preview: 'Preview line of message ' + (total - index), unread: index % 3 === 0, flagged: index % 11 === 0, answered: index % 5 === 0, hasAttachment: index % 7 === 0 });
   const rowsFrom = (start, count) => Array.from({ length: Math.max(0, Math.min(count, total - start)) }, (_, offset) => row(start + offset));
-  const reply = (message) => setTimeout(() => window.postMessage(message, '*'), 2);
+  const reply = (message) => setTimeout(() => window.postMessage(message, '*'), ${replyDelayMs});
   const answer = (message) => {
     const ok = (result) => reply({ type: 'response', requestId: message.requestId, ok: true, result });
     switch (message.type) {
@@ -64,7 +65,7 @@ export function startWebviewHost(): Promise<WebviewHost> {
       const joinPath = ((base: { path: string }, ...parts: string[]) => ({ path: [base.path, ...parts].join('/') })) as unknown as typeof vscode.Uri.joinPath;
       const html = renderWebviewHtml(webview, { path: '' } as unknown as vscode.Uri, joinPath, { view, title: view, allowRemoteImages: url.searchParams.get('remote') === '1' });
       const nonce = /nonce="([^"]+)"/.exec(html)?.[1] ?? '';
-      const stub = `<script nonce="${nonce}">${extensionStub(view, Number(url.searchParams.get('rows') ?? '0'), url.searchParams.get('accounts') !== '0')}</script>`;
+      const stub = `<script nonce="${nonce}">${extensionStub(view, Number(url.searchParams.get('rows') ?? '0'), url.searchParams.get('accounts') !== '0', Number(url.searchParams.get('delay') ?? '2'))}</script>`;
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       response.end(html.replace('<body', `${stub}<body`));
       return;
@@ -129,4 +130,23 @@ export async function showHtmlInReader(page: Page, message: ExtensionToReader): 
     window.postMessage(${JSON.stringify(message)}, '*');
   })`;
   return (await page.evaluate(script)) as number;
+}
+
+/** A message as the extension sends it to the reader: a plain one from Bob unless told otherwise. */
+export function readerMessage(overrides: Partial<MessageView>): MessageView {
+  return {
+    ref: { accountId: 'a', folder: 'INBOX', uid: 1 },
+    subject: '',
+    from: [{ name: 'Bob', address: 'bob@example.com' }],
+    to: [{ name: '', address: 'alice@mailroom.test' }],
+    cc: [],
+    date: Date.parse('2026-11-25T10:00:00Z'),
+    text: '',
+    html: undefined,
+    attachments: [],
+    flagged: false,
+    unread: false,
+    truncated: false,
+    ...overrides,
+  };
 }
