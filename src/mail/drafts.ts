@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomically } from '../util/atomicFile';
 import type { MailroomErrorCode } from '../util/errors';
 import { isMailroomError } from '../util/errors';
 import type { Logger } from '../util/log';
@@ -219,10 +220,7 @@ export class DraftStore {
   /** Write-then-rename, so a crash mid-write never leaves half a draft. Readable by the user only. */
   private async write(draft: StoredDraft): Promise<void> {
     await mkdir(this.directory, { recursive: true, mode: 0o700 });
-    const path = join(this.directory, `${draft.id}.json`);
-    const temporary = `${path}.${process.pid}.tmp`;
-    await writeFile(temporary, serialize(draft), { encoding: 'utf8', mode: 0o600 });
-    await rename(temporary, path);
+    await writeFileAtomically(join(this.directory, `${draft.id}.json`), serialize(draft));
   }
 
   private async saveToServer(draft: StoredDraft): Promise<boolean> {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { MessageRow } from '../shared/protocol';
+import { writeFileAtomically } from '../util/atomicFile';
 import type { Logger } from '../util/log';
 import { describeError } from '../util/log';
 import type { FolderStatus, RowsResult } from './mailbox';
@@ -27,6 +28,9 @@ export interface CachedFolder {
  * UIDVALIDITY no longer matches is replaced. Deleted per account at sign-out.
  */
 export class EnvelopeCache {
+  /** The last pending merge per cache file (merge never rejects: write and read catch). */
+  private readonly merges = new Map<string, Promise<void>>();
+
   public constructor(
     private readonly directory: string,
     private readonly enabled: () => boolean,
@@ -60,19 +64,32 @@ export class EnvelopeCache {
     const file = this.fileFor(accountId, folder);
     try {
       await fs.mkdir(path.dirname(file), { recursive: true });
-      const temporary = `${file}.${process.pid}.tmp`;
-      await fs.writeFile(temporary, JSON.stringify({ ...entry, rows: entry.rows.slice(0, cachedRowLimit) }), { mode: 0o600 });
-      await fs.rename(temporary, file);
+      await writeFileAtomically(file, JSON.stringify({ ...entry, rows: entry.rows.slice(0, cachedRowLimit) }));
     } catch (error) {
       this.logger.warn(`Could not write the envelope cache: ${describeError(error)}`);
     }
   }
 
-  /** Merges freshly loaded rows [start, start + rows.length) into the cached head of the folder. */
-  public async remember(accountId: string, folder: string, status: FolderStatus & { uidNext?: number }, start: number, rows: readonly MessageRow[]): Promise<void> {
+  /**
+   * Merges freshly loaded rows [start, start + rows.length) into the cached head of the folder.
+   * Merges into one file run one after another: each reads what the one before it wrote.
+   */
+  public remember(accountId: string, folder: string, status: FolderStatus & { uidNext?: number }, start: number, rows: readonly MessageRow[]): Promise<void> {
     if (!this.enabled() || start >= cachedRowLimit) {
-      return;
+      return Promise.resolve();
     }
+    const file = this.fileFor(accountId, folder);
+    const merged = (this.merges.get(file) ?? Promise.resolve()).then(() => this.merge(accountId, folder, status, start, rows));
+    this.merges.set(file, merged);
+    void merged.then(() => {
+      if (this.merges.get(file) === merged) {
+        this.merges.delete(file);
+      }
+    });
+    return merged;
+  }
+
+  private async merge(accountId: string, folder: string, status: FolderStatus & { uidNext?: number }, start: number, rows: readonly MessageRow[]): Promise<void> {
     const cached = await this.read(accountId, folder);
     const sameFolder = cached && cached.uidValidity === status.uidValidity && cached.total === status.total && cached.uidNext === status.uidNext;
     const head = sameFolder ? cached.rows : [];

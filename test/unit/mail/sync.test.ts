@@ -40,6 +40,16 @@ describe('envelope cache', () => {
     assert.equal(await cache.read('other', 'INBOX'), undefined);
   });
 
+  it('keeps every page when pages are remembered at the same time (the list loads pages in parallel)', async () => {
+    const warnings: string[] = [];
+    cache = new EnvelopeCache(path.join(directory, 'envelopes'), () => enabled, new Logger({ trace: silent, debug: silent, info: silent, warn: (line) => warnings.push(line), error: silent }));
+    await Promise.all([0, 50, 100, 150].map((start) => cache.remember('acc', 'INBOX', status, start, rows(100 - start, 50))));
+    const cached = await cache.read('acc', 'INBOX');
+    assert.equal(cached?.rows.length, 200);
+    assert.deepEqual(cached?.rows.map((row) => row.uid).slice(0, 3), [100, 99, 98]);
+    assert.deepEqual(warnings, []);
+  });
+
   it('starts over when UIDVALIDITY or the folder changed', async () => {
     await cache.remember('acc', 'INBOX', status, 0, rows(100, 50));
     await cache.remember('acc', 'INBOX', { ...status, uidValidity: '8' }, 0, rows(100, 10));
