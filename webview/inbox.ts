@@ -28,6 +28,10 @@ export class InboxApp {
   private fromCache = false;
   /** A row opened (Enter, click) while it was still a placeholder: opened when its page arrives. */
   private openWhenLoaded: { index: number; generation: number } | undefined;
+  /** The folder's first load is on its way. */
+  private loadingFolder = false;
+  /** A change reported while the first load was on its way (its count, when known). */
+  private changeDuringLoad: { total: number | undefined } | undefined;
 
   private readonly accountSelect = element('vscode-single-select', { attributes: { 'aria-label': 'Account' } }) as SelectElement;
   private readonly folderSelect = element('vscode-single-select', { attributes: { 'aria-label': 'Folder' } }) as SelectElement;
@@ -142,7 +146,7 @@ export class InboxApp {
         return;
       case 'folderChanged':
         if (message.accountId === this.accountId && message.folder === this.folder && this.search === undefined) {
-          void this.reloadAfterChange();
+          this.folderChanged(message.total);
         }
         return;
       case 'rowUpdated':
@@ -200,20 +204,43 @@ export class InboxApp {
     this.pendingPages.clear();
     this.total = 0;
     this.showState('loading');
+    this.loadingFolder = true;
+    this.changeDuringLoad = undefined;
     try {
       const page = await this.request({ type: 'openFolder', accountId, folder: this.folder });
       if (generation !== this.generation) {
         return;
       }
+      this.loadingFolder = false;
       this.acceptPage(page);
       this.connection = page.fromCache ? 'offline' : 'online';
       this.renderBanner();
       this.showState(page.total === 0 ? 'empty' : 'list');
       this.list.reset();
+      const change = this.takeChangeDuringLoad();
+      if (change && change.total !== page.total) {
+        void this.reloadAfterChange();
+      }
     } catch (error) {
       if (generation === this.generation) {
+        this.loadingFolder = false;
         this.showError(error);
       }
+    }
+  }
+
+  private takeChangeDuringLoad(): { total: number | undefined } | undefined {
+    const change = this.changeDuringLoad;
+    this.changeDuringLoad = undefined;
+    return change;
+  }
+
+  private folderChanged(total: number | undefined): void {
+    if (this.loadingFolder) {
+      // The load on its way may already hold this change: compare once it is back.
+      this.changeDuringLoad = { total };
+    } else if (total === undefined || total !== this.total) {
+      void this.reloadAfterChange();
     }
   }
 
@@ -293,6 +320,8 @@ export class InboxApp {
       return;
     }
     const generation = ++this.generation;
+    this.loadingFolder = false;
+    this.changeDuringLoad = undefined;
     this.search = query;
     this.rows = new Map();
     this.pendingPages.clear();

@@ -15,8 +15,12 @@ export type SessionState = 'idle' | 'connecting' | 'online' | 'offline' | 'signI
 export interface FolderChange {
   accountId: string;
   folder: string;
-  /** 'exists': the message count changed (new mail); 'expunge' / 'flags': messages went or changed. */
-  kind: 'exists' | 'expunge' | 'flags';
+  /**
+   * 'exists': the message count changed (new mail); 'expunge' / 'flags': messages went or changed;
+   * 'watching': the IDLE connection has (re)opened the folder and `exists` is its count then, so
+   * mail that arrived before IDLE was listening is not missed.
+   */
+  kind: 'exists' | 'expunge' | 'flags' | 'watching';
   exists?: number;
 }
 
@@ -328,8 +332,9 @@ export class MailSession {
       watched.on('exists', (event) => this.folderListeners.fire({ accountId: this.account.id, folder, kind: 'exists', exists: event.count }));
       watched.on('expunge', () => this.folderListeners.fire({ accountId: this.account.id, folder, kind: 'expunge' }));
       watched.on('flags', () => this.folderListeners.fire({ accountId: this.account.id, folder, kind: 'flags' }));
-      await watched.mailboxOpen(folder, { readOnly: true });
+      const opened = await watched.mailboxOpen(folder, { readOnly: true });
       this.idleAttempt = 0;
+      this.folderListeners.fire({ accountId: this.account.id, folder, kind: 'watching', exists: opened.exists });
     } catch (error) {
       if (generation !== this.idleGeneration) {
         return;

@@ -107,7 +107,10 @@ export type ExtensionToInbox =
   | { type: 'accounts'; accounts: AccountSummary[]; selectedAccountId?: string; selectedFolder?: string }
   | { type: 'folders'; accountId: string; folders: FolderSummary[] }
   | { type: 'connection'; accountId: string; status: ConnectionStatus; message?: string }
-  /** The folder changed on the server (new mail, expunge, flags): reload visible rows. */
+  /**
+   * The folder changed on the server (new mail, expunge, flags) or may have (IDLE started watching
+   * it, back online): reload visible rows. `total`, when given, is the folder's message count.
+   */
   | { type: 'folderChanged'; accountId: string; folder: string; total?: number }
   /** One message's flags changed by our own action: update the row in place. */
   | { type: 'rowUpdated'; accountId: string; folder: string; row: MessageRow }

@@ -1,6 +1,6 @@
 // Reading mail in the installed .vsix, as a person does: sign in (one-time code), open the Inbox,
 // scroll, move with the keyboard, open a message in the reader; a tracking pixel reaches a local
-// HTTPS server only after "Load Remote Content"; screenshots in light, dark and high-contrast themes.
+// HTTPS server only after "Load Remote Content", and only for that message; screenshots in light, dark and high-contrast themes.
 import * as assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
 import { mailroomFrame, readerShowing, signInWithDeviceCode } from './mailroom';
@@ -10,18 +10,18 @@ import { openWorkbench } from './workbench';
 import type { Workbench } from './workbench';
 
 const TRACKING_SUBJECT = 'E2E newsletter with a tracking pixel';
+const OTHER_TRACKING_SUBJECT = 'E2E offer from another sender';
 
-function trackingMail(pixelOrigin: string): string {
+function trackingMail(pixelOrigin: string, { from = 'Newsletter <news@example.com>', subject = TRACKING_SUBJECT, pixelQuery = 'u=alice' } = {}): string {
   return [
-    'From: Newsletter <news@example.com>',
+    `From: ${from}`,
     'To: alice@mailroom.test',
-    `Subject: ${TRACKING_SUBJECT}`,
+    `Subject: ${subject}`,
     `Date: ${new Date().toUTCString()}`,
-    'Message-ID: <e2e-tracking@example.com>',
     'MIME-Version: 1.0',
     'Content-Type: text/html; charset=utf-8',
     '',
-    `<html><body><h1>This week</h1><p>Hello Alice, here is the news.</p><img src="${pixelOrigin}/open.gif?u=alice" width="1" height="1" alt=""></body></html>`,
+    `<html><body><h1>This week</h1><p>Hello Alice, here is the news.</p><img src="${pixelOrigin}/open.gif?${pixelQuery}" width="1" height="1" alt=""></body></html>`,
     '',
   ].join('\r\n');
 }
@@ -104,7 +104,7 @@ describe('Reading mail in the installed .vsix', function () {
     await workbench.screenshot('reader-light');
   });
 
-  it('[SEC-27] loads a tracking pixel only after "Load Remote Content"', async () => {
+  it('[SEC-27] loads a tracking pixel only after "Load Remote Content", and for that message only', async () => {
     inbox = await showInbox();
     await inbox.locator('.list').focus();
     await workbench.page.keyboard.press('Home');
@@ -121,6 +121,16 @@ describe('Reading mail in the installed .vsix', function () {
     assert.ok(pixel.connections > 0, 'the pixel was requested once the person allowed it');
     reader = await readerShowing(workbench.page, TRACKING_SUBJECT);
     assert.equal(await reader.locator('.banner.remote').count(), 0);
+
+    // The reader shows the next message in the same tab: what was allowed for this one is not carried over.
+    await workbench.stack?.deliver('alice@mailroom.test', trackingMail(pixel.origin, { from: 'Offers <promo@shop.example>', subject: OTHER_TRACKING_SUBJECT, pixelQuery: 'u=alice&m=offer' }));
+    const offer = inbox.locator('.list .row:not(.placeholder)', { hasText: OTHER_TRACKING_SUBJECT }).first();
+    await offer.waitFor({ timeout: 30_000 });
+    await offer.click();
+    reader = await readerShowing(workbench.page, OTHER_TRACKING_SUBJECT);
+    await reader.locator('.banner.remote').waitFor();
+    await workbench.page.waitForTimeout(2_000);
+    assert.deepEqual(pixel.requests.filter((url) => url.includes('m=offer')), [], "the other sender's pixel stayed blocked");
   });
 
   it('[SEC-26] the hostile statement mail from the fixture runs nothing in the real editor', async () => {

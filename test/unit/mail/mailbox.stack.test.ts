@@ -233,6 +233,23 @@ describe('mail layer against Dovecot', function () {
     assert.equal(rows[0]?.subject, 'Live delivery');
   });
 
+  it('mail that arrived before IDLE was listening is counted when IDLE opens the folder', async () => {
+    session.watch(undefined);
+    const { status } = await openFolder(session, 'INBOX', 1);
+    await stack.deliver('alice@mailroom.test', plainMessage('Before IDLE'));
+    const watching = waitFor<FolderChange>((resolve) => {
+      session.onDidChangeFolder((change) => {
+        if (change.kind === 'watching') {
+          resolve(change);
+        }
+      });
+    }, 10_000, 'IDLE watching the folder');
+    session.watch('INBOX');
+    const change = await watching;
+    assert.equal(change.folder, 'INBOX');
+    assert.equal(change.exists, status.total + 1, 'the count includes the mail delivered before IDLE');
+  });
+
   it('reconnects by itself after the server drops the connections', async () => {
     const states: SessionState[] = [];
     const subscription = session.onDidChangeState((state) => states.push(state));

@@ -105,16 +105,36 @@ describe('inbox webview in a real browser', function () {
     }
   });
 
-  it('a change on the server during the folder\'s first load leaves the focus on the first row', async () => {
+  it('a change on the server during the folder\'s first load reloads it after, and the focus stays on the first row', async () => {
     const page = await openInbox(browser, host, `rows=${total}&delay=300`);
     try {
       await waitForPosted(page, (posted) => posted.type === 'openFolder');
-      await postToWebview(page, { type: 'folderChanged', accountId: 'acc', folder: 'INBOX', total });
+      await postToWebview(page, { type: 'folderChanged', accountId: 'acc', folder: 'INBOX' });
       await page.locator('.list .row:not(.placeholder)').first().waitFor();
+      await page.waitForTimeout(700);
+      assert.equal((await postedMessages(page)).filter((posted) => posted.type === 'openFolder').length, 2, 'loaded again once the first load was back');
       await page.locator('.list').focus();
       await page.keyboard.press('j');
       assert.equal(await page.locator('.list').getAttribute('aria-activedescendant'), 'row-1');
       assert.equal(await page.locator('.list').evaluate((list) => list.scrollTop), 0);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('reloads for a change only when the folder\'s count is not the one shown', async () => {
+    const page = await openInbox(browser, host, `rows=${total}`);
+    const loads = async (): Promise<number> => (await postedMessages(page)).filter((posted) => posted.type === 'openFolder').length;
+    try {
+      await page.locator('.list .row:not(.placeholder)').first().waitFor();
+      // IDLE started watching the folder and counts what the list already shows.
+      await postToWebview(page, { type: 'folderChanged', accountId: 'acc', folder: 'INBOX', total });
+      await page.waitForTimeout(300);
+      assert.equal(await loads(), 1);
+      // It counts one more: mail came in before IDLE was listening.
+      await postToWebview(page, { type: 'folderChanged', accountId: 'acc', folder: 'INBOX', total: total + 1 });
+      await page.waitForTimeout(300);
+      assert.equal(await loads(), 2);
     } finally {
       await page.close();
     }
