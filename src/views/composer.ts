@@ -60,6 +60,8 @@ class ComposerPanel {
   /** Sent or discarded: closing the tab then keeps nothing. */
   private finished = false;
   private busy = false;
+  /** The tab is closed (sent, discarded or closed by the person): nothing can be posted to it. */
+  private closedTab = false;
   private autosaveTimer: ReturnType<typeof setTimeout> | undefined;
   /** Drafts are written one at a time, so an autosave never races the save on close. */
   private saving: Promise<unknown> = Promise.resolve();
@@ -97,7 +99,9 @@ class ComposerPanel {
   }
 
   private post(message: ExtensionToComposer): void {
-    void this.panel.webview.postMessage(message);
+    if (!this.closedTab) {
+      void this.panel.webview.postMessage(message);
+    }
   }
 
   private async receive(data: unknown): Promise<void> {
@@ -218,6 +222,7 @@ class ComposerPanel {
 
   /** Closing a composer with unsent changes keeps them as a draft: nothing the user wrote is lost. */
   private async closed(): Promise<void> {
+    this.closedTab = true;
     this.onClosed();
     clearTimeout(this.autosaveTimer);
     if (this.finished || !this.hasChanges()) {

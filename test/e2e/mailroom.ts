@@ -1,6 +1,8 @@
 // Steps through Mailroom's own UI that several end-to-end suites need: signing in as a stack user and
 // finding one of Mailroom's webviews by the view its document shows.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import type { Workbench } from './workbench';
 
@@ -108,4 +110,25 @@ async function describeMailroomFrames(page: Page): Promise<string> {
     }),
   );
   return described.join(' ') || 'none';
+}
+
+/** Every file under `directory`, depth first. */
+export function filesUnder(directory: string): string[] {
+  if (!fs.existsSync(directory)) {
+    return [];
+  }
+  return fs.readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(directory, entry.name);
+    if (entry.isDirectory()) {
+      return filesUnder(full);
+    }
+    return entry.isFile() ? [full] : [];
+  });
+}
+
+/** What Mailroom's output channel wrote in this run (every extension host's file of it). */
+export function mailroomLogText(workbench: Workbench): string {
+  const logs = filesUnder(workbench.server.directory).filter((file) => /mailroom/i.test(path.basename(file)) && file.endsWith('.log'));
+  assert.ok(logs.length > 0, `the Mailroom output channel is written under ${workbench.server.userDataDirectory}`);
+  return logs.map((file) => fs.readFileSync(file, 'utf8')).join('\n');
 }

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { simpleParser } from 'mailparser';
-import { mailroomFrame, signInWithDeviceCode } from './mailroom';
+import { mailroomFrame, mailroomLogText, signInWithDeviceCode } from './mailroom';
 import type { Stack } from '../stack';
 import { openWorkbench } from './workbench';
 import type { Workbench } from './workbench';
@@ -197,6 +197,9 @@ describe('Sending mail in the installed .vsix', function () {
     assert.match(raw, /^Subject: =\?UTF-8\?/im);
     assert.match(raw, /Hello <strong>Alice<\/strong>/);
     assert.match(raw, /<code class=3D"language-js">|<code class="language-js">/);
+    // Every send so far succeeded: nothing went wrong on the way, not even after the composer closed.
+    await page.waitForTimeout(1_000);
+    assert.deepEqual(mailroomLogText(workbench).split('\n').filter((line) => line.includes('[error]')), []);
   });
 
   // Last: it revokes alice's grant.

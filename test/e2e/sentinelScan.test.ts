@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import type { Stack } from '../stack';
 import { completeSignInPage, openSignInPage, signInThroughBrowser, signOutFromAccountsMenu } from './browserSignIn';
-import { mailroomFrame, waitForAccountsMenu } from './mailroom';
+import { filesUnder, mailroomFrame, mailroomLogText, waitForAccountsMenu } from './mailroom';
 import { openWorkbench } from './workbench';
 import type { Workbench } from './workbench';
 
@@ -19,20 +19,6 @@ const RECORDED_MESSAGES = '__mailroomSentinelMessages';
 
 function refreshTokensOf(stack: Stack, email: string): string[] {
   return stack.issuedTokens().filter((token) => token.kind === 'RefreshToken' && token.email === email).map((token) => token.value);
-}
-
-/** Every file under `directory`, depth first. */
-function filesUnder(directory: string): string[] {
-  if (!fs.existsSync(directory)) {
-    return [];
-  }
-  return fs.readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(directory, entry.name);
-    if (entry.isDirectory()) {
-      return filesUnder(full);
-    }
-    return entry.isFile() ? [full] : [];
-  });
 }
 
 interface Hit {
@@ -140,9 +126,7 @@ describe('[SEC-20] no token, code or password outside SecretStorage after a full
     }
 
     const runFiles = filesUnder(workbench.server.directory);
-    const mailroomLogs = runFiles.filter((file) => /mailroom/i.test(path.basename(file)) && file.endsWith('.log'));
-    assert.ok(mailroomLogs.length > 0, `the Mailroom output channel is written under ${workbench.server.userDataDirectory}`);
-    const mailroomLog = mailroomLogs.map((file) => fs.readFileSync(file, 'utf8')).join('\n');
+    const mailroomLog = mailroomLogText(workbench);
     // The scan reads what it should: the output channel recorded the session it is searched for.
     assert.match(mailroomLog, /Signed in to .* as alice@mailroom\.test/);
     assert.ok(runFiles.includes(workbench.server.logFile));
