@@ -306,8 +306,12 @@ export class InboxApp {
         })
         .catch(() => {
           if (generation === this.generation) {
-            // Try again shortly (the rows are still on screen as placeholders), or on the next scroll.
+            // Try again shortly (the rows are still on screen as placeholders), or on the next scroll;
+            // a row opened on this page is not opened by surprise when it finally comes.
             this.pendingPages.delete(pageIndex);
+            if (this.openWhenLoaded && Math.floor(this.openWhenLoaded.index / pageSize) === pageIndex) {
+              this.openWhenLoaded = undefined;
+            }
             setTimeout(() => this.list.refresh(), 2_000);
           }
         });
@@ -353,8 +357,11 @@ export class InboxApp {
   private open(index: number): void {
     const row = this.rows.get(index);
     if (!row) {
-      this.openWhenLoaded = { index, generation: this.generation };
-      this.requestRows(index, index + 1);
+      if (!this.fromCache) {
+        // Offline (cached rows only) nothing more arrives to open.
+        this.openWhenLoaded = { index, generation: this.generation };
+        this.requestRows(index, index + 1);
+      }
       return;
     }
     this.openWhenLoaded = undefined;

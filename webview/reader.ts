@@ -1,6 +1,6 @@
 // The reader: headers, actions, the body (sanitized HTML in a sandboxed frame, or text),
 // remote-content choice, links (opened only through the extension) and attachments.
-import type { AddressView, ExtensionToReader, MessageAction, MessageView, ReaderToExtension } from '../src/shared/protocol';
+import type { AddressView, ExtensionToReader, MessageAction, MessageRef, MessageView, ReaderToExtension } from '../src/shared/protocol';
 import { sanitizeMailHtml, themeVariables } from './sanitize';
 import { codicon, element, onMessage, post } from './vscodeApi';
 
@@ -45,6 +45,13 @@ export class ReaderApp {
     post(message);
   }
 
+  /** An action on the message shown (which the extension checks is still the one it means). */
+  private act(action: MessageAction): void {
+    if (this.view) {
+      this.send({ type: 'action', action, message: this.view.ref });
+    }
+  }
+
   private receive(message: ExtensionToReader): void {
     switch (message.type) {
       case 'message':
@@ -82,7 +89,7 @@ export class ReaderApp {
     if (view.html !== undefined) {
       const sanitized = sanitizeMailHtml(view.html, { allowRemote, nonce: this.nonce, themeCss: themeVariables() });
       if (sanitized.blockedRemote > 0 && !allowRemote) {
-        banners.push(this.remoteBanner(sanitized.blockedRemote));
+        banners.push(this.remoteBanner(sanitized.blockedRemote, view.ref));
       }
       const frame = this.frame;
       frame.srcdoc = sanitized.document;
@@ -130,7 +137,7 @@ export class ReaderApp {
     const toolbar = element('div', { className: 'actions', attributes: { role: 'toolbar', 'aria-label': 'Message actions' } });
     const button = (label: string, icon: string, action: () => MessageAction): HTMLElement => {
       const created = element('vscode-button', { text: label, attributes: { icon, secondary: '' } });
-      created.addEventListener('click', () => this.send({ type: 'action', action: action() }));
+      created.addEventListener('click', () => this.act(action()));
       return created;
     };
     const readToggle = button('Mark Unread', 'mail', () => (this.view?.unread ? 'markRead' : 'markUnread'));
@@ -174,12 +181,12 @@ export class ReaderApp {
     this.themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class'] });
   }
 
-  private remoteBanner(count: number): HTMLElement {
+  private remoteBanner(count: number, message: MessageRef): HTMLElement {
     const banner = element('div', { className: 'banner remote', attributes: { role: 'status' } });
     const load = element('vscode-button', { text: 'Load Remote Content', attributes: { secondary: '' } });
-    load.addEventListener('click', () => this.send({ type: 'loadRemoteContent' }));
+    load.addEventListener('click', () => this.send({ type: 'loadRemoteContent', message }));
     const always = element('vscode-button', { text: 'Always for This Sender', attributes: { secondary: '' } });
-    always.addEventListener('click', () => this.send({ type: 'alwaysLoadRemoteContentFromSender' }));
+    always.addEventListener('click', () => this.send({ type: 'alwaysLoadRemoteContentFromSender', message }));
     banner.append(codicon('shield'), element('span', { text: `Remote content (${count}) was blocked to protect your privacy.` }), load, always);
     return banner;
   }
@@ -215,11 +222,11 @@ export class ReaderApp {
     for (const attachment of view.attachments) {
       const item = element('li');
       const save = element('vscode-button', { text: 'Save As…', attributes: { icon: 'save', secondary: '' } });
-      save.addEventListener('click', () => this.send({ type: 'saveAttachment', index: attachment.index }));
+      save.addEventListener('click', () => this.send({ type: 'saveAttachment', index: attachment.index, message: view.ref }));
       item.append(codicon('file'), element('span', { className: 'name', text: attachment.filename }), element('span', { className: 'size', text: formatSize(attachment.size) }), save);
       if (attachment.contentType.startsWith('text/')) {
         const open = element('vscode-button', { text: 'Open', attributes: { icon: 'go-to-file', secondary: '' } });
-        open.addEventListener('click', () => this.send({ type: 'openAttachment', index: attachment.index }));
+        open.addEventListener('click', () => this.send({ type: 'openAttachment', index: attachment.index, message: view.ref }));
         item.append(open);
       }
       list.append(item);
@@ -237,7 +244,7 @@ export class ReaderApp {
     const action = shortcuts[event.key];
     if (action) {
       event.preventDefault();
-      this.send({ type: 'action', action: action === 'flag' && this.view?.flagged ? 'unflag' : action });
+      this.act(action === 'flag' && this.view?.flagged ? 'unflag' : action);
     } else if (event.key === 'Escape') {
       this.root.querySelector<HTMLElement>('h1')?.focus();
     }

@@ -107,14 +107,20 @@ export class EnvelopeCache {
     });
   }
 
-  /** Sign-out: every cached envelope of the account goes. */
+  /** Sign-out: every cached envelope of the account goes (after merges already under way, which would write it again). */
   public async deleteAccount(accountId: string): Promise<void> {
+    await this.mergesSettled();
     await fs.rm(this.accountDirectory(accountId), { recursive: true, force: true });
   }
 
   /** The setting was turned off: nothing stays on disk. */
   public async clear(): Promise<void> {
+    await this.mergesSettled();
     await fs.rm(this.directory, { recursive: true, force: true });
+  }
+
+  private async mergesSettled(): Promise<void> {
+    await Promise.all(this.merges.values());
   }
 }
 

@@ -154,14 +154,18 @@ export type ExtensionToReader =
   | { type: 'message'; view: MessageView; allowRemoteContent: boolean }
   | { type: 'flags'; flagged: boolean; unread: boolean };
 
+/**
+ * What the reader asks of the extension. Requests that act on a message name the one the reader
+ * shows: the extension may already have moved on to the next message.
+ */
 export type ReaderToExtension =
   | { type: 'ready' }
   | { type: 'openLink'; url: string }
-  | { type: 'loadRemoteContent' }
-  | { type: 'alwaysLoadRemoteContentFromSender' }
-  | { type: 'action'; action: MessageAction }
-  | { type: 'saveAttachment'; index: number }
-  | { type: 'openAttachment'; index: number };
+  | { type: 'loadRemoteContent'; message: MessageRef }
+  | { type: 'alwaysLoadRemoteContentFromSender'; message: MessageRef }
+  | { type: 'action'; action: MessageAction; message: MessageRef }
+  | { type: 'saveAttachment'; index: number; message: MessageRef }
+  | { type: 'openAttachment'; index: number; message: MessageRef };
 
 // ---------------------------------------------------------------- guards (the extension trusts nothing a webview posts)
 
@@ -227,16 +231,17 @@ export function isReaderToExtension(value: unknown): value is ReaderToExtension 
   }
   switch (value.type) {
     case 'ready':
+      return true;
     case 'loadRemoteContent':
     case 'alwaysLoadRemoteContentFromSender':
-      return true;
+      return isMessageRef(value.message);
     case 'openLink':
       return isString(value.url, 8192);
     case 'action':
-      return isMessageAction(value.action);
+      return isMessageAction(value.action) && isMessageRef(value.message);
     case 'saveAttachment':
     case 'openAttachment':
-      return isCount(value.index);
+      return isCount(value.index) && isMessageRef(value.message);
     default:
       return false;
   }

@@ -244,9 +244,6 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Dis
 
   private async folderChanged(session: MailSession, change: FolderChange): Promise<void> {
     this.post({ type: 'folderChanged', accountId: change.accountId, folder: change.folder, ...(change.exists === undefined ? {} : { total: change.exists }) });
-    if (change.kind === 'watching') {
-      return;
-    }
     this.scheduleBadgeUpdate();
     if (change.kind === 'exists' && inboxSettings().notifyNewMail) {
       await this.notifyNewMail(session, change.folder);

@@ -38,6 +38,8 @@ export class ReaderPanel implements vscode.Disposable {
   /** Whether the panel's current document has the CSP that lets remote images load. */
   private documentAllowsRemoteContent: boolean | undefined;
   private ready = false;
+  /** Counts calls to show(): only the latest one shows its message. */
+  private showRequests = 0;
   private readonly panelDisposables: vscode.Disposable[] = [];
 
   public constructor(private readonly deps: ReaderDependencies) {
@@ -52,6 +54,7 @@ export class ReaderPanel implements vscode.Disposable {
   }
 
   public async show(ref: MessageRef): Promise<void> {
+    const request = ++this.showRequests;
     const loading = loadMessage(this.deps.actions.session(ref.accountId), ref);
     // The first message: the panel's webview starts while the message is fetched.
     const openedForThis = !this.panel;
@@ -59,14 +62,22 @@ export class ReaderPanel implements vscode.Disposable {
       this.allowRemoteContent = false;
       this.render('Mail');
     }
+    const panel = this.panel;
     let loaded: LoadedMessage;
     try {
       loaded = await loading;
     } catch (error) {
-      if (openedForThis && !this.current) {
-        this.panel?.dispose();
+      if (request !== this.showRequests) {
+        return; // The person has opened another message since; this one's failure is old news.
+      }
+      if (openedForThis && panel === this.panel && !this.current) {
+        panel?.dispose();
       }
       throw error;
+    }
+    if (request !== this.showRequests || panel !== this.panel) {
+      // Another message was opened since, or the tab was closed while this one loaded.
+      return;
     }
     const wasUnread = loaded.view.unread;
     // Opening marks it read (below): the reader shows it read from the start.
@@ -75,7 +86,15 @@ export class ReaderPanel implements vscode.Disposable {
     this.allowRemoteContent = this.senderAllowed(loaded.senderAddress);
     this.render(loaded.view.subject || '(no subject)');
     if (wasUnread) {
-      await this.deps.actions.run(ref, 'markRead');
+      try {
+        await this.deps.actions.run(ref, 'markRead');
+      } catch (error) {
+        loaded.view.unread = true;
+        if (this.current === loaded) {
+          this.post({ type: 'flags', flagged: loaded.view.flagged, unread: true });
+        }
+        throw error;
+      }
     }
   }
 
@@ -137,15 +156,20 @@ export class ReaderPanel implements vscode.Disposable {
   }
 
   private async handle(message: ReaderToExtension): Promise<void> {
+    if (message.type === 'ready') {
+      this.ready = true;
+      // While the first message is still being fetched there is nothing to show yet; show() posts it.
+      if (this.current) {
+        this.post({ type: 'message', view: this.current.view, allowRemoteContent: this.allowRemoteContent });
+      }
+      return;
+    }
     const current = this.current;
-    if (!current) {
+    if (!current || ('message' in message && !sameMessage(message.message, current.view.ref))) {
+      // A click on the message the reader was still showing while the next one was being sent to it.
       return;
     }
     switch (message.type) {
-      case 'ready':
-        this.ready = true;
-        this.post({ type: 'message', view: current.view, allowRemoteContent: this.allowRemoteContent });
-        return;
       case 'openLink':
         await this.openLink(message.url);
         return;

@@ -2,7 +2,7 @@
 // cut. With the network gone the Inbox keeps its messages on screen under an "Offline" banner; when
 // the network is back it reconnects by itself, the banner goes, and new mail shows up again.
 import * as assert from 'node:assert/strict';
-import { mailroomFrame, signInWithDeviceCode } from './mailroom';
+import { mailroomFrame, readerShowing, signInWithDeviceCode } from './mailroom';
 import { startTcpProxy } from './tcpProxy';
 import type { TcpProxy } from './tcpProxy';
 import { openWorkbench } from './workbench';
@@ -56,5 +56,19 @@ describe('Offline and back in the installed .vsix', function () {
     const subject = `Back online ${Date.now()}`;
     await stack.deliver(stack.users[0].email, [`From: Bob Example <${stack.users[1].email}>`, `To: ${stack.users[0].email}`, `Subject: ${subject}`, '', 'Hello again.', ''].join('\r\n'));
     await inbox.locator('.list .row', { hasText: subject }).waitFor({ timeout: 30_000 });
+  });
+
+  it('with a slow server, the reader (ready before the message is) shows the message once it arrives', async () => {
+    const inbox = await mailroomFrame(workbench.page, 'inbox');
+    const row = inbox.locator('.list .row:not(.placeholder)').nth(1);
+    const subject = (await row.locator('.subject').innerText()).trim();
+    // Slower than the reader's own start: it is ready before the message is.
+    relay.latencyMs = 1_500;
+    try {
+      await row.click();
+      await readerShowing(workbench.page, subject, 60_000);
+    } finally {
+      relay.latencyMs = 0;
+    }
   });
 });

@@ -1,11 +1,13 @@
 // A TCP relay on loopback standing between Mailroom and a server, so a test can take the network away
-// (close the port and cut every connection) and give it back on the same port.
+// (close the port and cut every connection) and give it back on the same port, or make the server slow.
 import * as net from 'node:net';
 
 export interface TcpProxy {
   readonly port: number;
   /** Where connections are relayed to; set before the first connection arrives. */
   target: { host: string; port: number } | undefined;
+  /** Holds back what the server sends by this long, like a server far away (0: at once). */
+  latencyMs: number;
   /** Stops listening and cuts every open connection: clients see the server vanish. */
   cut(): Promise<void>;
   /** Listens on the same port again. */
@@ -25,7 +27,7 @@ function listen(server: net.Server, port: number): Promise<number> {
 
 export async function startTcpProxy(): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
-  const proxy = { target: undefined as TcpProxy['target'] };
+  const proxy = { target: undefined as TcpProxy['target'], latencyMs: 0 };
   const server = net.createServer((client) => {
     const target = proxy.target;
     if (!target) {
@@ -38,7 +40,15 @@ export async function startTcpProxy(): Promise<TcpProxy> {
       socket.on('close', () => sockets.delete(socket));
       socket.on('error', () => undefined);
     }
-    client.pipe(upstream).pipe(client);
+    client.pipe(upstream);
+    // Chunks held back by the same delay keep their order.
+    upstream.on('data', (chunk: Buffer) => {
+      if (proxy.latencyMs > 0) {
+        setTimeout(() => client.write(chunk), proxy.latencyMs);
+      } else {
+        client.write(chunk);
+      }
+    });
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });

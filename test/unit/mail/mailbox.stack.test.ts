@@ -238,8 +238,9 @@ describe('mail layer against Dovecot', function () {
     const { status } = await openFolder(session, 'INBOX', 1);
     await stack.deliver('alice@mailroom.test', plainMessage('Before IDLE'));
     const watching = waitFor<FolderChange>((resolve) => {
-      session.onDidChangeFolder((change) => {
+      const subscription = session.onDidChangeFolder((change) => {
         if (change.kind === 'watching') {
+          subscription.dispose();
           resolve(change);
         }
       });

@@ -27,8 +27,12 @@ describe('writeFileAtomically', () => {
     assert.equal(fs.statSync(file).mode & 0o777, 0o600);
   });
 
-  it('fails without leaving a temporary file when the folder is missing', async () => {
-    await assert.rejects(writeFileAtomically(path.join(directory, 'missing', 'state.json'), '{}'), { code: 'ENOENT' });
-    assert.deepEqual(fs.readdirSync(directory), []);
+  it('fails without leaving its temporary file behind when the rename fails', async () => {
+    // The target is a folder with something in it: the temporary file is written, the rename refused.
+    const target = path.join(directory, 'state.json');
+    fs.mkdirSync(target);
+    fs.writeFileSync(path.join(target, 'inside'), 'x');
+    await assert.rejects(writeFileAtomically(target, '{}'));
+    assert.deepEqual(fs.readdirSync(directory), ['state.json']);
   });
 });

@@ -44,11 +44,17 @@ describe('webview protocol guards', () => {
 
   it('validates reader messages', () => {
     assert.equal(isReaderToExtension({ type: 'openLink', url: 'https://example.com' }), true);
-    assert.equal(isReaderToExtension({ type: 'saveAttachment', index: 0 }), true);
-    assert.equal(isReaderToExtension({ type: 'action', action: 'reply' }), true);
+    const message = { accountId: 'acc', folder: 'INBOX', uid: 7 };
+    assert.equal(isReaderToExtension({ type: 'saveAttachment', index: 0, message }), true);
+    assert.equal(isReaderToExtension({ type: 'action', action: 'reply', message }), true);
+    assert.equal(isReaderToExtension({ type: 'loadRemoteContent', message }), true);
     assert.equal(isReaderToExtension({ type: 'openLink', url: 42 }), false);
-    assert.equal(isReaderToExtension({ type: 'saveAttachment', index: -1 }), false);
-    assert.equal(isReaderToExtension({ type: 'action', action: 'eval' }), false);
+    assert.equal(isReaderToExtension({ type: 'saveAttachment', index: -1, message }), false);
+    assert.equal(isReaderToExtension({ type: 'action', action: 'eval', message }), false);
+    // Acting on a message means naming it: the extension may already show another one.
+    assert.equal(isReaderToExtension({ type: 'action', action: 'reply' }), false);
+    assert.equal(isReaderToExtension({ type: 'loadRemoteContent' }), false);
+    assert.equal(isReaderToExtension({ type: 'alwaysLoadRemoteContentFromSender', message: { uid: 7 } }), false);
     assert.equal(isReaderToExtension({ type: 'command', command: 'workbench.action.terminal.new' }), false);
   });
 });

@@ -73,8 +73,9 @@ describe('reader: message after message in one document', function () {
 
     await page.locator('.actions vscode-button', { hasText: 'Flag' }).click();
     await page.locator('.actions vscode-button', { hasText: 'Mark Read' }).click();
-    const actions = (await postedMessages(page)).filter((message) => message.type === 'action').map((message) => message.action);
-    assert.deepEqual(actions, ['flag', 'markRead'], 'the toggles act on the message shown, not on the newsletter');
+    const actions = (await postedMessages(page)).filter((message) => message.type === 'action').map((message) => [message.action, message.message]);
+    const shown = { accountId: 'a', folder: 'INBOX', uid: 2 };
+    assert.deepEqual(actions, [['flag', shown], ['markRead', shown]], 'the toggles act on the message shown, not on the newsletter, and name it');
 
     await postToWebview(page, { type: 'flags', flagged: true, unread: false } satisfies ExtensionToReader);
     await page.locator('.actions vscode-button', { hasText: 'Unflag' }).waitFor();

@@ -118,14 +118,22 @@ export async function postToWebview(page: Page, message: unknown): Promise<void>
  * the frame is new or reused). Only for messages with an HTML body: a text one never loads the frame.
  */
 export async function showHtmlInReader(page: Page, message: ExtensionToReader): Promise<number> {
+  // Only a load after the reader has handled the message counts (this listener runs after the
+  // reader's own): an earlier navigation of the reused frame may still be finishing.
   const script = `new Promise((resolve) => {
     const started = performance.now();
+    let handled = false;
+    const onMessage = () => {
+      handled = true;
+      window.removeEventListener('message', onMessage);
+    };
     const onLoad = (event) => {
-      if (event.target instanceof HTMLIFrameElement && event.target.matches('iframe.mail-frame')) {
+      if (handled && event.target instanceof HTMLIFrameElement && event.target.matches('iframe.mail-frame')) {
         document.removeEventListener('load', onLoad, true);
         resolve(performance.now() - started);
       }
     };
+    window.addEventListener('message', onMessage);
     document.addEventListener('load', onLoad, true);
     window.postMessage(${JSON.stringify(message)}, '*');
   })`;
