@@ -1,7 +1,7 @@
 // The Inbox view: account/folder pickers, search, the virtual list and its states.
 import type { AccountSummary, ConnectionStatus, ExtensionToInbox, FolderSummary, InboxRequest, InboxResults, MessageAction, MessageRow, RowsPage } from '../src/shared/protocol';
 import { VirtualList } from './virtualList';
-import { codicon, element, onMessage, post } from './vscodeApi';
+import { codicon, element, loadingIndicator, onMessage, post } from './vscodeApi';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type RequestBody = DistributiveOmit<InboxRequest, 'requestId'>;
@@ -28,10 +28,8 @@ export class InboxApp {
   private fromCache = false;
   /** A row opened (Enter, click) while it was still a placeholder: opened when its page arrives. */
   private openWhenLoaded: { index: number; generation: number } | undefined;
-  /** The folder's first load is on its way. */
-  private loadingFolder = false;
-  /** A change reported while the first load was on its way (its count, when known). */
-  private changeDuringLoad: { total: number | undefined } | undefined;
+  /** The folder's first load while it is on its way, with a change reported meanwhile (its count, when known). */
+  private firstLoad: { change?: { total: number | undefined } } | undefined;
 
   private readonly accountSelect = element('vscode-single-select', { attributes: { 'aria-label': 'Account' } }) as SelectElement;
   private readonly folderSelect = element('vscode-single-select', { attributes: { 'aria-label': 'Folder' } }) as SelectElement;
@@ -204,41 +202,34 @@ export class InboxApp {
     this.pendingPages.clear();
     this.total = 0;
     this.showState('loading');
-    this.loadingFolder = true;
-    this.changeDuringLoad = undefined;
+    const load: { change?: { total: number | undefined } } = {};
+    this.firstLoad = load;
     try {
       const page = await this.request({ type: 'openFolder', accountId, folder: this.folder });
       if (generation !== this.generation) {
         return;
       }
-      this.loadingFolder = false;
+      this.firstLoad = undefined;
       this.acceptPage(page);
       this.connection = page.fromCache ? 'offline' : 'online';
       this.renderBanner();
       this.showState(page.total === 0 ? 'empty' : 'list');
       this.list.reset();
-      const change = this.takeChangeDuringLoad();
-      if (change && change.total !== page.total) {
+      if (load.change && load.change.total !== page.total) {
         void this.reloadAfterChange();
       }
     } catch (error) {
       if (generation === this.generation) {
-        this.loadingFolder = false;
+        this.firstLoad = undefined;
         this.showError(error);
       }
     }
   }
 
-  private takeChangeDuringLoad(): { total: number | undefined } | undefined {
-    const change = this.changeDuringLoad;
-    this.changeDuringLoad = undefined;
-    return change;
-  }
-
   private folderChanged(total: number | undefined): void {
-    if (this.loadingFolder) {
+    if (this.firstLoad) {
       // The load on its way may already hold this change: compare once it is back.
-      this.changeDuringLoad = { total };
+      this.firstLoad.change = { total };
     } else if (total === undefined || total !== this.total) {
       void this.reloadAfterChange();
     }
@@ -265,7 +256,7 @@ export class InboxApp {
         this.list.shiftBy(Math.max(0, page.total - previousTotal));
         this.list.reset(true);
       } else {
-        // Nothing was shown yet (this change overtook the folder's first load): start at the top.
+        // The folder was empty: start at the top, on the newest.
         this.list.reset();
       }
     } catch {
@@ -324,8 +315,7 @@ export class InboxApp {
       return;
     }
     const generation = ++this.generation;
-    this.loadingFolder = false;
-    this.changeDuringLoad = undefined;
+    this.firstLoad = undefined;
     this.search = query;
     this.rows = new Map();
     this.pendingPages.clear();
@@ -477,12 +467,9 @@ export class InboxApp {
           this.content.replaceChildren(this.list.element);
         }
         return;
-      case 'loading': {
-        const box = element('div', { className: 'state loading', attributes: { 'aria-busy': 'true' } });
-        box.append(element('vscode-progress-ring', { attributes: { 'aria-label': 'Loading messages' } }));
-        this.content.replaceChildren(box);
+      case 'loading':
+        this.content.replaceChildren(loadingIndicator('Loading messages'));
         return;
-      }
       case 'empty':
       case 'noResults': {
         const box = element('div', { className: 'state empty' });

@@ -2,7 +2,7 @@
 // remote-content choice, links (opened only through the extension) and attachments.
 import type { AddressView, ExtensionToReader, MessageAction, MessageRef, MessageView, ReaderToExtension } from '../src/shared/protocol';
 import { sanitizeMailHtml, themeVariables } from './sanitize';
-import { codicon, element, onMessage, post } from './vscodeApi';
+import { codicon, element, loadingIndicator, onMessage, post } from './vscodeApi';
 
 const textLinkPattern = /\b(https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]|mailto:[^\s<>"']+[^\s<>"'.,;:!?)\]])/gi;
 
@@ -33,9 +33,7 @@ export class ReaderApp {
     this.frame = element('iframe', { className: 'mail-frame', attributes: { sandbox: '', title: 'Message body', referrerpolicy: 'no-referrer', srcdoc: '' } });
     this.frame.hidden = true;
     // Until the first message arrives (the extension may still be fetching it); the first render removes it.
-    const loading = element('div', { className: 'state loading', attributes: { 'aria-busy': 'true' } });
-    loading.append(element('vscode-progress-ring', { attributes: { 'aria-label': 'Loading the message' } }));
-    this.root.append(this.frame, loading);
+    this.root.append(this.frame, loadingIndicator('Loading the message'));
     onMessage((data) => this.receive(data as ExtensionToReader));
     document.addEventListener('keydown', (event) => this.onKey(event));
     this.send({ type: 'ready' });
@@ -91,12 +89,11 @@ export class ReaderApp {
       if (sanitized.blockedRemote > 0 && !allowRemote) {
         banners.push(this.remoteBanner(sanitized.blockedRemote, view.ref));
       }
-      const frame = this.frame;
-      frame.srcdoc = sanitized.document;
-      body = frame;
+      this.frame.srcdoc = sanitized.document;
+      body = this.frame;
       // The frame does not inherit the theme's variables: rebuild its document when the theme changes.
       this.followTheme(() => {
-        frame.srcdoc = sanitizeMailHtml(view.html ?? '', { allowRemote, nonce: this.nonce, themeCss: themeVariables() }).document;
+        this.frame.srcdoc = sanitizeMailHtml(view.html ?? '', { allowRemote, nonce: this.nonce, themeCss: themeVariables() }).document;
       });
       if (sanitized.links.length > 0) {
         after.push(this.linkList(sanitized.links));

@@ -57,3 +57,10 @@ export function codicon(name: string, label?: string): HTMLElement {
   }
   return icon;
 }
+
+/** The busy state shown while something loads (it fades in only if the wait is long enough to notice). */
+export function loadingIndicator(label: string): HTMLElement {
+  const box = element('div', { className: 'state loading', attributes: { 'aria-busy': 'true' } });
+  box.append(element('vscode-progress-ring', { attributes: { 'aria-label': label } }));
+  return box;
+}

@@ -70,7 +70,7 @@ export class ReaderPanel implements vscode.Disposable {
       if (request !== this.showRequests) {
         return; // The person has opened another message since; this one's failure is old news.
       }
-      if (openedForThis && panel === this.panel && !this.current) {
+      if (openedForThis && panel === this.panel) {
         panel?.dispose();
       }
       throw error;
@@ -124,9 +124,7 @@ export class ReaderPanel implements vscode.Disposable {
     if (this.documentAllowsRemoteContent === this.allowRemoteContent) {
       // The document's policy fits this message: show it there (or, while the document is still
       // loading, when it says `ready`).
-      if (this.current) {
-        this.post({ type: 'message', view: this.current.view, allowRemoteContent: this.allowRemoteContent });
-      }
+      this.postCurrent();
     } else {
       // A new document with a new nonce and a CSP that allows remote images only when chosen.
       this.ready = false;
@@ -134,6 +132,13 @@ export class ReaderPanel implements vscode.Disposable {
       this.panel.webview.html = renderWebviewHtml(this.panel.webview, this.deps.extensionUri, vscode.Uri.joinPath, { view: 'reader', title, allowRemoteImages: this.allowRemoteContent });
     }
     this.panel.reveal(undefined, false);
+  }
+
+  /** The message being shown, with the remote-content choice made for it. */
+  private postCurrent(): void {
+    if (this.current) {
+      this.post({ type: 'message', view: this.current.view, allowRemoteContent: this.allowRemoteContent });
+    }
   }
 
   private post(message: ExtensionToReader): void {
@@ -159,9 +164,7 @@ export class ReaderPanel implements vscode.Disposable {
     if (message.type === 'ready') {
       this.ready = true;
       // While the first message is still being fetched there is nothing to show yet; show() posts it.
-      if (this.current) {
-        this.post({ type: 'message', view: this.current.view, allowRemoteContent: this.allowRemoteContent });
-      }
+      this.postCurrent();
       return;
     }
     const current = this.current;
