@@ -1,6 +1,21 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const namedExportsOnly = { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' };
+/**
+ * The editor surfaces that render text a stranger may have written (Markdown links and `command:` URIs in
+ * notifications, `$(icon)` in pickers and the status bar). Only src/ui/surfaces.ts may call them: it takes
+ * texts made by the `ui` tag, which neutralises every interpolated value [SEC-29a].
+ */
+const editorSurfaces = '/^(showInformationMessage|showWarningMessage|showErrorMessage|withProgress|showQuickPick|createQuickPick|showInputBox|createInputBox|createStatusBarItem|setStatusBarMessage)$/';
+const surfacesMessage = 'Text for notifications, dialogs, progress, pickers and the status bar goes through src/ui/surfaces.ts (ui`…` texts).';
+const onlyThroughSurfaces = [
+  { selector: `MemberExpression[object.property.name='window'][property.name=${editorSurfaces}]`, message: surfacesMessage },
+  { selector: `MemberExpression[object.name='window'][property.name=${editorSurfaces}]`, message: surfacesMessage },
+  { selector: `VariableDeclarator[init.property.name='window'] > ObjectPattern`, message: surfacesMessage },
+  { selector: `ImportDeclaration[source.value='vscode'] ImportSpecifier[imported.name='window']`, message: surfacesMessage },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'test/editor/node_modules/**', '.test-output/**', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
@@ -10,7 +25,7 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'separate-type-imports' }],
       '@typescript-eslint/explicit-function-return-type': ['error', { allowExpressions: true, allowTypedFunctionExpressions: true }],
-      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
+      'no-restricted-syntax': ['error', namedExportsOnly],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
@@ -18,6 +33,13 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     rules: {
       'no-console': 'error',
+      'no-restricted-syntax': ['error', namedExportsOnly, ...onlyThroughSurfaces],
+    },
+  },
+  {
+    files: ['src/ui/surfaces.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', namedExportsOnly],
     },
   },
 );

@@ -7,6 +7,8 @@ import type { AccountUi } from './mailAccounts';
 import type { ProviderSettings } from './presets';
 import { PROVIDER_KINDS, PROVIDER_LABELS } from './presets';
 import type { SignInUi } from './signInFlow';
+import { askModal, notify, pickOne, withProgress } from '../ui/surfaces';
+import { ui } from '../ui/text';
 
 /**
  * The editor side of sign-in, in one place: settings, environment, dialogs, notifications. The
@@ -60,25 +62,25 @@ export const uriEnvironment: UriEnvironment = {
 
 export const signInUi: SignInUi = {
   async confirmConsent(text) {
-    const choice = await vscode.window.showInformationMessage(text.message, { modal: true, detail: text.detail }, text.continueLabel);
-    return choice === text.continueLabel;
+    return (await askModal('info', text.message, text.detail, text.continueLabel)) === text.continueLabel;
   },
   async withProgress(title, task) {
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => task(token));
+    return withProgress({ title, where: 'notification', cancellable: true }, task);
   },
   async offerAnotherWay(failure, nextLabel) {
-    const tryAgain = 'Try Another Way';
-    const choice = await vscode.window.showWarningMessage(`${failure.message} Having trouble? Mailroom can try ${nextLabel} instead.`, tryAgain);
-    return choice === tryAgain;
+    const tryAgain = ui`Try Another Way`;
+    return (await notify('warning', ui`${failure.message} Having trouble? Mailroom can try ${nextLabel} instead.`, tryAgain)) === tryAgain;
   },
 };
 
 export const deviceCodePrompt: DeviceCodePrompt = {
   async show({ userCode, verificationUri, openUri, issuerName }) {
-    const open = 'Copy Code and Open Page';
-    const choice = await vscode.window.showInformationMessage(
-      `To sign in to ${issuerName}, open ${verificationUri} and enter the code ${userCode}.`,
-      { modal: true, detail: 'You can do this on any device. Mailroom waits until you are done.' },
+    // The code and the page come from the issuer: data, shown as plain text like everything else.
+    const open = ui`Copy Code and Open Page`;
+    const choice = await askModal(
+      'info',
+      ui`To sign in to ${issuerName}, open ${verificationUri} and enter the code ${userCode}.`,
+      ui`You can do this on any device. Mailroom waits until you are done.`,
       open,
     );
     if (choice !== open) {
@@ -92,20 +94,20 @@ export const deviceCodePrompt: DeviceCodePrompt = {
 
 export const accountUi: AccountUi = {
   async pickProvider(): Promise<ProviderKind | undefined> {
-    const picked = await vscode.window.showQuickPick<vscode.QuickPickItem & { provider: ProviderKind }>(
-      PROVIDER_KINDS.map((kind): vscode.QuickPickItem & { provider: ProviderKind } => ({ label: PROVIDER_LABELS[kind], provider: kind })),
-      { title: 'Sign in to mail', placeHolder: 'Where is your mailbox?' },
+    const picked = await pickOne(
+      PROVIDER_KINDS.map((kind) => ({ label: ui`${PROVIDER_LABELS[kind]}`, provider: kind })),
+      { title: ui`Sign in to mail`, placeHolder: ui`Where is your mailbox?` },
     );
     return picked?.provider;
   },
   showError(message) {
-    void vscode.window.showErrorMessage(message);
+    void notify('error', message);
   },
   showInfo(message) {
-    void vscode.window.showInformationMessage(message);
+    void notify('info', message);
   },
   async offerSignInAgain(email, reason) {
-    const again = 'Sign in Again';
-    return (await vscode.window.showWarningMessage(`${email} needs to sign in again. ${reason}`, again)) === again;
+    const again = ui`Sign in Again`;
+    return (await notify('warning', ui`${email} needs to sign in again. ${reason}`, again)) === again;
   },
 };

@@ -2,6 +2,8 @@ import type * as vscode from 'vscode';
 import { MailroomError, isMailroomError } from '../util/errors';
 import { Emitter } from '../util/event';
 import type { Logger } from '../util/log';
+import type { UiText } from '../ui/text';
+import { ui } from '../ui/text';
 import type { MailAccount, MailAccounts, ProviderKind, SignOutHooks } from './accounts';
 import type { OAuthClient } from './oauthClient';
 import type { ProviderConfig } from './presets';
@@ -17,8 +19,8 @@ import { accountIdFor } from './tokenStore';
 /** The notifications and pickers the account service shows; injected so it runs in plain Node tests. */
 export interface AccountUi {
   pickProvider(): Promise<ProviderKind | undefined>;
-  showError(message: string): void;
-  showInfo(message: string): void;
+  showError(message: UiText): void;
+  showInfo(message: UiText): void;
   /** "<email> needs to sign in again" with a "Sign in again" button; resolves true when chosen. */
   offerSignInAgain(email: string, reason: string): Promise<boolean>;
 }
@@ -212,7 +214,7 @@ export class MailAccountService implements MailAccounts, SignOutHooks {
     if (isMailroomError(error, 'Cancelled')) {
       return;
     }
-    const message = isMailroomError(error) ? error.message : 'Sign-in failed unexpectedly. See "Mailroom: Show Log" for details.';
+    const message = isMailroomError(error) ? ui`${error.message}` : ui`Sign-in failed unexpectedly. See "Mailroom: Show Log" for details.`;
     this.options.logger.error('Sign-in failed', error);
     this.options.ui.showError(message);
   }
@@ -232,7 +234,7 @@ export class MailAccountService implements MailAccounts, SignOutHooks {
     });
     await this.reload();
     if (revocation === 'unsupported' || revocation === 'failed') {
-      this.options.ui.showInfo(`Signed out of ${account.email}. ${this.removeAccessHelp(account.provider)}`);
+      this.options.ui.showInfo(ui`Signed out of ${account.email}. ${this.removeAccessHelp(account.provider)}`);
     }
     return revocation;
   }

@@ -1,6 +1,8 @@
 import { MailroomError, isMailroomError } from '../util/errors';
 import type { MailroomErrorCode } from '../util/errors';
 import type { Clock } from '../util/clock';
+import type { UiText } from '../ui/text';
+import { ui } from '../ui/text';
 import type { Logger } from '../util/log';
 import type { ConsentText } from './consent';
 import { consentText } from './consent';
@@ -17,7 +19,7 @@ export interface SignInUi {
   /** Modal consent before the browser opens; resolves true to continue. */
   confirmConsent(text: ConsentText): Promise<boolean>;
   /** Runs one attempt inside a cancellable progress notification. */
-  withProgress<T>(title: string, task: (cancellation: CancellationLike) => Promise<T>): Promise<T>;
+  withProgress<T>(title: UiText, task: (cancellation: CancellationLike) => Promise<T>): Promise<T>;
   /** After a failed attempt: "try another way?" Resolves true to go on with `nextLabel`. */
   offerAnotherWay(failure: MailroomError, nextLabel: string): Promise<boolean>;
 }
@@ -64,7 +66,7 @@ export class SignInRunner {
   public constructor(private readonly options: SignInRunnerOptions) {}
 
   public async signIn(config: ProviderConfig, client: OAuthClient, accountHint?: string): Promise<SignInResult> {
-    const { ui, logger } = this.options;
+    const { ui: surface, logger } = this.options;
     logger.info(`Sign-in to ${config.displayName} started`);
     const deviceAuthorizationSupported = await client.supportsDeviceAuthorization();
     const kinds = selectFlows(this.options.environment(), {
@@ -76,12 +78,12 @@ export class SignInRunner {
     if (flows.length === 0) {
       throw new MailroomError('InvalidInput', `${config.displayName} cannot be signed in to from this kind of editor window: none of its sign-in methods can reach it here.`);
     }
-    if (!(await ui.confirmConsent(consentText(config, config.scopes, accountHint)))) {
+    if (!(await surface.confirmConsent(consentText(config, config.scopes, accountHint)))) {
       throw new MailroomError('Cancelled', 'Sign-in was cancelled.');
     }
     for (const [index, flow] of flows.entries()) {
       try {
-        const result = await ui.withProgress(`Signing in to ${config.displayName} through ${flow.label}…`, (cancellation) =>
+        const result = await surface.withProgress(ui`Signing in to ${config.displayName} through ${flow.label}…`, (cancellation) =>
           flow.run({
             config,
             client,
@@ -101,7 +103,7 @@ export class SignInRunner {
         const failure = isMailroomError(error) ? error : new MailroomError('InvalidResponse', `Signing in to ${config.displayName} failed unexpectedly.`);
         logger.warn(`Sign-in through ${flow.kind} did not complete: ${failure.code}`);
         const next = flows[index + 1];
-        if (FINAL_FAILURES.has(failure.code) || !next || !(await ui.offerAnotherWay(failure, next.label))) {
+        if (FINAL_FAILURES.has(failure.code) || !next || !(await surface.offerAnotherWay(failure, next.label))) {
           throw failure;
         }
       }

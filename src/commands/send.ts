@@ -9,10 +9,10 @@ import type { OriginalMessage, ReplyKind } from '../mail/reply';
 import { buildReplyDraft } from '../mail/reply';
 import { assertWithinSizeLimit, buildFileContent, buildSelectionContent, estimateMessageBytes } from '../mail/snippet';
 import type { CodeSelection } from '../mail/snippet';
-import { MailroomError, isMailroomError } from '../util/errors';
+import { MailroomError } from '../util/errors';
 import type { Logger } from '../util/log';
-import { describeError } from '../util/log';
-import { plainText } from '../util/plainText';
+import { notify, pickOne, withProgress } from '../ui/surfaces';
+import { failureText, ui } from '../ui/text';
 import type { PreviewDocuments, RecentRecipients } from './sendPrompts';
 import { askNote, askSubject, pickAccount, pickRecipients } from './sendPrompts';
 
@@ -101,7 +101,7 @@ export function registerSendCommands(context: vscode.ExtensionContext, dependenc
           await handler(...args);
         } catch (error) {
           dependencies.logger.error(`${command} failed`, error);
-          void vscode.window.showErrorMessage(plainText(isMailroomError(error) ? error.message : `Mailroom: ${describeError(error)}`, 500));
+          void notify('error', failureText(error));
         }
       }),
     );
@@ -124,7 +124,7 @@ export class SendFlows {
   public async sendSelection(): Promise<void> {
     const editor = vscode.window.activeTextEditor;
     if (!editor || editor.selection.isEmpty) {
-      void vscode.window.showInformationMessage('Select the lines to send first.');
+      void notify('info', ui`Select the lines to send first.`);
       return;
     }
     const selection = selectedLines(editor);
@@ -169,7 +169,7 @@ export class SendFlows {
       throw new MailroomError('InvalidInput', 'Open a message in the inbox to reply to it or forward it.');
     }
     const account = this.account(location.accountId);
-    const original = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Mailroom: loading the message' }, () =>
+    const original = await withProgress({ where: 'window', title: ui`Mailroom: loading the message` }, () =>
       this.dependencies.readOriginal(location.accountId, location.folder, location.uid),
     );
     const draft = buildReplyDraft(original, kind, account.email);
@@ -190,27 +190,28 @@ export class SendFlows {
   public async showDrafts(): Promise<void> {
     const drafts = await this.dependencies.drafts.list();
     if (drafts.length === 0) {
-      void vscode.window.showInformationMessage('No unsent drafts.');
+      void notify('info', ui`No unsent drafts.`);
       return;
     }
-    const picked = await vscode.window.showQuickPick(
+    const picked = await pickOne(
       drafts.map((draft) => ({
-        label: draft.message.subject || '(no subject)',
-        description: `to ${formatAddressList(draft.message.to)}`,
-        detail: draft.failure ? `Not sent: ${plainText(draft.failure.message, 200)}` : 'Saved draft',
+        label: ui`${draft.message.subject || '(no subject)'}`,
+        description: ui`to ${formatAddressList(draft.message.to)}`,
+        detail: draft.failure ? ui`Not sent: ${draft.failure.message}` : ui`Saved draft`,
         draft,
       })),
-      { title: 'Unsent drafts', placeHolder: 'Pick a draft to retry, edit or discard' },
+      { title: ui`Unsent drafts`, placeHolder: ui`Pick a draft to retry, edit or discard` },
     );
     if (!picked) {
       return;
     }
-    const action = await vscode.window.showQuickPick(['Retry', 'Edit', 'Discard'], { title: picked.label });
-    if (action === 'Retry') {
+    const actions = { retry: { label: ui`Retry` }, edit: { label: ui`Edit` }, discard: { label: ui`Discard` } };
+    const action = await pickOne([actions.retry, actions.edit, actions.discard], { title: picked.label });
+    if (action === actions.retry) {
       await this.deliver(this.account(picked.draft.accountId), picked.draft.message, picked.draft);
-    } else if (action === 'Edit') {
+    } else if (action === actions.edit) {
       this.editDraft(picked.draft);
-    } else if (action === 'Discard') {
+    } else if (action === actions.discard) {
       await this.dependencies.drafts.discard(picked.draft);
     }
   }
@@ -221,8 +222,8 @@ export class SendFlows {
    * composer shows a failure in its own form, where Send is the retry.
    */
   public async deliver(account: MailAccount, message: OutgoingMessage, previous?: StoredDraft, options: { fromComposer: boolean } = { fromComposer: false }): Promise<SendOutcome> {
-    const outcome: SendOutcome = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Sending to ${formatAddressList([...message.to, ...message.cc, ...message.bcc])}…` },
+    const outcome: SendOutcome = await withProgress(
+      { where: 'notification', title: ui`Sending to ${formatAddressList([...message.to, ...message.cc, ...message.bcc])}…` },
       () => this.dependencies.outbox.send(account, message, previous),
     );
     if (outcome.status === 'failed') {
@@ -241,23 +242,26 @@ export class SendFlows {
   }
 
   private async announceSent(account: MailAccount, message: OutgoingMessage): Promise<void> {
-    const choice = await vscode.window.showInformationMessage(`Sent to ${formatAddressList(message.to)}.`, 'Show in Sent');
-    if (choice === 'Show in Sent') {
+    const showInSent = ui`Show in Sent`;
+    if ((await notify('info', ui`Sent to ${formatAddressList(message.to)}.`, showInSent)) === showInSent) {
       await showSentFolder(account, this.dependencies.sentFolderOf);
     }
   }
 
   private async offerRecovery(account: MailAccount, error: MailroomError, draft: StoredDraft): Promise<void> {
-    const buttons = [...(error.code === 'SignInRequired' ? ['Sign In…'] : []), 'Retry', 'Edit'];
-    const choice = await vscode.window.showErrorMessage(`Not sent: ${plainText(error.message, 400)} ${whereDraftIsKept(draft)}`, ...buttons);
-    if (choice === 'Sign In…') {
+    const signIn = ui`Sign In…`;
+    const retry = ui`Retry`;
+    const edit = ui`Edit`;
+    const buttons = [...(error.code === 'SignInRequired' ? [signIn] : []), retry, edit];
+    const choice = await notify('error', ui`Not sent: ${error.message} ${whereDraftIsKept(draft)}`, ...buttons);
+    if (choice === signIn) {
       const signedIn = await this.dependencies.accounts.signIn(account.provider);
       if (signedIn) {
         await this.deliver(signedIn, draft.message, draft);
       }
-    } else if (choice === 'Retry') {
+    } else if (choice === retry) {
       await this.deliver(this.account(draft.accountId), draft.message, draft);
-    } else if (choice === 'Edit') {
+    } else if (choice === edit) {
       this.editDraft(draft);
     }
   }

@@ -3,6 +3,9 @@ import type { MailAccount, MailAccounts } from '../auth/accounts';
 import { formatAddress, formatAddressList, parseAddressList, recipientProblem, rememberRecipients } from '../mail/addresses';
 import type { MailAddress, OutgoingMessage } from '../mail/outgoing';
 import { previewText } from '../mail/preview';
+import type { PickItem } from '../ui/surfaces';
+import { LivePicker, askText, notify, pickOne } from '../ui/surfaces';
+import { ui } from '../ui/text';
 
 /** The steps of the Send Selection / Send File flow that ask the user something. */
 
@@ -26,20 +29,20 @@ export class RecentRecipients {
 export async function pickAccount(accounts: MailAccounts): Promise<MailAccount | undefined> {
   const all = accounts.list();
   if (all.length === 0) {
-    const choice = await vscode.window.showInformationMessage('Sign in to a mail account to send mail.', 'Sign In…');
-    return choice ? accounts.signIn() : undefined;
+    const signIn = ui`Sign In…`;
+    return (await notify('info', ui`Sign in to a mail account to send mail.`, signIn)) === signIn ? accounts.signIn() : undefined;
   }
   if (all.length === 1) {
     return all[0];
   }
-  const picked = await vscode.window.showQuickPick(
-    all.map((account) => ({ label: account.email, description: account.provider, account })),
-    { title: 'Send from which account?', placeHolder: 'Account', ignoreFocusOut: true },
+  const picked = await pickOne(
+    all.map((account) => ({ label: ui`${account.email}`, description: ui`${account.provider}`, account })),
+    { title: ui`Send from which account?`, placeHolder: ui`Account`, ignoreFocusOut: true },
   );
   return picked?.account;
 }
 
-interface RecipientItem extends vscode.QuickPickItem {
+interface RecipientItem extends PickItem {
   readonly addresses: MailAddress[];
 }
 
@@ -48,13 +51,14 @@ interface RecipientItem extends vscode.QuickPickItem {
  * adds it as an item; an invalid entry is named and cannot be accepted.
  */
 export async function pickRecipients(recent: readonly MailAddress[]): Promise<MailAddress[] | undefined> {
-  const quickPick = vscode.window.createQuickPick<RecipientItem>();
-  quickPick.title = 'Send to';
-  quickPick.placeholder = 'Type addresses (comma-separated) or pick recent recipients';
-  quickPick.canSelectMany = true;
-  quickPick.ignoreFocusOut = true;
-  quickPick.matchOnDescription = true;
-  const recentItems: RecipientItem[] = recent.map((address) => ({ label: formatAddress(address), addresses: [address] }));
+  const quickPick = new LivePicker<RecipientItem>({
+    title: ui`Send to`,
+    placeHolder: ui`Type addresses (comma-separated) or pick recent recipients`,
+    canSelectMany: true,
+    ignoreFocusOut: true,
+    matchOnDescription: true,
+  });
+  const recentItems: RecipientItem[] = recent.map((address) => ({ label: ui`${formatAddress(address)}`, addresses: [address] }));
   quickPick.items = recentItems;
   const typedItem = (value: string): RecipientItem | undefined => {
     if (!value.trim()) {
@@ -62,10 +66,10 @@ export async function pickRecipients(recent: readonly MailAddress[]): Promise<Ma
     }
     const problem = recipientProblem(value);
     if (problem) {
-      return { label: `$(error) ${problem}`, alwaysShow: true, addresses: [] };
+      return { icon: 'error', label: ui`${problem}`, alwaysShow: true, addresses: [] };
     }
     const { valid } = parseAddressList(value);
-    return { label: formatAddressList(valid), description: 'typed', alwaysShow: true, addresses: valid };
+    return { label: ui`${formatAddressList(valid)}`, description: ui`typed`, alwaysShow: true, addresses: valid };
   };
   return new Promise((resolve) => {
     let settled = false;
@@ -99,11 +103,11 @@ export async function pickRecipients(recent: readonly MailAddress[]): Promise<Ma
 }
 
 export async function askSubject(prefill: string): Promise<string | undefined> {
-  return vscode.window.showInputBox({ title: 'Subject', value: prefill, ignoreFocusOut: true, validateInput: (value) => (value.trim() ? undefined : 'A subject helps the reader') });
+  return askText({ title: ui`Subject`, value: prefill, ignoreFocusOut: true, validate: (value) => (value.trim() ? undefined : ui`A subject helps the reader`) });
 }
 
 export async function askNote(): Promise<string | undefined> {
-  return vscode.window.showInputBox({ title: 'Note (optional)', placeHolder: 'A few words to go with it; leave empty for none', ignoreFocusOut: true });
+  return askText({ title: ui`Note (optional)`, placeHolder: ui`A few words to go with it; leave empty for none`, ignoreFocusOut: true });
 }
 
 export type PreviewDecision = 'send' | 'edit' | undefined;
@@ -131,13 +135,13 @@ export class PreviewDocuments implements vscode.TextDocumentContentProvider {
     const uri = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path });
     await vscode.window.showTextDocument(uri, { preview: true, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside });
     try {
-      const choice = await vscode.window.showQuickPick(
+      const choice = await pickOne(
         [
-          { label: '$(send) Send', decision: 'send' as const, detail: `To ${formatAddressList(message.to)}` },
-          { label: '$(edit) Edit in Composer…', decision: 'edit' as const },
-          { label: '$(close) Cancel', decision: undefined },
+          { icon: 'send', label: ui`Send`, decision: 'send' as const, detail: ui`To ${formatAddressList(message.to)}` },
+          { icon: 'edit', label: ui`Edit in Composer…`, decision: 'edit' as const },
+          { icon: 'close', label: ui`Cancel`, decision: undefined },
         ],
-        { title: 'Preview: this is exactly what will be sent', ignoreFocusOut: true },
+        { title: ui`Preview: this is exactly what will be sent`, ignoreFocusOut: true },
       );
       return choice?.decision;
     } finally {

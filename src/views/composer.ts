@@ -14,6 +14,8 @@ import { isComposerToExtension } from '../shared/composerProtocol';
 import { describeError } from '../util/log';
 import type { Logger } from '../util/log';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
+import { notify } from '../ui/surfaces';
+import { ui } from '../ui/text';
 
 export interface ComposerDependencies {
   readonly accounts: MailAccounts;
@@ -83,7 +85,8 @@ class ComposerPanel {
       attachments: init.attachments.map((_attachment, index) => index),
     };
     this.initialFields = this.fields;
-    const title = init.subject ? init.subject : headingOf(init);
+    // A reply's subject is the original sender's words: the tab shows it as plain text.
+    const title = ui`${init.subject ? init.subject : headingOf(init)}`.value;
     this.panel = vscode.window.createWebviewPanel('mailroom.composer', title, vscode.ViewColumn.Active, {
       ...webviewOptions(dependencies.extensionUri, vscode.Uri.joinPath),
       // What the user typed must survive switching tabs.
@@ -130,7 +133,7 @@ class ComposerPanel {
         case 'saveDraft':
           this.fields = data.fields;
           await this.saveDraft(false);
-          void vscode.window.showInformationMessage(this.draft?.savedToServer ? 'Draft saved (also in Drafts).' : 'Draft saved on this machine.');
+          void notify('info', this.draft?.savedToServer ? ui`Draft saved (also in Drafts).` : ui`Draft saved on this machine.`);
           return;
         case 'discard':
           this.finished = true;
@@ -231,7 +234,7 @@ class ComposerPanel {
     try {
       const draft = await this.saveDraft(false);
       if (draft) {
-        void vscode.window.showInformationMessage('Your unsent message was kept as a draft (Mailroom: Unsent Drafts…).');
+        void notify('info', ui`Your unsent message was kept as a draft (Mailroom: Unsent Drafts…).`);
       }
     } catch (error) {
       this.dependencies.logger.error('Could not keep the closed message as a draft', error);

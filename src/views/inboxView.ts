@@ -14,6 +14,8 @@ import type { MessageActions, MessageChange } from './messageActions';
 import type { ReaderPanel } from './readerPanel';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
 import { inboxSettings } from './settings';
+import { StatusItem, notify } from '../ui/surfaces';
+import { failureText, ui } from '../ui/text';
 
 export interface InboxDependencies {
   accounts: MailAccounts;
@@ -43,15 +45,13 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Dis
   private readonly searches = new Map<string, number[]>();
   private readonly sessionSubscriptions = new Map<string, Subscription[]>();
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly statusBar: vscode.StatusBarItem;
+  private readonly statusBar: StatusItem;
   private badgeTimer: ReturnType<typeof setTimeout> | undefined;
   /** The folder list last sent to the view, so a fresh unread count can be patched into it. */
   private shownFolders: { accountId: string; folders: FolderSummary[] } | undefined;
 
   public constructor(private readonly deps: InboxDependencies) {
-    this.statusBar = vscode.window.createStatusBarItem('mailroom.unread', vscode.StatusBarAlignment.Right, 100);
-    this.statusBar.name = 'Mailroom unread mail';
-    this.statusBar.command = `${InboxViewProvider.viewId}.focus`;
+    this.statusBar = new StatusItem({ id: 'mailroom.unread', name: ui`Mailroom unread mail`, alignment: 'right', priority: 100, command: `${InboxViewProvider.viewId}.focus` });
     this.knownAccountIds = new Set(deps.accounts.list().map((account) => account.id));
     this.disposables.push(
       this.statusBar,
@@ -118,7 +118,7 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Dis
       await this.handle(message);
     } catch (error) {
       this.deps.logger.error('Inbox view action failed', error);
-      void vscode.window.showErrorMessage(isMailroomError(error) ? error.message : `Mailroom: ${describeError(error)}`);
+      void notify('error', failureText(error));
     }
   }
 
@@ -260,8 +260,9 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Dis
     const { rows } = await fetchNewestRows(session, folder, 1);
     const newest = rows[0];
     if (newest?.unread && Date.now() - newest.date < 10 * 60_000) {
-      const choice = await vscode.window.showInformationMessage(`New mail from ${newest.from}: ${newest.subject}`, 'Open');
-      if (choice === 'Open') {
+      // Sender and subject are a stranger's words: the ui tag shows them as text, never as a link [SEC-29a].
+      const open = ui`Open`;
+      if ((await notify('info', ui`New mail from ${newest.from}: ${newest.subject}`, open)) === open) {
         await this.deps.reader.show({ accountId: session.account.id, folder, uid: newest.uid });
       }
     }
@@ -290,9 +291,9 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Dis
     }
     try {
       const unread = await unreadCount(this.sessionFor(accountId), this.selectedFolder);
-      const tooltip = `${unread} unread in ${this.selectedFolder}`;
+      const tooltip = ui`${unread} unread in ${this.selectedFolder}`;
       if (this.view) {
-        this.view.badge = unread > 0 ? { value: unread, tooltip } : undefined;
+        this.view.badge = unread > 0 ? { value: unread, tooltip: tooltip.value } : undefined;
       }
       // The picker's count came from the connection's folder listing: keep it in step with the badge.
       const shown = this.shownFolders;
@@ -301,11 +302,8 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Dis
         this.shownFolders = { accountId, folders };
         this.post({ type: 'folders', accountId, folders });
       }
-      this.statusBar.text = `$(mail) ${unread}`;
-      this.statusBar.tooltip = tooltip;
-      this.statusBar.accessibilityInformation = { label: tooltip };
       if (unread > 0) {
-        this.statusBar.show();
+        this.statusBar.show('mail', ui`${unread}`, tooltip);
       } else {
         this.statusBar.hide();
       }

@@ -3,6 +3,8 @@
  * https, http and mailto; never command:, file:, vscode: or anything else. The host shown is the
  * one the browser will really contact (punycode for look-alike Unicode names), never the link text.
  */
+import type { UiText } from '../ui/text';
+import { ui } from '../ui/text';
 
 export type LinkDecision =
   | { allowed: true; url: string; scheme: 'https' | 'http' | 'mailto'; displayTarget: string }
@@ -51,6 +53,6 @@ function decodeURIComponentSafely(value: string): string {
 }
 
 /** The sentence the confirmation dialog shows. */
-export function describeLinkTarget(decision: Extract<LinkDecision, { allowed: true }>): string {
-  return decision.scheme === 'mailto' ? `Write mail to ${decision.displayTarget}?` : `Open ${decision.scheme}://${decision.displayTarget} in your browser?`;
+export function describeLinkTarget(decision: Extract<LinkDecision, { allowed: true }>): UiText {
+  return decision.scheme === 'mailto' ? ui`Write mail to ${decision.displayTarget}?` : ui`Open ${decision.scheme}://${decision.displayTarget} in your browser?`;
 }

@@ -6,6 +6,8 @@ import { Emitter } from '../util/event';
 import type { Subscription } from '../util/event';
 import type { MessageAction, MessageRef, MessageRow } from '../shared/protocol';
 import { MailroomError } from '../util/errors';
+import { pickOne } from '../ui/surfaces';
+import { ui } from '../ui/text';
 
 /** What an action did to a message, so every view showing it can follow. */
 export type MessageChange = { ref: MessageRef; removed: true } | { ref: MessageRef; removed: false; row: MessageRow };
@@ -76,9 +78,10 @@ export class MessageActions {
 
   private async pickFolder(session: MailSession, current: string): Promise<string | undefined> {
     const folders = summarizeFolders(await session.folders()).filter((folder) => folder.path !== current);
-    const picked = await vscode.window.showQuickPick(
-      folders.map((folder) => ({ label: folder.name, description: folder.path === folder.name ? undefined : folder.path, path: folder.path })),
-      { title: 'Move to folder', placeHolder: 'Folder' },
+    // Folder names are the server's: shown as plain text.
+    const picked = await pickOne(
+      folders.map((folder) => ({ label: ui`${folder.name}`, ...(folder.path === folder.name ? {} : { description: ui`${folder.path}` }), path: folder.path })),
+      { title: ui`Move to folder`, placeHolder: ui`Folder` },
     );
     return picked?.path;
   }

@@ -6,12 +6,13 @@ import type { AttachmentPart, LoadedMessage } from '../mail/message';
 import { attachmentSizeCap, loadMessage, streamAttachment, textAttachmentOpenCap } from '../mail/message';
 import type { ExtensionToReader, MessageRef, ReaderToExtension } from '../shared/protocol';
 import { isReaderToExtension } from '../shared/protocol';
-import { isMailroomError } from '../util/errors';
 import type { Logger } from '../util/log';
-import { describeError } from '../util/log';
 import { describeLinkTarget, evaluateLink } from './linkPolicy';
 import type { MessageActions } from './messageActions';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
+import { askModal, notify } from '../ui/surfaces';
+import type { UiText } from '../ui/text';
+import { failureText, ui } from '../ui/text';
 
 export interface ReaderDependencies {
   actions: MessageActions;
@@ -60,7 +61,7 @@ export class ReaderPanel implements vscode.Disposable {
     const openedForThis = !this.panel;
     if (openedForThis) {
       this.allowRemoteContent = false;
-      this.render('Mail');
+      this.render(ui`Mail`);
     }
     const panel = this.panel;
     let loaded: LoadedMessage;
@@ -84,7 +85,7 @@ export class ReaderPanel implements vscode.Disposable {
     loaded.view.unread = false;
     this.current = loaded;
     this.allowRemoteContent = this.senderAllowed(loaded.senderAddress);
-    this.render(loaded.view.subject || '(no subject)');
+    this.render(ui`${loaded.view.subject || '(no subject)'}`);
     if (wasUnread) {
       try {
         await this.deps.actions.run(ref, 'markRead');
@@ -103,9 +104,10 @@ export class ReaderPanel implements vscode.Disposable {
     this.panelDisposables.forEach((disposable) => disposable.dispose());
   }
 
-  private render(title: string): void {
+  /** `title` is the tab's: a subject, so a stranger's words, neutralised like any other surface's. */
+  private render(title: UiText): void {
     if (!this.panel) {
-      this.panel = vscode.window.createWebviewPanel('mailroom.reader', title, { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, { ...webviewOptions(this.deps.extensionUri, vscode.Uri.joinPath), retainContextWhenHidden: false });
+      this.panel = vscode.window.createWebviewPanel('mailroom.reader', title.value, { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, { ...webviewOptions(this.deps.extensionUri, vscode.Uri.joinPath), retainContextWhenHidden: false });
       this.panel.iconPath = vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'mail.svg');
       const panel = this.panel;
       const subscriptions = [
@@ -120,7 +122,7 @@ export class ReaderPanel implements vscode.Disposable {
         }),
       ];
     }
-    this.panel.title = title;
+    this.panel.title = title.value;
     if (this.documentAllowsRemoteContent === this.allowRemoteContent) {
       // The document's policy fits this message: show it there (or, while the document is still
       // loading, when it says `ready`).
@@ -129,7 +131,7 @@ export class ReaderPanel implements vscode.Disposable {
       // A new document with a new nonce and a CSP that allows remote images only when chosen.
       this.ready = false;
       this.documentAllowsRemoteContent = this.allowRemoteContent;
-      this.panel.webview.html = renderWebviewHtml(this.panel.webview, this.deps.extensionUri, vscode.Uri.joinPath, { view: 'reader', title, allowRemoteImages: this.allowRemoteContent });
+      this.panel.webview.html = renderWebviewHtml(this.panel.webview, this.deps.extensionUri, vscode.Uri.joinPath, { view: 'reader', title: title.value, allowRemoteImages: this.allowRemoteContent });
     }
     this.panel.reveal(undefined, false);
   }
@@ -156,7 +158,7 @@ export class ReaderPanel implements vscode.Disposable {
       await this.handle(message);
     } catch (error) {
       this.deps.logger.error('Reader action failed', error);
-      void vscode.window.showErrorMessage(isMailroomError(error) ? error.message : `Mailroom: ${describeError(error)}`);
+      void notify('error', failureText(error));
     }
   }
 
@@ -178,7 +180,7 @@ export class ReaderPanel implements vscode.Disposable {
         return;
       case 'loadRemoteContent':
         this.allowRemoteContent = true;
-        this.render(current.view.subject);
+        this.render(ui`${current.view.subject || '(no subject)'}`);
         return;
       case 'alwaysLoadRemoteContentFromSender':
         if (current.senderAddress) {
@@ -187,7 +189,7 @@ export class ReaderPanel implements vscode.Disposable {
           await this.deps.globalState.update(allowedSendersKey, [...allowed]);
         }
         this.allowRemoteContent = true;
-        this.render(current.view.subject);
+        this.render(ui`${current.view.subject || '(no subject)'}`);
         return;
       case 'action':
         await this.deps.actions.run(current.view.ref, message.action);
@@ -209,12 +211,11 @@ export class ReaderPanel implements vscode.Disposable {
   private async openLink(url: string): Promise<void> {
     const decision = evaluateLink(url);
     if (!decision.allowed) {
-      void vscode.window.showWarningMessage(`Mailroom did not open this link. ${decision.reason}`);
+      void notify('warning', ui`Mailroom did not open this link. ${decision.reason}`);
       return;
     }
-    const open = decision.scheme === 'mailto' ? 'Write Mail' : 'Open Link';
-    const choice = await vscode.window.showWarningMessage(describeLinkTarget(decision), { modal: true, detail: decision.url }, open);
-    if (choice === open) {
+    const open = decision.scheme === 'mailto' ? ui`Write Mail` : ui`Open Link`;
+    if ((await askModal('warning', describeLinkTarget(decision), ui`${decision.url}`, open)) === open) {
       await vscode.env.openExternal(vscode.Uri.parse(decision.url, true));
     }
   }
@@ -242,7 +243,7 @@ export class ReaderPanel implements vscode.Disposable {
       await streamAttachment(session, current.view.ref, attachment, collected.sink, attachmentSizeCap);
       await vscode.workspace.fs.writeFile(target, collected.bytes());
     }
-    void vscode.window.showInformationMessage(`Saved ${attachment.filename}.`);
+    void notify('info', ui`Saved ${attachment.filename}.`);
   }
 
   /** Text attachments open in an untitled editor (never executed, never written to disk). */

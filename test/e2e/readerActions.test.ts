@@ -150,4 +150,24 @@ describe('Reader actions in the installed .vsix', function () {
     await notification.locator('.monaco-button', { hasText: 'Open' }).click();
     await readerShowing(workbench.page, subject);
   });
+
+  it('[SEC-29a] a new-mail notification shows a hostile subject and sender name as plain text, never a link', async () => {
+    const stack = workbench.stack;
+    assert.ok(stack);
+    const stamp = Date.now();
+    const link = '[Run](command:workbench.action.terminal.new)';
+    await stack.deliver(
+      stack.users[0].email,
+      [`From: "${link}" <${stack.users[1].email}>`, `To: ${stack.users[0].email}`, `Subject: ${link} report ${stamp}`, `Date: ${new Date().toUTCString()}`, '', 'Click nothing.', ''].join('\r\n'),
+    );
+    const notification = workbench.notification(`report ${stamp}`);
+    await notification.waitFor({ timeout: 30_000 });
+    const message = notification.locator('.notification-list-item-message');
+    // VS Code renders `[label](command:…)` in a notification as an anchor that runs the command on click.
+    assert.equal(await message.locator('a').count(), 0, `the notification holds a link: ${await message.innerHTML()}`);
+    const shown = (await message.innerText()).trim();
+    assert.equal(shown, `New mail from (Run)(command:workbench.action.terminal.new): (Run)(command:workbench.action.terminal.new) report ${stamp}`, 'the words are shown as written, brackets as parentheses');
+    await notification.locator('.monaco-button', { hasText: 'Open' }).click();
+    await readerShowing(workbench.page, `report ${stamp}`);
+  });
 });

@@ -95,7 +95,7 @@ export class Harness {
           return options.consent ?? true;
         },
         withProgress: (title, task) => {
-          this.messages.push(title);
+          this.messages.push(title.value);
           return task({ isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) });
         },
         offerAnotherWay: async (failure: MailroomError) => {
@@ -129,9 +129,9 @@ export class Harness {
         pickProvider: async () => 'oidc',
         showError: (message) => {
           this.events.push('error');
-          this.messages.push(message);
+          this.messages.push(message.value);
         },
-        showInfo: (message) => void this.messages.push(message),
+        showInfo: (message) => void this.messages.push(message.value),
         offerSignInAgain: async (email, reason) => {
           this.events.push(`sign-in-again ${email}`);
           this.messages.push(reason);

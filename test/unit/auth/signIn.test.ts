@@ -34,18 +34,18 @@ describe('sign-in, accounts and sessions (in-memory issuer)', () => {
     assert.deepEqual(harness.events, ['consent']);
     assert.equal(issuer.tokenRequests().length, 0);
     const [consent] = harness.consents;
-    assert.match(consent.detail, /Account: the one you choose in your browser on issuer\.test/);
-    assert.match(consent.detail, /Provider: issuer\.test/);
+    assert.match(consent.detail.value, /Account: the one you choose in your browser on issuer\.test/);
+    assert.match(consent.detail.value, /Provider: issuer\.test/);
     for (const scope of ['openid', 'email', 'offline_access', 'mail']) {
-      assert.match(consent.detail, new RegExp(`• .+ \\(${scope}\\)`), scope);
+      assert.match(consent.detail.value, new RegExp(`• .+ \\(${scope}\\)`), scope);
     }
-    assert.match(consent.detail, /secret storage/);
+    assert.match(consent.detail.value, /secret storage/);
     const google = providerConfig('google', oidcSettings(issuer.issuer, issuer.clientId));
     harness.dispose();
     harness = harnessFor(issuer, {}, () => google);
     await harness.service.signInOrThrow('google').catch(() => undefined);
     assert.equal(harness.events[0], 'consent');
-    assert.match(harness.consents[0].detail, /Read, send, delete and manage all your Gmail mail/);
+    assert.match(harness.consents[0].detail.value, /Read, send, delete and manage all your Gmail mail/);
   });
 
   it('signs in through the URI handler first, stores the account only in SecretStorage, and exposes it as a session', async () => {

@@ -36,7 +36,7 @@ describe('link policy', () => {
     const unicode = evaluateLink('https://аpple.com/login');
     assert.ok(unicode.allowed);
     assert.equal(unicode.displayTarget, 'xn--pple-43d.com');
-    assert.equal(describeLinkTarget(unicode), 'Open https://xn--pple-43d.com in your browser?');
+    assert.equal(describeLinkTarget(unicode).value, 'Open https://xn--pple-43d.com in your browser?');
   });
 
   it('[SEC-28] refuses credentials used to disguise the host', () => {
