@@ -30,6 +30,13 @@ export class MemorySecretStorage implements SecretStorageLike {
     this.scripted.push({ operation, key: options.key, times: options.times ?? 1 });
   }
 
+  /** The keychain works again. */
+  public recover(): void {
+    this.failReads = false;
+    this.failWrites = false;
+    this.scripted.length = 0;
+  }
+
   private throwIfFailing(operation: SecretOperation, key: string): void {
     const scripted = this.scripted.find((each) => each.operation === operation && (each.key === undefined || each.key === key) && each.times > 0);
     if (scripted) {
