@@ -84,6 +84,8 @@ export class TokenManager {
     private readonly backoff: BackoffGate = new BackoffGate(() => clock.now()),
   ) {}
 
+  private readonly revoke = (account: StoredAccount, refreshToken: string): Promise<'revoked' | 'unsupported'> => this.clientFor(account).revokeRefreshToken(refreshToken);
+
   public dispose(): void {
     this.disposed = true;
     for (const timer of this.saveRetries.values()) {
@@ -252,8 +254,6 @@ export class TokenManager {
     this.saveRetries.delete(account.id);
     return unsaved?.tokens ?? account.tokens;
   }
-
-  private readonly revoke = (account: StoredAccount, refreshToken: string): Promise<'revoked' | 'unsupported'> => this.clientFor(account).revokeRefreshToken(refreshToken);
 
   private async handleRefreshFailure(account: StoredAccount, tokens: StoredTokens, canStillUseCurrent: boolean, error: unknown): Promise<string> {
     const failure = isMailroomError(error) ? error : new MailroomError('InvalidResponse', 'Renewing the sign-in failed unexpectedly.');
