@@ -34,13 +34,14 @@ export interface MailAccounts {
   /**
    * An access token for IMAP/SMTP on `host`. Refreshes ahead of expiry (single-flight). With
    * `forceRefresh`, refreshes even if the current token looks valid: use it once after the mail
-   * server rejected a token. Throws MailroomError 'SignInRequired' when the grant is gone and
-   * 'HostNotAllowed' when `host` is not one of the account's mail hosts.
+   * server rejected a token. Throws MailroomError 'SignInRequired' when the grant is gone,
+   * 'HostNotAllowed' when `host` is not one of the account's mail hosts, and 'StorageUnavailable'
+   * when the editor's secret storage fails (the account stays signed in).
    */
   getAccessToken(accountId: string, host: string, options?: { forceRefresh?: boolean }): Promise<string>;
   /** Starts the Accounts sign-in flow (consent first). Resolves with the new account or undefined if cancelled. */
   signIn(provider?: ProviderKind): Promise<MailAccount | undefined>;
-  /** Marks an account as needing a new sign-in and tells the user, once. */
+  /** A fresh token was rejected: revokes the refresh token at the issuer, then marks the account as needing a new sign-in and tells the user, once. */
   requireSignIn(accountId: string, reason: string): void;
 }
 

@@ -9,7 +9,7 @@ import type { OAuthClient } from './oauthClient';
 import type { ProviderConfig } from './presets';
 import { isAllowedMailHost } from './presets';
 import type { RevocationResult } from './signOut';
-import { signOutAccount } from './signOut';
+import { revokeQuietly, signOutAccount } from './signOut';
 import type { SignInRunner } from './signInFlow';
 import type { TokenManager } from './tokenManager';
 import { tokensFromGrant } from './tokenManager';
@@ -70,6 +70,8 @@ export class MailAccountService implements MailAccounts, SignOutHooks {
   private readonly signOutHooks = new Set<(account: MailAccount) => Promise<void> | void>();
   private readonly subscriptions: vscode.Disposable[] = [];
   private reloading: Promise<void> = Promise.resolve();
+  /** Set while reading the accounts fails, so a locked keychain is reported once, not on every change. */
+  private readFailureShown = false;
 
   public readonly onDidChangeAccounts = this.accountsChanged.event;
   /** Added, removed and changed (refreshed) accounts, for `onDidChangeSessions`. */
@@ -88,9 +90,22 @@ export class MailAccountService implements MailAccounts, SignOutHooks {
     this.detailedChanges.dispose();
   }
 
-  /** Re-reads SecretStorage and announces the differences. Calls are serialized. */
+  /**
+   * Re-reads SecretStorage and announces the differences. Calls are serialized. When storage
+   * cannot be read, the accounts stay as last read (an unreadable keychain is not an empty one)
+   * and the person is told once.
+   */
   public reload(): Promise<void> {
-    this.reloading = this.reloading.then(() => this.reloadNow()).catch((error: unknown) => this.options.logger.error('Reading accounts failed', error));
+    this.reloading = this.reloading.then(() => this.reloadNow()).then(
+      () => void (this.readFailureShown = false),
+      (error: unknown) => {
+        this.options.logger.error('Reading accounts failed', error);
+        if (!this.readFailureShown && isMailroomError(error, 'StorageUnavailable')) {
+          this.readFailureShown = true;
+          this.options.ui.showError(error.message);
+        }
+      },
+    );
     return this.reloading;
   }
 
@@ -158,7 +173,7 @@ export class MailAccountService implements MailAccounts, SignOutHooks {
   }
 
   public requireSignIn(accountId: string, reason: string): void {
-    void this.options.tokenManager.requireSignIn(accountId, reason);
+    this.options.tokenManager.requireSignIn(accountId, reason).catch((error: unknown) => this.showFailure(error));
   }
 
   public onWillSignOut(hook: (account: MailAccount) => Promise<void> | void): vscode.Disposable {
@@ -191,7 +206,13 @@ export class MailAccountService implements MailAccounts, SignOutHooks {
       tokens,
       signInRequired: undefined,
     };
-    await this.options.store.put(account);
+    try {
+      await this.options.store.put(account);
+    } catch (error) {
+      // Nobody would hold the new grant: end it at the issuer rather than leave it alive.
+      await revokeQuietly(account, tokens.refreshToken, (_account, refreshToken) => client.revokeRefreshToken(refreshToken), this.options.logger);
+      throw error;
+    }
     await this.reload();
     return account;
   }
@@ -215,16 +236,29 @@ export class MailAccountService implements MailAccounts, SignOutHooks {
       return;
     }
     const message = isMailroomError(error) ? ui`${error.message}` : ui`Sign-in failed unexpectedly. See "Mailroom: Show Log" for details.`;
-    this.options.logger.error('Sign-in failed', error);
+    this.options.logger.error(isMailroomError(error, 'StorageUnavailable') ? 'Secret storage failed' : 'Sign-in failed', error);
     this.options.ui.showError(message);
   }
 
-  /** Signs an account out (see {@link signOutAccount}) and tells the person where else to look if needed. */
+  /**
+   * Signs an account out (see {@link signOutAccount}) and tells the person where else to look if
+   * needed. Undefined when there was no such account, or when secret storage failed (said so).
+   */
   public async signOut(accountId: string): Promise<RevocationResult | undefined> {
-    const account = (await this.options.store.get(accountId)) ?? this.snapshot.get(accountId);
-    if (!account) {
+    try {
+      return await this.signOutOrThrow(accountId);
+    } catch (error) {
+      this.showFailure(error);
       return undefined;
     }
+  }
+
+  private async signOutOrThrow(accountId: string): Promise<RevocationResult | undefined> {
+    const stored = (await this.options.store.get(accountId)) ?? this.snapshot.get(accountId);
+    if (!stored) {
+      return undefined;
+    }
+    const account = { ...stored, tokens: this.options.tokenManager.releaseTokens(stored) };
     const revocation = await signOutAccount(account, {
       store: this.options.store,
       logger: this.options.logger,
@@ -259,7 +293,7 @@ export class MailAccountService implements MailAccounts, SignOutHooks {
 
   private async announceSignInRequired(accountId: string, email: string, reason: string): Promise<void> {
     await this.reload();
-    const account = await this.options.store.get(accountId);
+    const account = this.snapshot.get(accountId);
     if (account && (await this.options.ui.offerSignInAgain(email, reason))) {
       await this.signIn(account.provider, email);
     }

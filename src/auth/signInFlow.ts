@@ -45,6 +45,7 @@ const FINAL_FAILURES = new Set<MailroomErrorCode>([
   'MissingClientId',
   'MissingClientSecret',
   'IssuerMismatch',
+  'StorageUnavailable',
   'InsecureEndpoint',
 ]);
 

@@ -4,11 +4,26 @@ import type { StoredAccount, TokenStore } from './tokenStore';
 
 export type RevocationResult = 'revoked' | 'unsupported' | 'failed' | 'nothing-to-revoke';
 
+/** Revokes a refresh token at the account's issuer (RFC 7009, token_type_hint=refresh_token). */
+export type Revoke = (account: StoredAccount, refreshToken: string) => Promise<'revoked' | 'unsupported'>;
+
+/** Revokes where the issuer can; a failure is logged (without the token) and reported, never thrown. */
+export async function revokeQuietly(account: StoredAccount, refreshToken: string | undefined, revoke: Revoke, logger: Logger): Promise<RevocationResult> {
+  if (!refreshToken) {
+    return 'nothing-to-revoke';
+  }
+  try {
+    return await revoke(account, refreshToken);
+  } catch (error) {
+    logger.warn(`Could not revoke the sign-in of ${account.email} at its issuer: ${error instanceof Error ? error.message : 'unknown error'}`);
+    return 'failed';
+  }
+}
+
 export interface SignOutDependencies {
   store: TokenStore;
   logger: Logger;
-  /** Revokes a refresh token at the account's issuer (RFC 7009, token_type_hint=refresh_token). */
-  revoke(account: StoredAccount, refreshToken: string): Promise<'revoked' | 'unsupported'>;
+  revoke: Revoke;
   /** The mail layer's hooks: close connections, cancel timers, delete cached mail. */
   hooks: readonly ((account: MailAccount) => Promise<void> | void)[];
   toMailAccount(account: StoredAccount): MailAccount;
@@ -20,16 +35,7 @@ export interface SignOutDependencies {
  * issuer or a failing hook never leaves tokens behind.
  */
 export async function signOutAccount(account: StoredAccount, deps: SignOutDependencies): Promise<RevocationResult> {
-  let revocation: RevocationResult = 'nothing-to-revoke';
-  const refreshToken = account.tokens?.refreshToken;
-  if (refreshToken) {
-    try {
-      revocation = await deps.revoke(account, refreshToken);
-    } catch (error) {
-      revocation = 'failed';
-      deps.logger.warn(`Could not revoke the sign-in of ${account.email} at its issuer: ${error instanceof Error ? error.message : 'unknown error'}`);
-    }
-  }
+  const revocation = await revokeQuietly(account, account.tokens?.refreshToken, deps.revoke, deps.logger);
   const mailAccount = deps.toMailAccount(account);
   for (const hook of deps.hooks) {
     try {

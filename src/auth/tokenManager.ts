@@ -5,11 +5,23 @@ import { systemClock } from '../util/clock';
 import { Emitter } from '../util/event';
 import type { Logger } from '../util/log';
 import type { TokenGrant } from './oauthClient';
+import type { RevocationResult } from './signOut';
+import { revokeQuietly } from './signOut';
 import type { StoredAccount, StoredTokens, TokenStore } from './tokenStore';
 
-/** The one call the token manager needs from an OAuth client. */
-export interface TokenRefresher {
+/** The calls the token manager needs from the OAuth client that issued an account's tokens. */
+export interface TokenIssuerClient {
   refresh(refreshToken: string): Promise<TokenGrant>;
+  /** RFC 7009 with token_type_hint=refresh_token; 'unsupported' when the issuer has no revocation endpoint. */
+  revokeRefreshToken(refreshToken: string): Promise<'revoked' | 'unsupported'>;
+}
+
+export interface SignInRequiredEvent {
+  accountId: string;
+  email: string;
+  reason: string;
+  /** What became of the refresh token at the issuer before it was deleted here. */
+  revocation: RevocationResult;
 }
 
 /** Refresh at most this long before expiry… */
@@ -18,6 +30,9 @@ const MAX_REFRESH_MARGIN_MS = 5 * 60_000;
 const REFRESH_MARGIN_SHARE = 0.2;
 
 const TRANSIENT_CODES = new Set(['NetworkError', 'IssuerUnavailable', 'Throttled']);
+
+/** The shortest wait before trying again to save renewed tokens that secret storage refused. */
+const MIN_SAVE_RETRY_MS = 500;
 
 export function tokensFromGrant(grant: TokenGrant, previousRefreshToken?: string): StoredTokens {
   return {
@@ -43,11 +58,19 @@ export function refreshDueAtMs(tokens: StoredTokens): number | undefined {
  * expiry, one refresh in flight per account, storage re-read before refreshing (another window may
  * have done it), rotated refresh tokens persisted before the new access token is used,
  * `invalid_grant` → "sign-in required", transient failures → back off (full jitter, Retry-After).
+ * A renewal that secret storage will not take is kept in memory and saved again until it is:
+ * the refresh token it replaced is already spent at the issuer.
  */
 export class TokenManager {
   private readonly inFlight = new Map<string, Promise<string>>();
+  /** Renewed tokens storage has not taken yet (the write, or the re-read before it, failed), with the account they belong to. */
+  private readonly unsaved = new Map<string, { account: StoredAccount; tokens: StoredTokens }>();
+  private readonly saving = new Map<string, Promise<void>>();
+  private readonly saveRetries = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly signInRequests = new Map<string, Promise<void>>();
+  private disposed = false;
   private readonly refreshed = new Emitter<string>();
-  private readonly signInRequired = new Emitter<{ accountId: string; email: string; reason: string }>();
+  private readonly signInRequired = new Emitter<SignInRequiredEvent>();
   /** Fires with the account id after its tokens were refreshed and stored. */
   public readonly onDidRefresh = this.refreshed.event;
   /** Fires once when an account's grant is gone. */
@@ -55,13 +78,23 @@ export class TokenManager {
 
   public constructor(
     private readonly store: TokenStore,
-    private readonly refresherFor: (account: StoredAccount) => TokenRefresher,
+    private readonly clientFor: (account: StoredAccount) => TokenIssuerClient,
     private readonly logger: Logger,
     private readonly clock: Clock = systemClock,
     private readonly backoff: BackoffGate = new BackoffGate(() => clock.now()),
   ) {}
 
+  private readonly revoke = (account: StoredAccount, refreshToken: string): Promise<'revoked' | 'unsupported'> => this.clientFor(account).revokeRefreshToken(refreshToken);
+
   public dispose(): void {
+    this.disposed = true;
+    for (const timer of this.saveRetries.values()) {
+      clearTimeout(timer);
+    }
+    this.saveRetries.clear();
+    for (const { account } of this.unsaved.values()) {
+      this.logger.warn(`The renewed sign-in of ${account.email} was never saved; it may have to sign in again`);
+    }
     this.refreshed.dispose();
     this.signInRequired.dispose();
   }
@@ -98,6 +131,8 @@ export class TokenManager {
    * refreshes unless another caller or window already replaced that token.
    */
   public async getAccessToken(accountId: string, options?: { forceRefresh?: boolean }): Promise<string> {
+    // A renewal storage refused comes first: the stored refresh token is spent, and using it would end the grant.
+    await this.saveUnsaved(accountId);
     const account = await this.readUsable(accountId);
     const tokens = account.tokens as StoredTokens;
     if (!options?.forceRefresh && this.isFresh(tokens)) {
@@ -123,7 +158,7 @@ export class TokenManager {
       if (canStillUseCurrent) {
         return tokens.accessToken;
       }
-      await this.requireSignIn(accountId, 'The sign-in has expired and the issuer gave no way to renew it.');
+      await this.markSignInRequired(accountId, 'The sign-in has expired and the issuer gave no way to renew it.', { revokeFirst: false });
       throw new MailroomError('SignInRequired', `Sign in to ${account.email} again to keep using it.`, { accountId });
     }
     const waitMs = this.backoff.waitMs(accountId);
@@ -136,28 +171,95 @@ export class TokenManager {
     let grant: TokenGrant;
     try {
       this.logger.debug(`Refreshing the access token of ${account.email}`);
-      grant = await this.refresherFor(account).refresh(tokens.refreshToken);
+      grant = await this.clientFor(account).refresh(tokens.refreshToken);
     } catch (error) {
       return this.handleRefreshFailure(account, tokens, canStillUseCurrent, error);
     }
     this.backoff.recordSuccess(accountId);
     const next = tokensFromGrant(grant, tokens.refreshToken);
     this.rememberSecrets(next);
-    const latest = await this.store.get(accountId);
-    if (!latest) {
-      // Signed out while the refresh was on the wire: do not bring the account back.
-      throw new MailroomError('SignInRequired', 'This account is signed out.', { accountId });
-    }
     // Persist first: a rotated refresh token must be safe before the new access token is used.
-    await this.store.put({ ...latest, tokens: next, signInRequired: undefined });
+    // Until storage has it, it lives here, whatever storage answers.
+    this.unsaved.set(accountId, { account, tokens: next });
+    await this.saveUnsaved(accountId);
     this.refreshed.fire(accountId);
     return next.accessToken;
+  }
+
+  /** Saves the account's unsaved renewal, if any; one save at a time per account. Throws 'StorageUnavailable' while storage refuses. */
+  private saveUnsaved(accountId: string): Promise<void> {
+    if (!this.unsaved.has(accountId)) {
+      return Promise.resolve();
+    }
+    let saving = this.saving.get(accountId);
+    if (!saving) {
+      saving = this.trySave(accountId).finally(() => this.saving.delete(accountId));
+      this.saving.set(accountId, saving);
+    }
+    return saving;
+  }
+
+  private async trySave(accountId: string): Promise<void> {
+    const entry = this.unsaved.get(accountId);
+    if (!entry) {
+      return;
+    }
+    clearTimeout(this.saveRetries.get(accountId));
+    this.saveRetries.delete(accountId);
+    try {
+      // Re-read: the account may have changed or gone while the refresh was on the wire.
+      const latest = await this.store.get(accountId);
+      if (!latest) {
+        // Signed out meanwhile (here or in another window): do not bring the account back, and do
+        // not leave the new grant alive at the issuer with nobody holding it.
+        this.unsaved.delete(accountId);
+        await revokeQuietly(entry.account, entry.tokens.refreshToken, this.revoke, this.logger);
+        throw new MailroomError('SignInRequired', 'This account is signed out.', { accountId });
+      }
+      await this.store.put({ ...latest, tokens: entry.tokens, signInRequired: undefined });
+    } catch (error) {
+      if (isMailroomError(error, 'StorageUnavailable')) {
+        this.logger.warn(`Keeping the renewed sign-in of ${entry.account.email} in memory until secret storage takes it`);
+        this.scheduleSaveRetry(accountId);
+      }
+      throw error;
+    }
+    if (this.unsaved.get(accountId) === entry) {
+      this.unsaved.delete(accountId);
+    }
+    this.backoff.recordSuccess(saveRetryKey(accountId));
+  }
+
+  /** Tries again later even if nobody asks for a token meanwhile, backing off while storage keeps refusing. */
+  private scheduleSaveRetry(accountId: string): void {
+    if (this.disposed || this.saveRetries.has(accountId)) {
+      return;
+    }
+    const delay = Math.max(MIN_SAVE_RETRY_MS, this.backoff.recordFailure(saveRetryKey(accountId)));
+    this.saveRetries.set(accountId, setTimeout(() => {
+      this.saveRetries.delete(accountId);
+      // A failure logs and schedules the next attempt itself.
+      this.saveUnsaved(accountId).catch(() => undefined);
+    }, delay));
+  }
+
+  /**
+   * For sign-out: the tokens that hold the account's grant right now (an unsaved renewal wins over
+   * the spent token in storage). Mailroom stops keeping and saving them.
+   */
+  public releaseTokens(account: StoredAccount): StoredTokens | undefined {
+    const unsaved = this.unsaved.get(account.id);
+    this.unsaved.delete(account.id);
+    clearTimeout(this.saveRetries.get(account.id));
+    this.saveRetries.delete(account.id);
+    return unsaved?.tokens ?? account.tokens;
   }
 
   private async handleRefreshFailure(account: StoredAccount, tokens: StoredTokens, canStillUseCurrent: boolean, error: unknown): Promise<string> {
     const failure = isMailroomError(error) ? error : new MailroomError('InvalidResponse', 'Renewing the sign-in failed unexpectedly.');
     if (failure.code === 'SignInRequired') {
-      await this.requireSignIn(account.id, failure.message);
+      // The issuer itself said the refresh token is dead: nothing left to revoke.
+      await this.markSignInRequired(account.id, failure.message, { revokeFirst: false });
       throw new MailroomError('SignInRequired', failure.message, { accountId: account.id });
     }
     const waitMs = this.backoff.recordFailure(account.id, failure.retryAfterMs);
@@ -169,16 +271,39 @@ export class TokenManager {
   }
 
   /**
-   * Deletes the account's tokens and marks it "sign-in required". Announces it once: a second call
-   * for an account already marked does nothing.
+   * A mail server rejected a fresh token: the grant is of no use to Mailroom but still valid at the
+   * issuer. Revokes it there first (RFC 7009, where the issuer can), then deletes the tokens and
+   * marks the account "sign-in required". Announced once. Throws 'StorageUnavailable' when storage
+   * cannot be read (then nothing is revoked or changed) or written.
    */
-  public async requireSignIn(accountId: string, reason: string): Promise<void> {
+  public requireSignIn(accountId: string, reason: string): Promise<void> {
+    return this.markSignInRequired(accountId, reason, { revokeFirst: true });
+  }
+
+  /** Deletes the account's tokens and marks it "sign-in required", one request per account at a time; an account already marked is left alone. */
+  private markSignInRequired(accountId: string, reason: string, options: { revokeFirst: boolean }): Promise<void> {
+    let request = this.signInRequests.get(accountId);
+    if (!request) {
+      request = this.markNow(accountId, reason, options).finally(() => this.signInRequests.delete(accountId));
+      this.signInRequests.set(accountId, request);
+    }
+    return request;
+  }
+
+  private async markNow(accountId: string, reason: string, options: { revokeFirst: boolean }): Promise<void> {
     const account = await this.store.get(accountId);
     if (!account || account.signInRequired !== undefined) {
       return;
     }
+    const liveRefreshToken = this.unsaved.get(accountId)?.tokens.refreshToken ?? account.tokens?.refreshToken;
+    const revocation = options.revokeFirst ? await revokeQuietly(account, liveRefreshToken, this.revoke, this.logger) : 'nothing-to-revoke';
     await this.store.put({ ...account, tokens: undefined, signInRequired: reason });
-    this.logger.warn(`${account.email} needs to sign in again`);
-    this.signInRequired.fire({ accountId, email: account.email, reason });
+    this.releaseTokens(account);
+    this.logger.warn(`${account.email} needs to sign in again (revocation: ${revocation})`);
+    this.signInRequired.fire({ accountId, email: account.email, reason, revocation });
   }
+}
+
+function saveRetryKey(accountId: string): string {
+  return `save:${accountId}`;
 }

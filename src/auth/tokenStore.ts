@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { MailEndpoint, ProviderKind } from './accounts';
+import { MailroomError } from '../util/errors';
 import { Emitter } from '../util/event';
 import type { Logger } from '../util/log';
 
@@ -58,9 +59,16 @@ function isStoredAccount(value: unknown): value is StoredAccount {
   );
 }
 
+/** What a failed read or write of SecretStorage says in the log: never the value, only what went wrong. */
+function storageFailure(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
+}
+
 /**
- * Accounts and tokens in SecretStorage, and only there. A secret that is missing, unreadable or
- * malformed reads as "signed out" (undefined), never as a crash. Changes made by another window
+ * Accounts and tokens in SecretStorage, and only there. A secret that is missing or malformed
+ * reads as "signed out" (undefined). A secret that could not be read is a different thing: it
+ * throws MailroomError 'StorageUnavailable', so no caller mistakes a locked keychain for an empty
+ * one and writes that emptiness back over the other accounts. Changes made by another window
  * arrive through `secrets.onDidChange` and are re-announced as {@link onDidChange}.
  */
 export class TokenStore {
@@ -86,13 +94,31 @@ export class TokenStore {
     this.changed.dispose();
   }
 
+  /** The secret under `key`, or undefined when there is none. Throws 'StorageUnavailable' when it could not be read. */
   private async read(key: string): Promise<string | undefined> {
     try {
       return await this.secrets.get(key);
     } catch (error) {
-      // The keychain can be locked or unavailable: treat as signed out rather than failing activation.
-      this.logger.warn(`Could not read from secret storage: ${error instanceof Error ? error.message : 'unknown error'}`);
-      return undefined;
+      this.logger.warn(`Could not read ${key} from secret storage (${storageFailure(error)})`);
+      throw new MailroomError('StorageUnavailable', 'Mailroom could not read its sign-ins from the editor\'s secret storage (is the system keychain locked?). Nothing was changed; try again once it is available.', { cause: error });
+    }
+  }
+
+  private async write(key: string, value: string): Promise<void> {
+    try {
+      await this.secrets.store(key, value);
+    } catch (error) {
+      this.logger.warn(`Could not write ${key} to secret storage (${storageFailure(error)})`);
+      throw new MailroomError('StorageUnavailable', 'Mailroom could not save a sign-in in the editor\'s secret storage (is the system keychain locked or full?). What was stored before is unchanged.', { cause: error });
+    }
+  }
+
+  private async erase(key: string): Promise<void> {
+    try {
+      await this.secrets.delete(key);
+    } catch (error) {
+      this.logger.warn(`Could not delete ${key} from secret storage (${storageFailure(error)})`);
+      throw new MailroomError('StorageUnavailable', 'Mailroom could not delete a sign-in from the editor\'s secret storage (is the system keychain locked?). It is still stored; try again.', { cause: error });
     }
   }
 
@@ -105,10 +131,12 @@ export class TokenStore {
       const parsed: unknown = JSON.parse(raw);
       return Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === 'string') : [];
     } catch {
+      this.logger.warn('The list of Mailroom accounts in secret storage is malformed; starting a new one');
       return [];
     }
   }
 
+  /** The stored account, or undefined when it is absent or malformed. Throws 'StorageUnavailable' when it could not be read. */
   public async get(id: string): Promise<StoredAccount | undefined> {
     const raw = await this.read(ACCOUNT_KEY_PREFIX + id);
     if (!raw) {
@@ -122,22 +150,28 @@ export class TokenStore {
     }
   }
 
-  /** Every account, in sign-in order; entries whose secret is gone are skipped. */
+  /** Every account, in sign-in order; entries whose secret is gone are skipped. Throws 'StorageUnavailable' when any could not be read. */
   public async list(): Promise<StoredAccount[]> {
     const ids = await this.readIndex();
     const accounts = await Promise.all(ids.map((id) => this.get(id)));
     return accounts.filter((account): account is StoredAccount => account !== undefined);
   }
 
-  /** Writes an account (and adds it to the index if new). Resolves once SecretStorage has it. */
+  /**
+   * Writes an account (and adds it to the index if new). Resolves once SecretStorage has it.
+   * The index comes first: if it cannot be read nothing is written, and a listed id whose secret
+   * is missing is skipped harmlessly, whereas a stored token the index does not list could never
+   * be found again (to use, or to revoke at sign-out).
+   */
   public async put(account: StoredAccount): Promise<void> {
-    await this.secrets.store(ACCOUNT_KEY_PREFIX + account.id, JSON.stringify(account));
     await this.updateIndex((ids) => (ids.includes(account.id) ? undefined : [...ids, account.id]));
+    await this.write(ACCOUNT_KEY_PREFIX + account.id, JSON.stringify(account));
   }
 
+  /** Deletes the account's secret, then its index entry (the reverse of {@link put}, for the same reason). */
   public async remove(id: string): Promise<void> {
+    await this.erase(ACCOUNT_KEY_PREFIX + id);
     await this.updateIndex((ids) => (ids.includes(id) ? ids.filter((other) => other !== id) : undefined));
-    await this.secrets.delete(ACCOUNT_KEY_PREFIX + id);
   }
 
   /** Applies `change` to the index (undefined: leave it as it is), after any update already running. */
@@ -145,7 +179,7 @@ export class TokenStore {
     const update = this.indexUpdates.then(async () => {
       const next = change(await this.readIndex());
       if (next) {
-        await this.secrets.store(INDEX_KEY, JSON.stringify(next));
+        await this.write(INDEX_KEY, JSON.stringify(next));
       }
     });
     this.indexUpdates = update.catch(() => undefined);
@@ -157,6 +191,6 @@ export class TokenStore {
   }
 
   public async setClientSecret(provider: ProviderKind, secret: string): Promise<void> {
-    await this.secrets.store(CLIENT_SECRET_KEY(provider), secret);
+    await this.write(CLIENT_SECRET_KEY(provider), secret);
   }
 }

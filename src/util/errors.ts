@@ -27,7 +27,9 @@ export type MailroomErrorCode =
   | 'ConnectionFailed'
   | 'NotFound'
   | 'InvalidInput'
-  | 'SendFailed';
+  | 'SendFailed'
+  /** The editor's secret storage (the system keychain) refused a read or a write. */
+  | 'StorageUnavailable';
 
 export class MailroomError extends Error {
   public constructor(

@@ -3,7 +3,7 @@
  * is shown to a person. Notifications render Markdown links and run `command:` targets on click, and
  * pickers, notifications and the status bar render `$(icon)` syntax, so brackets and icon syntax are
  * neutralised: a stranger must not be able to put a clickable link, a `command:` URI or an icon in front
- * of the user. Control, bidi and zero-width characters go (they reorder or hide what is shown),
+ * of the user. Angle brackets and backticks mean nothing on those surfaces and stay (`Bob <bob@example.com>`). Control, bidi and zero-width characters go (they reorder or hide what is shown),
  * whitespace collapses, and the length is bounded.
  */
 // Control characters are exactly what this pattern is for.
@@ -18,7 +18,6 @@ export function plainText(value: unknown, maxLength = 300): string {
     .replace(CONTROL_BIDI_AND_INVISIBLE, ' ')
     .replace(/\[/g, '(')
     .replace(/\]/g, ')')
-    .replace(/[<>`]/g, '')
     .replace(/\$\(/g, '$ (')
     .replace(/\s+/g, ' ')
     .trim();

@@ -36,7 +36,7 @@ import {
 } from './identityProvider';
 import type { IdentityProvider } from './identityProvider';
 import { createIntrospector } from './introspectionClient';
-import type { IntrospectionResult } from './introspectionClient';
+import type { IntrospectionResult, Introspector } from './introspectionClient';
 import { deliverOverLmtp } from './lmtpClient';
 import type { CredentialKind } from './memoryAdapter';
 import { writeMaildirMessages } from './maildirWriter';
@@ -124,8 +124,8 @@ export interface Stack {
    * `verification_uri_complete`; it then returns the URL of the provider's "signed in" page.
    */
   authorize(authorizationUrl: string, user?: { username: string; password: string }, options?: { deny?: boolean }): Promise<string>;
-  /** RFC 7662 introspection of any token at the issuer. */
-  introspect(token: string): Promise<{ active: boolean; [claim: string]: unknown }>;
+  /** RFC 7662 introspection of any token at the issuer (or at `issuer`, e.g. the attacker issuer). */
+  introspect(token: string, issuer?: string): Promise<{ active: boolean; [claim: string]: unknown }>;
   /** Revokes every grant of a user at both issuers (as if they removed the app's access at the provider). */
   revokeUserGrants(email: string): Promise<void>;
   /**
@@ -207,8 +207,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       providers.push(attacker);
     }
 
+    const introspectorOf = (each: IdentityProvider): Introspector =>
+      createIntrospector(`${each.issuer}/token/introspection`, INTROSPECTION_CLIENT_ID, each.introspectionClientSecret, tls.ca);
+    const introspectors = new Map(providers.map((each) => [each.issuer, introspectorOf(each)]));
     const introspectionEndpoint = `${provider.issuer}/token/introspection`;
-    const introspector = createIntrospector(introspectionEndpoint, INTROSPECTION_CLIENT_ID, provider.introspectionClientSecret, tls.ca);
+    const introspector = introspectorOf(provider);
     const introspectionUrlWithCredentials = new URL(introspectionEndpoint);
     introspectionUrlWithCredentials.username = INTROSPECTION_CLIENT_ID;
     introspectionUrlWithCredentials.password = provider.introspectionClientSecret;
@@ -267,7 +270,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         if (!owner) throw new Error(`not an authorization URL of this stack: ${target.origin}`);
         return completeAuthorization(authorizationUrl, owner.issuer, tls.ca, user ?? TEST_USERS[0], authorizeOptions);
       },
-      introspect: (token: string): Promise<IntrospectionResult> => introspector.introspect(token),
+      introspect: (token: string, issuer = provider.issuer): Promise<IntrospectionResult> => {
+        const at = introspectors.get(issuer);
+        if (!at) throw new Error(`not an issuer of this stack: ${issuer}`);
+        return at.introspect(token);
+      },
       revokeUserGrants: async (email: string) => {
         const subject = requireUser(email).subject;
         for (const each of providers) each.revokeGrantsOfAccount(subject);

@@ -2,32 +2,66 @@
 import { Emitter } from '../../../src/util/event';
 import { Logger } from '../../../src/util/log';
 import type { LogSink } from '../../../src/util/log';
+import type { Clock } from '../../../src/util/clock';
 import type { SecretStorageLike } from '../../../src/auth/tokenStore';
 import type { CancellationLike } from '../../../src/auth/flows/signInAttempt';
 
-/** SecretStorage in memory; `onDidChange` fires for every write, like the editor's does. */
+export type SecretOperation = 'get' | 'store' | 'delete';
+
+/**
+ * SecretStorage in memory; `onDidChange` fires for every write, like the editor's does. Plays a
+ * keychain that fails: every read (`failReads`, a locked keychain), every write (`failWrites`),
+ * or the next few calls of one kind, optionally for one key only, then recovers (`failNext`).
+ */
 export class MemorySecretStorage implements SecretStorageLike {
   public readonly values = new Map<string, string>();
   private readonly changed = new Emitter<{ key: string }>();
   public readonly onDidChange = this.changed.event;
-  /** When set, every `get` throws (a locked keychain). */
   public failReads = false;
+  /** Makes `store` and `delete` throw. */
+  public failWrites = false;
   public writes = 0;
+  /** Every call that threw, as `operation key`. */
+  public readonly failures: string[] = [];
+  private readonly scripted: { operation: SecretOperation; key: string | undefined; times: number }[] = [];
+
+  /** The next `times` calls of `operation` (on `key`, when given) throw; later ones work again. */
+  public failNext(operation: SecretOperation, options: { key?: string; times?: number } = {}): void {
+    this.scripted.push({ operation, key: options.key, times: options.times ?? 1 });
+  }
+
+  /** The keychain works again. */
+  public recover(): void {
+    this.failReads = false;
+    this.failWrites = false;
+    this.scripted.length = 0;
+  }
+
+  private throwIfFailing(operation: SecretOperation, key: string): void {
+    const scripted = this.scripted.find((each) => each.operation === operation && (each.key === undefined || each.key === key) && each.times > 0);
+    if (scripted) {
+      scripted.times--;
+    }
+    if (scripted || (operation === 'get' ? this.failReads : this.failWrites)) {
+      this.failures.push(`${operation} ${key}`);
+      throw new Error(operation === 'get' ? 'keychain locked' : 'keychain refused the write');
+    }
+  }
 
   public async get(key: string): Promise<string | undefined> {
-    if (this.failReads) {
-      throw new Error('keychain locked');
-    }
+    this.throwIfFailing('get', key);
     return this.values.get(key);
   }
 
   public async store(key: string, value: string): Promise<void> {
+    this.throwIfFailing('store', key);
     this.writes++;
     this.values.set(key, value);
     this.changed.fire({ key });
   }
 
   public async delete(key: string): Promise<void> {
+    this.throwIfFailing('delete', key);
     this.values.delete(key);
     this.changed.fire({ key });
   }
@@ -36,6 +70,36 @@ export class MemorySecretStorage implements SecretStorageLike {
   public externalWrite(key: string, value: string): void {
     this.values.set(key, value);
     this.changed.fire({ key });
+  }
+}
+
+/** What SecretStorage holds: the refresh token of every account the index lists. */
+export function storedRefreshTokens(secrets: MemorySecretStorage): string[] {
+  return listedIds(secrets).flatMap((id) => {
+    const raw = secrets.values.get(`mailroom.account:${id}`);
+    const refreshToken = raw === undefined ? undefined : (JSON.parse(raw) as { tokens?: { refreshToken?: string } }).tokens?.refreshToken;
+    return refreshToken === undefined ? [] : [refreshToken];
+  });
+}
+
+/** Account secrets the index does not list: Mailroom could never find them again, to use or to revoke. */
+export function unlistedAccountKeys(secrets: MemorySecretStorage): string[] {
+  const listed = new Set(listedIds(secrets).map((id) => `mailroom.account:${id}`));
+  return [...secrets.values.keys()].filter((key) => key.startsWith('mailroom.account:') && !listed.has(key));
+}
+
+function listedIds(secrets: MemorySecretStorage): string[] {
+  return JSON.parse(secrets.values.get('mailroom.accounts') ?? '[]') as string[];
+}
+
+/** Time the test moves by hand; `sleep` advances it at once. */
+export class ManualClock implements Clock {
+  public constructor(public time = 1_000_000) {}
+  public now(): number {
+    return this.time;
+  }
+  public async sleep(milliseconds: number): Promise<void> {
+    this.time += milliseconds;
   }
 }
 

@@ -8,7 +8,7 @@ import type { ProviderConfig } from '../../../src/auth/presets';
 import { isMailroomError } from '../../../src/util/errors';
 import { startStack } from '../../stack';
 import type { Stack, StackUser } from '../../stack';
-import { deliverRedirect, oidcSettings } from './fakes';
+import { deliverRedirect, oidcSettings, storedRefreshTokens, unlistedAccountKeys } from './fakes';
 import { Harness } from './harness';
 import type { HarnessOptions } from './harness';
 
@@ -250,5 +250,78 @@ describe('sign-in against the local stack', function () {
     for (const secret of [accessToken, refreshToken]) {
       assert.ok(!visible.includes(secret), 'token never in logs or messages');
     }
+  });
+
+  it('[SEC-17] [SEC-21] [SEC-22] three accounts through a failing keychain: introspection finds no live grant without a stored token', async function () {
+    assert.ok(stack.attackerIssuer, 'a second, independent issuer for the third account');
+    const bob = stack.users[1];
+    const issuedBefore = new Set(stack.issuedTokens().map((token) => token.value));
+    let signInAt = { issuer: stack.issuer, user: alice };
+    let afterNextRefresh: (() => void) | undefined;
+    const storageError = (error: unknown): boolean => isMailroomError(error, 'StorageUnavailable');
+    harness = new Harness({
+      configFor: (kind) => providerConfig(kind, oidcSettings(signInAt.issuer, stack.clientId, { scopes: ['openid', 'email', 'offline_access', stack.mailScope] })),
+      fetchForTests: async (input, init) => {
+        const response = await fetch(input, init);
+        const isRefresh = String(input instanceof Request ? input.url : input).endsWith('/token') && new URLSearchParams(String(init?.body ?? '')).get('grant_type') === 'refresh_token';
+        if (isRefresh) {
+          // The issuer has rotated the refresh token by now, whatever happens to the answer next.
+          const effect = afterNextRefresh;
+          afterNextRefresh = undefined;
+          effect?.();
+        }
+        return response;
+      },
+      environment: { extensionHost: 'remote', uiKind: 'web' },
+      browser: async (url, h) => deliverRedirect(await stack.authorize(url, signInAt.user), (uri) => h.router.handleUri(uri)),
+    });
+    const h = harness;
+    const aliceHere = await h.service.signInOrThrow('oidc');
+    signInAt = { issuer: stack.issuer, user: bob };
+    const bobHere = await h.service.signInOrThrow('oidc');
+    signInAt = { issuer: stack.attackerIssuer, user: alice };
+    const aliceThere = await h.service.signInOrThrow('oidc');
+    assert.equal(new Set([aliceHere.id, bobHere.id, aliceThere.id]).size, 3);
+
+    // The index cannot be read once alice's token has rotated: nothing is written, nobody drops out of the index.
+    afterNextRefresh = () => h.secrets.failNext('get', { key: 'mailroom.accounts', times: Number.POSITIVE_INFINITY });
+    await assert.rejects(h.service.getAccessToken(aliceHere.id, '127.0.0.1', { forceRefresh: true }), storageError);
+    assert.ok(h.secrets.failures.includes('get mailroom.accounts'));
+    h.secrets.recover();
+    assert.deepEqual(h.service.list().map((account) => account.id), [aliceHere.id, bobHere.id, aliceThere.id], 'the accounts as last read');
+    assert.equal(await imapLogin(stack, alice.email, await h.service.getAccessToken(aliceHere.id, '127.0.0.1')), true, 'the kept renewal works');
+
+    // Writes fail while bob's token rotates: the renewal waits in memory until storage takes it.
+    h.secrets.failWrites = true;
+    await assert.rejects(h.service.getAccessToken(bobHere.id, '127.0.0.1', { forceRefresh: true }), storageError);
+    h.secrets.recover();
+    assert.equal(await imapLogin(stack, bob.email, await h.service.getAccessToken(bobHere.id, '127.0.0.1')), true);
+
+    // The re-read after a successful rotation fails (third account, other issuer).
+    afterNextRefresh = () => void (h.secrets.failReads = true);
+    await assert.rejects(h.service.getAccessToken(aliceThere.id, '127.0.0.1', { forceRefresh: true }), storageError);
+    h.secrets.recover();
+    await h.service.getAccessToken(aliceThere.id, '127.0.0.1');
+    assert.deepEqual((await h.store.list()).map((account) => account.email), [alice.email, bob.email, alice.email]);
+
+    // The mail server rejects bob's fresh token: revoked at the issuer first, then deleted.
+    const bobsRefreshToken = (await h.store.get(bobHere.id))?.tokens?.refreshToken ?? '';
+    assert.equal((await stack.introspect(bobsRefreshToken)).active, true);
+    await h.tokenManager.requireSignIn(bobHere.id, 'The mail server 127.0.0.1 rejected the sign-in.');
+    assert.equal((await stack.introspect(bobsRefreshToken)).active, false);
+    assert.equal((await h.store.get(bobHere.id))?.tokens, undefined);
+
+    // Every refresh token issued during this test that is still live is one SecretStorage holds, and vice versa.
+    const issuedHere = stack.issuedTokens().filter((token) => token.kind === 'RefreshToken' && !issuedBefore.has(token.value));
+    assert.ok(issuedHere.length >= 6, `three sign-ins and three rotations (${issuedHere.length})`);
+    const live: string[] = [];
+    for (const token of issuedHere) {
+      if ((await stack.introspect(token.value, token.issuer)).active) {
+        live.push(token.value);
+      }
+    }
+    assert.deepEqual(live.sort(), storedRefreshTokens(h.secrets).sort(), 'live grants are exactly the stored ones');
+    assert.equal(live.length, 2, 'alice at both issuers');
+    assert.deepEqual(unlistedAccountKeys(h.secrets), []);
   });
 });

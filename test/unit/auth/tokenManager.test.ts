@@ -4,20 +4,9 @@ import { TokenManager, refreshDueAtMs } from '../../../src/auth/tokenManager';
 import { TokenStore } from '../../../src/auth/tokenStore';
 import type { StoredAccount } from '../../../src/auth/tokenStore';
 import { BackoffGate, DEFAULT_BACKOFF_POLICY } from '../../../src/util/backoff';
-import type { Clock } from '../../../src/util/clock';
 import { isMailroomError } from '../../../src/util/errors';
 import { FakeIssuer } from './fakeIssuer';
-import { MemorySecretStorage, oidcConfig, recordingLogger } from './fakes';
-
-class ManualClock implements Clock {
-  public constructor(public time = 1_000_000) {}
-  public now(): number {
-    return this.time;
-  }
-  public async sleep(milliseconds: number): Promise<void> {
-    this.time += milliseconds;
-  }
-}
+import { ManualClock, MemorySecretStorage, oidcConfig, recordingLogger } from './fakes';
 
 interface Setup {
   issuer: FakeIssuer;
@@ -188,12 +177,15 @@ describe('token manager', () => {
     assert.deepEqual((await store.list()).map((stored) => stored.email).sort(), ['bob@mailroom.test', 'carol@mailroom.test', 'dave@mailroom.test']);
   });
 
-  it('[SEC-21] an unreadable or missing secret means "signed out", not a crash', async () => {
+  it('[SEC-21] a missing or malformed secret means "signed out"; an unreadable one is a storage error, not a sign-out', async () => {
     const { manager, secrets, store, account } = await setup();
     secrets.failReads = true;
-    await assert.rejects(manager.getAccessToken(account.id), (error: unknown) => isMailroomError(error, 'SignInRequired'));
-    assert.deepEqual(await store.list(), []);
+    const writesBefore = secrets.writes;
+    await assert.rejects(manager.getAccessToken(account.id), (error: unknown) => isMailroomError(error, 'StorageUnavailable'));
+    await assert.rejects(store.list(), (error: unknown) => isMailroomError(error, 'StorageUnavailable'));
+    assert.equal(secrets.writes, writesBefore, 'a failed read leads to no write');
     secrets.failReads = false;
+    assert.equal(await manager.getAccessToken(account.id), 'AT-SENTINEL-initial', 'still signed in once the keychain answers');
     secrets.values.set(`mailroom.account:${account.id}`, '{not json');
     assert.deepEqual(await store.list(), []);
     await assert.rejects(manager.getAccessToken('nobody'), (error: unknown) => isMailroomError(error, 'SignInRequired'));
