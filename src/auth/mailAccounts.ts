@@ -102,7 +102,7 @@ export class MailAccountService implements MailAccounts, SignOutHooks {
         this.options.logger.error('Reading accounts failed', error);
         if (!this.readFailureShown && isMailroomError(error, 'StorageUnavailable')) {
           this.readFailureShown = true;
-          this.options.ui.showError(error.message);
+          this.options.ui.showError(ui`${error.message}`);
         }
       },
     );
