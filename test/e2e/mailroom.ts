@@ -31,8 +31,12 @@ export async function signInWithDeviceCode(workbench: Workbench, user = workbenc
     await external.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
   }
   await progress.or(trouble).first().waitFor();
-  if (!(await trouble.isVisible())) {
-    await progress.locator('.monaco-button', { hasText: 'Cancel' }).click();
+  // The attempt can end by itself (its notification replaced by "Having trouble?") while the click on
+  // Cancel is on its way: a single click then waited 30 s for a button that had left the DOM. So: try
+  // briefly, look again, until the question is there.
+  for (const deadline = Date.now() + 30_000; !(await trouble.isVisible()); ) {
+    assert.ok(Date.now() < deadline, 'the browser attempt neither ended nor could be cancelled');
+    await progress.locator('.monaco-button', { hasText: 'Cancel' }).click({ timeout: 1_000 }).catch(() => undefined);
   }
   await trouble.locator('.monaco-button', { hasText: 'Try Another Way' }).click();
   const codeDialog = workbench.dialog('enter the code');
