@@ -4,6 +4,7 @@ import type { PendingSignIn } from './pendingSignIn';
 import type { ProviderConfig } from './presets';
 import { canonicalIssuer, hasVariableIdTokenIssuer, resolveIdTokenIssuer } from './presets';
 import { throwIfTransient, toMailroomError } from './oauthErrors';
+import { testFetchFor } from '../util/testTransport';
 
 /** What a token endpoint gave us, with the request time needed to turn `expires_in` into a deadline. */
 export interface TokenGrant {
@@ -42,11 +43,6 @@ export interface OAuthClientOptions {
   now?: () => number;
   /** Per-request time limit. */
   requestTimeoutMs?: number;
-  /**
-   * Replaces `fetch` for every request. Only tests pass this (to play an issuer in memory); product
-   * code never does, so the certificate checks of the real `fetch` always apply there.
-   */
-  fetchForTests?: typeof fetch;
 }
 
 type OAuthModule = typeof OAuth;
@@ -105,8 +101,9 @@ export class OAuthClient {
     const options: { signal: AbortSignal; [key: symbol]: unknown } = {
       signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 30_000),
     };
-    if (this.options.fetchForTests) {
-      options[oauth.customFetch] = this.options.fetchForTests;
+    const testFetch = testFetchFor(this.options);
+    if (testFetch) {
+      options[oauth.customFetch] = testFetch;
     }
     return options;
   }
