@@ -1,5 +1,5 @@
 // Builds the two bundles: the extension for Node (CommonJS, `vscode` external) and the webview for the browser.
-// Usage: node esbuild.js [--production] [--watch]
+// Usage: node esbuild.js [--production] [--watch] [--outdir <folder>]   (default folder: dist)
 'use strict';
 const esbuild = require('esbuild');
 const path = require('node:path');
@@ -8,6 +8,8 @@ const fs = require('node:fs');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const tests = process.argv.includes('--tests');
+const outdirFlag = process.argv.indexOf('--outdir');
+const distDir = outdirFlag === -1 ? path.join(__dirname, 'dist') : path.resolve(process.argv[outdirFlag + 1]);
 
 /** @type {import('esbuild').BuildOptions} */
 const common = {
@@ -49,7 +51,7 @@ const lazyVendorPlugin = {
 /** @type {import('esbuild').BuildOptions} */
 const nodeBundle = {
   ...common,
-  outdir: 'dist',
+  outdir: distDir,
   platform: 'node',
   format: 'cjs',
   target: 'node20',
@@ -57,11 +59,30 @@ const nodeBundle = {
   mainFields: ['module', 'main'],
 };
 
+/**
+ * The door through which tests swap `fetch` or trust the test CA (src/util/testTransport.ts) does not exist in
+ * the extension bundle: every import of it gets testTransport.shipped.ts instead, and loading the real file
+ * fails the build [SEC-12].
+ */
+const testTransport = path.join(__dirname, 'src', 'util', 'testTransport');
+/** @type {import('esbuild').Plugin} */
+const shippedTransportPlugin = {
+  name: 'shipped-transport',
+  setup(build) {
+    build.onResolve({ filter: /(^|\/)testTransport$/ }, (args) =>
+      path.resolve(args.resolveDir, args.path) === testTransport ? { path: `${testTransport}.shipped.ts` } : undefined,
+    );
+    build.onLoad({ filter: /testTransport\.ts$/ }, (args) =>
+      args.path === `${testTransport}.ts` ? { errors: [{ text: 'src/util/testTransport.ts is for tests only and must not be bundled' }] } : undefined,
+    );
+  },
+};
+
 /** @type {import('esbuild').BuildOptions} */
 const extension = {
   ...nodeBundle,
   entryPoints: { extension: 'src/extension.ts' },
-  plugins: [lazyVendorPlugin],
+  plugins: [lazyVendorPlugin, shippedTransportPlugin],
 };
 
 /** @returns {import('esbuild').BuildOptions} */
@@ -77,7 +98,7 @@ function vendor() {
 const webview = {
   ...common,
   entryPoints: { webview: 'webview/main.ts', composer: 'webview/composer.ts' },
-  outdir: 'dist',
+  outdir: distDir,
   platform: 'browser',
   format: 'iife',
   target: 'es2022',
@@ -87,7 +108,7 @@ const webview = {
 /** Codicons are loaded by the webview as a stylesheet + font from the extension's own dist folder. */
 function copyCodicons() {
   const from = path.join(__dirname, 'node_modules', '@vscode', 'codicons', 'dist');
-  const to = path.join(__dirname, 'dist', 'codicons');
+  const to = path.join(distDir, 'codicons');
   fs.mkdirSync(to, { recursive: true });
   for (const file of ['codicon.css', 'codicon.ttf']) {
     fs.copyFileSync(path.join(from, file), path.join(to, file));

@@ -34,6 +34,10 @@ export default tseslint.config(
     rules: {
       'no-console': 'error',
       'no-restricted-syntax': ['error', namedExportsOnly, ...onlyThroughSurfaces],
+      // [SEC-12] Only test wiring may give a product class a test transport (another fetch, an extra CA).
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/testTransport'], importNames: ['withTestTransport'], message: 'Test wiring only: product code never swaps fetch or trusts another CA [SEC-12].' }],
+      }],
     },
   },
   {

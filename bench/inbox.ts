@@ -13,6 +13,7 @@ import { openFolder } from '../src/mail/mailbox';
 import { loadMessage } from '../src/mail/message';
 import { MailSession } from '../src/mail/session';
 import { Logger } from '../src/util/log';
+import { withTestTransport } from '../src/util/testTransport';
 import { launchChromium } from '../test/editor/browser';
 import { startStack } from '../test/stack';
 import { StackMailAccounts } from '../test/unit/send/stackAccounts';
@@ -251,7 +252,7 @@ export async function runInboxBenchmark(): Promise<InboxBenchmark> {
     const account = await accounts.signInAs(stack, user);
     const heapBefore = settledHeapBytes();
     const timings = new ServerTimings();
-    const session = new MailSession(account, { accounts, logger: timings.logger, extraCa: fs.readFileSync(stack.caFile) });
+    const session = new MailSession(account, withTestTransport({ accounts, logger: timings.logger }, { extraCa: fs.readFileSync(stack.caFile) }));
     try {
       // Connect, authenticate and list folders: done when the view opens, before any folder is chosen.
       await session.folders();

@@ -1,9 +1,11 @@
 import type * as OAuth from 'oauth4webapi' with { 'resolution-mode': 'import' };
+import { BackoffGate } from '../util/backoff';
 import { MailroomError } from '../util/errors';
 import type { PendingSignIn } from './pendingSignIn';
 import type { ProviderConfig } from './presets';
 import { canonicalIssuer, hasVariableIdTokenIssuer, resolveIdTokenIssuer } from './presets';
 import { throwIfTransient, toMailroomError } from './oauthErrors';
+import { testFetchFor } from '../util/testTransport';
 
 /** What a token endpoint gave us, with the request time needed to turn `expires_in` into a deadline. */
 export interface TokenGrant {
@@ -42,11 +44,6 @@ export interface OAuthClientOptions {
   now?: () => number;
   /** Per-request time limit. */
   requestTimeoutMs?: number;
-  /**
-   * Replaces `fetch` for every request. Only tests pass this (to play an issuer in memory); product
-   * code never does, so the certificate checks of the real `fetch` always apply there.
-   */
-  fetchForTests?: typeof fetch;
 }
 
 type OAuthModule = typeof OAuth;
@@ -89,12 +86,38 @@ function unverifiedJwtPayload(jwt: unknown): Record<string, unknown> {
 export class OAuthClient {
   private metadataPromise: Promise<OAuth.AuthorizationServer> | undefined;
   private readonly now: () => number;
+  /**
+   * Discovery and revocation back off after the issuer said "later" (429, 5xx; `Retry-After` honoured) [SEC-30]:
+   * until the wait is over they fail at once without a request. The token endpoint's back-off is per account,
+   * in TokenManager.
+   */
+  private readonly backoff: BackoffGate;
 
   public constructor(
     public readonly config: ProviderConfig,
     private readonly options: OAuthClientOptions = {},
   ) {
     this.now = options.now ?? Date.now;
+    this.backoff = new BackoffGate(() => this.now());
+  }
+
+  /** Runs one call to `endpoint` unless it is backing off, and starts or ends its back-off by the outcome. */
+  private async withBackoff<T>(endpoint: 'discovery' | 'revocation', call: () => Promise<T>): Promise<T> {
+    const waitMs = this.backoff.waitMs(endpoint);
+    if (waitMs > 0) {
+      throw new MailroomError('IssuerUnavailable', `${this.issuerName} was unavailable or asked Mailroom to slow down; Mailroom waits ${Math.ceil(waitMs / 1000)} s before asking again.`, { retryAfterMs: waitMs });
+    }
+    try {
+      const result = await call();
+      this.backoff.recordSuccess(endpoint);
+      return result;
+    } catch (error) {
+      const failure = toMailroomError(error, this.issuerName);
+      if (failure.code === 'Throttled' || failure.code === 'IssuerUnavailable') {
+        this.backoff.recordFailure(endpoint, failure.retryAfterMs);
+      }
+      throw failure;
+    }
   }
 
   private get issuerName(): string {
@@ -105,8 +128,9 @@ export class OAuthClient {
     const options: { signal: AbortSignal; [key: symbol]: unknown } = {
       signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 30_000),
     };
-    if (this.options.fetchForTests) {
-      options[oauth.customFetch] = this.options.fetchForTests;
+    const testFetch = testFetchFor(this.options);
+    if (testFetch) {
+      options[oauth.customFetch] = testFetch;
     }
     return options;
   }
@@ -132,7 +156,7 @@ export class OAuthClient {
    */
   public metadata(): Promise<OAuth.AuthorizationServer> {
     if (!this.metadataPromise) {
-      const loading = this.loadMetadata();
+      const loading = this.withBackoff('discovery', () => this.loadMetadata());
       this.metadataPromise = loading;
       loading.catch(() => {
         // A failed discovery is retried on the next attempt instead of being cached.
@@ -262,12 +286,15 @@ export class OAuthClient {
       if (!metadata.revocation_endpoint) {
         return 'unsupported';
       }
-      const response = await oauth.revocationRequest(metadata, this.client, await this.clientAuthentication(oauth), refreshToken, {
-        ...this.requestOptions(oauth),
-        additionalParameters: { token_type_hint: 'refresh_token' },
+      const clientAuthentication = await this.clientAuthentication(oauth);
+      await this.withBackoff('revocation', async () => {
+        const response = await oauth.revocationRequest(metadata, this.client, clientAuthentication, refreshToken, {
+          ...this.requestOptions(oauth),
+          additionalParameters: { token_type_hint: 'refresh_token' },
+        });
+        throwIfTransient(response, this.issuerName, this.now());
+        await oauth.processRevocationResponse(response);
       });
-      throwIfTransient(response, this.issuerName, this.now());
-      await oauth.processRevocationResponse(response);
       return 'revoked';
     } catch (error) {
       throw toMailroomError(error, this.issuerName);

@@ -5,7 +5,7 @@ import { parseRetryAfterMs } from '../util/backoff';
 /**
  * Turns whatever oauth4webapi or fetch threw into a {@link MailroomError} a person understands.
  * The original error is not attached as `cause`: oauth4webapi puts whole response bodies there
- * (tokens included), and a cause is easy to log by accident (SECURITY.md C.23).
+ * (tokens included), and a cause is easy to log by accident [SEC-23].
  */
 
 interface OAuthBodyErrorShape {

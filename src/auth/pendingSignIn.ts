@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ProviderKind } from './accounts';
 import type { FlowKind } from './presets';
 
-/** Lifetime of one sign-in attempt; after this its callback is ignored (SECURITY.md A.4). */
+/** Lifetime of one sign-in attempt; after this its callback is ignored [SEC-4]. */
 export const PENDING_SIGN_IN_LIFETIME_MS = 10 * 60_000;
 
 /** Everything that binds one authorization request to its callback. Never logged, never stored. */

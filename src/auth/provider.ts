@@ -8,7 +8,7 @@ import type { StoredAccount } from './tokenStore';
 
 /**
  * Stands in for `session.accessToken`. Mailroom's tokens may go only to the account's own mail
- * hosts (SECURITY.md B.19), and a session is visible to any extension the user lets ask for it,
+ * hosts [SEC-19], and a session is visible to any extension the user lets ask for it,
  * so the session carries an opaque, non-secret handle; the mail layer gets real tokens from
  * MailAccounts.getAccessToken with a host check.
  */

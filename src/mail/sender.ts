@@ -7,6 +7,7 @@ import type { OutgoingMessage } from './outgoing';
 import type { SendRateLimiter } from './sendRateLimiter';
 import { isSmtpAuthFailure, mapSmtpError } from './smtpErrors';
 import { assertWithinSizeLimit } from './snippet';
+import { testTlsOptionsFor } from '../util/testTransport';
 
 export interface SenderDependencies {
   readonly accounts: Pick<MailAccounts, 'getAccessToken' | 'requireSignIn'>;
@@ -14,11 +15,6 @@ export interface SenderDependencies {
   readonly rateLimiter: SendRateLimiter;
   /** The user's size limit (setting mailroom.send.maxMessageSizeMB), read on every send. */
   readonly maxMessageBytes: () => number;
-  /**
-   * Test code only: the PEM of the local test CA. It replaces the trusted roots for this
-   * connection; certificates are verified either way.
-   */
-  readonly trustedCa?: string;
   /** Milliseconds to wait for the TCP+TLS connection and for the greeting. */
   readonly connectTimeoutMs?: number;
 }
@@ -109,7 +105,7 @@ export class SmtpSender {
       tls: {
         minVersion: 'TLSv1.2',
         rejectUnauthorized: true,
-        ...(this.dependencies.trustedCa ? { ca: [this.dependencies.trustedCa] } : {}),
+        ...testTlsOptionsFor(this.dependencies),
       },
       // The EHLO name: a neutral literal instead of the machine's host name.
       name: '[127.0.0.1]',

@@ -7,6 +7,7 @@ import { MailroomError, isMailroomError } from '../util/errors';
 import type { ImapFailureKind } from './reconnectPolicy';
 import { ConnectionRateLimiter, classifyImapFailure, retryDelayMs, serverBackoffHintMs } from './reconnectPolicy';
 import { Emitter } from '../util/event';
+import { testTlsOptionsFor } from '../util/testTransport';
 import type { Subscription } from '../util/event';
 
 /** What the inbox shows about an account's connection. */
@@ -27,11 +28,6 @@ export interface FolderChange {
 export interface MailSessionDependencies {
   accounts: Pick<MailAccounts, 'getAccessToken' | 'requireSignIn'>;
   logger: Logger;
-  /**
-   * Extra certificate authorities to trust, PEM (tests pass the local stack's CA). Verification
-   * itself is never turned off.
-   */
-  extraCa?: string | Buffer;
   /** Injected for tests. */
   random?: () => number;
   now?: () => number;
@@ -250,7 +246,7 @@ export class MailSession {
       // Implicit TLS, or STARTTLS that must succeed: never a silent plaintext session.
       secure: imap.implicitTls,
       doSTARTTLS: imap.implicitTls ? undefined : true,
-      tls: { minVersion: 'TLSv1.2', ...(this.deps.extraCa === undefined ? {} : { ca: this.deps.extraCa }) },
+      tls: { minVersion: 'TLSv1.2', ...testTlsOptionsFor(this.deps) },
       auth: { user: email, accessToken },
       logger: this.deps.logger.forLibrary('imapflow'),
       clientInfo: { name: 'Mailroom' },

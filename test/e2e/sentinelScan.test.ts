@@ -1,4 +1,4 @@
-// SECURITY item 20 in the real editor: after a full session (a sign-in on the issuer's page, reading mail
+// [SEC-20] in the real editor: after a full session (a sign-in on the issuer's page, reading mail
 // with short-lived access tokens so they are refreshed, sign-out, a wrong password and a denied sign-in), none of the codes and
 // tokens the issuer handed out appears anywhere outside SecretStorage. The values come from the stack's
 // provider (never from the editor), so nothing that reached Mailroom is missed. In code-server,

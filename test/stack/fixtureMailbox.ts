@@ -225,7 +225,7 @@ export function buildFixtureMessages(now: Date): FixtureMessage[] {
     });
   }
 
-  // Hostile content for the sanitizer and attachment-name tests (SECURITY.md E.26, E.29).
+  // Hostile content for the sanitizer and attachment-name tests [SEC-26] [SEC-29].
   messages.push({
     folder: 'INBOX',
     spec: {

@@ -8,6 +8,7 @@ import { PendingSignIns } from '../../../src/auth/pendingSignIn';
 import type { Clock } from '../../../src/util/clock';
 import { isMailroomError } from '../../../src/util/errors';
 import type { MailroomErrorCode } from '../../../src/util/errors';
+import { withTestTransport } from '../../../src/util/testTransport';
 import { FakeIssuer } from './fakeIssuer';
 import { cancellationSource, httpGet, neverCancelled, oidcConfig, recordingLogger } from './fakes';
 import type { Fetched } from './fakes';
@@ -22,7 +23,7 @@ function contextFor(issuer: FakeIssuer, overrides: Partial<AttemptContext> = {})
   const config = oidcConfig(issuer.issuer, issuer.clientId);
   return {
     config,
-    client: new OAuthClient(config, { fetchForTests: issuer.fetch }),
+    client: new OAuthClient(config, withTestTransport({}, { fetchForTests: issuer.fetch })),
     pendingSignIns: new PendingSignIns(),
     scopes: config.scopes,
     logger: recordingLogger().logger,

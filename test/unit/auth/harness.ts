@@ -19,6 +19,7 @@ import { systemClock } from '../../../src/util/clock';
 import type { Clock } from '../../../src/util/clock';
 import type { MailroomError } from '../../../src/util/errors';
 import type { Logger } from '../../../src/util/log';
+import { withTestTransport } from '../../../src/util/testTransport';
 import { MemorySecretStorage, recordingLogger } from './fakes';
 import type { RecordingSink } from './fakes';
 
@@ -112,7 +113,7 @@ export class Harness {
       const key = JSON.stringify(config);
       let client = this.clients.get(key);
       if (!client) {
-        client = new OAuthClient(config, { fetchForTests: options.fetchForTests, readClientSecret: () => this.store.getClientSecret(config.kind), now: () => clock.now() });
+        client = new OAuthClient(config, withTestTransport({ readClientSecret: () => this.store.getClientSecret(config.kind), now: () => clock.now() }, { fetchForTests: options.fetchForTests }));
         this.clients.set(key, client);
       }
       return client;

@@ -6,11 +6,12 @@ import type { PendingSignIn } from '../../../src/auth/pendingSignIn';
 import { providerConfig } from '../../../src/auth/presets';
 import { isMailroomError } from '../../../src/util/errors';
 import type { MailroomErrorCode } from '../../../src/util/errors';
+import { withTestTransport } from '../../../src/util/testTransport';
 import { FakeIssuer } from './fakeIssuer';
 import { oidcConfig, oidcSettings } from './fakes';
 
 function clientFor(issuer: FakeIssuer): OAuthClient {
-  return new OAuthClient(oidcConfig(issuer.issuer, issuer.clientId), { fetchForTests: issuer.fetch });
+  return new OAuthClient(oidcConfig(issuer.issuer, issuer.clientId), withTestTransport({}, { fetchForTests: issuer.fetch }));
 }
 
 function pendingFor(issuer: FakeIssuer, pendingSignIns = new PendingSignIns()): PendingSignIn {
@@ -78,7 +79,7 @@ describe('OAuth client (oauth4webapi) against an in-memory issuer', () => {
 
   it('[SEC-13] asks for the Google client secret instead of sending a request without it', async () => {
     const issuer = new FakeIssuer();
-    const google = new OAuthClient(providerConfig('google', oidcSettings(issuer.issuer, issuer.clientId)), { fetchForTests: issuer.fetch, readClientSecret: async () => undefined });
+    const google = new OAuthClient(providerConfig('google', oidcSettings(issuer.issuer, issuer.clientId)), withTestTransport({ readClientSecret: async () => undefined }, { fetchForTests: issuer.fetch }));
     await rejectsWith(google.refresh('RT-SENTINEL-x'), 'MissingClientSecret');
     assert.equal(issuer.requests.length, 0);
   });
@@ -100,7 +101,7 @@ describe('OAuth client (oauth4webapi) against an in-memory issuer', () => {
 
     it('[SEC-12] never sends anything to an http issuer', async () => {
       const issuer = new FakeIssuer('http://issuer.test');
-      const client = new OAuthClient({ ...oidcConfig('https://issuer.test', 'c'), issuer: 'http://issuer.test' }, { fetchForTests: issuer.fetch });
+      const client = new OAuthClient({ ...oidcConfig('https://issuer.test', 'c'), issuer: 'http://issuer.test' }, withTestTransport({}, { fetchForTests: issuer.fetch }));
       await rejectsWith(client.metadata(), 'InsecureEndpoint');
       assert.equal(issuer.requests.length, 0);
     });
@@ -148,7 +149,7 @@ describe('OAuth client (oauth4webapi) against an in-memory issuer', () => {
 
     function microsoftClient(issuer: FakeIssuer, tenantSetting = 'common'): OAuthClient {
       const settings = oidcSettings('https://issuer.test', 'c');
-      return new OAuthClient(providerConfig('microsoft', { ...settings, microsoft: { clientId: issuer.clientId, tenant: tenantSetting } }), { fetchForTests: issuer.fetch });
+      return new OAuthClient(providerConfig('microsoft', { ...settings, microsoft: { clientId: issuer.clientId, tenant: tenantSetting } }), withTestTransport({}, { fetchForTests: issuer.fetch }));
     }
 
     it('[SEC-14] accepts Microsoft\'s templated issuer only as the tenant the token names', async () => {
@@ -168,7 +169,7 @@ describe('OAuth client (oauth4webapi) against an in-memory issuer', () => {
       const issuer = new FakeIssuer('https://accounts.google.com');
       issuer.idTokenClaims = (claims) => ({ ...claims, iss: 'accounts.google.com' });
       const settings = { ...oidcSettings('https://issuer.test', 'c'), google: { clientId: issuer.clientId } };
-      const client = new OAuthClient(providerConfig('google', settings), { fetchForTests: issuer.fetch, readClientSecret: async () => 'CS-SENTINEL-google' });
+      const client = new OAuthClient(providerConfig('google', settings), withTestTransport({ readClientSecret: async () => 'CS-SENTINEL-google' }, { fetchForTests: issuer.fetch }));
       const { identity } = await signInWith(issuer, client, 'google');
       assert.equal(identity.issuer, 'https://accounts.google.com');
       assert.equal(issuer.tokenRequests()[0].body.get('client_secret'), 'CS-SENTINEL-google');
@@ -219,22 +220,22 @@ describe('OAuth client (oauth4webapi) against an in-memory issuer', () => {
     const untrusted = async (): Promise<Response> => {
       throw new TypeError('fetch failed', { cause: Object.assign(new Error('self-signed certificate in certificate chain'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }) });
     };
-    await rejectsWith(new OAuthClient(oidcConfig('https://issuer.test', 'c'), { fetchForTests: untrusted }).metadata(), 'InsecureEndpoint');
+    await rejectsWith(new OAuthClient(oidcConfig('https://issuer.test', 'c'), withTestTransport({}, { fetchForTests: untrusted })).metadata(), 'InsecureEndpoint');
     const slow = async (): Promise<Response> => {
       throw new DOMException('The operation was aborted due to timeout', 'TimeoutError');
     };
-    await rejectsWith(new OAuthClient(oidcConfig('https://issuer.test', 'c'), { fetchForTests: slow }).metadata(), 'NetworkError');
+    await rejectsWith(new OAuthClient(oidcConfig('https://issuer.test', 'c'), withTestTransport({}, { fetchForTests: slow })).metadata(), 'NetworkError');
   });
 
   it('explains an unreachable issuer as a network problem, without the raw error', async () => {
     const failing = async (): Promise<Response> => {
       throw new TypeError('fetch failed', { cause: Object.assign(new Error('getaddrinfo ENOTFOUND issuer.test'), { code: 'ENOTFOUND' }) });
     };
-    const client = new OAuthClient(oidcConfig('https://issuer.test', 'c'), { fetchForTests: failing });
+    const client = new OAuthClient(oidcConfig('https://issuer.test', 'c'), withTestTransport({}, { fetchForTests: failing }));
     await rejectsWith(client.metadata(), 'NetworkError');
     const refused = async (): Promise<Response> => {
       throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
     };
-    await rejectsWith(new OAuthClient(oidcConfig('https://issuer.test', 'c'), { fetchForTests: refused }).metadata(), 'IssuerUnavailable');
+    await rejectsWith(new OAuthClient(oidcConfig('https://issuer.test', 'c'), withTestTransport({}, { fetchForTests: refused })).metadata(), 'IssuerUnavailable');
   });
 });

@@ -5,6 +5,7 @@ import { TokenStore } from '../../../src/auth/tokenStore';
 import type { StoredAccount } from '../../../src/auth/tokenStore';
 import { BackoffGate, DEFAULT_BACKOFF_POLICY } from '../../../src/util/backoff';
 import { isMailroomError } from '../../../src/util/errors';
+import { withTestTransport } from '../../../src/util/testTransport';
 import { FakeIssuer } from './fakeIssuer';
 import { ManualClock, MemorySecretStorage, oidcConfig, recordingLogger } from './fakes';
 
@@ -24,7 +25,7 @@ async function setup(options: { expiresInSeconds?: number; refreshToken?: string
   const { logger, sink } = recordingLogger();
   const store = new TokenStore(secrets, logger);
   const clock = new ManualClock();
-  const client = new OAuthClient(oidcConfig(issuer.issuer, issuer.clientId), { fetchForTests: issuer.fetch, now: () => clock.now() });
+  const client = new OAuthClient(oidcConfig(issuer.issuer, issuer.clientId), withTestTransport({ now: () => clock.now() }, { fetchForTests: issuer.fetch }));
   const manager = new TokenManager(store, () => client, logger, clock, new BackoffGate(() => clock.now(), DEFAULT_BACKOFF_POLICY, () => 0.5));
   const refreshToken = options.refreshToken ?? 'RT-SENTINEL-initial';
   issuer.activeRefreshTokens.add(refreshToken);

@@ -3,6 +3,7 @@
 // is listed in the index, and every refresh token alive at the issuer is one SecretStorage holds.
 import * as assert from 'node:assert/strict';
 import { OAuthClient } from '../../../src/auth/oauthClient';
+import { withTestTransport } from '../../../src/util/testTransport';
 import { providerConfig } from '../../../src/auth/presets';
 import { TokenManager } from '../../../src/auth/tokenManager';
 import type { SignInRequiredEvent } from '../../../src/auth/tokenManager';
@@ -52,7 +53,7 @@ async function threeAccounts(): Promise<ThreeAccounts> {
   const { logger, sink } = recordingLogger();
   const store = new TokenStore(secrets, logger);
   const clock = new ManualClock();
-  const client = new OAuthClient(oidcConfig(issuer.issuer, issuer.clientId), { fetchForTests: issuer.fetch, now: () => clock.now() });
+  const client = new OAuthClient(oidcConfig(issuer.issuer, issuer.clientId), withTestTransport({ now: () => clock.now() }, { fetchForTests: issuer.fetch }));
   const manager = new TokenManager(store, () => client, logger, clock, new BackoffGate(() => clock.now(), DEFAULT_BACKOFF_POLICY, () => 0.5));
   const signInRequired: SignInRequiredEvent[] = [];
   manager.onDidRequireSignIn((event) => signInRequired.push(event));

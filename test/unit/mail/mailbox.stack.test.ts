@@ -14,6 +14,7 @@ import { MailSession, MailSessions } from '../../../src/mail/session';
 import { EnvelopeCache, openFolderWithCache } from '../../../src/mail/sync';
 import type { FolderChange, SessionState } from '../../../src/mail/session';
 import { Logger } from '../../../src/util/log';
+import { withTestTransport } from '../../../src/util/testTransport';
 import { isMailroomError } from '../../../src/util/errors';
 import { StackMailAccounts } from '../send/stackAccounts';
 import { countCommands } from './commandCounter';
@@ -53,7 +54,7 @@ describe('mail layer against Dovecot', function () {
     const user = stack.users.find((candidate) => candidate.email === 'alice@mailroom.test');
     assert.ok(user);
     alice = await accounts.signInAs(stack, user);
-    session = new MailSession(alice, { accounts, logger: collectingLogger(logs), extraCa: fs.readFileSync(stack.caFile) });
+    session = new MailSession(alice, withTestTransport({ accounts, logger: collectingLogger(logs) }, { extraCa: fs.readFileSync(stack.caFile) }));
   });
 
   after(async () => {
@@ -98,7 +99,7 @@ describe('mail layer against Dovecot', function () {
 
   it('reopens an unchanged folder from the cache with SELECT alone, and resyncs changed flags with CONDSTORE', async () => {
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-cache-'));
-    const other = new MailSession(alice, { accounts, logger: collectingLogger(logs), extraCa: fs.readFileSync(stack.caFile) });
+    const other = new MailSession(alice, withTestTransport({ accounts, logger: collectingLogger(logs) }, { extraCa: fs.readFileSync(stack.caFile) }));
     try {
       const cache = new EnvelopeCache(directory, () => true, collectingLogger(logs));
       const first = await openFolderWithCache(session, cache, 'INBOX', 20);
@@ -295,7 +296,7 @@ describe('mail layer against Dovecot', function () {
     let tokenRequests = 0;
     let forced = 0;
     const requireSignIn: string[] = [];
-    const rejected = new MailSession(alice, {
+    const rejected = new MailSession(alice, withTestTransport({
       accounts: {
         getAccessToken: async (_id, _host, options) => {
           tokenRequests++;
@@ -305,8 +306,7 @@ describe('mail layer against Dovecot', function () {
         requireSignIn: (id) => requireSignIn.push(id),
       },
       logger: collectingLogger(logs),
-      extraCa: fs.readFileSync(stack.caFile),
-    });
+    }, { extraCa: fs.readFileSync(stack.caFile) }));
     try {
       rejected.watch('INBOX');
       const error = await rejected.folders().catch((failure: unknown) => failure);
@@ -328,7 +328,7 @@ describe('mail layer against Dovecot', function () {
   });
 
   it('[SEC-22] closing an account\'s sessions (sign-out) ends both connections and stops reconnecting', async () => {
-    const sessions = new MailSessions({ accounts, logger: collectingLogger(logs), extraCa: fs.readFileSync(stack.caFile) });
+    const sessions = new MailSessions(withTestTransport({ accounts, logger: collectingLogger(logs) }, { extraCa: fs.readFileSync(stack.caFile) }));
     const signedOut = sessions.get(alice);
     signedOut.watch('INBOX');
     await signedOut.folders();

@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { MailSession } from '../../../src/mail/session';
 import { isMailroomError } from '../../../src/util/errors';
+import { withTestTransport } from '../../../src/util/testTransport';
 import { account, fakeAccounts, recordingLogger, selfSignedCertificate, startScriptedTlsServer } from './fakeImapServer';
 import type { Certificate } from './fakeImapServer';
 
@@ -19,7 +20,7 @@ describe('IMAP throttling', function () {
       const accounts = fakeAccounts();
       let tokenCalls = 0;
       const counting = { ...accounts, getAccessToken: async (): Promise<string> => (tokenCalls++, accounts.getAccessToken()) };
-      const session = new MailSession(account(server.port, true), { accounts: counting, logger: recordingLogger([]), extraCa: certificate.cert, random: () => 0 });
+      const session = new MailSession(account(server.port, true), withTestTransport({ accounts: counting, logger: recordingLogger([]), random: () => 0 }, { extraCa: certificate.cert }));
       try {
         session.watch('INBOX');
         const error = await session.folders().catch((failure: unknown) => failure);

@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { MailSession } from '../../../src/mail/session';
 import { isMailroomError } from '../../../src/util/errors';
+import { withTestTransport } from '../../../src/util/testTransport';
 import { account, fakeAccounts, recordingLogger, selfSignedCertificate, sentinelToken, startPlainServer, startTlsServer } from './fakeImapServer';
 import type { Certificate } from './fakeImapServer';
 
@@ -44,7 +45,7 @@ describe('IMAP transport security', function () {
   it('[SEC-24] the same server, once its certificate is trusted, is reached (the test server works)', async () => {
     const server = await startTlsServer(certificate);
     try {
-      const session = new MailSession(account(server.port, true), { accounts: fakeAccounts(), logger: recordingLogger([]), extraCa: certificate.cert });
+      const session = new MailSession(account(server.port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger([]) }, { extraCa: certificate.cert }));
       await connectAndExpectRefusal(session);
       assert.equal(server.secureConnections, 1);
       assert.ok(server.received.length > 0, 'the client spoke once TLS was verified');

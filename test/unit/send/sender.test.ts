@@ -9,6 +9,7 @@ import { Logger } from '../../../src/util/log';
 import type { OutgoingMessage } from '../../../src/mail/outgoing';
 import { SendRateLimiter } from '../../../src/mail/sendRateLimiter';
 import { SmtpSender } from '../../../src/mail/sender';
+import { withTestTransport } from '../../../src/util/testTransport';
 import { loadTlsFixtures } from '../../stack/tlsFixtures';
 import { FakeClock } from './fakeClock';
 
@@ -133,14 +134,13 @@ function recordingLogger(): { logger: Logger; lines: string[] } {
 }
 
 function sender(tokens: FakeTokens, logger: Logger, maxBytes = 10 * 1024 * 1024, rateLimiter = new SendRateLimiter(() => 100)): SmtpSender {
-  return new SmtpSender({
+  return new SmtpSender(withTestTransport({
     accounts: tokens,
     logger,
     rateLimiter,
     maxMessageBytes: () => maxBytes,
-    trustedCa: loadTlsFixtures().ca.toString('utf8'),
     connectTimeoutMs: 3000,
-  });
+  }, { extraCa: loadTlsFixtures().ca }));
 }
 
 describe('SMTP sender against a local server', function () {
