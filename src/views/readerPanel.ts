@@ -4,7 +4,8 @@ import { Writable } from 'node:stream';
 import * as vscode from 'vscode';
 import type { AttachmentPart, LoadedMessage } from '../mail/message';
 import { attachmentSizeCap, loadMessage, streamAttachment, textAttachmentOpenCap } from '../mail/message';
-import type { ExtensionToReader, MessageRef, ReaderToExtension } from '../shared/protocol';
+import { TrustedSenders } from '../mail/senderTrust';
+import type { ExtensionToReader, MessageRef, ReaderToExtension, SenderTrust } from '../shared/protocol';
 import { isReaderToExtension } from '../shared/protocol';
 import { isMailroomError } from '../util/errors';
 import type { Logger } from '../util/log';
@@ -21,28 +22,32 @@ export interface ReaderDependencies {
   globalState: vscode.Memento;
 }
 
-const allowedSendersKey = 'mailroom.remoteContent.allowedSenders';
 const textLikeTypes = /^(text\/|application\/(json|xml|javascript|x-sh|x-yaml|yaml|toml|x-patch|x-diff)$)/;
 
 /**
  * The reader: one editor-area panel showing one message. Its webview sanitizes the HTML
  * (DOMPurify in the browser's own parser) into a sandboxed iframe. Remote content stays blocked
- * by the CSP until the person allows it for this message or this sender; allowing re-renders the
- * panel with a new policy and nonce. Otherwise one document shows message after message: loading
- * the webview again would cost more than showing the message.
+ * by the CSP until the person allows it for this message or this sender (where the headers do not
+ * contradict From, see senderTrust.ts); allowing re-renders the panel with a new policy and nonce.
+ * Otherwise one document shows message after message: loading the webview again would cost more
+ * than showing the message.
  */
 export class ReaderPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private current: LoadedMessage | undefined;
   private allowRemoteContent = false;
+  /** How trusting the current message's sender applies to it (the reader's banner says so). */
+  private senderTrust: SenderTrust = { kind: 'none' };
   /** Whether the panel's current document has the CSP that lets remote images load. */
   private documentAllowsRemoteContent: boolean | undefined;
   private ready = false;
   /** Counts calls to show(): only the latest one shows its message. */
   private showRequests = 0;
   private readonly panelDisposables: vscode.Disposable[] = [];
+  private readonly trustedSenders: TrustedSenders;
 
   public constructor(private readonly deps: ReaderDependencies) {
+    this.trustedSenders = new TrustedSenders(deps.globalState);
     const subscription = deps.actions.onDidChangeMessage((change) => {
       if (change.removed && this.current && sameMessage(change.ref, this.current.view.ref)) {
         this.panel?.dispose();
@@ -83,7 +88,8 @@ export class ReaderPanel implements vscode.Disposable {
     // Opening marks it read (below): the reader shows it read from the start.
     loaded.view.unread = false;
     this.current = loaded;
-    this.allowRemoteContent = this.senderAllowed(loaded.senderAddress);
+    this.senderTrust = this.trustedSenders.decide(loaded.sender);
+    this.allowRemoteContent = this.senderTrust.kind === 'applied';
     this.render(loaded.view.subject || '(no subject)');
     if (wasUnread) {
       try {
@@ -137,7 +143,7 @@ export class ReaderPanel implements vscode.Disposable {
   /** The message being shown, with the remote-content choice made for it. */
   private postCurrent(): void {
     if (this.current) {
-      this.post({ type: 'message', view: this.current.view, allowRemoteContent: this.allowRemoteContent });
+      this.post({ type: 'message', view: this.current.view, allowRemoteContent: this.allowRemoteContent, senderTrust: this.senderTrust });
     }
   }
 
@@ -181,12 +187,13 @@ export class ReaderPanel implements vscode.Disposable {
         this.render(current.view.subject);
         return;
       case 'alwaysLoadRemoteContentFromSender':
-        if (current.senderAddress) {
-          const allowed = new Set(this.deps.globalState.get<string[]>(allowedSendersKey, []));
-          allowed.add(current.senderAddress);
-          await this.deps.globalState.update(allowedSendersKey, [...allowed]);
-        }
-        this.allowRemoteContent = true;
+        this.senderTrust = await this.trustedSenders.trust(this.senderTrust);
+        this.allowRemoteContent ||= this.senderTrust.kind === 'applied';
+        this.render(current.view.subject);
+        return;
+      case 'stopTrustingSender':
+        this.senderTrust = await this.trustedSenders.stopTrusting(this.senderTrust, current.sender);
+        this.allowRemoteContent = false;
         this.render(current.view.subject);
         return;
       case 'action':
@@ -199,10 +206,6 @@ export class ReaderPanel implements vscode.Disposable {
         await this.openAttachment(current, message.index);
         return;
     }
-  }
-
-  private senderAllowed(address: string): boolean {
-    return address !== '' && this.deps.globalState.get<string[]>(allowedSendersKey, []).includes(address);
   }
 
   /** Links open only after a confirmation naming the real destination [SEC-28]. */

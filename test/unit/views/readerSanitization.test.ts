@@ -127,7 +127,7 @@ function messageView(html: string): MessageView {
 async function renderInReader(page: Page, host: WebviewHost, view: MessageView, allowRemoteContent: boolean): Promise<Frame> {
   await page.goto(`${host.origin}/page?view=reader&remote=${allowRemoteContent ? 1 : 0}`);
   await waitForPosted(page, (message) => message.type === 'ready');
-  await showHtmlInReader(page, { type: 'message', view, allowRemoteContent });
+  await showHtmlInReader(page, { type: 'message', view, allowRemoteContent, senderTrust: { kind: 'offered', sender: 'mallory@example.com' } });
   const frame = await (await page.$('iframe.mail-frame'))?.contentFrame();
   assert.ok(frame, 'the mail frame exists');
   return frame;
@@ -227,7 +227,7 @@ describe('reader: hostile mail in a real browser', function () {
       await waitForPosted(page, (message) => message.type === 'ready');
       const counted: Record<string, number> = {};
       for (const { name, style } of cssSpellings) {
-        await showHtmlInReader(page, { type: 'message', view: messageView(`<p class="a b">${name}</p>${style(`${sentinel.origin}/p/${name}`)}`), allowRemoteContent: false });
+        await showHtmlInReader(page, { type: 'message', view: messageView(`<p class="a b">${name}</p>${style(`${sentinel.origin}/p/${name}`)}`), allowRemoteContent: false, senderTrust: { kind: 'offered', sender: 'mallory@example.com' } });
         const banner = await page.$('.banner.remote');
         const text = banner ? ((await banner.textContent()) ?? '') : '';
         counted[name] = banner ? Number(/Remote content \((\d+)\)/.exec(text)?.[1] ?? NaN) : 0;
