@@ -7,7 +7,7 @@
 // finds the URLs in each declaration, including the values the browser keeps as raw text until
 // used (custom properties and anything with var()).
 import { TokenType, tokenize } from '@csstools/css-tokenizer';
-import type { CSSToken } from '@csstools/css-tokenizer';
+import type { CSSToken, TokenString, TokenURL } from '@csstools/css-tokenizer';
 
 /** What happens to a URL found in the mail's CSS. */
 export type UrlVerdict =
@@ -149,6 +149,10 @@ export function screenDeclarations(block: CSSStyleDeclaration, screen: CssScreen
   return { kept, removedAny };
 }
 
+function isStringOrUrl(token: CSSToken): token is TokenString | TokenURL {
+  return token[0] === TokenType.String || token[0] === TokenType.URL;
+}
+
 /** Counts the remote @import rules of a sheet (the constructed sheet drops them without a trace). */
 function countRemoteImports(cssText: string, screen: CssScreen): void {
   const tokens = tokenize({ css: cssText });
@@ -166,23 +170,19 @@ function countRemoteImports(cssText: string, screen: CssScreen): void {
         end++;
       }
       // The sheet is the first string or url token: `@import "x.css"`, `url(x.css)`, `url("x.css")`.
-      const target = tokens.slice(index + 1, end).find((candidate) => candidate[0] === TokenType.String || candidate[0] === TokenType.URL);
-      if ((target?.[0] === TokenType.String || target?.[0] === TokenType.URL) && screen.verdict(target[4].value) === 'blockRemote') {
+      const target = tokens.slice(index + 1, end).find(isStringOrUrl);
+      if (target !== undefined && screen.verdict(target[4].value) === 'blockRemote') {
         screen.onBlocked();
       }
     }
   }
 }
 
-function isDeclarationBlock(value: unknown): value is CSSStyleDeclaration {
-  return value instanceof CSSStyleDeclaration;
-}
-
 /** Screens every declaration block of the rules, at any depth (@media, @supports, nesting, keyframes…). */
 function screenRules(rules: CSSRuleList, screen: CssScreen): void {
   for (const rule of [...rules]) {
     const block: unknown = (rule as { style?: unknown }).style;
-    if (isDeclarationBlock(block)) {
+    if (block instanceof CSSStyleDeclaration) {
       const { kept, removedAny } = screenDeclarations(block, screen);
       if (removedAny) {
         block.cssText = kept.map((declaration) => declaration.text).join('; ');
