@@ -1,6 +1,6 @@
 // The reader: headers, actions, the body (sanitized HTML in a sandboxed frame, or text),
 // remote-content choice, links (opened only through the extension) and attachments.
-import type { AddressView, ExtensionToReader, MessageAction, MessageRef, MessageView, ReaderToExtension } from '../src/shared/protocol';
+import type { AddressView, ExtensionToReader, MessageAction, MessageRef, MessageView, ReaderToExtension, SenderTrust } from '../src/shared/protocol';
 import { sanitizeMailHtml, themeVariables } from './sanitize';
 import { codicon, element, loadingIndicator, onMessage, post } from './vscodeApi';
 
@@ -54,7 +54,7 @@ export class ReaderApp {
     switch (message.type) {
       case 'message':
         this.view = message.view;
-        this.render(message.view, message.allowRemoteContent);
+        this.render(message.view, message.allowRemoteContent, message.senderTrust);
         return;
       case 'flags':
         if (this.view) {
@@ -65,7 +65,7 @@ export class ReaderApp {
     }
   }
 
-  private render(view: MessageView, allowRemote: boolean): void {
+  private render(view: MessageView, allowRemote: boolean, senderTrust: SenderTrust): void {
     this.themeObserver?.disconnect();
     this.header.title.textContent = view.subject || '(no subject)';
     const rows: HTMLElement[] = [];
@@ -87,7 +87,10 @@ export class ReaderApp {
     if (view.html !== undefined) {
       const sanitized = sanitizeMailHtml(view.html, { allowRemote, nonce: this.nonce, themeCss: themeVariables() });
       if (sanitized.blockedRemote > 0 && !allowRemote) {
-        banners.push(this.remoteBanner(sanitized.blockedRemote, view.ref));
+        banners.push(this.remoteBanner(sanitized.blockedRemote, view.ref, senderTrust));
+      }
+      if (senderTrust.kind === 'applied') {
+        banners.push(this.trustedSenderBanner(senderTrust.sender, view.ref));
       }
       this.frame.srcdoc = sanitized.document;
       body = this.frame;
@@ -178,14 +181,40 @@ export class ReaderApp {
     this.themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class'] });
   }
 
-  private remoteBanner(count: number, message: MessageRef): HTMLElement {
+  private remoteBanner(count: number, message: MessageRef, senderTrust: SenderTrust): HTMLElement {
     const banner = element('div', { className: 'banner remote', attributes: { role: 'status' } });
     const load = element('vscode-button', { text: 'Load Remote Content', attributes: { secondary: '' } });
     load.addEventListener('click', () => this.send({ type: 'loadRemoteContent', message }));
-    const always = element('vscode-button', { text: 'Always for This Sender', attributes: { secondary: '' } });
-    always.addEventListener('click', () => this.send({ type: 'alwaysLoadRemoteContentFromSender', message }));
-    banner.append(codicon('shield'), element('span', { text: `Remote content (${count}) was blocked to protect your privacy.` }), load, always);
+    banner.append(codicon('shield'), element('span', { text: `Remote content (${count}) was blocked to protect your privacy.` }), load);
+    if (senderTrust.kind === 'offered') {
+      const always = element('vscode-button', { text: 'Always for This Sender', attributes: { secondary: '' } });
+      always.addEventListener('click', () => this.send({ type: 'alwaysLoadRemoteContentFromSender', message }));
+      banner.append(always);
+    } else if (senderTrust.kind === 'withheld') {
+      // Why a trusted sender's mail is blocked after all, or why trusting is not offered: the
+      // headers say someone other than From sent it.
+      const note = senderTrust.trusted
+        ? `You trust mail from ${senderTrust.sender}, but not this message: ${senderTrust.reason}.`
+        : `Trusting ${senderTrust.sender} is not offered for this message: ${senderTrust.reason}.`;
+      banner.append(element('span', { className: 'trust-note', text: note }));
+      if (senderTrust.trusted) {
+        banner.append(this.stopTrustingButton(message));
+      }
+    }
     return banner;
+  }
+
+  /** Trust made visible: whose mail loads remote content on its own, and the way back. */
+  private trustedSenderBanner(sender: string, message: MessageRef): HTMLElement {
+    const banner = element('div', { className: 'banner trusted-sender', attributes: { role: 'status' } });
+    banner.append(codicon('unlock'), element('span', { text: `Remote content loads automatically in mail from ${sender}, because you chose to trust this sender.` }), this.stopTrustingButton(message));
+    return banner;
+  }
+
+  private stopTrustingButton(message: MessageRef): HTMLElement {
+    const stop = element('vscode-button', { text: 'Stop Trusting This Sender', attributes: { secondary: '' } });
+    stop.addEventListener('click', () => this.send({ type: 'stopTrustingSender', message }));
+    return stop;
   }
 
   private linkList(links: { href: string; text: string }[]): HTMLElement {

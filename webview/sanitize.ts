@@ -4,11 +4,13 @@
 // <iframe sandbox srcdoc> without scripts or same-origin, under the webview's CSP.
 import DOMPurify from 'dompurify';
 import { STYLE_ATTRIBUTE_STANDIN, renameStyleAttributes } from '../src/shared/styleAttributes';
+import { screenDeclarations, screenStyleSheet } from './cssFilter';
+import type { CssScreen, UrlVerdict } from './cssFilter';
 
 export interface SanitizedMail {
   /** A complete document for `iframe.srcdoc`. */
   document: string;
-  /** Remote resources (images, backgrounds, CSS url()) left out because remote content is blocked. */
+  /** Remote resources (images, backgrounds, anything CSS would fetch) left out because remote content is blocked. */
   blockedRemote: number;
   /** Links found in the message, for the reader's link list (opened only through the extension). */
   links: { href: string; text: string }[];
@@ -22,11 +24,10 @@ export interface SanitizeOptions {
   themeCss: string;
 }
 
-const remoteUrl = /^\s*(https?:)?\/\//i;
 const linkSchemes = /^(https?|mailto):/i;
-/** CSS constructs that are never kept: imports, old IE script hooks, XBL bindings. */
-const dangerousCss = /@import[^;]*;?|expression\s*\(|behavior\s*:|-moz-binding\s*:|javascript:/gi;
-const cssUrl = /url\(\s*(['"]?)(.*?)\1\s*\)/gi;
+/** Resolves relative URLs, only to tell them from remote ones. */
+const relativeHost = 'relative.mailroom.invalid';
+const relativeBase = `https://${relativeHost}/`;
 
 const forbiddenTags = ['form', 'input', 'button', 'textarea', 'select', 'option', 'optgroup', 'datalist', 'dialog', 'template', 'slot', 'meta', 'base', 'link', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'audio', 'video', 'source', 'track', 'picture', 'portal', 'noscript', 'script'];
 const forbiddenAttributes = ['style', 'action', 'formaction', 'ping', 'srcdoc', 'xmlns', 'autofocus', 'tabindex', 'contenteditable', 'popover'];
@@ -40,25 +41,32 @@ interface RunState {
 let state: RunState = { allowRemote: false, blocked: 0, links: [] };
 let hooksInstalled = false;
 
-/** Filters CSS text: drops dangerous constructs and, unless allowed, remote url()s. */
-export function filterCss(css: string, allowRemote: boolean, onBlocked: () => void): string {
-  return css
-    .replace(dangerousCss, () => {
-      onBlocked();
-      return '';
-    })
-    .replace(cssUrl, (match, _quote: string, url: string) => {
-      if (/^data:image\//i.test(url.trim())) {
-        return match;
-      }
-      if (allowRemote && /^\s*https:\/\//i.test(url)) {
-        return match;
-      }
-      onBlocked();
-      return 'none';
-    })
-    // A stylesheet must never be able to close its own <style> element in the srcdoc.
-    .replace(/</g, '\\3c ');
+/**
+ * Whether a URL from the mail may load: inline images always, https only when remote content is
+ * allowed. Remote means what the URL parser makes of it (`HTTP:\\host` and `//host` are remote too).
+ */
+function urlVerdict(url: string, allowRemote: boolean): UrlVerdict {
+  const trimmed = url.trim();
+  if (/^data:image\//i.test(trimmed)) {
+    return 'keep';
+  }
+  const absolute = URL.parse(trimmed);
+  const resolved = absolute ?? URL.parse(trimmed, relativeBase);
+  const web = resolved !== null && (resolved.protocol === 'http:' || resolved.protocol === 'https:');
+  // A relative URL lands on the stand-in host; a protocol-relative one (`//host/x`) names its own.
+  if (!web || (absolute === null && resolved.host === relativeHost)) {
+    return 'drop';
+  }
+  return allowRemote && absolute?.protocol === 'https:' ? 'keep' : 'blockRemote';
+}
+
+function cssScreen(): CssScreen {
+  return { verdict: (url) => urlVerdict(url, state.allowRemote), onBlocked: () => state.blocked++ };
+}
+
+/** A stylesheet must never be able to close its own <style> element in the srcdoc. */
+function escapeForStyleElement(css: string): string {
+  return css.replace(/</g, '\\3c ');
 }
 
 function installHooks(): void {
@@ -86,15 +94,12 @@ function installHooks(): void {
       if (value === null) {
         continue;
       }
-      const isData = /^\s*data:image\//i.test(value);
-      const isRemote = remoteUrl.test(value) || attribute === 'srcset';
-      if (isData && attribute !== 'srcset') {
+      // A srcset is a list of remote candidates, allowed or blocked as a whole.
+      const verdict = attribute === 'srcset' ? (state.allowRemote && /^\s*https:\/\//i.test(value) ? 'keep' : 'blockRemote') : urlVerdict(value, state.allowRemote);
+      if (verdict === 'keep') {
         continue;
       }
-      if (isRemote && state.allowRemote && /^\s*https:\/\//i.test(value)) {
-        continue;
-      }
-      if (isRemote) {
+      if (verdict === 'blockRemote') {
         state.blocked++;
       }
       node.removeAttribute(attribute);
@@ -105,7 +110,8 @@ function installHooks(): void {
 /**
  * Moves the mail's inline styles (renamed before parsing, see styleAttributes.ts) into one stylesheet:
  * style attributes would need 'unsafe-inline'. The browser's CSS parser reads each one (through the
- * CSSOM, which the CSP allows), so only declarations it understood, re-serialized, reach the sheet.
+ * CSSOM, which the CSP allows), so only declarations it understood, re-serialized and screened for
+ * URLs, reach the sheet.
  */
 function hoistStyleAttributes(root: Element): string {
   // Newsletters repeat the same few styles on hundreds of elements: one class per distinct style
@@ -113,14 +119,10 @@ function hoistStyleAttributes(root: Element): string {
   const classes = new Map<string, string>();
   const classOfText = new Map<string, string | undefined>();
   const reader = document.createElement('span');
+  const screen = cssScreen();
   const classFor = (styleText: string): string | undefined => {
     reader.style.cssText = styleText;
-    const declarations = reader.style;
-    const parts: string[] = [];
-    for (let index = 0; index < declarations.length; index++) {
-      const name = declarations.item(index);
-      parts.push(`${name}: ${declarations.getPropertyValue(name)} !important`);
-    }
+    const parts = screenDeclarations(reader.style, screen).kept.map((declaration) => (declaration.important ? declaration.text : `${declaration.text} !important`));
     if (parts.length === 0) {
       return undefined;
     }
@@ -143,7 +145,7 @@ function hoistStyleAttributes(root: Element): string {
       element.classList.add(className);
     }
   });
-  return [...classes].map(([declarationsText, className]) => `.${className} { ${declarationsText} }`).join('\n');
+  return escapeForStyleElement([...classes].map(([declarationsText, className]) => `.${className} { ${declarationsText} }`).join('\n'));
 }
 
 export function sanitizeMailHtml(html: string, options: SanitizeOptions): SanitizedMail {
@@ -163,11 +165,11 @@ export function sanitizeMailHtml(html: string, options: SanitizeOptions): Saniti
   }) as HTMLElement;
   const sheets: string[] = [];
   root.querySelectorAll('style').forEach((element: HTMLStyleElement) => {
-    sheets.push(filterCss(element.textContent ?? '', state.allowRemote, () => state.blocked++));
+    sheets.push(escapeForStyleElement(screenStyleSheet(element.textContent ?? '', cssScreen())));
     element.remove();
   });
   const body = root.querySelector('body') ?? root;
-  const hoisted = filterCss(hoistStyleAttributes(body), state.allowRemote, () => state.blocked++);
+  const hoisted = hoistStyleAttributes(body);
   const baseCss = `${options.themeCss}
 html, body { margin: 0; padding: 0; }
 body { padding: 12px 16px; background: var(--vscode-editor-background); color: var(--vscode-editor-foreground); font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); overflow-wrap: anywhere; }

@@ -8,6 +8,8 @@ import { sanitizeAttachmentName } from './attachmentName';
 import { ensureSelected } from './mailbox';
 import type { BodyStructure } from './rowModel';
 import type { MailSession } from './session';
+import { noSenderEvidence, senderEvidence } from './senderTrust';
+import type { SenderEvidence } from './senderTrust';
 
 /** How much of a message is fetched to show it: text and inline images, not big attachments. */
 export const sourceFetchLimit = 2 * 1024 * 1024;
@@ -25,7 +27,8 @@ export interface AttachmentPart extends AttachmentView {
 export interface LoadedMessage {
   view: MessageView;
   attachments: AttachmentPart[];
-  senderAddress: string;
+  /** Who the headers say sent it, for remote-content trust. */
+  sender: SenderEvidence;
 }
 
 /** Fetches what the reader needs in one round trip (structure, flags and the first 2 MB) and parses it. */
@@ -74,7 +77,7 @@ export async function parseMessage(source: Buffer, meta: MessageMeta): Promise<L
     return {
       view: { ref: meta.ref, subject: '(unreadable message)', from: [], to: [], cc: [], date: undefined, text: source.toString('utf8'), html: undefined, attachments, flagged: meta.flagged, unread: meta.unread, truncated: meta.truncated },
       attachments,
-      senderAddress: '',
+      sender: noSenderEvidence,
     };
   }
   const from = addresses(parsed.from);
@@ -95,7 +98,7 @@ export async function parseMessage(source: Buffer, meta: MessageMeta): Promise<L
       truncated: meta.truncated,
     },
     attachments,
-    senderAddress: from[0]?.address.toLowerCase() ?? '',
+    sender: senderEvidence(parsed),
   };
 }
 

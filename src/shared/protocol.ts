@@ -150,8 +150,22 @@ export interface MessageView {
   truncated: boolean;
 }
 
+/**
+ * How "always load remote content from this sender" applies to the message shown. `sender` is the
+ * From address; `reason` says which header contradicts it (shown to the person as text).
+ */
+export type SenderTrust =
+  /** No usable From address: nothing to trust or offer. */
+  | { kind: 'none' }
+  /** Not trusted; nothing contradicts From, so trusting the sender can be offered. */
+  | { kind: 'offered'; sender: string }
+  /** Trusted: remote content loaded because of it. */
+  | { kind: 'applied'; sender: string }
+  /** The headers contradict From: trust is not applied (`trusted`) and not offered (otherwise). */
+  | { kind: 'withheld'; sender: string; trusted: boolean; reason: string };
+
 export type ExtensionToReader =
-  | { type: 'message'; view: MessageView; allowRemoteContent: boolean }
+  | { type: 'message'; view: MessageView; allowRemoteContent: boolean; senderTrust: SenderTrust }
   | { type: 'flags'; flagged: boolean; unread: boolean };
 
 /**
@@ -163,6 +177,7 @@ export type ReaderToExtension =
   | { type: 'openLink'; url: string }
   | { type: 'loadRemoteContent'; message: MessageRef }
   | { type: 'alwaysLoadRemoteContentFromSender'; message: MessageRef }
+  | { type: 'stopTrustingSender'; message: MessageRef }
   | { type: 'action'; action: MessageAction; message: MessageRef }
   | { type: 'saveAttachment'; index: number; message: MessageRef }
   | { type: 'openAttachment'; index: number; message: MessageRef };
@@ -234,6 +249,7 @@ export function isReaderToExtension(value: unknown): value is ReaderToExtension 
       return true;
     case 'loadRemoteContent':
     case 'alwaysLoadRemoteContentFromSender':
+    case 'stopTrustingSender':
       return isMessageRef(value.message);
     case 'openLink':
       return isString(value.url, 8192);

@@ -4,7 +4,8 @@ import { Writable } from 'node:stream';
 import * as vscode from 'vscode';
 import type { AttachmentPart, LoadedMessage } from '../mail/message';
 import { attachmentSizeCap, loadMessage, streamAttachment, textAttachmentOpenCap } from '../mail/message';
-import type { ExtensionToReader, MessageRef, ReaderToExtension } from '../shared/protocol';
+import { TrustedSenders } from '../mail/senderTrust';
+import type { ExtensionToReader, MessageRef, ReaderToExtension, SenderTrust } from '../shared/protocol';
 import { isReaderToExtension } from '../shared/protocol';
 import type { Logger } from '../util/log';
 import { describeLinkTarget, evaluateLink } from './linkPolicy';
@@ -22,28 +23,32 @@ export interface ReaderDependencies {
   globalState: vscode.Memento;
 }
 
-const allowedSendersKey = 'mailroom.remoteContent.allowedSenders';
 const textLikeTypes = /^(text\/|application\/(json|xml|javascript|x-sh|x-yaml|yaml|toml|x-patch|x-diff)$)/;
 
 /**
  * The reader: one editor-area panel showing one message. Its webview sanitizes the HTML
  * (DOMPurify in the browser's own parser) into a sandboxed iframe. Remote content stays blocked
- * by the CSP until the person allows it for this message or this sender; allowing re-renders the
- * panel with a new policy and nonce. Otherwise one document shows message after message: loading
- * the webview again would cost more than showing the message.
+ * by the CSP until the person allows it for this message or this sender (where the headers do not
+ * contradict From, see senderTrust.ts); allowing re-renders the panel with a new policy and nonce.
+ * Otherwise one document shows message after message: loading the webview again would cost more
+ * than showing the message.
  */
 export class ReaderPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private current: LoadedMessage | undefined;
   private allowRemoteContent = false;
+  /** How trusting the current message's sender applies to it (the reader's banner says so). */
+  private senderTrust: SenderTrust = { kind: 'none' };
   /** Whether the panel's current document has the CSP that lets remote images load. */
   private documentAllowsRemoteContent: boolean | undefined;
   private ready = false;
   /** Counts calls to show(): only the latest one shows its message. */
   private showRequests = 0;
   private readonly panelDisposables: vscode.Disposable[] = [];
+  private readonly trustedSenders: TrustedSenders;
 
   public constructor(private readonly deps: ReaderDependencies) {
+    this.trustedSenders = new TrustedSenders(deps.globalState);
     const subscription = deps.actions.onDidChangeMessage((change) => {
       if (change.removed && this.current && sameMessage(change.ref, this.current.view.ref)) {
         this.panel?.dispose();
@@ -84,8 +89,9 @@ export class ReaderPanel implements vscode.Disposable {
     // Opening marks it read (below): the reader shows it read from the start.
     loaded.view.unread = false;
     this.current = loaded;
-    this.allowRemoteContent = this.senderAllowed(loaded.senderAddress);
-    this.render(ui`${loaded.view.subject || '(no subject)'}`);
+    this.senderTrust = this.trustedSenders.decide(loaded.sender);
+    this.allowRemoteContent = this.senderTrust.kind === 'applied';
+    this.render(tabTitle(loaded));
     if (wasUnread) {
       try {
         await this.deps.actions.run(ref, 'markRead');
@@ -139,7 +145,7 @@ export class ReaderPanel implements vscode.Disposable {
   /** The message being shown, with the remote-content choice made for it. */
   private postCurrent(): void {
     if (this.current) {
-      this.post({ type: 'message', view: this.current.view, allowRemoteContent: this.allowRemoteContent });
+      this.post({ type: 'message', view: this.current.view, allowRemoteContent: this.allowRemoteContent, senderTrust: this.senderTrust });
     }
   }
 
@@ -180,16 +186,17 @@ export class ReaderPanel implements vscode.Disposable {
         return;
       case 'loadRemoteContent':
         this.allowRemoteContent = true;
-        this.render(ui`${current.view.subject || '(no subject)'}`);
+        this.render(tabTitle(current));
         return;
       case 'alwaysLoadRemoteContentFromSender':
-        if (current.senderAddress) {
-          const allowed = new Set(this.deps.globalState.get<string[]>(allowedSendersKey, []));
-          allowed.add(current.senderAddress);
-          await this.deps.globalState.update(allowedSendersKey, [...allowed]);
-        }
-        this.allowRemoteContent = true;
-        this.render(ui`${current.view.subject || '(no subject)'}`);
+        this.senderTrust = await this.trustedSenders.trust(this.senderTrust);
+        this.allowRemoteContent ||= this.senderTrust.kind === 'applied';
+        this.render(tabTitle(current));
+        return;
+      case 'stopTrustingSender':
+        this.senderTrust = await this.trustedSenders.stopTrusting(this.senderTrust, current.sender);
+        this.allowRemoteContent = false;
+        this.render(tabTitle(current));
         return;
       case 'action':
         await this.deps.actions.run(current.view.ref, message.action);
@@ -201,10 +208,6 @@ export class ReaderPanel implements vscode.Disposable {
         await this.openAttachment(current, message.index);
         return;
     }
-  }
-
-  private senderAllowed(address: string): boolean {
-    return address !== '' && this.deps.globalState.get<string[]>(allowedSendersKey, []).includes(address);
   }
 
   /** Links open only after a confirmation naming the real destination [SEC-28]. */
@@ -281,4 +284,9 @@ function collectInMemory(): { sink: Writable; bytes: () => Uint8Array } {
     },
   });
   return { sink, bytes: () => Buffer.concat(chunks) };
+}
+
+/** The reader tab's title: the subject, a stranger's words, shown as plain text like on any other surface. */
+function tabTitle(message: LoadedMessage): UiText {
+  return ui`${message.view.subject || '(no subject)'}`;
 }

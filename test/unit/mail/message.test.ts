@@ -22,10 +22,10 @@ describe('MIME → reader view model', () => {
       'R=E9union =E0 midi, d=E9j=E0 pr=EAte.',
       '',
     ]);
-    const { view, senderAddress } = await parseMessage(source, meta);
+    const { view, sender } = await parseMessage(source, meta);
     assert.equal(view.subject, 'Café à midi');
     assert.deepEqual(view.from, [{ name: 'Zoë Ångström', address: 'zoe@example.se' }]);
-    assert.equal(senderAddress, 'zoe@example.se');
+    assert.deepEqual(sender.from, ['zoe@example.se']);
     assert.match(view.text, /Réunion à midi, déjà prête\./);
     assert.equal(view.html, undefined);
     assert.equal(view.date, Date.parse('2026-11-25T10:00:00Z'));

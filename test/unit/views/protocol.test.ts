@@ -48,6 +48,7 @@ describe('webview protocol guards', () => {
     assert.equal(isReaderToExtension({ type: 'saveAttachment', index: 0, message }), true);
     assert.equal(isReaderToExtension({ type: 'action', action: 'reply', message }), true);
     assert.equal(isReaderToExtension({ type: 'loadRemoteContent', message }), true);
+    assert.equal(isReaderToExtension({ type: 'stopTrustingSender', message }), true);
     assert.equal(isReaderToExtension({ type: 'openLink', url: 42 }), false);
     assert.equal(isReaderToExtension({ type: 'saveAttachment', index: -1, message }), false);
     assert.equal(isReaderToExtension({ type: 'action', action: 'eval', message }), false);
@@ -55,6 +56,7 @@ describe('webview protocol guards', () => {
     assert.equal(isReaderToExtension({ type: 'action', action: 'reply' }), false);
     assert.equal(isReaderToExtension({ type: 'loadRemoteContent' }), false);
     assert.equal(isReaderToExtension({ type: 'alwaysLoadRemoteContentFromSender', message: { uid: 7 } }), false);
+    assert.equal(isReaderToExtension({ type: 'stopTrustingSender' }), false);
     assert.equal(isReaderToExtension({ type: 'command', command: 'workbench.action.terminal.new' }), false);
   });
 });

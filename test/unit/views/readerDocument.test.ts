@@ -10,7 +10,7 @@ import type { WebviewHost } from './webviewHost';
 
 /** Shows the message and waits until the mail frame (if any) has loaded it. */
 async function show(page: Page, shown: MessageView): Promise<void> {
-  const message: ExtensionToReader = { type: 'message', view: shown, allowRemoteContent: false };
+  const message: ExtensionToReader = { type: 'message', view: shown, allowRemoteContent: false, senderTrust: { kind: 'offered', sender: 'bob@example.com' } };
   if (shown.html === undefined) {
     await postToWebview(page, message);
     await page.waitForSelector(`.reader-header h1:text-is("${shown.subject}")`);

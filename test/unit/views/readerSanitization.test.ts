@@ -44,6 +44,34 @@ function startSentinel(scheme: 'http' | 'https'): Promise<Sentinel> {
   return listen(https.createServer({ key, cert }, handler), scheme, requests);
 }
 
+/**
+ * Ways CSS can name a remote resource that a pattern over its text misses: the tokenizer unescapes
+ * identifiers and url tokens, names compare case-insensitively, and a string is a URL inside some
+ * functions. `count` is how many remote resources each one holds (what the banner must count). The
+ * last few only look like loads (in a comment, a string, a relative URL, a broken function): 0.
+ */
+const cssSpellings: { name: string; count: number; style: (url: string) => string }[] = [
+  { name: 'escaped-url', count: 1, style: (url) => `<style>.a { background: \\75 rl(${url}) }</style>` },
+  { name: 'escaped-url-six-digits', count: 1, style: (url) => `<style>.a { background: \\000075rl(${url}) }</style>` },
+  { name: 'escaped-letter-url', count: 1, style: (url) => `<style>.a { background: u\\rl(${url}) }</style>` },
+  { name: 'uppercase-url', count: 1, style: (url) => `<style>.a { background: URL(${url}) }</style>` },
+  { name: 'escaped-import', count: 1, style: (url) => `<style>@\\69mport url(${url});</style>` },
+  { name: 'escaped-import-string', count: 1, style: (url) => `<style>@im\\70 ort "${url}";</style>` },
+  { name: 'image-set-string', count: 1, style: (url) => `<style>.a { background-image: image-set("${url}" 1x) }</style>` },
+  { name: 'webkit-image-set', count: 1, style: (url) => `<style>.a { background-image: -webkit-image-set("${url}" 1x) }</style>` },
+  { name: 'font-face-src-escaped', count: 1, style: (url) => `<style>@font-face { font-family: evil; src: \\75 rl(${url}) format("woff") }</style>` },
+  { name: 'comment-between-tokens', count: 1, style: (url) => `<style>.a { background-image: image-set(/**/"${url}"/**/1x) }</style>` },
+  { name: 'custom-property', count: 1, style: (url) => `<style>.a { --bg: \\75 rl(${url}); background: var(--bg) }</style>` },
+  { name: 'var-fallback', count: 1, style: (url) => `<style>.a { background: var(--none, image-set("${url}" 1x)) red }</style>` },
+  { name: 'nested-media', count: 1, style: (url) => `<style>@media screen { .a { & .b { background: \\75 rl(${url}) } } }</style>` },
+  { name: 'style-attribute-custom-property', count: 1, style: (url) => `<div style="--bg: \\75 rl(${url}); background-image: var(--bg)">x</div>` },
+  { name: 'in-comment', count: 0, style: (url) => `<style>/* .a { background: url(${url}) } */ .b { color: red }</style>` },
+  { name: 'in-string', count: 0, style: (url) => `<style>.a::after { content: "url(${url})" }</style>` },
+  { name: 'comment-before-url-string', count: 0, style: (url) => `<style>.a { background: url(/**/"${url}") }</style>` },
+  { name: 'comment-inside-url-token', count: 0, style: (url) => `<style>.a { background: url(/**/${url}) }</style>` },
+  { name: 'comment-inside-function-name', count: 0, style: (url) => `<style>.a { background: url/**/(${url}) }</style>` },
+];
+
 function hostileCorpus(sentinel: string): string {
   const hit = (name: string): string => `${sentinel}/p/${name}`;
   const fetchCall = (name: string): string => `fetch('${hit(name)}')`;
@@ -51,6 +79,7 @@ function hostileCorpus(sentinel: string): string {
     `<html><head><meta http-equiv="refresh" content="0;url=${hit('meta-refresh')}"><base href="${hit('base')}/">`,
     `<link rel="stylesheet" href="${hit('link-stylesheet')}">`,
     `<style>@import url("${hit('style-import')}"); .bg { background: url('${hit('style-url')}') } @font-face { font-family: evil; src: url(${hit('font-face')}) } .e { width: expression(${fetchCall('ie-expression')}) }</style>`,
+    ...cssSpellings.map(({ style, name }) => style(hit(name))),
     `<script>${fetchCall('script')}</script><script src="${hit('script-src')}"></script></head>`,
     `<body onload="${fetchCall('body-onload')}">`,
     `<p>Dear customer,</p><img src="relative.png"><img src="x" onerror="${fetchCall('img-onerror')}">`,
@@ -98,7 +127,7 @@ function messageView(html: string): MessageView {
 async function renderInReader(page: Page, host: WebviewHost, view: MessageView, allowRemoteContent: boolean): Promise<Frame> {
   await page.goto(`${host.origin}/page?view=reader&remote=${allowRemoteContent ? 1 : 0}`);
   await waitForPosted(page, (message) => message.type === 'ready');
-  await showHtmlInReader(page, { type: 'message', view, allowRemoteContent });
+  await showHtmlInReader(page, { type: 'message', view, allowRemoteContent, senderTrust: { kind: 'offered', sender: 'mallory@example.com' } });
   const frame = await (await page.$('iframe.mail-frame'))?.contentFrame();
   assert.ok(frame, 'the mail frame exists');
   return frame;
@@ -186,6 +215,42 @@ describe('reader: hostile mail in a real browser', function () {
       await page.waitForTimeout(1000);
       assert.ok(secureSentinel.requests.includes('/pixel.gif?id=alice'), `after allowing: ${secureSentinel.requests.join(', ')}`);
       assert.equal(await page.$('.banner.remote'), null);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('[SEC-27] counts remote content in CSS however it is spelled (escapes, image-set, @font-face, custom properties)', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${host.origin}/page?view=reader&remote=0`);
+      await waitForPosted(page, (message) => message.type === 'ready');
+      const counted: Record<string, number> = {};
+      for (const { name, style } of cssSpellings) {
+        await showHtmlInReader(page, { type: 'message', view: messageView(`<p class="a b">${name}</p>${style(`${sentinel.origin}/p/${name}`)}`), allowRemoteContent: false, senderTrust: { kind: 'offered', sender: 'mallory@example.com' } });
+        const banner = await page.$('.banner.remote');
+        const text = banner ? ((await banner.textContent()) ?? '') : '';
+        counted[name] = banner ? Number(/Remote content \((\d+)\)/.exec(text)?.[1] ?? NaN) : 0;
+      }
+      assert.deepEqual(counted, Object.fromEntries(cssSpellings.map(({ name, count }) => [name, count])));
+      assert.deepEqual(sentinel.requests, [], 'the sentinel heard nothing');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('[SEC-27] after "Load remote content", an https background written with escapes loads, and an http one still does not', async () => {
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    const page = await context.newPage();
+    const html = `<style>.esc { background: \\75 rl(${secureSentinel.origin}/escaped-allowed) } .plain { background: u\\rl(${sentinel.origin}/p/escaped-http) }</style><p class="esc">escaped</p><p class="plain">plain</p>`;
+    try {
+      await renderInReader(page, host, messageView(html), true);
+      const deadline = Date.now() + 5000;
+      while (!secureSentinel.requests.includes('/escaped-allowed') && Date.now() < deadline) {
+        await page.waitForTimeout(50);
+      }
+      assert.ok(secureSentinel.requests.includes('/escaped-allowed'), `after allowing: ${secureSentinel.requests.join(', ')}`);
+      assert.deepEqual(sentinel.requests, [], 'plain http stays blocked');
     } finally {
       await context.close();
     }
