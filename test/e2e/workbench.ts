@@ -115,7 +115,8 @@ function workbenchHelpers(page: Page, name: string): WorkbenchHelpers {
   };
 
   const readQuickInputLabels = async (): Promise<string[]> => {
-    const labels = page.locator(QUICK_INPUT_ROWS).locator('.label-name');
+    // Rows of a list the quick input showed before (the palette's) can stay in the DOM, hidden: read the visible ones.
+    const labels = page.locator(QUICK_INPUT_ROWS).locator('.label-name').filter({ visible: true });
     await labels.first().waitFor({ state: 'visible' });
     // The list re-renders while the filter settles: read until two reads in a row agree.
     let previous = '';
