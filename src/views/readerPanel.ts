@@ -3,14 +3,15 @@ import * as os from 'node:os';
 import { Writable } from 'node:stream';
 import * as vscode from 'vscode';
 import type { AttachmentPart, LoadedMessage } from '../mail/message';
-import { attachmentSizeCap, loadMessage, streamAttachment, textAttachmentOpenCap } from '../mail/message';
+import { attachmentSizeCap, loadMessage, loadSource, streamAttachment, textAttachmentOpenCap } from '../mail/message';
 import type { ExtensionToReader, MessageRef, ReaderToExtension } from '../shared/protocol';
-import { isReaderToExtension } from '../shared/protocol';
+import { isReaderToExtension, opensAsText } from '../shared/protocol';
 import { isMailroomError } from '../util/errors';
 import type { Logger } from '../util/log';
 import { describeError } from '../util/log';
 import { describeLinkTarget, evaluateLink } from './linkPolicy';
 import type { MessageActions } from './messageActions';
+import type { MessageSourceDocuments } from './messageSource';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
 
 export interface ReaderDependencies {
@@ -19,10 +20,11 @@ export interface ReaderDependencies {
   extensionUri: vscode.Uri;
   /** Where "Always load remote content from this sender" is remembered (addresses only). */
   globalState: vscode.Memento;
+  /** Where View Source opens a message's source. */
+  sources: MessageSourceDocuments;
 }
 
 const allowedSendersKey = 'mailroom.remoteContent.allowedSenders';
-const textLikeTypes = /^(text\/|application\/(json|xml|javascript|x-sh|x-yaml|yaml|toml|x-patch|x-diff)$)/;
 
 /**
  * The reader: one editor-area panel showing one message. Its webview sanitizes the HTML
@@ -198,6 +200,11 @@ export class ReaderPanel implements vscode.Disposable {
       case 'openAttachment':
         await this.openAttachment(current, message.index);
         return;
+      case 'viewSource': {
+        const { source, truncated } = await loadSource(this.deps.actions.session(current.view.ref.accountId), current.view.ref);
+        await this.deps.sources.show(current.view.ref.uid, source, truncated);
+        return;
+      }
     }
   }
 
@@ -251,7 +258,7 @@ export class ReaderPanel implements vscode.Disposable {
     if (!attachment) {
       return;
     }
-    if (!textLikeTypes.test(attachment.contentType)) {
+    if (!opensAsText(attachment.contentType)) {
       await this.saveAttachment(current, index);
       return;
     }
