@@ -25,9 +25,9 @@ function independentReading(): Record<string, Independent> {
   return JSON.parse(output) as Record<string, Independent>;
 }
 
-/** Every word the reader shows for this view: header, body (text or HTML source), attachment names. */
+/** Every word the reader shows for this view: subject, body (the HTML where there is one, else the text), attachment names. */
 function shownWords(view: MessageView): Set<string> {
-  const shown = [view.subject, view.text, view.html ?? '', ...view.attachments.map((attachment) => attachment.filename)].join('\n');
+  const shown = [view.subject, view.html ?? view.text, ...view.attachments.map((attachment) => attachment.filename)].join('\n');
   return new Set([...shown.matchAll(/\p{L}{4,}/gu)].map((match) => match[0].toLowerCase()));
 }
 
