@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import { Writable } from 'node:stream';
 import type { MailAccount } from '../../../src/auth/accounts';
 import { searchFolder } from '../../../src/mail/mailbox';
-import { loadMessage, parseMessage, streamAttachment } from '../../../src/mail/message';
+import { loadMessage, loadSource, parseMessage, streamAttachment } from '../../../src/mail/message';
 import { MailSession } from '../../../src/mail/session';
 import { Logger } from '../../../src/util/log';
 import { startStack } from '../../stack';
@@ -75,4 +75,17 @@ describe('[SEC-29b] odd and broken MIME through Dovecot', function () {
       }
     });
   }
+
+  it('View Source reads the message as the server has it, byte for byte, and says when it stopped early', async () => {
+    const name = 'boundary-missing.eml';
+    const ref = { accountId: alice.id, folder: 'INBOX', uid: uids.get(name) ?? 0 };
+    const raw = delivered.get(name) ?? Buffer.alloc(0);
+    const whole = await loadSource(session, ref);
+    assert.equal(whole.truncated, false);
+    // Delivery puts its trace headers on top; the rest is what was sent, untouched.
+    assert.ok(whole.source.subarray(whole.source.length - raw.length).equals(raw));
+    const start = await loadSource(session, ref, 64);
+    assert.equal(start.truncated, true);
+    assert.ok(start.source.equals(whole.source.subarray(0, 64)));
+  });
 });
