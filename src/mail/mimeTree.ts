@@ -159,7 +159,7 @@ function splitMultipart(body: Buffer, boundary: string): Buffer[] | undefined {
       if (closing || /^[ \t]*$/.test(rest)) {
         if (partStart >= 0) {
           // The line break before a delimiter belongs to the delimiter.
-          const end = position - (text.slice(0, position).endsWith('\r\n') ? 2 : text.slice(0, position).endsWith('\n') ? 1 : 0);
+          const end = position - (text.endsWith('\r\n', position) ? 2 : text.endsWith('\n', position) ? 1 : 0);
           parts.push(body.subarray(partStart, Math.max(partStart, end)));
         }
         if (closing) {

@@ -18,19 +18,20 @@ export function decodeTransfer(raw: Buffer, encoding: string | undefined): Buffe
 }
 
 function decodeQuotedPrintable(text: string): Buffer {
-  const bytes: number[] = [];
   const unfolded = text.replace(/=[ \t]*\r?\n/g, '');
+  const bytes = Buffer.allocUnsafe(unfolded.length);
+  let length = 0;
   for (let index = 0; index < unfolded.length; index++) {
-    const char = unfolded[index] ?? '';
-    const hex = unfolded.slice(index + 1, index + 3);
-    if (char === '=' && /^[0-9A-Fa-f]{2}$/.test(hex)) {
-      bytes.push(parseInt(hex, 16));
+    const code = unfolded.charCodeAt(index);
+    const hex = code === 0x3d ? unfolded.slice(index + 1, index + 3) : '';
+    if (hex.length === 2 && /^[0-9A-Fa-f]{2}$/.test(hex)) {
+      bytes[length++] = parseInt(hex, 16);
       index += 2;
     } else {
-      bytes.push(char.charCodeAt(0) & 0xff);
+      bytes[length++] = code & 0xff;
     }
   }
-  return Buffer.from(bytes);
+  return bytes.subarray(0, length);
 }
 
 /**
