@@ -82,7 +82,9 @@ function parseEntity(bytes: Buffer, defaultType: string, depth: number, budget: 
       entity.childNodes = [];
       for (const piece of pieces) {
         if (budget.remaining <= 0) {
+          // Showing some parts and silently not the rest would hide content: show this one's source.
           entity.defect = 'tooComplex';
+          entity.childNodes = [];
           break;
         }
         entity.childNodes.push(parseEntity(piece, childDefault, depth + 1, budget));
@@ -108,7 +110,15 @@ export function isEmbeddedMessageType(type: string): boolean {
  * header field nor a continuation: a missing blank line must not swallow the body.
  */
 function splitHeaders(bytes: Buffer): { headers: HeaderField[]; headerEnd: number; bodyStart: number } {
-  const text = bytes.toString('latin1');
+  // Header blocks are small and bodies may be megabytes: read a window first, all of it only if needed.
+  const window = bytes.toString('latin1', 0, Math.min(bytes.length, headerWindow));
+  const found = headerBlock(window);
+  return found.complete || window.length === bytes.length ? found : headerBlock(bytes.toString('latin1'));
+}
+
+const headerWindow = 64 * 1024;
+
+function headerBlock(text: string): { headers: HeaderField[]; headerEnd: number; bodyStart: number; complete: boolean } {
   const lines: string[] = [];
   let position = 0;
   let result: { headerEnd: number; bodyStart: number } | undefined;
@@ -135,43 +145,40 @@ function splitHeaders(bytes: Buffer): { headers: HeaderField[]; headerEnd: numbe
     position = next;
   }
   const { headerEnd, bodyStart } = result ?? { headerEnd: text.length, bodyStart: text.length };
+  const complete = result !== undefined;
   const headers = lines.map((line) => {
     const colon = line.indexOf(':');
     // Raw 8-bit header text is nearly always UTF-8 today.
     return { name: line.slice(0, colon).trim().toLowerCase(), value: decodeCharset(Buffer.from(line.slice(colon + 1), 'latin1'), undefined).trim() };
   });
-  return { headers, headerEnd, bodyStart };
+  return { headers, headerEnd, bodyStart, complete };
 }
 
-/** The parts of a multipart body, or undefined when its boundary never occurs. */
+/** The parts of a multipart body, or undefined when its boundary never occurs. Searches the bytes: no copy of the body. */
 function splitMultipart(body: Buffer, boundary: string): Buffer[] | undefined {
-  const text = body.toString('latin1');
-  const delimiter = `--${boundary}`;
+  const delimiter = Buffer.from(`--${boundary}`, 'latin1');
+  const newlineByte = 0x0a;
   const parts: Buffer[] = [];
   let partStart = -1;
-  let position = 0;
-  for (;;) {
-    const newline = text.indexOf('\n', position);
-    const line = text.slice(position, newline === -1 ? text.length : newline).replace(/\r$/, '');
-    if (line.startsWith(delimiter)) {
-      const rest = line.slice(delimiter.length);
-      const closing = rest.startsWith('--');
-      if (closing || /^[ \t]*$/.test(rest)) {
-        if (partStart >= 0) {
-          // The line break before a delimiter belongs to the delimiter.
-          const end = position - (text.endsWith('\r\n', position) ? 2 : text.endsWith('\n', position) ? 1 : 0);
-          parts.push(body.subarray(partStart, Math.max(partStart, end)));
-        }
-        if (closing) {
-          return parts.length > 0 ? parts : undefined;
-        }
-        partStart = newline === -1 ? text.length : newline + 1;
-      }
+  for (let found = body.indexOf(delimiter); found !== -1; found = body.indexOf(delimiter, found + delimiter.length)) {
+    if (found > 0 && body[found - 1] !== newlineByte) {
+      continue; // Not at the start of a line.
     }
-    if (newline === -1) {
-      break;
+    const newline = body.indexOf(newlineByte, found);
+    const rest = body.toString('latin1', found + delimiter.length, newline === -1 ? body.length : newline).replace(/\r$/, '');
+    const closing = rest.startsWith('--');
+    if (!closing && !/^[ \t]*$/.test(rest)) {
+      continue; // A longer boundary that starts with this one.
     }
-    position = newline + 1;
+    if (partStart >= 0) {
+      // The line break before a delimiter belongs to the delimiter.
+      const end = found - (body[found - 1] === newlineByte ? (body[found - 2] === 0x0d ? 2 : 1) : 0);
+      parts.push(body.subarray(partStart, Math.max(partStart, end)));
+    }
+    if (closing) {
+      return parts.length > 0 ? parts : undefined;
+    }
+    partStart = newline === -1 ? body.length : newline + 1;
   }
   if (partStart < 0) {
     return undefined;

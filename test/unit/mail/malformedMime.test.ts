@@ -108,6 +108,21 @@ describe('[SEC-29b] odd and broken MIME is shown, never silently dropped', () =>
     assert.equal((await viewOf('header-without-blank-line.eml')).text, 'Backup completed for server pelican\nArchive size eleven gigabytes\n');
     assert.equal((await viewOf('part-header-without-blank-line.eml')).text, 'Disk usage report for volume marmalade\nFree space nineteen percent');
   });
+
+  it('shows the source of structure nested or split beyond its bounds, rather than some parts and not the rest', async () => {
+    let nested = 'innermost pelican words\r\n';
+    for (let level = 0; level < 100; level++) {
+      nested = `Content-Type: multipart/mixed; boundary="level${level}"\r\n\r\n--level${level}\r\n${nested}\r\n--level${level}--\r\n`;
+    }
+    const deep = (await parseMessage(Buffer.from(`Subject: deep\r\n${nested}`), meta)).view;
+    assert.equal(deep.malformed, true);
+    assert.match(deep.text, /innermost pelican words/);
+
+    const many = Array.from({ length: 3000 }, (_, index) => `--p\r\nContent-Type: text/plain\r\n\r\nwords of part ${index}\r\n`).join('');
+    const wide = (await parseMessage(Buffer.from(`Subject: wide\r\nContent-Type: multipart/mixed; boundary=p\r\n\r\n${many}--p--\r\n`), meta)).view;
+    assert.equal(wide.malformed, true);
+    assert.match(wide.text, /words of part 2999/);
+  });
 });
 
 describe('the part rule on the server\'s structure (imapflow BODYSTRUCTURE)', () => {
