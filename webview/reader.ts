@@ -1,10 +1,10 @@
 // The reader: headers, actions, the body (sanitized HTML in a sandboxed frame, or text),
 // remote-content choice, links (opened only through the extension) and attachments.
 import type { AddressView, ExtensionToReader, MessageAction, MessageRef, MessageView, ReaderToExtension, SenderTrust } from '../src/shared/protocol';
+import { opensAsText } from '../src/shared/protocol';
+import { textLinkPattern } from '../src/shared/textLinks';
 import { sanitizeMailHtml, themeVariables } from './sanitize';
 import { codicon, element, loadingIndicator, onMessage, post } from './vscodeApi';
-
-const textLinkPattern = /\b(https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]|mailto:[^\s<>"']+[^\s<>"'.,;:!?)\]])/gi;
 
 /** The header's parts, made once and updated for each message. */
 interface ReaderHeader {
@@ -82,6 +82,9 @@ export class ReaderApp {
     this.updateToggles();
 
     const banners: HTMLElement[] = [];
+    if (view.malformed) {
+      banners.push(malformedNote());
+    }
     const after: HTMLElement[] = [];
     let body: HTMLElement;
     if (view.html !== undefined) {
@@ -141,6 +144,12 @@ export class ReaderApp {
       return created;
     };
     const readToggle = button('Mark Unread', 'mail', () => (this.view?.unread ? 'markRead' : 'markUnread'));
+    const viewSource = element('vscode-button', { text: 'View Source', attributes: { icon: 'file-code', secondary: '' } });
+    viewSource.addEventListener('click', () => {
+      if (this.view) {
+        this.send({ type: 'viewSource', message: this.view.ref });
+      }
+    });
     const flagToggle = button('Flag', 'star-empty', () => (this.view?.flagged ? 'unflag' : 'flag'));
     toolbar.append(
       button('Reply', 'reply', () => 'reply'),
@@ -151,6 +160,7 @@ export class ReaderApp {
       button('Archive', 'archive', () => 'archive'),
       button('Delete', 'trash', () => 'delete'),
       button('Move…', 'folder', () => 'move'),
+      viewSource,
     );
     root.append(title, meta, toolbar);
     return { root, title, meta, readToggle, flagToggle };
@@ -250,7 +260,7 @@ export class ReaderApp {
       const save = element('vscode-button', { text: 'Save As…', attributes: { icon: 'save', secondary: '' } });
       save.addEventListener('click', () => this.send({ type: 'saveAttachment', index: attachment.index, message: view.ref }));
       item.append(codicon('file'), element('span', { className: 'name', text: attachment.filename }), element('span', { className: 'size', text: formatSize(attachment.size) }), save);
-      if (attachment.contentType.startsWith('text/')) {
+      if (opensAsText(attachment.contentType)) {
         const open = element('vscode-button', { text: 'Open', attributes: { icon: 'go-to-file', secondary: '' } });
         open.addEventListener('click', () => this.send({ type: 'openAttachment', index: attachment.index, message: view.ref }));
         item.append(open);
@@ -275,6 +285,13 @@ export class ReaderApp {
       this.root.querySelector<HTMLElement>('h1')?.focus();
     }
   }
+}
+
+/** Said above the body when the MIME structure is broken and the body shows source text instead. */
+function malformedNote(): HTMLElement {
+  const note = element('div', { className: 'banner malformed', attributes: { role: 'status' } });
+  note.append(codicon('warning'), element('span', { text: 'This message is malformed; showing its source text.' }));
+  return note;
 }
 
 /** Changes a button's label and icon only when they differ: each change re-renders the component. */

@@ -1,4 +1,6 @@
 import type { MessageRow } from '../shared/protocol';
+import { isListed, partsInOrder } from './partRoles';
+import { decodeCharset, decodeTransfer } from './transferDecoding';
 
 /** The parts of an imapflow FETCH result the list needs (structural, so tests need no server). */
 export interface FetchedEnvelope {
@@ -20,6 +22,8 @@ export interface BodyStructure {
   type: string;
   parameters?: Record<string, string>;
   encoding?: string;
+  /** Content-ID, with its angle brackets. */
+  id?: string;
   size?: number;
   disposition?: string;
   dispositionParameters?: Record<string, string>;
@@ -59,16 +63,9 @@ function validTime(date: Date | undefined): number | undefined {
   return time === undefined || Number.isNaN(time) ? undefined : time;
 }
 
-/** A part counts as an attachment when it says so, or is a named non-text leaf. */
+/** The paperclip: the message lists an attachment in the reader (the same rule as the reader's list). */
 export function hasAttachment(structure: BodyStructure): boolean {
-  if (structure.childNodes && structure.childNodes.length > 0) {
-    return structure.childNodes.some(hasAttachment);
-  }
-  if (structure.disposition?.toLowerCase() === 'attachment') {
-    return true;
-  }
-  const named = Boolean(structure.dispositionParameters?.filename ?? structure.parameters?.name);
-  return named && !structure.type.toLowerCase().startsWith('text/') && structure.disposition?.toLowerCase() !== 'inline';
+  return partsInOrder(structure).some((visit) => isListed(visit.role));
 }
 
 /** The first text part's opening words, decoded; empty when part 1 is not text. */
@@ -86,43 +83,6 @@ function previewOf(message: FetchedEnvelope): string {
   const text = decodeCharset(decoded, part.parameters?.charset);
   const plain = part.type.toLowerCase() === 'text/html' ? stripTags(text) : text;
   return plain.replace(/\s+/g, ' ').trim().slice(0, previewLength);
-}
-
-function decodeTransfer(raw: Buffer, encoding: string | undefined): Buffer {
-  switch (encoding?.toLowerCase()) {
-    case 'base64': {
-      const compact = raw.toString('latin1').replace(/[^A-Za-z0-9+/]/g, '');
-      return Buffer.from(compact.slice(0, compact.length - (compact.length % 4)), 'base64');
-    }
-    case 'quoted-printable':
-      return decodeQuotedPrintable(raw.toString('latin1'));
-    default:
-      return raw;
-  }
-}
-
-function decodeQuotedPrintable(text: string): Buffer {
-  const bytes: number[] = [];
-  const unfolded = text.replace(/=\r?\n/g, '');
-  for (let index = 0; index < unfolded.length; index++) {
-    const char = unfolded[index] ?? '';
-    const hex = unfolded.slice(index + 1, index + 3);
-    if (char === '=' && /^[0-9A-Fa-f]{2}$/.test(hex)) {
-      bytes.push(parseInt(hex, 16));
-      index += 2;
-    } else {
-      bytes.push(char.charCodeAt(0) & 0xff);
-    }
-  }
-  return Buffer.from(bytes);
-}
-
-function decodeCharset(bytes: Buffer, charset: string | undefined): string {
-  try {
-    return new TextDecoder(charset || 'utf-8').decode(bytes);
-  } catch {
-    return new TextDecoder('utf-8').decode(bytes);
-  }
 }
 
 /** Only for the preview line, which is shown as text (never parsed as HTML). */

@@ -133,6 +133,11 @@ export interface AttachmentView {
   size: number;
 }
 
+/** Attachments that open as text in an editor (never run); others can only be saved. */
+export function opensAsText(contentType: string): boolean {
+  return /^(text\/|message\/(rfc822|global|delivery-status)$|application\/(json|xml|javascript|x-sh|x-yaml|yaml|toml|x-patch|x-diff)$)/.test(contentType);
+}
+
 /** A parsed message as the reader shows it. `html` is NOT sanitized yet: the reader sanitizes it with DOMPurify before display. */
 export interface MessageView {
   ref: MessageRef;
@@ -144,6 +149,8 @@ export interface MessageView {
   text: string;
   html: string | undefined;
   attachments: AttachmentView[];
+  /** The MIME structure is broken: the body shows (some of) the message's source text instead. */
+  malformed: boolean;
   flagged: boolean;
   unread: boolean;
   /** The body was longer than what was fetched; the end is not shown. */
@@ -180,7 +187,9 @@ export type ReaderToExtension =
   | { type: 'stopTrustingSender'; message: MessageRef }
   | { type: 'action'; action: MessageAction; message: MessageRef }
   | { type: 'saveAttachment'; index: number; message: MessageRef }
-  | { type: 'openAttachment'; index: number; message: MessageRef };
+  | { type: 'openAttachment'; index: number; message: MessageRef }
+  /** The message's source, read-only in an editor. */
+  | { type: 'viewSource'; message: MessageRef };
 
 // ---------------------------------------------------------------- guards (the extension trusts nothing a webview posts)
 
@@ -250,6 +259,7 @@ export function isReaderToExtension(value: unknown): value is ReaderToExtension 
     case 'loadRemoteContent':
     case 'alwaysLoadRemoteContentFromSender':
     case 'stopTrustingSender':
+    case 'viewSource':
       return isMessageRef(value.message);
     case 'openLink':
       return isString(value.url, 8192);

@@ -3,13 +3,14 @@ import * as os from 'node:os';
 import { Writable } from 'node:stream';
 import * as vscode from 'vscode';
 import type { AttachmentPart, LoadedMessage } from '../mail/message';
-import { attachmentSizeCap, loadMessage, streamAttachment, textAttachmentOpenCap } from '../mail/message';
+import { attachmentSizeCap, loadMessage, loadSource, streamAttachment, textAttachmentOpenCap } from '../mail/message';
 import { TrustedSenders } from '../mail/senderTrust';
 import type { ExtensionToReader, MessageRef, ReaderToExtension, SenderTrust } from '../shared/protocol';
-import { isReaderToExtension } from '../shared/protocol';
+import { isReaderToExtension, opensAsText } from '../shared/protocol';
 import type { Logger } from '../util/log';
 import { describeLinkTarget, evaluateLink } from './linkPolicy';
 import type { MessageActions } from './messageActions';
+import type { MessageSourceDocuments } from './messageSource';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
 import { askModal, notify } from '../ui/surfaces';
 import type { UiText } from '../ui/text';
@@ -21,9 +22,10 @@ export interface ReaderDependencies {
   extensionUri: vscode.Uri;
   /** Where "Always load remote content from this sender" is remembered (addresses only). */
   globalState: vscode.Memento;
+  /** Where View Source opens a message's source. */
+  sources: MessageSourceDocuments;
 }
 
-const textLikeTypes = /^(text\/|application\/(json|xml|javascript|x-sh|x-yaml|yaml|toml|x-patch|x-diff)$)/;
 
 /**
  * The reader: one editor-area panel showing one message. Its webview sanitizes the HTML
@@ -207,6 +209,11 @@ export class ReaderPanel implements vscode.Disposable {
       case 'openAttachment':
         await this.openAttachment(current, message.index);
         return;
+      case 'viewSource': {
+        const { source, truncated } = await loadSource(this.deps.actions.session(current.view.ref.accountId), current.view.ref);
+        await this.deps.sources.show(current.view.ref.uid, source, truncated);
+        return;
+      }
     }
   }
 
@@ -255,7 +262,7 @@ export class ReaderPanel implements vscode.Disposable {
     if (!attachment) {
       return;
     }
-    if (!textLikeTypes.test(attachment.contentType)) {
+    if (!opensAsText(attachment.contentType)) {
       await this.saveAttachment(current, index);
       return;
     }

@@ -6,6 +6,7 @@ import { EnvelopeCache } from '../mail/sync';
 import type { Logger } from '../util/log';
 import { InboxViewProvider } from './inboxView';
 import { MessageActions } from './messageActions';
+import { MessageSourceDocuments } from './messageSource';
 import { ReaderPanel } from './readerPanel';
 import { inboxSettings } from './settings';
 
@@ -24,11 +25,13 @@ export interface InboxRegistrationDependencies {
 export function registerInbox(context: vscode.ExtensionContext, deps: InboxRegistrationDependencies): void {
   const cache = new EnvelopeCache(path.join(context.globalStorageUri.fsPath, 'envelopes'), () => inboxSettings().cacheEnabled, deps.logger);
   const actions = new MessageActions(deps.accounts, deps.sessions);
-  const reader = new ReaderPanel({ actions, logger: deps.logger, extensionUri: context.extensionUri, globalState: context.globalState });
+  const sources = new MessageSourceDocuments();
+  const reader = new ReaderPanel({ actions, logger: deps.logger, extensionUri: context.extensionUri, globalState: context.globalState, sources });
   const inbox = new InboxViewProvider({ accounts: deps.accounts, sessions: deps.sessions, cache, actions, reader, logger: deps.logger, extensionUri: context.extensionUri });
   context.subscriptions.push(
     inbox,
     reader,
+    sources,
     vscode.window.registerWebviewViewProvider(InboxViewProvider.viewId, inbox),
     deps.signOutHooks.onWillSignOut((account) => inbox.forgetAccount(account.id)),
     vscode.commands.registerCommand('mailroom.refreshInbox', () => inbox.refresh()),

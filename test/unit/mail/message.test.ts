@@ -77,13 +77,13 @@ describe('MIME → reader view model', () => {
     assert.match(view.text, /body without the closing boundary/);
   });
 
-  it('[SEC-29] lists attachments from the structure with sanitized names, leaving inline parts out', () => {
+  it('[SEC-29] lists attachments from the structure with sanitized names, leaving out only images the HTML embeds', () => {
     const attachments = attachmentsFromStructure({
       type: 'multipart/mixed',
       childNodes: [
-        { type: 'multipart/alternative', part: '1', childNodes: [{ type: 'text/plain', part: '1.1' }, { type: 'text/html', part: '1.2' }] },
+        { type: 'multipart/related', part: '1', childNodes: [{ type: 'text/html', part: '1.1' }, { type: 'image/png', part: '1.2', id: '<logo@x>', disposition: 'inline', parameters: { name: 'logo.png' } }] },
         { type: 'application/pdf', part: '2', disposition: 'attachment', dispositionParameters: { filename: '../../etc/passwd' }, size: 1200 },
-        { type: 'image/png', part: '3', disposition: 'inline', parameters: { name: 'logo.png' } },
+        { type: 'image/png', part: '3', disposition: 'inline', parameters: { name: 'photo.png' } },
         { type: 'application/octet-stream', part: '4', parameters: { name: 'C:\\Windows\\evil\u202Etxt.exe' } },
         { type: 'text/plain', part: '5', disposition: 'attachment' },
       ],
@@ -92,8 +92,9 @@ describe('MIME → reader view model', () => {
       attachments.map(({ index, part, filename }) => ({ index, part, filename })),
       [
         { index: 0, part: '2', filename: 'passwd' },
-        { index: 1, part: '4', filename: 'eviltxt.exe' },
-        { index: 2, part: '5', filename: 'attachment' },
+        { index: 1, part: '3', filename: 'photo.png' },
+        { index: 2, part: '4', filename: 'eviltxt.exe' },
+        { index: 3, part: '5', filename: 'part-5.txt' },
       ],
     );
   });

@@ -43,9 +43,9 @@ describe('envelope → row', () => {
     assert.equal(full.preview, 'Hi & bye');
   });
 
-  it('does not count inline text or images as attachments', () => {
+  it('does not count inline text or images the HTML embeds as attachments', () => {
     assert.equal(hasAttachment({ type: 'multipart/alternative', childNodes: [{ type: 'text/plain' }, { type: 'text/html' }] }), false);
-    assert.equal(hasAttachment({ type: 'multipart/related', childNodes: [{ type: 'text/html' }, { type: 'image/png', disposition: 'inline', parameters: { name: 'logo.png' } }] }), false);
+    assert.equal(hasAttachment({ type: 'multipart/related', childNodes: [{ type: 'text/html' }, { type: 'image/png', id: '<logo@x>', disposition: 'inline', parameters: { name: 'logo.png' } }] }), false);
     assert.equal(hasAttachment({ type: 'multipart/mixed', childNodes: [{ type: 'text/plain' }, { type: 'image/png', parameters: { name: 'photo.png' } }] }), true);
   });
 

@@ -45,6 +45,9 @@ describe('webview protocol guards', () => {
   it('validates reader messages', () => {
     assert.equal(isReaderToExtension({ type: 'openLink', url: 'https://example.com' }), true);
     const message = { accountId: 'acc', folder: 'INBOX', uid: 7 };
+    assert.equal(isReaderToExtension({ type: 'viewSource', message }), true);
+    assert.equal(isReaderToExtension({ type: 'viewSource' }), false);
+    assert.equal(isReaderToExtension({ type: 'viewSource', message: { accountId: 'a', folder: 'INBOX', uid: -1 } }), false);
     assert.equal(isReaderToExtension({ type: 'saveAttachment', index: 0, message }), true);
     assert.equal(isReaderToExtension({ type: 'action', action: 'reply', message }), true);
     assert.equal(isReaderToExtension({ type: 'loadRemoteContent', message }), true);

@@ -69,7 +69,7 @@ describe('reader: message after message in one document', function () {
     assert.ok(await page.locator('iframe.mail-frame').isHidden(), 'no mail frame shows');
     assert.equal(await page.getAttribute('iframe.mail-frame', 'srcdoc'), '', 'the newsletter left the frame');
     assert.equal(await page.textContent('.mail-text'), 'Lunch at noon?');
-    assert.equal(await page.locator('.actions vscode-button').count(), 8);
+    assert.equal(await page.locator('.actions vscode-button').count(), 9);
 
     await page.locator('.actions vscode-button', { hasText: 'Flag' }).click();
     await page.locator('.actions vscode-button', { hasText: 'Mark Read' }).click();
@@ -97,4 +97,34 @@ describe('reader: message after message in one document', function () {
     // The header comes first, then the body.
     assert.deepEqual(await page.$$eval('#app > *', (children) => children.map((child) => child.tagName.toLowerCase())), ['header', 'iframe']);
   });
+
+  it('[SEC-29b] says when a message is malformed, and only then', async () => {
+    await show(page, readerMessage({ subject: 'Broken', text: '--b\nContent-Type: text/plain\n\nsource text', malformed: true }));
+    assert.equal(await page.textContent('.banner.malformed'), 'This message is malformed; showing its source text.');
+    assert.match((await page.textContent('.mail-text')) ?? '', /source text/);
+    await show(page, readerMessage({ subject: 'Whole', text: 'fine' }));
+    assert.equal(await page.locator('.banner.malformed').count(), 0);
+  });
+
+  it('asks the extension for the source of the message shown', async () => {
+    await show(page, readerMessage({ ref: { accountId: 'a', folder: 'INBOX', uid: 7 }, subject: 'Any message', text: 'x' }));
+    await page.locator('.actions vscode-button', { hasText: 'View Source' }).click();
+    const request = await waitForPosted(page, (message) => message.type === 'viewSource');
+    assert.deepEqual(request, { type: 'viewSource', message: { accountId: 'a', folder: 'INBOX', uid: 7 } });
+  });
+
+  it('[SEC-29b] shows the text parts the extension put in an HTML body as wrapped text, and their links in the list', async () => {
+    await show(page, readerMessage({ subject: 'Mixed', html: '<p>html part</p>\n<div style="white-space: pre-wrap">footer line one\nunsubscribe at <a href="https://lists.example.org/leave">https://lists.example.org/leave</a></div>' }));
+    const frame = await (await page.waitForSelector('iframe.mail-frame')).contentFrame();
+    assert.ok(frame);
+    assert.equal(await frame.evaluate('getComputedStyle(document.querySelector("div")).whiteSpace'), 'pre-wrap');
+    assert.match((await frame.evaluate('document.body.innerText')) as string, /html part\s+footer line one\nunsubscribe at https:\/\/lists\.example\.org\/leave/);
+    assert.equal(await page.textContent('.links summary'), 'Links in this message (1)');
+  });
+
+  it('offers to open an enclosed message (.eml) as text, like a text attachment', async () => {
+    await show(page, readerMessage({ subject: 'Bounce', text: 'x', attachments: [{ index: 0, filename: 'part-3.eml', contentType: 'message/rfc822', size: 300 }, { index: 1, filename: 'part-4.bin', contentType: 'application/octet-stream', size: 3 }] }));
+    assert.deepEqual(await page.locator('.attachments li').evaluateAll((items) => items.map((item) => item.querySelectorAll('vscode-button').length)), [2, 1]);
+  });
 });
+

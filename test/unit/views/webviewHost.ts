@@ -152,6 +152,7 @@ export function readerMessage(overrides: Partial<MessageView>): MessageView {
     text: '',
     html: undefined,
     attachments: [],
+    malformed: false,
     flagged: false,
     unread: false,
     truncated: false,
