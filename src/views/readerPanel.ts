@@ -2,13 +2,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { Writable } from 'node:stream';
 import * as vscode from 'vscode';
+import { openExternal } from '../auth/editorSurface';
 import type { AttachmentPart, LoadedMessage } from '../mail/message';
 import { attachmentSizeCap, loadMessage, loadSource, streamAttachment, textAttachmentOpenCap } from '../mail/message';
 import { TrustedSenders } from '../mail/senderTrust';
 import type { ExtensionToReader, MessageRef, ReaderToExtension, SenderTrust } from '../shared/protocol';
 import { isReaderToExtension, opensAsText } from '../shared/protocol';
 import type { Logger } from '../util/log';
-import { describeLinkTarget, evaluateLink } from './linkPolicy';
+import { openLinkFromMail } from './linkPolicy';
 import type { MessageActions } from './messageActions';
 import type { MessageSourceDocuments } from './messageSource';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
@@ -219,15 +220,11 @@ export class ReaderPanel implements vscode.Disposable {
 
   /** Links open only after a confirmation naming the real destination [SEC-28]. */
   private async openLink(url: string): Promise<void> {
-    const decision = evaluateLink(url);
-    if (!decision.allowed) {
-      void notify('warning', ui`Mailroom did not open this link. ${decision.reason}`);
-      return;
-    }
-    const open = decision.scheme === 'mailto' ? ui`Write Mail` : ui`Open Link`;
-    if ((await askModal('warning', describeLinkTarget(decision), ui`${decision.url}`, open)) === open) {
-      await vscode.env.openExternal(vscode.Uri.parse(decision.url, true));
-    }
+    await openLinkFromMail(url, {
+      refuse: (message) => void notify('warning', message),
+      confirm: async (question, detail, action) => (await askModal('warning', question, detail, action)) === action,
+      openExternal,
+    });
   }
 
   private attachment(current: LoadedMessage, index: number): AttachmentPart | undefined {
