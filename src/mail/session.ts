@@ -160,7 +160,13 @@ export class MailSession {
         }
       });
       // The folder list is known once per connection, so opening a folder never needs imapflow's LIST-before-SELECT.
-      await this.listFolders(client);
+      try {
+        await this.listFolders(client);
+      } catch (error) {
+        // Nobody else holds this client: left open, it would stay logged in beside the next attempt [SEC-31].
+        closeQuietly(client);
+        throw error;
+      }
       return client;
     });
     this.commandClient = opening;
