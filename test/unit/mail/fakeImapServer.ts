@@ -70,6 +70,8 @@ export interface ScriptOptions {
   authenticate?: string;
   /** Serve one INBOX: LIST, SELECT/EXAMINE, NOOP, IDLE and DONE, LOGOUT (otherwise they get NO). */
   inbox?: boolean;
+  /** Drop the connection when AUTHENTICATE arrives (a network failure, not throttling). */
+  dropOnAuthenticate?: boolean;
 }
 
 /** Answers the commands a connection attempt sends; everything else gets NO. Counts connections. */
@@ -99,6 +101,9 @@ function scriptedImap(socket: net.Socket, recorder: Recorder, options: ScriptOpt
         socket.write(`${tag} NO not today\r\n`);
       } else if (/^ID$/i.test(command)) {
         socket.write(`* ID NIL\r\n${tag} OK done\r\n`);
+      } else if (/^AUTHENTICATE$/i.test(command) && options.dropOnAuthenticate) {
+        socket.destroy();
+        return;
       } else if (/^AUTHENTICATE$/i.test(command) && options.authenticate) {
         socket.write(`${tag} ${options.authenticate}\r\n`);
       } else if (options.inbox && /^LIST$/i.test(command)) {
