@@ -73,7 +73,7 @@ describe('composer webview (real bundle, real CSP)', function () {
 
   it('[SEC-25] positive control: a value that did become markup in this document would be heard within the same wait', async () => {
     try {
-      await page.evaluate(() => document.body.insertAdjacentHTML('beforeend', '<img src="/p/control">'));
+      await page.locator('body').evaluate((body) => body.insertAdjacentHTML('beforeend', '<img src="/p/control">'));
       await page.waitForTimeout(quietMs);
       assert.ok(host.requests.includes('/p/control'), `the host heard ${host.requests.join(', ')}`);
     } finally {
