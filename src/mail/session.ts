@@ -32,7 +32,7 @@ export interface MailSessionDependencies {
   logger: Logger;
   /** Injected for tests. */
   random?: () => number;
-  /** Time for the IDLE renewal and the token-refresh reuse window; a fake clock in tests. */
+  /** Time for the IDLE renewal, the connection rate limit and the forced-refresh reuse window; a fake clock in tests. */
   clock?: Clock;
 }
 

@@ -13,10 +13,14 @@ export const systemClock: Clock = {
         resolve();
         return;
       }
-      const timer = setTimeout(resolve, Math.max(0, milliseconds));
-      signal?.addEventListener('abort', () => {
+      const onAbort = (): void => {
         clearTimeout(timer);
         resolve();
-      }, { once: true });
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, Math.max(0, milliseconds));
+      signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };
