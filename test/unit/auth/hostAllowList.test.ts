@@ -14,6 +14,7 @@ import { SendRateLimiter } from '../../../src/mail/sendRateLimiter';
 import { SmtpSender } from '../../../src/mail/sender';
 import { MailSession } from '../../../src/mail/session';
 import { isMailroomError } from '../../../src/util/errors';
+import { withTestTransport } from '../../../src/util/testTransport';
 import { loadTlsFixtures } from '../../stack/tlsFixtures';
 import { startScriptedTlsServer } from '../mail/fakeImapServer';
 import type { Recorder } from '../mail/fakeImapServer';
@@ -92,9 +93,9 @@ describe('mail host allow-list at the servers', function () {
   /** Connects the account's IMAP session and sends one message, as the inbox and the composer do. */
   async function useAccount(account: MailAccount): Promise<{ imapError: unknown; smtpError: unknown }> {
     assert.ok(harness);
-    session = new MailSession(account, { accounts: harness.service, logger: harness.logger, extraCa: fixtures.ca });
+    session = new MailSession(account, withTestTransport({ accounts: harness.service, logger: harness.logger }, { extraCa: fixtures.ca }));
     const imapError = await session.folders().then(() => undefined, (error: unknown) => error);
-    const sender = new SmtpSender({ accounts: harness.service, logger: harness.logger, rateLimiter: new SendRateLimiter(() => 100), maxMessageBytes: () => 1024 * 1024, trustedCa: fixtures.ca.toString() });
+    const sender = new SmtpSender(withTestTransport({ accounts: harness.service, logger: harness.logger, rateLimiter: new SendRateLimiter(() => 100), maxMessageBytes: () => 1024 * 1024 }, { extraCa: fixtures.ca }));
     const smtpError = await sender.send(account, message).then(() => undefined, (error: unknown) => error);
     return { imapError, smtpError };
   }

@@ -9,6 +9,7 @@ import { loadMessage } from '../../../src/mail/message';
 import { MailSession, MailSessions } from '../../../src/mail/session';
 import type { SessionState } from '../../../src/mail/session';
 import { Logger } from '../../../src/util/log';
+import { withTestTransport } from '../../../src/util/testTransport';
 import { startStack } from '../../stack';
 import type { Stack } from '../../stack';
 import { StackMailAccounts } from '../send/stackAccounts';
@@ -106,7 +107,7 @@ describe('IMAP connections per account, counted by Dovecot', function () {
   }
 
   it('[SEC-31] at most two IMAP connections per account while the inbox is live (commands + IDLE), through a burst and a reconnect', async () => {
-    const sessions = new MailSessions({ accounts, logger: quietLogger(logs), extraCa: fs.readFileSync(stack.caFile) });
+    const sessions = new MailSessions(withTestTransport({ accounts, logger: quietLogger(logs) }, { extraCa: fs.readFileSync(stack.caFile) }));
     const session = sessions.get(account);
     try {
       session.watch('INBOX');
@@ -129,9 +130,9 @@ describe('IMAP connections per account, counted by Dovecot', function () {
   });
 
   it('[SEC-31] positive control: the same sampling counts a third connection when there is one', async () => {
-    const sessions = new MailSessions({ accounts, logger: quietLogger(logs), extraCa: fs.readFileSync(stack.caFile) });
+    const sessions = new MailSessions(withTestTransport({ accounts, logger: quietLogger(logs) }, { extraCa: fs.readFileSync(stack.caFile) }));
     const session = sessions.get(account);
-    const another = new MailSession(account, { accounts, logger: quietLogger(logs), extraCa: fs.readFileSync(stack.caFile) });
+    const another = new MailSession(account, withTestTransport({ accounts, logger: quietLogger(logs) }, { extraCa: fs.readFileSync(stack.caFile) }));
     try {
       session.watch('INBOX');
       const samples = await sampleDuring(Promise.all([busyInbox(session), another.folders()]));

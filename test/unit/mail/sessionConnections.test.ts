@@ -3,6 +3,7 @@
 // scripted IMAP server on loopback.
 import * as assert from 'node:assert/strict';
 import { MailSession, idleRenewalMs } from '../../../src/mail/session';
+import { withTestTransport } from '../../../src/util/testTransport';
 import { FakeClock } from '../send/fakeClock';
 import { account, fakeAccounts, recordingLogger, selfSignedCertificate, startScriptedTlsServer } from './fakeImapServer';
 import type { Certificate, Recorder } from './fakeImapServer';
@@ -55,7 +56,7 @@ describe('IMAP connections and IDLE renewal', function () {
   it('[SEC-31] renews IDLE before 29 minutes, on the same connection, again and again; not before its time', async () => {
     assert.ok(idleRenewalMs < 29 * minute);
     const clock = new FakeClock();
-    session = new MailSession(account(server.port, true), { accounts: fakeAccounts(), logger: recordingLogger([]), extraCa: certificate.cert, clock });
+    session = new MailSession(account(server.port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger([]), clock }, { extraCa: certificate.cert }));
     session.watch('INBOX');
     assert.ok(await eventually(() => idles(server) === 1, 10_000), `IDLE never started: ${server.commands.join(' ')}`);
 
@@ -78,7 +79,7 @@ describe('IMAP connections and IDLE renewal', function () {
 
   it('[SEC-31] a disposed session renews nothing', async () => {
     const clock = new FakeClock();
-    session = new MailSession(account(server.port, true), { accounts: fakeAccounts(), logger: recordingLogger([]), extraCa: certificate.cert, clock });
+    session = new MailSession(account(server.port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger([]), clock }, { extraCa: certificate.cert }));
     session.watch('INBOX');
     assert.ok(await eventually(() => idles(server) === 1, 10_000));
     await session.dispose();
@@ -91,7 +92,7 @@ describe('IMAP connections and IDLE renewal', function () {
 
   it('[SEC-31] a command connection whose folder list fails is closed, not left logged in beside the next attempt', async () => {
     const failing = await startScriptedTlsServer(certificate, { authenticate: 'OK authenticated' });
-    const failingSession = new MailSession(account(failing.port, true), { accounts: fakeAccounts(), logger: recordingLogger([]), extraCa: certificate.cert, random: () => 0 });
+    const failingSession = new MailSession(account(failing.port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger([]), random: () => 0 }, { extraCa: certificate.cert }));
     try {
       for (let attempt = 1; attempt <= 3; attempt++) {
         await assert.rejects(failingSession.folders());

@@ -43,7 +43,7 @@ describe('IMAP throttling', function () {
 
   it('[SEC-31] positive control: the same wait sees the retry after a dropped connection, which is not throttling', async () => {
     const server = await startScriptedTlsServer(certificate, { dropOnAuthenticate: true });
-    const session = new MailSession(account(server.port, true), { accounts: fakeAccounts(), logger: recordingLogger([]), extraCa: certificate.cert, random: () => 0 });
+    const session = new MailSession(account(server.port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger([]), random: () => 0 }, { extraCa: certificate.cert }));
     try {
       session.watch('INBOX');
       const error = await session.folders().catch((failure: unknown) => failure);
