@@ -9,6 +9,7 @@ import { PROVIDER_KINDS, PROVIDER_LABELS } from './presets';
 import type { SignInUi } from './signInFlow';
 import { askModal, notify, pickOne, withProgress } from '../ui/surfaces';
 import { ui } from '../ui/text';
+import { externalOpener } from '../util/externalOpener';
 
 /**
  * The editor side of sign-in, in one place: settings, environment, dialogs, notifications. The
@@ -40,16 +41,8 @@ export function currentSignInEnvironment(extension: vscode.Extension<unknown>): 
   };
 }
 
-/**
- * Opens `url` in the browser exactly as written. A `vscode.Uri` keeps its query percent-decoded, so a
- * parameter whose value is itself an encoded URL (the forwarding redirect's `state`, which holds
- * code-server's `…/callback?vscode-reqid=1&vscode-scheme=…`) reached the browser split at its `&` and
- * the sign-in could never complete. The extension host's `openExternal` also takes the string and hands
- * it on verbatim (VS Code's ExtHostWindow.openUri(string | URI)), which is what this relies on.
- */
-export async function openExternal(url: string): Promise<boolean> {
-  return vscode.env.openExternal(url as unknown as vscode.Uri);
-}
+/** The browser opener for sign-in and for links from mail (see {@link externalOpener}). */
+export const openExternal = externalOpener(vscode.env);
 
 export const uriEnvironment: UriEnvironment = {
   get uriScheme(): string {

@@ -7,7 +7,7 @@ import { ui } from '../ui/text';
 import type { MailAccount, MailAccounts, ProviderKind, SignOutHooks } from './accounts';
 import type { OAuthClient } from './oauthClient';
 import type { ProviderConfig } from './presets';
-import { isAllowedMailHost } from './presets';
+import { allowedMailHosts, isAllowedMailHost } from './presets';
 import type { RevocationResult } from './signOut';
 import { revokeQuietly, signOutAccount } from './signOut';
 import type { SignInRunner } from './signInFlow';
@@ -165,9 +165,10 @@ export class MailAccountService implements MailAccounts, SignOutHooks {
     if (!account) {
       throw new MailroomError('SignInRequired', 'This account is signed out.', { accountId });
     }
-    if (!isAllowedMailHost(account, host)) {
+    const mailHosts = allowedMailHosts(account);
+    if (!isAllowedMailHost({ mailHosts }, host)) {
       this.options.logger.warn(`Refused to hand a token of ${account.email} to ${host}: not one of its mail hosts`);
-      throw new MailroomError('HostNotAllowed', `Mailroom sends the sign-in of ${account.email} only to ${account.mailHosts.join(' and ')}, not to ${host}.`, { accountId });
+      throw new MailroomError('HostNotAllowed', `Mailroom sends the sign-in of ${account.email} only to ${mailHosts.join(' and ')}, not to ${host}.`, { accountId });
     }
     return this.options.tokenManager.getAccessToken(accountId, options);
   }

@@ -106,6 +106,16 @@ export function explainScope(scope: string): string {
   );
 }
 
+/**
+ * The only hosts that may receive the tokens of the providers Mailroom knows [SEC-19]. Checked
+ * against this table, not against the account's stored copy: a record written by another version,
+ * or altered where secrets are kept, cannot extend a preset's allow-list.
+ */
+const PRESET_MAIL_HOSTS: Readonly<Record<Exclude<ProviderKind, 'oidc'>, readonly string[]>> = {
+  google: ['imap.gmail.com', 'smtp.gmail.com'],
+  microsoft: ['outlook.office365.com', 'smtp.office365.com'],
+};
+
 const MICROSOFT_LOGIN = 'https://login.microsoftonline.com';
 /** Personal Microsoft accounts all belong to this one tenant. */
 const MICROSOFT_CONSUMERS_TENANT_ID = '9188040d-6c67-4c5b-b112-36a304b66dad';
@@ -166,7 +176,7 @@ function googleConfig(settings: ProviderSettings): ProviderConfig {
     extraAuthorizationParameters: { access_type: 'offline', prompt: 'consent' },
     imap: { host: 'imap.gmail.com', port: 993, implicitTls: true },
     smtp: { host: 'smtp.gmail.com', port: 465, implicitTls: true },
-    mailHosts: ['imap.gmail.com', 'smtp.gmail.com'],
+    mailHosts: PRESET_MAIL_HOSTS.google,
     serverSavesSent: true,
     removeAccessHelp: 'You can also remove Mailroom\'s access at https://myaccount.google.com/connections.',
     deviceVerificationHosts: [],
@@ -207,7 +217,7 @@ function microsoftConfig(settings: ProviderSettings): ProviderConfig {
     extraAuthorizationParameters: { prompt: 'select_account' },
     imap: { host: 'outlook.office365.com', port: 993, implicitTls: true },
     smtp: { host: 'smtp.office365.com', port: 587, implicitTls: false },
-    mailHosts: ['outlook.office365.com', 'smtp.office365.com'],
+    mailHosts: PRESET_MAIL_HOSTS.microsoft,
     serverSavesSent: false,
     removeAccessHelp:
       'Microsoft has no way for apps to give back their access. Remove Mailroom at https://myapps.microsoft.com (work or school account) or https://account.live.com/consent/Manage (personal account).',
@@ -257,6 +267,11 @@ export function providerConfig(kind: ProviderKind, settings: ProviderSettings): 
     case 'oidc':
       return oidcConfig(settings);
   }
+}
+
+/** The hosts an account's tokens may go to: its preset's, or for a custom issuer the ones pinned at sign-in. */
+export function allowedMailHosts(account: { readonly provider: ProviderKind; readonly mailHosts: readonly string[] }): readonly string[] {
+  return account.provider === 'oidc' ? account.mailHosts : PRESET_MAIL_HOSTS[account.provider];
 }
 
 /** True when `host` is one of the provider's mail hosts (case-insensitive, exact: no suffix matching). */

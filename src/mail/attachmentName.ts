@@ -5,7 +5,9 @@
  */
 
 const fallbackName = 'attachment';
-const maxLength = 180;
+// In UTF-8 bytes: Linux and macOS allow 255 bytes per name, not 255 characters, and an accented
+// or CJK name of 180 characters is up to three times as long. Leaves room for " (2)" and the like.
+const maxBytes = 180;
 
 // C0/C1 controls; bidi embeddings, overrides and isolates; zero-width and BOM characters.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -30,7 +32,7 @@ export function sanitizeAttachmentName(name: string | undefined | null): string 
   if (reservedDevice.test(safe)) {
     safe = `_${safe}`;
   }
-  if (safe.length > maxLength) {
+  if (utf8Length(safe) > maxBytes) {
     safe = truncateKeepingExtension(safe);
   }
   return safe.length > 0 ? safe : fallbackName;
@@ -39,12 +41,19 @@ export function sanitizeAttachmentName(name: string | undefined | null): string 
 function truncateKeepingExtension(name: string): string {
   const dot = name.lastIndexOf('.');
   const extension = dot > 0 && name.length - dot <= 16 ? name.slice(dot) : '';
-  // Array.from counts code points, so a surrogate pair is never cut in half.
-  const stem = Array.from(name.slice(0, name.length - extension.length)).slice(0, maxLength - extension.length).join('');
-  return `${stem.replace(/[.\s]+$/, '')}${extension}`;
+  let budget = maxBytes - utf8Length(extension);
+  // Whole code points only, so a surrogate pair or a multi-byte character is never cut in half.
+  const stem: string[] = [];
+  for (const character of name.slice(0, name.length - extension.length)) {
+    budget -= utf8Length(character);
+    if (budget < 0) {
+      break;
+    }
+    stem.push(character);
+  }
+  return `${stem.join('').replace(/[.\s]+$/, '')}${extension}`;
 }
 
-/** True when `candidate` resolves to a direct child of `directory` (defence in depth before writing). */
-export function isDirectChild(directory: string, candidate: string, pathModule: { resolve(...parts: string[]): string; dirname(path: string): string }): boolean {
-  return pathModule.dirname(pathModule.resolve(candidate)) === pathModule.resolve(directory);
+function utf8Length(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
 }

@@ -6,6 +6,8 @@ import { describeError } from '../util/log';
 import { MailroomError, isMailroomError } from '../util/errors';
 import type { ImapFailureKind } from './reconnectPolicy';
 import { ConnectionRateLimiter, classifyImapFailure, retryDelayMs, serverBackoffHintMs } from './reconnectPolicy';
+import type { Clock } from '../util/clock';
+import { systemClock } from '../util/clock';
 import { Emitter } from '../util/event';
 import { testTlsOptionsFor } from '../util/testTransport';
 import type { Subscription } from '../util/event';
@@ -30,14 +32,15 @@ export interface MailSessionDependencies {
   logger: Logger;
   /** Injected for tests. */
   random?: () => number;
-  now?: () => number;
+  /** Time for the IDLE renewal, the connection rate limit and the forced-refresh reuse window; a fake clock in tests. */
+  clock?: Clock;
 }
 
 /** A forced refresh this recent is reused by the other connection instead of refreshing again. */
 const forcedRefreshReuseMs = 30_000;
 
-/** The IDLE connection is renewed well before the 29 minutes RFC 2177 allows servers to wait. */
-const maxIdleTimeMs = 25 * 60_000;
+/** The IDLE command is renewed well before the 29 minutes after which RFC 2177 lets a server drop it [SEC-31]. */
+export const idleRenewalMs = 25 * 60_000;
 /** Auto-IDLE starts right after the folder is selected, so new mail arrives within a second. */
 const idleConnectionAutoIdleDelayMs = 100;
 
@@ -65,14 +68,16 @@ export class MailSession {
   private readonly stateListeners = new Emitter<SessionState>();
   private readonly folderListeners = new Emitter<FolderChange>();
   private readonly random: () => number;
-  private readonly now: () => number;
+  private readonly clock: Clock;
+  /** Stops the current IDLE connection's renewal loop. */
+  private idleRenewal: AbortController | undefined;
 
   public constructor(
     public readonly account: MailAccount,
     private readonly deps: MailSessionDependencies,
   ) {
     this.random = deps.random ?? Math.random;
-    this.now = deps.now ?? Date.now;
+    this.clock = deps.clock ?? systemClock;
   }
 
   public get state(): SessionState {
@@ -136,6 +141,7 @@ export class MailSession {
     this.watchedFolder = undefined;
     this.idleGeneration++;
     clearTimeout(this.idleTimer);
+    this.idleRenewal?.abort();
     const idle = this.idleClient;
     this.idleClient = undefined;
     const command = this.commandClient;
@@ -160,7 +166,13 @@ export class MailSession {
         }
       });
       // The folder list is known once per connection, so opening a folder never needs imapflow's LIST-before-SELECT.
-      await this.listFolders(client);
+      try {
+        await this.listFolders(client);
+      } catch (error) {
+        // Nobody else holds this client: left open, it would stay logged in beside the next attempt [SEC-31].
+        closeQuietly(client);
+        throw error;
+      }
       return client;
     });
     this.commandClient = opening;
@@ -222,7 +234,7 @@ export class MailSession {
 
   /** One forced refresh for both connections when they are rejected together. */
   private refreshedToken(): Promise<string> {
-    const now = this.now();
+    const now = this.clock.now();
     if (!this.forcedRefresh || now - this.forcedRefresh.at > forcedRefreshReuseMs) {
       this.forcedRefresh = { at: now, token: this.accessToken(true) };
     }
@@ -252,7 +264,6 @@ export class MailSession {
       clientInfo: { name: 'Mailroom' },
       disableAutoIdle: purpose === 'command',
       autoIdleDelay: purpose === 'idle' ? idleConnectionAutoIdleDelayMs : undefined,
-      maxIdleTime: maxIdleTimeMs,
       connectionTimeout: 20_000,
       greetingTimeout: 16_000,
     };
@@ -288,17 +299,19 @@ export class MailSession {
   }
 
   private async waitForConnectionSlot(): Promise<void> {
-    const waitMs = this.limiter.acquire(this.now());
+    const waitMs = this.limiter.acquire(this.clock.now());
     if (waitMs > 0) {
       this.deps.logger.warn(`Connection attempts to ${this.account.imap.host} are rate-limited; waiting ${waitMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, waitMs));
-      this.limiter.acquire(this.now());
+      this.limiter.acquire(this.clock.now());
     }
   }
 
   private async restartIdle(): Promise<void> {
     const generation = ++this.idleGeneration;
     clearTimeout(this.idleTimer);
+    this.idleRenewal?.abort();
+    this.idleRenewal = undefined;
     const previous = this.idleClient;
     this.idleClient = undefined;
     if (previous) {
@@ -331,6 +344,10 @@ export class MailSession {
       const opened = await watched.mailboxOpen(folder, { readOnly: true });
       this.idleAttempt = 0;
       this.folderListeners.fire({ accountId: this.account.id, folder, kind: 'watching', exists: opened.exists });
+      if (generation === this.idleGeneration) {
+        this.idleRenewal = new AbortController();
+        void this.renewIdle(generation, watched, this.idleRenewal.signal);
+      }
     } catch (error) {
       if (generation !== this.idleGeneration) {
         return;
@@ -341,6 +358,27 @@ export class MailSession {
       const kind = isMailroomError(error) ? mailroomErrorKind(error) : classifyImapFailure(error);
       this.deps.logger.warn(`IMAP IDLE connection failed: ${describeError(error)}`);
       this.scheduleIdleRestart(generation, kind, isMailroomError(error) ? error.retryAfterMs : serverBackoffHintMs(error));
+    }
+  }
+
+  /**
+   * Every {@link idleRenewalMs}, ends the IDLE with a NOOP; imapflow's auto-IDLE issues a fresh IDLE
+   * right after it. Mailroom does this itself, on its clock, rather than through imapflow's
+   * `maxIdleTime`, so the timing is tested with a fake clock.
+   */
+  private async renewIdle(generation: number, client: ImapFlow, signal: AbortSignal): Promise<void> {
+    for (;;) {
+      await this.clock.sleep(idleRenewalMs, signal);
+      if (signal.aborted || generation !== this.idleGeneration || this.disposed || !client.usable) {
+        return;
+      }
+      try {
+        await client.noop();
+      } catch (error) {
+        // A dead connection announces itself through 'close', which reconnects.
+        this.deps.logger.warn(`Renewing IDLE on ${this.account.imap.host} failed: ${describeError(error)}`);
+        return;
+      }
     }
   }
 

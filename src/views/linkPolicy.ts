@@ -56,3 +56,34 @@ function decodeURIComponentSafely(value: string): string {
 export function describeLinkTarget(decision: Extract<LinkDecision, { allowed: true }>): UiText {
   return decision.scheme === 'mailto' ? ui`Write mail to ${decision.displayTarget}?` : ui`Open ${decision.scheme}://${decision.displayTarget} in your browser?`;
 }
+
+/** What opening a link needs from the editor; injected so the whole path runs in plain Node tests. */
+export interface LinkOpening {
+  /** Tells the person the link was not opened, and why. */
+  refuse(message: UiText): void;
+  /** The modal confirmation: resolves true only when the person chose `action`. */
+  confirm(question: UiText, detail: UiText, action: UiText): Promise<boolean>;
+  /** Hands a URL to the system browser or mail client (`env.openExternal`). */
+  openExternal(url: string): Promise<boolean>;
+}
+
+export type LinkOutcome = 'refused' | 'declined' | 'opened';
+
+/**
+ * A link clicked in a message [SEC-28]: refused outright unless the policy allows it, otherwise
+ * opened only after a confirmation naming the real destination, and then exactly the URL the
+ * confirmation showed, never the raw text the webview sent.
+ */
+export async function openLinkFromMail(raw: string, opening: LinkOpening): Promise<LinkOutcome> {
+  const decision = evaluateLink(raw);
+  if (!decision.allowed) {
+    opening.refuse(ui`Mailroom did not open this link. ${decision.reason}`);
+    return 'refused';
+  }
+  const action = decision.scheme === 'mailto' ? ui`Write Mail` : ui`Open Link`;
+  if (!(await opening.confirm(describeLinkTarget(decision), ui`${decision.url}`, action))) {
+    return 'declined';
+  }
+  await opening.openExternal(decision.url);
+  return 'opened';
+}

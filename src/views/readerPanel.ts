@@ -1,14 +1,15 @@
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { Writable } from 'node:stream';
 import * as vscode from 'vscode';
+import { openExternal } from '../auth/editorSurface';
 import type { AttachmentPart, LoadedMessage } from '../mail/message';
-import { attachmentSizeCap, loadMessage, loadSource, streamAttachment, textAttachmentOpenCap } from '../mail/message';
+import { loadMessage, loadSource, streamAttachment, textAttachmentOpenCap } from '../mail/message';
 import { TrustedSenders } from '../mail/senderTrust';
 import type { ExtensionToReader, MessageRef, ReaderToExtension, SenderTrust } from '../shared/protocol';
 import { isReaderToExtension, opensAsText } from '../shared/protocol';
 import type { Logger } from '../util/log';
-import { describeLinkTarget, evaluateLink } from './linkPolicy';
+import { fileDestination, saveAttachmentAs } from './attachmentSave';
+import { openLinkFromMail } from './linkPolicy';
 import type { MessageActions } from './messageActions';
 import type { MessageSourceDocuments } from './messageSource';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
@@ -219,39 +220,36 @@ export class ReaderPanel implements vscode.Disposable {
 
   /** Links open only after a confirmation naming the real destination [SEC-28]. */
   private async openLink(url: string): Promise<void> {
-    const decision = evaluateLink(url);
-    if (!decision.allowed) {
-      void notify('warning', ui`Mailroom did not open this link. ${decision.reason}`);
-      return;
-    }
-    const open = decision.scheme === 'mailto' ? ui`Write Mail` : ui`Open Link`;
-    if ((await askModal('warning', describeLinkTarget(decision), ui`${decision.url}`, open)) === open) {
-      await vscode.env.openExternal(vscode.Uri.parse(decision.url, true));
-    }
+    await openLinkFromMail(url, {
+      refuse: (message) => void notify('warning', message),
+      confirm: async (question, detail, action) => (await askModal('warning', question, detail, action)) === action,
+      openExternal,
+    });
   }
 
   private attachment(current: LoadedMessage, index: number): AttachmentPart | undefined {
     return current.attachments.find((candidate) => candidate.index === index);
   }
 
-  /** Save As through the dialog, with the sanitized name proposed [SEC-29]; streamed, never buffered whole on disk. */
+  /** Save As through the dialog (see {@link saveAttachmentAs}) [SEC-29]. */
   private async saveAttachment(current: LoadedMessage, index: number): Promise<void> {
     const attachment = this.attachment(current, index);
     if (!attachment) {
       return;
     }
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
-    const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(folder, attachment.filename), title: 'Save Attachment', saveLabel: 'Save' });
+    const target = await saveAttachmentAs(this.deps.actions.session(current.view.ref.accountId), current.view.ref, attachment, {
+      chooseTarget: (name) => vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(folder, name), title: 'Save Attachment', saveLabel: 'Save' }),
+      open: (chosen) => {
+        if (chosen.scheme === 'file') {
+          return fileDestination(chosen.fsPath);
+        }
+        const collected = collectInMemory();
+        return { sink: collected.sink, commit: () => Promise.resolve(vscode.workspace.fs.writeFile(chosen, collected.bytes())), discard: () => Promise.resolve() };
+      },
+    });
     if (!target) {
       return;
-    }
-    const session = this.deps.actions.session(current.view.ref.accountId);
-    if (target.scheme === 'file') {
-      await streamAttachment(session, current.view.ref, attachment, fs.createWriteStream(target.fsPath));
-    } else {
-      const collected = collectInMemory();
-      await streamAttachment(session, current.view.ref, attachment, collected.sink, attachmentSizeCap);
-      await vscode.workspace.fs.writeFile(target, collected.bytes());
     }
     void notify('info', ui`Saved ${attachment.filename}.`);
   }

@@ -18,6 +18,10 @@ export interface Recorder {
   secureConnections: number;
   /** IMAP sessions the server greeted. */
   connections: number;
+  /** Of those, the ones whose socket has closed. */
+  closedConnections: number;
+  /** Every command name received, in order (upper case), e.g. AUTHENTICATE, LIST, IDLE, DONE. */
+  commands: string[];
   close(): Promise<void>;
 }
 
@@ -64,15 +68,21 @@ export interface ScriptOptions {
   offerStartTls?: boolean;
   /** The answer to AUTHENTICATE (after the tag), e.g. `NO [LIMIT] Too many simultaneous connections`. */
   authenticate?: string;
+  /** Serve one INBOX: LIST, SELECT/EXAMINE, NOOP, IDLE and DONE, LOGOUT (otherwise they get NO). */
+  inbox?: boolean;
+  /** Drop the connection when AUTHENTICATE arrives (a network failure, not throttling). */
+  dropOnAuthenticate?: boolean;
 }
 
 /** Answers the commands a connection attempt sends; everything else gets NO. Counts connections. */
 function scriptedImap(socket: net.Socket, recorder: Recorder, options: ScriptOptions): void {
   recorder.connections++;
-  const capabilities = `IMAP4rev1 ${options.offerStartTls ? 'STARTTLS ' : ''}AUTH=XOAUTH2 AUTH=PLAIN`;
+  socket.on('close', () => recorder.closedConnections++);
+  const capabilities = `IMAP4rev1 ${options.offerStartTls ? 'STARTTLS ' : ''}${options.inbox ? 'IDLE ' : ''}AUTH=XOAUTH2 AUTH=PLAIN`;
   socket.on('error', () => undefined);
   socket.write(`* OK [CAPABILITY ${capabilities}] fake ready\r\n`);
   let buffer = '';
+  let idleTag: string | undefined;
   socket.on('data', (chunk: Buffer) => {
     recorder.received += chunk.toString('latin1');
     buffer += chunk.toString('latin1');
@@ -81,14 +91,32 @@ function scriptedImap(socket: net.Socket, recorder: Recorder, options: ScriptOpt
       const line = buffer.slice(0, newline);
       buffer = buffer.slice(newline + 2);
       const [tag = '*', command = ''] = line.split(' ');
-      if (/^CAPABILITY$/i.test(command)) {
+      recorder.commands.push(idleTag !== undefined && /^DONE$/i.test(line) ? 'DONE' : command.toUpperCase());
+      if (idleTag !== undefined && /^DONE$/i.test(line)) {
+        socket.write(`${idleTag} OK IDLE terminated\r\n`);
+        idleTag = undefined;
+      } else if (/^CAPABILITY$/i.test(command)) {
         socket.write(`* CAPABILITY ${capabilities}\r\n${tag} OK done\r\n`);
       } else if (/^STARTTLS$/i.test(command)) {
         socket.write(`${tag} NO not today\r\n`);
       } else if (/^ID$/i.test(command)) {
         socket.write(`* ID NIL\r\n${tag} OK done\r\n`);
+      } else if (/^AUTHENTICATE$/i.test(command) && options.dropOnAuthenticate) {
+        socket.destroy();
+        return;
       } else if (/^AUTHENTICATE$/i.test(command) && options.authenticate) {
         socket.write(`${tag} ${options.authenticate}\r\n`);
+      } else if (options.inbox && /^LIST$/i.test(command)) {
+        socket.write(`* LIST (\\HasNoChildren) "/" INBOX\r\n${tag} OK done\r\n`);
+      } else if (options.inbox && /^(SELECT|EXAMINE)$/i.test(command)) {
+        socket.write(`* 3 EXISTS\r\n* FLAGS (\\Seen)\r\n* OK [UIDVALIDITY 7] ok\r\n* OK [UIDNEXT 4] ok\r\n${tag} OK [READ-ONLY] done\r\n`);
+      } else if (options.inbox && /^NOOP$/i.test(command)) {
+        socket.write(`${tag} OK done\r\n`);
+      } else if (options.inbox && /^IDLE$/i.test(command)) {
+        idleTag = tag;
+        socket.write('+ idling\r\n');
+      } else if (options.inbox && /^LOGOUT$/i.test(command)) {
+        socket.end(`* BYE bye\r\n${tag} OK done\r\n`);
       } else {
         socket.write(`${tag} NO nothing here\r\n`);
       }
@@ -115,7 +143,7 @@ export function startScriptedTlsServer(certificate: Certificate, options: Script
 }
 
 function emptyRecorder(): Recorder {
-  return { port: 0, received: '', secureConnections: 0, connections: 0, close: async () => undefined };
+  return { port: 0, received: '', secureConnections: 0, connections: 0, closedConnections: 0, commands: [], close: async () => undefined };
 }
 
 export interface Certificate {
@@ -137,10 +165,20 @@ export function selfSignedCertificate(): Certificate {
 }
 
 export function listen(server: net.Server, recorder: Recorder): Promise<Recorder> {
+  const sockets = new Set<net.Socket>();
+  server.on('connection', (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       recorder.port = (server.address() as net.AddressInfo).port;
-      recorder.close = () => new Promise<void>((done) => server.close(() => done()));
+      recorder.close = () =>
+        new Promise<void>((done) => {
+          server.close(() => done());
+          // A client that left its connection open must not keep the test waiting.
+          sockets.forEach((socket) => socket.destroy());
+        });
       resolve(recorder);
     });
   });

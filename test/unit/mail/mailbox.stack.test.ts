@@ -40,6 +40,12 @@ function plainMessage(subject: string): string {
   return [`From: Bob Example <bob@mailroom.test>`, 'To: alice@mailroom.test', `Subject: ${subject}`, `Message-ID: <${Date.now()}.${Math.random()}@mailroom.test>`, `Date: ${new Date().toUTCString()}`, 'Content-Type: text/plain; charset=utf-8', '', `Body of ${subject}.`, ''].join('\r\n');
 }
 
+/**
+ * How long a test watches for a reconnect or retry that must not come. The sign-out test proves, as its
+ * positive control, that a session reconnects within this time after the server drops it.
+ */
+const quietMs = 3_000;
+
 describe('mail layer against Dovecot', function () {
   this.timeout(60_000);
   let stack: Stack;
@@ -311,7 +317,7 @@ describe('mail layer against Dovecot', function () {
       rejected.watch('INBOX');
       const error = await rejected.folders().catch((failure: unknown) => failure);
       assert.ok(isMailroomError(error, 'SignInRequired'), String(error));
-      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      await new Promise((resolve) => setTimeout(resolve, quietMs));
       assert.equal(rejected.state, 'signInRequired');
       // Both connections (commands, IDLE) asked once; they shared one forced refresh, then stopped.
       assert.equal(forced, 1);
@@ -336,10 +342,22 @@ describe('mail layer against Dovecot', function () {
     await session.dispose();
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     assert.ok((await connectionsOfAlice()) >= 2, 'the command and IDLE connections are open');
+    // Positive control for the waits below and in the rejected-token test: a live session the server
+    // drops is connected again within quietMs, so a reconnect after sign-out would be seen.
+    await stack.doveadm(['kick', 'alice@mailroom.test']);
+    const kicked = Date.now();
+    while ((await connectionsOfAlice()) > 0 && Date.now() - kicked < quietMs) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const dropped = Date.now();
+    while ((await connectionsOfAlice()) === 0 && Date.now() - dropped < quietMs) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.ok((await connectionsOfAlice()) >= 1, `the kicked session did not reconnect within ${quietMs} ms`);
     await sessions.close(alice.id);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     assert.equal(await connectionsOfAlice(), 0, 'no connection left');
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await new Promise((resolve) => setTimeout(resolve, quietMs));
     assert.equal(await connectionsOfAlice(), 0, 'and none comes back');
     assert.equal(sessions.find(alice.id), undefined);
   });

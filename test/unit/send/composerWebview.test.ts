@@ -27,6 +27,9 @@ const init: ComposerInitMessage = {
   ],
 };
 
+/** How long the hostile-values test watches for a request. */
+const quietMs = 300;
+
 describe('composer webview (real bundle, real CSP)', function () {
   this.timeout(30_000);
   let browser: Browser;
@@ -63,9 +66,19 @@ describe('composer webview (real bundle, real CSP)', function () {
     assert.equal(await page.inputValue('#subject'), init.fields.subject);
     assert.equal(await page.inputValue('#body'), init.fields.body);
     assert.equal(await page.locator('.attachments li').first().textContent(), `${hostile}.txt (1 KB) Remove`);
-    await page.waitForTimeout(300);
+    await page.waitForTimeout(quietMs);
     assert.deepEqual(host.requests.filter((request) => request.startsWith('/p/')), []);
     assert.equal(await page.locator('img, script:not([src]):not([nonce])').count(), 0);
+  });
+
+  it('[SEC-25] positive control: a value that did become markup in this document would be heard within the same wait', async () => {
+    try {
+      await page.locator('body').evaluate((body) => body.insertAdjacentHTML('beforeend', '<img src="/p/control">'));
+      await page.waitForTimeout(quietMs);
+      assert.ok(host.requests.includes('/p/control'), `the host heard ${host.requests.join(', ')}`);
+    } finally {
+      host.requests.splice(0, host.requests.length, ...host.requests.filter((request) => request !== '/p/control'));
+    }
   });
 
   it('posts the typed fields on Send, with only the attachments the user kept', async () => {

@@ -263,17 +263,25 @@ describe('SMTP sender against a local server', function () {
         () => void settled.push(`failed ${index}`),
       ),
     );
-    const delivered = async (count: number): Promise<void> => {
+    // After `count` arrived, nothing more may arrive for `quietMs`. Returns how long `count` took to arrive.
+    const quietMs = 1_000;
+    const delivered = async (count: number): Promise<number> => {
+      const started = Date.now();
       for (let attempt = 0; attempt < 100 && server.log.messages.length < count; attempt += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      const tookMs = Date.now() - started;
+      await new Promise((resolve) => setTimeout(resolve, quietMs));
       assert.equal(server.log.messages.length, count);
+      return tookMs;
     };
     await delivered(2);
     assert.deepEqual(settled.filter((entry) => entry.startsWith('failed')), [], 'queued, not rejected');
     await clock.advance(60_000);
-    await delivered(4);
+    // Positive control: once the limiter lets them go, queued sends arrive well within the quiet time,
+    // so a send that slipped past the limit would have been seen in it.
+    const releasedAfterMs = await delivered(4);
+    assert.ok(releasedAfterMs < quietMs, `released sends took ${releasedAfterMs} ms, longer than the ${quietMs} ms watched for early ones`);
     await clock.advance(60_000);
     await delivered(5);
     await Promise.all(burst);

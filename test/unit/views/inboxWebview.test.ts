@@ -18,6 +18,9 @@ async function domRows(page: Page): Promise<number> {
   return page.locator('.list .row').count();
 }
 
+/** How long the rows-as-text test watches for a request. */
+const rowQuietMs = 300;
+
 describe('inbox webview in a real browser', function () {
   this.timeout(60_000);
   let browser: Browser;
@@ -170,12 +173,25 @@ describe('inbox webview in a real browser', function () {
       await page.locator('.list .row:not(.placeholder)').first().waitFor();
       const hostile = '<img src="/p/row" onerror="fetch(\'/p/row-onerror\')">';
       await postToWebview(page, { type: 'rowUpdated', accountId: 'acc', folder: 'INBOX', row: { uid: 3, from: hostile, fromAddress: 'x@example.com', subject: hostile, date: 0, preview: hostile, unread: true, flagged: false, answered: false, hasAttachment: false } });
-      await page.waitForTimeout(300);
+      await page.waitForTimeout(rowQuietMs);
       assert.equal(await page.locator('.list .row img').count(), 0);
       assert.ok((await page.locator('#row-0 .subject').textContent())?.includes('<img'));
       assert.ok(!host.requests.some((request) => request.startsWith('/p/')));
     } finally {
       await page.close();
+    }
+  });
+
+  it('positive control: a row value that did become markup in the list would be heard within the same wait', async () => {
+    const page = await openInbox(browser, host, 'rows=3');
+    try {
+      await page.locator('.list .row:not(.placeholder)').first().waitFor();
+      await page.locator('#row-0 .subject').evaluate((subject) => subject.insertAdjacentHTML('beforeend', '<img src="/p/row-control">'));
+      await page.waitForTimeout(rowQuietMs);
+      assert.ok(host.requests.includes('/p/row-control'), `the host heard ${host.requests.join(', ')}`);
+    } finally {
+      await page.close();
+      host.requests.splice(0, host.requests.length, ...host.requests.filter((request) => request !== '/p/row-control'));
     }
   });
 });

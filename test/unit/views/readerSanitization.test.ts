@@ -133,6 +133,9 @@ async function renderInReader(page: Page, host: WebviewHost, view: MessageView, 
   return frame;
 }
 
+/** How long the corpus test watches for a request, a dialog or a popup after clicking everything. */
+const hostileQuietMs = 1500;
+
 describe('reader: hostile mail in a real browser', function () {
   this.timeout(60_000);
   let browser: Browser;
@@ -169,7 +172,7 @@ describe('reader: hostile mail in a real browser', function () {
           await handle.click({ force: true, timeout: 2000 }).catch(() => undefined);
         }
       }
-      await page.waitForTimeout(1500);
+      await page.waitForTimeout(hostileQuietMs);
 
       assert.deepEqual(sentinel.requests, [], 'the sentinel heard nothing');
       assert.deepEqual(dialogs, []);
@@ -195,6 +198,19 @@ describe('reader: hostile mail in a real browser', function () {
       assert.deepEqual(linkTitles, [`${sentinel.origin}/p/plain-link`]);
     } finally {
       await context.close();
+    }
+  });
+
+  it('[SEC-26] positive control: the same corpus outside the reader reaches the sentinel within the same wait', async () => {
+    const page = await browser.newPage();
+    try {
+      // No sanitizer, no sandbox, no CSP: what the reader's defences stand between.
+      await page.setContent(hostileCorpus(sentinel.origin));
+      await page.waitForTimeout(hostileQuietMs);
+      assert.ok(sentinel.requests.length > 0, 'the sentinel would have heard the corpus');
+    } finally {
+      await page.close();
+      sentinel.requests.splice(0);
     }
   });
 
