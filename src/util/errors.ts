@@ -27,7 +27,9 @@ export type MailroomErrorCode =
   | 'ConnectionFailed'
   | 'NotFound'
   | 'InvalidInput'
-  | 'SendFailed';
+  | 'SendFailed'
+  /** The connection dropped after the message was handed over and before the server confirmed it. */
+  | 'SendOutcomeUnknown';
 
 export class MailroomError extends Error {
   public constructor(

@@ -6,6 +6,7 @@ import { messageFromComposer } from '../mail/composerMessage';
 import type { DraftStore, StoredDraft } from '../mail/drafts';
 import { whereDraftIsKept } from '../mail/drafts';
 import { newMessageId } from '../mail/mime';
+import { describeSendFailure } from '../mail/outbox';
 import type { SendOutcome } from '../mail/outbox';
 import type { OutgoingMessage } from '../mail/outgoing';
 import { formatBytes } from '../mail/snippet';
@@ -185,7 +186,7 @@ class ComposerPanel {
       }
       // The outbox kept the message as a draft: further sends and saves continue that draft.
       this.draft = outcome.draft;
-      this.post({ type: 'problem', message: `Not sent: ${outcome.error.message} ${whereDraftIsKept(outcome.draft)}` });
+      this.post({ type: 'problem', message: `${describeSendFailure(outcome.error)} ${whereDraftIsKept(outcome.draft)}` });
     } finally {
       this.sending = undefined;
       this.busy = false;

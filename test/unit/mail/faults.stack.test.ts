@@ -5,6 +5,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { MailAccount } from '../../../src/auth/accounts';
+import { appendToSpecialUse } from '../../../src/mail/folders';
+import { specialUseHoldsMessageId } from '../../../src/mail/mailbox';
 import { MailSession } from '../../../src/mail/session';
 import type { SessionState } from '../../../src/mail/session';
 import { isMailroomError } from '../../../src/util/errors';
@@ -102,6 +104,20 @@ describe('IMAP under faults (stack)', function () {
       await waitForState(session, 'online', 20_000);
       const folders = await session.folders();
       assert.ok(folders.some((folder) => folder.path === 'INBOX'));
+    } finally {
+      await session.dispose();
+    }
+  });
+
+  it('[SEC-32] finds a message in Sent by its Message-ID (how Retry of an unknown-outcome send checks), and not one that is not there', async () => {
+    const session = new MailSession(alice, { accounts, logger, extraCa: fs.readFileSync(stack.caFile) });
+    try {
+      const messageId = `<unknown-outcome-${Date.now()}@mailroom.test>`;
+      const raw = ['From: alice@mailroom.test', 'To: bob@mailroom.test', 'Subject: maybe sent', `Message-ID: ${messageId}`, `Date: ${new Date().toUTCString()}`, '', 'Hello.', ''].join('\r\n');
+      assert.equal(await specialUseHoldsMessageId(session, '\\Sent', messageId), false, 'not there before it is filed');
+      await appendToSpecialUse(session, '\\Sent', raw);
+      assert.equal(await specialUseHoldsMessageId(session, '\\Sent', messageId), true);
+      assert.equal(await specialUseHoldsMessageId(session, '\\Sent', `<other-${Date.now()}@mailroom.test>`), false);
     } finally {
       await session.dispose();
     }
