@@ -77,6 +77,8 @@ export class MailSession {
   private readonly folderLists = new WeakMap<ImapFlow, ListResponse[]>();
   private queue: Promise<unknown> = Promise.resolve();
   private idleClient: ImapFlow | undefined;
+  /** The IDLE connection being opened (signing in, selecting): closed when it is superseded or takes too long. */
+  private idleOpening: ImapFlow | undefined;
   private idleGeneration = 0;
   private idleAttempt = 0;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -196,6 +198,7 @@ export class MailSession {
     clearTimeout(this.idleTimer);
     const idle = this.idleClient;
     this.idleClient = undefined;
+    this.abandonIdleOpening();
     const command = this.commandClient;
     this.commandClient = undefined;
     await Promise.allSettled([idle ? closeQuietly(idle) : Promise.resolve(), command ? command.then(closeQuietly) : Promise.resolve()]);
@@ -385,6 +388,7 @@ export class MailSession {
     if (previous) {
       closeQuietly(previous);
     }
+    this.abandonIdleOpening();
     const folder = this.watchedFolder;
     if (this.disposed || folder === undefined) {
       return;
@@ -394,13 +398,16 @@ export class MailSession {
     // here: a server that stops answering halfway must not leave the folder unwatched for minutes.
     let connecting: ImapFlow | undefined;
     const setupDeadline = setTimeout(() => {
-      if (generation === this.idleGeneration && connecting) {
+      if (connecting) {
         this.deps.logger.warn(`IMAP IDLE connection to ${this.account.imap.host} did not open in time; retrying`);
         closeQuietly(connecting);
       }
     }, this.timeouts.connectMs + this.timeouts.commandMs);
     try {
-      client = await this.openConnection('idle', (opening) => (connecting = opening));
+      client = await this.openConnection('idle', (opening) => {
+        connecting = opening;
+        this.idleOpening = opening;
+      });
       if (generation !== this.idleGeneration) {
         closeQuietly(client);
         return;
@@ -433,6 +440,16 @@ export class MailSession {
       this.scheduleIdleRestart(generation, kind, isMailroomError(error) ? error.retryAfterMs : serverBackoffHintMs(error));
     } finally {
       clearTimeout(setupDeadline);
+      if (this.idleOpening === connecting) {
+        this.idleOpening = undefined;
+      }
+    }
+  }
+
+  private abandonIdleOpening(): void {
+    if (this.idleOpening) {
+      closeQuietly(this.idleOpening);
+      this.idleOpening = undefined;
     }
   }
 

@@ -64,6 +64,8 @@ export interface ScriptOptions {
   offerStartTls?: boolean;
   /** The answer to AUTHENTICATE (after the tag), e.g. `NO [LIMIT] Too many simultaneous connections`. */
   authenticate?: string;
+  /** Greets, then never answers anything: a server that stopped answering without closing. */
+  silentAfterGreeting?: boolean;
 }
 
 /** Answers the commands a connection attempt sends; everything else gets NO. Counts connections. */
@@ -75,6 +77,9 @@ function scriptedImap(socket: net.Socket, recorder: Recorder, options: ScriptOpt
   let buffer = '';
   socket.on('data', (chunk: Buffer) => {
     recorder.received += chunk.toString('latin1');
+    if (options.silentAfterGreeting) {
+      return;
+    }
     buffer += chunk.toString('latin1');
     let newline = buffer.indexOf('\r\n');
     while (newline !== -1) {
