@@ -4,6 +4,7 @@ import type { MailAccount, MailAccounts } from '../auth/accounts';
 import { DraftStore } from '../mail/drafts';
 import { ImapDraftsFolder } from '../mail/draftsFolder';
 import { appendToSpecialUse, findSpecialUse } from '../mail/folders';
+import { specialUseHoldsMessageId } from '../mail/mailbox';
 import { readOriginalMessage } from '../mail/original';
 import { Outbox } from '../mail/outbox';
 import { SendRateLimiter } from '../mail/sendRateLimiter';
@@ -48,6 +49,7 @@ export function registerSending(context: vscode.ExtensionContext, deps: SendingR
     drafts,
     logger,
     fileInSent: async (account, raw) => void (await appendToSpecialUse(sessions.get(account), '\\Sent', raw, ['\\Seen'])),
+    findInSent: (account, messageId) => specialUseHoldsMessageId(sessions.get(account), '\\Sent', messageId),
   });
   // The composer sends through the flows (progress, outcome); the flows open the composer.
   const composer = new ComposerPanels({ accounts, drafts, logger, extensionUri: context.extensionUri, deliver: (...args) => flows.deliver(...args) });

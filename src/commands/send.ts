@@ -3,6 +3,7 @@ import type { MailAccount, MailAccounts } from '../auth/accounts';
 import { formatAddressList } from '../mail/addresses';
 import type { DraftStore, StoredDraft } from '../mail/drafts';
 import { whereDraftIsKept } from '../mail/drafts';
+import { describeSendFailure } from '../mail/outbox';
 import type { Outbox, SendOutcome } from '../mail/outbox';
 import type { MailAddress, MessageContent, OutgoingAttachment, OutgoingMessage } from '../mail/outgoing';
 import type { OriginalMessage, ReplyKind } from '../mail/reply';
@@ -11,7 +12,7 @@ import { assertWithinSizeLimit, buildFileContent, buildSelectionContent, estimat
 import type { CodeSelection } from '../mail/snippet';
 import { MailroomError } from '../util/errors';
 import type { Logger } from '../util/log';
-import { notify, pickOne, withProgress } from '../ui/surfaces';
+import { askModal, notify, pickOne, withProgress } from '../ui/surfaces';
 import { failureText, ui } from '../ui/text';
 import type { PreviewDocuments, RecentRecipients } from './sendPrompts';
 import { askNote, askSubject, pickAccount, pickRecipients } from './sendPrompts';
@@ -197,7 +198,7 @@ export class SendFlows {
       drafts.map((draft) => ({
         label: ui`${draft.message.subject || '(no subject)'}`,
         description: ui`to ${formatAddressList(draft.message.to)}`,
-        detail: draft.failure ? ui`Not sent: ${draft.failure.message}` : ui`Saved draft`,
+        detail: draft.failure ? ui`${describeSendFailure(draft.failure)}` : ui`Saved draft`,
         draft,
       })),
       { title: ui`Unsent drafts`, placeHolder: ui`Pick a draft to retry, edit or discard` },
@@ -224,7 +225,7 @@ export class SendFlows {
   public async deliver(account: MailAccount, message: OutgoingMessage, previous?: StoredDraft, options: { fromComposer: boolean } = { fromComposer: false }): Promise<SendOutcome> {
     const outcome: SendOutcome = await withProgress(
       { where: 'notification', title: ui`Sending to ${formatAddressList([...message.to, ...message.cc, ...message.bcc])}…` },
-      () => this.dependencies.outbox.send(account, message, previous),
+      () => this.dependencies.outbox.send(account, message, previous, { confirmResend: ({ searchedSent }) => confirmResend(account, searchedSent) }),
     );
     if (outcome.status === 'failed') {
       if (!options.fromComposer) {
@@ -237,13 +238,14 @@ export class SendFlows {
       void this.offerRecovery(account, new MailroomError('RecipientRefused', `Sent, but ${account.smtp.host} refused ${outcome.refused.join(', ')}.`), outcome.draft);
       return outcome;
     }
-    void this.announceSent(account, message);
+    void this.announceSent(account, message, outcome.alreadySent === true);
     return outcome;
   }
 
-  private async announceSent(account: MailAccount, message: OutgoingMessage): Promise<void> {
+  private async announceSent(account: MailAccount, message: OutgoingMessage, alreadySent: boolean): Promise<void> {
     const showInSent = ui`Show in Sent`;
-    if ((await notify('info', ui`Sent to ${formatAddressList(message.to)}.`, showInSent)) === showInSent) {
+    const text = alreadySent ? ui`This message had already been sent: it is in Sent, so it was not sent again.` : ui`Sent to ${formatAddressList(message.to)}.`;
+    if ((await notify('info', text, showInSent)) === showInSent) {
       await showSentFolder(account, this.dependencies.sentFolderOf);
     }
   }
@@ -253,7 +255,7 @@ export class SendFlows {
     const retry = ui`Retry`;
     const edit = ui`Edit`;
     const buttons = [...(error.code === 'SignInRequired' ? [signIn] : []), retry, edit];
-    const choice = await notify('error', ui`Not sent: ${error.message} ${whereDraftIsKept(draft)}`, ...buttons);
+    const choice = await notify('error', ui`${describeSendFailure(error)} ${whereDraftIsKept(draft)}`, ...buttons);
     if (choice === signIn) {
       const signedIn = await this.dependencies.accounts.signIn(account.provider);
       if (signedIn) {
@@ -316,6 +318,15 @@ export class SendFlows {
     }
     return account;
   }
+}
+
+/** A send that may have gone through and is not in Sent is sent again only when the user says so [SEC-32]. */
+async function confirmResend(account: MailAccount, searchedSent: boolean): Promise<boolean> {
+  const sendAgain = ui`Send Again`;
+  const detail = searchedSent
+    ? ui`The connection to ${account.smtp.host} was lost after the message was handed over, before the server confirmed it, and it is not in Sent. Sending it again may deliver it twice.`
+    : ui`The connection to ${account.smtp.host} was lost after the message was handed over, before the server confirmed it, and Sent could not be searched. Sending it again may deliver it twice.`;
+  return (await askModal('warning', ui`This message may already have been sent.`, detail, sendAgain)) === sendAgain;
 }
 
 async function pickFile(): Promise<vscode.Uri | undefined> {

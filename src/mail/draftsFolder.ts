@@ -1,7 +1,7 @@
 import type { MailAccount } from '../auth/accounts';
 import type { DraftsFolder } from './drafts';
 import { appendToSpecialUse, findSpecialUse } from './folders';
-import { ensureSelected } from './mailbox';
+import { findByMessageId } from './mailbox';
 import type { MailSession } from './session';
 
 /**
@@ -26,9 +26,8 @@ export class ImapDraftsFolder implements DraftsFolder {
       return;
     }
     await session.run(async (client) => {
-      await ensureSelected(client, drafts.path, false);
-      const uids = await client.search({ header: { 'message-id': messageId } }, { uid: true });
-      if (uids && uids.length > 0) {
+      const uids = await findByMessageId(client, drafts.path, messageId);
+      if (uids.length > 0) {
         await client.messageDelete(uids, { uid: true });
       }
     });

@@ -61,6 +61,24 @@ export async function ensureSelected(client: ImapFlow, path: string, fresh: bool
   return client.mailboxOpen(path);
 }
 
+/** UIDs of the messages in `path` with this Message-ID (normally one or none); inside {@link MailSession.run}. */
+export async function findByMessageId(client: ImapFlow, path: string, messageId: string): Promise<number[]> {
+  await ensureSelected(client, path, false);
+  return (await client.search({ header: { 'message-id': messageId } }, { uid: true })) || [];
+}
+
+/**
+ * Whether the account's folder of this special use holds a message with this Message-ID (a send
+ * whose outcome was unknown is looked for in Sent). An account without such a folder has none.
+ */
+export async function specialUseHoldsMessageId(session: MailSession, use: SpecialUse, messageId: string): Promise<boolean> {
+  const folder = findSpecialUse(await session.folders(), use);
+  if (!folder) {
+    return false;
+  }
+  return session.run(async (client) => (await findByMessageId(client, folder.path, messageId)).length > 0);
+}
+
 /** The sequence range of list indexes [start, start + count), where index 0 is the newest message. */
 export function sequenceRangeForIndexes(total: number, start: number, count: number): { from: number; to: number } | undefined {
   const to = total - start;

@@ -1,5 +1,5 @@
 import type { MailAccount } from '../auth/accounts';
-import type { MailroomError } from '../util/errors';
+import { MailroomError } from '../util/errors';
 import type { Logger } from '../util/log';
 import { describeError } from '../util/log';
 import type { DraftStore, StoredDraft } from './drafts';
@@ -13,7 +13,20 @@ export interface OutboxDependencies {
   readonly drafts: DraftStore;
   /** Files a sent message in the account's Sent folder (IMAP APPEND); absent where IMAP is not wired. */
   readonly fileInSent?: (account: MailAccount, raw: Buffer) => Promise<void>;
+  /**
+   * Whether the account's Sent folder holds a message with this Message-ID (where Mailroom files sent
+   * mail, and where a provider that saves sent mail itself puts it); absent where IMAP is not wired.
+   */
+  readonly findInSent?: (account: MailAccount, messageId: string) => Promise<boolean>;
   readonly logger: Logger;
+}
+
+export interface SendOptions {
+  /**
+   * Asked before sending again a message whose earlier send may have gone through and that is not
+   * in Sent (`searchedSent`: false when Sent could not be searched). Without it, nothing is sent again.
+   */
+  readonly confirmResend?: (context: { readonly searchedSent: boolean }) => Promise<boolean>;
 }
 
 export type SendOutcome =
@@ -25,8 +38,15 @@ export type SendOutcome =
       /** Recipients the server refused while it accepted the others; a draft to them is kept. */
       readonly refused: string[];
       readonly draft?: StoredDraft;
+      /** A retry found the message in Sent: an earlier send had gone through, nothing was sent again. */
+      readonly alreadySent?: boolean;
     }
   | { readonly status: 'failed'; readonly error: MailroomError; readonly draft: StoredDraft };
+
+/** How a failed send is told: "Not sent", except when it may have gone through after all. */
+export function describeSendFailure(failure: { readonly code: string; readonly message: string }): string {
+  return failure.code === 'SendOutcomeUnknown' ? failure.message : `Not sent: ${failure.message}`;
+}
 
 /**
  * Sending with nothing lost: every failure keeps the message as a draft (local, and in Drafts where
@@ -36,10 +56,19 @@ export type SendOutcome =
 export class Outbox {
   public constructor(private readonly dependencies: OutboxDependencies) {}
 
-  /** Sends `message`; `previous` is the draft being retried, whose identity the message keeps. */
-  public async send(account: MailAccount, message: OutgoingMessage, previous?: StoredDraft): Promise<SendOutcome> {
+  /**
+   * Sends `message`; `previous` is the draft being retried, whose identity the message keeps. A
+   * retry of a send whose outcome was unknown looks in Sent first and never sends twice unasked [SEC-32].
+   */
+  public async send(account: MailAccount, message: OutgoingMessage, previous?: StoredDraft, options: SendOptions = {}): Promise<SendOutcome> {
     const { sender, drafts, logger } = this.dependencies;
     const messageId = previous?.messageId ?? newMessageId(message.from);
+    if (previous?.failure?.code === 'SendOutcomeUnknown') {
+      const settled = await this.settleUnknownOutcome(account, previous, options);
+      if (settled) {
+        return settled;
+      }
+    }
     let result: SendResult;
     try {
       result = await sender.send(account, message, { messageId });
@@ -62,6 +91,35 @@ export class Outbox {
     const failure = mapSmtpError({ code: 'EENVELOPE', command: 'RCPT TO', rejected: result.rejected }, account.smtp.host);
     const draft = await drafts.keep(account.id, forRefused, { messageId: newMessageId(message.from), failure });
     return { status: 'sent', messageId, inSent, refused: result.rejected, draft };
+  }
+
+  /** Found in Sent: sent, draft gone. Not found: sent again only if the user says so. Undefined: go ahead. */
+  private async settleUnknownOutcome(account: MailAccount, previous: StoredDraft, options: SendOptions): Promise<SendOutcome | undefined> {
+    const { drafts, logger } = this.dependencies;
+    const found = await this.searchSent(account, previous.messageId);
+    if (found === true) {
+      logger.info('The message whose send had an unknown outcome is in Sent: it was sent, and is not sent again');
+      await drafts.discard(previous);
+      return { status: 'sent', messageId: previous.messageId, inSent: true, refused: [], alreadySent: true };
+    }
+    if (options.confirmResend && (await options.confirmResend({ searchedSent: found === false }))) {
+      return undefined;
+    }
+    const error = new MailroomError('SendOutcomeUnknown', 'Not sent again: this message may already have been sent.', { accountId: account.id });
+    return { status: 'failed', error, draft: previous };
+  }
+
+  /** true / false: found or not; undefined: Sent could not be searched. */
+  private async searchSent(account: MailAccount, messageId: string): Promise<boolean | undefined> {
+    if (!this.dependencies.findInSent) {
+      return undefined;
+    }
+    try {
+      return await this.dependencies.findInSent(account, messageId);
+    } catch (error) {
+      this.dependencies.logger.warn(`Could not search Sent for an earlier send: ${describeError(error)}`);
+      return undefined;
+    }
   }
 
   private async fileInSent(account: MailAccount, raw: Buffer): Promise<boolean> {

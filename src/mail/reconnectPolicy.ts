@@ -123,3 +123,33 @@ export class ConnectionRateLimiter {
     return 0;
   }
 }
+
+/**
+ * A server's "slow down" ([THROTTLED], [LIMIT], [UNAVAILABLE] …), remembered for the whole account:
+ * whichever connection heard it, no connection of the account knocks again before the wait is over,
+ * and each further throttling answer in a row waits longer.
+ */
+export class ServerBackoff {
+  private until = 0;
+  private attempt = 0;
+
+  public constructor(private readonly random: () => number = Math.random) {}
+
+  /** Records a throttling answer at `now`; returns how long to wait from now. */
+  public throttled(now: number, serverHintMs: number | undefined): number {
+    const delay = retryDelayMs('throttled', this.attempt++, serverHintMs, this.random) ?? throttledBackoff.baseMs;
+    this.until = Math.max(this.until, now + delay);
+    return this.until - now;
+  }
+
+  /** Milliseconds left before the server may be asked again (0: now). */
+  public remainingMs(now: number): number {
+    return Math.max(0, this.until - now);
+  }
+
+  /** The server let us in: the next throttling answer starts from the floor again. */
+  public succeeded(): void {
+    this.attempt = 0;
+    this.until = 0;
+  }
+}

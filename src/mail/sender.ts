@@ -1,6 +1,6 @@
 import type { MailAccount, MailAccounts } from '../auth/accounts';
 import { MailroomError, isMailroomError } from '../util/errors';
-import type { Logger } from '../util/log';
+import type { LibraryLogger, Logger } from '../util/log';
 import type { ComposedMessage } from './mime';
 import { composeMessage } from './mime';
 import type { OutgoingMessage } from './outgoing';
@@ -94,6 +94,7 @@ export class SmtpSender {
     const accessToken = await accounts.getAccessToken(account.id, endpoint.host, { forceRefresh });
     logger.redactor.register(accessToken);
     let tokenError: unknown;
+    let handedOver = false;
     const nodemailer = await import('nodemailer');
     const transport = nodemailer.createTransport({
       host: endpoint.host,
@@ -139,7 +140,7 @@ export class SmtpSender {
       socketTimeout: 60_000,
       disableFileAccess: true,
       disableUrlAccess: true,
-      logger: logger.forLibrary('nodemailer'),
+      logger: noticingHandOver(logger.forLibrary('nodemailer'), () => (handedOver = true)),
       debug: false,
       transactionLog: false,
     });
@@ -151,9 +152,41 @@ export class SmtpSender {
       if (isMailroomError(tokenError)) {
         throw tokenError;
       }
+      // The whole message went out and the server never answered: it may have taken it. Saying
+      // "not sent" here would make Retry deliver it twice [SEC-32].
+      if (handedOver && !hasServerReply(error)) {
+        throw new MailroomError('SendOutcomeUnknown', `The connection to ${endpoint.host} was lost after the message was handed over and before the server confirmed it: it may already have been sent.`, {
+          cause: error,
+          accountId: account.id,
+        });
+      }
       throw error;
     } finally {
       transport.close();
     }
   }
+}
+
+/**
+ * nodemailer logs the end of the message data (tnx 'message' with the byte counts) as the data stream
+ * ends, right before the final "." goes out: from then on only the server's reply tells whether it
+ * took the message. Erring early (the "." still buffered) only makes Retry look in Sent first.
+ */
+function noticingHandOver(library: LibraryLogger, onHandedOver: () => void): LibraryLogger {
+  const wrapped: LibraryLogger = {
+    ...library,
+    info: (entry, ...rest) => {
+      const fields = entry && typeof entry === 'object' ? (entry as { tnx?: unknown; outByteCount?: unknown }) : {};
+      if (fields.tnx === 'message' && typeof fields.outByteCount === 'number') {
+        onHandedOver();
+      }
+      library.info(entry, ...rest);
+    },
+    child: () => wrapped,
+  };
+  return wrapped;
+}
+
+function hasServerReply(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && typeof (error as { responseCode?: unknown }).responseCode === 'number';
 }

@@ -5,7 +5,7 @@ import type { Logger } from '../util/log';
 import { describeError } from '../util/log';
 import { MailroomError, isMailroomError } from '../util/errors';
 import type { ImapFailureKind } from './reconnectPolicy';
-import { ConnectionRateLimiter, classifyImapFailure, retryDelayMs, serverBackoffHintMs } from './reconnectPolicy';
+import { ConnectionRateLimiter, ServerBackoff, classifyImapFailure, retryDelayMs, serverBackoffHintMs } from './reconnectPolicy';
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
 import { Emitter } from '../util/event';
@@ -34,7 +34,28 @@ export interface MailSessionDependencies {
   random?: () => number;
   /** Time for the IDLE renewal, the connection rate limit and the forced-refresh reuse window; a fake clock in tests. */
   clock?: Clock;
+  /** How long to wait for the server; tests shorten it, the product uses {@link defaultImapTimeouts}. */
+  timeouts?: ImapTimeouts;
 }
+
+export interface ImapTimeouts {
+  /** TCP + TLS connection, and then the greeting. */
+  readonly connectMs: number;
+  /**
+   * A command on the command connection that gets no answer for this long fails, and the connection
+   * is dropped: a server that stops answering (without closing) must not hold every request for
+   * imapflow's default of five minutes.
+   */
+  readonly commandMs: number;
+}
+
+export const defaultImapTimeouts: ImapTimeouts = { connectMs: 20_000, commandMs: 30_000 };
+
+/**
+ * The IDLE connection is quiet by design, so a short inactivity timeout would only interrupt IDLE
+ * with a NOOP: it keeps imapflow's five minutes, and it is renewed on its own schedule ({@link idleRenewalMs}).
+ */
+const idleConnectionSocketTimeoutMs = 5 * 60_000;
 
 /** A forced refresh this recent is reused by the other connection instead of refreshing again. */
 const forcedRefreshReuseMs = 30_000;
@@ -55,6 +76,8 @@ export class MailSession {
   private readonly folderLists = new WeakMap<ImapFlow, ListResponse[]>();
   private queue: Promise<unknown> = Promise.resolve();
   private idleClient: ImapFlow | undefined;
+  /** The IDLE connection being opened (signing in, selecting): closed when it is superseded or takes too long. */
+  private idleOpening: ImapFlow | undefined;
   private idleGeneration = 0;
   private idleAttempt = 0;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -62,6 +85,8 @@ export class MailSession {
   private disposed = false;
   private currentState: SessionState = 'idle';
   private readonly limiter = new ConnectionRateLimiter();
+  /** A throttling answer to either connection holds back both [SEC-31]. */
+  private readonly serverBackoff: ServerBackoff;
   /** SHA-256 of the last token the server rejected after a refresh (never the token itself). */
   private rejectedTokenHash: string | undefined;
   private forcedRefresh: { at: number; token: Promise<string> } | undefined;
@@ -71,6 +96,9 @@ export class MailSession {
   private readonly clock: Clock;
   /** Stops the current IDLE connection's renewal loop. */
   private idleRenewal: AbortController | undefined;
+  private readonly timeouts: ImapTimeouts;
+  /** Command connections that went silent past the timeout (imapflow reports it before the close). */
+  private readonly timedOut = new WeakSet<ImapFlow>();
 
   public constructor(
     public readonly account: MailAccount,
@@ -78,6 +106,8 @@ export class MailSession {
   ) {
     this.random = deps.random ?? Math.random;
     this.clock = deps.clock ?? systemClock;
+    this.serverBackoff = new ServerBackoff(this.random);
+    this.timeouts = deps.timeouts ?? defaultImapTimeouts;
   }
 
   public get state(): SessionState {
@@ -103,15 +133,41 @@ export class MailSession {
       try {
         return await task(client);
       } catch (error) {
-        if (!client.usable) {
-          this.commandClient = undefined;
-          this.setState('offline');
-        }
-        throw error;
+        throw this.commandFailure(client, error);
       }
     });
     this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * What a failed command means for the session. A task's own errors pass through; a throttling
+   * answer holds back further connections; a connection that is gone (closed, or silent past the
+   * timeout) is dropped, the session goes offline and the failure is a NetworkError, so the Inbox
+   * falls back to its cached list with the offline banner.
+   */
+  private commandFailure(client: ImapFlow, error: unknown): unknown {
+    if (isMailroomError(error)) {
+      return error;
+    }
+    const kind = classifyImapFailure(error, client.byeReason);
+    if (!client.usable) {
+      this.commandClient = undefined;
+      this.setState('offline');
+    }
+    if (kind === 'throttled') {
+      return this.throttledError(this.serverBackoff.throttled(this.clock.now(), serverBackoffHintMs(error)), error);
+    }
+    if (client.usable) {
+      return error;
+    }
+    const { id, imap } = this.account;
+    if (this.timedOut.has(client)) {
+      // The IDLE connection goes through the same network: rebuild it now rather than after its own, far longer timeout.
+      this.restartIdleAfterNetworkFailure();
+      return new MailroomError('NetworkError', `The mail server ${imap.host} stopped answering (nothing for ${Math.round(this.timeouts.commandMs / 1000)} s); Mailroom reconnects by itself.`, { accountId: id, cause: error });
+    }
+    return new MailroomError('NetworkError', `The connection to ${imap.host} was lost: ${describeError(error)}`, { accountId: id, cause: error });
   }
 
   /** The folder list of the current command connection: listed once per connection, with unread counts. */
@@ -144,6 +200,7 @@ export class MailSession {
     this.idleRenewal?.abort();
     const idle = this.idleClient;
     this.idleClient = undefined;
+    this.abandonIdleOpening();
     const command = this.commandClient;
     this.commandClient = undefined;
     await Promise.allSettled([idle ? closeQuietly(idle) : Promise.resolve(), command ? command.then(closeQuietly) : Promise.resolve()]);
@@ -198,7 +255,7 @@ export class MailSession {
    * required". A token the server already rejected is never sent again: until sign-in hands out
    * a different one, connecting fails at once, without network traffic.
    */
-  private async openConnection(purpose: 'command' | 'idle'): Promise<ImapFlow> {
+  private async openConnection(purpose: 'command' | 'idle', onClient?: (client: ImapFlow) => void): Promise<ImapFlow> {
     const { ImapFlow: ImapFlowClass } = await import('imapflow');
     const { imap } = this.account;
     let token = await this.accessToken(false);
@@ -206,14 +263,27 @@ export class MailSession {
       throw this.signInRequiredError();
     }
     for (let attempt = 0; ; attempt++) {
+      const throttledForMs = this.serverBackoff.remainingMs(this.clock.now());
+      if (throttledForMs > 0) {
+        // Fail fast: the Inbox shows what it has cached, and the IDLE connection retries after the wait.
+        this.setState('offline');
+        throw this.throttledError(throttledForMs, undefined);
+      }
       await this.waitForConnectionSlot();
       this.setState('connecting');
       const client = new ImapFlowClass(this.clientOptions(purpose, token));
+      onClient?.(client);
       // imapflow emits 'error' for socket trouble after connect; without a listener it would throw.
-      client.on('error', (error: Error) => this.deps.logger.warn(`IMAP ${purpose} connection error: ${describeError(error)}`));
+      client.on('error', (error: Error) => {
+        if (isTimeout(error)) {
+          this.timedOut.add(client);
+        }
+        this.deps.logger.warn(`IMAP ${purpose} connection error: ${describeError(error)}`);
+      });
       try {
         await client.connect();
         this.rejectedTokenHash = undefined;
+        this.serverBackoff.succeeded();
         this.setState('online');
         return client;
       } catch (error) {
@@ -264,8 +334,9 @@ export class MailSession {
       clientInfo: { name: 'Mailroom' },
       disableAutoIdle: purpose === 'command',
       autoIdleDelay: purpose === 'idle' ? idleConnectionAutoIdleDelayMs : undefined,
-      connectionTimeout: 20_000,
-      greetingTimeout: 16_000,
+      connectionTimeout: this.timeouts.connectMs,
+      greetingTimeout: this.timeouts.connectMs,
+      socketTimeout: purpose === 'command' ? this.timeouts.commandMs : idleConnectionSocketTimeoutMs,
     };
   }
 
@@ -287,7 +358,7 @@ export class MailSession {
         return this.signInRequiredError();
       case 'throttled':
         this.setState('offline');
-        return new MailroomError('Throttled', `The mail server ${imap.host} asked Mailroom to slow down.`, { accountId: id, cause: error, retryAfterMs: serverBackoffHintMs(error) });
+        return this.throttledError(this.serverBackoff.throttled(this.clock.now(), serverBackoffHintMs(error)), error);
       case 'tls':
         this.setState('offline');
         return new MailroomError('ConnectionFailed', `A secure connection to ${imap.host} could not be established: ${describeError(error)}`, { accountId: id, cause: error });
@@ -296,6 +367,15 @@ export class MailSession {
         this.setState('offline');
         return new MailroomError('NetworkError', `Could not reach ${imap.host}: ${describeError(error)}`, { accountId: id, cause: error });
     }
+  }
+
+  private throttledError(waitMs: number, cause: unknown): MailroomError {
+    const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+    return new MailroomError('Throttled', `The mail server ${this.account.imap.host} asked Mailroom to slow down; Mailroom waits ${seconds} s before connecting again.`, {
+      accountId: this.account.id,
+      retryAfterMs: waitMs,
+      ...(cause === undefined ? {} : { cause }),
+    });
   }
 
   private async waitForConnectionSlot(): Promise<void> {
@@ -317,13 +397,26 @@ export class MailSession {
     if (previous) {
       closeQuietly(previous);
     }
+    this.abandonIdleOpening();
     const folder = this.watchedFolder;
     if (this.disposed || folder === undefined) {
       return;
     }
     let client: ImapFlow | undefined;
+    // The IDLE connection keeps the long inactivity timeout, so its setup (sign-in, SELECT) is bounded
+    // here: a server that stops answering halfway must not leave the folder unwatched for minutes.
+    let connecting: ImapFlow | undefined;
+    const setupDeadline = setTimeout(() => {
+      if (connecting) {
+        this.deps.logger.warn(`IMAP IDLE connection to ${this.account.imap.host} did not open in time; retrying`);
+        closeQuietly(connecting);
+      }
+    }, this.timeouts.connectMs + this.timeouts.commandMs);
     try {
-      client = await this.openConnection('idle');
+      client = await this.openConnection('idle', (opening) => {
+        connecting = opening;
+        this.idleOpening = opening;
+      });
       if (generation !== this.idleGeneration) {
         closeQuietly(client);
         return;
@@ -358,6 +451,11 @@ export class MailSession {
       const kind = isMailroomError(error) ? mailroomErrorKind(error) : classifyImapFailure(error);
       this.deps.logger.warn(`IMAP IDLE connection failed: ${describeError(error)}`);
       this.scheduleIdleRestart(generation, kind, isMailroomError(error) ? error.retryAfterMs : serverBackoffHintMs(error));
+    } finally {
+      clearTimeout(setupDeadline);
+      if (this.idleOpening === connecting) {
+        this.idleOpening = undefined;
+      }
     }
   }
 
@@ -380,6 +478,26 @@ export class MailSession {
         return;
       }
     }
+  }
+
+
+  private abandonIdleOpening(): void {
+    if (this.idleOpening) {
+      closeQuietly(this.idleOpening);
+      this.idleOpening = undefined;
+    }
+  }
+
+  /** Closes a live IDLE connection and rebuilds it with the usual back-off. */
+  private restartIdleAfterNetworkFailure(): void {
+    const previous = this.idleClient;
+    if (this.disposed || this.watchedFolder === undefined || !previous) {
+      return;
+    }
+    const generation = ++this.idleGeneration;
+    this.idleClient = undefined;
+    closeQuietly(previous);
+    this.scheduleIdleRestart(generation, 'network', undefined);
   }
 
   private scheduleIdleRestart(generation: number, kind: ImapFailureKind, serverHintMs: number | undefined): void {
@@ -414,6 +532,10 @@ function mailroomErrorKind(error: MailroomError): ImapFailureKind {
     default:
       return 'network';
   }
+}
+
+function isTimeout(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ETIMEOUT';
 }
 
 function fingerprint(token: string): string {

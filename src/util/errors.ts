@@ -29,7 +29,9 @@ export type MailroomErrorCode =
   | 'InvalidInput'
   | 'SendFailed'
   /** The editor's secret storage (the system keychain) refused a read or a write. */
-  | 'StorageUnavailable';
+  | 'StorageUnavailable'
+  /** The connection dropped after the message was handed over and before the server confirmed it. */
+  | 'SendOutcomeUnknown';
 
 export class MailroomError extends Error {
   public constructor(

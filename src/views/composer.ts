@@ -6,6 +6,7 @@ import { messageFromComposer } from '../mail/composerMessage';
 import type { DraftStore, StoredDraft } from '../mail/drafts';
 import { whereDraftIsKept } from '../mail/drafts';
 import { newMessageId } from '../mail/mime';
+import { describeSendFailure } from '../mail/outbox';
 import type { SendOutcome } from '../mail/outbox';
 import type { OutgoingMessage } from '../mail/outgoing';
 import { formatBytes } from '../mail/snippet';
@@ -14,6 +15,7 @@ import { isComposerToExtension } from '../shared/composerProtocol';
 import { describeError } from '../util/log';
 import type { Logger } from '../util/log';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
+import { keepDraftOnClose } from './composerClose';
 import { notify } from '../ui/surfaces';
 import { ui } from '../ui/text';
 
@@ -62,6 +64,8 @@ class ComposerPanel {
   /** Sent or discarded: closing the tab then keeps nothing. */
   private finished = false;
   private busy = false;
+  /** The send in flight from this tab: closing the tab waits for it before deciding what to keep. */
+  private sending: Promise<SendOutcome> | undefined;
   /** The tab is closed (sent, discarded or closed by the person): nothing can be posted to it. */
   private closedTab = false;
   private autosaveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -171,9 +175,10 @@ class ComposerPanel {
     }
     this.busy = true;
     this.post({ type: 'busy', busy: true });
+    const sending = this.saving.then(() => this.dependencies.deliver(account, checked.message, this.draft, { fromComposer: true }));
+    this.sending = sending;
     try {
-      await this.saving;
-      const outcome = await this.dependencies.deliver(account, checked.message, this.draft, { fromComposer: true });
+      const outcome = await sending;
       if (outcome.status === 'sent') {
         this.finished = true;
         this.panel.dispose();
@@ -181,8 +186,9 @@ class ComposerPanel {
       }
       // The outbox kept the message as a draft: further sends and saves continue that draft.
       this.draft = outcome.draft;
-      this.post({ type: 'problem', message: `Not sent: ${outcome.error.message} ${whereDraftIsKept(outcome.draft)}` });
+      this.post({ type: 'problem', message: `${describeSendFailure(outcome.error)} ${whereDraftIsKept(outcome.draft)}` });
     } finally {
+      this.sending = undefined;
       this.busy = false;
       this.post({ type: 'busy', busy: false });
     }
@@ -228,10 +234,10 @@ class ComposerPanel {
     this.closedTab = true;
     this.onClosed();
     clearTimeout(this.autosaveTimer);
-    if (this.finished || !this.hasChanges()) {
-      return;
-    }
     try {
+      if (!(await keepDraftOnClose({ finished: this.finished, changed: this.hasChanges(), sending: this.sending }))) {
+        return;
+      }
       const draft = await this.saveDraft(false);
       if (draft) {
         void notify('info', ui`Your unsent message was kept as a draft (Mailroom: Unsent Drafts…).`);

@@ -1,5 +1,6 @@
 // A TCP relay on loopback standing between Mailroom and a server, so a test can take the network away
-// (close the port and cut every connection) and give it back on the same port, or make the server slow.
+// (close the port and cut every connection) and give it back on the same port, make the server slow,
+// or make it a black hole (connections stay open and are accepted, but nothing gets through either way).
 import * as net from 'node:net';
 
 export interface TcpProxy {
@@ -10,7 +11,12 @@ export interface TcpProxy {
   latencyMs: number;
   /** Stops listening and cuts every open connection: clients see the server vanish. */
   cut(): Promise<void>;
-  /** Listens on the same port again. */
+  /**
+   * From now on nothing gets through, on open connections and new ones alike, and nothing is closed:
+   * a server (or a network path) that stops answering. What is sent meanwhile is lost.
+   */
+  blackHole(): void;
+  /** Listens on the same port again after a cut, and forwards again after a black hole. */
   restore(): Promise<void>;
   close(): Promise<void>;
 }
@@ -28,6 +34,7 @@ function listen(server: net.Server, port: number): Promise<number> {
 export async function startTcpProxy(): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
   const proxy = { target: undefined as TcpProxy['target'], latencyMs: 0 };
+  let blackHoled = false;
   const server = net.createServer((client) => {
     const target = proxy.target;
     if (!target) {
@@ -40,9 +47,16 @@ export async function startTcpProxy(): Promise<TcpProxy> {
       socket.on('close', () => sockets.delete(socket));
       socket.on('error', () => undefined);
     }
-    client.pipe(upstream);
+    client.on('data', (chunk: Buffer) => {
+      if (!blackHoled) {
+        upstream.write(chunk);
+      }
+    });
     // Chunks held back by the same delay keep their order.
     upstream.on('data', (chunk: Buffer) => {
+      if (blackHoled) {
+        return;
+      }
       if (proxy.latencyMs > 0) {
         setTimeout(() => client.write(chunk), proxy.latencyMs);
       } else {
@@ -61,8 +75,14 @@ export async function startTcpProxy(): Promise<TcpProxy> {
   return Object.assign(proxy, {
     port,
     cut,
+    blackHole: (): void => {
+      blackHoled = true;
+    },
     restore: async (): Promise<void> => {
-      await listen(server, port);
+      blackHoled = false;
+      if (!server.listening) {
+        await listen(server, port);
+      }
     },
     close: async (): Promise<void> => {
       // Once cut, nothing is listening and no connection is left.

@@ -72,6 +72,8 @@ export interface ScriptOptions {
   inbox?: boolean;
   /** Drop the connection when AUTHENTICATE arrives (a network failure, not throttling). */
   dropOnAuthenticate?: boolean;
+  /** Greets, then never answers anything: a server that stopped answering without closing. */
+  silentAfterGreeting?: boolean;
 }
 
 /** Answers the commands a connection attempt sends; everything else gets NO. Counts connections. */
@@ -85,6 +87,9 @@ function scriptedImap(socket: net.Socket, recorder: Recorder, options: ScriptOpt
   let idleTag: string | undefined;
   socket.on('data', (chunk: Buffer) => {
     recorder.received += chunk.toString('latin1');
+    if (options.silentAfterGreeting) {
+      return;
+    }
     buffer += chunk.toString('latin1');
     let newline = buffer.indexOf('\r\n');
     while (newline !== -1) {

@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { MailSession } from '../../../src/mail/session';
 import { isMailroomError } from '../../../src/util/errors';
 import { withTestTransport } from '../../../src/util/testTransport';
+import { systemClock } from '../../../src/util/clock';
 import { account, fakeAccounts, recordingLogger, selfSignedCertificate, startScriptedTlsServer } from './fakeImapServer';
 import type { Certificate } from './fakeImapServer';
 
@@ -54,5 +55,70 @@ describe('IMAP throttling', function () {
       await session.dispose();
       await server.close();
     }
+  });
+
+  describe('the back-off is the session\'s, not only the IDLE connection\'s', () => {
+    let clock: number;
+    const sessionAt = (port: number): MailSession =>
+      new MailSession(account(port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger([]), random: () => 0, clock: { now: () => clock, sleep: systemClock.sleep } }, { extraCa: certificate.cert }));
+
+    beforeEach(() => {
+      clock = 1_000_000;
+    });
+
+    it('[SEC-31] after [THROTTLED] the next request fails fast, says how long, and connects again only once the wait is over', async () => {
+      const server = await startScriptedTlsServer(certificate, { authenticate: 'NO [THROTTLED] Slow down' });
+      const session = sessionAt(server.port);
+      try {
+        const first = await session.folders().catch((failure: unknown) => failure);
+        assert.ok(isMailroomError(first, 'Throttled'), String(first));
+        assert.equal(first.retryAfterMs, 15_000, 'the throttled floor, with no jitter');
+        assert.equal(server.connections, 1);
+
+        const second = await session.folders().catch((failure: unknown) => failure);
+        assert.ok(isMailroomError(second, 'Throttled'), String(second));
+        assert.match(second.message, /slow down.*15 s/);
+        assert.equal(second.retryAfterMs, 15_000);
+        assert.equal(server.connections, 1, 'no connection while the server\'s wait lasts');
+
+        clock += 14_000;
+        const third = await session.folders().catch((failure: unknown) => failure);
+        assert.ok(isMailroomError(third, 'Throttled'));
+        assert.match(third.message, /1 s/);
+        assert.equal(server.connections, 1);
+
+        // Positive control: the same request once the wait is over does reach the server.
+        clock += 1_000;
+        const fourth = await session.folders().catch((failure: unknown) => failure);
+        assert.ok(isMailroomError(fourth, 'Throttled'), 'the server still says slow down');
+        assert.equal(server.connections, 2, 'connected again once the wait was over');
+      } finally {
+        await session.dispose();
+        await server.close();
+      }
+    });
+
+    it('[SEC-31] a [LIMIT] answered to the IDLE connection holds back the command connection too', async () => {
+      const server = await startScriptedTlsServer(certificate, { authenticate: 'NO [LIMIT] Too many simultaneous connections' });
+      const session = sessionAt(server.port);
+      try {
+        session.watch('INBOX');
+        const deadline = Date.now() + 5_000;
+        while (session.state !== 'offline' && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        assert.equal(session.state, 'offline');
+        assert.equal(server.connections, 1, 'the IDLE connection was refused');
+        const error = await session.folders().catch((failure: unknown) => failure);
+        assert.ok(isMailroomError(error, 'Throttled'), String(error));
+        assert.equal(server.connections, 1, 'the UI request did not knock again');
+        clock += 15_000;
+        await session.folders().catch(() => undefined);
+        assert.equal(server.connections, 2, 'positive control: after the wait it connects');
+      } finally {
+        await session.dispose();
+        await server.close();
+      }
+    });
   });
 });
