@@ -26,6 +26,11 @@ function trackingMail(pixelOrigin: string, { from = 'Newsletter <news@example.co
   ].join('\r\n');
 }
 
+/** How long a test watches for a request that must not come; the allowed request proves it long enough. */
+const PIXEL_QUIET_MS = 3_000;
+/** How long the hostile-mail test watches for a dialog; a control dialog proves it long enough. */
+const DIALOG_QUIET_MS = 1_000;
+
 describe('Reading mail in the installed .vsix', function () {
   this.timeout(240_000);
   let workbench: Workbench;
@@ -111,14 +116,17 @@ describe('Reading mail in the installed .vsix', function () {
     await workbench.page.keyboard.press('Enter');
     let reader = await readerShowing(workbench.page, TRACKING_SUBJECT);
     await reader.locator('.banner.remote').waitFor();
-    await workbench.page.waitForTimeout(2_000);
+    await workbench.page.waitForTimeout(PIXEL_QUIET_MS);
     assert.equal(pixel.connections, 0, 'nothing reached the tracking host while remote content was blocked');
     await reader.locator('.banner.remote vscode-button', { hasText: 'Load Remote Content' }).click();
-    const deadline = Date.now() + 15_000;
+    const allowedAt = Date.now();
+    const deadline = allowedAt + 15_000;
     while (pixel.connections === 0 && Date.now() < deadline) {
-      await workbench.page.waitForTimeout(200);
+      await workbench.page.waitForTimeout(50);
     }
     assert.ok(pixel.connections > 0, 'the pixel was requested once the person allowed it');
+    // Positive control for the quiet waits of this test: an allowed pixel arrives well within the same wait.
+    assert.ok(Date.now() - allowedAt < PIXEL_QUIET_MS, `the allowed pixel took ${Date.now() - allowedAt} ms, longer than the quiet wait`);
     reader = await readerShowing(workbench.page, TRACKING_SUBJECT);
     assert.equal(await reader.locator('.banner.remote').count(), 0);
 
@@ -129,7 +137,7 @@ describe('Reading mail in the installed .vsix', function () {
     await offer.click();
     reader = await readerShowing(workbench.page, OTHER_TRACKING_SUBJECT);
     await reader.locator('.banner.remote').waitFor();
-    await workbench.page.waitForTimeout(2_000);
+    await workbench.page.waitForTimeout(PIXEL_QUIET_MS);
     assert.deepEqual(pixel.requests.filter((url) => url.includes('m=offer')), [], "the other sender's pixel stayed blocked");
   });
 
@@ -167,8 +175,12 @@ describe('Reading mail in the installed .vsix', function () {
     for (const element of await mailFrame.$$('a, p, img')) {
       await element.click({ force: true, timeout: 2_000 }).catch(() => undefined);
     }
-    await workbench.page.waitForTimeout(1_000);
+    await workbench.page.waitForTimeout(DIALOG_QUIET_MS);
     assert.deepEqual(dialogs, [], 'no alert() ran');
+    // Positive control: a dialog raised in this page is heard within the same wait.
+    await workbench.page.evaluate('setTimeout(() => alert("control"), 0)');
+    await workbench.page.waitForTimeout(DIALOG_QUIET_MS);
+    assert.deepEqual(dialogs, ['control'], 'the listener hears a dialog within the quiet wait');
     await workbench.screenshot('reader-hostile');
     await workbench.page.keyboard.press('Escape');
     await search.click();
