@@ -43,8 +43,3 @@ function truncateKeepingExtension(name: string): string {
   const stem = Array.from(name.slice(0, name.length - extension.length)).slice(0, maxLength - extension.length).join('');
   return `${stem.replace(/[.\s]+$/, '')}${extension}`;
 }
-
-/** True when `candidate` resolves to a direct child of `directory` (defence in depth before writing). */
-export function isDirectChild(directory: string, candidate: string, pathModule: { resolve(...parts: string[]): string; dirname(path: string): string }): boolean {
-  return pathModule.dirname(pathModule.resolve(candidate)) === pathModule.resolve(directory);
-}

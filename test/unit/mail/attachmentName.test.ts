@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isDirectChild, sanitizeAttachmentName } from '../../../src/mail/attachmentName';
+import { sanitizeAttachmentName } from '../../../src/mail/attachmentName';
 
 describe('attachment names', () => {
   const hostile = [
@@ -40,7 +40,7 @@ describe('attachment names', () => {
       assert.ok(!/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200b-\u200f]/.test(safe), `invisible char in ${JSON.stringify(safe)}`);
       assert.ok(!/^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\.|$)/i.test(safe), `device name ${JSON.stringify(safe)}`);
       assert.ok(!/[<>:"|?*]/.test(safe), `reserved char in ${JSON.stringify(safe)}`);
-      assert.ok(isDirectChild(folder, path.join(folder, safe), path), `${JSON.stringify(safe)} escapes the folder`);
+      assert.equal(path.dirname(path.resolve(folder, safe)), path.resolve(folder), `${JSON.stringify(safe)} escapes the folder`);
     }
   });
 
