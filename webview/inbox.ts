@@ -54,11 +54,6 @@ export class InboxApp {
     post({ type: 'ready' });
   }
 
-  /** For the benchmark and tests: how many rows are in the DOM. */
-  public get domRowCount(): number {
-    return this.list.domRowCount;
-  }
-
   private build(): void {
     this.accountSelect.classList.add('account-select');
     this.folderSelect.classList.add('folder-select');

@@ -41,11 +41,6 @@ export class VirtualList {
     new ResizeObserver(() => this.schedule()).observe(this.element);
   }
 
-  /** Number of row elements currently in the DOM (the benchmark reads this). */
-  public get domRowCount(): number {
-    return this.element.querySelectorAll('.row').length;
-  }
-
   public get focused(): number {
     return this.focusedIndex;
   }

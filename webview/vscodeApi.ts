@@ -1,8 +1,6 @@
 // The one handle the webview has on the extension: postMessage. Typed by direction.
 interface VsCodeApi {
   postMessage(message: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
 }
 
 declare function acquireVsCodeApi(): VsCodeApi;
@@ -16,15 +14,6 @@ function vscodeApi(): VsCodeApi {
 
 export function post<T>(message: T): void {
   vscodeApi().postMessage(message);
-}
-
-export function savedState<T>(): Partial<T> {
-  const state = vscodeApi().getState();
-  return state && typeof state === 'object' ? (state as Partial<T>) : {};
-}
-
-export function saveState<T>(state: T): void {
-  vscodeApi().setState(state);
 }
 
 /** Messages from the extension arrive as window `message` events; anything else posting is ignored by type checks in the apps. */

@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import { MailroomError } from '../util/errors';
 
 /** Which kind of issuer an account signed in with; one AuthenticationProvider per kind. */
 export type ProviderKind = 'google' | 'microsoft' | 'oidc';
@@ -52,4 +53,18 @@ export interface MailAccounts {
  */
 export interface SignOutHooks {
   onWillSignOut(hook: (account: MailAccount) => Promise<void> | void): vscode.Disposable;
+}
+
+/** The signed-in account with this id, or undefined when it is not (or no longer) signed in. */
+export function findAccount(accounts: Pick<MailAccounts, 'list'>, accountId: string): MailAccount | undefined {
+  return accounts.list().find((account) => account.id === accountId);
+}
+
+/** The signed-in account with this id; throws the one 'SignInRequired' error every feature shows when it is gone. */
+export function requireAccount(accounts: Pick<MailAccounts, 'list'>, accountId: string): MailAccount {
+  const account = findAccount(accounts, accountId);
+  if (!account) {
+    throw new MailroomError('SignInRequired', 'That account is no longer signed in. Sign in again from the Accounts menu.', { accountId });
+  }
+  return account;
 }

@@ -69,10 +69,7 @@ export class TokenManager {
   private readonly saveRetries = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly signInRequests = new Map<string, Promise<void>>();
   private disposed = false;
-  private readonly refreshed = new Emitter<string>();
   private readonly signInRequired = new Emitter<SignInRequiredEvent>();
-  /** Fires with the account id after its tokens were refreshed and stored. */
-  public readonly onDidRefresh = this.refreshed.event;
   /** Fires once when an account's grant is gone. */
   public readonly onDidRequireSignIn = this.signInRequired.event;
 
@@ -95,7 +92,6 @@ export class TokenManager {
     for (const { account } of this.unsaved.values()) {
       this.logger.warn(`The renewed sign-in of ${account.email} was never saved; it may have to sign in again`);
     }
-    this.refreshed.dispose();
     this.signInRequired.dispose();
   }
 
@@ -182,7 +178,6 @@ export class TokenManager {
     // Until storage has it, it lives here, whatever storage answers.
     this.unsaved.set(accountId, { account, tokens: next });
     await this.saveUnsaved(accountId);
-    this.refreshed.fire(accountId);
     return next.accessToken;
   }
 

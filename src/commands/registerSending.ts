@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
-import type { MailAccount, MailAccounts } from '../auth/accounts';
+import type { MailAccounts } from '../auth/accounts';
+import { findAccount, requireAccount } from '../auth/accounts';
 import { DraftStore } from '../mail/drafts';
 import { ImapDraftsFolder } from '../mail/draftsFolder';
 import { appendToSpecialUse, findSpecialUse } from '../mail/folders';
@@ -10,7 +11,6 @@ import { Outbox } from '../mail/outbox';
 import { SendRateLimiter } from '../mail/sendRateLimiter';
 import { SmtpSender } from '../mail/sender';
 import type { MailSessions } from '../mail/session';
-import { MailroomError } from '../util/errors';
 import type { Logger } from '../util/log';
 import { ComposerPanels } from '../views/composer';
 import { showUnsentDrafts } from './draftsStatus';
@@ -29,15 +29,8 @@ export interface SendingRegistrationDependencies {
  */
 export function registerSending(context: vscode.ExtensionContext, deps: SendingRegistrationDependencies): void {
   const { accounts, sessions, logger } = deps;
-  const findAccount = (accountId: string): MailAccount | undefined => accounts.list().find((account) => account.id === accountId);
-  const sessionOf = (accountId: string): ReturnType<MailSessions['get']> => {
-    const account = findAccount(accountId);
-    if (!account) {
-      throw new MailroomError('SignInRequired', 'That account is no longer signed in.', { accountId });
-    }
-    return sessions.get(account);
-  };
-  const drafts = new DraftStore(path.join(context.globalStorageUri.fsPath, 'drafts'), logger, new ImapDraftsFolder(findAccount, (account) => sessions.get(account)));
+  const sessionOf = (accountId: string): ReturnType<MailSessions['get']> => sessions.get(requireAccount(accounts, accountId));
+  const drafts = new DraftStore(path.join(context.globalStorageUri.fsPath, 'drafts'), logger, new ImapDraftsFolder((accountId) => findAccount(accounts, accountId), (account) => sessions.get(account)));
   const sender = new SmtpSender({
     accounts,
     logger,

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { MailAccount, MailAccounts } from '../auth/accounts';
+import { requireAccount } from '../auth/accounts';
 import { formatAddressList } from '../mail/addresses';
 import type { DraftStore, StoredDraft } from '../mail/drafts';
 import { whereDraftIsKept } from '../mail/drafts';
@@ -312,11 +313,7 @@ export class SendFlows {
   }
 
   private account(accountId: string): MailAccount {
-    const account = this.dependencies.accounts.list().find((candidate) => candidate.id === accountId);
-    if (!account) {
-      throw new MailroomError('SignInRequired', 'That account is no longer signed in. Sign in again, then retry from Mailroom: Unsent Drafts….', { accountId });
-    }
-    return account;
+    return requireAccount(this.dependencies.accounts, accountId);
   }
 }
 

@@ -35,8 +35,31 @@ export const previewPartKey = '1';
 export const previewBytes = 400;
 const previewLength = 160;
 
+/** Turns (the opening bytes of) an HTML part into the text a preview line shows. */
+export type HtmlToText = (html: string) => string;
+
+let htmlToText: Promise<HtmlToText> | undefined;
+
+/**
+ * html-to-text, loaded on first use like the other mail libraries (it is ~240 kB with its HTML parser).
+ * Links keep their words, not their addresses; images and headings' capitals add nothing to a preview.
+ */
+export function loadHtmlToText(): Promise<HtmlToText> {
+  htmlToText ??= import('html-to-text').then(({ compile }) =>
+    compile({
+      wordwrap: false,
+      selectors: [
+        { selector: 'a', options: { ignoreHref: true } },
+        { selector: 'img', format: 'skip' },
+        ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false } })),
+      ],
+    }),
+  );
+  return htmlToText;
+}
+
 /** Converts one FETCH result into a list row. Never throws on odd or missing fields. */
-export function envelopeToRow(message: FetchedEnvelope, threadCounts?: ReadonlyMap<string, number>): MessageRow {
+export function envelopeToRow(message: FetchedEnvelope, toText: HtmlToText, threadCounts?: ReadonlyMap<string, number>): MessageRow {
   const flags = message.flags ?? new Set<string>();
   const sender = message.envelope?.from?.[0];
   const sent = message.envelope?.date === undefined ? undefined : new Date(message.envelope.date);
@@ -49,7 +72,7 @@ export function envelopeToRow(message: FetchedEnvelope, threadCounts?: ReadonlyM
     fromAddress: sender?.address ?? '',
     subject: (message.envelope?.subject ?? '').trim() || '(no subject)',
     date,
-    preview: previewOf(message),
+    preview: previewOf(message, toText),
     unread: !flags.has('\\Seen'),
     flagged: flags.has('\\Flagged'),
     answered: flags.has('\\Answered'),
@@ -69,7 +92,7 @@ export function hasAttachment(structure: BodyStructure): boolean {
 }
 
 /** The first text part's opening words, decoded; empty when part 1 is not text. */
-function previewOf(message: FetchedEnvelope): string {
+function previewOf(message: FetchedEnvelope, toText: HtmlToText): string {
   const raw = message.bodyParts?.get(previewPartKey);
   const structure = message.bodyStructure;
   if (!raw || !structure) {
@@ -81,19 +104,7 @@ function previewOf(message: FetchedEnvelope): string {
   }
   const decoded = decodeTransfer(raw, part.encoding);
   const text = decodeCharset(decoded, part.parameters?.charset);
-  const plain = part.type.toLowerCase() === 'text/html' ? stripTags(text) : text;
+  // The part is fetched cut off: a tag cut at the end is markup, not words.
+  const plain = part.type.toLowerCase() === 'text/html' ? toText(text.replace(/<[^>]*$/, '')) : text;
   return plain.replace(/\s+/g, ' ').trim().slice(0, previewLength);
-}
-
-/** Only for the preview line, which is shown as text (never parsed as HTML). */
-function stripTags(html: string): string {
-  return html
-    .replace(/<(style|script|head)[\s\S]*?(<\/\1>|$)/gi, ' ')
-    .replace(/<[^>]*>?/g, ' ')
-    .replace(/&nbsp;/gi, ' ')
-    .replace(/&amp;/gi, '&')
-    .replace(/&lt;/gi, '<')
-    .replace(/&gt;/gi, '>')
-    .replace(/&quot;/gi, '"')
-    .replace(/&#39;/gi, "'");
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { MailAccount, MailAccounts } from '../auth/accounts';
+import { findAccount } from '../auth/accounts';
 import type { ComposerInit } from '../commands/send';
 import { formatAddressList } from '../mail/addresses';
 import { messageFromComposer } from '../mail/composerMessage';
@@ -156,7 +157,7 @@ class ComposerPanel {
   }
 
   private account(): MailAccount | undefined {
-    return this.dependencies.accounts.list().find((account) => account.id === this.fields.accountId);
+    return findAccount(this.dependencies.accounts, this.fields.accountId);
   }
 
   private async send(): Promise<void> {

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import type { MailAccounts } from '../auth/accounts';
+import { requireAccount } from '../auth/accounts';
 import { archiveMessages, deleteMessages, loadRow, moveMessages, setFlag, summarizeFolders } from '../mail/mailbox';
 import type { MailSession, MailSessions } from '../mail/session';
 import { Emitter } from '../util/event';
 import type { Subscription } from '../util/event';
 import type { MessageAction, MessageRef, MessageRow } from '../shared/protocol';
-import { MailroomError } from '../util/errors';
 import { pickOne } from '../ui/surfaces';
 import { ui } from '../ui/text';
 
@@ -29,11 +29,7 @@ export class MessageActions {
   }
 
   public session(accountId: string): MailSession {
-    const account = this.accounts.list().find((candidate) => candidate.id === accountId);
-    if (!account) {
-      throw new MailroomError('SignInRequired', 'This account is no longer signed in.', { accountId });
-    }
-    return this.sessions.get(account);
+    return this.sessions.get(requireAccount(this.accounts, accountId));
   }
 
   public async run(ref: MessageRef, action: MessageAction): Promise<void> {

@@ -1,9 +1,15 @@
 import * as assert from 'node:assert/strict';
-import { envelopeToRow, hasAttachment } from '../../../src/mail/rowModel';
+import { envelopeToRow, hasAttachment, loadHtmlToText } from '../../../src/mail/rowModel';
+import type { HtmlToText } from '../../../src/mail/rowModel';
 import { sequenceRangeForIndexes, threadSizes } from '../../../src/mail/mailbox';
 import { applyFlagChanges } from '../../../src/mail/sync';
 
 describe('envelope → row', () => {
+  let toText: HtmlToText;
+  before(async () => {
+    toText = await loadHtmlToText();
+  });
+
   it('maps sender, subject, date, flags and markers', () => {
     const row = envelopeToRow({
       uid: 42,
@@ -11,7 +17,7 @@ describe('envelope → row', () => {
       envelope: { date: new Date('2026-01-02T03:04:05Z'), subject: ' Hello ', from: [{ name: 'Alice', address: 'alice@mailroom.test' }] },
       bodyStructure: { type: 'multipart/mixed', childNodes: [{ type: 'text/plain', part: '1', encoding: 'quoted-printable', parameters: { charset: 'utf-8' } }, { type: 'application/pdf', part: '2', disposition: 'attachment', dispositionParameters: { filename: 'a.pdf' } }] },
       bodyParts: new Map([['1', Buffer.from('Caf=C3=A9 at\r\n   noon=\r\n!')]]),
-    });
+    }, toText);
     assert.deepEqual(row, {
       uid: 42,
       from: 'Alice',
@@ -27,7 +33,7 @@ describe('envelope → row', () => {
   });
 
   it('survives missing and odd fields', () => {
-    const row = envelopeToRow({ uid: 1, internalDate: 'not a date', envelope: { date: 'garbage' } });
+    const row = envelopeToRow({ uid: 1, internalDate: 'not a date', envelope: { date: 'garbage' } }, toText);
     assert.equal(row.from, '(unknown sender)');
     assert.equal(row.subject, '(no subject)');
     assert.equal(row.date, 0);
@@ -37,10 +43,23 @@ describe('envelope → row', () => {
 
   it('makes a preview from base64 HTML without keeping markup', () => {
     const html = Buffer.from('<html><style>p{}</style><p>Hi &amp; <b>bye</b></p></html>').toString('base64');
-    const row = envelopeToRow({ uid: 2, bodyStructure: { type: 'text/html', encoding: 'base64', parameters: { charset: 'utf-8' } }, bodyParts: new Map([['1', Buffer.from(html.slice(0, 30))]]) });
+    const row = envelopeToRow({ uid: 2, bodyStructure: { type: 'text/html', encoding: 'base64', parameters: { charset: 'utf-8' } }, bodyParts: new Map([['1', Buffer.from(html.slice(0, 30))]]) }, toText);
     assert.ok(!row.preview.includes('<'));
-    const full = envelopeToRow({ uid: 2, bodyStructure: { type: 'text/html', encoding: 'base64' }, bodyParts: new Map([['1', Buffer.from(html)]]) });
+    const full = envelopeToRow({ uid: 2, bodyStructure: { type: 'text/html', encoding: 'base64' }, bodyParts: new Map([['1', Buffer.from(html)]]) }, toText);
     assert.equal(full.preview, 'Hi & bye');
+  });
+
+  it('reads named and numeric entities, comments and a tag cut off by the partial fetch as HTML does', () => {
+    const html = '<!-- a > b --><p>Caf&eacute; &mdash; d&#xe9;j&#224; vu&hellip;</p><p>next <a href="https://x.test/">link</a></p><im';
+    const row = envelopeToRow({ uid: 3, bodyStructure: { type: 'text/html', parameters: { charset: 'utf-8' } }, bodyParts: new Map([['1', Buffer.from(html)]]) }, toText);
+    assert.equal(row.preview, 'Café — déjà vu… next link');
+  });
+
+  it('decodes base64 whose lines are padded one by one', () => {
+    const body = ['Hello ', 'wide ', 'world'].map((line) => Buffer.from(line).toString('base64')).join('\r\n');
+    assert.ok(body.includes('=\r\n'), 'the fixture pads inside the body');
+    const row = envelopeToRow({ uid: 4, bodyStructure: { type: 'text/plain', encoding: 'base64' }, bodyParts: new Map([['1', Buffer.from(body)]]) }, toText);
+    assert.equal(row.preview, 'Hello wide world');
   });
 
   it('does not count inline text or images the HTML embeds as attachments', () => {
@@ -52,9 +71,9 @@ describe('envelope → row', () => {
   it('counts thread sizes within a page where the server gives thread ids', () => {
     const messages = [{ uid: 1, threadId: 't1' }, { uid: 2, threadId: 't1' }, { uid: 3, threadId: 't2' }, { uid: 4 }];
     const sizes = threadSizes(messages);
-    assert.equal(envelopeToRow(messages[0] ?? { uid: 0 }, sizes).threadCount, 2);
-    assert.equal(envelopeToRow(messages[2] ?? { uid: 0 }, sizes).threadCount, undefined, 'a thread of one shows no count');
-    assert.equal(envelopeToRow(messages[3] ?? { uid: 0 }, sizes).threadCount, undefined);
+    assert.equal(envelopeToRow(messages[0] ?? { uid: 0 }, toText, sizes).threadCount, 2);
+    assert.equal(envelopeToRow(messages[2] ?? { uid: 0 }, toText, sizes).threadCount, undefined, 'a thread of one shows no count');
+    assert.equal(envelopeToRow(messages[3] ?? { uid: 0 }, toText, sizes).threadCount, undefined);
   });
 
   it('maps list indexes to sequence ranges from EXISTS (index 0 = newest)', () => {
@@ -65,7 +84,7 @@ describe('envelope → row', () => {
   });
 
   it('applies CONDSTORE flag changes to cached rows', () => {
-    const rows = [envelopeToRow({ uid: 5 }), envelopeToRow({ uid: 4 })];
+    const rows = [envelopeToRow({ uid: 5 }, toText), envelopeToRow({ uid: 4 }, toText)];
     applyFlagChanges(rows, [{ uid: 4, flags: new Set(['\\Seen', '\\Flagged']) }]);
     assert.equal(rows[0]?.unread, true);
     assert.equal(rows[1]?.unread, false);

@@ -9,8 +9,11 @@ import { Logger } from '../../../src/util/log';
 const silent = (): void => undefined;
 const logger = new Logger({ trace: silent, debug: silent, info: silent, warn: silent, error: silent });
 
+/** These envelopes carry no body, so nothing is ever converted from HTML. */
+const noHtml = (): string => assert.fail('no HTML part to convert');
+
 function rows(fromUid: number, count: number): ReturnType<typeof envelopeToRow>[] {
-  return Array.from({ length: count }, (_, index) => envelopeToRow({ uid: fromUid - index, envelope: { subject: `m${fromUid - index}` } }));
+  return Array.from({ length: count }, (_, index) => envelopeToRow({ uid: fromUid - index, envelope: { subject: `m${fromUid - index}` } }, noHtml));
 }
 
 describe('envelope cache', () => {
