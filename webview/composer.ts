@@ -1,8 +1,8 @@
 // The browser side of the composer: a form (From, To, Cc, Bcc, Subject, Markdown body, attachments)
 // that posts what the user typed to the extension. It renders nothing from mail as HTML: every value
 // goes in through textContent or an input's value.
-import type { ComposerFields, ComposerInitMessage, ComposerToExtension, ExtensionToComposer } from '../src/shared/composerProtocol';
-import { element, onMessage, post } from './vscodeApi';
+import type { ComposerFields, ComposerInitState, ComposerProtocol } from '../src/shared/composerProtocol';
+import { connect, element } from './vscodeApi';
 import './composer.css';
 
 type AddressField = 'to' | 'cc' | 'bcc';
@@ -19,7 +19,6 @@ interface Form {
   buttons: HTMLButtonElement[];
 }
 
-const send = (message: ComposerToExtension): void => post<ComposerToExtension>(message);
 
 let form: Form | undefined;
 let keptAttachments: number[] = [];
@@ -78,7 +77,7 @@ function button(text: string, onClick: () => void, primary = false): HTMLButtonE
   return created;
 }
 
-function renderAttachments(list: HTMLUListElement, attachments: ComposerInitMessage['attachments']): void {
+function renderAttachments(list: HTMLUListElement, attachments: ComposerInitState['attachments']): void {
   list.replaceChildren();
   attachments.forEach((attachment, index) => {
     if (!keptAttachments.includes(index)) {
@@ -97,7 +96,7 @@ function renderAttachments(list: HTMLUListElement, attachments: ComposerInitMess
   list.hidden = list.childElementCount === 0;
 }
 
-function build(init: ComposerInitMessage): void {
+function build(init: ComposerInitState): void {
   const root = element('form', { className: 'composer', attributes: { 'aria-label': init.heading } });
   root.addEventListener('submit', (event) => event.preventDefault());
   root.append(element('h1', { text: init.heading }));
@@ -159,22 +158,16 @@ function showProblem(message: string, field?: AddressField | 'subject'): void {
   }
 }
 
-onMessage((data) => {
-  const message = data as ExtensionToComposer;
-  switch (message?.type) {
-    case 'init':
-      build(message);
-      return;
-    case 'busy':
-      form?.buttons.forEach((control) => (control.disabled = message.busy));
-      if (message.busy) {
-        showProblem('');
-      }
-      return;
-    case 'problem':
-      showProblem(message.message, message.field);
-      return;
-  }
+const client = connect<ComposerProtocol>({
+  init: (message) => build(message),
+  busy: (message) => {
+    form?.buttons.forEach((control) => (control.disabled = message.busy));
+    if (message.busy) {
+      showProblem('');
+    }
+  },
+  problem: (message) => showProblem(message.message, message.field),
 });
+const send = client.post.bind(client);
 
-send({ type: 'ready' });
+client.ready();

@@ -1,16 +1,13 @@
 // The Inbox view: account/folder pickers, search, the virtual list and its states.
-import type { AccountSummary, ConnectionStatus, ExtensionToInbox, FolderSummary, InboxRequest, InboxResults, MessageAction, MessageRow, RowsPage } from '../src/shared/protocol';
+import type { AccountSummary, ConnectionStatus, FolderSummary, InboxProtocol, MessageAction, MessageRow, RowsPage } from '../src/shared/protocol';
+import type { NotificationToWebview } from '../src/shared/webviewProtocol';
 import { VirtualList } from './virtualList';
-import { codicon, element, loadingIndicator, onMessage, post } from './vscodeApi';
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-type RequestBody = DistributiveOmit<InboxRequest, 'requestId'>;
+import type { WebviewClient } from './webviewClient';
+import { codicon, connect, element, loadingIndicator } from './vscodeApi';
 
 interface SelectElement extends HTMLElement {
   value: string;
 }
-
-const pageSize = 50;
 
 export class InboxApp {
   private accounts: AccountSummary[] = [];
@@ -22,8 +19,9 @@ export class InboxApp {
   private readonly pendingPages = new Set<number>();
   private search: string | undefined;
   private generation = 0;
-  private nextRequestId = 1;
-  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  /** Rows per request: the `mailroom.inbox.pageSize` setting, which comes with the accounts. */
+  private pageSize = 50;
+  private readonly client: WebviewClient<InboxProtocol>;
   private connection: ConnectionStatus = 'connecting';
   private fromCache = false;
   /** A row opened (Enter, click) while it was still a placeholder: opened when its page arrives. */
@@ -50,8 +48,9 @@ export class InboxApp {
       },
     );
     this.build();
-    onMessage((data) => this.receive(data as ExtensionToInbox));
-    post({ type: 'ready' });
+    const receive = (message: NotificationToWebview<InboxProtocol>): void => this.receive(message);
+    this.client = connect<InboxProtocol>({ accounts: receive, folders: receive, connection: receive, folderChanged: receive, rowUpdated: receive, rowsRemoved: receive, focusSearch: receive });
+    this.client.ready();
   }
 
   private build(): void {
@@ -94,22 +93,15 @@ export class InboxApp {
     this.showState('loading');
   }
 
-  private receive(message: ExtensionToInbox): void {
+  private receive(message: NotificationToWebview<InboxProtocol>): void {
     switch (message.type) {
-      case 'response': {
-        const waiter = this.pending.get(message.requestId);
-        this.pending.delete(message.requestId);
-        if (waiter) {
-          if (message.ok) {
-            waiter.resolve(message.result);
-          } else {
-            waiter.reject(Object.assign(new Error(message.error.message), { code: message.error.code }));
-          }
-        }
-        return;
-      }
       case 'accounts':
         this.accounts = message.accounts;
+        if (message.pageSize !== this.pageSize) {
+          // Pages on their way were counted in the old size.
+          this.pageSize = message.pageSize;
+          this.pendingPages.clear();
+        }
         this.renderAccounts();
         if (this.accounts.length === 0) {
           this.accountId = undefined;
@@ -163,21 +155,13 @@ export class InboxApp {
     }
   }
 
-  private request<K extends RequestBody['type']>(body: Extract<RequestBody, { type: K }>): Promise<InboxResults[K]> {
-    const requestId = this.nextRequestId++;
-    return new Promise<InboxResults[K]>((resolve, reject) => {
-      this.pending.set(requestId, { resolve: (value) => resolve(value as InboxResults[K]), reject });
-      post({ ...body, requestId });
-    });
-  }
-
   private async loadFolders(): Promise<void> {
     const accountId = this.accountId;
     if (!accountId) {
       return;
     }
     try {
-      const folders = await this.request({ type: 'listFolders', accountId });
+      const folders = await this.client.request('listFolders', { accountId });
       if (accountId === this.accountId) {
         this.folders = folders;
         this.renderFolders();
@@ -200,7 +184,7 @@ export class InboxApp {
     const load: { change?: { total: number | undefined } } = {};
     this.firstLoad = load;
     try {
-      const page = await this.request({ type: 'openFolder', accountId, folder: this.folder });
+      const page = await this.client.request('openFolder', { accountId, folder: this.folder });
       if (generation !== this.generation) {
         return;
       }
@@ -238,7 +222,7 @@ export class InboxApp {
     const generation = ++this.generation;
     const previousTotal = this.total;
     try {
-      const page = await this.request({ type: 'openFolder', accountId, folder: this.folder });
+      const page = await this.client.request('openFolder', { accountId, folder: this.folder });
       if (generation !== this.generation) {
         return;
       }
@@ -270,6 +254,7 @@ export class InboxApp {
     if (!accountId || this.fromCache) {
       return;
     }
+    const pageSize = this.pageSize;
     const firstPage = Math.floor(start / pageSize);
     const lastPage = Math.floor((end - 1) / pageSize);
     for (let pageIndex = firstPage; pageIndex <= lastPage; pageIndex++) {
@@ -278,7 +263,7 @@ export class InboxApp {
       }
       this.pendingPages.add(pageIndex);
       const generation = this.generation;
-      void this.request({ type: 'loadRows', accountId, folder: this.folder, start: pageIndex * pageSize, count: pageSize, ...(this.search === undefined ? {} : { search: this.search }) })
+      void this.client.request('loadRows', { accountId, folder: this.folder, start: pageIndex * pageSize, count: pageSize, ...(this.search === undefined ? {} : { search: this.search }) })
         .then((page) => {
           if (generation === this.generation) {
             this.acceptPage(page);
@@ -317,7 +302,7 @@ export class InboxApp {
     this.total = 0;
     this.showState('loading');
     try {
-      const page = await this.request({ type: 'search', accountId, folder: this.folder, query });
+      const page = await this.client.request('search', { accountId, folder: this.folder, query });
       if (generation !== this.generation) {
         return;
       }
@@ -351,7 +336,7 @@ export class InboxApp {
     }
     this.openWhenLoaded = undefined;
     if (this.accountId) {
-      post({ type: 'openMessage', message: { accountId: this.accountId, folder: this.folder, uid: row.uid } });
+      this.client.post({ type: 'openMessage', message: { accountId: this.accountId, folder: this.folder, uid: row.uid } });
     }
   }
 
@@ -361,7 +346,7 @@ export class InboxApp {
       return;
     }
     const action: MessageAction = command === 'toggleRead' ? (row.unread ? 'markRead' : 'markUnread') : command === 'toggleFlag' ? (row.flagged ? 'unflag' : 'flag') : command;
-    post({ type: 'action', action, message: { accountId: this.accountId, folder: this.folder, uid: row.uid } });
+    this.client.post({ type: 'action', action, message: { accountId: this.accountId, folder: this.folder, uid: row.uid } });
   }
 
   /** Removes rows locally (archive, delete, move) so the list answers at once. */
@@ -429,7 +414,7 @@ export class InboxApp {
     if (text) {
       this.banner.append(codicon(this.connection === 'signInRequired' ? 'account' : 'debug-disconnect'), element('span', { text }));
       if (this.connection === 'signInRequired') {
-        this.banner.append(this.button('Sign In', 'sign-in', () => post({ type: 'signIn' })));
+        this.banner.append(this.button('Sign In', 'sign-in', () => this.client.post({ type: 'signIn' })));
       }
     }
   }
@@ -474,7 +459,7 @@ export class InboxApp {
       }
       case 'signIn': {
         const box = element('div', { className: 'state sign-in' });
-        box.append(codicon('mail'), element('p', { text: 'Sign in to read your mail here.' }), this.button('Sign In', 'sign-in', () => post({ type: 'signIn' })));
+        box.append(codicon('mail'), element('p', { text: 'Sign in to read your mail here.' }), this.button('Sign In', 'sign-in', () => this.client.post({ type: 'signIn' })));
         this.content.replaceChildren(box);
         this.banner.hidden = true;
         return;

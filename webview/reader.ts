@@ -1,10 +1,12 @@
 // The reader: headers, actions, the body (sanitized HTML in a sandboxed frame, or text),
 // remote-content choice, links (opened only through the extension) and attachments.
-import type { AddressView, ExtensionToReader, MessageAction, MessageRef, MessageView, ReaderToExtension, SenderTrust } from '../src/shared/protocol';
+import type { AddressView, MessageAction, MessageRef, MessageView, ReaderProtocol, SenderTrust } from '../src/shared/protocol';
+import type { MessagesOf, NotificationToWebview } from '../src/shared/webviewProtocol';
 import { opensAsText } from '../src/shared/protocol';
 import { textLinkPattern } from '../src/shared/textLinks';
 import { sanitizeMailHtml, themeVariables } from './sanitize';
-import { codicon, element, loadingIndicator, onMessage, post } from './vscodeApi';
+import type { WebviewClient } from './webviewClient';
+import { codicon, connect, element, loadingIndicator } from './vscodeApi';
 
 /** The header's parts, made once and updated for each message. */
 interface ReaderHeader {
@@ -24,6 +26,7 @@ export class ReaderApp {
    * to show, and taking it out of the document would throw its browsing context away.
    */
   private readonly frame: HTMLIFrameElement;
+  private readonly client: WebviewClient<ReaderProtocol>;
 
   public constructor(
     private readonly root: HTMLElement,
@@ -34,13 +37,14 @@ export class ReaderApp {
     this.frame.hidden = true;
     // Until the first message arrives (the extension may still be fetching it); the first render removes it.
     this.root.append(this.frame, loadingIndicator('Loading the message'));
-    onMessage((data) => this.receive(data as ExtensionToReader));
+    const receive = (message: NotificationToWebview<ReaderProtocol>): void => this.receive(message);
+    this.client = connect<ReaderProtocol>({ message: receive, flags: receive });
     document.addEventListener('keydown', (event) => this.onKey(event));
-    this.send({ type: 'ready' });
+    this.client.ready();
   }
 
-  private send(message: ReaderToExtension): void {
-    post(message);
+  private send(message: MessagesOf<ReaderProtocol['toExtension']>): void {
+    this.client.post(message);
   }
 
   /** An action on the message shown (which the extension checks is still the one it means). */
@@ -50,7 +54,7 @@ export class ReaderApp {
     }
   }
 
-  private receive(message: ExtensionToReader): void {
+  private receive(message: NotificationToWebview<ReaderProtocol>): void {
     switch (message.type) {
       case 'message':
         this.view = message.view;

@@ -1,24 +1,24 @@
-// The one handle the webview has on the extension: postMessage. Typed by direction.
+// The one handle the webview has on the extension: postMessage, reached only through a typed client.
+import type { WebviewProtocol } from '../src/shared/webviewProtocol';
+import type { WebviewHandlers } from './webviewClient';
+import { WebviewClient } from './webviewClient';
+
 interface VsCodeApi {
   postMessage(message: unknown): void;
 }
 
 declare function acquireVsCodeApi(): VsCodeApi;
 
-let api: VsCodeApi | undefined;
-
-function vscodeApi(): VsCodeApi {
-  api ??= acquireVsCodeApi();
-  return api;
-}
-
-export function post<T>(message: T): void {
-  vscodeApi().postMessage(message);
-}
-
-/** Messages from the extension arrive as window `message` events; anything else posting is ignored by type checks in the apps. */
-export function onMessage(handler: (data: unknown) => void): void {
-  window.addEventListener('message', (event: MessageEvent<unknown>) => handler(event.data));
+/** This page's client for protocol P; messages from the extension arrive as window `message` events. */
+export function connect<P extends WebviewProtocol>(handlers: WebviewHandlers<P>): WebviewClient<P> {
+  const api = acquireVsCodeApi();
+  return new WebviewClient<P>(
+    {
+      postMessage: (message) => api.postMessage(message),
+      onMessage: (listener) => window.addEventListener('message', (event: MessageEvent<unknown>) => listener(event.data)),
+    },
+    handlers,
+  );
 }
 
 /** Creates an element with text (never HTML) and classes. */

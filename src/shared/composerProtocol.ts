@@ -3,6 +3,7 @@
  * what the composer shows and what the user typed: never a token, never attachment bytes.
  * The webview starts with `ready`; the extension posts nothing before it.
  */
+import type { FromWebview, NoPayload, ToWebview } from './webviewProtocol';
 
 export interface ComposerFields {
   accountId: string;
@@ -17,8 +18,8 @@ export interface ComposerFields {
   attachments: number[];
 }
 
-export interface ComposerInitMessage {
-  type: 'init';
+/** What the composer shows first: sent after `ready`. */
+export interface ComposerInitState {
   accounts: { id: string; email: string }[];
   fields: ComposerFields;
   attachments: { name: string; size: string }[];
@@ -26,17 +27,25 @@ export interface ComposerInitMessage {
   heading: string;
 }
 
-export type ExtensionToComposer =
-  | ComposerInitMessage
-  | { type: 'busy'; busy: boolean }
-  | { type: 'problem'; field?: 'to' | 'cc' | 'bcc' | 'subject'; message: string };
+/** The composer's messages, declared once (see webviewProtocol.ts). */
+export interface ComposerProtocol {
+  toExtension: {
+    changed: { fields: ComposerFields };
+    send: { fields: ComposerFields };
+    saveDraft: { fields: ComposerFields };
+    discard: NoPayload;
+  };
+  toWebview: {
+    init: ComposerInitState;
+    busy: { busy: boolean };
+    problem: { field?: 'to' | 'cc' | 'bcc' | 'subject'; message: string };
+  };
+  requests: NoPayload;
+}
 
-export type ComposerToExtension =
-  | { type: 'ready' }
-  | { type: 'changed'; fields: ComposerFields }
-  | { type: 'send'; fields: ComposerFields }
-  | { type: 'saveDraft'; fields: ComposerFields }
-  | { type: 'discard' };
+export type ExtensionToComposer = ToWebview<ComposerProtocol>;
+export type ComposerToExtension = FromWebview<ComposerProtocol>;
+export type ComposerInitMessage = Extract<ExtensionToComposer, { type: 'init' }>;
 
 function isFields(value: unknown): value is ComposerFields {
   const fields = value as Partial<ComposerFields> | undefined;

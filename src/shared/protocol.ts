@@ -1,10 +1,10 @@
 /**
  * Messages between the extension and its webviews (the Inbox view and the reader panel).
  * Imported by both sides. Never carries a token, code or secret: only what is on screen.
- *
- * Every webview starts with `ready`; the extension posts nothing before it. Requests from the
- * inbox carry a `requestId` and are answered by exactly one `response` with the same id.
+ * Each webview's messages are declared once, as maps (see webviewProtocol.ts).
  */
+import type { FromWebview, NoPayload, RequestMessage, RequestShape, ToWebview } from './webviewProtocol';
+
 
 /** One row of the message list: what the list shows, nothing more. */
 export interface MessageRow {
@@ -67,55 +67,45 @@ export interface MessageRef {
   uid: number;
 }
 
-// ---------------------------------------------------------------- inbox: webview → extension
+// ---------------------------------------------------------------- inbox
 
-export type InboxRequest =
-  | { type: 'openFolder'; requestId: number; accountId: string; folder: string }
-  | { type: 'loadRows'; requestId: number; accountId: string; folder: string; start: number; count: number; search?: string }
-  | { type: 'search'; requestId: number; accountId: string; folder: string; query: string }
-  | { type: 'listFolders'; requestId: number; accountId: string };
-
-/** What each request answers with. */
-export interface InboxResults {
-  openFolder: OpenFolderResult;
-  loadRows: RowsPage;
-  search: RowsPage;
-  listFolders: FolderSummary[];
+/** The Inbox view's messages, declared once (see webviewProtocol.ts). */
+export interface InboxProtocol {
+  toExtension: {
+    openMessage: { message: MessageRef };
+    action: { action: MessageAction; message: MessageRef };
+    signIn: NoPayload;
+    refresh: NoPayload;
+  };
+  toWebview: {
+    /**
+     * Who is signed in and what the view should show, with the rows per page (the
+     * `mailroom.inbox.pageSize` setting); sent after `ready` and on every change.
+     */
+    accounts: { accounts: AccountSummary[]; selectedAccountId?: string; selectedFolder?: string; pageSize: number };
+    folders: { accountId: string; folders: FolderSummary[] };
+    connection: { accountId: string; status: ConnectionStatus; message?: string };
+    /**
+     * The folder changed on the server (new mail, expunge, flags) or may have (IDLE started watching
+     * it, back online): reload visible rows. `total`, when given, is the folder's message count.
+     */
+    folderChanged: { accountId: string; folder: string; total?: number };
+    /** One message's flags changed by our own action: update the row in place. */
+    rowUpdated: { accountId: string; folder: string; row: MessageRow };
+    rowsRemoved: { accountId: string; folder: string; uids: number[] };
+    focusSearch: NoPayload;
+  };
+  requests: {
+    openFolder: RequestShape<{ accountId: string; folder: string }, OpenFolderResult>;
+    loadRows: RequestShape<{ accountId: string; folder: string; start: number; count: number; search?: string }, RowsPage>;
+    search: RequestShape<{ accountId: string; folder: string; query: string }, RowsPage>;
+    listFolders: RequestShape<{ accountId: string }, FolderSummary[]>;
+  };
 }
 
-export type InboxToExtension =
-  | { type: 'ready' }
-  | InboxRequest
-  | { type: 'openMessage'; message: MessageRef }
-  | { type: 'action'; action: MessageAction; message: MessageRef }
-  | { type: 'signIn' }
-  | { type: 'refresh' };
-
-// ---------------------------------------------------------------- inbox: extension → webview
-
-export interface ResponseError {
-  /** A `MailroomErrorCode` or 'Unknown'. */
-  code: string;
-  message: string;
-}
-
-export type InboxResponse = { type: 'response'; requestId: number; ok: true; result: InboxResults[keyof InboxResults] } | { type: 'response'; requestId: number; ok: false; error: ResponseError };
-
-export type ExtensionToInbox =
-  | InboxResponse
-  /** Who is signed in and what the view should show; sent after `ready` and on every change. */
-  | { type: 'accounts'; accounts: AccountSummary[]; selectedAccountId?: string; selectedFolder?: string }
-  | { type: 'folders'; accountId: string; folders: FolderSummary[] }
-  | { type: 'connection'; accountId: string; status: ConnectionStatus; message?: string }
-  /**
-   * The folder changed on the server (new mail, expunge, flags) or may have (IDLE started watching
-   * it, back online): reload visible rows. `total`, when given, is the folder's message count.
-   */
-  | { type: 'folderChanged'; accountId: string; folder: string; total?: number }
-  /** One message's flags changed by our own action: update the row in place. */
-  | { type: 'rowUpdated'; accountId: string; folder: string; row: MessageRow }
-  | { type: 'rowsRemoved'; accountId: string; folder: string; uids: number[] }
-  | { type: 'focusSearch' };
+export type InboxRequest = RequestMessage<InboxProtocol>;
+export type InboxToExtension = FromWebview<InboxProtocol>;
+export type ExtensionToInbox = ToWebview<InboxProtocol>;
 
 // ---------------------------------------------------------------- reader
 
@@ -171,25 +161,31 @@ export type SenderTrust =
   /** The headers contradict From: trust is not applied (`trusted`) and not offered (otherwise). */
   | { kind: 'withheld'; sender: string; trusted: boolean; reason: string };
 
-export type ExtensionToReader =
-  | { type: 'message'; view: MessageView; allowRemoteContent: boolean; senderTrust: SenderTrust }
-  | { type: 'flags'; flagged: boolean; unread: boolean };
-
 /**
- * What the reader asks of the extension. Requests that act on a message name the one the reader
- * shows: the extension may already have moved on to the next message.
+ * The reader's messages. Requests that act on a message name the one the reader shows: the
+ * extension may already have moved on to the next message.
  */
-export type ReaderToExtension =
-  | { type: 'ready' }
-  | { type: 'openLink'; url: string }
-  | { type: 'loadRemoteContent'; message: MessageRef }
-  | { type: 'alwaysLoadRemoteContentFromSender'; message: MessageRef }
-  | { type: 'stopTrustingSender'; message: MessageRef }
-  | { type: 'action'; action: MessageAction; message: MessageRef }
-  | { type: 'saveAttachment'; index: number; message: MessageRef }
-  | { type: 'openAttachment'; index: number; message: MessageRef }
-  /** The message's source, read-only in an editor. */
-  | { type: 'viewSource'; message: MessageRef };
+export interface ReaderProtocol {
+  toExtension: {
+    openLink: { url: string };
+    loadRemoteContent: { message: MessageRef };
+    alwaysLoadRemoteContentFromSender: { message: MessageRef };
+    stopTrustingSender: { message: MessageRef };
+    action: { action: MessageAction; message: MessageRef };
+    saveAttachment: { index: number; message: MessageRef };
+    openAttachment: { index: number; message: MessageRef };
+    /** The message's source, read-only in an editor. */
+    viewSource: { message: MessageRef };
+  };
+  toWebview: {
+    message: { view: MessageView; allowRemoteContent: boolean; senderTrust: SenderTrust };
+    flags: { flagged: boolean; unread: boolean };
+  };
+  requests: NoPayload;
+}
+
+export type ExtensionToReader = ToWebview<ReaderProtocol>;
+export type ReaderToExtension = FromWebview<ReaderProtocol>;
 
 // ---------------------------------------------------------------- guards (the extension trusts nothing a webview posts)
 

@@ -11,11 +11,12 @@ import { describeSendFailure } from '../mail/outbox';
 import type { SendOutcome } from '../mail/outbox';
 import type { OutgoingMessage } from '../mail/outgoing';
 import { formatBytes } from '../mail/snippet';
-import type { ComposerFields, ExtensionToComposer } from '../shared/composerProtocol';
+import type { ComposerFields, ComposerProtocol } from '../shared/composerProtocol';
+import type { NotificationToWebview } from '../shared/webviewProtocol';
 import { isComposerToExtension } from '../shared/composerProtocol';
-import { describeError } from '../util/log';
 import type { Logger } from '../util/log';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
+import { WebviewHost } from './webviewHost';
 import { keepDraftOnClose } from './composerClose';
 import { notify } from '../ui/surfaces';
 import { ui } from '../ui/text';
@@ -59,6 +60,7 @@ export class ComposerPanels implements vscode.Disposable {
 
 class ComposerPanel {
   private readonly panel: vscode.WebviewPanel;
+  private readonly host: WebviewHost<ComposerProtocol>;
   private fields: ComposerFields;
   private readonly initialFields: ComposerFields;
   private draft: StoredDraft | undefined;
@@ -67,8 +69,6 @@ class ComposerPanel {
   private busy = false;
   /** The send in flight from this tab: closing the tab waits for it before deciding what to keep. */
   private sending: Promise<SendOutcome> | undefined;
-  /** The tab is closed (sent, discarded or closed by the person): nothing can be posted to it. */
-  private closedTab = false;
   private autosaveTimer: ReturnType<typeof setTimeout> | undefined;
   /** Drafts are written one at a time, so an autosave never races the save on close. */
   private saving: Promise<unknown> = Promise.resolve();
@@ -98,7 +98,37 @@ class ComposerPanel {
       retainContextWhenHidden: true,
     });
     this.panel.webview.html = renderWebviewHtml(this.panel.webview, dependencies.extensionUri, vscode.Uri.joinPath, { view: 'composer', title });
-    this.panel.webview.onDidReceiveMessage((data: unknown) => void this.receive(data));
+    this.host = new WebviewHost<ComposerProtocol>(this.panel, {
+      name: 'composer',
+      isMessage: isComposerToExtension,
+      logger: dependencies.logger,
+      onReady: () =>
+        this.post({
+          type: 'init',
+          heading: headingOf(init),
+          accounts: dependencies.accounts.list().map((account) => ({ id: account.id, email: account.email })),
+          fields: this.fields,
+          attachments: init.attachments.map((attachment) => ({ name: attachment.filename, size: formatBytes(attachment.content.byteLength) })),
+        }),
+      notifications: {
+        changed: (message) => {
+          this.fields = message.fields;
+          this.scheduleAutosave();
+        },
+        send: (message) => {
+          this.fields = message.fields;
+          clearTimeout(this.autosaveTimer);
+          return this.send();
+        },
+        saveDraft: async (message) => {
+          this.fields = message.fields;
+          await this.saveDraft(false);
+          void notify('info', this.draft?.savedToServer ? ui`Draft saved (also in Drafts).` : ui`Draft saved on this machine.`);
+        },
+        discard: () => this.discard(),
+      },
+      requests: {},
+    });
     this.panel.onDidDispose(() => void this.closed());
   }
 
@@ -106,54 +136,18 @@ class ComposerPanel {
     this.panel.dispose();
   }
 
-  private post(message: ExtensionToComposer): void {
-    if (!this.closedTab) {
-      void this.panel.webview.postMessage(message);
-    }
+  private post(message: NotificationToWebview<ComposerProtocol>): void {
+    this.host.post(message);
   }
 
-  private async receive(data: unknown): Promise<void> {
-    if (!isComposerToExtension(data)) {
-      return;
+  private async discard(): Promise<void> {
+    this.finished = true;
+    clearTimeout(this.autosaveTimer);
+    await this.saving;
+    if (this.draft) {
+      await this.dependencies.drafts.discard(this.draft);
     }
-    try {
-      switch (data.type) {
-        case 'ready':
-          this.post({
-            type: 'init',
-            heading: headingOf(this.init),
-            accounts: this.dependencies.accounts.list().map((account) => ({ id: account.id, email: account.email })),
-            fields: this.fields,
-            attachments: this.init.attachments.map((attachment) => ({ name: attachment.filename, size: formatBytes(attachment.content.byteLength) })),
-          });
-          return;
-        case 'changed':
-          this.fields = data.fields;
-          this.scheduleAutosave();
-          return;
-        case 'send':
-          this.fields = data.fields;
-          clearTimeout(this.autosaveTimer);
-          return await this.send();
-        case 'saveDraft':
-          this.fields = data.fields;
-          await this.saveDraft(false);
-          void notify('info', this.draft?.savedToServer ? ui`Draft saved (also in Drafts).` : ui`Draft saved on this machine.`);
-          return;
-        case 'discard':
-          this.finished = true;
-          clearTimeout(this.autosaveTimer);
-          await this.saving;
-          if (this.draft) {
-            await this.dependencies.drafts.discard(this.draft);
-          }
-          this.panel.dispose();
-          return;
-      }
-    } catch (error) {
-      this.dependencies.logger.error('Composer action failed', error);
-      this.post({ type: 'problem', message: describeError(error) });
-    }
+    this.panel.dispose();
   }
 
   private account(): MailAccount | undefined {
@@ -232,7 +226,6 @@ class ComposerPanel {
 
   /** Closing a composer with unsent changes keeps them as a draft: nothing the user wrote is lost. */
   private async closed(): Promise<void> {
-    this.closedTab = true;
     this.onClosed();
     clearTimeout(this.autosaveTimer);
     try {

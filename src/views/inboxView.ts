@@ -5,9 +5,11 @@ import type { FolderChange, MailSession, MailSessions, SessionState } from '../m
 import type { Subscription } from '../util/event';
 import type { EnvelopeCache } from '../mail/sync';
 import { openFolderWithCache } from '../mail/sync';
-import type { ConnectionStatus, ExtensionToInbox, FolderSummary, InboxRequest, InboxResults, InboxToExtension, RowsPage } from '../shared/protocol';
+import type { ConnectionStatus, FolderSummary, InboxProtocol, RowsPage } from '../shared/protocol';
+import type { NotificationToWebview } from '../shared/webviewProtocol';
 import { isInboxToExtension } from '../shared/protocol';
 import { isMailroomError } from '../util/errors';
+import { WebviewHost } from './webviewHost';
 import type { Logger } from '../util/log';
 import { describeError } from '../util/log';
 import type { MessageActions, MessageChange } from './messageActions';
@@ -15,7 +17,7 @@ import type { ReaderPanel } from './readerPanel';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
 import { inboxSettings } from './settings';
 import { StatusItem, notify } from '../ui/surfaces';
-import { failureText, ui } from '../ui/text';
+import { ui } from '../ui/text';
 
 export interface InboxDependencies {
   accounts: MailAccounts;
@@ -38,7 +40,7 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Dis
   public static readonly viewId = 'mailroom.inbox';
 
   private view: vscode.WebviewView | undefined;
-  private ready = false;
+  private host: WebviewHost<InboxProtocol> | undefined;
   private selectedAccountId: string | undefined;
   private selectedFolder = 'INBOX';
   private knownAccountIds = new Set<string>();
@@ -63,14 +65,47 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Dis
 
   public resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
-    this.ready = false;
+    this.host?.dispose();
+    const host = new WebviewHost<InboxProtocol>(view, {
+      name: 'Inbox view',
+      isMessage: isInboxToExtension,
+      logger: this.deps.logger,
+      onReady: () => this.sendAccounts(),
+      notifications: {
+        signIn: () => this.deps.accounts.signIn(),
+        refresh: () => this.refresh(),
+        openMessage: (message) => this.deps.reader.show(message.message),
+        action: (message) => this.deps.actions.run(message.message, message.action),
+      },
+      requests: {
+        listFolders: async ({ accountId }) => {
+          const folders = summarizeFolders(await this.sessionFor(accountId).folders());
+          this.shownFolders = { accountId, folders };
+          return folders;
+        },
+        openFolder: async ({ accountId, folder }) => ({ accountId, folder, ...(await this.openFolder(this.sessionFor(accountId), folder)) }),
+        loadRows: ({ accountId, folder, start, count, search }) => {
+          const session = this.sessionFor(accountId);
+          return search === undefined ? this.loadFolderRows(session, folder, start, count) : this.loadSearchRows(session, folder, search, start, count);
+        },
+        search: async ({ accountId, folder, query }) => {
+          const session = this.sessionFor(accountId);
+          const { uids } = await searchFolder(session, folder, query);
+          this.searches.set(searchKey(session.account.id, folder, query), uids);
+          return this.loadSearchRows(session, folder, query, 0, inboxSettings().pageSize);
+        },
+      },
+    });
+    this.host = host;
     view.webview.options = webviewOptions(this.deps.extensionUri, vscode.Uri.joinPath);
     view.webview.html = renderWebviewHtml(view.webview, this.deps.extensionUri, vscode.Uri.joinPath, { view: 'inbox', title: 'Inbox' });
     this.disposables.push(
-      view.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
+      host,
       view.onDidDispose(() => {
-        this.view = undefined;
-        this.ready = false;
+        if (this.view === view) {
+          this.view = undefined;
+          this.host = undefined;
+        }
       }),
     );
   }
@@ -103,81 +138,8 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Dis
     this.disposables.forEach((disposable) => disposable.dispose());
   }
 
-  private post(message: ExtensionToInbox): void {
-    if (this.view && this.ready) {
-      void this.view.webview.postMessage(message);
-    }
-  }
-
-  private async receive(message: unknown): Promise<void> {
-    if (!isInboxToExtension(message)) {
-      this.deps.logger.warn('Ignored a malformed message from the Inbox view');
-      return;
-    }
-    try {
-      await this.handle(message);
-    } catch (error) {
-      this.deps.logger.error('Inbox view action failed', error);
-      void notify('error', failureText(error));
-    }
-  }
-
-  private async handle(message: InboxToExtension): Promise<void> {
-    switch (message.type) {
-      case 'ready':
-        this.ready = true;
-        this.sendAccounts();
-        return;
-      case 'signIn':
-        await this.deps.accounts.signIn();
-        return;
-      case 'refresh':
-        this.refresh();
-        return;
-      case 'openMessage':
-        await this.deps.reader.show(message.message);
-        return;
-      case 'action':
-        await this.deps.actions.run(message.message, message.action);
-        return;
-      case 'openFolder':
-      case 'loadRows':
-      case 'search':
-      case 'listFolders':
-        await this.answer(message);
-        return;
-    }
-  }
-
-  /** Answers a request with exactly one response carrying its id. */
-  private async answer(request: InboxRequest): Promise<void> {
-    try {
-      const result = await this.resolve(request);
-      this.post({ type: 'response', requestId: request.requestId, ok: true, result });
-    } catch (error) {
-      this.deps.logger.warn(`Inbox request ${request.type} failed: ${describeError(error)}`);
-      this.post({ type: 'response', requestId: request.requestId, ok: false, error: { code: isMailroomError(error) ? error.code : 'Unknown', message: isMailroomError(error) ? error.message : describeError(error) } });
-    }
-  }
-
-  private async resolve(request: InboxRequest): Promise<InboxResults[keyof InboxResults]> {
-    const session = this.sessionFor(request.accountId);
-    switch (request.type) {
-      case 'listFolders': {
-        const folders = summarizeFolders(await session.folders());
-        this.shownFolders = { accountId: request.accountId, folders };
-        return folders;
-      }
-      case 'openFolder':
-        return { accountId: request.accountId, folder: request.folder, ...(await this.openFolder(session, request.folder)) };
-      case 'loadRows':
-        return request.search === undefined ? this.loadFolderRows(session, request.folder, request.start, request.count) : this.loadSearchRows(session, request.folder, request.search, request.start, request.count);
-      case 'search': {
-        const { uids } = await searchFolder(session, request.folder, request.query);
-        this.searches.set(searchKey(session.account.id, request.folder, request.query), uids);
-        return this.loadSearchRows(session, request.folder, request.query, 0, inboxSettings().pageSize);
-      }
-    }
+  private post(message: NotificationToWebview<InboxProtocol>): void {
+    this.host?.post(message);
   }
 
   private async openFolder(session: MailSession, folder: string): Promise<RowsPage> {
@@ -321,6 +283,7 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Dis
     this.post({
       type: 'accounts',
       accounts: accounts.map((account) => ({ id: account.id, email: account.email })),
+      pageSize: inboxSettings().pageSize,
       ...(this.selectedAccountId === undefined ? {} : { selectedAccountId: this.selectedAccountId, selectedFolder: this.selectedFolder }),
     });
     if (accounts.length === 0) {

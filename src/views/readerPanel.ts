@@ -5,7 +5,8 @@ import { openExternal } from '../auth/editorSurface';
 import type { AttachmentPart, LoadedMessage } from '../mail/message';
 import { loadMessage, loadSource, streamAttachment, textAttachmentOpenCap } from '../mail/message';
 import { TrustedSenders } from '../mail/senderTrust';
-import type { ExtensionToReader, MessageRef, ReaderToExtension, SenderTrust } from '../shared/protocol';
+import type { MessageRef, ReaderProtocol, SenderTrust } from '../shared/protocol';
+import type { MessagesOf, NotificationToWebview } from '../shared/webviewProtocol';
 import { isReaderToExtension, opensAsText } from '../shared/protocol';
 import type { Logger } from '../util/log';
 import { fileDestination, saveAttachmentAs } from './attachmentSave';
@@ -13,9 +14,10 @@ import { openLinkFromMail } from './linkPolicy';
 import type { MessageActions } from './messageActions';
 import type { MessageSourceDocuments } from './messageSource';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
+import { WebviewHost } from './webviewHost';
 import { askModal, notify } from '../ui/surfaces';
 import type { UiText } from '../ui/text';
-import { failureText, ui } from '../ui/text';
+import { ui } from '../ui/text';
 
 export interface ReaderDependencies {
   actions: MessageActions;
@@ -38,13 +40,13 @@ export interface ReaderDependencies {
  */
 export class ReaderPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
+  private host: WebviewHost<ReaderProtocol> | undefined;
   private current: LoadedMessage | undefined;
   private allowRemoteContent = false;
   /** How trusting the current message's sender applies to it (the reader's banner says so). */
   private senderTrust: SenderTrust = { kind: 'none' };
   /** Whether the panel's current document has the CSP that lets remote images load. */
   private documentAllowsRemoteContent: boolean | undefined;
-  private ready = false;
   /** Counts calls to show(): only the latest one shows its message. */
   private showRequests = 0;
   private readonly panelDisposables: vscode.Disposable[] = [];
@@ -119,17 +121,25 @@ export class ReaderPanel implements vscode.Disposable {
       this.panel = vscode.window.createWebviewPanel('mailroom.reader', title.value, { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, { ...webviewOptions(this.deps.extensionUri, vscode.Uri.joinPath), retainContextWhenHidden: false });
       this.panel.iconPath = vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'mail.svg');
       const panel = this.panel;
-      const subscriptions = [
-        panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
-        panel.onDidDispose(() => {
-          subscriptions.forEach((subscription) => subscription.dispose());
-          if (this.panel === panel) {
-            this.panel = undefined;
-            this.current = undefined;
-            this.documentAllowsRemoteContent = undefined;
-          }
-        }),
-      ];
+      const handle = (message: MessagesOf<ReaderProtocol['toExtension']>): Promise<void> => this.handle(message);
+      this.host = new WebviewHost<ReaderProtocol>(panel, {
+        name: 'reader',
+        isMessage: isReaderToExtension,
+        logger: this.deps.logger,
+        // While the first message is still being fetched there is nothing to show yet; show() posts it.
+        onReady: () => this.postCurrent(),
+        notifications: { openLink: handle, loadRemoteContent: handle, alwaysLoadRemoteContentFromSender: handle, stopTrustingSender: handle, action: handle, saveAttachment: handle, openAttachment: handle, viewSource: handle },
+        requests: {},
+      });
+      const subscription = panel.onDidDispose(() => {
+        subscription.dispose();
+        if (this.panel === panel) {
+          this.panel = undefined;
+          this.host = undefined;
+          this.current = undefined;
+          this.documentAllowsRemoteContent = undefined;
+        }
+      });
     }
     this.panel.title = title.value;
     if (this.documentAllowsRemoteContent === this.allowRemoteContent) {
@@ -138,7 +148,7 @@ export class ReaderPanel implements vscode.Disposable {
       this.postCurrent();
     } else {
       // A new document with a new nonce and a CSP that allows remote images only when chosen.
-      this.ready = false;
+      this.host?.expectReady();
       this.documentAllowsRemoteContent = this.allowRemoteContent;
       this.panel.webview.html = renderWebviewHtml(this.panel.webview, this.deps.extensionUri, vscode.Uri.joinPath, { view: 'reader', title: title.value, allowRemoteImages: this.allowRemoteContent });
     }
@@ -152,32 +162,11 @@ export class ReaderPanel implements vscode.Disposable {
     }
   }
 
-  private post(message: ExtensionToReader): void {
-    if (this.panel && this.ready) {
-      void this.panel.webview.postMessage(message);
-    }
+  private post(message: NotificationToWebview<ReaderProtocol>): void {
+    this.host?.post(message);
   }
 
-  private async receive(message: unknown): Promise<void> {
-    if (!isReaderToExtension(message)) {
-      this.deps.logger.warn('Ignored a malformed message from the reader');
-      return;
-    }
-    try {
-      await this.handle(message);
-    } catch (error) {
-      this.deps.logger.error('Reader action failed', error);
-      void notify('error', failureText(error));
-    }
-  }
-
-  private async handle(message: ReaderToExtension): Promise<void> {
-    if (message.type === 'ready') {
-      this.ready = true;
-      // While the first message is still being fetched there is nothing to show yet; show() posts it.
-      this.postCurrent();
-      return;
-    }
+  private async handle(message: MessagesOf<ReaderProtocol['toExtension']>): Promise<void> {
     const current = this.current;
     if (!current || ('message' in message && !sameMessage(message.message, current.view.ref))) {
       // A click on the message the reader was still showing while the next one was being sent to it.
