@@ -59,6 +59,21 @@ describe('inbox webview in a real browser', function () {
     }
   });
 
+  it('requests rows in pages of the mailroom.inbox.pageSize the extension sends with the accounts', async () => {
+    const page = await openInbox(browser, host, `rows=${total}&pageSize=20`);
+    try {
+      await page.locator('.list .row:not(.placeholder)').first().waitFor();
+      await page.locator('.list').evaluate((list) => {
+        list.scrollTop = 0.5 * (list.scrollHeight - list.clientHeight);
+      });
+      const load = await waitForPosted(page, (message) => message.type === 'loadRows');
+      assert.equal(load.count, 20);
+      assert.equal((load.start as number) % 20, 0);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('is fully usable from the keyboard: j/k and arrows, Enter, r, a, # and Delete', async () => {
     const page = await openInbox(browser, host, `rows=${total}`);
     try {
