@@ -98,13 +98,37 @@ type Resolver = (request: string, ...rest: unknown[]) => string;
 const loader = Module as unknown as { _resolveFilename: Resolver; _cache: object };
 const FAKE_PATH = '/fake-vscode-for-tests.js';
 
-/** Makes `require('vscode')` return `editor.module` until the returned function is called. */
+/** The editor `require('vscode')` answers for right now. */
+let current: FakeEditor | undefined;
+
+/**
+ * One `vscode` module for the whole test process: a module that imports `vscode` is loaded once and
+ * keeps what it got, so the fake delegates to whichever editor is installed when a call is made.
+ */
+const sharedModule = {
+  ProgressLocation: { Window: 10, Notification: 15 },
+  StatusBarAlignment: { Left: 1, Right: 2 },
+  window: new Proxy(
+    {},
+    {
+      get: (_target, name) => {
+        if (!current) {
+          throw new Error('no fake editor is installed');
+        }
+        return Reflect.get(current.module.window, name);
+      },
+    },
+  ),
+};
+
+/** Makes `require('vscode')` reach `editor` until the returned function is called. */
 export function installFakeVscode(editor: FakeEditor): () => void {
   const original = loader._resolveFilename;
+  current = editor;
   loader._resolveFilename = (request, ...rest) => (request === 'vscode' ? FAKE_PATH : original(request, ...rest));
-  Reflect.set(loader._cache, FAKE_PATH, { id: FAKE_PATH, filename: FAKE_PATH, loaded: true, children: [], exports: editor.module });
+  Reflect.set(loader._cache, FAKE_PATH, { id: FAKE_PATH, filename: FAKE_PATH, loaded: true, children: [], exports: sharedModule });
   return () => {
     loader._resolveFilename = original;
-    Reflect.deleteProperty(loader._cache, FAKE_PATH);
+    current = undefined;
   };
 }
