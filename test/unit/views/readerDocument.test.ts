@@ -2,11 +2,10 @@
 // replace everything the last one showed (banner, links, attachments, body, toggles) and the mail
 // frame is reused, not rebuilt. Real reader bundle in Debian's Chromium, under the extension's CSP.
 import * as assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { ExtensionToReader, MessageView } from '../../../src/shared/protocol';
-import { launchChromium } from '../../editor/browser';
-import { postToWebview, postedMessages, readerMessage, showHtmlInReader, startWebviewHost, waitForPosted } from './webviewHost';
-import type { WebviewHost } from './webviewHost';
+import { openReaderPage, postedMessages, postToWebview, readerMessage, showHtmlInReader, waitForPosted } from './webviewHost';
+import type { ReaderPage } from './webviewHost';
 
 /** Shows the message and waits until the mail frame (if any) has loaded it. */
 async function show(page: Page, shown: MessageView): Promise<void> {
@@ -27,20 +26,16 @@ async function frameText(page: Page): Promise<string> {
 
 describe('reader: message after message in one document', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let host: WebviewHost;
+  let reader: ReaderPage | undefined;
   let page: Page;
 
   before(async () => {
-    [host, browser] = await Promise.all([startWebviewHost(), launchChromium()]);
-    page = await browser.newPage();
-    await page.goto(`${host.origin}/page?view=reader`);
-    await waitForPosted(page, (message) => message.type === 'ready');
+    reader = await openReaderPage();
+    page = reader.page;
   });
 
   after(async () => {
-    await browser?.close();
-    await host?.close();
+    await reader?.close();
   });
 
   it('shows that it is loading until the first message arrives', async () => {

@@ -2,11 +2,10 @@
 // how to stop it, and, where the headers contradict From, why a trusted sender's mail is blocked
 // after all. Real reader bundle in Debian's Chromium, under the extension's CSP.
 import * as assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { ExtensionToReader, SenderTrust } from '../../../src/shared/protocol';
-import { launchChromium } from '../../editor/browser';
-import { readerMessage, showHtmlInReader, startWebviewHost, waitForPosted } from './webviewHost';
-import type { WebviewHost } from './webviewHost';
+import { openReaderPage, readerMessage, showHtmlInReader, waitForPosted } from './webviewHost';
+import type { ReaderPage } from './webviewHost';
 
 const sender = 'news@shop.example';
 let uid = 0;
@@ -30,20 +29,16 @@ async function bannerButtons(page: Page, selector: string): Promise<string[]> {
 
 describe('reader: remote-content trust per sender', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let host: WebviewHost;
+  let reader: ReaderPage | undefined;
   let page: Page;
 
   before(async () => {
-    [host, browser] = await Promise.all([startWebviewHost(), launchChromium()]);
-    page = await browser.newPage();
-    await page.goto(`${host.origin}/page?view=reader`);
-    await waitForPosted(page, (message) => message.type === 'ready');
+    reader = await openReaderPage();
+    page = reader.page;
   });
 
   after(async () => {
-    await browser?.close();
-    await host?.close();
+    await reader?.close();
   });
 
   it('offers "Always for This Sender" where nothing contradicts From', async () => {

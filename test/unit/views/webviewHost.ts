@@ -11,10 +11,11 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type * as net from 'node:net';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type * as vscode from 'vscode';
 import type { ExtensionToReader, MessageView } from '../../../src/shared/protocol';
 import { renderWebviewHtml } from '../../../src/views/webviewHtml';
+import { launchChromium } from '../../editor/browser';
 
 const repositoryRoot = path.resolve(__dirname, '..', '..', '..', '..');
 export const distDirectory = path.join(repositoryRoot, 'dist');
@@ -158,5 +159,25 @@ export function readerMessage(overrides: Partial<MessageView>): MessageView {
     unread: false,
     truncated: false,
     ...overrides,
+  };
+}
+
+/** A reader document in Chromium, ready for messages; `close` stops the browser and the host. */
+export interface ReaderPage {
+  readonly page: Page;
+  close(): Promise<void>;
+}
+
+export async function openReaderPage(): Promise<ReaderPage> {
+  const [host, browser]: [WebviewHost, Browser] = await Promise.all([startWebviewHost(), launchChromium()]);
+  const page = await browser.newPage();
+  await page.goto(`${host.origin}/page?view=reader`);
+  await waitForPosted(page, (message) => message.type === 'ready');
+  return {
+    page,
+    close: async () => {
+      await browser.close();
+      await host.close();
+    },
   };
 }
