@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../util/log';
-import type { ProviderKind } from './accounts';
-import type { MailAccountService } from './mailAccounts';
+import type { ProviderKind } from './accountApi';
+import type { AccountService } from './accountService';
 import { PROVIDER_IDS, PROVIDER_KINDS } from './presets';
 
 /**
@@ -10,7 +10,7 @@ import { PROVIDER_IDS, PROVIDER_KINDS } from './presets';
  * entry; it never opens a dialog by itself. Repeated after a sign-out leaves a provider empty.
  */
 /** `scopesFor` gives a provider's scopes, or undefined when its settings are incomplete. */
-export function offerSignInInAccountsMenu(service: MailAccountService, scopesFor: (kind: ProviderKind) => readonly string[] | undefined, logger: Logger): vscode.Disposable {
+export function offerSignInInAccountsMenu(service: AccountService, scopesFor: (kind: ProviderKind) => readonly string[] | undefined, logger: Logger): vscode.Disposable {
   const offer = (): void => {
     for (const kind of PROVIDER_KINDS) {
       const scopes = scopesFor(kind);

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
-import type { ProviderKind } from './accounts';
+import type { ProviderKind } from './accountApi';
 import type { SignInEnvironment } from './flowSelection';
 import type { DeviceCodePrompt } from './flows/deviceCodeFlow';
 import type { UriEnvironment } from './flows/uriHandlerFlow';
-import type { AccountUi } from './mailAccounts';
+import type { AccountUi } from './accountService';
 import type { ProviderSettings } from './presets';
 import { PROVIDER_KINDS, PROVIDER_LABELS } from './presets';
-import type { SignInUi } from './signInFlow';
+import type { SignInUi } from './signInRunner';
 import { askModal, notify, pickOne, withProgress } from '../ui/surfaces';
 import { ui } from '../ui/text';
 import { externalOpener } from '../util/externalOpener';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ProviderKind } from './accounts';
+import type { ProviderKind } from './accountApi';
 import type { FlowKind } from './presets';
 
 /** Lifetime of one sign-in attempt; after this its callback is ignored [SEC-4]. */

@@ -1,4 +1,4 @@
-import type { MailEndpoint, ProviderKind } from './accounts';
+import type { MailEndpoint, ProviderKind } from './accountApi';
 import { MailroomError } from '../util/errors';
 
 /**

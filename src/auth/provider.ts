@@ -2,8 +2,8 @@ import type * as vscode from 'vscode';
 import { createHash } from 'node:crypto';
 import { MailroomError } from '../util/errors';
 import { Emitter } from '../util/event';
-import type { ProviderKind } from './accounts';
-import type { AccountChanges, MailAccountService } from './mailAccounts';
+import type { ProviderKind } from './accountApi';
+import type { AccountChanges, AccountService } from './accountService';
 import type { StoredAccount } from './tokenStore';
 
 /**
@@ -35,7 +35,7 @@ export class MailroomAuthenticationProvider implements vscode.AuthenticationProv
 
   public constructor(
     private readonly kind: ProviderKind,
-    private readonly service: MailAccountService,
+    private readonly service: AccountService,
   ) {
     this.subscription = service.onDidChangeAccountDetails((changes) => this.announce(changes));
   }

@@ -1,18 +1,18 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../util/log';
 import { systemClock } from '../util/clock';
-import type { ProviderKind } from './accounts';
+import type { ProviderKind } from './accountApi';
 import { DeviceCodeFlow } from './flows/deviceCodeFlow';
 import { LoopbackFlow } from './flows/loopbackFlow';
 import { UriCallbackRouter, UriHandlerFlow } from './flows/uriHandlerFlow';
-import { MailAccountService } from './mailAccounts';
+import { AccountService } from './accountService';
 import { offerSignInInAccountsMenu } from './accountsMenu';
 import { OAuthClient } from './oauthClient';
 import { PendingSignIns } from './pendingSignIn';
 import type { ProviderConfig } from './presets';
 import { PROVIDER_IDS, PROVIDER_KINDS, PROVIDER_LABELS, providerConfig } from './presets';
 import { MailroomAuthenticationProvider } from './provider';
-import { SignInRunner } from './signInFlow';
+import { SignInRunner } from './signInRunner';
 import { TokenManager } from './tokenManager';
 import { TokenStore } from './tokenStore';
 import { accountUi, currentSignInEnvironment, deviceCodePrompt, openExternal, readProviderSettings, signInUi, uriEnvironment } from './editorSurface';
@@ -24,7 +24,7 @@ const ATTEMPT_TIMEOUT_MS = 5 * 60_000;
  * Builds sign-in and registers one AuthenticationProvider per provider kind, synchronously (the
  * workbench waits only a few seconds for providers to appear), plus the URI handler.
  */
-export function registerAuthentication(context: vscode.ExtensionContext, logger: Logger): MailAccountService {
+export function registerAuthentication(context: vscode.ExtensionContext, logger: Logger): AccountService {
   const store = new TokenStore(context.secrets, logger);
   const pendingSignIns = new PendingSignIns();
   const clients = new Map<string, OAuthClient>();
@@ -57,7 +57,7 @@ export function registerAuthentication(context: vscode.ExtensionContext, logger:
   });
   // Refreshes use the client that issued each account's tokens, which the service knows.
   const tokenManager: TokenManager = new TokenManager(store, (account): OAuthClient => service.clientForAccount(account), logger);
-  const service: MailAccountService = new MailAccountService({ store, tokenManager, runner, logger, ui: accountUi, configFor, clientFor });
+  const service: AccountService = new AccountService({ store, tokenManager, runner, logger, ui: accountUi, configFor, clientFor });
   context.subscriptions.push(store, tokenManager, service, vscode.window.registerUriHandler(router));
   for (const kind of PROVIDER_KINDS) {
     const provider = new MailroomAuthenticationProvider(kind, service);

@@ -1,5 +1,5 @@
 import type { Logger } from '../util/log';
-import type { MailAccount } from './accounts';
+import type { MailAccount } from './accountApi';
 import type { StoredAccount, TokenStore } from './tokenStore';
 
 export type RevocationResult = 'revoked' | 'unsupported' | 'failed' | 'nothing-to-revoke';

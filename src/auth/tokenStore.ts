@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { MailEndpoint, ProviderKind } from './accounts';
+import type { MailEndpoint, ProviderKind } from './accountApi';
 import { MailroomError } from '../util/errors';
 import { Emitter } from '../util/event';
 import type { Logger } from '../util/log';

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import type { MailAccountService } from '../auth/mailAccounts';
+import type { AccountService } from '../auth/accountService';
 import { PROVIDER_LABELS } from '../auth/presets';
 import { askModal, askText, notify, pickOne } from '../ui/surfaces';
 import { ui } from '../ui/text';
 
 /** "Mailroom: Sign In…", "Mailroom: Sign Out…" and "Mailroom: Set Google Client Secret…". */
-export function registerAccountCommands(accounts: MailAccountService): vscode.Disposable[] {
+export function registerAccountCommands(accounts: AccountService): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('mailroom.signIn', async () => {
       const account = await accounts.signIn();

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
-import type { MailAccounts } from '../auth/accounts';
-import { findAccount, requireAccount } from '../auth/accounts';
+import type { MailAccounts } from '../auth/accountApi';
+import { findAccount, requireAccount } from '../auth/accountApi';
 import { DraftStore } from '../mail/drafts';
 import { ImapDraftsFolder } from '../mail/draftsFolder';
 import { appendToSpecialUse, findSpecialUse } from '../mail/folders';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { MailAccount, MailAccounts } from '../auth/accounts';
-import { requireAccount } from '../auth/accounts';
+import type { MailAccount, MailAccounts } from '../auth/accountApi';
+import { requireAccount } from '../auth/accountApi';
 import { formatAddressList } from '../mail/addresses';
 import type { DraftStore, StoredDraft } from '../mail/drafts';
 import { whereDraftIsKept } from '../mail/drafts';

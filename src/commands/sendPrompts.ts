@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { MailAccount, MailAccounts } from '../auth/accounts';
+import type { MailAccount, MailAccounts } from '../auth/accountApi';
 import { formatAddress, formatAddressList, parseAddressList, recipientProblem, rememberRecipients } from '../mail/addresses';
 import type { MailAddress, OutgoingMessage } from '../mail/outgoing';
 import { previewText } from '../mail/preview';

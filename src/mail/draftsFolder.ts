@@ -1,4 +1,4 @@
-import type { MailAccount } from '../auth/accounts';
+import type { MailAccount } from '../auth/accountApi';
 import type { DraftsFolder } from './drafts';
 import { appendToSpecialUse, findSpecialUse } from './folders';
 import { findByMessageId } from './mailbox';

@@ -1,4 +1,4 @@
-import type { MailAccount } from '../auth/accounts';
+import type { MailAccount } from '../auth/accountApi';
 import { MailroomError } from '../util/errors';
 import type { Logger } from '../util/log';
 import { describeError } from '../util/log';

@@ -1,4 +1,4 @@
-import type { MailAccount } from '../auth/accounts';
+import type { MailAccount } from '../auth/accountApi';
 import { formatAddress, formatAddressList } from './addresses';
 import type { OutgoingMessage } from './outgoing';
 import { formatBytes } from './snippet';

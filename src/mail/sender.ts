@@ -1,4 +1,4 @@
-import type { MailAccount, MailAccounts } from '../auth/accounts';
+import type { MailAccount, MailAccounts } from '../auth/accountApi';
 import { MailroomError, isMailroomError } from '../util/errors';
 import type { LibraryLogger, Logger } from '../util/log';
 import type { ComposedMessage } from './mime';

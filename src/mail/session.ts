@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ImapFlow, ImapFlowOptions, ListResponse } from 'imapflow';
-import type { MailAccount, MailAccounts } from '../auth/accounts';
+import type { MailAccount, MailAccounts } from '../auth/accountApi';
 import type { Logger } from '../util/log';
 import { describeError } from '../util/log';
 import { MailroomError, isMailroomError } from '../util/errors';

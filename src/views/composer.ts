@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { MailAccount, MailAccounts } from '../auth/accounts';
-import { findAccount } from '../auth/accounts';
+import type { MailAccount, MailAccounts } from '../auth/accountApi';
+import { findAccount } from '../auth/accountApi';
 import type { ComposerInit } from '../commands/send';
 import { formatAddressList } from '../mail/addresses';
 import { messageFromComposer } from '../mail/composerMessage';

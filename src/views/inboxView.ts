@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { MailAccount, MailAccounts } from '../auth/accounts';
+import type { MailAccount, MailAccounts } from '../auth/accountApi';
 import { loadRows, loadRowsByUid, openFolder as fetchNewestRows, searchFolder, summarizeFolders, unreadCount } from '../mail/mailbox';
 import type { FolderChange, MailSession, MailSessions, SessionState } from '../mail/session';
 import type { Subscription } from '../util/event';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { MailAccounts } from '../auth/accounts';
-import { requireAccount } from '../auth/accounts';
+import type { MailAccounts } from '../auth/accountApi';
+import { requireAccount } from '../auth/accountApi';
 import { archiveMessages, deleteMessages, loadRow, moveMessages, setFlag, summarizeFolders } from '../mail/mailbox';
 import type { MailSession, MailSessions } from '../mail/session';
 import { Emitter } from '../util/event';

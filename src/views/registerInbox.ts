@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { MailAccounts, SignOutHooks } from '../auth/accounts';
+import type { MailAccounts, SignOutHooks } from '../auth/accountApi';
 import type { MailSessions } from '../mail/session';
 import { EnvelopeCache } from '../mail/sync';
 import type { Logger } from '../util/log';

@@ -1,7 +1,7 @@
 import { MailroomError } from '../../util/errors';
 import { isAllowedVerificationUri } from '../presets';
-import type { AttemptContext, SignInFlow, SignInResult } from './signInAttempt';
-import { withinAttempt } from './signInAttempt';
+import type { AttemptContext, SignInFlow, SignInResult } from './signInFlow';
+import { withinAttempt } from './signInFlow';
 
 /** RFC 8628 §3.5: each `slow_down` adds 5 seconds to the polling interval for good. */
 const SLOW_DOWN_STEP_SECONDS = 5;

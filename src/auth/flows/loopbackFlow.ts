@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CallbackOutcome } from '../callback';
 import { validateCallback } from '../callback';
-import type { AttemptContext, SignInFlow, SignInResult } from './signInAttempt';
+import type { AttemptContext, SignInFlow, SignInResult } from './signInFlow';
 import { runRedirectAttempt } from './redirectAttempt';
 import type { Logger } from '../../util/log';
 

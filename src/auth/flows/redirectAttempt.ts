@@ -1,8 +1,8 @@
 import type { CallbackOutcome } from '../callback';
 import type { PendingSignIn } from '../pendingSignIn';
 import type { FlowKind } from '../presets';
-import type { AttemptContext, SignInResult } from './signInAttempt';
-import { withinAttempt } from './signInAttempt';
+import type { AttemptContext, SignInResult } from './signInFlow';
+import { withinAttempt } from './signInFlow';
 import { MailroomError } from '../../util/errors';
 
 export interface RedirectTarget {

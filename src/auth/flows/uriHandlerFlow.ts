@@ -2,10 +2,10 @@ import type { CallbackOutcome } from '../callback';
 import { validateCallback } from '../callback';
 import type { PendingSignIn, PendingSignIns } from '../pendingSignIn';
 import { randomUrlSafe } from '../pendingSignIn';
-import type { ProviderKind } from '../accounts';
+import type { ProviderKind } from '../accountApi';
 import { MailroomError } from '../../util/errors';
 import type { Logger } from '../../util/log';
-import type { AttemptContext, SignInFlow, SignInResult } from './signInAttempt';
+import type { AttemptContext, SignInFlow, SignInResult } from './signInFlow';
 import { runRedirectAttempt } from './redirectAttempt';
 
 /** `<publisher>.<name>` from package.json: the authority of the extension's URIs. */

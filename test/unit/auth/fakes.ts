@@ -4,7 +4,7 @@ import { Logger } from '../../../src/util/log';
 import type { LogSink } from '../../../src/util/log';
 import type { Clock } from '../../../src/util/clock';
 import type { SecretStorageLike } from '../../../src/auth/tokenStore';
-import type { CancellationLike } from '../../../src/auth/flows/signInAttempt';
+import type { CancellationLike } from '../../../src/auth/flows/signInFlow';
 
 export type SecretOperation = 'get' | 'store' | 'delete';
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { DeviceCodeFlow } from '../../../src/auth/flows/deviceCodeFlow';
 import { LoopbackFlow } from '../../../src/auth/flows/loopbackFlow';
-import type { AttemptContext } from '../../../src/auth/flows/signInAttempt';
+import type { AttemptContext } from '../../../src/auth/flows/signInFlow';
 import { UriCallbackRouter, UriHandlerFlow, parseHandlerQuery } from '../../../src/auth/flows/uriHandlerFlow';
 import { OAuthClient } from '../../../src/auth/oauthClient';
 import { PendingSignIns } from '../../../src/auth/pendingSignIn';

@@ -1,18 +1,18 @@
 // The whole sign-in graph as registration.ts builds it, with the editor surface replaced by
 // recorders and a scripted "person in the browser". Used by unit tests (in-memory issuer) and
 // stack tests (the local oidc-provider, Dovecot and the SMTP server).
-import type { ProviderKind } from '../../../src/auth/accounts';
+import type { ProviderKind } from '../../../src/auth/accountApi';
 import type { ConsentText } from '../../../src/auth/consent';
 import type { SignInEnvironment } from '../../../src/auth/flowSelection';
 import { DeviceCodeFlow } from '../../../src/auth/flows/deviceCodeFlow';
 import { LoopbackFlow } from '../../../src/auth/flows/loopbackFlow';
 import { UriCallbackRouter, UriHandlerFlow } from '../../../src/auth/flows/uriHandlerFlow';
-import { MailAccountService } from '../../../src/auth/mailAccounts';
+import { AccountService } from '../../../src/auth/accountService';
 import { OAuthClient } from '../../../src/auth/oauthClient';
 import { PendingSignIns } from '../../../src/auth/pendingSignIn';
 import type { ProviderConfig } from '../../../src/auth/presets';
 import { MailroomAuthenticationProvider } from '../../../src/auth/provider';
-import { SignInRunner } from '../../../src/auth/signInFlow';
+import { SignInRunner } from '../../../src/auth/signInRunner';
 import { TokenManager } from '../../../src/auth/tokenManager';
 import { TokenStore } from '../../../src/auth/tokenStore';
 import { systemClock } from '../../../src/util/clock';
@@ -49,7 +49,7 @@ export class Harness {
   public readonly pendingSignIns = new PendingSignIns();
   public readonly router: UriCallbackRouter;
   public readonly tokenManager: TokenManager;
-  public readonly service: MailAccountService;
+  public readonly service: AccountService;
   public readonly providers: Record<ProviderKind, MailroomAuthenticationProvider>;
   /** What the person saw and did, in order: 'consent', 'browser', 'another-way', 'device-code', errors… */
   public readonly events: string[] = [];
@@ -119,7 +119,7 @@ export class Harness {
       return client;
     };
     this.tokenManager = new TokenManager(this.store, (account) => this.service.clientForAccount(account), logger, clock);
-    this.service = new MailAccountService({
+    this.service = new AccountService({
       store: this.store,
       tokenManager: this.tokenManager,
       runner,

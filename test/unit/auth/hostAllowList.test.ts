@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import type { MailAccount } from '../../../src/auth/accounts';
+import type { MailAccount } from '../../../src/auth/accountApi';
 import type { ProviderConfig } from '../../../src/auth/presets';
 import { providerConfig } from '../../../src/auth/presets';
 import type { OutgoingMessage } from '../../../src/mail/outgoing';

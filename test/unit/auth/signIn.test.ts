@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
-import type { MailAccount } from '../../../src/auth/accounts';
+import type { MailAccount } from '../../../src/auth/accountApi';
 import { providerConfig } from '../../../src/auth/presets';
 import type { ProviderConfig } from '../../../src/auth/presets';
 import { sessionHandle } from '../../../src/auth/provider';

@@ -3,7 +3,7 @@
 // server dropping every connection).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import type { MailAccount } from '../../../src/auth/accounts';
+import type { MailAccount } from '../../../src/auth/accountApi';
 import { loadRows, openFolder, searchFolder, setFlag } from '../../../src/mail/mailbox';
 import { loadMessage } from '../../../src/mail/message';
 import { MailSession, MailSessions } from '../../../src/mail/session';

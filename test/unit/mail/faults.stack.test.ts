@@ -4,7 +4,7 @@
 // Runs in the stack layer (NODE_EXTRA_CA_CERTS trusts the test CA).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import type { MailAccount } from '../../../src/auth/accounts';
+import type { MailAccount } from '../../../src/auth/accountApi';
 import { appendToSpecialUse } from '../../../src/mail/folders';
 import { specialUseHoldsMessageId } from '../../../src/mail/mailbox';
 import { MailSession } from '../../../src/mail/session';

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { MailAccount } from '../../../src/auth/accounts';
+import type { MailAccount } from '../../../src/auth/accountApi';
 import { FIXTURE_CUSTOM_FOLDER } from '../../stack/fixtureMailbox';
 import { startStack } from '../../stack';
 import type { Stack } from '../../stack';

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { Writable } from 'node:stream';
-import type { MailAccount } from '../../../src/auth/accounts';
+import type { MailAccount } from '../../../src/auth/accountApi';
 import { searchFolder } from '../../../src/mail/mailbox';
 import { loadMessage, loadSource, parseMessage, streamAttachment } from '../../../src/mail/message';
 import { MailSession } from '../../../src/mail/session';

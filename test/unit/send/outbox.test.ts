@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { MailAccount } from '../../../src/auth/accounts';
+import type { MailAccount } from '../../../src/auth/accountApi';
 import { DraftStore } from '../../../src/mail/drafts';
 import { Outbox } from '../../../src/mail/outbox';
 import type { OutgoingMessage } from '../../../src/mail/outgoing';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import type { MailAccount } from '../../../src/auth/accounts';
+import type { MailAccount } from '../../../src/auth/accountApi';
 import { previewText } from '../../../src/mail/preview';
 import { buildSelectionContent } from '../../../src/mail/snippet';
 

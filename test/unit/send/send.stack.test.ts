@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import type { ParsedMail } from 'mailparser';
-import type { MailAccount } from '../../../src/auth/accounts';
+import type { MailAccount } from '../../../src/auth/accountApi';
 import { DraftStore } from '../../../src/mail/drafts';
 import { ImapDraftsFolder } from '../../../src/mail/draftsFolder';
 import { appendToSpecialUse } from '../../../src/mail/folders';

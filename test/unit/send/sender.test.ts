@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import type { SMTPServerAuthentication, SMTPServerOptions } from 'smtp-server';
-import type { MailAccount, MailAccounts } from '../../../src/auth/accounts';
+import type { MailAccount, MailAccounts } from '../../../src/auth/accountApi';
 import { MailroomError, isMailroomError } from '../../../src/util/errors';
 import type { LogSink } from '../../../src/util/log';
 import { Logger } from '../../../src/util/log';

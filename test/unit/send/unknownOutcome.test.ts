@@ -9,7 +9,7 @@ import type * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tls from 'node:tls';
-import type { MailAccount } from '../../../src/auth/accounts';
+import type { MailAccount } from '../../../src/auth/accountApi';
 import { DraftStore } from '../../../src/mail/drafts';
 import { Outbox } from '../../../src/mail/outbox';
 import type { OutgoingMessage } from '../../../src/mail/outgoing';

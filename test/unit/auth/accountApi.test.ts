@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { findAccount, requireAccount } from '../../../src/auth/accounts';
-import type { MailAccount } from '../../../src/auth/accounts';
+import { findAccount, requireAccount } from '../../../src/auth/accountApi';
+import type { MailAccount } from '../../../src/auth/accountApi';
 import { MailroomError } from '../../../src/util/errors';
 
 const endpoint = { host: 'mail.example.org', port: 993, implicitTls: true };

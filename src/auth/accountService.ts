@@ -4,13 +4,13 @@ import { Emitter } from '../util/event';
 import type { Logger } from '../util/log';
 import type { UiText } from '../ui/text';
 import { ui } from '../ui/text';
-import type { MailAccount, MailAccounts, ProviderKind, SignOutHooks } from './accounts';
+import type { MailAccount, MailAccounts, ProviderKind, SignOutHooks } from './accountApi';
 import type { OAuthClient } from './oauthClient';
 import type { ProviderConfig } from './presets';
 import { allowedMailHosts, isAllowedMailHost } from './presets';
 import type { RevocationResult } from './signOut';
 import { revokeQuietly, signOutAccount } from './signOut';
-import type { SignInRunner } from './signInFlow';
+import type { SignInRunner } from './signInRunner';
 import type { TokenManager } from './tokenManager';
 import { tokensFromGrant } from './tokenManager';
 import type { StoredAccount, TokenStore } from './tokenStore';
@@ -31,7 +31,7 @@ export interface AccountChanges {
   changed: StoredAccount[];
 }
 
-export interface MailAccountServiceOptions {
+export interface AccountServiceOptions {
   store: TokenStore;
   tokenManager: TokenManager;
   runner: SignInRunner;
@@ -63,7 +63,7 @@ function isUsable(account: StoredAccount): boolean {
  * hosts only, "sign-in required", and sign-out. Keeps a snapshot of SecretStorage that is
  * re-read whenever any window changes it, and reports what changed.
  */
-export class MailAccountService implements MailAccounts, SignOutHooks {
+export class AccountService implements MailAccounts, SignOutHooks {
   private snapshot = new Map<string, StoredAccount>();
   private readonly accountsChanged = new Emitter<void>();
   private readonly detailedChanges = new Emitter<AccountChanges>();
@@ -77,7 +77,7 @@ export class MailAccountService implements MailAccounts, SignOutHooks {
   /** Added, removed and changed (refreshed) accounts, for `onDidChangeSessions`. */
   public readonly onDidChangeAccountDetails = this.detailedChanges.event;
 
-  public constructor(private readonly options: MailAccountServiceOptions) {
+  public constructor(private readonly options: AccountServiceOptions) {
     this.subscriptions.push(options.store.onDidChange(() => void this.reload()));
     this.subscriptions.push(options.tokenManager.onDidRequireSignIn((event) => void this.announceSignInRequired(event.accountId, event.email, event.reason)));
   }

@@ -12,7 +12,7 @@ import type { OAuthClient } from './oauthClient';
 import type { PendingSignIns } from './pendingSignIn';
 import type { FlowKind, ProviderConfig } from './presets';
 import { explainScope } from './presets';
-import type { CancellationLike, SignInFlow, SignInResult } from './flows/signInAttempt';
+import type { CancellationLike, SignInFlow, SignInResult } from './flows/signInFlow';
 
 /** The editor interactions of a sign-in, injected so the sequence runs in plain Node tests. */
 export interface SignInUi {
