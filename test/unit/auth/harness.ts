@@ -1,20 +1,18 @@
-// The whole sign-in graph as registration.ts builds it, with the editor surface replaced by
+// The whole sign-in graph, built by the product's own buildAuthentication, with the editor surface replaced by
 // recorders and a scripted "person in the browser". Used by unit tests (in-memory issuer) and
 // stack tests (the local oidc-provider, Dovecot and the SMTP server).
 import type { ProviderKind } from '../../../src/auth/accountApi';
+import type { AccountService } from '../../../src/auth/accountService';
+import type { Authentication } from '../../../src/auth/authentication';
+import { buildAuthentication } from '../../../src/auth/authentication';
 import type { ConsentText } from '../../../src/auth/consent';
 import type { SignInEnvironment } from '../../../src/auth/flowSelection';
-import { DeviceCodeFlow } from '../../../src/auth/flows/deviceCodeFlow';
-import { LoopbackFlow } from '../../../src/auth/flows/loopbackFlow';
-import { UriCallbackRouter, UriHandlerFlow } from '../../../src/auth/flows/uriHandlerFlow';
-import { AccountService } from '../../../src/auth/accountService';
-import { OAuthClient } from '../../../src/auth/oauthClient';
-import { PendingSignIns } from '../../../src/auth/pendingSignIn';
+import type { UriCallbackRouter } from '../../../src/auth/flows/uriHandlerFlow';
+import type { PendingSignIns } from '../../../src/auth/pendingSignIn';
 import type { ProviderConfig } from '../../../src/auth/presets';
-import { MailroomAuthenticationProvider } from '../../../src/auth/provider';
-import { SignInRunner } from '../../../src/auth/signInRunner';
-import { TokenManager } from '../../../src/auth/tokenManager';
-import { TokenStore } from '../../../src/auth/tokenStore';
+import type { MailroomAuthenticationProvider } from '../../../src/auth/provider';
+import type { TokenManager } from '../../../src/auth/tokenManager';
+import type { TokenStore } from '../../../src/auth/tokenStore';
 import { systemClock } from '../../../src/util/clock';
 import type { Clock } from '../../../src/util/clock';
 import type { MailroomError } from '../../../src/util/errors';
@@ -46,50 +44,46 @@ export class Harness {
   public readonly sink: RecordingSink;
   public readonly logger: Logger;
   public readonly store: TokenStore;
-  public readonly pendingSignIns = new PendingSignIns();
+  public readonly pendingSignIns: PendingSignIns;
   public readonly router: UriCallbackRouter;
   public readonly tokenManager: TokenManager;
   public readonly service: AccountService;
-  public readonly providers: Record<ProviderKind, MailroomAuthenticationProvider>;
+  public readonly providers: Readonly<Record<ProviderKind, MailroomAuthenticationProvider>>;
   /** What the person saw and did, in order: 'consent', 'browser', 'another-way', 'device-code', errors… */
   public readonly events: string[] = [];
   public readonly consents: ConsentText[] = [];
   /** Every message shown to the person (errors, infos, prompts). */
   public readonly messages: string[] = [];
   public readonly browserTasks: Promise<void>[] = [];
-  private readonly clients = new Map<string, OAuthClient>();
+  private readonly authentication: Authentication;
 
   public constructor(options: HarnessOptions) {
     const { logger, sink } = recordingLogger();
     this.sink = sink;
     this.logger = logger;
-    this.store = new TokenStore(this.secrets, logger);
-    this.router = new UriCallbackRouter(this.pendingSignIns, logger);
     const clock = options.clock ?? systemClock;
-    const openExternal = async (url: string): Promise<boolean> => {
-      this.events.push('browser');
-      this.browserTasks.push(options.browser(url, this).catch((error: unknown) => void this.events.push(`browser failed: ${String(error)}`)));
-      return true;
-    };
-    const runner = new SignInRunner({
-      flows: {
-        uriHandler: new UriHandlerFlow(this.router, { uriScheme: options.uriScheme ?? 'code-oss', asExternalUri: async (uri) => options.asExternalUri?.(uri) ?? uri }),
-        loopback: new LoopbackFlow(),
-        deviceCode: new DeviceCodeFlow({
-          show: async (details) => {
-            this.events.push('device-code');
-            this.messages.push(`enter ${details.userCode} at ${details.verificationUri}`);
-            if (options.deviceBrowser) {
-              this.browserTasks.push(options.deviceBrowser(details.openUri));
-            }
-            return true;
-          },
-        }),
-      },
-      pendingSignIns: this.pendingSignIns,
+    this.authentication = buildAuthentication({
+      secrets: this.secrets,
       logger,
       clock,
-      ui: {
+      configFor: (kind) => options.configFor(kind),
+      openExternal: async (url) => {
+        this.events.push('browser');
+        this.browserTasks.push(options.browser(url, this).catch((error: unknown) => void this.events.push(`browser failed: ${String(error)}`)));
+        return true;
+      },
+      uriEnvironment: { uriScheme: options.uriScheme ?? 'code-oss', asExternalUri: async (uri) => options.asExternalUri?.(uri) ?? uri },
+      deviceCodePrompt: {
+        show: async (details) => {
+          this.events.push('device-code');
+          this.messages.push(`enter ${details.userCode} at ${details.verificationUri}`);
+          if (options.deviceBrowser) {
+            this.browserTasks.push(options.deviceBrowser(details.openUri));
+          }
+          return true;
+        },
+      },
+      signInUi: {
         confirmConsent: async (text) => {
           this.events.push('consent');
           this.consents.push(text);
@@ -105,28 +99,7 @@ export class Harness {
           return options.tryAnotherWay ?? true;
         },
       },
-      openExternal,
-      environment: () => options.environment ?? { extensionHost: 'local', uiKind: 'desktop' },
-      attemptTimeoutMs: options.attemptTimeoutMs ?? 10_000,
-    });
-    const clientFor = (config: ProviderConfig): OAuthClient => {
-      const key = JSON.stringify(config);
-      let client = this.clients.get(key);
-      if (!client) {
-        client = new OAuthClient(config, withTestTransport({ readClientSecret: () => this.store.getClientSecret(config.kind), now: () => clock.now() }, { fetchForTests: options.fetchForTests }));
-        this.clients.set(key, client);
-      }
-      return client;
-    };
-    this.tokenManager = new TokenManager(this.store, (account) => this.service.clientForAccount(account), logger, clock);
-    this.service = new AccountService({
-      store: this.store,
-      tokenManager: this.tokenManager,
-      runner,
-      logger,
-      configFor: (kind) => options.configFor(kind),
-      clientFor,
-      ui: {
+      accountUi: {
         pickProvider: async () => 'oidc',
         showError: (message) => {
           this.events.push('error');
@@ -139,12 +112,16 @@ export class Harness {
           return false;
         },
       },
+      environment: () => options.environment ?? { extensionHost: 'local', uiKind: 'desktop' },
+      attemptTimeoutMs: options.attemptTimeoutMs ?? 10_000,
+      withTransport: (clientOptions) => withTestTransport(clientOptions, { fetchForTests: options.fetchForTests }),
     });
-    this.providers = {
-      google: new MailroomAuthenticationProvider('google', this.service),
-      microsoft: new MailroomAuthenticationProvider('microsoft', this.service),
-      oidc: new MailroomAuthenticationProvider('oidc', this.service),
-    };
+    this.store = this.authentication.store;
+    this.pendingSignIns = this.authentication.pendingSignIns;
+    this.router = this.authentication.router;
+    this.tokenManager = this.authentication.tokenManager;
+    this.service = this.authentication.service;
+    this.providers = this.authentication.providers;
   }
 
   /** Everything a leak could end up in, outside SecretStorage: log lines and messages shown. */
@@ -153,11 +130,6 @@ export class Harness {
   }
 
   public dispose(): void {
-    for (const provider of Object.values(this.providers)) {
-      provider.dispose();
-    }
-    this.service.dispose();
-    this.tokenManager.dispose();
-    this.store.dispose();
+    this.authentication.dispose();
   }
 }
