@@ -9,7 +9,7 @@ import { DeviceCodeFlow } from './flows/deviceCodeFlow';
 import { LoopbackFlow } from './flows/loopbackFlow';
 import type { UriEnvironment } from './flows/uriHandlerFlow';
 import { UriCallbackRouter, UriHandlerFlow } from './flows/uriHandlerFlow';
-import type { OAuthClientOptions } from './oauthClient';
+import type { OAuthClientOptions } from './oauthRequests';
 import { OAuthClient } from './oauthClient';
 import { PendingSignIns } from './pendingSignIn';
 import type { ProviderConfig } from './presets';

@@ -1,28 +1,14 @@
 import type * as OAuth from 'oauth4webapi' with { 'resolution-mode': 'import' };
 import { BackoffGate } from '../util/backoff';
 import { MailroomError } from '../util/errors';
+import { loadIssuerMetadata } from './issuerDiscovery';
+import { throwIfTransient, toMailroomError } from './oauthErrors';
+import type { OAuthClientOptions, OAuthModule, RequestOptions } from './oauthRequests';
+import { clientAuthentication, loadOAuth, requestOptions } from './oauthRequests';
 import type { PendingSignIn } from './pendingSignIn';
 import type { ProviderConfig } from './presets';
-import { canonicalIssuer, hasVariableIdTokenIssuer, resolveIdTokenIssuer } from './presets';
-import { throwIfTransient, toMailroomError } from './oauthErrors';
-import { testFetchFor } from '../util/testTransport';
-
-/** What a token endpoint gave us, with the request time needed to turn `expires_in` into a deadline. */
-export interface TokenGrant {
-  accessToken: string;
-  refreshToken: string | undefined;
-  expiresInSeconds: number | undefined;
-  /** Space-separated `scope` of the response split up; undefined when the server did not say (= as requested). */
-  grantedScopes: string[] | undefined;
-  requestedAtMs: number;
-}
-
-/** Who signed in, from a validated ID token (and userinfo where the ID token has no email). */
-export interface SignedInIdentity {
-  issuer: string;
-  subject: string;
-  email: string;
-}
+import type { SignedInIdentity, TokenGrant } from './tokenResponse';
+import { issuerForTokenResponse, signedInIdentity, toGrant } from './tokenResponse';
 
 export interface DeviceAuthorization {
   deviceCode: string;
@@ -37,47 +23,6 @@ export type DevicePollResult =
   | { kind: 'granted'; grant: TokenGrant; identity: SignedInIdentity }
   | { kind: 'pending' }
   | { kind: 'slowDown' };
-
-export interface OAuthClientOptions {
-  /** Google desktop clients: the (non-secret) client secret from SecretStorage. */
-  readClientSecret?: () => Promise<string | undefined>;
-  now?: () => number;
-  /** Per-request time limit. */
-  requestTimeoutMs?: number;
-}
-
-type OAuthModule = typeof OAuth;
-let oauthModule: Promise<OAuthModule> | undefined;
-/** oauth4webapi loads on the first sign-in or refresh, not during activation. */
-function loadOAuth(): Promise<OAuthModule> {
-  oauthModule ??= import('oauth4webapi');
-  return oauthModule;
-}
-
-function isHttpsUrl(value: unknown): boolean {
-  if (typeof value !== 'string') {
-    return false;
-  }
-  try {
-    return new URL(value).protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
-/** Decodes the payload of a JWT without trusting it; used only to pick the Microsoft tenant before validation. */
-function unverifiedJwtPayload(jwt: unknown): Record<string, unknown> {
-  if (typeof jwt !== 'string') {
-    return {};
-  }
-  const part = jwt.split('.')[1];
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(part ?? '', 'base64url').toString('utf8'));
-    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
 
 /**
  * One provider's OAuth 2.0 / OpenID Connect client, on oauth4webapi: metadata, PKCE authorization
@@ -124,30 +69,16 @@ export class OAuthClient {
     return this.config.displayName;
   }
 
-  private requestOptions(oauth: OAuthModule): { signal: AbortSignal; [key: symbol]: unknown } {
-    const options: { signal: AbortSignal; [key: symbol]: unknown } = {
-      signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 30_000),
-    };
-    const testFetch = testFetchFor(this.options);
-    if (testFetch) {
-      options[oauth.customFetch] = testFetch;
-    }
-    return options;
+  private requestOptions(oauth: OAuthModule): RequestOptions {
+    return requestOptions(oauth, this.options);
+  }
+
+  private clientAuthentication(oauth: OAuthModule): Promise<OAuth.ClientAuth> {
+    return clientAuthentication(oauth, this.config, this.options);
   }
 
   private get client(): OAuth.Client {
     return { client_id: this.config.clientId };
-  }
-
-  private async clientAuthentication(oauth: OAuthModule): Promise<OAuth.ClientAuth> {
-    if (!this.config.requiresClientSecret) {
-      return oauth.None();
-    }
-    const secret = await this.options.readClientSecret?.();
-    if (!secret) {
-      throw new MailroomError('MissingClientSecret', `${this.issuerName} needs the client secret of your OAuth client. Run "Mailroom: Set Google Client Secret…" first.`);
-    }
-    return oauth.ClientSecretPost(secret);
   }
 
   /**
@@ -156,7 +87,7 @@ export class OAuthClient {
    */
   public metadata(): Promise<OAuth.AuthorizationServer> {
     if (!this.metadataPromise) {
-      const loading = this.withBackoff('discovery', () => this.loadMetadata());
+      const loading = this.withBackoff('discovery', () => loadIssuerMetadata(this.config, this.options, this.now));
       this.metadataPromise = loading;
       loading.catch(() => {
         // A failed discovery is retried on the next attempt instead of being cached.
@@ -166,34 +97,6 @@ export class OAuthClient {
       });
     }
     return this.metadataPromise;
-  }
-
-  private async loadMetadata(): Promise<OAuth.AuthorizationServer> {
-    if (this.config.staticMetadata) {
-      return { ...this.config.staticMetadata };
-    }
-    const oauth = await loadOAuth();
-    const issuer = new URL(this.config.issuer);
-    if (issuer.protocol !== 'https:') {
-      throw new MailroomError('InsecureEndpoint', 'The issuer must use https://.');
-    }
-    try {
-      const response = await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...this.requestOptions(oauth) });
-      throwIfTransient(response, this.issuerName, this.now());
-      const metadata = await oauth.processDiscoveryResponse(issuer, response);
-      const endpoints = ['authorization_endpoint', 'token_endpoint', 'revocation_endpoint', 'device_authorization_endpoint', 'userinfo_endpoint', 'jwks_uri'] as const;
-      for (const name of endpoints) {
-        if (metadata[name] !== undefined && !isHttpsUrl(metadata[name])) {
-          throw new MailroomError('InsecureEndpoint', `${this.issuerName} published an endpoint (${name}) that is not https://. Mailroom never sends credentials over plain HTTP.`);
-        }
-      }
-      if (!metadata.authorization_endpoint || !metadata.token_endpoint) {
-        throw new MailroomError('InvalidResponse', `${this.issuerName} does not publish the endpoints Mailroom needs for sign-in.`);
-      }
-      return metadata;
-    } catch (error) {
-      throw toMailroomError(error, this.issuerName);
-    }
   }
 
   /** The authorization URL for one attempt: code flow, PKCE S256, state, nonce. */
@@ -251,13 +154,13 @@ export class OAuthClient {
         this.requestOptions(oauth),
       );
       throwIfTransient(response, this.issuerName, this.now());
-      const issuerMetadata = await this.issuerForTokenResponse(metadata, response);
+      const issuerMetadata = await issuerForTokenResponse(this.config, metadata, response);
       const result = await oauth.processAuthorizationCodeResponse(issuerMetadata, this.client, response, {
         expectedNonce: pending.nonce,
         requireIdToken: true,
       });
-      const grant = this.toGrant(result, requestedAtMs);
-      return { grant, identity: await this.identity(oauth, issuerMetadata, result, grant.accessToken) };
+      const grant = toGrant(result, requestedAtMs);
+      return { grant, identity: await signedInIdentity(oauth, this.config, issuerMetadata, result, this.requestOptions(oauth)) };
     } catch (error) {
       throw toMailroomError(error, this.issuerName);
     }
@@ -271,8 +174,8 @@ export class OAuthClient {
       const requestedAtMs = this.now();
       const response = await oauth.refreshTokenGrantRequest(metadata, this.client, await this.clientAuthentication(oauth), refreshToken, this.requestOptions(oauth));
       throwIfTransient(response, this.issuerName, this.now());
-      const result = await oauth.processRefreshTokenResponse(await this.issuerForTokenResponse(metadata, response), this.client, response);
-      return this.toGrant(result, requestedAtMs);
+      const result = await oauth.processRefreshTokenResponse(await issuerForTokenResponse(this.config, metadata, response), this.client, response);
+      return toGrant(result, requestedAtMs);
     } catch (error) {
       throw toMailroomError(error, this.issuerName);
     }
@@ -286,9 +189,9 @@ export class OAuthClient {
       if (!metadata.revocation_endpoint) {
         return 'unsupported';
       }
-      const clientAuthentication = await this.clientAuthentication(oauth);
+      const authentication = await this.clientAuthentication(oauth);
       await this.withBackoff('revocation', async () => {
-        const response = await oauth.revocationRequest(metadata, this.client, clientAuthentication, refreshToken, {
+        const response = await oauth.revocationRequest(metadata, this.client, authentication, refreshToken, {
           ...this.requestOptions(oauth),
           additionalParameters: { token_type_hint: 'refresh_token' },
         });
@@ -330,13 +233,13 @@ export class OAuthClient {
       const requestedAtMs = this.now();
       const response = await oauth.deviceCodeGrantRequest(metadata, this.client, await this.clientAuthentication(oauth), deviceCode, this.requestOptions(oauth));
       throwIfTransient(response, this.issuerName, this.now());
-      const issuerMetadata = await this.issuerForTokenResponse(metadata, response);
+      const issuerMetadata = await issuerForTokenResponse(this.config, metadata, response);
       const result = await oauth.processDeviceCodeResponse(issuerMetadata, this.client, response);
       if (!oauth.getValidatedIdTokenClaims(result)) {
         throw new MailroomError('InvalidResponse', `${this.issuerName} did not say who signed in (no ID token). Add the "openid" scope.`);
       }
-      const grant = this.toGrant(result, requestedAtMs);
-      return { kind: 'granted', grant, identity: await this.identity(oauth, issuerMetadata, result, grant.accessToken) };
+      const grant = toGrant(result, requestedAtMs);
+      return { kind: 'granted', grant, identity: await signedInIdentity(oauth, this.config, issuerMetadata, result, this.requestOptions(oauth)) };
     } catch (error) {
       const body = error as { code?: unknown; error?: unknown };
       if (body.code === 'OAUTH_RESPONSE_BODY_ERROR' && body.error === 'authorization_pending') {
@@ -347,53 +250,5 @@ export class OAuthClient {
       }
       throw toMailroomError(error, this.issuerName);
     }
-  }
-
-  /**
-   * Microsoft's multi-tenant issuer is a template (the ID token names its tenant in `tid`) and Google
-   * has two spellings. The claims are read (unverified) only to pick the exact issuer that
-   * oauth4webapi then enforces, together with audience, expiry and nonce.
-   */
-  private async issuerForTokenResponse(metadata: OAuth.AuthorizationServer, response: Response): Promise<OAuth.AuthorizationServer> {
-    if (!hasVariableIdTokenIssuer(this.config) || response.status !== 200) {
-      return metadata;
-    }
-    const body: unknown = await response.clone().json().catch(() => ({}));
-    const idToken = typeof body === 'object' && body !== null ? (body as { id_token?: unknown }).id_token : undefined;
-    if (idToken === undefined) {
-      return metadata;
-    }
-    return { ...metadata, issuer: resolveIdTokenIssuer(this.config, unverifiedJwtPayload(idToken)) };
-  }
-
-  private toGrant(result: OAuth.TokenEndpointResponse, requestedAtMs: number): TokenGrant {
-    return {
-      accessToken: result.access_token,
-      refreshToken: result.refresh_token,
-      expiresInSeconds: typeof result.expires_in === 'number' && result.expires_in > 0 ? result.expires_in : undefined,
-      grantedScopes: typeof result.scope === 'string' ? result.scope.split(' ').filter(Boolean) : undefined,
-      requestedAtMs,
-    };
-  }
-
-  private async identity(oauth: OAuthModule, metadata: OAuth.AuthorizationServer, result: OAuth.TokenEndpointResponse, accessToken: string): Promise<SignedInIdentity> {
-    const claims = oauth.getValidatedIdTokenClaims(result);
-    if (!claims) {
-      throw new MailroomError('InvalidResponse', `${this.issuerName} did not say who signed in (no ID token).`);
-    }
-    let email = typeof claims.email === 'string' ? claims.email : undefined;
-    if (!email && metadata.userinfo_endpoint) {
-      // Some issuers keep the email out of the ID token and hand it out at userinfo only.
-      const response = await oauth.userInfoRequest(metadata, this.client, accessToken, this.requestOptions(oauth));
-      const info = await oauth.processUserInfoResponse(metadata, this.client, claims.sub, response).catch(() => undefined);
-      email = typeof info?.email === 'string' ? info.email : undefined;
-    }
-    if (!email && typeof claims.preferred_username === 'string' && claims.preferred_username.includes('@')) {
-      email = claims.preferred_username;
-    }
-    if (!email) {
-      throw new MailroomError('InvalidResponse', `${this.issuerName} did not tell Mailroom your email address. Add the "email" scope.`);
-    }
-    return { issuer: canonicalIssuer(this.config, claims.iss), subject: claims.sub, email: email.toLowerCase() };
   }
 }

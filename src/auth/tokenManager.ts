@@ -4,7 +4,7 @@ import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
 import { Emitter } from '../util/event';
 import type { Logger } from '../util/log';
-import type { TokenGrant } from './oauthClient';
+import type { TokenGrant } from './tokenResponse';
 import type { RevocationResult } from './signOut';
 import { revokeQuietly } from './signOut';
 import type { StoredAccount, StoredTokens, TokenStore } from './tokenStore';

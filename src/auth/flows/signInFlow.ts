@@ -2,7 +2,8 @@ import type * as vscode from 'vscode';
 import { MailroomError } from '../../util/errors';
 import type { Clock } from '../../util/clock';
 import type { Logger } from '../../util/log';
-import type { OAuthClient, SignedInIdentity, TokenGrant } from '../oauthClient';
+import type { OAuthClient } from '../oauthClient';
+import type { SignedInIdentity, TokenGrant } from '../tokenResponse';
 import type { PendingSignIns } from '../pendingSignIn';
 import type { FlowKind, ProviderConfig } from '../presets';
 

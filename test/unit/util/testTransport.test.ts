@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { OAuthClient } from '../../../src/auth/oauthClient';
-import type { OAuthClientOptions } from '../../../src/auth/oauthClient';
+import type { OAuthClientOptions } from '../../../src/auth/oauthRequests';
 import { isMailroomError } from '../../../src/util/errors';
 import { oidcConfig } from '../auth/fakes';
 
