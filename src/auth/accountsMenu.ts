@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../util/log';
 import type { ProviderKind } from './accountApi';
 import type { AccountService } from './accountService';
-import { PROVIDER_IDS, PROVIDER_KINDS } from './presets';
+import { PROVIDER_IDS, PROVIDER_KINDS } from './providerConfig';
 
 /**
  * Puts "Sign in with Mailroom (…)" into the Accounts menu for every configured provider that has

@@ -1,5 +1,5 @@
-import type { ProviderConfig } from './presets';
-import { explainScope } from './presets';
+import type { ProviderConfig } from './providerConfig';
+import { explainScope } from './scopes';
 import type { UiText } from '../ui/text';
 import { joinTexts, ui } from '../ui/text';
 

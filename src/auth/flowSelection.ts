@@ -1,4 +1,4 @@
-import type { FlowKind } from './presets';
+import type { FlowKind } from './providerConfig';
 
 /**
  * Where the sign-in runs, as far as redirects are concerned. Gathered from `vscode.env` by the

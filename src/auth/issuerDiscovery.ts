@@ -3,7 +3,7 @@ import { MailroomError } from '../util/errors';
 import { throwIfTransient, toMailroomError } from './oauthErrors';
 import type { OAuthClientOptions } from './oauthRequests';
 import { loadOAuth, requestOptions } from './oauthRequests';
-import type { ProviderConfig } from './presets';
+import type { ProviderConfig } from './providerConfig';
 
 /** Endpoints that carry credentials or keys, so each must be https when the issuer publishes it. */
 const PUBLISHED_ENDPOINTS = ['authorization_endpoint', 'token_endpoint', 'revocation_endpoint', 'device_authorization_endpoint', 'userinfo_endpoint', 'jwks_uri'] as const;

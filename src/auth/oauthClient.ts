@@ -6,7 +6,7 @@ import { throwIfTransient, toMailroomError } from './oauthErrors';
 import type { OAuthClientOptions, OAuthModule, RequestOptions } from './oauthRequests';
 import { clientAuthentication, loadOAuth, requestOptions } from './oauthRequests';
 import type { PendingSignIn } from './pendingSignIn';
-import type { ProviderConfig } from './presets';
+import type { ProviderConfig } from './providerConfig';
 import type { SignedInIdentity, TokenGrant } from './tokenResponse';
 import { issuerForTokenResponse, signedInIdentity, toGrant } from './tokenResponse';
 

@@ -1,7 +1,7 @@
 import type * as OAuth from 'oauth4webapi' with { 'resolution-mode': 'import' };
 import { MailroomError } from '../util/errors';
 import { testFetchFor } from '../util/testTransport';
-import type { ProviderConfig } from './presets';
+import type { ProviderConfig } from './providerConfig';
 
 /**
  * What every request to an issuer shares: the lazily loaded oauth4webapi, a time limit, how the

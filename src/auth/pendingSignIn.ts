@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ProviderKind } from './accountApi';
-import type { FlowKind } from './presets';
+import type { FlowKind } from './providerConfig';
 
 /** Lifetime of one sign-in attempt; after this its callback is ignored [SEC-4]. */
 export const PENDING_SIGN_IN_LIFETIME_MS = 10 * 60_000;

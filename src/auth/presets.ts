@@ -1,125 +1,17 @@
-import type { MailEndpoint, ProviderKind } from './accountApi';
+import type { ProviderKind } from './accountApi';
 import { MailroomError } from '../util/errors';
+import { PRESET_MAIL_HOSTS } from './hostAllowLists';
+import { GUID_PATTERN } from './idTokenIssuer';
+import type { ProviderConfig, ProviderSettings } from './providerConfig';
+import { GOOGLE_MAIL_SCOPE, IDENTITY_SCOPES, OUTLOOK_IMAP_SCOPE, OUTLOOK_SMTP_SCOPE } from './scopes';
 
 /**
- * Everything Mailroom knows about each kind of provider, in one table: endpoints, scopes and
- * what they allow in plain words, which redirects work, and which mail hosts may receive its
- * tokens. Settings only fill in what a person must choose (client ID, tenant, custom issuer).
+ * Each kind of provider's preset (endpoints, scopes, which redirects work, which mail hosts may
+ * receive its tokens) combined with the person's settings into a ProviderConfig. Settings only fill
+ * in what a person must choose (client ID, tenant, custom issuer) and are checked here.
  */
-
-export type FlowKind = 'uriHandler' | 'loopback' | 'deviceCode';
-
-/** Endpoints of an issuer whose metadata is fixed (no discovery), as RFC 8414 names them. */
-export interface StaticIssuerMetadata {
-  issuer: string;
-  authorization_endpoint: string;
-  token_endpoint: string;
-  revocation_endpoint?: string;
-  device_authorization_endpoint?: string;
-  userinfo_endpoint?: string;
-  id_token_signing_alg_values_supported: string[];
-}
-
-export interface ProviderConfig {
-  readonly kind: ProviderKind;
-  /** Shown to people: "Gmail", "Microsoft 365 / Outlook.com", or the custom issuer's host. */
-  readonly displayName: string;
-  /**
-   * The issuer identifier. For custom issuers it is compared exactly with discovery; for
-   * Microsoft's multi-tenant endpoints it is a template resolved per token (see {@link resolveIdTokenIssuer}).
-   */
-  readonly issuer: string;
-  /** Fixed metadata, or undefined to discover it from `issuer`. */
-  readonly staticMetadata: StaticIssuerMetadata | undefined;
-  readonly clientId: string;
-  /** Google desktop clients must present their (non-secret) client secret at the token endpoint. */
-  readonly requiresClientSecret: boolean;
-  readonly scopes: readonly string[];
-  /** Scopes the mail servers need: if the issuer grants fewer, Mailroom explains and does not connect. */
-  readonly mailScopes: readonly string[];
-  /** Redirect kinds the provider accepts, in the order Mailroom prefers them. */
-  readonly redirectKinds: readonly FlowKind[];
-  /** A registered page at the issuer that forwards to the callback URL carried in `state` (browser-based editors). */
-  readonly forwardingRedirectUri: string | undefined;
-  readonly extraAuthorizationParameters: Readonly<Record<string, string>>;
-  readonly imap: MailEndpoint;
-  readonly smtp: MailEndpoint;
-  /** The only hosts this provider's access tokens may be sent to. */
-  readonly mailHosts: readonly string[];
-  readonly serverSavesSent: boolean;
-  /** Where a person removes Mailroom's access when the issuer has no revocation endpoint. */
-  readonly removeAccessHelp: string;
-  /** Hosts allowed in a device-flow verification URI besides the issuer's own. */
-  readonly deviceVerificationHosts: readonly string[];
-  /** Microsoft tenant setting; undefined for other providers. */
-  readonly tenant: string | undefined;
-}
-
-export interface ProviderSettings {
-  google: { clientId: string };
-  microsoft: { clientId: string; tenant: string };
-  oidc: {
-    issuer: string;
-    clientId: string;
-    scopes: readonly string[];
-    redirectUri: string;
-    imap: { host: string; port: number };
-    smtp: { host: string; port: number };
-  };
-}
-
-export const PROVIDER_KINDS: readonly ProviderKind[] = ['google', 'microsoft', 'oidc'];
-
-export const PROVIDER_IDS: Readonly<Record<ProviderKind, string>> = {
-  google: 'mailroom.google',
-  microsoft: 'mailroom.microsoft',
-  oidc: 'mailroom.oidc',
-};
-
-export const PROVIDER_LABELS: Readonly<Record<ProviderKind, string>> = {
-  google: 'Mailroom (Gmail)',
-  microsoft: 'Mailroom (Microsoft 365 / Outlook.com)',
-  oidc: 'Mailroom (OpenID Connect)',
-};
-
-const GOOGLE_MAIL_SCOPE = 'https://mail.google.com/';
-const OUTLOOK_IMAP_SCOPE = 'https://outlook.office.com/IMAP.AccessAsUser.All';
-const OUTLOOK_SMTP_SCOPE = 'https://outlook.office.com/SMTP.Send';
-const IDENTITY_SCOPES = new Set(['openid', 'email', 'profile', 'offline_access']);
-
-/** What each scope lets Mailroom do, in words a person can judge. */
-const SCOPE_EXPLANATIONS: Readonly<Record<string, string>> = {
-  [GOOGLE_MAIL_SCOPE]:
-    'Read, send, delete and manage all your Gmail mail over IMAP and SMTP. Google has no narrower permission that works with IMAP and SMTP.',
-  [OUTLOOK_IMAP_SCOPE]: 'Read and manage the mail in your mailbox over IMAP.',
-  [OUTLOOK_SMTP_SCOPE]: 'Send mail as you over SMTP.',
-  openid: 'Confirm who you are with a stable account identifier.',
-  email: 'See your email address, which Mailroom shows as the account name.',
-  profile: 'See your name and profile picture.',
-  offline_access: 'Stay signed in: Mailroom can renew its access without asking you again, until you sign out.',
-};
-
-export function explainScope(scope: string): string {
-  return (
-    SCOPE_EXPLANATIONS[scope] ??
-    'Requested by your Mailroom settings for mail access. Mailroom does not know exactly what your identity provider lets it allow.'
-  );
-}
-
-/**
- * The only hosts that may receive the tokens of the providers Mailroom knows [SEC-19]. Checked
- * against this table, not against the account's stored copy: a record written by another version,
- * or altered where secrets are kept, cannot extend a preset's allow-list.
- */
-const PRESET_MAIL_HOSTS: Readonly<Record<Exclude<ProviderKind, 'oidc'>, readonly string[]>> = {
-  google: ['imap.gmail.com', 'smtp.gmail.com'],
-  microsoft: ['outlook.office365.com', 'smtp.office365.com'],
-};
 
 const MICROSOFT_LOGIN = 'https://login.microsoftonline.com';
-/** Personal Microsoft accounts all belong to this one tenant. */
-const MICROSOFT_CONSUMERS_TENANT_ID = '9188040d-6c67-4c5b-b112-36a304b66dad';
-const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TENANT_DOMAIN_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/i;
 const MULTI_TENANT_NAMES = new Set(['common', 'organizations', 'consumers']);
 
@@ -267,71 +159,4 @@ export function providerConfig(kind: ProviderKind, settings: ProviderSettings): 
     case 'oidc':
       return oidcConfig(settings);
   }
-}
-
-/** The hosts an account's tokens may go to: its preset's, or for a custom issuer the ones pinned at sign-in. */
-export function allowedMailHosts(account: { readonly provider: ProviderKind; readonly mailHosts: readonly string[] }): readonly string[] {
-  return account.provider === 'oidc' ? account.mailHosts : PRESET_MAIL_HOSTS[account.provider];
-}
-
-/** True when `host` is one of the provider's mail hosts (case-insensitive, exact: no suffix matching). */
-export function isAllowedMailHost(config: Pick<ProviderConfig, 'mailHosts'>, host: string): boolean {
-  const normalized = host.trim().toLowerCase().replace(/\.$/, '');
-  return config.mailHosts.includes(normalized);
-}
-
-/** Google documents two spellings of its issuer in ID tokens; this is the one without a scheme. */
-const GOOGLE_ISSUER_ALIAS = 'accounts.google.com';
-
-/** Whether the expected ID-token issuer depends on the token itself (see {@link resolveIdTokenIssuer}). */
-export function hasVariableIdTokenIssuer(config: Pick<ProviderConfig, 'kind' | 'issuer'>): boolean {
-  return config.kind === 'google' || config.issuer.includes('{tenantid}');
-}
-
-/**
- * The issuer an ID token must carry, chosen from its unverified claims before oauth4webapi checks
- * it exactly. Microsoft's multi-tenant endpoints (`common`, `organizations`, `consumers`) publish
- * the template `…/{tenantid}/v2.0`; the real issuer names the user's tenant (`tid`), accepted only
- * when it fits the tenant setting. Google's ID tokens carry `https://accounts.google.com` or
- * `accounts.google.com`; nothing else is accepted.
- */
-export function resolveIdTokenIssuer(config: Pick<ProviderConfig, 'kind' | 'issuer' | 'tenant'>, claims: Readonly<Record<string, unknown>>): string {
-  if (config.kind === 'google') {
-    return claims.iss === GOOGLE_ISSUER_ALIAS ? GOOGLE_ISSUER_ALIAS : config.issuer;
-  }
-  if (config.kind !== 'microsoft' || !config.issuer.includes('{tenantid}')) {
-    return config.issuer;
-  }
-  const tenantIdClaim = claims.tid;
-  if (typeof tenantIdClaim !== 'string' || !GUID_PATTERN.test(tenantIdClaim)) {
-    throw new MailroomError('InvalidResponse', 'Microsoft returned a sign-in without a valid tenant.');
-  }
-  const tid = tenantIdClaim.toLowerCase();
-  if (config.tenant === 'consumers' && tid !== MICROSOFT_CONSUMERS_TENANT_ID) {
-    throw new MailroomError('InvalidResponse', 'A work or school account signed in, but the tenant setting allows only personal Microsoft accounts.');
-  }
-  if (config.tenant === 'organizations' && tid === MICROSOFT_CONSUMERS_TENANT_ID) {
-    throw new MailroomError('InvalidResponse', 'A personal Microsoft account signed in, but the tenant setting allows only work or school accounts.');
-  }
-  return config.issuer.replace('{tenantid}', tid);
-}
-
-/** The issuer an account is keyed on: one spelling per issuer, so the same person is one account. */
-export function canonicalIssuer(config: Pick<ProviderConfig, 'kind' | 'issuer'>, validatedIssuer: string): string {
-  return config.kind === 'google' && validatedIssuer === GOOGLE_ISSUER_ALIAS ? config.issuer : validatedIssuer;
-}
-
-/** Verification URIs for the device flow must be https on the issuer's host or a host the preset names. */
-export function isAllowedVerificationUri(config: Pick<ProviderConfig, 'issuer' | 'deviceVerificationHosts'>, uri: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    return false;
-  }
-  if (url.protocol !== 'https:' || url.username || url.password) {
-    return false;
-  }
-  const issuerHost = new URL(config.issuer.replace('{tenantid}', 'tenant')).hostname;
-  return url.hostname === issuerHost || config.deviceVerificationHosts.includes(url.hostname);
 }

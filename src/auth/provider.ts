@@ -4,6 +4,7 @@ import { MailroomError } from '../util/errors';
 import { Emitter } from '../util/event';
 import type { ProviderKind } from './accountApi';
 import type { AccountChanges, AccountService } from './accountService';
+import { IDENTITY_SCOPES } from './scopes';
 import type { StoredAccount } from './tokenStore';
 
 /**
@@ -15,8 +16,6 @@ import type { StoredAccount } from './tokenStore';
 export function sessionHandle(accountId: string): string {
   return `mailroom-session-${createHash('sha256').update(accountId).digest('hex').slice(0, 24)}`;
 }
-
-const IDENTITY_SCOPES = new Set(['openid', 'email', 'profile', 'offline_access']);
 
 function toSession(account: StoredAccount): vscode.AuthenticationSession {
   return {

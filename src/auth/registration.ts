@@ -5,8 +5,9 @@ import type { ProviderKind } from './accountApi';
 import type { AccountService } from './accountService';
 import { offerSignInInAccountsMenu } from './accountsMenu';
 import { buildAuthentication } from './authentication';
-import type { ProviderConfig } from './presets';
-import { PROVIDER_IDS, PROVIDER_KINDS, PROVIDER_LABELS, providerConfig } from './presets';
+import type { ProviderConfig } from './providerConfig';
+import { providerConfig } from './presets';
+import { PROVIDER_IDS, PROVIDER_KINDS, PROVIDER_LABELS } from './providerConfig';
 import { accountUi, currentSignInEnvironment, deviceCodePrompt, openExternal, readProviderSettings, signInUi, uriEnvironment } from './editorSurface';
 
 /** How long one sign-in attempt may take before Mailroom offers another way. */

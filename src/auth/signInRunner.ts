@@ -10,8 +10,8 @@ import type { SignInEnvironment } from './flowSelection';
 import { selectFlows } from './flowSelection';
 import type { OAuthClient } from './oauthClient';
 import type { PendingSignIns } from './pendingSignIn';
-import type { FlowKind, ProviderConfig } from './presets';
-import { explainScope } from './presets';
+import type { FlowKind, ProviderConfig } from './providerConfig';
+import { explainScope } from './scopes';
 import type { CancellationLike, SignInFlow, SignInResult } from './flows/signInFlow';
 
 /** The editor interactions of a sign-in, injected so the sequence runs in plain Node tests. */

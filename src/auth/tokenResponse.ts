@@ -1,8 +1,8 @@
 import type * as OAuth from 'oauth4webapi' with { 'resolution-mode': 'import' };
 import { MailroomError } from '../util/errors';
 import type { OAuthModule, RequestOptions } from './oauthRequests';
-import type { ProviderConfig } from './presets';
-import { canonicalIssuer, hasVariableIdTokenIssuer, resolveIdTokenIssuer } from './presets';
+import type { ProviderConfig } from './providerConfig';
+import { canonicalIssuer, hasVariableIdTokenIssuer, resolveIdTokenIssuer } from './idTokenIssuer';
 
 /** What a token endpoint gave us, with the request time needed to turn `expires_in` into a deadline. */
 export interface TokenGrant {

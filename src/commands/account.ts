@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { AccountService } from '../auth/accountService';
-import { PROVIDER_LABELS } from '../auth/presets';
+import { PROVIDER_LABELS } from '../auth/providerConfig';
 import { askModal, askText, notify, pickOne } from '../ui/surfaces';
 import { ui } from '../ui/text';
 

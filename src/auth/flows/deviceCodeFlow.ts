@@ -1,5 +1,5 @@
 import { MailroomError } from '../../util/errors';
-import { isAllowedVerificationUri } from '../presets';
+import { isAllowedVerificationUri } from '../hostAllowLists';
 import type { AttemptContext, SignInFlow, SignInResult } from './signInFlow';
 import { withinAttempt } from './signInFlow';
 

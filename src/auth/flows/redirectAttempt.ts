@@ -1,6 +1,6 @@
 import type { CallbackOutcome } from '../callback';
 import type { PendingSignIn } from '../pendingSignIn';
-import type { FlowKind } from '../presets';
+import type { FlowKind } from '../providerConfig';
 import type { AttemptContext, SignInResult } from './signInFlow';
 import { withinAttempt } from './signInFlow';
 import { MailroomError } from '../../util/errors';

@@ -5,7 +5,7 @@ import type { Logger } from '../../util/log';
 import type { OAuthClient } from '../oauthClient';
 import type { SignedInIdentity, TokenGrant } from '../tokenResponse';
 import type { PendingSignIns } from '../pendingSignIn';
-import type { FlowKind, ProviderConfig } from '../presets';
+import type { FlowKind, ProviderConfig } from '../providerConfig';
 
 /** The shape of `vscode.CancellationToken`, so flows run in plain Node tests too. */
 export interface CancellationLike {

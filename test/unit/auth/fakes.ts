@@ -149,7 +149,7 @@ export function cancellationSource(): { token: CancellationLike; cancel(): void 
 export const neverCancelled: CancellationLike = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) };
 
 import { providerConfig } from '../../../src/auth/presets';
-import type { ProviderConfig, ProviderSettings } from '../../../src/auth/presets';
+import type { ProviderConfig, ProviderSettings } from '../../../src/auth/providerConfig';
 
 /** Settings for a custom OpenID Connect issuer (the kind the stack and the fake issuer are). */
 export function oidcSettings(issuer: string, clientId: string, overrides: Partial<ProviderSettings['oidc']> = {}): ProviderSettings {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { selectFlows } from '../../../src/auth/flowSelection';
 import type { FlowCapabilities, SignInEnvironment } from '../../../src/auth/flowSelection';
-import type { FlowKind } from '../../../src/auth/presets';
+import type { FlowKind } from '../../../src/auth/providerConfig';
 
 const google: FlowCapabilities = { redirectKinds: ['loopback'], deviceAuthorizationSupported: false, hasForwardingRedirect: false };
 const microsoft: FlowCapabilities = { redirectKinds: ['uriHandler', 'loopback', 'deviceCode'], deviceAuthorizationSupported: true, hasForwardingRedirect: false };

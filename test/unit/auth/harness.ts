@@ -9,7 +9,7 @@ import type { ConsentText } from '../../../src/auth/consent';
 import type { SignInEnvironment } from '../../../src/auth/flowSelection';
 import type { UriCallbackRouter } from '../../../src/auth/flows/uriHandlerFlow';
 import type { PendingSignIns } from '../../../src/auth/pendingSignIn';
-import type { ProviderConfig } from '../../../src/auth/presets';
+import type { ProviderConfig } from '../../../src/auth/providerConfig';
 import type { MailroomAuthenticationProvider } from '../../../src/auth/provider';
 import type { TokenManager } from '../../../src/auth/tokenManager';
 import type { TokenStore } from '../../../src/auth/tokenStore';

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import type { MailAccount } from '../../../src/auth/accountApi';
-import type { ProviderConfig } from '../../../src/auth/presets';
+import type { ProviderConfig } from '../../../src/auth/providerConfig';
 import { providerConfig } from '../../../src/auth/presets';
 import type { OutgoingMessage } from '../../../src/mail/outgoing';
 import { SendRateLimiter } from '../../../src/mail/sendRateLimiter';

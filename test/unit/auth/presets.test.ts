@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { canonicalIssuer, explainScope, isAllowedMailHost, isAllowedVerificationUri, providerConfig, resolveIdTokenIssuer } from '../../../src/auth/presets';
+import { isAllowedMailHost, isAllowedVerificationUri } from '../../../src/auth/hostAllowLists';
+import { canonicalIssuer, resolveIdTokenIssuer } from '../../../src/auth/idTokenIssuer';
+import { providerConfig } from '../../../src/auth/presets';
+import { explainScope } from '../../../src/auth/scopes';
 import { isMailroomError } from '../../../src/util/errors';
 import { oidcSettings } from './fakes';
 

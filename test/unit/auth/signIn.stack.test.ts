@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { ImapFlow } from 'imapflow';
 import * as nodemailer from 'nodemailer';
 import { providerConfig } from '../../../src/auth/presets';
-import type { ProviderConfig } from '../../../src/auth/presets';
+import type { ProviderConfig } from '../../../src/auth/providerConfig';
 import { isMailroomError } from '../../../src/util/errors';
 import { startStack } from '../../stack';
 import type { Stack, StackUser } from '../../stack';

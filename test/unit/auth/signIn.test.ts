@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
 import type { MailAccount } from '../../../src/auth/accountApi';
 import { providerConfig } from '../../../src/auth/presets';
-import type { ProviderConfig } from '../../../src/auth/presets';
+import type { ProviderConfig } from '../../../src/auth/providerConfig';
 import { sessionHandle } from '../../../src/auth/provider';
 import { isMailroomError } from '../../../src/util/errors';
 import { FakeIssuer } from './fakeIssuer';
