@@ -12,7 +12,9 @@ import type { RevocationResult } from './signOut';
 import { revokeQuietly, signOutAccount } from './signOut';
 import type { SignInRunner } from './signInRunner';
 import type { TokenManager } from './tokenManager';
-import { tokensFromGrant } from './tokenManager';
+import { tokensFromGrant } from './tokenLifetime';
+import type { AccountChanges } from './accountChanges';
+import { accountChanges, isUsable, toMailAccount } from './accountChanges';
 import type { StoredAccount, TokenStore } from './tokenStore';
 import { accountIdFor } from './tokenStore';
 
@@ -25,12 +27,6 @@ export interface AccountUi {
   offerSignInAgain(email: string, reason: string): Promise<boolean>;
 }
 
-export interface AccountChanges {
-  added: StoredAccount[];
-  removed: StoredAccount[];
-  changed: StoredAccount[];
-}
-
 export interface AccountServiceOptions {
   store: TokenStore;
   tokenManager: TokenManager;
@@ -41,21 +37,6 @@ export interface AccountServiceOptions {
   configFor(kind: ProviderKind): ProviderConfig;
   /** An OAuth client for a configuration (cached by the caller as it likes). */
   clientFor(config: ProviderConfig): OAuthClient;
-}
-
-export function toMailAccount(account: StoredAccount): MailAccount {
-  return {
-    id: account.id,
-    provider: account.provider,
-    email: account.email,
-    imap: account.imap,
-    smtp: account.smtp,
-    serverSavesSent: account.serverSavesSent,
-  };
-}
-
-function isUsable(account: StoredAccount): boolean {
-  return account.tokens !== undefined && account.signInRequired === undefined;
 }
 
 /**
@@ -111,27 +92,11 @@ export class AccountService implements MailAccounts, SignOutHooks {
 
   private async reloadNow(): Promise<void> {
     const accounts = await this.options.store.list();
-    const next = new Map(accounts.map((account) => [account.id, account]));
-    const changes: AccountChanges = { added: [], removed: [], changed: [] };
     for (const account of accounts) {
       this.options.tokenManager.rememberSecrets(account.tokens);
-      const before = this.snapshot.get(account.id);
-      if (!before || (!isUsable(before) && isUsable(account))) {
-        if (isUsable(account)) {
-          changes.added.push(account);
-        }
-      } else if (isUsable(before) && !isUsable(account)) {
-        changes.removed.push(before);
-      } else if (JSON.stringify(before.tokens) !== JSON.stringify(account.tokens)) {
-        changes.changed.push(account);
-      }
     }
-    for (const [id, before] of this.snapshot) {
-      if (!next.has(id) && isUsable(before)) {
-        changes.removed.push(before);
-      }
-    }
-    this.snapshot = next;
+    const changes = accountChanges(this.snapshot, accounts);
+    this.snapshot = new Map(accounts.map((account) => [account.id, account]));
     if (changes.added.length + changes.removed.length + changes.changed.length > 0) {
       this.detailedChanges.fire(changes);
     }

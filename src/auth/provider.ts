@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { MailroomError } from '../util/errors';
 import { Emitter } from '../util/event';
 import type { ProviderKind } from './accountApi';
-import type { AccountChanges, AccountService } from './accountService';
+import type { AccountChanges } from './accountChanges';
+import type { AccountService } from './accountService';
 import { IDENTITY_SCOPES } from './scopes';
 import type { StoredAccount } from './tokenStore';
 

@@ -7,6 +7,8 @@ import type { Logger } from '../util/log';
 import type { TokenGrant } from './tokenResponse';
 import type { RevocationResult } from './signOut';
 import { revokeQuietly } from './signOut';
+import { UnsavedRenewals } from './unsavedRenewals';
+import { refreshDueAtMs, tokensFromGrant } from './tokenLifetime';
 import type { StoredAccount, StoredTokens, TokenStore } from './tokenStore';
 
 /** The calls the token manager needs from the OAuth client that issued an account's tokens. */
@@ -24,34 +26,7 @@ export interface SignInRequiredEvent {
   revocation: RevocationResult;
 }
 
-/** Refresh at most this long before expiry… */
-const MAX_REFRESH_MARGIN_MS = 5 * 60_000;
-/** …but never earlier than this share of the lifetime, so short-lived tokens are not refreshed on every use. */
-const REFRESH_MARGIN_SHARE = 0.2;
-
 const TRANSIENT_CODES = new Set(['NetworkError', 'IssuerUnavailable', 'Throttled']);
-
-/** The shortest wait before trying again to save renewed tokens that secret storage refused. */
-const MIN_SAVE_RETRY_MS = 500;
-
-export function tokensFromGrant(grant: TokenGrant, previousRefreshToken?: string): StoredTokens {
-  return {
-    accessToken: grant.accessToken,
-    // Issuers that do not rotate omit refresh_token on refresh: the old one stays valid.
-    refreshToken: grant.refreshToken ?? previousRefreshToken,
-    expiresAtMs: grant.expiresInSeconds === undefined ? undefined : grant.requestedAtMs + grant.expiresInSeconds * 1000,
-    issuedAtMs: grant.requestedAtMs,
-  };
-}
-
-/** When a token should be replaced: a margin before expiry, scaled down for short lifetimes. */
-export function refreshDueAtMs(tokens: StoredTokens): number | undefined {
-  if (tokens.expiresAtMs === undefined) {
-    return undefined;
-  }
-  const lifetime = Math.max(0, tokens.expiresAtMs - tokens.issuedAtMs);
-  return tokens.expiresAtMs - Math.min(MAX_REFRESH_MARGIN_MS, lifetime * REFRESH_MARGIN_SHARE);
-}
 
 /**
  * Hands out access tokens and keeps them fresh: expiry from `expires_in`, refresh ahead of
@@ -63,12 +38,8 @@ export function refreshDueAtMs(tokens: StoredTokens): number | undefined {
  */
 export class TokenManager {
   private readonly inFlight = new Map<string, Promise<string>>();
-  /** Renewed tokens storage has not taken yet (the write, or the re-read before it, failed), with the account they belong to. */
-  private readonly unsaved = new Map<string, { account: StoredAccount; tokens: StoredTokens }>();
-  private readonly saving = new Map<string, Promise<void>>();
-  private readonly saveRetries = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly unsaved: UnsavedRenewals;
   private readonly signInRequests = new Map<string, Promise<void>>();
-  private disposed = false;
   private readonly signInRequired = new Emitter<SignInRequiredEvent>();
   /** Fires once when an account's grant is gone. */
   public readonly onDidRequireSignIn = this.signInRequired.event;
@@ -79,19 +50,14 @@ export class TokenManager {
     private readonly logger: Logger,
     private readonly clock: Clock = systemClock,
     private readonly backoff: BackoffGate = new BackoffGate(() => clock.now()),
-  ) {}
+  ) {
+    this.unsaved = new UnsavedRenewals(store, this.revoke, logger, backoff);
+  }
 
   private readonly revoke = (account: StoredAccount, refreshToken: string): Promise<'revoked' | 'unsupported'> => this.clientFor(account).revokeRefreshToken(refreshToken);
 
   public dispose(): void {
-    this.disposed = true;
-    for (const timer of this.saveRetries.values()) {
-      clearTimeout(timer);
-    }
-    this.saveRetries.clear();
-    for (const { account } of this.unsaved.values()) {
-      this.logger.warn(`The renewed sign-in of ${account.email} was never saved; it may have to sign in again`);
-    }
+    this.unsaved.dispose();
     this.signInRequired.dispose();
   }
 
@@ -128,7 +94,7 @@ export class TokenManager {
    */
   public async getAccessToken(accountId: string, options?: { forceRefresh?: boolean }): Promise<string> {
     // A renewal storage refused comes first: the stored refresh token is spent, and using it would end the grant.
-    await this.saveUnsaved(accountId);
+    await this.unsaved.save(accountId);
     const account = await this.readUsable(accountId);
     const tokens = account.tokens as StoredTokens;
     if (!options?.forceRefresh && this.isFresh(tokens)) {
@@ -175,67 +141,9 @@ export class TokenManager {
     const next = tokensFromGrant(grant, tokens.refreshToken);
     this.rememberSecrets(next);
     // Persist first: a rotated refresh token must be safe before the new access token is used.
-    // Until storage has it, it lives here, whatever storage answers.
-    this.unsaved.set(accountId, { account, tokens: next });
-    await this.saveUnsaved(accountId);
+    // Until storage has it, it is kept in memory, whatever storage answers.
+    await this.unsaved.keepAndSave(account, next);
     return next.accessToken;
-  }
-
-  /** Saves the account's unsaved renewal, if any; one save at a time per account. Throws 'StorageUnavailable' while storage refuses. */
-  private saveUnsaved(accountId: string): Promise<void> {
-    if (!this.unsaved.has(accountId)) {
-      return Promise.resolve();
-    }
-    let saving = this.saving.get(accountId);
-    if (!saving) {
-      saving = this.trySave(accountId).finally(() => this.saving.delete(accountId));
-      this.saving.set(accountId, saving);
-    }
-    return saving;
-  }
-
-  private async trySave(accountId: string): Promise<void> {
-    const entry = this.unsaved.get(accountId);
-    if (!entry) {
-      return;
-    }
-    clearTimeout(this.saveRetries.get(accountId));
-    this.saveRetries.delete(accountId);
-    try {
-      // Re-read: the account may have changed or gone while the refresh was on the wire.
-      const latest = await this.store.get(accountId);
-      if (!latest) {
-        // Signed out meanwhile (here or in another window): do not bring the account back, and do
-        // not leave the new grant alive at the issuer with nobody holding it.
-        this.unsaved.delete(accountId);
-        await revokeQuietly(entry.account, entry.tokens.refreshToken, this.revoke, this.logger);
-        throw new MailroomError('SignInRequired', 'This account is signed out.', { accountId });
-      }
-      await this.store.put({ ...latest, tokens: entry.tokens, signInRequired: undefined });
-    } catch (error) {
-      if (isMailroomError(error, 'StorageUnavailable')) {
-        this.logger.warn(`Keeping the renewed sign-in of ${entry.account.email} in memory until secret storage takes it`);
-        this.scheduleSaveRetry(accountId);
-      }
-      throw error;
-    }
-    if (this.unsaved.get(accountId) === entry) {
-      this.unsaved.delete(accountId);
-    }
-    this.backoff.recordSuccess(saveRetryKey(accountId));
-  }
-
-  /** Tries again later even if nobody asks for a token meanwhile, backing off while storage keeps refusing. */
-  private scheduleSaveRetry(accountId: string): void {
-    if (this.disposed || this.saveRetries.has(accountId)) {
-      return;
-    }
-    const delay = Math.max(MIN_SAVE_RETRY_MS, this.backoff.recordFailure(saveRetryKey(accountId)));
-    this.saveRetries.set(accountId, setTimeout(() => {
-      this.saveRetries.delete(accountId);
-      // A failure logs and schedules the next attempt itself.
-      this.saveUnsaved(accountId).catch(() => undefined);
-    }, delay));
   }
 
   /**
@@ -243,11 +151,7 @@ export class TokenManager {
    * the spent token in storage). Mailroom stops keeping and saving them.
    */
   public releaseTokens(account: StoredAccount): StoredTokens | undefined {
-    const unsaved = this.unsaved.get(account.id);
-    this.unsaved.delete(account.id);
-    clearTimeout(this.saveRetries.get(account.id));
-    this.saveRetries.delete(account.id);
-    return unsaved?.tokens ?? account.tokens;
+    return this.unsaved.release(account);
   }
 
   private async handleRefreshFailure(account: StoredAccount, tokens: StoredTokens, canStillUseCurrent: boolean, error: unknown): Promise<string> {
@@ -290,15 +194,11 @@ export class TokenManager {
     if (!account || account.signInRequired !== undefined) {
       return;
     }
-    const liveRefreshToken = this.unsaved.get(accountId)?.tokens.refreshToken ?? account.tokens?.refreshToken;
+    const liveRefreshToken = this.unsaved.refreshToken(accountId) ?? account.tokens?.refreshToken;
     const revocation = options.revokeFirst ? await revokeQuietly(account, liveRefreshToken, this.revoke, this.logger) : 'nothing-to-revoke';
     await this.store.put({ ...account, tokens: undefined, signInRequired: reason });
     this.releaseTokens(account);
     this.logger.warn(`${account.email} needs to sign in again (revocation: ${revocation})`);
     this.signInRequired.fire({ accountId, email: account.email, reason, revocation });
   }
-}
-
-function saveRetryKey(accountId: string): string {
-  return `save:${accountId}`;
 }

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { OAuthClient } from '../../../src/auth/oauthClient';
-import { TokenManager, refreshDueAtMs } from '../../../src/auth/tokenManager';
+import { refreshDueAtMs } from '../../../src/auth/tokenLifetime';
+import { TokenManager } from '../../../src/auth/tokenManager';
 import { TokenStore } from '../../../src/auth/tokenStore';
 import type { StoredAccount } from '../../../src/auth/tokenStore';
 import { BackoffGate, DEFAULT_BACKOFF_POLICY } from '../../../src/util/backoff';
