@@ -19,7 +19,7 @@ const FORBIDDEN_PARAMETERS = ['access_token', 'id_token', 'token_type', 'expires
 const RESPONSE_PARAMETERS = ['code', 'state', 'iss', 'error', 'error_description', 'error_uri', 'session_state', ...FORBIDDEN_PARAMETERS];
 
 /** Whether `actual` is the issuer the attempt started with; `{tenantid}` templates match one tenant GUID. */
-export function issuerMatches(expected: string, actual: string): boolean {
+function issuerMatches(expected: string, actual: string): boolean {
   if (!expected.includes('{tenantid}')) {
     return actual === expected;
   }
@@ -32,7 +32,7 @@ export function issuerMatches(expected: string, actual: string): boolean {
 }
 
 /** Maps an authorization error response (RFC 6749 §4.1.2.1) to something a person understands. */
-export function authorizationError(code: string, description: string | null, issuerName: string): MailroomError {
+function authorizationError(code: string, description: string | null, issuerName: string): MailroomError {
   const detail = plainText(description);
   const suffix = detail ? ` ${issuerName} said: "${detail}"` : '';
   switch (code) {

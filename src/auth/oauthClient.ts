@@ -10,6 +10,9 @@ import type { ProviderConfig } from './providerConfig';
 import type { SignedInIdentity, TokenGrant } from './tokenResponse';
 import { issuerForTokenResponse, signedInIdentity, toGrant } from './tokenResponse';
 
+/** The polling interval when the device authorization response names none (RFC 8628 §3.2). */
+const DEFAULT_DEVICE_POLL_INTERVAL_SECONDS = 5;
+
 export interface DeviceAuthorization {
   deviceCode: string;
   userCode: string;
@@ -130,10 +133,6 @@ export class OAuthClient {
     return (await this.metadata()).device_authorization_endpoint !== undefined;
   }
 
-  public async hasRevocationEndpoint(): Promise<boolean> {
-    return (await this.metadata()).revocation_endpoint !== undefined;
-  }
-
   /** Exchanges a validated callback's code for tokens; the ID token's iss, aud, exp, iat and nonce are checked. */
   public async exchangeCode(pending: PendingSignIn, callbackParameters: URLSearchParams): Promise<{ grant: TokenGrant; identity: SignedInIdentity }> {
     const oauth = await loadOAuth();
@@ -218,7 +217,7 @@ export class OAuthClient {
         verificationUri: result.verification_uri,
         verificationUriComplete: result.verification_uri_complete,
         expiresInSeconds: result.expires_in,
-        intervalSeconds: result.interval ?? 5,
+        intervalSeconds: result.interval ?? DEFAULT_DEVICE_POLL_INTERVAL_SECONDS,
       };
     } catch (error) {
       throw toMailroomError(error, this.issuerName);

@@ -3,7 +3,7 @@ import type { ProviderKind } from './accountApi';
 import type { FlowKind } from './providerConfig';
 
 /** Lifetime of one sign-in attempt; after this its callback is ignored [SEC-4]. */
-export const PENDING_SIGN_IN_LIFETIME_MS = 10 * 60_000;
+const PENDING_SIGN_IN_LIFETIME_MS = 10 * 60_000;
 
 /** Everything that binds one authorization request to its callback. Never logged, never stored. */
 export interface PendingSignIn {

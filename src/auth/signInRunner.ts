@@ -50,7 +50,7 @@ const FINAL_FAILURES = new Set<MailroomErrorCode>([
 ]);
 
 /** Mail scopes the issuer did not grant. A response without `scope` granted what was asked (RFC 6749 §5.1). */
-export function missingMailScopes(config: Pick<ProviderConfig, 'mailScopes'>, grantedScopes: readonly string[] | undefined): string[] {
+function missingMailScopes(config: Pick<ProviderConfig, 'mailScopes'>, grantedScopes: readonly string[] | undefined): string[] {
   if (grantedScopes === undefined) {
     return [];
   }

@@ -44,7 +44,7 @@ export interface StoredAccount {
 const PREFIX = 'mailroom.';
 const INDEX_KEY = `${PREFIX}accounts`;
 const ACCOUNT_KEY_PREFIX = `${PREFIX}account:`;
-const CLIENT_SECRET_KEY = (provider: ProviderKind): string => `${PREFIX}clientSecret:${provider}`;
+const CLIENT_SECRET_KEY_PREFIX = `${PREFIX}clientSecret:`;
 
 export function accountIdFor(issuer: string, subject: string): string {
   return `${issuer}#${subject}`;
@@ -187,10 +187,10 @@ export class TokenStore {
   }
 
   public async getClientSecret(provider: ProviderKind): Promise<string | undefined> {
-    return (await this.read(CLIENT_SECRET_KEY(provider))) || undefined;
+    return (await this.read(CLIENT_SECRET_KEY_PREFIX + provider)) || undefined;
   }
 
   public async setClientSecret(provider: ProviderKind, secret: string): Promise<void> {
-    await this.write(CLIENT_SECRET_KEY(provider), secret);
+    await this.write(CLIENT_SECRET_KEY_PREFIX + provider, secret);
   }
 }

@@ -9,11 +9,11 @@ import type { AttemptContext, SignInFlow, SignInResult } from './signInFlow';
 import { runRedirectAttempt } from './redirectAttempt';
 
 /** `<publisher>.<name>` from package.json: the authority of the extension's URIs. */
-export const EXTENSION_AUTHORITY = 'mailroom.mailroom';
+const EXTENSION_AUTHORITY = 'mailroom.mailroom';
 /** Query parameter that ties a forwarded callback to its attempt; random per attempt. */
-export const ATTEMPT_PARAMETER = 'mailroom_attempt';
+const ATTEMPT_PARAMETER = 'mailroom_attempt';
 
-export function uriHandlerCallbackPath(provider: ProviderKind): string {
+function uriHandlerCallbackPath(provider: ProviderKind): string {
   return `/auth/${provider}`;
 }
 
@@ -79,7 +79,7 @@ const ATTEMPT_IN_STATE = new RegExp(`${ATTEMPT_PARAMETER}(?:=|%3D|%253D)([A-Za-z
  * A forwarded callback must come back with the same random attempt value its state carries
  * (the editor passes our own query through), so a state copied into another request is useless.
  */
-export function attemptMatches(state: string, query: URLSearchParams): boolean {
+function attemptMatches(state: string, query: URLSearchParams): boolean {
   const expected = ATTEMPT_IN_STATE.exec(state)?.[1];
   return expected !== undefined && query.getAll(ATTEMPT_PARAMETER).length === 1 && query.get(ATTEMPT_PARAMETER) === expected;
 }
