@@ -2,6 +2,8 @@
  * How a mail connection failure is classified and how long to wait before the next attempt.
  * Pure functions: the session supervisor decides with them, tests check them without a server.
  */
+import type { JitterRange } from '../util/backoff';
+import { fullJitterDelayMs } from '../util/backoff';
 
 /** What kind of failure ended (or prevented) an IMAP connection. */
 export type ImapFailureKind =
@@ -58,26 +60,10 @@ export function classifyImapFailure(error: unknown, byeReason?: string): ImapFai
   return byeReason ? 'network' : 'other';
 }
 
-export interface BackoffOptions {
-  baseMs: number;
-  maxMs: number;
-}
-
-/** Reconnect after a dropped connection: quick first retry, ceiling at 5 minutes. */
-export const reconnectBackoff: BackoffOptions = { baseMs: 1_000, maxMs: 5 * 60_000 };
+/** Reconnect after a dropped connection: quick first retry (never sooner than half a second), ceiling at 5 minutes. */
+export const reconnectBackoff: JitterRange = { baseMs: 1_000, capMs: 5 * 60_000, floorMs: 500 };
 /** After a throttling response the floor is much higher: the server asked us to go away. */
-export const throttledBackoff: BackoffOptions = { baseMs: 30_000, maxMs: 15 * 60_000 };
-
-/**
- * "Full jitter" exponential back-off: a uniformly random delay in [floor, min(max, base·2^attempt)],
- * where the floor is half the base so even the first retry is never immediate. `attempt` starts at 0.
- */
-export function backoffDelayMs(attempt: number, options: BackoffOptions, random: () => number = Math.random): number {
-  const exponent = Math.min(Math.max(0, Math.floor(attempt)), 30);
-  const ceiling = Math.min(options.maxMs, options.baseMs * 2 ** exponent);
-  const floor = Math.min(ceiling, options.baseMs / 2);
-  return Math.round(floor + random() * (ceiling - floor));
-}
+export const throttledBackoff: JitterRange = { baseMs: 30_000, capMs: 15 * 60_000, floorMs: 15_000 };
 
 /** The delay before the next connection attempt after a failure of this kind, or undefined: do not retry on its own. */
 export function retryDelayMs(kind: ImapFailureKind, attempt: number, serverHintMs?: number, random: () => number = Math.random): number | undefined {
@@ -86,10 +72,10 @@ export function retryDelayMs(kind: ImapFailureKind, attempt: number, serverHintM
     case 'auth':
       return undefined;
     case 'throttled':
-      return Math.max(serverHintMs ?? 0, backoffDelayMs(attempt, throttledBackoff, random));
+      return Math.max(serverHintMs ?? 0, fullJitterDelayMs(attempt, throttledBackoff, random));
     case 'network':
     case 'other':
-      return backoffDelayMs(attempt, reconnectBackoff, random);
+      return fullJitterDelayMs(attempt, reconnectBackoff, random);
   }
 }
 

@@ -1,23 +1,33 @@
 /**
- * Exponential backoff with full jitter (delay drawn uniformly from [0, min(cap, base·2^n)]), so
- * many clients that failed together do not retry together. A server's `Retry-After` wins over
+ * Exponential back-off with full jitter (delay drawn uniformly from [floor, min(cap, base·2^attempt)]),
+ * so many clients that failed together do not retry together. A server's `Retry-After` wins over
  * the computed delay: the server knows its own load better than we do.
  */
 
-export interface BackoffPolicy {
+/** The range a full-jitter delay is drawn from. */
+export interface JitterRange {
   baseMs: number;
   capMs: number;
+  /** No delay is shorter than this, so even the first retry is not immediate; 0 when absent. */
+  floorMs?: number;
+}
+
+export interface BackoffPolicy extends JitterRange {
   /** Upper bound for a server-requested wait, so a hostile or broken header cannot park us for days. */
   maxRetryAfterMs: number;
 }
 
 export const DEFAULT_BACKOFF_POLICY: BackoffPolicy = { baseMs: 1_000, capMs: 5 * 60_000, maxRetryAfterMs: 60 * 60_000 };
 
-/** Full-jitter delay for the `failures`-th consecutive failure (1 = first failure). */
-export function fullJitterDelayMs(failures: number, policy: BackoffPolicy, random: () => number = Math.random): number {
-  const exponent = Math.max(0, failures - 1);
-  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(exponent, 30));
-  return Math.floor(random() * ceiling);
+/**
+ * The full-jitter delay before retry number `attempt`, counted from 0 (the retry after the first
+ * failure): uniformly random in [floor, min(cap, base·2^attempt)], `random` returning [0, 1).
+ */
+export function fullJitterDelayMs(attempt: number, range: JitterRange, random: () => number = Math.random): number {
+  const exponent = Math.min(Math.max(0, Math.floor(attempt)), 30);
+  const ceiling = Math.min(range.capMs, range.baseMs * 2 ** exponent);
+  const floor = Math.min(ceiling, range.floorMs ?? 0);
+  return Math.round(floor + random() * (ceiling - floor));
 }
 
 /**
@@ -62,7 +72,7 @@ export class BackoffGate {
   public recordFailure(key: string, retryAfterMs?: number): number {
     const failures = (this.state.get(key)?.failures ?? 0) + 1;
     const delay = retryAfterMs === undefined
-      ? fullJitterDelayMs(failures, this.policy, this.random)
+      ? fullJitterDelayMs(failures - 1, this.policy, this.random)
       : Math.min(retryAfterMs, this.policy.maxRetryAfterMs);
     this.state.set(key, { failures, notBeforeMs: this.now() + delay });
     return delay;

@@ -2,12 +2,26 @@ import * as assert from 'node:assert/strict';
 import { BackoffGate, DEFAULT_BACKOFF_POLICY, fullJitterDelayMs, parseRetryAfterMs } from '../../../src/util/backoff';
 
 describe('backoff', () => {
-  it('[SEC-30] draws delays with full jitter below an exponential ceiling that is capped', () => {
-    const policy = { baseMs: 1000, capMs: 60_000, maxRetryAfterMs: 3_600_000 };
-    assert.equal(fullJitterDelayMs(1, policy, () => 0.999), 999);
-    assert.equal(fullJitterDelayMs(3, policy, () => 0.5), 2000);
-    assert.equal(fullJitterDelayMs(20, policy, () => 0.999), 59_940);
-    assert.equal(fullJitterDelayMs(4, policy, () => 0), 0);
+  it('[SEC-30] [SEC-31] draws delays with full jitter below an exponential ceiling that is capped, above an optional floor', () => {
+    const issuer = { baseMs: 1000, capMs: 60_000 };
+    const reconnect = { baseMs: 1000, capMs: 300_000, floorMs: 500 };
+    const table: [attempt: number, range: { baseMs: number; capMs: number; floorMs?: number }, random: number, delayMs: number][] = [
+      [0, issuer, 0.999, 999],
+      [2, issuer, 0.5, 2000],
+      [19, issuer, 0.999, 59_940],
+      [3, issuer, 0, 0],
+      [2.7, issuer, 0.5, 2000],
+      [-1, issuer, 0.5, 500],
+      [0, reconnect, 0, 500],
+      [0, reconnect, 0.5, 750],
+      [0, reconnect, 0.999999, 1000],
+      [3, reconnect, 0.5, 4250],
+      [50, reconnect, 0.999999, 300_000],
+      [0, { baseMs: 100, capMs: 50, floorMs: 500 }, 0.5, 50],
+    ];
+    for (const [attempt, range, random, delayMs] of table) {
+      assert.equal(fullJitterDelayMs(attempt, range, () => random), delayMs, `attempt ${attempt}, ${JSON.stringify(range)}, random ${random}`);
+    }
   });
 
   it('[SEC-30] honours Retry-After as seconds or HTTP date, and ignores garbage', () => {

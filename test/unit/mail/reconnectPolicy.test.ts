@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { ConnectionRateLimiter, backoffDelayMs, classifyImapFailure, reconnectBackoff, retryDelayMs, throttledBackoff } from '../../../src/mail/reconnectPolicy';
+import { ConnectionRateLimiter, classifyImapFailure, reconnectBackoff, retryDelayMs, throttledBackoff } from '../../../src/mail/reconnectPolicy';
+import { fullJitterDelayMs } from '../../../src/util/backoff';
 
 describe('IMAP reconnect policy', () => {
   it('[SEC-31] recognises throttling responses and connection limits', () => {
@@ -31,11 +32,11 @@ describe('IMAP reconnect policy', () => {
   it('[SEC-31] back-off is jittered, grows, has a ceiling and a floor', () => {
     const low = (): number => 0;
     const high = (): number => 0.999999;
-    assert.equal(backoffDelayMs(0, reconnectBackoff, low), reconnectBackoff.baseMs / 2);
-    assert.ok(backoffDelayMs(0, reconnectBackoff, high) <= reconnectBackoff.baseMs);
-    assert.ok(backoffDelayMs(5, reconnectBackoff, high) > backoffDelayMs(2, reconnectBackoff, high));
-    assert.equal(backoffDelayMs(50, reconnectBackoff, high), reconnectBackoff.maxMs);
-    const samples = new Set(Array.from({ length: 50 }, () => backoffDelayMs(4, reconnectBackoff)));
+    assert.equal(fullJitterDelayMs(0, reconnectBackoff, low), reconnectBackoff.baseMs / 2);
+    assert.ok(fullJitterDelayMs(0, reconnectBackoff, high) <= reconnectBackoff.baseMs);
+    assert.ok(fullJitterDelayMs(5, reconnectBackoff, high) > fullJitterDelayMs(2, reconnectBackoff, high));
+    assert.equal(fullJitterDelayMs(50, reconnectBackoff, high), reconnectBackoff.capMs);
+    const samples = new Set(Array.from({ length: 50 }, () => fullJitterDelayMs(4, reconnectBackoff)));
     assert.ok(samples.size > 10, 'delays are spread out');
   });
 
