@@ -4,6 +4,7 @@
  */
 import type { JitterRange } from '../util/backoff';
 import { fullJitterDelayMs } from '../util/backoff';
+import { tlsFailureOf } from './tlsFailure';
 
 /** What kind of failure ended (or prevented) an IMAP connection. */
 export type ImapFailureKind =
@@ -20,13 +21,11 @@ export type ImapFailureKind =
 /** IMAP response codes that mean "back off" (RFC 5530 and provider practice). */
 const throttlingResponseCodes = new Set(['THROTTLED', 'UNAVAILABLE', 'LIMIT', 'INUSE', 'OVERQUOTA']);
 const throttlingText = /too many (simultaneous |concurrent )?(connections|sessions|logins)|maximum number of connections|throttl|rate limit|try again later/i;
-const tlsCodes = /^(ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT|CERT_|HOSTNAME_MISMATCH|ERR_STARTTLS)/;
 const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'NoConnection', 'CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'ETIMEOUT', 'ClosedAfterConnectTLS', 'ClosedAfterConnectText']);
 
 interface ErrorFields {
   code?: unknown;
   authenticationFailed?: unknown;
-  tlsFailed?: unknown;
   serverResponseCode?: unknown;
   responseText?: unknown;
   reason?: unknown;
@@ -44,7 +43,7 @@ export function classifyImapFailure(error: unknown, byeReason?: string): ImapFai
   const code = typeof fields.code === 'string' ? fields.code : '';
   const responseCode = typeof fields.serverResponseCode === 'string' ? fields.serverResponseCode.toUpperCase() : '';
   const texts = [fields.responseText, fields.reason, fields.message, byeReason].filter((text): text is string => typeof text === 'string');
-  if (fields.tlsFailed === true || tlsCodes.test(code)) {
+  if (tlsFailureOf(error) !== undefined) {
     return 'tls';
   }
   if (throttlingResponseCodes.has(responseCode) || code === 'ETHROTTLE' || texts.some((text) => throttlingText.test(text) || /\[(THROTTLED|UNAVAILABLE|LIMIT|INUSE)\]/i.test(text))) {

@@ -1,5 +1,6 @@
 import { MailroomError, isMailroomError } from '../util/errors';
 import { redact } from '../util/redact';
+import { tlsFailureOf } from './tlsFailure';
 
 /**
  * What nodemailer reports on a failure, as far as Mailroom needs it. Declared here rather than
@@ -15,8 +16,6 @@ export interface SmtpFailure {
   /** The code the error had before nodemailer set its own, e.g. a TLS certificate error code. */
   readonly originalCode?: string;
 }
-
-const CERTIFICATE_ERRORS = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ALTNAME/;
 
 function asFailure(error: unknown): SmtpFailure {
   return typeof error === 'object' && error !== null ? (error as SmtpFailure) : { message: String(error) };
@@ -58,10 +57,11 @@ export function mapSmtpError(error: unknown, host: string): MailroomError {
     }
     return new MailroomError('AuthenticationFailed', `${host} did not accept the sign-in.${serverSaid(failure)}`, cause);
   }
-  if (CERTIFICATE_ERRORS.test(failure.originalCode ?? '') || CERTIFICATE_ERRORS.test(failure.code ?? '')) {
+  const tls = tlsFailureOf(failure);
+  if (tls === 'certificate') {
     return new MailroomError('ConnectionFailed', `The certificate of ${host} is not trusted; nothing was sent.`, cause);
   }
-  if (failure.code === 'ETLS') {
+  if (tls === 'handshake') {
     return new MailroomError('ConnectionFailed', `Could not set up a secure (TLS) connection to ${host}; nothing was sent.`, cause);
   }
   if (failure.code === 'ECONNECTION' || failure.code === 'ESOCKET' || failure.code === 'ETIMEDOUT' || failure.code === 'EDNS' || failure.code === 'EPROXY') {

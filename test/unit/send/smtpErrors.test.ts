@@ -40,6 +40,15 @@ describe('SMTP error mapping', () => {
     assert.match(certificate.message, /certificate/);
   });
 
+  it('[SEC-24] explains a TLS handshake failure that nodemailer reports as a socket error', () => {
+    // What nodemailer 7 reports when implicit TLS meets a plaintext server: Node's code kept in originalCode.
+    const wrapped = failure({ code: 'ESOCKET', originalCode: 'ERR_SSL_WRONG_VERSION_NUMBER', command: 'CONN', message: 'ssl3_get_record:wrong version number' });
+    const mapped = mapSmtpError(wrapped, host);
+    assert.equal(mapped.code, 'ConnectionFailed');
+    assert.match(mapped.message, /secure \(TLS\) connection/);
+    assert.doesNotMatch(mapped.message, /Could not reach/);
+  });
+
   it('maps temporary refusals to Throttled and anything else to SendFailed with the server\'s words', () => {
     assert.equal(mapSmtpError(failure({ code: 'EMESSAGE', responseCode: 421 }), host).code, 'Throttled');
     const other = mapSmtpError(failure({ code: 'EMESSAGE', responseCode: 554, response: '554 5.7.1 Spam detected' }), host);
