@@ -116,10 +116,10 @@ export function threadSizes(messages: readonly { threadId?: string }[]): Map<str
 }
 
 /**
- * Opens a folder and returns its newest page: SELECT + one FETCH by sequence range, two round
- * trips on a connection that already knows its folders, whatever the size of the folder.
+ * Selects a folder afresh and fetches its newest `pageSize` rows: SELECT + one FETCH by sequence
+ * range, two round trips on a connection that already knows its folders, whatever the size of the folder.
  */
-export async function openFolder(session: MailSession, path: string, pageSize: number): Promise<RowsResult> {
+export async function fetchNewestRows(session: MailSession, path: string, pageSize: number): Promise<RowsResult> {
   return session.run(async (client) => {
     const mailbox = await ensureSelected(client, path, true);
     const rows = await fetchRowsBySequence(client, mailbox.exists, 0, pageSize);

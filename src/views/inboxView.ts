@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import type { MailAccount, MailAccounts } from '../auth/accountApi';
-import { loadRows, loadRowsByUid, openFolder as fetchNewestRows, searchFolder, summarizeFolders, unreadCount } from '../mail/mailbox';
+import { fetchNewestRows, loadRows, loadRowsByUid, searchFolder, summarizeFolders, unreadCount } from '../mail/mailbox';
 import type { FolderChange, MailSession, MailSessions, SessionState } from '../mail/session';
 import type { Subscription } from '../util/event';
-import type { EnvelopeCache } from '../mail/sync';
-import { openFolderWithCache } from '../mail/sync';
+import type { EnvelopeCache } from '../mail/envelopeCache';
+import { openFolderWithCache } from '../mail/envelopeCache';
 import type { ConnectionStatus, FolderSummary, InboxProtocol, RowsPage } from '../shared/protocol';
 import type { NotificationToWebview } from '../shared/webviewProtocol';
 import { isInboxToExtension } from '../shared/protocol';

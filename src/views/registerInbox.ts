@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { MailAccounts, SignOutHooks } from '../auth/accountApi';
 import type { MailSessions } from '../mail/session';
-import { EnvelopeCache } from '../mail/sync';
+import { EnvelopeCache } from '../mail/envelopeCache';
 import type { Logger } from '../util/log';
 import { InboxViewProvider } from './inboxView';
 import { MessageActions } from './messageActions';

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { MailAccount } from '../../../src/auth/accountApi';
-import { loadRows, openFolder, searchFolder, setFlag } from '../../../src/mail/mailbox';
+import { fetchNewestRows, loadRows, searchFolder, setFlag } from '../../../src/mail/mailbox';
 import { loadMessage } from '../../../src/mail/message';
 import { MailSession, MailSessions } from '../../../src/mail/session';
 import type { SessionState } from '../../../src/mail/session';
@@ -92,7 +92,7 @@ describe('IMAP connections per account, counted by Dovecot', function () {
 
   /** What the inbox and the reader do when a person works through the list quickly. */
   async function busyInbox(session: MailSession): Promise<void> {
-    const { rows } = await openFolder(session, 'INBOX', 20);
+    const { rows } = await fetchNewestRows(session, 'INBOX', 20);
     await Promise.all([
       loadRows(session, 'INBOX', 20, 20),
       session.folders({ refresh: true }),
@@ -100,8 +100,8 @@ describe('IMAP connections per account, counted by Dovecot', function () {
       ...rows.slice(0, 6).map((row) => loadMessage(session, { accountId: account.id, folder: 'INBOX', uid: row.uid })),
       ...rows.slice(0, 4).map((row) => setFlag(session, 'INBOX', [row.uid], '\\Flagged', !row.flagged)),
       stack.deliver(alice, plainMessage('Arrives while busy')),
-      openFolder(session, 'Sent', 10),
-      openFolder(session, 'INBOX', 20),
+      fetchNewestRows(session, 'Sent', 10),
+      fetchNewestRows(session, 'INBOX', 20),
     ]);
     await Promise.all(rows.slice(0, 4).map((row) => setFlag(session, 'INBOX', [row.uid], '\\Flagged', row.flagged)));
   }

@@ -8,10 +8,10 @@ import { FIXTURE_CUSTOM_FOLDER } from '../../stack/fixtureMailbox';
 import { startStack } from '../../stack';
 import type { Stack } from '../../stack';
 import { appendToSpecialUse, findSpecialUse } from '../../../src/mail/folders';
-import { archiveMessages, deleteMessages, loadRow, loadRows, loadRowsByUid, moveMessages, openFolder, searchFolder, setFlag, summarizeFolders } from '../../../src/mail/mailbox';
+import { archiveMessages, deleteMessages, fetchNewestRows, loadRow, loadRows, loadRowsByUid, moveMessages, searchFolder, setFlag, summarizeFolders } from '../../../src/mail/mailbox';
 import { loadMessage } from '../../../src/mail/message';
 import { MailSession, MailSessions } from '../../../src/mail/session';
-import { EnvelopeCache, openFolderWithCache } from '../../../src/mail/sync';
+import { EnvelopeCache, openFolderWithCache } from '../../../src/mail/envelopeCache';
 import type { FolderChange, SessionState } from '../../../src/mail/session';
 import { Logger } from '../../../src/util/log';
 import { withTestTransport } from '../../../src/util/testTransport';
@@ -88,7 +88,7 @@ describe('mail layer against Dovecot', function () {
     await session.run(async (client) => {
       await client.mailboxClose().catch(() => undefined);
     });
-    const { result: first, commands } = await countCommands(session, () => openFolder(session, 'INBOX', 20));
+    const { result: first, commands } = await countCommands(session, () => fetchNewestRows(session, 'INBOX', 20));
     assert.deepEqual(commands, ['SELECT', 'FETCH'], `commands sent: ${commands.join(', ')}`);
     assert.equal(first.status.total, stack.fixture?.folders.INBOX);
     assert.equal(first.rows.length, 20);
@@ -129,7 +129,7 @@ describe('mail layer against Dovecot', function () {
   });
 
   it('sets and clears flags', async () => {
-    const { rows } = await openFolder(session, 'INBOX', 5);
+    const { rows } = await fetchNewestRows(session, 'INBOX', 5);
     const target = rows[0];
     assert.ok(target);
     await setFlag(session, 'INBOX', [target.uid], '\\Flagged', true);
@@ -148,7 +148,7 @@ describe('mail layer against Dovecot', function () {
     const folders = await session.folders();
     const trash = findSpecialUse(folders, '\\Trash')?.path ?? '';
     const archive = findSpecialUse(folders, '\\Archive')?.path ?? '';
-    const before = await openFolder(session, 'INBOX', 3);
+    const before = await fetchNewestRows(session, 'INBOX', 3);
     const [first, second, third] = before.rows;
     assert.ok(first && second && third);
 
@@ -156,12 +156,12 @@ describe('mail layer against Dovecot', function () {
     await archiveMessages(session, 'INBOX', [second.uid]);
     assert.equal(await deleteMessages(session, 'INBOX', [third.uid]), 'trash');
 
-    const after = await openFolder(session, 'INBOX', 3);
+    const after = await fetchNewestRows(session, 'INBOX', 3);
     assert.equal(after.status.total, before.status.total - 3);
-    const subjectsIn = async (folder: string): Promise<string[]> => (await openFolder(session, folder, 50)).rows.map((row) => row.subject);
+    const subjectsIn = async (folder: string): Promise<string[]> => (await fetchNewestRows(session, folder, 50)).rows.map((row) => row.subject);
     assert.ok((await subjectsIn(FIXTURE_CUSTOM_FOLDER)).includes(first.subject));
     assert.ok((await subjectsIn(archive)).includes(second.subject));
-    const inTrash = await openFolder(session, trash, 50);
+    const inTrash = await fetchNewestRows(session, trash, 50);
     const trashed = inTrash.rows.find((row) => row.subject === third.subject);
     assert.ok(trashed, 'deleted mail is in Trash');
 
@@ -204,7 +204,7 @@ describe('mail layer against Dovecot', function () {
   it('appends to Sent for the composer', async () => {
     const subject = `Appended ${Date.now()}`;
     const result = await appendToSpecialUse(session, '\\Sent', plainMessage(subject));
-    const sent = await openFolder(session, result.path, 5);
+    const sent = await fetchNewestRows(session, result.path, 5);
     assert.equal(sent.rows[0]?.subject, subject);
     assert.equal(sent.rows[0]?.unread, false);
   });
@@ -236,13 +236,13 @@ describe('mail layer against Dovecot', function () {
     const latency = Date.now() - started;
     assert.equal(change.folder, 'INBOX');
     assert.ok(latency < 2_000, `arrived after ${latency} ms`);
-    const { rows } = await openFolder(session, 'INBOX', 1);
+    const { rows } = await fetchNewestRows(session, 'INBOX', 1);
     assert.equal(rows[0]?.subject, 'Live delivery');
   });
 
   it('mail that arrived before IDLE was listening is counted when IDLE opens the folder', async () => {
     session.watch(undefined);
-    const { status } = await openFolder(session, 'INBOX', 1);
+    const { status } = await fetchNewestRows(session, 'INBOX', 1);
     await stack.deliver('alice@mailroom.test', plainMessage('Before IDLE'));
     const watching = waitFor<FolderChange>((resolve) => {
       const subscription = session.onDidChangeFolder((change) => {
@@ -273,7 +273,7 @@ describe('mail layer against Dovecot', function () {
     await backOnline;
     subscription.dispose();
     // The command connection was dropped too: the next command opens a new one.
-    const { rows } = await openFolder(session, 'INBOX', 2);
+    const { rows } = await fetchNewestRows(session, 'INBOX', 2);
     assert.equal(rows.length, 2);
     const arrived = waitFor<FolderChange>((resolve) => {
       session.onDidChangeFolder((change) => {
@@ -292,7 +292,7 @@ describe('mail layer against Dovecot', function () {
     accounts.spoilAccessToken(alice.id);
     await stack.doveadm(['kick', 'alice@mailroom.test']);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const { rows } = await openFolder(session, 'INBOX', 1);
+    const { rows } = await fetchNewestRows(session, 'INBOX', 1);
     assert.equal(rows.length, 1);
     assert.equal(accounts.refreshHosts.length - refreshesBefore, 1, 'exactly one refresh');
     assert.deepEqual(accounts.signInRequired, []);

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { envelopeToRow, hasAttachment, loadHtmlToText } from '../../../src/mail/rowModel';
 import type { HtmlToText } from '../../../src/mail/rowModel';
 import { sequenceRangeForIndexes, threadSizes } from '../../../src/mail/mailbox';
-import { applyFlagChanges } from '../../../src/mail/sync';
+import { applyFlagChanges } from '../../../src/mail/envelopeCache';
 
 describe('envelope → row', () => {
   let toText: HtmlToText;

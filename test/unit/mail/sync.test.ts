@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EnvelopeCache } from '../../../src/mail/sync';
+import { EnvelopeCache } from '../../../src/mail/envelopeCache';
 import { envelopeToRow } from '../../../src/mail/rowModel';
 import { Logger } from '../../../src/util/log';
 
