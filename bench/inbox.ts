@@ -11,7 +11,7 @@ import * as vm from 'node:vm';
 import type { Page } from 'playwright-core';
 import { fetchNewestRows } from '../src/mail/mailbox';
 import { loadMessage } from '../src/mail/message';
-import { MailSession } from '../src/mail/session';
+import { MailSession } from '../src/mail/connection';
 import { Logger } from '../src/util/log';
 import { withTestTransport } from '../src/util/testTransport';
 import { launchChromium } from '../test/editor/browser';

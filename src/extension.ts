@@ -3,7 +3,7 @@ import { createLogger } from './util/log';
 import { registerAuthentication } from './auth/registration';
 import { registerAccountCommands } from './commands/account';
 import { registerSending } from './commands/registerSending';
-import { MailSessions } from './mail/session';
+import { MailSessions } from './mail/connection';
 import { registerInbox } from './views/registerInbox';
 
 /** Builds the object graph and registers everything; the mail libraries load on first use. */

@@ -10,7 +10,7 @@ import { readOriginalMessage } from '../mail/original';
 import { Outbox } from '../mail/outbox';
 import { SendRateLimiter } from '../mail/sendRateLimiter';
 import { SmtpSender } from '../mail/sender';
-import type { MailSessions } from '../mail/session';
+import type { MailSessions } from '../mail/connection';
 import type { Logger } from '../util/log';
 import { ComposerPanels } from '../views/composer';
 import { showUnsentDrafts } from './draftsStatus';

@@ -2,7 +2,7 @@ import type { MailAccount } from '../auth/accountApi';
 import type { DraftsFolder } from './drafts';
 import { appendToSpecialUse, findSpecialUse } from './folders';
 import { findByMessageId } from './mailbox';
-import type { MailSession } from './session';
+import type { MailSession } from './connection';
 
 /**
  * The account's IMAP Drafts folder as the draft store's server side: a copy replaces earlier

@@ -7,7 +7,7 @@ import type { Logger } from '../util/log';
 import { describeError } from '../util/log';
 import type { FolderStatus, RowsResult } from './mailbox';
 import { ensureSelected, fetchRowsBySequence, sequenceRangeForIndexes, statusOf } from './mailbox';
-import type { MailSession } from './session';
+import type { MailSession } from './connection';
 
 /** The newest rows of a folder kept on disk: envelopes only, never bodies. */
 export const cachedRowLimit = 500;

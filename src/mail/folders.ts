@@ -1,6 +1,6 @@
 import type { ListResponse } from 'imapflow';
 import { MailroomError } from '../util/errors';
-import type { MailSession } from './session';
+import type { MailSession } from './connection';
 
 /** Special-use attributes (RFC 6154) Mailroom looks folders up by. */
 export type SpecialUse = '\\Inbox' | '\\Sent' | '\\Drafts' | '\\Trash' | '\\Junk' | '\\Archive' | '\\All' | '\\Flagged';

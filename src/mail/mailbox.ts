@@ -4,7 +4,7 @@ import { MailroomError } from '../util/errors';
 import { findSpecialUse, sortFoldersForDisplay } from './folders';
 import type { SpecialUse } from './folders';
 import { envelopeToRow, loadHtmlToText, previewBytes, previewPartKey } from './rowModel';
-import type { MailSession } from './session';
+import type { MailSession } from './connection';
 
 /** Everything a list row needs, in one FETCH: envelope, flags, structure and the first bytes of part 1. */
 export const rowFetchQuery: FetchQueryObject = {

@@ -12,7 +12,7 @@ import { decodeTextPart, parseMime } from './mimeTree';
 import { fileNameOf, generatedFileName, isListed, partsInOrder } from './partRoles';
 import type { BodyStructure } from './rowModel';
 import { decodeCharset, decodeTransfer } from './transferDecoding';
-import type { MailSession } from './session';
+import type { MailSession } from './connection';
 import { noSenderEvidence, senderEvidence } from './senderTrust';
 import type { SenderEvidence } from './senderTrust';
 

@@ -4,7 +4,7 @@ import { sanitizeAttachmentName } from './attachmentName';
 import { ensureSelected } from './mailbox';
 import type { MailAddress } from './outgoing';
 import type { OriginalMessage } from './reply';
-import type { MailSession } from './session';
+import type { MailSession } from './connection';
 
 /** Forwarding carries attachments, so the whole message is read, up to this size. */
 const originalFetchLimit = 50 * 1024 * 1024;

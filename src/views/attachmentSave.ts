@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { Writable } from 'node:stream';
 import type { AttachmentPart } from '../mail/message';
 import { attachmentSizeCap, streamAttachment } from '../mail/message';
-import type { MailSession } from '../mail/session';
+import type { MailSession } from '../mail/connection';
 import type { MessageRef } from '../shared/protocol';
 
 /** Where a download's bytes go, and what makes them final or takes them back. */

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { MailAccount, MailAccounts } from '../auth/accountApi';
 import { fetchNewestRows, loadRows, loadRowsByUid, searchFolder, summarizeFolders, unreadCount } from '../mail/mailbox';
-import type { FolderChange, MailSession, MailSessions, SessionState } from '../mail/session';
+import type { FolderChange, MailSession, MailSessions, SessionState } from '../mail/connection';
 import type { Subscription } from '../util/event';
 import type { EnvelopeCache } from '../mail/envelopeCache';
 import { openFolderWithCache } from '../mail/envelopeCache';
@@ -193,7 +193,7 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Dis
   }
 
   private connectionChanged(account: MailAccount, state: SessionState): void {
-    if (state === 'idle') {
+    if (state === 'notConnected') {
       return;
     }
     const status: ConnectionStatus = state;

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { MailAccounts } from '../auth/accountApi';
 import { requireAccount } from '../auth/accountApi';
 import { archiveMessages, deleteMessages, loadRow, moveMessages, setFlag, summarizeFolders } from '../mail/mailbox';
-import type { MailSession, MailSessions } from '../mail/session';
+import type { MailSession, MailSessions } from '../mail/connection';
 import { Emitter } from '../util/event';
 import type { Subscription } from '../util/event';
 import type { MessageAction, MessageRef, MessageRow } from '../shared/protocol';

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { MailAccounts, SignOutHooks } from '../auth/accountApi';
-import type { MailSessions } from '../mail/session';
+import type { MailSessions } from '../mail/connection';
 import { EnvelopeCache } from '../mail/envelopeCache';
 import type { Logger } from '../util/log';
 import { InboxViewProvider } from './inboxView';

@@ -12,7 +12,7 @@ import { providerConfig } from '../../../src/auth/presets';
 import type { OutgoingMessage } from '../../../src/mail/outgoing';
 import { SendRateLimiter } from '../../../src/mail/sendRateLimiter';
 import { SmtpSender } from '../../../src/mail/sender';
-import { MailSession } from '../../../src/mail/session';
+import { MailSession } from '../../../src/mail/connection';
 import { isMailroomError } from '../../../src/util/errors';
 import { withTestTransport } from '../../../src/util/testTransport';
 import { loadTlsFixtures } from '../../stack/tlsFixtures';

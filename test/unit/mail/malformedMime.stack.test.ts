@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import type { MailAccount } from '../../../src/auth/accountApi';
 import { searchFolder } from '../../../src/mail/mailbox';
 import { loadMessage, loadSource, parseMessage, streamAttachment } from '../../../src/mail/message';
-import { MailSession } from '../../../src/mail/session';
+import { MailSession } from '../../../src/mail/connection';
 import { withTestTransport } from '../../../src/util/testTransport';
 import { Logger } from '../../../src/util/log';
 import { startStack } from '../../stack';

@@ -2,7 +2,7 @@
 // drop it, and a failed connection attempt never stays logged in beside the next one; counted at a
 // scripted IMAP server on loopback.
 import * as assert from 'node:assert/strict';
-import { MailSession, idleRenewalMs } from '../../../src/mail/session';
+import { MailSession, idleRenewalMs } from '../../../src/mail/connection';
 import { withTestTransport } from '../../../src/util/testTransport';
 import { FakeClock } from '../send/fakeClock';
 import { account, fakeAccounts, recordingLogger, selfSignedCertificate, startScriptedTlsServer } from './fakeImapServer';

@@ -1,6 +1,6 @@
 // [SEC-31] Throttling answers make the session back off instead of retrying or refreshing tokens.
 import * as assert from 'node:assert/strict';
-import { MailSession } from '../../../src/mail/session';
+import { MailSession } from '../../../src/mail/connection';
 import { isMailroomError } from '../../../src/util/errors';
 import { withTestTransport } from '../../../src/util/testTransport';
 import { systemClock } from '../../../src/util/clock';

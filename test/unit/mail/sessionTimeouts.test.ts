@@ -2,7 +2,7 @@
 // the command connection fails within its timeout as a network error, and an IDLE connection whose
 // setup hangs is abandoned and retried. Timeouts are shortened for the test; the product's are tens of seconds.
 import * as assert from 'node:assert/strict';
-import { MailSession } from '../../../src/mail/session';
+import { MailSession } from '../../../src/mail/connection';
 import { isMailroomError } from '../../../src/util/errors';
 import { account, fakeAccounts, recordingLogger, selfSignedCertificate, startScriptedTlsServer } from './fakeImapServer';
 import type { Certificate } from './fakeImapServer';

@@ -1,10 +1,10 @@
 // [SEC-24] The IMAP session refuses servers it cannot verify or that offer no TLS, before any
 // authentication: fake servers on loopback record everything they receive.
 import * as assert from 'node:assert/strict';
-import { MailSession } from '../../../src/mail/session';
+import { MailSession } from '../../../src/mail/connection';
 import { isMailroomError } from '../../../src/util/errors';
 import { withTestTransport } from '../../../src/util/testTransport';
-import { account, fakeAccounts, recordingLogger, selfSignedCertificate, sentinelToken, startPlainServer, startTlsServer } from './fakeImapServer';
+import { account, fakeAccounts, recordingLogger, selfSignedCertificate, sentinelToken, startPlainServer, startScriptedTlsServer, startTlsServer } from './fakeImapServer';
 import type { Certificate } from './fakeImapServer';
 
 describe('IMAP transport security', function () {
@@ -51,6 +51,28 @@ describe('IMAP transport security', function () {
       assert.ok(server.received.length > 0, 'the client spoke once TLS was verified');
     } finally {
       await server.close();
+    }
+  });
+
+  it('[SEC-24] the IDLE connection does not retry a TLS refusal on its own; a dropped connection it does retry', async () => {
+    const waitMs = 2_000;
+    const untrusted = await startTlsServer(certificate);
+    const dropping = await startScriptedTlsServer(certificate, { dropOnAuthenticate: true });
+    const refusedLogs: string[] = [];
+    const droppedLogs: string[] = [];
+    const refused = new MailSession(account(untrusted.port, true), { accounts: fakeAccounts(), logger: recordingLogger(refusedLogs), random: () => 0 });
+    const dropped = new MailSession(account(dropping.port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger(droppedLogs), random: () => 0 }, { extraCa: certificate.cert }));
+    const attempts = (logs: string[]): number => logs.filter((line) => line.includes('IMAP IDLE connection failed')).length;
+    try {
+      refused.watch('INBOX');
+      dropped.watch('INBOX');
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+      assert.ok(attempts(droppedLogs) >= 2, `positive control: a dropped connection is retried within ${waitMs} ms (${attempts(droppedLogs)} attempts)`);
+      assert.equal(attempts(refusedLogs), 1, 'a TLS refusal is tried once');
+      assert.equal(refused.state, 'offline');
+    } finally {
+      await Promise.all([refused.dispose(), dropped.dispose()]);
+      await Promise.all([untrusted.close(), dropping.close()]);
     }
   });
 

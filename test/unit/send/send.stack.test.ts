@@ -20,7 +20,7 @@ import type { OutgoingMessage } from '../../../src/mail/outgoing';
 import { buildReplyDraft } from '../../../src/mail/reply';
 import { SendRateLimiter } from '../../../src/mail/sendRateLimiter';
 import { SmtpSender } from '../../../src/mail/sender';
-import { MailSessions } from '../../../src/mail/session';
+import { MailSessions } from '../../../src/mail/connection';
 import { buildFileContent, buildSelectionContent } from '../../../src/mail/snippet';
 import { Logger } from '../../../src/util/log';
 import { isPortClosed, startStack } from '../../stack';

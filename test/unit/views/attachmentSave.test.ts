@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import type { AttachmentPart } from '../../../src/mail/message';
 import { attachmentsFromStructure } from '../../../src/mail/message';
-import type { MailSession } from '../../../src/mail/session';
+import type { MailSession } from '../../../src/mail/connection';
 import type { MessageRef } from '../../../src/shared/protocol';
 import { isMailroomError } from '../../../src/util/errors';
 import type { AttachmentSaving } from '../../../src/views/attachmentSave';

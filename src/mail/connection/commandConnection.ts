@@ -1,0 +1,126 @@
+import type { ImapFlow, ListResponse } from 'imapflow';
+import type { MailAccount } from '../../auth/accountApi';
+import { isMailroomError } from '../../util/errors';
+import { classifyImapFailure } from '../reconnectPolicy';
+import { CommandQueue } from './commandQueue';
+import * as failures from './connectionErrors';
+import type { ConnectionOpener } from './connectionOpener';
+import type { ConnectionState } from './connectionState';
+import { FolderListCache } from './folderListCache';
+import { closeQuietly } from './imapClient';
+import type { ImapTimeouts } from './sessionDependencies';
+
+/**
+ * An account's command connection: opened on demand, one command task at a time, reopened after
+ * it closes. imapflow clients cannot reconnect, so every reopening is a new client.
+ */
+export class CommandConnection {
+  private client: Promise<ImapFlow> | undefined;
+  private readonly queue = new CommandQueue();
+  private readonly folderLists = new FolderListCache();
+  private closed = false;
+
+  public constructor(
+    private readonly account: MailAccount,
+    private readonly opener: ConnectionOpener,
+    private readonly state: ConnectionState,
+    private readonly timeouts: ImapTimeouts,
+    /** The server went silent on this connection: the IDLE connection goes through the same network. */
+    private readonly onStoppedAnswering: () => void,
+  ) {}
+
+  /** Runs `task` on the connection after the tasks queued before it, opening the connection first if needed. */
+  public run<T>(task: (client: ImapFlow) => Promise<T>): Promise<T> {
+    return this.queue.run(async () => {
+      const client = await this.connection();
+      try {
+        return await task(client);
+      } catch (error) {
+        throw this.failure(client, error);
+      }
+    });
+  }
+
+  /** The folder list of the current connection: listed once per connection, with unread counts. */
+  public folders(options?: { refresh?: boolean }): Promise<ListResponse[]> {
+    return this.run(async (client) => {
+      const known = this.folderLists.known(client);
+      return known && !options?.refresh ? known : this.folderLists.list(client);
+    });
+  }
+
+  /** Closes the connection; every later task fails. */
+  public async close(): Promise<void> {
+    this.closed = true;
+    const client = this.client;
+    this.client = undefined;
+    await client?.then(closeQuietly);
+  }
+
+  /**
+   * What a failed task means for the session. A task's own errors pass through; a throttling
+   * answer holds back further connections; a connection that is gone (closed, or silent past the
+   * timeout) is dropped, the session goes offline and the failure is a NetworkError, so the Inbox
+   * falls back to its cached list with the offline banner.
+   */
+  private failure(client: ImapFlow, error: unknown): unknown {
+    if (isMailroomError(error)) {
+      return error;
+    }
+    const kind = classifyImapFailure(error, client.byeReason);
+    if (!client.usable) {
+      this.client = undefined;
+      this.state.set('offline');
+    }
+    if (kind === 'throttled') {
+      return this.opener.throttledBy(error);
+    }
+    if (client.usable) {
+      return error;
+    }
+    if (this.opener.wentSilent(client)) {
+      this.onStoppedAnswering();
+      return failures.stoppedAnswering(this.account, this.timeouts.commandMs, error);
+    }
+    return failures.connectionLost(this.account, error);
+  }
+
+  private async connection(): Promise<ImapFlow> {
+    if (this.closed) {
+      throw failures.sessionClosed(this.account);
+    }
+    const existing = this.client ? await this.client.catch(() => undefined) : undefined;
+    if (existing?.usable) {
+      return existing;
+    }
+    const opening: Promise<ImapFlow> = this.opener.open('command').then(async (attempt) => {
+      if ('failure' in attempt) {
+        throw attempt.failure.error;
+      }
+      const { client } = attempt;
+      client.on('close', () => {
+        if (this.client === opening) {
+          this.client = undefined;
+        }
+      });
+      // Listed now, so opening a folder on this connection never needs imapflow's LIST-before-SELECT.
+      try {
+        await this.folderLists.list(client);
+      } catch (error) {
+        // Nobody else holds this client: left open, it would stay logged in beside the next attempt [SEC-31].
+        closeQuietly(client);
+        throw error;
+      }
+      return client;
+    });
+    this.client = opening;
+    try {
+      return await opening;
+    } catch (error) {
+      if (this.client === opening) {
+        this.client = undefined;
+      }
+      throw error;
+    }
+  }
+}
