@@ -10,8 +10,8 @@ export type TlsFailure =
   /** No secure channel came up: a plaintext server on a TLS port, no common protocol, STARTTLS refused. */
   | 'handshake';
 
-const certificateCodes = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ALTNAME|HOSTNAME_MISMATCH/;
-const handshakeCodes = /^(ERR_TLS_|ERR_SSL_|ERR_STARTTLS|ETLS$)/;
+const CERTIFICATE_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ALTNAME|HOSTNAME_MISMATCH/;
+const HANDSHAKE_CODES = /^(ERR_TLS_|ERR_SSL_|ERR_STARTTLS|ETLS$)/;
 
 interface TlsErrorFields {
   code?: unknown;
@@ -25,10 +25,10 @@ export function tlsFailureOf(error: unknown): TlsFailure | undefined {
   }
   const { code, originalCode, tlsFailed } = error as TlsErrorFields;
   const codes = [originalCode, code].filter((value): value is string => typeof value === 'string');
-  if (codes.some((value) => certificateCodes.test(value))) {
+  if (codes.some((value) => CERTIFICATE_CODES.test(value))) {
     return 'certificate';
   }
-  if (tlsFailed === true || codes.some((value) => handshakeCodes.test(value))) {
+  if (tlsFailed === true || codes.some((value) => HANDSHAKE_CODES.test(value))) {
     return 'handshake';
   }
   return undefined;

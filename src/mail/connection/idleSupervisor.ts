@@ -13,7 +13,7 @@ import { closeQuietly } from './imapClient';
 import type { ImapTimeouts } from './sessionDependencies';
 
 /** The IDLE command is renewed well before the 29 minutes after which RFC 2177 lets a server drop it [SEC-31]. */
-export const idleRenewalMs = 25 * 60_000;
+export const IDLE_RENEWAL_MS = 25 * 60_000;
 
 export interface IdleSupervisorOptions {
   readonly logger: Logger;
@@ -168,13 +168,13 @@ export class IdleSupervisor {
   }
 
   /**
-   * Every {@link idleRenewalMs}, ends the IDLE with a NOOP; imapflow's auto-IDLE issues a fresh IDLE
+   * Every {@link IDLE_RENEWAL_MS}, ends the IDLE with a NOOP; imapflow's auto-IDLE issues a fresh IDLE
    * right after it. Mailroom does this itself, on its clock, rather than through imapflow's
    * `maxIdleTime`, so the timing is tested with a fake clock.
    */
   private async renew(generation: number, client: ImapFlow, signal: AbortSignal): Promise<void> {
     for (;;) {
-      await this.options.clock.sleep(idleRenewalMs, signal);
+      await this.options.clock.sleep(IDLE_RENEWAL_MS, signal);
       if (signal.aborted || generation !== this.generation || this.closed || !client.usable) {
         return;
       }

@@ -9,12 +9,12 @@ export type ConnectionPurpose = 'command' | 'idle';
 
 /**
  * The IDLE connection is quiet by design, so a short inactivity timeout would only interrupt IDLE
- * with a NOOP: it keeps imapflow's five minutes, and it is renewed on its own schedule (idleRenewalMs).
+ * with a NOOP: it keeps imapflow's five minutes, and it is renewed on its own schedule (IDLE_RENEWAL_MS).
  */
-const idleConnectionSocketTimeoutMs = 5 * 60_000;
+const IDLE_CONNECTION_SOCKET_TIMEOUT_MS = 5 * 60_000;
 
 /** Auto-IDLE starts right after the folder is selected, so new mail arrives within a second. */
-const idleConnectionAutoIdleDelayMs = 100;
+const IDLE_CONNECTION_AUTO_IDLE_DELAY_MS = 100;
 
 /**
  * How Mailroom configures an imapflow client. `testWiring` is the options object the session was
@@ -33,10 +33,10 @@ export function imapClientOptions(account: MailAccount, purpose: ConnectionPurpo
     logger: logger.forLibrary('imapflow'),
     clientInfo: { name: 'Mailroom' },
     disableAutoIdle: purpose === 'command',
-    autoIdleDelay: purpose === 'idle' ? idleConnectionAutoIdleDelayMs : undefined,
+    autoIdleDelay: purpose === 'idle' ? IDLE_CONNECTION_AUTO_IDLE_DELAY_MS : undefined,
     connectionTimeout: timeouts.connectMs,
     greetingTimeout: timeouts.connectMs,
-    socketTimeout: purpose === 'command' ? timeouts.commandMs : idleConnectionSocketTimeoutMs,
+    socketTimeout: purpose === 'command' ? timeouts.commandMs : IDLE_CONNECTION_SOCKET_TIMEOUT_MS,
   };
 }
 

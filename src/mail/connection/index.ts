@@ -6,6 +6,6 @@ export { MailSession } from './mailSession';
 export { MailSessions } from './mailSessions';
 export type { SessionState } from './connectionState';
 export type { FolderChange } from './folderChange';
-export { idleRenewalMs } from './idleSupervisor';
-export { defaultImapTimeouts } from './sessionDependencies';
+export { IDLE_RENEWAL_MS } from './idleSupervisor';
+export { DEFAULT_IMAP_TIMEOUTS } from './sessionDependencies';
 export type { ImapTimeouts, MailSessionDependencies } from './sessionDependencies';

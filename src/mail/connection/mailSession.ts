@@ -9,7 +9,7 @@ import { ConnectionState } from './connectionState';
 import type { SessionState } from './connectionState';
 import type { FolderChange } from './folderChange';
 import { IdleSupervisor } from './idleSupervisor';
-import { defaultImapTimeouts } from './sessionDependencies';
+import { DEFAULT_IMAP_TIMEOUTS } from './sessionDependencies';
 import type { MailSessionDependencies } from './sessionDependencies';
 
 /**
@@ -30,7 +30,7 @@ export class MailSession {
   ) {
     const random = deps.random ?? Math.random;
     const clock = deps.clock ?? systemClock;
-    const timeouts = deps.timeouts ?? defaultImapTimeouts;
+    const timeouts = deps.timeouts ?? DEFAULT_IMAP_TIMEOUTS;
     const opener = new ConnectionOpener(account, deps, this.connectionState, clock, random, timeouts);
     this.idle = new IdleSupervisor(account, opener, this.connectionState, this.folderChanges, { logger: deps.logger, clock, random, timeouts });
     // A command connection that went silent means the network is gone: the IDLE connection is

@@ -9,7 +9,7 @@ export interface MailSessionDependencies {
   random?: () => number;
   /** Time for the IDLE renewal, the connection rate limit and the forced-refresh reuse window; a fake clock in tests. */
   clock?: Clock;
-  /** How long to wait for the server; tests shorten it, the product uses {@link defaultImapTimeouts}. */
+  /** How long to wait for the server; tests shorten it, the product uses {@link DEFAULT_IMAP_TIMEOUTS}. */
   timeouts?: ImapTimeouts;
 }
 
@@ -24,4 +24,4 @@ export interface ImapTimeouts {
   readonly commandMs: number;
 }
 
-export const defaultImapTimeouts: ImapTimeouts = { connectMs: 20_000, commandMs: 30_000 };
+export const DEFAULT_IMAP_TIMEOUTS: ImapTimeouts = { connectMs: 20_000, commandMs: 30_000 };

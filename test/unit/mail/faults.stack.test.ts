@@ -22,7 +22,7 @@ const logLines: string[] = [];
 const record = (line: string): void => void logLines.push(line);
 const logger = new Logger({ trace: record, debug: record, info: record, warn: record, error: record });
 
-/** Short enough for a test; the product waits tens of seconds (defaultImapTimeouts). */
+/** Short enough for a test; the product waits tens of seconds (DEFAULT_IMAP_TIMEOUTS). */
 const timeouts = { connectMs: 1_500, commandMs: 1_500 };
 
 function waitForState(session: MailSession, wanted: SessionState, timeoutMs: number): Promise<void> {

@@ -2,7 +2,7 @@
 // drop it, and a failed connection attempt never stays logged in beside the next one; counted at a
 // scripted IMAP server on loopback.
 import * as assert from 'node:assert/strict';
-import { MailSession, idleRenewalMs } from '../../../src/mail/connection';
+import { MailSession, IDLE_RENEWAL_MS } from '../../../src/mail/connection';
 import { withTestTransport } from '../../../src/util/testTransport';
 import { FakeClock } from '../send/fakeClock';
 import { account, fakeAccounts, recordingLogger, selfSignedCertificate, startScriptedTlsServer } from './fakeImapServer';
@@ -54,24 +54,24 @@ describe('IMAP connections and IDLE renewal', function () {
   });
 
   it('[SEC-31] renews IDLE before 29 minutes, on the same connection, again and again; not before its time', async () => {
-    assert.ok(idleRenewalMs < 29 * minute);
+    assert.ok(IDLE_RENEWAL_MS < 29 * minute);
     const clock = new FakeClock();
     session = new MailSession(account(server.port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger([]), clock }, { extraCa: certificate.cert }));
     session.watch('INBOX');
     assert.ok(await eventually(() => idles(server) === 1, 10_000), `IDLE never started: ${server.commands.join(' ')}`);
 
     // One second before the renewal is due: nothing may happen within the settle time…
-    await clock.advance(idleRenewalMs - 1_000, 1_000);
+    await clock.advance(IDLE_RENEWAL_MS - 1_000, 1_000);
     await settle();
     assert.equal(idles(server), 1, `renewed too early: ${server.commands.join(' ')}`);
     assert.ok(!server.commands.includes('DONE'));
     // …and the same wait sees the renewal once the clock reaches it (the positive control).
     await clock.advance(1_000, 1_000);
-    assert.ok(await eventually(() => idles(server) === 2), `IDLE was not renewed at ${idleRenewalMs / minute} minutes: ${server.commands.join(' ')}`);
+    assert.ok(await eventually(() => idles(server) === 2), `IDLE was not renewed at ${IDLE_RENEWAL_MS / minute} minutes: ${server.commands.join(' ')}`);
     assert.ok(clock.now() < 29 * minute);
     assert.deepEqual(server.commands.slice(server.commands.indexOf('DONE')), ['DONE', 'NOOP', 'IDLE'], 'the IDLE was ended and a fresh one issued');
 
-    await clock.advance(idleRenewalMs, 1_000);
+    await clock.advance(IDLE_RENEWAL_MS, 1_000);
     assert.ok(await eventually(() => idles(server) === 3), 'the renewal repeats');
     assert.equal(server.connections, 1, 'renewal keeps the connection');
     assert.equal(server.closedConnections, 0);
@@ -85,7 +85,7 @@ describe('IMAP connections and IDLE renewal', function () {
     await session.dispose();
     session = undefined;
     const commandsAtDispose = server.commands.length;
-    await clock.advance(2 * idleRenewalMs, 60_000);
+    await clock.advance(2 * IDLE_RENEWAL_MS, 60_000);
     await settle();
     assert.deepEqual(server.commands.slice(commandsAtDispose).filter((command) => command !== 'LOGOUT' && command !== 'DONE'), []);
   });
