@@ -85,6 +85,24 @@ export class OAuthClient {
   }
 
   /**
+   * Runs one request against the issuer's endpoints with the library and the metadata loaded, and turns
+   * whatever it throws into Mailroom's vocabulary. `interpret` may answer an OAuth error body itself
+   * (the device grant's "keep polling").
+   */
+  private async atIssuer<T>(request: (oauth: OAuthModule, metadata: OAuth.AuthorizationServer) => Promise<T>, interpret?: (error: unknown) => T | undefined): Promise<T> {
+    const oauth = await loadOAuth();
+    try {
+      return await request(oauth, await this.metadata());
+    } catch (error) {
+      const answer = interpret?.(error);
+      if (answer !== undefined) {
+        return answer;
+      }
+      throw toMailroomError(error, this.issuerName);
+    }
+  }
+
+  /**
    * The issuer's metadata: fixed for Google and Microsoft, discovered for custom issuers. A
    * discovered `issuer` must equal the configured one and every endpoint must be https (RFC 8414 §3.3).
    */
@@ -134,10 +152,8 @@ export class OAuthClient {
   }
 
   /** Exchanges a validated callback's code for tokens; the ID token's iss, aud, exp, iat and nonce are checked. */
-  public async exchangeCode(pending: PendingSignIn, callbackParameters: URLSearchParams): Promise<{ grant: TokenGrant; identity: SignedInIdentity }> {
-    const oauth = await loadOAuth();
-    try {
-      const metadata = await this.metadata();
+  public exchangeCode(pending: PendingSignIn, callbackParameters: URLSearchParams): Promise<{ grant: TokenGrant; identity: SignedInIdentity }> {
+    return this.atIssuer(async (oauth, metadata) => {
       const iss = callbackParameters.get('iss');
       // callback.ts has already matched a templated (Microsoft) issuer against `iss`; here it is pinned.
       const asForCallback = iss && metadata.issuer.includes('{tenantid}') ? { ...metadata, issuer: iss } : metadata;
@@ -160,31 +176,23 @@ export class OAuthClient {
       });
       const grant = toGrant(result, requestedAtMs);
       return { grant, identity: await signedInIdentity(oauth, this.config, issuerMetadata, result, this.requestOptions(oauth)) };
-    } catch (error) {
-      throw toMailroomError(error, this.issuerName);
-    }
+    });
   }
 
   /** Uses a refresh token. A rotated refresh token comes back in the grant; the caller persists it before use. */
-  public async refresh(refreshToken: string): Promise<TokenGrant> {
-    const oauth = await loadOAuth();
-    try {
-      const metadata = await this.metadata();
+  public refresh(refreshToken: string): Promise<TokenGrant> {
+    return this.atIssuer(async (oauth, metadata) => {
       const requestedAtMs = this.now();
       const response = await oauth.refreshTokenGrantRequest(metadata, this.client, await this.clientAuthentication(oauth), refreshToken, this.requestOptions(oauth));
       throwIfTransient(response, this.issuerName, this.now());
       const result = await oauth.processRefreshTokenResponse(await issuerForTokenResponse(this.config, metadata, response), this.client, response);
       return toGrant(result, requestedAtMs);
-    } catch (error) {
-      throw toMailroomError(error, this.issuerName);
-    }
+    });
   }
 
   /** RFC 7009 revocation with `token_type_hint=refresh_token`; `unsupported` when the issuer has no endpoint. */
-  public async revokeRefreshToken(refreshToken: string): Promise<'revoked' | 'unsupported'> {
-    const oauth = await loadOAuth();
-    try {
-      const metadata = await this.metadata();
+  public revokeRefreshToken(refreshToken: string): Promise<'revoked' | 'unsupported'> {
+    return this.atIssuer(async (oauth, metadata) => {
       if (!metadata.revocation_endpoint) {
         return 'unsupported';
       }
@@ -198,16 +206,12 @@ export class OAuthClient {
         await oauth.processRevocationResponse(response);
       });
       return 'revoked';
-    } catch (error) {
-      throw toMailroomError(error, this.issuerName);
-    }
+    });
   }
 
   /** Starts the device authorization grant (RFC 8628 §3.1). */
-  public async startDeviceAuthorization(scopes: readonly string[]): Promise<DeviceAuthorization> {
-    const oauth = await loadOAuth();
-    try {
-      const metadata = await this.metadata();
+  public startDeviceAuthorization(scopes: readonly string[]): Promise<DeviceAuthorization> {
+    return this.atIssuer(async (oauth, metadata) => {
       const response = await oauth.deviceAuthorizationRequest(metadata, this.client, await this.clientAuthentication(oauth), { scope: scopes.join(' ') }, this.requestOptions(oauth));
       throwIfTransient(response, this.issuerName, this.now());
       const result = await oauth.processDeviceAuthorizationResponse(metadata, this.client, response);
@@ -219,35 +223,37 @@ export class OAuthClient {
         expiresInSeconds: result.expires_in,
         intervalSeconds: result.interval ?? DEFAULT_DEVICE_POLL_INTERVAL_SECONDS,
       };
-    } catch (error) {
-      throw toMailroomError(error, this.issuerName);
-    }
+    });
   }
 
   /** Polls the token endpoint once for a device code (RFC 8628 §3.4–3.5). */
-  public async pollDeviceAuthorization(deviceCode: string): Promise<DevicePollResult> {
-    const oauth = await loadOAuth();
-    try {
-      const metadata = await this.metadata();
-      const requestedAtMs = this.now();
-      const response = await oauth.deviceCodeGrantRequest(metadata, this.client, await this.clientAuthentication(oauth), deviceCode, this.requestOptions(oauth));
-      throwIfTransient(response, this.issuerName, this.now());
-      const issuerMetadata = await issuerForTokenResponse(this.config, metadata, response);
-      const result = await oauth.processDeviceCodeResponse(issuerMetadata, this.client, response);
-      if (!oauth.getValidatedIdTokenClaims(result)) {
-        throw new MailroomError('InvalidResponse', `${this.issuerName} did not say who signed in (no ID token). Add the "openid" scope.`);
-      }
-      const grant = toGrant(result, requestedAtMs);
-      return { kind: 'granted', grant, identity: await signedInIdentity(oauth, this.config, issuerMetadata, result, this.requestOptions(oauth)) };
-    } catch (error) {
-      const body = error as { code?: unknown; error?: unknown };
-      if (body.code === 'OAUTH_RESPONSE_BODY_ERROR' && body.error === 'authorization_pending') {
-        return { kind: 'pending' };
-      }
-      if (body.code === 'OAUTH_RESPONSE_BODY_ERROR' && body.error === 'slow_down') {
-        return { kind: 'slowDown' };
-      }
-      throw toMailroomError(error, this.issuerName);
-    }
+  public pollDeviceAuthorization(deviceCode: string): Promise<DevicePollResult> {
+    return this.atIssuer(
+      async (oauth, metadata): Promise<DevicePollResult> => {
+        const requestedAtMs = this.now();
+        const response = await oauth.deviceCodeGrantRequest(metadata, this.client, await this.clientAuthentication(oauth), deviceCode, this.requestOptions(oauth));
+        throwIfTransient(response, this.issuerName, this.now());
+        const issuerMetadata = await issuerForTokenResponse(this.config, metadata, response);
+        const result = await oauth.processDeviceCodeResponse(issuerMetadata, this.client, response);
+        if (!oauth.getValidatedIdTokenClaims(result)) {
+          throw new MailroomError('InvalidResponse', `${this.issuerName} did not say who signed in (no ID token). Add the "openid" scope.`);
+        }
+        const grant = toGrant(result, requestedAtMs);
+        return { kind: 'granted', grant, identity: await signedInIdentity(oauth, this.config, issuerMetadata, result, this.requestOptions(oauth)) };
+      },
+      (error) => devicePollAnswer(error),
+    );
   }
+}
+
+/** The device grant's "not yet" answers (RFC 8628 §3.5), which are no failure. */
+function devicePollAnswer(error: unknown): DevicePollResult | undefined {
+  const body = error as { code?: unknown; error?: unknown };
+  if (body.code !== 'OAUTH_RESPONSE_BODY_ERROR') {
+    return undefined;
+  }
+  if (body.error === 'authorization_pending') {
+    return { kind: 'pending' };
+  }
+  return body.error === 'slow_down' ? { kind: 'slowDown' } : undefined;
 }
