@@ -13,7 +13,7 @@ import { assertWithinSizeLimit, buildFileContent, buildSelectionContent, estimat
 import type { CodeSelection } from '../mail/snippet';
 import { MailroomError } from '../util/errors';
 import type { Logger } from '../util/log';
-import { askModal, notify, pickOne, withProgress } from '../ui/surfaces';
+import { abortSignalOf, askModal, notify, pickOne, withProgress } from '../ui/surfaces';
 import { failureText, ui } from '../ui/text';
 import type { PreviewDocuments, RecentRecipients } from './sendPrompts';
 import { askNote, askSubject, pickAccount, pickRecipients } from './sendPrompts';
@@ -225,8 +225,9 @@ export class SendFlows {
    */
   public async deliver(account: MailAccount, message: OutgoingMessage, previous?: StoredDraft, options: { fromComposer: boolean } = { fromComposer: false }): Promise<SendOutcome> {
     const outcome: SendOutcome = await withProgress(
-      { where: 'notification', title: ui`Sending to ${formatAddressList([...message.to, ...message.cc, ...message.bcc])}…` },
-      () => this.dependencies.outbox.send(account, message, previous, { confirmResend: ({ searchedSent }) => confirmResend(account, searchedSent) }),
+      { where: 'notification', title: ui`Sending to ${formatAddressList([...message.to, ...message.cc, ...message.bcc])}…`, cancellable: true },
+      // Cancel stops a send that waits for the rate limit (the message is kept as a draft), not one under way.
+      (cancellation) => this.dependencies.outbox.send(account, message, previous, { confirmResend: ({ searchedSent }) => confirmResend(account, searchedSent), signal: abortSignalOf(cancellation) }),
     );
     if (outcome.status === 'failed') {
       if (!options.fromComposer) {

@@ -9,7 +9,7 @@ import type { SendResult } from './sender';
 import { mapSmtpError } from './smtpErrors';
 
 export interface OutboxDependencies {
-  readonly sender: { send(account: MailAccount, message: OutgoingMessage, options: { messageId: string }): Promise<SendResult> };
+  readonly sender: { send(account: MailAccount, message: OutgoingMessage, options: { messageId: string; signal?: AbortSignal }): Promise<SendResult> };
   readonly drafts: DraftStore;
   /** Files a sent message in the account's Sent folder (IMAP APPEND); absent where IMAP is not wired. */
   readonly fileInSent?: (account: MailAccount, raw: Buffer) => Promise<void>;
@@ -27,6 +27,8 @@ export interface SendOptions {
    * in Sent (`searchedSent`: false when Sent could not be searched). Without it, nothing is sent again.
    */
   readonly confirmResend?: (context: { readonly searchedSent: boolean }) => Promise<boolean>;
+  /** Cancels the send while it waits in the rate-limit queue; the message is then kept as a draft. */
+  readonly signal?: AbortSignal;
 }
 
 export type SendOutcome =
@@ -71,7 +73,7 @@ export class Outbox {
     }
     let result: SendResult;
     try {
-      result = await sender.send(account, message, { messageId });
+      result = await sender.send(account, message, { messageId, ...(options.signal ? { signal: options.signal } : {}) });
     } catch (error) {
       const mapped = mapSmtpError(error, account.smtp.host);
       logger.warn(`Sending failed (${mapped.code}); the message is kept as a draft`);

@@ -1,3 +1,4 @@
+import { MailroomError } from '../util/errors';
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
 
@@ -18,18 +19,29 @@ export class SendRateLimiter {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  /** Resolves when a send for this account may start, and counts it as started. */
-  public acquire(accountId: string): Promise<void> {
+  /**
+   * Resolves when a send for this account may start, and counts it as started. Aborting `signal`
+   * while the send waits rejects with `Cancelled` at once; the send then takes no slot and the sends
+   * queued behind it keep their turn.
+   */
+  public acquire(accountId: string, signal?: AbortSignal): Promise<void> {
     const previous = this.queueTailByAccount.get(accountId) ?? Promise.resolve();
-    const turn = previous.then(() => this.waitForSlot(accountId));
-    this.queueTailByAccount.set(accountId, turn);
-    return turn;
+    const turn = previous.then(() => this.waitForSlot(accountId, signal));
+    // The next send waits for this one's turn to end, however it ends.
+    this.queueTailByAccount.set(
+      accountId,
+      turn.catch(() => undefined),
+    );
+    return signal ? Promise.race([turn, whenAborted(signal)]) : turn;
   }
 
-  private async waitForSlot(accountId: string): Promise<void> {
+  private async waitForSlot(accountId: string, signal: AbortSignal | undefined): Promise<void> {
     const starts = this.startsByAccount.get(accountId) ?? [];
     this.startsByAccount.set(accountId, starts);
     for (;;) {
+      if (signal?.aborted) {
+        throw cancelled();
+      }
       const now = this.clock.now();
       while (starts.length > 0 && starts[0] <= now - WINDOW_MS) {
         starts.shift();
@@ -40,7 +52,23 @@ export class SendRateLimiter {
         return;
       }
       // The oldest send in the window leaves it at starts[length - limit] + one minute.
-      await this.clock.sleep(starts[starts.length - limit] + WINDOW_MS - now);
+      const sleep = this.clock.sleep(starts[starts.length - limit] + WINDOW_MS - now);
+      await (signal ? Promise.race([sleep, whenAborted(signal)]) : sleep);
     }
   }
+}
+
+function cancelled(): MailroomError {
+  return new MailroomError('Cancelled', 'Sending was cancelled while the message waited for the send limit.');
+}
+
+/** Rejects with `Cancelled` once `signal` is aborted; never settles otherwise. */
+function whenAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    if (signal.aborted) {
+      reject(cancelled());
+    } else {
+      signal.addEventListener('abort', () => reject(cancelled()), { once: true });
+    }
+  });
 }

@@ -44,10 +44,11 @@ interface AttemptOutcome {
 export class SmtpSender {
   public constructor(private readonly dependencies: SenderDependencies) {}
 
-  public async send(account: MailAccount, message: OutgoingMessage, options: { messageId?: string } = {}): Promise<SendResult> {
+  /** `signal` cancels the send while it waits for the rate limit; once the SMTP exchange starts, it runs to its end. */
+  public async send(account: MailAccount, message: OutgoingMessage, options: { messageId?: string; signal?: AbortSignal } = {}): Promise<SendResult> {
     const composed = await composeMessage(message, options);
     assertWithinSizeLimit(composed.raw.length, this.dependencies.maxMessageBytes());
-    await this.dependencies.rateLimiter.acquire(account.id);
+    await this.dependencies.rateLimiter.acquire(account.id, options.signal);
     const outcome = await this.sendWithOneRefresh(account, composed);
     if (outcome.accepted.length === 0) {
       throw new MailroomError('RecipientRefused', `${account.smtp.host} refused every recipient (${outcome.rejected.join(', ')}).`, { accountId: account.id });

@@ -51,6 +51,17 @@ export function withProgress<T>(options: ProgressOptions, task: (cancellation: v
   return vscode.window.withProgress({ location, title: options.title.value, cancellable: options.cancellable ?? false }, (_progress, token) => task(token));
 }
 
+/** An AbortSignal that aborts when the person presses a progress notification's Cancel (for code without `vscode`). */
+export function abortSignalOf(cancellation: vscode.CancellationToken): AbortSignal {
+  const abort = new AbortController();
+  if (cancellation.isCancellationRequested) {
+    abort.abort();
+  } else {
+    cancellation.onCancellationRequested(() => abort.abort());
+  }
+  return abort.signal;
+}
+
 /** Icons Mailroom puts before a picker label; a closed set, so no text ever chooses one. */
 export type PickIcon = 'send' | 'edit' | 'close' | 'error';
 
