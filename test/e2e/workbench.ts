@@ -27,6 +27,8 @@ export interface WorkbenchOptions {
   settings?: Record<string, unknown> | ((stack: Stack | undefined) => Record<string, unknown>);
   /** Extra environment for the server and extension host. */
   env?: Record<string, string>;
+  /** Keep workspace trust on, so the opened folder is untrusted (Restricted Mode); see CodeServerOptions. */
+  workspaceTrust?: boolean;
 }
 
 export interface Workbench {
@@ -232,6 +234,7 @@ export async function openWorkbench(options: WorkbenchOptions): Promise<Workbenc
       installExtensions: [vsix],
       settings: { ...context.settings, ...(typeof options.settings === 'function' ? options.settings(context.stack) : options.settings) },
       env: { ...context.env, ...options.env },
+      ...(options.workspaceTrust ? { workspaceTrust: true } : {}),
     });
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

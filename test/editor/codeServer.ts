@@ -27,6 +27,12 @@ export interface CodeServerOptions {
    * or an end-to-end test drives (consent dialogs!) must leave it off.
    */
   extensionTests?: boolean;
+  /**
+   * Leaves workspace trust on (no --disable-workspace-trust): the opened folder is untrusted unless the
+   * person trusts it, so the workbench runs in Restricted Mode (user settings should then also set
+   * `security.workspace.trust.enabled: true`).
+   */
+  workspaceTrust?: boolean;
 }
 
 export interface CodeServer {
@@ -54,7 +60,7 @@ const INHERITED_EDITOR_VARIABLES = /^(VSCODE_|ELECTRON_RUN_AS_NODE$)/;
 
 const LISTENING = /Extension host agent listening on (\d+)/;
 
-function baseArguments(userDataDirectory: string, extensionsDirectory: string): string[] {
+function baseArguments(userDataDirectory: string, extensionsDirectory: string, workspaceTrust: boolean): string[] {
   return [
     '--accept-server-license-terms',
     '--user-data-dir', userDataDirectory,
@@ -62,7 +68,7 @@ function baseArguments(userDataDirectory: string, extensionsDirectory: string): 
     '--extensions-dir', extensionsDirectory,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
   ];
 }
 
@@ -189,7 +195,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   fs.writeFileSync(logFile, '');
 
   const environment = isolatedEnvironment(runDirectory, options.env ?? {});
-  const argumentsBase = baseArguments(userDataDirectory, extensionsDirectory);
+  const argumentsBase = baseArguments(userDataDirectory, extensionsDirectory, options.workspaceTrust ?? false);
   for (const vsix of options.installExtensions ?? []) {
     installExtension(vsix, argumentsBase, environment, logFile);
   }
