@@ -41,6 +41,18 @@ export class ReaderApp {
     this.client = connect<ReaderProtocol>({ message: receive, flags: receive });
     document.addEventListener('keydown', (event) => this.onKey(event));
     this.client.ready();
+    // The editor cannot tell whether focus is inside a webview; the reader's shortcut bindings need to know.
+    // Only changes are told, starting from "not focused" as the extension does; a click proves focus.
+    let focused = false;
+    const report = (now: boolean): void => {
+      if (now !== focused) {
+        focused = now;
+        this.send({ type: 'focusChanged', focused });
+      }
+    };
+    window.addEventListener('focus', () => report(true));
+    document.addEventListener('pointerdown', () => report(true));
+    window.addEventListener('blur', () => report(false));
   }
 
   private send(message: MessagesOf<ReaderProtocol['toExtension']>): void {

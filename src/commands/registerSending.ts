@@ -13,6 +13,7 @@ import { SmtpSender } from '../mail/sender';
 import type { MailSessions } from '../mail/connection';
 import type { Logger } from '../util/log';
 import { ComposerPanels } from '../views/composer';
+import { trackContextKeys } from '../ui/contextKeys';
 import { showUnsentDrafts } from './draftsStatus';
 import { registerSendCommands, sendSettings } from './send';
 import { PreviewDocuments, RecentRecipients } from './sendPrompts';
@@ -57,5 +58,9 @@ export function registerSending(context: vscode.ExtensionContext, deps: SendingR
     readOriginal: (accountId, folder, uid) => readOriginalMessage(sessionOf(accountId), folder, uid),
     sentFolderOf: async (account) => findSpecialUse(await sessions.get(account).folders(), '\\Sent')?.path,
   });
-  context.subscriptions.push(composer, showUnsentDrafts(drafts, logger));
+  context.subscriptions.push(
+    composer,
+    showUnsentDrafts(drafts, logger),
+    trackContextKeys({ hasDrafts: { current: async () => (await drafts.list()).length > 0, onDidChange: (listener) => drafts.onDidChange(listener) } }, (error) => logger.error('Could not count unsent drafts', error)),
+  );
 }

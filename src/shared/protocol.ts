@@ -176,6 +176,8 @@ export interface ReaderProtocol {
     openAttachment: { index: number; message: MessageRef };
     /** The message's source, read-only in an editor. */
     viewSource: { message: MessageRef };
+    /** The document gained or lost the keyboard focus (the reader's shortcuts apply only while it has it). */
+    focusChanged: { focused: boolean };
   };
   toWebview: {
     message: { view: MessageView; allowRemoteContent: boolean; senderTrust: SenderTrust };
@@ -259,6 +261,8 @@ export function isReaderToExtension(value: unknown): value is ReaderToExtension 
       return isMessageRef(value.message);
     case 'openLink':
       return isString(value.url, 8192);
+    case 'focusChanged':
+      return typeof value.focused === 'boolean';
     case 'action':
       return isMessageAction(value.action) && isMessageRef(value.message);
     case 'saveAttachment':

@@ -14,6 +14,7 @@ import { openLinkFromMail } from './linkPolicy';
 import type { MessageActions } from './messageActions';
 import type { MessageSourceDocuments } from './messageSource';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
+import { WebviewFocus } from './webviewFocus';
 import { WebviewHost } from './webviewHost';
 import { askModal, notify } from '../ui/surfaces';
 import type { UiText } from '../ui/text';
@@ -51,6 +52,8 @@ export class ReaderPanel implements vscode.Disposable {
   private showRequests = 0;
   private readonly panelDisposables: vscode.Disposable[] = [];
   private readonly trustedSenders: TrustedSenders;
+  /** The reader's document has the keyboard focus (the `mailroom.readerFocused` context key). */
+  public readonly focus = new WebviewFocus();
 
   public constructor(private readonly deps: ReaderDependencies) {
     this.trustedSenders = new TrustedSenders(deps.globalState);
@@ -128,11 +131,12 @@ export class ReaderPanel implements vscode.Disposable {
         logger: this.deps.logger,
         // While the first message is still being fetched there is nothing to show yet; show() posts it.
         onReady: () => this.postCurrent(),
-        notifications: { openLink: handle, loadRemoteContent: handle, alwaysLoadRemoteContentFromSender: handle, stopTrustingSender: handle, action: handle, saveAttachment: handle, openAttachment: handle, viewSource: handle },
+        notifications: { focusChanged: (message) => this.focus.set(message.focused), openLink: handle, loadRemoteContent: handle, alwaysLoadRemoteContentFromSender: handle, stopTrustingSender: handle, action: handle, saveAttachment: handle, openAttachment: handle, viewSource: handle },
         requests: {},
       });
       const subscription = panel.onDidDispose(() => {
         subscription.dispose();
+        this.focus.set(false);
         if (this.panel === panel) {
           this.panel = undefined;
           this.host = undefined;

@@ -9,6 +9,7 @@ import { MessageActions } from './messageActions';
 import { MessageSourceDocuments } from './messageSource';
 import { ReaderPanel } from './readerPanel';
 import { inboxSettings } from './settings';
+import { trackContextKeys } from '../ui/contextKeys';
 
 export interface InboxRegistrationDependencies {
   accounts: MailAccounts;
@@ -33,6 +34,10 @@ export function registerInbox(context: vscode.ExtensionContext, deps: InboxRegis
     reader,
     sources,
     vscode.window.registerWebviewViewProvider(InboxViewProvider.viewId, inbox),
+    trackContextKeys(
+      { signedIn: { current: () => deps.accounts.list().length > 0, onDidChange: (listener) => deps.accounts.onDidChangeAccounts(listener) }, readerFocused: reader.focus },
+      (error) => deps.logger.error('Could not update a context key', error),
+    ),
     deps.signOutHooks.onWillSignOut((account) => inbox.forgetAccount(account.id)),
     vscode.commands.registerCommand('mailroom.refreshInbox', () => inbox.refresh()),
     vscode.commands.registerCommand('mailroom.searchMail', () => inbox.focusSearch()),

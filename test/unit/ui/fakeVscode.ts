@@ -11,6 +11,8 @@ export interface Rendered {
 
 export class FakeEditor {
   public readonly rendered: Rendered[] = [];
+  /** Every `vscode.commands.executeCommand` call, with its arguments. */
+  public readonly executedCommands: unknown[][] = [];
   /** The answer a message or picker gives: the index of the action or item to choose. */
   public choose: number | undefined = 0;
 
@@ -25,6 +27,12 @@ export class FakeEditor {
   public readonly module = {
     ProgressLocation: { Window: 10, Notification: 15 },
     StatusBarAlignment: { Left: 1, Right: 2 },
+    commands: {
+      executeCommand: async (...call: unknown[]): Promise<undefined> => {
+        this.executedCommands.push(call);
+        return undefined;
+      },
+    },
     window: {
       showInformationMessage: (message: string, options: { detail?: string }, ...items: { title: string }[]) => this.message('information', message, options, items),
       showWarningMessage: (message: string, options: { detail?: string }, ...items: { title: string }[]) => this.message('warning', message, options, items),
@@ -105,20 +113,26 @@ let current: FakeEditor | undefined;
  * One `vscode` module for the whole test process: a module that imports `vscode` is loaded once and
  * keeps what it got, so the fake delegates to whichever editor is installed when a call is made.
  */
-const sharedModule = {
-  ProgressLocation: { Window: 10, Notification: 15 },
-  StatusBarAlignment: { Left: 1, Right: 2 },
-  window: new Proxy(
+/** A namespace of the fake module (`window`, `commands`) that forwards to the installed editor's. */
+function forwardToCurrent(namespace: 'window' | 'commands'): object {
+  return new Proxy(
     {},
     {
       get: (_target, name) => {
         if (!current) {
           throw new Error('no fake editor is installed');
         }
-        return Reflect.get(current.module.window, name);
+        return Reflect.get(current.module[namespace], name);
       },
     },
-  ),
+  );
+}
+
+const sharedModule = {
+  ProgressLocation: { Window: 10, Notification: 15 },
+  StatusBarAlignment: { Left: 1, Right: 2 },
+  window: forwardToCurrent('window'),
+  commands: forwardToCurrent('commands'),
 };
 
 /** Makes `require('vscode')` reach `editor` until the returned function is called. */
