@@ -1,5 +1,5 @@
 // The Inbox view: account/folder pickers, search, the virtual list and its states.
-import type { AccountSummary, ConnectionStatus, FolderSummary, InboxProtocol, MessageAction, MessageRow, RowsPage } from '../src/shared/protocol';
+import type { AccountSummary, ConnectionStatus, FolderSummary, InboxProtocol, InboxShortcut, MessageAction, MessageRow, RowsPage } from '../src/shared/protocol';
 import type { NotificationToWebview } from '../src/shared/webviewProtocol';
 import { VirtualList } from './virtualList';
 import type { WebviewClient } from './webviewClient';
@@ -43,13 +43,12 @@ export class InboxApp {
       { total: () => this.total, row: (index) => this.rows.get(index), request: (start, end) => this.requestRows(start, end) },
       {
         open: (index) => this.open(index),
-        command: (index, command) => this.command(index, command),
         escape: () => this.clearSearch(),
       },
     );
     this.build();
     const receive = (message: NotificationToWebview<InboxProtocol>): void => this.receive(message);
-    this.client = connect<InboxProtocol>({ accounts: receive, folders: receive, connection: receive, folderChanged: receive, rowUpdated: receive, rowsRemoved: receive, focusSearch: receive });
+    this.client = connect<InboxProtocol>({ accounts: receive, folders: receive, connection: receive, folderChanged: receive, rowUpdated: receive, rowsRemoved: receive, focusSearch: receive, shortcut: receive });
     this.client.ready();
   }
 
@@ -88,6 +87,9 @@ export class InboxApp {
       } else if (event.key === 'ArrowDown') {
         event.preventDefault();
         this.list.element.focus();
+      } else if (!event.ctrlKey && !event.metaKey && !event.altKey && (event.key.length === 1 || event.key === 'Delete' || event.key === 'Backspace')) {
+        // Typed text is not for the editor's keybindings (the Inbox's shortcuts are letters).
+        event.stopPropagation();
       }
     });
     this.showState('loading');
@@ -97,6 +99,7 @@ export class InboxApp {
     switch (message.type) {
       case 'accounts':
         this.accounts = message.accounts;
+        this.list.singleKeyShortcuts = message.singleKeyShortcuts;
         if (message.pageSize !== this.pageSize) {
           // Pages on their way were counted in the old size.
           this.pageSize = message.pageSize;
@@ -151,6 +154,9 @@ export class InboxApp {
         return;
       case 'focusSearch':
         this.searchField.focus();
+        return;
+      case 'shortcut':
+        this.command(this.list.focused, message.command);
         return;
     }
   }
@@ -340,7 +346,8 @@ export class InboxApp {
     }
   }
 
-  private command(index: number, command: 'reply' | 'archive' | 'delete' | 'toggleRead' | 'toggleFlag'): void {
+  /** A contributed keybinding (Keyboard Shortcuts) on the focused row. */
+  private command(index: number, command: InboxShortcut): void {
     const row = this.rows.get(index);
     if (!row || !this.accountId) {
       return;

@@ -38,7 +38,7 @@ export class ReaderApp {
     // Until the first message arrives (the extension may still be fetching it); the first render removes it.
     this.root.append(this.frame, loadingIndicator('Loading the message'));
     const receive = (message: NotificationToWebview<ReaderProtocol>): void => this.receive(message);
-    this.client = connect<ReaderProtocol>({ message: receive, flags: receive });
+    this.client = connect<ReaderProtocol>({ message: receive, flags: receive, shortcut: receive });
     document.addEventListener('keydown', (event) => this.onKey(event));
     this.client.ready();
     // The editor cannot tell whether focus is inside a webview; the reader's shortcut bindings need to know.
@@ -77,6 +77,9 @@ export class ReaderApp {
           this.view = { ...this.view, flagged: message.flagged, unread: message.unread };
           this.updateToggles();
         }
+        return;
+      case 'shortcut':
+        this.act(message.action === 'toggleFlag' ? (this.view?.flagged ? 'unflag' : 'flag') : message.action);
         return;
     }
   }
@@ -292,12 +295,8 @@ export class ReaderApp {
     if (event.altKey || event.ctrlKey || event.metaKey || (target && /^(INPUT|TEXTAREA|VSCODE-TEXTFIELD)$/.test(target.tagName))) {
       return;
     }
-    const shortcuts: Record<string, MessageAction> = { r: 'reply', R: 'replyAll', f: 'forward', a: 'archive', e: 'archive', Delete: 'delete', '#': 'delete', u: 'markUnread', s: 'flag' };
-    const action = shortcuts[event.key];
-    if (action) {
-      event.preventDefault();
-      this.act(action === 'flag' && this.view?.flagged ? 'unflag' : action);
-    } else if (event.key === 'Escape') {
+    // The letter shortcuts are contributed keybindings (Keyboard Shortcuts); they arrive as `shortcut`.
+    if (event.key === 'Escape') {
       this.root.querySelector<HTMLElement>('h1')?.focus();
     }
   }

@@ -12,8 +12,6 @@ export interface ListSource {
 
 export interface ListCallbacks {
   open(index: number): void;
-  /** A keyboard shortcut on the focused row: 'reply', 'archive', 'delete', … */
-  command(index: number, command: 'reply' | 'archive' | 'delete' | 'toggleRead' | 'toggleFlag'): void;
   /** Escape in the list. */
   escape(): void;
 }
@@ -27,6 +25,8 @@ export class VirtualList {
   private readonly rendered = new Map<number, HTMLElement>();
   private focusedIndex = 0;
   private frame = 0;
+  /** j and k move the focus; off when `mailroom.keyboard.singleKeyShortcuts` is (WCAG 2.1.4). */
+  public singleKeyShortcuts = true;
 
   public constructor(
     private readonly source: ListSource,
@@ -195,7 +195,7 @@ export class VirtualList {
   }
 
   private onKey(event: KeyboardEvent): void {
-    if (event.altKey || event.ctrlKey || event.metaKey) {
+    if (event.altKey || event.ctrlKey || event.metaKey || (!this.singleKeyShortcuts && (event.key === 'j' || event.key === 'k'))) {
       return;
     }
     const page = Math.max(1, Math.floor(this.element.clientHeight / rowHeight) - 1);
@@ -226,23 +226,6 @@ export class VirtualList {
           return true;
         case 'Escape':
           this.callbacks.escape();
-          return true;
-        case 'r':
-          this.callbacks.command(this.focusedIndex, 'reply');
-          return true;
-        case 'a':
-        case 'e':
-          this.callbacks.command(this.focusedIndex, 'archive');
-          return true;
-        case 'Delete':
-        case '#':
-          this.callbacks.command(this.focusedIndex, 'delete');
-          return true;
-        case 'u':
-          this.callbacks.command(this.focusedIndex, 'toggleRead');
-          return true;
-        case 's':
-          this.callbacks.command(this.focusedIndex, 'toggleFlag');
           return true;
         default:
           return false;

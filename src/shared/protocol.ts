@@ -60,6 +60,15 @@ export type MessageAction = 'reply' | 'replyAll' | 'forward' | 'markUnread' | 'm
 
 export const messageActions: readonly MessageAction[] = ['reply', 'replyAll', 'forward', 'markUnread', 'markRead', 'flag', 'unflag', 'archive', 'delete', 'move'];
 
+/**
+ * The Inbox's and the reader's keyboard shortcuts: contributed keybindings (rebindable in Keyboard
+ * Shortcuts) whose commands the extension passes on to the webview, which knows the focused row.
+ */
+export const INBOX_SHORTCUTS = ['reply', 'archive', 'delete', 'toggleRead', 'toggleFlag'] as const;
+export type InboxShortcut = (typeof INBOX_SHORTCUTS)[number];
+export const READER_SHORTCUTS = ['reply', 'replyAll', 'forward', 'archive', 'delete', 'markUnread', 'toggleFlag'] as const;
+export type ReaderShortcut = (typeof READER_SHORTCUTS)[number];
+
 /** Identifies one message of one account's folder. */
 export interface MessageRef {
   accountId: string;
@@ -82,7 +91,7 @@ export interface InboxProtocol {
      * Who is signed in and what the view should show, with the rows per page (the
      * `mailroom.inbox.pageSize` setting); sent after `ready` and on every change.
      */
-    accounts: { accounts: AccountSummary[]; selectedAccountId?: string; selectedFolder?: string; pageSize: number };
+    accounts: { accounts: AccountSummary[]; selectedAccountId?: string; selectedFolder?: string; pageSize: number; singleKeyShortcuts: boolean };
     folders: { accountId: string; folders: FolderSummary[] };
     connection: { accountId: string; status: ConnectionStatus; message?: string };
     /**
@@ -94,6 +103,8 @@ export interface InboxProtocol {
     rowUpdated: { accountId: string; folder: string; row: MessageRow };
     rowsRemoved: { accountId: string; folder: string; uids: number[] };
     focusSearch: NoPayload;
+    /** A contributed keybinding for the focused row was pressed. */
+    shortcut: { command: InboxShortcut };
   };
   requests: {
     openFolder: RequestShape<{ accountId: string; folder: string }, OpenFolderResult>;
@@ -182,6 +193,8 @@ export interface ReaderProtocol {
   toWebview: {
     message: { view: MessageView; allowRemoteContent: boolean; senderTrust: SenderTrust };
     flags: { flagged: boolean; unread: boolean };
+    /** A contributed keybinding for the message shown was pressed. */
+    shortcut: { action: ReaderShortcut };
   };
   requests: NoPayload;
 }

@@ -138,7 +138,7 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Dis
     this.disposables.forEach((disposable) => disposable.dispose());
   }
 
-  private post(message: NotificationToWebview<InboxProtocol>): void {
+  public post(message: NotificationToWebview<InboxProtocol>): void {
     this.host?.post(message);
   }
 
@@ -274,7 +274,8 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Dis
     }
   }
 
-  private sendAccounts(): void {
+  /** Who is signed in, and the settings the view reads (sent again when one changes). */
+  public sendAccounts(): void {
     const accounts = this.deps.accounts.list();
     if (!accounts.some((account) => account.id === this.selectedAccountId)) {
       this.selectedAccountId = accounts[0]?.id;
@@ -284,6 +285,7 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Dis
       type: 'accounts',
       accounts: accounts.map((account) => ({ id: account.id, email: account.email })),
       pageSize: inboxSettings().pageSize,
+      singleKeyShortcuts: inboxSettings().singleKeyShortcuts,
       ...(this.selectedAccountId === undefined ? {} : { selectedAccountId: this.selectedAccountId, selectedFolder: this.selectedFolder }),
     });
     if (accounts.length === 0) {

@@ -166,7 +166,7 @@ export class ReaderPanel implements vscode.Disposable {
     }
   }
 
-  private post(message: NotificationToWebview<ReaderProtocol>): void {
+  public post(message: NotificationToWebview<ReaderProtocol>): void {
     this.host?.post(message);
   }
 

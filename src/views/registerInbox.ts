@@ -9,6 +9,7 @@ import { MessageActions } from './messageActions';
 import { MessageSourceDocuments } from './messageSource';
 import { ReaderPanel } from './readerPanel';
 import { inboxSettings } from './settings';
+import { registerShortcutCommands } from './shortcuts';
 import { trackContextKeys } from '../ui/contextKeys';
 
 export interface InboxRegistrationDependencies {
@@ -41,6 +42,7 @@ export function registerInbox(context: vscode.ExtensionContext, deps: InboxRegis
     deps.signOutHooks.onWillSignOut((account) => inbox.forgetAccount(account.id)),
     vscode.commands.registerCommand('mailroom.refreshInbox', () => inbox.refresh()),
     vscode.commands.registerCommand('mailroom.searchMail', () => inbox.focusSearch()),
+    ...registerShortcutCommands({ inbox, reader }),
     // For other parts of Mailroom (the composer's "Show in Sent"); not in the palette.
     vscode.commands.registerCommand('mailroom.showFolder', (target: { accountId?: unknown; folder?: unknown } | undefined) =>
       typeof target?.accountId === 'string' && typeof target.folder === 'string' ? inbox.showFolder(target.accountId, target.folder) : undefined,
@@ -48,6 +50,9 @@ export function registerInbox(context: vscode.ExtensionContext, deps: InboxRegis
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('mailroom.cache.enabled') && !inboxSettings().cacheEnabled) {
         void cache.clear();
+      }
+      if (event.affectsConfiguration('mailroom.keyboard.singleKeyShortcuts')) {
+        inbox.sendAccounts();
       }
     }),
   );

@@ -7,6 +7,8 @@ export interface InboxSettings {
   notifyNewMail: boolean;
   /** Envelopes are cached on disk. */
   cacheEnabled: boolean;
+  /** Letter keys act in the Inbox and the reader (WCAG 2.1.4: they can be turned off). */
+  singleKeyShortcuts: boolean;
 }
 
 /** The `mailroom.*` settings the inbox reads, clamped to sane ranges. */
@@ -17,5 +19,6 @@ export function inboxSettings(): InboxSettings {
     pageSize: Number.isFinite(pageSize) ? Math.min(200, Math.max(10, Math.round(pageSize))) : 50,
     notifyNewMail: configuration.get<boolean>('notifications.newMail', true),
     cacheEnabled: configuration.get<boolean>('cache.enabled', true),
+    singleKeyShortcuts: configuration.get<boolean>('keyboard.singleKeyShortcuts', true),
   };
 }

@@ -74,7 +74,7 @@ describe('inbox webview in a real browser', function () {
     }
   });
 
-  it('is fully usable from the keyboard: j/k and arrows, Enter, r, a, # and Delete', async () => {
+  it('is fully usable from the keyboard: j/k and arrows, Enter, and the contributed shortcuts on the focused row', async () => {
     const page = await openInbox(browser, host, `rows=${total}`);
     try {
       await page.locator('.list .row:not(.placeholder)').first().waitFor();
@@ -89,11 +89,13 @@ describe('inbox webview in a real browser', function () {
       const message = { accountId: 'acc', folder: 'INBOX', uid };
       await page.keyboard.press('Enter');
       assert.deepEqual(await waitForPosted(page, (posted) => posted.type === 'openMessage'), { type: 'openMessage', message });
-      for (const [key, action] of [['r', 'reply'], ['a', 'archive'], ['#', 'delete'], ['Delete', 'delete']] as const) {
+      // r, a/e, u, s and Delete are the editor's keybindings (rebindable): the extension passes them on.
+      for (const [command, action] of [['reply', 'reply'], ['archive', 'archive'], ['toggleRead', 'markUnread'], ['toggleFlag', 'flag'], ['delete', 'delete']] as const) {
         const before = (await postedMessages(page)).length;
-        await page.keyboard.press(key);
+        await postToWebview(page, { type: 'shortcut', command });
+        await waitForPosted(page, (posted) => posted.type === 'action' && posted.action === action);
         const after = await postedMessages(page);
-        assert.deepEqual(after.slice(before), [{ type: 'action', action, message }], `key ${key}`);
+        assert.deepEqual(after.slice(before), [{ type: 'action', action, message }], `shortcut ${command}`);
       }
       // The extension confirms a removal; the row leaves the list at once and focus stays in place.
       await postToWebview(page, { type: 'rowsRemoved', accountId: 'acc', folder: 'INBOX', uids: [uid] });
@@ -103,6 +105,53 @@ describe('inbox webview in a real browser', function () {
       await page.keyboard.press('End');
       await page.waitForTimeout(200);
       assert.equal(await page.locator('.list').getAttribute('aria-activedescendant'), `row-${total - 2}`);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('leaves the letter keys to the editor\'s keybindings: a key in the list acts only through them', async () => {
+    const page = await openInbox(browser, host, `rows=${total}`);
+    try {
+      await page.locator('.list .row:not(.placeholder)').first().waitFor();
+      await page.locator('.list').focus();
+      // What the workbench's keybinding forwarder sees: keydown events that reach the document's window.
+      await page.evaluate(`window.__reachedWindow = []; window.addEventListener('keydown', (event) => window.__reachedWindow.push(event.key))`);
+      const before = (await postedMessages(page)).length;
+      for (const key of ['r', 'a', 'e', 'u', 's', '#', 'Delete']) {
+        await page.keyboard.press(key);
+      }
+      await page.waitForTimeout(300);
+      assert.deepEqual((await postedMessages(page)).slice(before), [], 'the webview itself acted on no key');
+      assert.deepEqual(await page.evaluate('window.__reachedWindow'), ['r', 'a', 'e', 'u', 's', '#', 'Delete'], 'every key went on to the keybindings');
+      // Typed into the search field, the same letters are text: they do not reach the keybindings.
+      await page.locator('vscode-textfield').click();
+      await page.evaluate('window.__reachedWindow.length = 0');
+      await page.keyboard.type('ruse');
+      await page.keyboard.press('Delete');
+      assert.deepEqual(await page.evaluate('window.__reachedWindow'), []);
+      await page.keyboard.press('F1');
+      assert.deepEqual(await page.evaluate('window.__reachedWindow'), ['F1'], 'other keys still reach the editor from the search field');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('ignores j and k when mailroom.keyboard.singleKeyShortcuts is off (WCAG 2.1.4); the arrows still move', async () => {
+    const page = await openInbox(browser, host, `rows=${total}&singleKey=0`);
+    try {
+      await page.locator('.list .row:not(.placeholder)').first().waitFor();
+      await page.locator('.list').focus();
+      await page.keyboard.press('j');
+      await page.keyboard.press('j');
+      assert.equal(await page.locator('.list').getAttribute('aria-activedescendant'), 'row-0');
+      await page.keyboard.press('ArrowDown');
+      assert.equal(await page.locator('.list').getAttribute('aria-activedescendant'), 'row-1', 'the arrows are not single-key shortcuts');
+      // Turned on again (the extension sends the accounts again when the setting changes), j moves.
+      await postToWebview(page, { type: 'accounts', accounts: [{ id: 'acc', email: 'alice@mailroom.test' }], selectedAccountId: 'acc', selectedFolder: 'INBOX', pageSize: 50, singleKeyShortcuts: true });
+      await page.locator('.list').focus();
+      await page.keyboard.press('j');
+      assert.equal(await page.locator('.list').getAttribute('aria-activedescendant'), 'row-2');
     } finally {
       await page.close();
     }

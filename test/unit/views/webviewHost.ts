@@ -6,6 +6,7 @@
 //   &accounts=0                    (inbox) no one signed in
 //   &delay=300                     (inbox) answer each request after 300 ms, like a slow server (default 2)
 //   &pageSize=20                   (inbox) the mailroom.inbox.pageSize setting sent with the accounts (default 50)
+//   &singleKey=0                   (inbox) mailroom.keyboard.singleKeyShortcuts off, sent with the accounts
 //   &remote=1                      the CSP the reader gets after "Load remote content"
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -28,7 +29,7 @@ export interface WebviewHost {
 }
 
 /** Records posts; for the inbox, answers like the extension would, with `rows` synthetic messages. */
-function extensionStub(view: string, rows: number, signedIn: boolean, replyDelayMs: number, pageSize: number): string {
+function extensionStub(view: string, rows: number, signedIn: boolean, replyDelayMs: number, pageSize: number, singleKeyShortcuts: boolean): string {
   const answers =
     view !== 'inbox'
       ? ''
@@ -40,7 +41,7 @@ function extensionStub(view: string, rows: number, signedIn: boolean, replyDelay
   const answer = (message) => {
     const ok = (result) => reply({ type: 'response', requestId: message.requestId, ok: true, result });
     switch (message.type) {
-      case 'ready': return reply(${signedIn ? `{ type: 'accounts', accounts: [{ id: 'acc', email: 'alice@mailroom.test' }], selectedAccountId: 'acc', selectedFolder: 'INBOX', pageSize: ${pageSize} }` : `{ type: 'accounts', accounts: [], pageSize: ${pageSize} }`});
+      case 'ready': return reply(${signedIn ? `{ type: 'accounts', accounts: [{ id: 'acc', email: 'alice@mailroom.test' }], selectedAccountId: 'acc', selectedFolder: 'INBOX', pageSize: ${pageSize}, singleKeyShortcuts: ${singleKeyShortcuts} }` : `{ type: 'accounts', accounts: [], pageSize: ${pageSize}, singleKeyShortcuts: ${singleKeyShortcuts} }`});
       case 'listFolders': return ok([{ path: 'INBOX', name: 'Inbox', unread: 3, total }, { path: 'Sent', name: 'Sent', specialUse: '\\\\Sent' }]);
       case 'openFolder': return ok({ accountId: 'acc', folder: message.folder, total, start: 0, rows: rowsFrom(0, ${pageSize}), fromCache: false });
       case 'loadRows': return ok({ total, start: message.start, rows: rowsFrom(message.start, message.count), fromCache: false });
@@ -67,7 +68,7 @@ export function startWebviewHost(): Promise<WebviewHost> {
       const joinPath = ((base: { path: string }, ...parts: string[]) => ({ path: [base.path, ...parts].join('/') })) as unknown as typeof vscode.Uri.joinPath;
       const html = renderWebviewHtml(webview, { path: '' } as unknown as vscode.Uri, joinPath, { view, title: view, allowRemoteImages: url.searchParams.get('remote') === '1' });
       const nonce = /nonce="([^"]+)"/.exec(html)?.[1] ?? '';
-      const stub = `<script nonce="${nonce}">${extensionStub(view, Number(url.searchParams.get('rows') ?? '0'), url.searchParams.get('accounts') !== '0', Number(url.searchParams.get('delay') ?? '2'), Number(url.searchParams.get('pageSize') ?? '50'))}</script>`;
+      const stub = `<script nonce="${nonce}">${extensionStub(view, Number(url.searchParams.get('rows') ?? '0'), url.searchParams.get('accounts') !== '0', Number(url.searchParams.get('delay') ?? '2'), Number(url.searchParams.get('pageSize') ?? '50'), url.searchParams.get('singleKey') !== '0')}</script>`;
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       response.end(html.replace('<body', `${stub}<body`));
       return;

@@ -144,7 +144,7 @@ describe('webview client', () => {
     const record = (message: unknown): void => void received.push(message);
     const client = new WebviewClient<InboxProtocol>(
       { postMessage: (message) => posted.push(message as Record<string, unknown>), onMessage: (listener) => (deliver = listener) },
-      { accounts: record, folders: record, connection: record, folderChanged: record, rowUpdated: record, rowsRemoved: record, focusSearch: record },
+      { accounts: record, folders: record, connection: record, folderChanged: record, rowUpdated: record, rowsRemoved: record, focusSearch: record, shortcut: record },
       timeoutMs,
     );
     return { client, posted, received, deliver: (data: unknown) => deliver(data) };
