@@ -4,6 +4,7 @@ import type { NotificationToWebview } from '../src/shared/webviewProtocol';
 import { VirtualList } from './virtualList';
 import type { WebviewClient } from './webviewClient';
 import { codicon, connect, element, loadingIndicator } from './vscodeApi';
+import { reportFocusChanges } from './focusReport';
 
 interface SelectElement extends HTMLElement {
   value: string;
@@ -50,6 +51,7 @@ export class InboxApp {
     const receive = (message: NotificationToWebview<InboxProtocol>): void => this.receive(message);
     this.client = connect<InboxProtocol>({ accounts: receive, folders: receive, connection: receive, folderChanged: receive, rowUpdated: receive, rowsRemoved: receive, focusSearch: receive, shortcut: receive });
     this.client.ready();
+    reportFocusChanges((focused) => this.client.post({ type: 'focusChanged', focused }));
   }
 
   private build(): void {

@@ -7,6 +7,7 @@ import { textLinkPattern } from '../src/shared/textLinks';
 import { sanitizeMailHtml, themeVariables } from './sanitize';
 import type { WebviewClient } from './webviewClient';
 import { codicon, connect, element, loadingIndicator } from './vscodeApi';
+import { reportFocusChanges } from './focusReport';
 
 /** The header's parts, made once and updated for each message. */
 interface ReaderHeader {
@@ -41,18 +42,7 @@ export class ReaderApp {
     this.client = connect<ReaderProtocol>({ message: receive, flags: receive, shortcut: receive });
     document.addEventListener('keydown', (event) => this.onKey(event));
     this.client.ready();
-    // The editor cannot tell whether focus is inside a webview; the reader's shortcut bindings need to know.
-    // Only changes are told, starting from "not focused" as the extension does; a click proves focus.
-    let focused = false;
-    const report = (now: boolean): void => {
-      if (now !== focused) {
-        focused = now;
-        this.send({ type: 'focusChanged', focused });
-      }
-    };
-    window.addEventListener('focus', () => report(true));
-    document.addEventListener('pointerdown', () => report(true));
-    window.addEventListener('blur', () => report(false));
+    reportFocusChanges((focused) => this.send({ type: 'focusChanged', focused }));
   }
 
   private send(message: MessagesOf<ReaderProtocol['toExtension']>): void {

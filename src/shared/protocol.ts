@@ -85,6 +85,8 @@ export interface InboxProtocol {
     action: { action: MessageAction; message: MessageRef };
     signIn: NoPayload;
     refresh: NoPayload;
+    /** The document gained or lost the keyboard focus (the Inbox's shortcuts apply only while it has it). */
+    focusChanged: { focused: boolean };
   };
   toWebview: {
     /**
@@ -240,6 +242,8 @@ export function isInboxToExtension(value: unknown): value is InboxToExtension {
     case 'signIn':
     case 'refresh':
       return true;
+    case 'focusChanged':
+      return typeof value.focused === 'boolean';
     case 'openFolder':
       return isCount(value.requestId) && isString(value.accountId) && isString(value.folder);
     case 'listFolders':

@@ -6,6 +6,8 @@ export const CONTEXT_KEYS = {
   signedIn: 'mailroom.signedIn',
   /** Messages wait unsent (kept after a failure or closed unsent): Unsent Drafts makes sense. */
   hasDrafts: 'mailroom.hasDrafts',
+  /** The Inbox's document has the keyboard focus: its shortcuts apply. */
+  inboxFocused: 'mailroom.inboxFocused',
   /** The reader's document has the keyboard focus: its shortcuts apply. */
   readerFocused: 'mailroom.readerFocused',
 } as const;

@@ -9,6 +9,7 @@ import type { ConnectionStatus, FolderSummary, InboxProtocol, RowsPage } from '.
 import type { NotificationToWebview } from '../shared/webviewProtocol';
 import { isInboxToExtension } from '../shared/protocol';
 import { isMailroomError } from '../util/errors';
+import { WebviewFocus } from './webviewFocus';
 import { WebviewHost } from './webviewHost';
 import type { Logger } from '../util/log';
 import { describeError } from '../util/log';
@@ -40,6 +41,8 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Dis
   public static readonly viewId = 'mailroom.inbox';
 
   private view: vscode.WebviewView | undefined;
+  /** The Inbox's document has the keyboard focus (the `mailroom.inboxFocused` context key). */
+  public readonly focus = new WebviewFocus();
   private host: WebviewHost<InboxProtocol> | undefined;
   private selectedAccountId: string | undefined;
   private selectedFolder = 'INBOX';
@@ -74,6 +77,7 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Dis
       notifications: {
         signIn: () => this.deps.accounts.signIn(),
         refresh: () => this.refresh(),
+        focusChanged: (message) => this.focus.set(message.focused),
         openMessage: (message) => this.deps.reader.show(message.message),
         action: (message) => this.deps.actions.run(message.message, message.action),
       },

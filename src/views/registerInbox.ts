@@ -36,7 +36,7 @@ export function registerInbox(context: vscode.ExtensionContext, deps: InboxRegis
     sources,
     vscode.window.registerWebviewViewProvider(InboxViewProvider.viewId, inbox),
     trackContextKeys(
-      { signedIn: { current: () => deps.accounts.list().length > 0, onDidChange: (listener) => deps.accounts.onDidChangeAccounts(listener) }, readerFocused: reader.focus },
+      { signedIn: { current: () => deps.accounts.list().length > 0, onDidChange: (listener) => deps.accounts.onDidChangeAccounts(listener) }, inboxFocused: inbox.focus, readerFocused: reader.focus },
       (error) => deps.logger.error('Could not update a context key', error),
     ),
     deps.signOutHooks.onWillSignOut((account) => inbox.forgetAccount(account.id)),

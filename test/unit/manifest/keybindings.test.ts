@@ -2,8 +2,9 @@ import { strict as assert } from 'node:assert';
 import { INBOX_SHORTCUTS, READER_SHORTCUTS } from '../../../src/shared/protocol';
 import { readManifest, settingsOf } from './manifest';
 
-const INBOX_FOCUS = 'focusedView == mailroom.inbox';
-const READER_FOCUS = 'activeWebviewPanelId == mailroom.reader && mailroom.readerFocused';
+// The editor's own keys (focusedView, activeWebviewPanelId) do not hold while the focus is inside a webview.
+const INBOX_FOCUS = 'mailroom.inboxFocused';
+const READER_FOCUS = 'mailroom.readerFocused';
 const SINGLE_KEYS_ON = 'config.mailroom.keyboard.singleKeyShortcuts';
 
 /** A key a person types as text (a letter, with or without Shift): WCAG 2.1.4 wants these switchable. */
