@@ -16,9 +16,9 @@ import { Logger } from '../src/util/log';
 import { withTestTransport } from '../src/util/testTransport';
 import { launchChromium } from '../test/editor/browser';
 import { startStack } from '../test/stack';
-import { StackMailAccounts } from '../test/unit/send/stackAccounts';
-import { countCommands } from '../test/unit/mail/commandCounter';
-import { distDirectory, showHtmlInReader, startWebviewHost, waitForPosted } from '../test/unit/views/webviewHost';
+import { StackMailAccounts } from '../test/support/stackAccounts';
+import { countCommands } from '../test/support/commandCounter';
+import { distDirectory, showHtmlInReader, startWebviewHost, waitForPosted } from '../test/support/webviewHost';
 import type { MessageView } from '../src/shared/protocol';
 
 const repositoryRoot = path.resolve(__dirname, '..', '..');

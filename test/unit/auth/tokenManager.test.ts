@@ -7,8 +7,8 @@ import type { StoredAccount } from '../../../src/auth/tokenStore';
 import { BackoffGate, DEFAULT_BACKOFF_POLICY } from '../../../src/util/backoff';
 import { isMailroomError } from '../../../src/util/errors';
 import { withTestTransport } from '../../../src/util/testTransport';
-import { FakeIssuer } from './fakeIssuer';
-import { ManualClock, MemorySecretStorage, oidcConfig, recordingLogger } from './fakes';
+import { FakeIssuer } from '../../support/auth/fakeIssuer';
+import { ManualClock, MemorySecretStorage, oidcConfig, recordingLogger } from '../../support/auth/fakes';
 
 interface Setup {
   issuer: FakeIssuer;

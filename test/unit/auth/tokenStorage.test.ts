@@ -11,9 +11,9 @@ import { TokenStore } from '../../../src/auth/tokenStore';
 import type { StoredAccount } from '../../../src/auth/tokenStore';
 import { BackoffGate, DEFAULT_BACKOFF_POLICY } from '../../../src/util/backoff';
 import { isMailroomError } from '../../../src/util/errors';
-import { FakeIssuer } from './fakeIssuer';
-import { deliverRedirect, ManualClock, MemorySecretStorage, oidcConfig, oidcSettings, recordingLogger, storedRefreshTokens, unlistedAccountKeys } from './fakes';
-import { Harness } from './harness';
+import { FakeIssuer } from '../../support/auth/fakeIssuer';
+import { deliverRedirect, ManualClock, MemorySecretStorage, oidcConfig, oidcSettings, recordingLogger, storedRefreshTokens, unlistedAccountKeys } from '../../support/auth/fakes';
+import { Harness } from '../../support/auth/harness';
 
 const NAMES = ['alice', 'bob', 'carol'] as const;
 const INDEX_KEY = 'mailroom.accounts';

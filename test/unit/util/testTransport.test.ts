@@ -8,7 +8,7 @@ import * as esbuild from 'esbuild';
 import { OAuthClient } from '../../../src/auth/oauthClient';
 import type { OAuthClientOptions } from '../../../src/auth/oauthRequests';
 import { isMailroomError } from '../../../src/util/errors';
-import { oidcConfig } from '../auth/fakes';
+import { oidcConfig } from '../../support/auth/fakes';
 
 const root = path.join(__dirname, '..', '..', '..', '..');
 /**

@@ -1,4 +1,4 @@
-import type { Clock } from '../../../src/util/clock';
+import type { Clock } from '../../src/util/clock';
 
 /** A clock that only moves when the test says so; sleepers wake in time order. */
 export class FakeClock implements Clock {

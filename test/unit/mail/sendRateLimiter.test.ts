@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { SendRateLimiter } from '../../../src/mail/sendRateLimiter';
-import { FakeClock, flush } from './fakeClock';
+import { FakeClock, flush } from '../../support/clock';
 
 describe('SMTP send rate limit', () => {
   it('[SEC-32] a burst of sends is queued, not rejected, and never exceeds the configured rate', async () => {

@@ -6,11 +6,11 @@ import * as nodemailer from 'nodemailer';
 import { providerConfig } from '../../../src/auth/presets';
 import type { ProviderConfig } from '../../../src/auth/providerConfig';
 import { isMailroomError } from '../../../src/util/errors';
-import { startStack } from '../../stack';
-import type { Stack, StackUser } from '../../stack';
-import { deliverRedirect, oidcSettings, storedRefreshTokens, unlistedAccountKeys } from './fakes';
-import { Harness } from './harness';
-import type { HarnessOptions } from './harness';
+import { startStack } from '..';
+import type { Stack, StackUser } from '..';
+import { deliverRedirect, oidcSettings, storedRefreshTokens, unlistedAccountKeys } from '../../support/auth/fakes';
+import { Harness } from '../../support/auth/harness';
+import type { HarnessOptions } from '../../support/auth/harness';
 
 interface Counted {
   fetch: typeof fetch;

@@ -3,9 +3,9 @@
 // after all. Real reader bundle in Debian's Chromium, under the extension's CSP.
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import type { ExtensionToReader, SenderTrust } from '../../../src/shared/protocol';
-import { openReaderPage, readerMessage, showHtmlInReader, waitForPosted } from './webviewHost';
-import type { ReaderPage } from './webviewHost';
+import type { ExtensionToReader, SenderTrust } from '../../src/shared/protocol';
+import { openReaderPage, readerMessage, showHtmlInReader, waitForPosted } from '../support/webviewHost';
+import type { ReaderPage } from '../support/webviewHost';
 
 const sender = 'news@shop.example';
 let uid = 0;

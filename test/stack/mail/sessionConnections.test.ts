@@ -4,9 +4,9 @@
 import * as assert from 'node:assert/strict';
 import { MailSession, IDLE_RENEWAL_MS } from '../../../src/mail/connection';
 import { withTestTransport } from '../../../src/util/testTransport';
-import { FakeClock } from '../send/fakeClock';
-import { account, fakeAccounts, recordingLogger, selfSignedCertificate, startScriptedTlsServer } from './fakeImapServer';
-import type { Certificate, Recorder } from './fakeImapServer';
+import { FakeClock } from '../../support/clock';
+import { account, fakeAccounts, recordingLogger, selfSignedCertificate, startScriptedTlsServer } from '../fakeImapServer';
+import type { Certificate, Recorder } from '../fakeImapServer';
 
 const minute = 60_000;
 

@@ -3,9 +3,9 @@
 // frame is reused, not rebuilt. Real reader bundle in Debian's Chromium, under the extension's CSP.
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import type { ExtensionToReader, MessageView } from '../../../src/shared/protocol';
-import { openReaderPage, postedMessages, postToWebview, readerMessage, showHtmlInReader, waitForPosted } from './webviewHost';
-import type { ReaderPage } from './webviewHost';
+import type { ExtensionToReader, MessageView } from '../../src/shared/protocol';
+import { openReaderPage, postedMessages, postToWebview, readerMessage, showHtmlInReader, waitForPosted } from '../support/webviewHost';
+import type { ReaderPage } from '../support/webviewHost';
 
 /** Shows the message and waits until the mail frame (if any) has loaded it. */
 async function show(page: Page, shown: MessageView): Promise<void> {

@@ -9,11 +9,11 @@ import * as https from 'node:https';
 import type * as net from 'node:net';
 import * as path from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
-import type { MessageView } from '../../../src/shared/protocol';
-import { launchChromium } from '../../editor/browser';
-import { loadTlsFixtures } from '../../stack/tlsFixtures';
-import { distDirectory, postedMessages, readerMessage, showHtmlInReader, startWebviewHost, waitForPosted } from './webviewHost';
-import type { WebviewHost } from './webviewHost';
+import type { MessageView } from '../../src/shared/protocol';
+import { launchChromium } from '../editor/browser';
+import { loadTlsFixtures } from '../stack/tlsFixtures';
+import { distDirectory, postedMessages, readerMessage, showHtmlInReader, startWebviewHost, waitForPosted } from '../support/webviewHost';
+import type { WebviewHost } from '../support/webviewHost';
 
 interface Sentinel {
   origin: string;

@@ -13,11 +13,11 @@ import type * as net from 'node:net';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type * as vscode from 'vscode';
-import type { ExtensionToReader, MessageView } from '../../../src/shared/protocol';
-import { renderWebviewHtml } from '../../../src/views/webviewHtml';
-import { launchChromium } from '../../editor/browser';
+import type { ExtensionToReader, MessageView } from '../../src/shared/protocol';
+import { renderWebviewHtml } from '../../src/views/webviewHtml';
+import { launchChromium } from '../editor/browser';
 
-const repositoryRoot = path.resolve(__dirname, '..', '..', '..', '..');
+const repositoryRoot = path.resolve(__dirname, '..', '..', '..');
 export const distDirectory = path.join(repositoryRoot, 'dist');
 
 export interface WebviewHost {

@@ -5,10 +5,10 @@ import { providerConfig } from '../../../src/auth/presets';
 import type { ProviderConfig } from '../../../src/auth/providerConfig';
 import { sessionHandle } from '../../../src/auth/provider';
 import { isMailroomError } from '../../../src/util/errors';
-import { FakeIssuer } from './fakeIssuer';
-import { deliverRedirect, oidcSettings } from './fakes';
-import { Harness } from './harness';
-import type { HarnessOptions } from './harness';
+import { FakeIssuer } from '../../support/auth/fakeIssuer';
+import { deliverRedirect, oidcSettings } from '../../support/auth/fakes';
+import { Harness } from '../../support/auth/harness';
+import type { HarnessOptions } from '../../support/auth/harness';
 
 function harnessFor(issuer: FakeIssuer, options: Partial<HarnessOptions> = {}, configChange: (config: ProviderConfig) => ProviderConfig = (config) => config): Harness {
   return new Harness({

@@ -10,8 +10,8 @@ import type { OutgoingMessage } from '../../../src/mail/outgoing';
 import { SendRateLimiter } from '../../../src/mail/sendRateLimiter';
 import { SmtpSender } from '../../../src/mail/sender';
 import { withTestTransport } from '../../../src/util/testTransport';
-import { loadTlsFixtures } from '../../stack/tlsFixtures';
-import { FakeClock } from './fakeClock';
+import { loadTlsFixtures } from '../tlsFixtures';
+import { FakeClock } from '../../support/clock';
 
 /** What a local SMTP server saw: every connection, every AUTH attempt, every accepted message. */
 interface ServerLog {

@@ -11,11 +11,11 @@ import { MailSession } from '../../../src/mail/connection';
 import type { SessionState } from '../../../src/mail/connection';
 import { isMailroomError } from '../../../src/util/errors';
 import { Logger } from '../../../src/util/log';
-import { startStack } from '../../stack';
-import type { Stack } from '../../stack';
+import { startStack } from '..';
+import type { Stack } from '..';
 import { startTcpProxy } from '../../e2e/tcpProxy';
 import type { TcpProxy } from '../../e2e/tcpProxy';
-import { StackMailAccounts } from '../send/stackAccounts';
+import { StackMailAccounts } from '../../support/stackAccounts';
 import { withTestTransport } from '../../../src/util/testTransport';
 
 const logLines: string[] = [];

@@ -23,10 +23,10 @@ import { SmtpSender } from '../../../src/mail/sender';
 import { MailSessions } from '../../../src/mail/connection';
 import { buildFileContent, buildSelectionContent } from '../../../src/mail/snippet';
 import { Logger } from '../../../src/util/log';
-import { isPortClosed, startStack } from '../../stack';
-import { findFreePort } from '../../stack/ports';
-import type { Stack } from '../../stack';
-import { StackMailAccounts } from './stackAccounts';
+import { isPortClosed, startStack } from '..';
+import { findFreePort } from '../ports';
+import type { Stack } from '..';
+import { StackMailAccounts } from '../../support/stackAccounts';
 
 const logLines: string[] = [];
 const record = (line: string): void => void logLines.push(line);

@@ -4,8 +4,8 @@
 import * as assert from 'node:assert/strict';
 import { MailSession } from '../../../src/mail/connection';
 import { isMailroomError } from '../../../src/util/errors';
-import { account, fakeAccounts, recordingLogger, selfSignedCertificate, startScriptedTlsServer } from './fakeImapServer';
-import type { Certificate } from './fakeImapServer';
+import { account, fakeAccounts, recordingLogger, selfSignedCertificate, startScriptedTlsServer } from '../fakeImapServer';
+import type { Certificate } from '../fakeImapServer';
 import { withTestTransport } from '../../../src/util/testTransport';
 
 const timeouts = { connectMs: 500, commandMs: 500 };

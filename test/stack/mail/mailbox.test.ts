@@ -4,9 +4,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { MailAccount } from '../../../src/auth/accountApi';
-import { FIXTURE_CUSTOM_FOLDER } from '../../stack/fixtureMailbox';
-import { startStack } from '../../stack';
-import type { Stack } from '../../stack';
+import { FIXTURE_CUSTOM_FOLDER } from '../fixtureMailbox';
+import { startStack } from '..';
+import type { Stack } from '..';
 import { appendToSpecialUse, findSpecialUse } from '../../../src/mail/folders';
 import { archiveMessages, deleteMessages, fetchNewestRows, loadRow, loadRows, loadRowsByUid, moveMessages, searchFolder, setFlag, summarizeFolders } from '../../../src/mail/mailbox';
 import { loadMessage } from '../../../src/mail/message';
@@ -16,8 +16,8 @@ import type { FolderChange, SessionState } from '../../../src/mail/connection';
 import { Logger } from '../../../src/util/log';
 import { withTestTransport } from '../../../src/util/testTransport';
 import { isMailroomError } from '../../../src/util/errors';
-import { StackMailAccounts } from '../send/stackAccounts';
-import { countCommands } from './commandCounter';
+import { StackMailAccounts } from '../../support/stackAccounts';
+import { countCommands } from '../../support/commandCounter';
 
 function collectingLogger(lines: string[]): Logger {
   const write = (line: string): void => {

@@ -4,8 +4,8 @@ import * as assert from 'node:assert/strict';
 import { MailSession } from '../../../src/mail/connection';
 import { isMailroomError } from '../../../src/util/errors';
 import { withTestTransport } from '../../../src/util/testTransport';
-import { account, fakeAccounts, recordingLogger, selfSignedCertificate, sentinelToken, startPlainServer, startScriptedTlsServer, startTlsServer } from './fakeImapServer';
-import type { Certificate } from './fakeImapServer';
+import { account, fakeAccounts, recordingLogger, selfSignedCertificate, sentinelToken, startPlainServer, startScriptedTlsServer, startTlsServer } from '../fakeImapServer';
+import type { Certificate } from '../fakeImapServer';
 
 describe('IMAP transport security', function () {
   this.timeout(20_000);

@@ -3,9 +3,9 @@
 // refreshes on request and counts token requests. Not the product's token manager: the point is to
 // test the mail layer against real tokens, real Dovecot and the real SMTP server.
 import type * as OAuth from 'oauth4webapi' with { 'resolution-mode': 'import' };
-import type { MailAccount, MailAccounts, ProviderKind } from '../../../src/auth/accountApi';
-import { MailroomError } from '../../../src/util/errors';
-import type { Stack } from '../../stack';
+import type { MailAccount, MailAccounts, ProviderKind } from '../../src/auth/accountApi';
+import { MailroomError } from '../../src/util/errors';
+import type { Stack } from '../stack';
 
 type OAuthModule = typeof OAuth;
 

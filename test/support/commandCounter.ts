@@ -1,5 +1,5 @@
 import type { ImapFlow } from 'imapflow';
-import type { MailSession } from '../../../src/mail/connection';
+import type { MailSession } from '../../src/mail/connection';
 
 type Exec = (command: string, ...rest: unknown[]) => Promise<unknown>;
 

@@ -10,9 +10,9 @@ import { MailSession, MailSessions } from '../../../src/mail/connection';
 import type { SessionState } from '../../../src/mail/connection';
 import { Logger } from '../../../src/util/log';
 import { withTestTransport } from '../../../src/util/testTransport';
-import { startStack } from '../../stack';
-import type { Stack } from '../../stack';
-import { StackMailAccounts } from '../send/stackAccounts';
+import { startStack } from '..';
+import type { Stack } from '..';
+import { StackMailAccounts } from '../../support/stackAccounts';
 
 const alice = 'alice@mailroom.test';
 

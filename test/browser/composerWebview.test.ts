@@ -5,11 +5,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { ComposerInitMessage } from '../../../src/shared/composerProtocol';
-import { isComposerToExtension } from '../../../src/shared/composerProtocol';
-import { distDirectory, postedMessages, startWebviewHost, waitForPosted } from '../views/webviewHost';
-import type { WebviewHost } from '../views/webviewHost';
-import { launchChromium } from '../../editor/browser';
+import type { ComposerInitMessage } from '../../src/shared/composerProtocol';
+import { isComposerToExtension } from '../../src/shared/composerProtocol';
+import { distDirectory, postedMessages, startWebviewHost, waitForPosted } from '../support/webviewHost';
+import type { WebviewHost } from '../support/webviewHost';
+import { launchChromium } from '../editor/browser';
 
 const hostile = '<img src="/p/img" onerror="fetch(\'/p/onerror\')"><script>fetch("/p/script")</script>';
 

@@ -15,12 +15,12 @@ import { SmtpSender } from '../../../src/mail/sender';
 import { MailSession } from '../../../src/mail/connection';
 import { isMailroomError } from '../../../src/util/errors';
 import { withTestTransport } from '../../../src/util/testTransport';
-import { loadTlsFixtures } from '../../stack/tlsFixtures';
-import { startScriptedTlsServer } from '../mail/fakeImapServer';
-import type { Recorder } from '../mail/fakeImapServer';
-import { FakeIssuer } from './fakeIssuer';
-import { deliverRedirect, oidcSettings } from './fakes';
-import { Harness } from './harness';
+import { loadTlsFixtures } from '../tlsFixtures';
+import { startScriptedTlsServer } from '../fakeImapServer';
+import type { Recorder } from '../fakeImapServer';
+import { FakeIssuer } from '../../support/auth/fakeIssuer';
+import { deliverRedirect, oidcSettings } from '../../support/auth/fakes';
+import { Harness } from '../../support/auth/harness';
 
 interface SmtpRecorder {
   port: number;

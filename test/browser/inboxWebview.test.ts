@@ -2,9 +2,9 @@
 // 100,000 synthetic rows: virtualization, paging on scroll, keyboard, ARIA, states.
 import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../../editor/browser';
-import { postToWebview, postedMessages, startWebviewHost, waitForPosted } from './webviewHost';
-import type { WebviewHost } from './webviewHost';
+import { launchChromium } from '../editor/browser';
+import { postToWebview, postedMessages, startWebviewHost, waitForPosted } from '../support/webviewHost';
+import type { WebviewHost } from '../support/webviewHost';
 
 const total = 100_000;
 

@@ -4,8 +4,8 @@ import { MailSession } from '../../../src/mail/connection';
 import { isMailroomError } from '../../../src/util/errors';
 import { withTestTransport } from '../../../src/util/testTransport';
 import { systemClock } from '../../../src/util/clock';
-import { account, fakeAccounts, recordingLogger, selfSignedCertificate, startScriptedTlsServer } from './fakeImapServer';
-import type { Certificate } from './fakeImapServer';
+import { account, fakeAccounts, recordingLogger, selfSignedCertificate, startScriptedTlsServer } from '../fakeImapServer';
+import type { Certificate } from '../fakeImapServer';
 
 describe('IMAP throttling', function () {
   this.timeout(20_000);

@@ -6,8 +6,8 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
-import type { MailAccount } from '../../../src/auth/accountApi';
-import { Logger } from '../../../src/util/log';
+import type { MailAccount } from '../../src/auth/accountApi';
+import { Logger } from '../../src/util/log';
 
 export const sentinelToken = 'AT-SENTINEL-tls-test';
 

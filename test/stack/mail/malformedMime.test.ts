@@ -11,11 +11,11 @@ import { loadMessage, loadSource, parseMessage, streamAttachment } from '../../.
 import { MailSession } from '../../../src/mail/connection';
 import { withTestTransport } from '../../../src/util/testTransport';
 import { Logger } from '../../../src/util/log';
-import { startStack } from '../../stack';
-import type { Stack } from '../../stack';
-import { StackMailAccounts } from '../send/stackAccounts';
-import type { IndependentReading } from './mimeFixtures';
-import { independentReading, mimeFixtureClasses, notShown, readFixture } from './mimeFixtures';
+import { startStack } from '..';
+import type { Stack } from '..';
+import { StackMailAccounts } from '../../support/stackAccounts';
+import type { IndependentReading } from '../../support/mimeFixtures';
+import { independentReading, mimeFixtureClasses, notShown, readFixture } from '../../support/mimeFixtures';
 
 describe('[SEC-29b] odd and broken MIME through Dovecot', function () {
   this.timeout(60_000);

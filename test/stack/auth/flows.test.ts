@@ -9,9 +9,9 @@ import type { Clock } from '../../../src/util/clock';
 import { isMailroomError } from '../../../src/util/errors';
 import type { MailroomErrorCode } from '../../../src/util/errors';
 import { withTestTransport } from '../../../src/util/testTransport';
-import { FakeIssuer } from './fakeIssuer';
-import { cancellationSource, httpGet, neverCancelled, oidcConfig, recordingLogger } from './fakes';
-import type { Fetched } from './fakes';
+import { FakeIssuer } from '../../support/auth/fakeIssuer';
+import { cancellationSource, httpGet, neverCancelled, oidcConfig, recordingLogger } from '../../support/auth/fakes';
+import type { Fetched } from '../../support/auth/fakes';
 
 const get = httpGet;
 

@@ -7,9 +7,9 @@ import { OAuthClient } from '../../../src/auth/oauthClient';
 import { isMailroomError } from '../../../src/util/errors';
 import type { MailroomErrorCode } from '../../../src/util/errors';
 import { withTestTransport } from '../../../src/util/testTransport';
-import { loadTlsFixtures } from '../../stack/tlsFixtures';
-import { createFetchTrustingCa } from '../../stack/trustingFetch';
-import { oidcConfig } from './fakes';
+import { loadTlsFixtures } from '../tlsFixtures';
+import { createFetchTrustingCa } from '../trustingFetch';
+import { oidcConfig } from '../../support/auth/fakes';
 
 interface Answer {
   status: number;

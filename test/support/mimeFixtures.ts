@@ -4,9 +4,9 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { MessageView } from '../../../src/shared/protocol';
+import type { MessageView } from '../../src/shared/protocol';
 
-export const mimeFixtureDirectory = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'unit', 'mail', 'fixtures', 'mime');
+export const mimeFixtureDirectory = path.resolve(__dirname, '..', '..', '..', 'test', 'support', 'fixtures', 'mime');
 
 export const mimeFixtureClasses = [
   'whole-message-rfc822.eml',
