@@ -7,7 +7,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
 import type { MailAccount } from '../../src/auth/accountApi';
-import { Logger } from '../../src/util/log';
 
 export const sentinelToken = 'AT-SENTINEL-tls-test';
 
@@ -23,13 +22,6 @@ export interface Recorder {
   /** Every command name received, in order (upper case), e.g. AUTHENTICATE, LIST, IDLE, DONE. */
   commands: string[];
   close(): Promise<void>;
-}
-
-export function recordingLogger(lines: string[]): Logger {
-  const write = (line: string): void => {
-    lines.push(line);
-  };
-  return new Logger({ trace: write, debug: write, info: write, warn: write, error: write });
 }
 
 export function account(port: number, implicitTls: boolean): MailAccount {

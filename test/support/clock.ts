@@ -1,15 +1,36 @@
 import type { Clock } from '../../src/util/clock';
 
-/** A clock that only moves when the test says so; sleepers wake in time order. */
+export interface FakeClockOptions {
+  /** The time `now()` starts at (default 0). */
+  start?: number;
+  /**
+   * 'manual' (default): a sleeper wakes only when the test calls `advance`, in time order.
+   * 'instant': `sleep` moves time forward at once, for code that only waits between steps.
+   */
+  sleep?: 'manual' | 'instant';
+}
+
+/** The tests' one clock: time moves only when the test, or an 'instant' sleep, moves it. */
 export class FakeClock implements Clock {
-  private time = 0;
+  public time: number;
+  /** Every sleep asked for, in order. */
+  public readonly slept: number[] = [];
   private sleepers: { until: number; wake: () => void }[] = [];
+
+  public constructor(private readonly options: FakeClockOptions = {}) {
+    this.time = options.start ?? 0;
+  }
 
   public now(): number {
     return this.time;
   }
 
   public sleep(milliseconds: number): Promise<void> {
+    this.slept.push(milliseconds);
+    if (this.options.sleep === 'instant') {
+      this.time += milliseconds;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => this.sleepers.push({ until: this.time + Math.max(0, milliseconds), wake: resolve }));
   }
 

@@ -5,12 +5,13 @@ import type { AttemptContext } from '../../../src/auth/flows/signInFlow';
 import { UriCallbackRouter, UriHandlerFlow, parseHandlerQuery } from '../../../src/auth/flows/uriHandlerFlow';
 import { OAuthClient } from '../../../src/auth/oauthClient';
 import { PendingSignIns } from '../../../src/auth/pendingSignIn';
-import type { Clock } from '../../../src/util/clock';
 import { isMailroomError } from '../../../src/util/errors';
 import type { MailroomErrorCode } from '../../../src/util/errors';
 import { withTestTransport } from '../../../src/util/testTransport';
 import { FakeIssuer } from '../../support/auth/fakeIssuer';
-import { cancellationSource, httpGet, neverCancelled, oidcConfig, recordingLogger } from '../../support/auth/fakes';
+import { cancellationSource, httpGet, neverCancelled, oidcConfig } from '../../support/auth/fakes';
+import { FakeClock } from '../../support/clock';
+import { recordingLogger } from '../../support/logging';
 import type { Fetched } from '../../support/auth/fakes';
 
 const get = httpGet;
@@ -262,19 +263,7 @@ describe('sign-in flows', () => {
   });
 
   describe('device code', () => {
-    class FastClock implements Clock {
-      public slept: number[] = [];
-      public time = 0;
-      public now(): number {
-        return this.time;
-      }
-      public async sleep(milliseconds: number): Promise<void> {
-        this.slept.push(milliseconds);
-        this.time += milliseconds;
-      }
-    }
-
-    function deviceContext(issuer: FakeIssuer, clock: FastClock): AttemptContext {
+    function deviceContext(issuer: FakeIssuer, clock: FakeClock): AttemptContext {
       return contextFor(issuer, { clock, timeoutMs: 10 * 60_000 });
     }
 
@@ -283,7 +272,7 @@ describe('sign-in flows', () => {
     it('[SEC-33] honours interval and slow_down (+5 s) and completes', async () => {
       const issuer = new FakeIssuer();
       issuer.deviceScript = ['pending', 'slow_down', 'pending', 'granted'];
-      const clock = new FastClock();
+      const clock = new FakeClock({ sleep: 'instant' });
       const result = await new DeviceCodeFlow(accept).run(deviceContext(issuer, clock));
       assert.equal(result.identity.email, 'alice@mailroom.test');
       assert.deepEqual(clock.slept, [5000, 5000, 10_000, 10_000]);
@@ -293,7 +282,7 @@ describe('sign-in flows', () => {
       for (const [step, code] of [['expired_token', 'Timeout'], ['access_denied', 'AccessDenied']] as const) {
         const issuer = new FakeIssuer();
         issuer.deviceScript = ['pending', step, 'granted'];
-        await rejectsWith(new DeviceCodeFlow(accept).run(deviceContext(issuer, new FastClock())), code);
+        await rejectsWith(new DeviceCodeFlow(accept).run(deviceContext(issuer, new FakeClock({ sleep: 'instant' }))), code);
         assert.equal(issuer.tokenRequests().length, 2);
       }
     });
@@ -304,7 +293,7 @@ describe('sign-in flows', () => {
         issuer.verificationUri = uri;
         const shown: string[] = [];
         const prompt = { show: async (details: { verificationUri: string }): Promise<boolean> => (shown.push(details.verificationUri), true) };
-        await rejectsWith(new DeviceCodeFlow(prompt).run(deviceContext(issuer, new FastClock())), 'InvalidResponse');
+        await rejectsWith(new DeviceCodeFlow(prompt).run(deviceContext(issuer, new FakeClock({ sleep: 'instant' }))), 'InvalidResponse');
         assert.deepEqual(shown, []);
         assert.equal(issuer.tokenRequests().length, 0);
       }
@@ -313,7 +302,7 @@ describe('sign-in flows', () => {
     it('[SEC-33] gives up when the code expires without an answer', async () => {
       const issuer = new FakeIssuer();
       issuer.deviceScript = Array.from({ length: 500 }, () => 'pending' as const);
-      await rejectsWith(new DeviceCodeFlow(accept).run(deviceContext(issuer, new FastClock())), 'Timeout');
+      await rejectsWith(new DeviceCodeFlow(accept).run(deviceContext(issuer, new FakeClock({ sleep: 'instant' }))), 'Timeout');
       assert.ok(issuer.tokenRequests().length <= 120);
     });
   });

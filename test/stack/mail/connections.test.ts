@@ -8,18 +8,13 @@ import { fetchNewestRows, loadRows, searchFolder, setFlag } from '../../../src/m
 import { loadMessage } from '../../../src/mail/message';
 import { MailSession, MailSessions } from '../../../src/mail/connection';
 import type { SessionState } from '../../../src/mail/connection';
-import { Logger } from '../../../src/util/log';
+import { recordingLogger } from '../../support/logging';
 import { withTestTransport } from '../../../src/util/testTransport';
 import { startStack } from '..';
 import type { Stack } from '..';
 import { StackMailAccounts } from '../../support/stackAccounts';
 
 const alice = 'alice@mailroom.test';
-
-function quietLogger(lines: string[]): Logger {
-  const write = (line: string): void => void lines.push(line);
-  return new Logger({ trace: write, debug: write, info: write, warn: write, error: write });
-}
 
 function plainMessage(subject: string): string {
   return [`From: Bob <bob@mailroom.test>`, `To: ${alice}`, `Subject: ${subject}`, `Message-ID: <${Date.now()}.${Math.random()}@mailroom.test>`, `Date: ${new Date().toUTCString()}`, 'Content-Type: text/plain; charset=utf-8', '', `Body of ${subject}.`, ''].join('\r\n');
@@ -107,7 +102,7 @@ describe('IMAP connections per account, counted by Dovecot', function () {
   }
 
   it('[SEC-31] at most two IMAP connections per account while the inbox is live (commands + IDLE), through a burst and a reconnect', async () => {
-    const sessions = new MailSessions(withTestTransport({ accounts, logger: quietLogger(logs) }, { extraCa: fs.readFileSync(stack.caFile) }));
+    const sessions = new MailSessions(withTestTransport({ accounts, logger: recordingLogger(logs).logger }, { extraCa: fs.readFileSync(stack.caFile) }));
     const session = sessions.get(account);
     try {
       session.watch('INBOX');
@@ -130,9 +125,9 @@ describe('IMAP connections per account, counted by Dovecot', function () {
   });
 
   it('[SEC-31] positive control: the same sampling counts a third connection when there is one', async () => {
-    const sessions = new MailSessions(withTestTransport({ accounts, logger: quietLogger(logs) }, { extraCa: fs.readFileSync(stack.caFile) }));
+    const sessions = new MailSessions(withTestTransport({ accounts, logger: recordingLogger(logs).logger }, { extraCa: fs.readFileSync(stack.caFile) }));
     const session = sessions.get(account);
-    const another = new MailSession(account, withTestTransport({ accounts, logger: quietLogger(logs) }, { extraCa: fs.readFileSync(stack.caFile) }));
+    const another = new MailSession(account, withTestTransport({ accounts, logger: recordingLogger(logs).logger }, { extraCa: fs.readFileSync(stack.caFile) }));
     try {
       session.watch('INBOX');
       const samples = await sampleDuring(Promise.all([busyInbox(session), another.folders()]));

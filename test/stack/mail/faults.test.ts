@@ -10,7 +10,7 @@ import { specialUseHoldsMessageId } from '../../../src/mail/mailbox';
 import { MailSession } from '../../../src/mail/connection';
 import type { SessionState } from '../../../src/mail/connection';
 import { isMailroomError } from '../../../src/util/errors';
-import { Logger } from '../../../src/util/log';
+import { testLogger } from '../../support/logging';
 import { startStack } from '..';
 import type { Stack } from '..';
 import { startTcpProxy } from '../../e2e/tcpProxy';
@@ -19,8 +19,7 @@ import { StackMailAccounts } from '../../support/stackAccounts';
 import { withTestTransport } from '../../../src/util/testTransport';
 
 const logLines: string[] = [];
-const record = (line: string): void => void logLines.push(line);
-const logger = new Logger({ trace: record, debug: record, info: record, warn: record, error: record });
+const logger = testLogger((line) => void logLines.push(line));
 
 /** Short enough for a test; the product waits tens of seconds (DEFAULT_IMAP_TIMEOUTS). */
 const timeouts = { connectMs: 1_500, commandMs: 1_500 };

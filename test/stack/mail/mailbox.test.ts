@@ -13,18 +13,11 @@ import { loadMessage } from '../../../src/mail/message';
 import { MailSession, MailSessions } from '../../../src/mail/connection';
 import { EnvelopeCache, openFolderWithCache } from '../../../src/mail/envelopeCache';
 import type { FolderChange, SessionState } from '../../../src/mail/connection';
-import { Logger } from '../../../src/util/log';
+import { recordingLogger } from '../../support/logging';
 import { withTestTransport } from '../../../src/util/testTransport';
 import { isMailroomError } from '../../../src/util/errors';
 import { StackMailAccounts } from '../../support/stackAccounts';
 import { countCommands } from '../../support/commandCounter';
-
-function collectingLogger(lines: string[]): Logger {
-  const write = (line: string): void => {
-    lines.push(line);
-  };
-  return new Logger({ trace: write, debug: write, info: write, warn: write, error: write });
-}
 
 function waitFor<T>(register: (resolve: (value: T) => void) => void, timeoutMs: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -60,7 +53,7 @@ describe('mail layer against Dovecot', function () {
     const user = stack.users.find((candidate) => candidate.email === 'alice@mailroom.test');
     assert.ok(user);
     alice = await accounts.signInAs(stack, user);
-    session = new MailSession(alice, withTestTransport({ accounts, logger: collectingLogger(logs) }, { extraCa: fs.readFileSync(stack.caFile) }));
+    session = new MailSession(alice, withTestTransport({ accounts, logger: recordingLogger(logs).logger }, { extraCa: fs.readFileSync(stack.caFile) }));
   });
 
   after(async () => {
@@ -105,9 +98,9 @@ describe('mail layer against Dovecot', function () {
 
   it('reopens an unchanged folder from the cache with SELECT alone, and resyncs changed flags with CONDSTORE', async () => {
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-cache-'));
-    const other = new MailSession(alice, withTestTransport({ accounts, logger: collectingLogger(logs) }, { extraCa: fs.readFileSync(stack.caFile) }));
+    const other = new MailSession(alice, withTestTransport({ accounts, logger: recordingLogger(logs).logger }, { extraCa: fs.readFileSync(stack.caFile) }));
     try {
-      const cache = new EnvelopeCache(directory, () => true, collectingLogger(logs));
+      const cache = new EnvelopeCache(directory, () => true, recordingLogger(logs).logger);
       const first = await openFolderWithCache(session, cache, 'INBOX', 20);
       assert.ok(first.status.highestModseq, 'the server offers CONDSTORE');
       const { result: again, commands } = await countCommands(session, () => openFolderWithCache(session, cache, 'INBOX', 20));
@@ -311,7 +304,7 @@ describe('mail layer against Dovecot', function () {
         },
         requireSignIn: (id) => requireSignIn.push(id),
       },
-      logger: collectingLogger(logs),
+      logger: recordingLogger(logs).logger,
     }, { extraCa: fs.readFileSync(stack.caFile) }));
     try {
       rejected.watch('INBOX');
@@ -334,7 +327,7 @@ describe('mail layer against Dovecot', function () {
   });
 
   it('[SEC-22] closing an account\'s sessions (sign-out) ends both connections and stops reconnecting', async () => {
-    const sessions = new MailSessions(withTestTransport({ accounts, logger: collectingLogger(logs) }, { extraCa: fs.readFileSync(stack.caFile) }));
+    const sessions = new MailSessions(withTestTransport({ accounts, logger: recordingLogger(logs).logger }, { extraCa: fs.readFileSync(stack.caFile) }));
     const signedOut = sessions.get(alice);
     signedOut.watch('INBOX');
     await signedOut.folders();

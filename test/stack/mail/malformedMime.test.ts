@@ -10,7 +10,7 @@ import { searchFolder } from '../../../src/mail/mailbox';
 import { loadMessage, loadSource, parseMessage, streamAttachment } from '../../../src/mail/message';
 import { MailSession } from '../../../src/mail/connection';
 import { withTestTransport } from '../../../src/util/testTransport';
-import { Logger } from '../../../src/util/log';
+import { testLogger } from '../../support/logging';
 import { startStack } from '..';
 import type { Stack } from '..';
 import { StackMailAccounts } from '../../support/stackAccounts';
@@ -33,8 +33,7 @@ describe('[SEC-29b] odd and broken MIME through Dovecot', function () {
     const user = stack.users.find((candidate) => candidate.email === 'alice@mailroom.test');
     assert.ok(user);
     alice = await accounts.signInAs(stack, user);
-    const quiet = (): void => undefined;
-    session = new MailSession(alice, withTestTransport({ accounts, logger: new Logger({ trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet }) }, { extraCa: fs.readFileSync(stack.caFile) }));
+    session = new MailSession(alice, withTestTransport({ accounts, logger: testLogger() }, { extraCa: fs.readFileSync(stack.caFile) }));
     for (const name of mimeFixtureClasses) {
       // A landmark header to find each one by, above the fixture's own (possibly broken) headers.
       const landmark = `fixture-${name.replace(/\W/g, '')}`;

@@ -22,15 +22,14 @@ import { SendRateLimiter } from '../../../src/mail/sendRateLimiter';
 import { SmtpSender } from '../../../src/mail/sender';
 import { MailSessions } from '../../../src/mail/connection';
 import { buildFileContent, buildSelectionContent } from '../../../src/mail/snippet';
-import { Logger } from '../../../src/util/log';
+import { testLogger } from '../../support/logging';
 import { isPortClosed, startStack } from '..';
 import { findFreePort } from '../ports';
 import type { Stack } from '..';
 import { StackMailAccounts } from '../../support/stackAccounts';
 
 const logLines: string[] = [];
-const record = (line: string): void => void logLines.push(line);
-const logger = new Logger({ trace: record, debug: record, info: record, warn: record, error: record });
+const logger = testLogger((line) => void logLines.push(line));
 
 /** Everything one test needs: alice signed in to send, bob signed in to read, and the outbox. */
 interface World {

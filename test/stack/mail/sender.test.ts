@@ -4,8 +4,8 @@ import { SMTPServer } from 'smtp-server';
 import type { SMTPServerAuthentication, SMTPServerOptions } from 'smtp-server';
 import type { MailAccount, MailAccounts } from '../../../src/auth/accountApi';
 import { MailroomError, isMailroomError } from '../../../src/util/errors';
-import type { LogSink } from '../../../src/util/log';
-import { Logger } from '../../../src/util/log';
+import type { Logger } from '../../../src/util/log';
+import { recordingLogger } from '../../support/logging';
 import type { OutgoingMessage } from '../../../src/mail/outgoing';
 import { SendRateLimiter } from '../../../src/mail/sendRateLimiter';
 import { SmtpSender } from '../../../src/mail/sender';
@@ -125,13 +125,6 @@ const message: OutgoingMessage = {
   html: '<p>hello</p>',
   attachments: [],
 };
-
-function recordingLogger(): { logger: Logger; lines: string[] } {
-  const lines: string[] = [];
-  const push = (line: string): void => void lines.push(line);
-  const sink: LogSink = { trace: push, debug: push, info: push, warn: push, error: push };
-  return { logger: new Logger(sink), lines };
-}
 
 function sender(tokens: FakeTokens, logger: Logger, maxBytes = 10 * 1024 * 1024, rateLimiter = new SendRateLimiter(() => 100)): SmtpSender {
   return new SmtpSender(withTestTransport({

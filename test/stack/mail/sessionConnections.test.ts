@@ -5,7 +5,8 @@ import * as assert from 'node:assert/strict';
 import { MailSession, IDLE_RENEWAL_MS } from '../../../src/mail/connection';
 import { withTestTransport } from '../../../src/util/testTransport';
 import { FakeClock } from '../../support/clock';
-import { account, fakeAccounts, recordingLogger, selfSignedCertificate, startScriptedTlsServer } from '../fakeImapServer';
+import { account, fakeAccounts, selfSignedCertificate, startScriptedTlsServer } from '../fakeImapServer';
+import { recordingLogger } from '../../support/logging';
 import type { Certificate, Recorder } from '../fakeImapServer';
 
 const minute = 60_000;
@@ -56,7 +57,7 @@ describe('IMAP connections and IDLE renewal', function () {
   it('[SEC-31] renews IDLE before 29 minutes, on the same connection, again and again; not before its time', async () => {
     assert.ok(IDLE_RENEWAL_MS < 29 * minute);
     const clock = new FakeClock();
-    session = new MailSession(account(server.port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger([]), clock }, { extraCa: certificate.cert }));
+    session = new MailSession(account(server.port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger().logger, clock }, { extraCa: certificate.cert }));
     session.watch('INBOX');
     assert.ok(await eventually(() => idles(server) === 1, 10_000), `IDLE never started: ${server.commands.join(' ')}`);
 
@@ -79,7 +80,7 @@ describe('IMAP connections and IDLE renewal', function () {
 
   it('[SEC-31] a disposed session renews nothing', async () => {
     const clock = new FakeClock();
-    session = new MailSession(account(server.port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger([]), clock }, { extraCa: certificate.cert }));
+    session = new MailSession(account(server.port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger().logger, clock }, { extraCa: certificate.cert }));
     session.watch('INBOX');
     assert.ok(await eventually(() => idles(server) === 1, 10_000));
     await session.dispose();
@@ -92,7 +93,7 @@ describe('IMAP connections and IDLE renewal', function () {
 
   it('[SEC-31] a command connection whose folder list fails is closed, not left logged in beside the next attempt', async () => {
     const failing = await startScriptedTlsServer(certificate, { authenticate: 'OK authenticated' });
-    const failingSession = new MailSession(account(failing.port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger([]), random: () => 0 }, { extraCa: certificate.cert }));
+    const failingSession = new MailSession(account(failing.port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger().logger, random: () => 0 }, { extraCa: certificate.cert }));
     try {
       for (let attempt = 1; attempt <= 3; attempt++) {
         await assert.rejects(failingSession.folders());

@@ -4,7 +4,8 @@ import { MailSession } from '../../../src/mail/connection';
 import { isMailroomError } from '../../../src/util/errors';
 import { withTestTransport } from '../../../src/util/testTransport';
 import { systemClock } from '../../../src/util/clock';
-import { account, fakeAccounts, recordingLogger, selfSignedCertificate, startScriptedTlsServer } from '../fakeImapServer';
+import { account, fakeAccounts, selfSignedCertificate, startScriptedTlsServer } from '../fakeImapServer';
+import { recordingLogger } from '../../support/logging';
 import type { Certificate } from '../fakeImapServer';
 
 describe('IMAP throttling', function () {
@@ -24,7 +25,7 @@ describe('IMAP throttling', function () {
       const accounts = fakeAccounts();
       let tokenCalls = 0;
       const counting = { ...accounts, getAccessToken: async (): Promise<string> => (tokenCalls++, accounts.getAccessToken()) };
-      const session = new MailSession(account(server.port, true), withTestTransport({ accounts: counting, logger: recordingLogger([]), random: () => 0 }, { extraCa: certificate.cert }));
+      const session = new MailSession(account(server.port, true), withTestTransport({ accounts: counting, logger: recordingLogger().logger, random: () => 0 }, { extraCa: certificate.cert }));
       try {
         session.watch('INBOX');
         const error = await session.folders().catch((failure: unknown) => failure);
@@ -44,7 +45,7 @@ describe('IMAP throttling', function () {
 
   it('[SEC-31] positive control: the same wait sees the retry after a dropped connection, which is not throttling', async () => {
     const server = await startScriptedTlsServer(certificate, { dropOnAuthenticate: true });
-    const session = new MailSession(account(server.port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger([]), random: () => 0 }, { extraCa: certificate.cert }));
+    const session = new MailSession(account(server.port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger().logger, random: () => 0 }, { extraCa: certificate.cert }));
     try {
       session.watch('INBOX');
       const error = await session.folders().catch((failure: unknown) => failure);
@@ -60,7 +61,7 @@ describe('IMAP throttling', function () {
   describe('the back-off is the session\'s, not only the IDLE connection\'s', () => {
     let clock: number;
     const sessionAt = (port: number): MailSession =>
-      new MailSession(account(port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger([]), random: () => 0, clock: { now: () => clock, sleep: systemClock.sleep } }, { extraCa: certificate.cert }));
+      new MailSession(account(port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger().logger, random: () => 0, clock: { now: () => clock, sleep: systemClock.sleep } }, { extraCa: certificate.cert }));
 
     beforeEach(() => {
       clock = 1_000_000;

@@ -4,7 +4,8 @@ import * as assert from 'node:assert/strict';
 import { MailSession } from '../../../src/mail/connection';
 import { isMailroomError } from '../../../src/util/errors';
 import { withTestTransport } from '../../../src/util/testTransport';
-import { account, fakeAccounts, recordingLogger, selfSignedCertificate, sentinelToken, startPlainServer, startScriptedTlsServer, startTlsServer } from '../fakeImapServer';
+import { account, fakeAccounts, selfSignedCertificate, sentinelToken, startPlainServer, startScriptedTlsServer, startTlsServer } from '../fakeImapServer';
+import { recordingLogger } from '../../support/logging';
 import type { Certificate } from '../fakeImapServer';
 
 describe('IMAP transport security', function () {
@@ -31,7 +32,7 @@ describe('IMAP transport security', function () {
     const logs: string[] = [];
     const accounts = fakeAccounts();
     try {
-      const error = await connectAndExpectRefusal(new MailSession(account(server.port, true), { accounts, logger: recordingLogger(logs) }));
+      const error = await connectAndExpectRefusal(new MailSession(account(server.port, true), { accounts, logger: recordingLogger(logs).logger }));
       assert.ok(isMailroomError(error, 'ConnectionFailed'), `expected a TLS refusal, got ${String(error)}`);
       assert.equal(server.secureConnections, 0, 'the TLS handshake must not complete');
       assert.equal(server.received, '', 'nothing may be sent to an unverified server');
@@ -45,7 +46,7 @@ describe('IMAP transport security', function () {
   it('[SEC-24] the same server, once its certificate is trusted, is reached (the test server works)', async () => {
     const server = await startTlsServer(certificate);
     try {
-      const session = new MailSession(account(server.port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger([]) }, { extraCa: certificate.cert }));
+      const session = new MailSession(account(server.port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger().logger }, { extraCa: certificate.cert }));
       await connectAndExpectRefusal(session);
       assert.equal(server.secureConnections, 1);
       assert.ok(server.received.length > 0, 'the client spoke once TLS was verified');
@@ -60,8 +61,8 @@ describe('IMAP transport security', function () {
     const dropping = await startScriptedTlsServer(certificate, { dropOnAuthenticate: true });
     const refusedLogs: string[] = [];
     const droppedLogs: string[] = [];
-    const refused = new MailSession(account(untrusted.port, true), { accounts: fakeAccounts(), logger: recordingLogger(refusedLogs), random: () => 0 });
-    const dropped = new MailSession(account(dropping.port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger(droppedLogs), random: () => 0 }, { extraCa: certificate.cert }));
+    const refused = new MailSession(account(untrusted.port, true), { accounts: fakeAccounts(), logger: recordingLogger(refusedLogs).logger, random: () => 0 });
+    const dropped = new MailSession(account(dropping.port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger(droppedLogs).logger, random: () => 0 }, { extraCa: certificate.cert }));
     const attempts = (logs: string[]): number => logs.filter((line) => line.includes('IMAP IDLE connection failed')).length;
     try {
       refused.watch('INBOX');
@@ -79,7 +80,7 @@ describe('IMAP transport security', function () {
   it('[SEC-24] a server without STARTTLS is refused; nothing is authenticated in plaintext', async () => {
     const server = await startPlainServer(false);
     try {
-      const error = await connectAndExpectRefusal(new MailSession(account(server.port, false), { accounts: fakeAccounts(), logger: recordingLogger([]) }));
+      const error = await connectAndExpectRefusal(new MailSession(account(server.port, false), { accounts: fakeAccounts(), logger: recordingLogger().logger }));
       assert.ok(isMailroomError(error), String(error));
       assert.doesNotMatch(server.received, /AUTHENTICATE|LOGIN/i);
       assert.ok(!server.received.includes(sentinelToken));
@@ -91,7 +92,7 @@ describe('IMAP transport security', function () {
   it('[SEC-24] a STARTTLS that fails does not fall back to plaintext', async () => {
     const server = await startPlainServer(true);
     try {
-      const error = await connectAndExpectRefusal(new MailSession(account(server.port, false), { accounts: fakeAccounts(), logger: recordingLogger([]) }));
+      const error = await connectAndExpectRefusal(new MailSession(account(server.port, false), { accounts: fakeAccounts(), logger: recordingLogger().logger }));
       assert.ok(isMailroomError(error), String(error));
       assert.match(server.received, /STARTTLS/i, 'the client asked for TLS');
       assert.doesNotMatch(server.received, /AUTHENTICATE|LOGIN/i);

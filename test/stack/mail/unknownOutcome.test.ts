@@ -15,10 +15,10 @@ import { Outbox } from '../../../src/mail/outbox';
 import type { OutgoingMessage } from '../../../src/mail/outgoing';
 import { SendRateLimiter } from '../../../src/mail/sendRateLimiter';
 import { SmtpSender } from '../../../src/mail/sender';
-import { Logger } from '../../../src/util/log';
+import { testLogger } from '../../support/logging';
 import { withTestTransport } from '../../../src/util/testTransport';
 
-const quiet = new Logger({ trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined });
+const quiet = testLogger();
 const fixtures = join(__dirname, '..', '..', '..', '..', 'test', 'stack', 'fixtures');
 
 /** When the server hangs up on the first connection: after taking the message, or before DATA. */

@@ -1,10 +1,10 @@
 // Small stand-ins for the editor surface, shared by the sign-in tests.
 import { Emitter } from '../../../src/util/event';
-import { Logger } from '../../../src/util/log';
-import type { LogSink } from '../../../src/util/log';
-import type { Clock } from '../../../src/util/clock';
 import type { SecretStorageLike } from '../../../src/auth/tokenStore';
 import type { CancellationLike } from '../../../src/auth/flows/signInFlow';
+
+// The harness takes its recording logger from here; there is one, in test/support/logging.ts.
+export { RecordingSink, recordingLogger } from '../logging';
 
 export type SecretOperation = 'get' | 'store' | 'delete';
 
@@ -90,42 +90,6 @@ export function unlistedAccountKeys(secrets: MemorySecretStorage): string[] {
 
 function listedIds(secrets: MemorySecretStorage): string[] {
   return JSON.parse(secrets.values.get('mailroom.accounts') ?? '[]') as string[];
-}
-
-/** Time the test moves by hand; `sleep` advances it at once. */
-export class ManualClock implements Clock {
-  public constructor(public time = 1_000_000) {}
-  public now(): number {
-    return this.time;
-  }
-  public async sleep(milliseconds: number): Promise<void> {
-    this.time += milliseconds;
-  }
-}
-
-/** A LogSink that keeps every line, for sentinel scans. */
-export class RecordingSink implements LogSink {
-  public readonly lines: string[] = [];
-  public trace(message: string): void {
-    this.lines.push(`trace ${message}`);
-  }
-  public debug(message: string): void {
-    this.lines.push(`debug ${message}`);
-  }
-  public info(message: string): void {
-    this.lines.push(`info ${message}`);
-  }
-  public warn(message: string): void {
-    this.lines.push(`warn ${message}`);
-  }
-  public error(message: string): void {
-    this.lines.push(`error ${message}`);
-  }
-}
-
-export function recordingLogger(): { logger: Logger; sink: RecordingSink } {
-  const sink = new RecordingSink();
-  return { logger: new Logger(sink), sink };
 }
 
 /** A cancellation token the test can trigger. */

@@ -6,9 +6,9 @@ import type { DraftsFolder } from '../../../src/mail/drafts';
 import { DraftStore } from '../../../src/mail/drafts';
 import type { OutgoingMessage } from '../../../src/mail/outgoing';
 import { MailroomError } from '../../../src/util/errors';
-import { Logger } from '../../../src/util/log';
+import { testLogger } from '../../support/logging';
 
-const quiet = new Logger({ trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined });
+const quiet = testLogger();
 
 const message: OutgoingMessage = {
   from: { name: 'Zoë', address: 'alice@mailroom.test' },

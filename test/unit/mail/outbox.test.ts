@@ -8,9 +8,9 @@ import { Outbox } from '../../../src/mail/outbox';
 import type { OutgoingMessage } from '../../../src/mail/outgoing';
 import type { SendResult } from '../../../src/mail/sender';
 import { MailroomError } from '../../../src/util/errors';
-import { Logger } from '../../../src/util/log';
+import { testLogger } from '../../support/logging';
 
-const quiet = new Logger({ trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined });
+const quiet = testLogger();
 
 const account: MailAccount = {
   id: 'acc',

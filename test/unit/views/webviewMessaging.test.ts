@@ -7,8 +7,8 @@ import { isInboxToExtension } from '../../../src/shared/protocol';
 import type * as Host from '../../../src/views/webviewHost';
 import { MailroomError } from '../../../src/util/errors';
 import { RequestFailed, WebviewClient } from '../../../webview/webviewClient';
-import type { RecordingSink } from '../../support/auth/fakes';
-import { recordingLogger } from '../../support/auth/fakes';
+import type { RecordingSink } from '../../support/logging';
+import { recordingLogger } from '../../support/logging';
 import { FakeEditor, installFakeVscode } from '../../support/fakeVscode';
 
 /** A webview panel whose document the test plays: what the extension posts, and posting to it. */
