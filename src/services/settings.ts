@@ -19,3 +19,19 @@ export function inboxSettings(): InboxSettings {
     cacheEnabled: configuration.get<boolean>('cache.enabled', true),
   };
 }
+
+export interface SendSettings {
+  readonly maxPerMinute: number;
+  readonly maxMessageBytes: number;
+  readonly attachInsteadOfInline: boolean;
+}
+
+/** The `mailroom.send.*` settings, clamped to sane ranges. */
+export function sendSettings(): SendSettings {
+  const configuration = vscode.workspace.getConfiguration('mailroom.send');
+  return {
+    maxPerMinute: Math.max(1, configuration.get<number>('maxPerMinute', 10)),
+    maxMessageBytes: Math.max(0.1, configuration.get<number>('maxMessageSizeMB', 20)) * 1024 * 1024,
+    attachInsteadOfInline: configuration.get<boolean>('attachInsteadOfInline', false),
+  };
+}
