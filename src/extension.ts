@@ -14,6 +14,7 @@ import { createOutbox } from './services/outboxWiring';
 import { QuickSend } from './services/quickSend';
 import { PreviewDocuments, RecentRecipients } from './services/sendPrompts';
 import { Sending } from './services/sending';
+import { clearCacheWhenDisabled, inboxSettings } from './services/settings';
 import { ComposerPanels } from './views/composer';
 import { registerInbox } from './views/registerInbox';
 
@@ -30,8 +31,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const storage = context.globalStorageUri.fsPath;
   // One supervised IMAP session per account, shared by the inbox and the composer.
   const sessions = new MailSessions({ accounts, logger });
-  const mail = new MailLayer({ accounts, sessions, signOutHooks: accounts, cacheDirectory: path.join(storage, 'envelopes'), logger });
-  context.subscriptions.push({ dispose: () => void sessions.dispose() }, mail);
+  const mail = new MailLayer({ accounts, sessions, signOutHooks: accounts, cacheDirectory: path.join(storage, 'envelopes'), cacheEnabled: () => inboxSettings().cacheEnabled, logger });
+  context.subscriptions.push({ dispose: () => void sessions.dispose() }, mail, clearCacheWhenDisabled(() => mail.cache.clear()));
   const { drafts, outbox, sentFolderOf } = createOutbox({ accounts, mail, logger, draftsDirectory: path.join(storage, 'drafts') });
   const recent = new RecentRecipients(context.globalState);
   const previews = new PreviewDocuments();

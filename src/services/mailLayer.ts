@@ -1,4 +1,3 @@
-import * as vscode from 'vscode';
 import type { MailAccount, MailAccounts, SignOutHooks } from '../auth/accountApi';
 import { requireAccount } from '../auth/accountApi';
 import type { MailSession, MailSessions } from '../mail/connection';
@@ -6,16 +5,17 @@ import { EnvelopeCache } from '../mail/envelopeCache';
 import { Emitter } from '../util/event';
 import type { Subscription } from '../util/event';
 import type { Logger } from '../util/log';
-import { inboxSettings } from './settings';
 
 export interface MailLayerDependencies {
   readonly accounts: MailAccounts;
   /** One supervised IMAP session per account, shared by reading and sending. */
-  readonly sessions: MailSessions;
+  readonly sessions: Pick<MailSessions, 'get' | 'close'>;
   /** Sign-out runs these before the account's secrets go. */
   readonly signOutHooks: SignOutHooks;
   /** Where the envelope cache keeps its files. */
   readonly cacheDirectory: string;
+  /** The `mailroom.cache.enabled` setting. */
+  readonly cacheEnabled: () => boolean;
   readonly logger: Logger;
 }
 
@@ -24,23 +24,18 @@ export interface MailLayerDependencies {
  * account that goes (signed out here, or removed in another window) has its connections closed,
  * the ones sending uses too, and its cached mail deleted.
  */
-export class MailLayer implements vscode.Disposable {
+export class MailLayer implements Subscription {
   public readonly cache: EnvelopeCache;
   private readonly forgetting = new Emitter<string>();
   private knownAccountIds: Set<string>;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly subscriptions: Subscription[] = [];
 
   public constructor(private readonly deps: MailLayerDependencies) {
-    this.cache = new EnvelopeCache(deps.cacheDirectory, () => inboxSettings().cacheEnabled, deps.logger);
+    this.cache = new EnvelopeCache(deps.cacheDirectory, deps.cacheEnabled, deps.logger);
     this.knownAccountIds = this.accountIds();
-    this.disposables.push(
+    this.subscriptions.push(
       deps.signOutHooks.onWillSignOut((account) => this.forgetAccount(account.id)),
       deps.accounts.onDidChangeAccounts(() => void this.forgetRemovedAccounts()),
-      vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration('mailroom.cache.enabled') && !inboxSettings().cacheEnabled) {
-          void this.cache.clear();
-        }
-      }),
     );
   }
 
@@ -61,7 +56,7 @@ export class MailLayer implements vscode.Disposable {
 
   public dispose(): void {
     this.forgetting.dispose();
-    this.disposables.forEach((disposable) => disposable.dispose());
+    this.subscriptions.forEach((subscription) => subscription.dispose());
   }
 
   private accountIds(): Set<string> {

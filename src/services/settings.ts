@@ -20,6 +20,15 @@ export function inboxSettings(): InboxSettings {
   };
 }
 
+/** Turning the envelope cache off deletes what it holds: nothing stays on disk. */
+export function clearCacheWhenDisabled(clear: () => Promise<void>): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((event) => {
+    if (event.affectsConfiguration('mailroom.cache.enabled') && !inboxSettings().cacheEnabled) {
+      void clear();
+    }
+  });
+}
+
 export interface SendSettings {
   readonly maxPerMinute: number;
   readonly maxMessageBytes: number;
