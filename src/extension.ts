@@ -3,7 +3,6 @@ import * as vscode from 'vscode';
 import { createLogger } from './util/log';
 import { registerAuthentication } from './auth/registration';
 import { registerAccountCommands } from './commands/account';
-import { showUnsentDrafts } from './commands/draftsStatus';
 import { registerInboxCommands } from './commands/inbox';
 import { registerSendCommands } from './commands/send';
 import { MailSessions } from './mail/connection';
@@ -17,6 +16,7 @@ import { Sending } from './services/sending';
 import { clearCacheWhenDisabled, inboxSettings } from './services/settings';
 import { ComposerPanels } from './views/composer';
 import { registerInbox } from './views/registerInbox';
+import { showUnsentDrafts } from './views/unsentDraftsStatus';
 
 /**
  * Builds the object graph and registers everything; the mail libraries load on first use. Services
