@@ -56,6 +56,7 @@ const layerRunners = {
       [bin('tsc'), ['-p', '.']],
       [bin('tsc'), ['-p', 'webview']],
       [bin('eslint'), ['.']],
+      [process.execPath, ['test/importCycles.js', 'src', 'webview']],
     ];
     let failed = 0;
     for (const [command, args] of steps) {

@@ -5,7 +5,7 @@
  * neither shown nor listed are the plain/HTML twins of the alternative that is shown, and images an
  * HTML body embeds by Content-ID.
  */
-import type { BodyStructure } from './rowModel';
+import type { BodyStructure } from './bodyStructure';
 
 export type PartRole =
   /** Shown in the body, in order. */

@@ -1,6 +1,10 @@
 import type { MessageRow } from '../shared/protocol';
+import type { BodyStructure } from './bodyStructure';
 import { isListed, partsInOrder } from './partRoles';
 import { decodeCharset, decodeTransfer } from './transferDecoding';
+
+// Where the structure was declared before partRoles.ts needed it; its importers keep working.
+export type { BodyStructure } from './bodyStructure';
 
 /** The parts of an imapflow FETCH result the list needs (structural, so tests need no server). */
 export interface FetchedEnvelope {
@@ -15,19 +19,6 @@ export interface FetchedEnvelope {
   };
   bodyStructure?: BodyStructure;
   bodyParts?: Map<string, Buffer>;
-}
-
-export interface BodyStructure {
-  part?: string;
-  type: string;
-  parameters?: Record<string, string>;
-  encoding?: string;
-  /** Content-ID, with its angle brackets. */
-  id?: string;
-  size?: number;
-  disposition?: string;
-  dispositionParameters?: Record<string, string>;
-  childNodes?: BodyStructure[];
 }
 
 /** The body part fetched (partially) with each envelope to make the preview line. */

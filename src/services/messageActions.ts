@@ -1,27 +1,24 @@
-import * as vscode from 'vscode';
-import type { MailAccounts } from '../auth/accountApi';
-import { requireAccount } from '../auth/accountApi';
 import { archiveMessages, deleteMessages, loadRow, moveMessages, setFlag, summarizeFolders } from '../mail/mailbox';
-import type { MailSession, MailSessions } from '../mail/connection';
+import type { MailSession } from '../mail/connection';
 import { Emitter } from '../util/event';
 import type { Subscription } from '../util/event';
 import type { MessageAction, MessageRef, MessageRow } from '../shared/protocol';
 import { pickOne } from '../ui/surfaces';
 import { ui } from '../ui/text';
+import type { Composing } from './composing';
+import type { MailLayer } from './mailLayer';
 
 /** What an action did to a message, so every view showing it can follow. */
 export type MessageChange = { ref: MessageRef; removed: true } | { ref: MessageRef; removed: false; row: MessageRow };
-
-/** The composer's commands (implemented by the sending side), given `{ accountId, folder, uid }`. */
-export const composerCommands = { reply: 'mailroom.reply', replyAll: 'mailroom.replyAll', forward: 'mailroom.forward' } as const;
 
 /** Runs the reader's and the list's actions on one message, and tells listeners what changed. */
 export class MessageActions {
   private readonly changes = new Emitter<MessageChange>();
 
   public constructor(
-    private readonly accounts: MailAccounts,
-    private readonly sessions: MailSessions,
+    private readonly mail: Pick<MailLayer, 'session'>,
+    /** Reply, Reply All and Forward open the composer. */
+    private readonly composing: Pick<Composing, 'respond'>,
   ) {}
 
   public onDidChangeMessage(listener: (change: MessageChange) => void): Subscription {
@@ -29,17 +26,16 @@ export class MessageActions {
   }
 
   public session(accountId: string): MailSession {
-    return this.sessions.get(requireAccount(this.accounts, accountId));
+    return this.mail.session(accountId);
   }
 
   public async run(ref: MessageRef, action: MessageAction): Promise<void> {
-    const session = this.session(ref.accountId);
+    const session = this.mail.session(ref.accountId);
     switch (action) {
       case 'reply':
       case 'replyAll':
       case 'forward':
-        await vscode.commands.executeCommand(composerCommands[action], { accountId: ref.accountId, folder: ref.folder, uid: ref.uid });
-        return;
+        return this.composing.respond(action, ref);
       case 'markRead':
       case 'markUnread':
         await setFlag(session, ref.folder, [ref.uid], '\\Seen', action === 'markRead');
