@@ -11,7 +11,8 @@ import type { MimeEntity } from './mimeTree';
 import { decodeTextPart, parseMime } from './mimeTree';
 import { fileNameOf, generatedFileName, isListed, partsInOrder } from './partRoles';
 import type { BodyStructure } from './rowModel';
-import { decodeCharset, decodeTransfer } from './transferDecoding';
+import type { CharsetDecoder } from './transferDecoding';
+import { decodeTransfer, loadCharsetDecoder } from './transferDecoding';
 import type { MailSession } from './connection';
 import { noSenderEvidence, senderEvidence } from './senderTrust';
 import type { SenderEvidence } from './senderTrust';
@@ -70,9 +71,10 @@ export interface MessageMeta {
  * and the view says the message is malformed. Never throws.
  */
 export async function parseMessage(source: Buffer, meta: MessageMeta): Promise<LoadedMessage> {
-  const tree = parseMime(source);
+  const decodeCharset = await loadCharsetDecoder();
+  const tree = parseMime(source, decodeCharset);
   const headers = await parseHeaders(tree.headerBytes);
-  const body = await renderBody(tree);
+  const body = await renderBody(tree, decodeCharset);
   // The server's structure where there is one: it covers the whole message (the source fetched may
   // be cut short) and numbers the parts the way the server downloads them.
   const attachments = attachmentsFromStructure(meta.structure ?? tree);
@@ -127,13 +129,13 @@ interface RenderedBody {
  * part becomes an escaped block of that HTML (which the reader sanitizes like any mail HTML), so a
  * mailing list's plain footer after an HTML message is not lost.
  */
-async function renderBody(tree: MimeEntity): Promise<RenderedBody> {
+async function renderBody(tree: MimeEntity, decodeCharset: CharsetDecoder): Promise<RenderedBody> {
   const blocks: BodyBlock[] = [];
   let malformed = false;
   for (const { node, role } of partsInOrder(tree)) {
     const enclosed = node.childNodes?.[0];
     if (role === 'shown' || role === 'shownAndListed') {
-      blocks.push(node.type === 'text/html' ? { kind: 'html', html: decodeTextPart(node) } : { kind: 'text', text: decodeTextPart(node) });
+      blocks.push(node.type === 'text/html' ? { kind: 'html', html: decodeTextPart(node, decodeCharset) } : { kind: 'text', text: decodeTextPart(node, decodeCharset) });
     } else if (role === 'embeddedMessage' && enclosed) {
       blocks.push({ kind: 'enclosedHeaders', fields: await enclosedHeaderFields(enclosed) });
     } else if (role === 'broken') {
