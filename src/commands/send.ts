@@ -291,7 +291,7 @@ export class SendFlows {
     if (!account) {
       return;
     }
-    const to = await pickRecipients(this.dependencies.recent.list());
+    const to = await pickRecipients(await this.dependencies.recent.list());
     if (!to) {
       return;
     }
