@@ -9,7 +9,7 @@ import { sanitizeAttachmentName } from './attachmentName';
 import { ensureSelected } from './mailbox';
 import type { MimeEntity } from './mimeTree';
 import { decodeTextPart, parseMime } from './mimeTree';
-import { fileNameOf, generatedFileName, isListed, partsInOrder } from './partRoles';
+import { fileNameOf, generatedFileName, listedParts, partsInOrder } from './partRoles';
 import type { BodyStructure } from './rowModel';
 import type { CharsetDecoder } from './transferDecoding';
 import { decodeTransfer, loadCharsetDecoder } from './transferDecoding';
@@ -236,13 +236,11 @@ function decodeSafely(value: string): string {
  * gets one made from its number and type, so it can be saved or opened like any other.
  */
 export function attachmentsFromStructure(structure: BodyStructure): AttachmentPart[] {
-  return partsInOrder(structure)
-    .filter((visit) => isListed(visit.role))
-    .map(({ node, part }, index) => {
-      const name = fileNameOf(node);
-      const type = node.type.toLowerCase();
-      return { index, part, filename: name === undefined ? generatedFileName(part, type) : sanitizeAttachmentName(name), contentType: type, size: node.size ?? 0 };
-    });
+  return listedParts(structure).map(({ node, part }, index) => {
+    const name = fileNameOf(node);
+    const type = node.type.toLowerCase();
+    return { index, part, filename: name === undefined ? generatedFileName(part, type) : sanitizeAttachmentName(name), contentType: type, size: node.size ?? 0 };
+  });
 }
 
 /**

@@ -34,8 +34,13 @@ export interface PartVisit<T> {
 type PartFields = Omit<BodyStructure, 'childNodes'>;
 type Node<T> = PartFields & { childNodes?: T[] };
 
-export function isListed(role: PartRole): boolean {
+function isListed(role: PartRole): boolean {
   return role === 'listed' || role === 'shownAndListed' || role === 'embeddedMessage';
+}
+
+/** The parts the reader lists as attachments, in order: its attachment list and the Inbox's paperclip. */
+export function listedParts<T extends Node<T>>(root: T): PartVisit<T>[] {
+  return partsInOrder(root).filter((visit) => isListed(visit.role));
 }
 
 /** Every part the reader acts on, in the order of the message, with what it does with each. */

@@ -1,5 +1,5 @@
 import type { MessageRow } from '../shared/protocol';
-import { isListed, partsInOrder } from './partRoles';
+import { listedParts } from './partRoles';
 import type { CharsetDecoder } from './transferDecoding';
 import { decodeTransfer, loadCharsetDecoder } from './transferDecoding';
 
@@ -100,7 +100,7 @@ function validTime(date: Date | undefined): number | undefined {
 
 /** The paperclip: the message lists an attachment in the reader (the same rule as the reader's list). */
 export function hasAttachment(structure: BodyStructure): boolean {
-  return partsInOrder(structure).some((visit) => isListed(visit.role));
+  return listedParts(structure).length > 0;
 }
 
 /** The first text part's opening words, decoded; empty when part 1 is not text. */

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { envelopeToRow, hasAttachment, loadPreviewDecoders } from '../../../src/mail/rowModel';
-import type { PreviewDecoders } from '../../../src/mail/rowModel';
+import type { BodyStructure, PreviewDecoders } from '../../../src/mail/rowModel';
+import { attachmentsFromStructure } from '../../../src/mail/message';
 import { sequenceRangeForIndexes, threadSizes } from '../../../src/mail/mailbox';
 import { applyFlagChanges } from '../../../src/mail/envelopeCache';
 
@@ -70,10 +71,22 @@ describe('envelope → row', () => {
     assert.equal(row.preview, 'Hello wide world');
   });
 
-  it('does not count inline text or images the HTML embeds as attachments', () => {
-    assert.equal(hasAttachment({ type: 'multipart/alternative', childNodes: [{ type: 'text/plain' }, { type: 'text/html' }] }), false);
-    assert.equal(hasAttachment({ type: 'multipart/related', childNodes: [{ type: 'text/html' }, { type: 'image/png', id: '<logo@x>', disposition: 'inline', parameters: { name: 'logo.png' } }] }), false);
-    assert.equal(hasAttachment({ type: 'multipart/mixed', childNodes: [{ type: 'text/plain' }, { type: 'image/png', parameters: { name: 'photo.png' } }] }), true);
+  it('shows the paperclip exactly where the reader lists an attachment, also for parts an older rule of its own missed', () => {
+    const mixed = (...childNodes: BodyStructure[]): BodyStructure => ({ type: 'multipart/mixed', childNodes: [{ type: 'text/plain' }, ...childNodes] });
+    const structures: [string, BodyStructure, number][] = [
+      ['an unnamed binary part', mixed({ type: 'application/octet-stream' }), 1],
+      ['a named text part without a disposition', mixed({ type: 'text/x-patch', parameters: { name: 'fix.patch' } }), 1],
+      ['an enclosed message', mixed({ type: 'message/rfc822', childNodes: [{ type: 'text/plain' }] }), 1],
+      ['a named PDF marked inline', mixed({ type: 'application/pdf', disposition: 'inline', dispositionParameters: { filename: 'a.pdf' } }), 1],
+      ['an invitation beside the alternative shown', { type: 'multipart/alternative', childNodes: [{ type: 'text/plain' }, { type: 'text/html' }, { type: 'text/calendar' }] }, 1],
+      ['a named image', mixed({ type: 'image/png', parameters: { name: 'photo.png' } }), 1],
+      ['the plain and HTML twins', { type: 'multipart/alternative', childNodes: [{ type: 'text/plain' }, { type: 'text/html' }] }, 0],
+      ['an image the HTML embeds', { type: 'multipart/related', childNodes: [{ type: 'text/html' }, { type: 'image/png', id: '<logo@x>', disposition: 'inline', parameters: { name: 'logo.png' } }] }, 0],
+    ];
+    for (const [what, structure, listed] of structures) {
+      assert.equal(attachmentsFromStructure(structure).length, listed, `the reader's list: ${what}`);
+      assert.equal(hasAttachment(structure), listed > 0, `the paperclip: ${what}`);
+    }
   });
 
   it('counts thread sizes within a page where the server gives thread ids', () => {
