@@ -137,7 +137,7 @@ export async function loadRows(session: MailSession, path: string, start: number
 }
 
 /** Builds the server-side search: Gmail's own syntax where offered (X-GM-RAW), else IMAP TEXT. */
-export function searchQueryFor(query: string, capabilities: ReadonlyMap<string, unknown>): SearchObject {
+function searchQueryFor(query: string, capabilities: ReadonlyMap<string, unknown>): SearchObject {
   return capabilities.has('X-GM-EXT-1') ? { gmraw: query } : { text: query };
 }
 

@@ -18,7 +18,7 @@ import { noSenderEvidence, senderEvidence } from './senderTrust';
 import type { SenderEvidence } from './senderTrust';
 
 /** How much of a message is fetched to show it: text and inline images, not big attachments. */
-export const sourceFetchLimit = 2 * 1024 * 1024;
+const sourceFetchLimit = 2 * 1024 * 1024;
 /** Inline (cid:) images larger than this are not embedded. */
 const inlineImageLimit = 1024 * 1024;
 /** Attachments larger than this are refused for Save As; text attachments larger than the second are not opened in an editor. */
@@ -270,7 +270,7 @@ export async function streamAttachment(session: MailSession, ref: MessageRef, at
 }
 
 /** View Source reads at most this much of a message. */
-export const sourceViewLimit = 20 * 1024 * 1024;
+const sourceViewLimit = 20 * 1024 * 1024;
 
 /** A message's source as it is on the server, for reading (never parsed or rendered). */
 export async function loadSource(session: MailSession, ref: MessageRef, maxBytes = sourceViewLimit): Promise<{ source: Buffer; truncated: boolean }> {

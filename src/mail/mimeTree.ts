@@ -4,6 +4,7 @@
  * where the structure is broken the entity says so (`defect`) and keeps its raw body, so the reader
  * can show the text instead of nothing.
  */
+import { isEmbeddedMessageType } from './partRoles';
 import type { BodyStructure } from './rowModel';
 import type { CharsetDecoder } from './transferDecoding';
 import { decodeTransfer } from './transferDecoding';
@@ -107,10 +108,6 @@ function parseEntity(bytes: Buffer, defaultType: string, depth: number, context:
     }
   }
   return entity;
-}
-
-export function isEmbeddedMessageType(type: string): boolean {
-  return type === 'message/rfc822' || type === 'message/global';
 }
 
 /**
