@@ -7,7 +7,7 @@ import { envelopeToRow, loadPreviewDecoders, previewBytes, previewPartKey } from
 import type { MailSession } from './connection';
 
 /** Everything a list row needs, in one FETCH: envelope, flags, structure and the first bytes of part 1. */
-export const rowFetchQuery: FetchQueryObject = {
+const rowFetchQuery: FetchQueryObject = {
   uid: true,
   flags: true,
   envelope: true,
