@@ -67,7 +67,7 @@ export class QuickSend {
     if (!account) {
       return;
     }
-    const to = await pickRecipients(this.deps.recent.list());
+    const to = await pickRecipients(await this.deps.recent.list());
     if (!to) {
       return;
     }

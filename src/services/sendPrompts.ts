@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { MailAccount, MailAccounts } from '../auth/accountApi';
-import { formatAddress, formatAddressList, parseAddressList, recipientProblem, rememberRecipients } from '../mail/addresses';
+import { formatAddress, formatAddressList, loadAddressParser, parseAddressList, recipientProblem, rememberRecipients } from '../mail/addresses';
 import type { MailAddress, OutgoingMessage } from '../mail/outgoing';
 import { previewText } from '../mail/preview';
 import type { PickItem } from '../ui/surfaces';
@@ -15,13 +15,13 @@ const RECENT_RECIPIENTS_KEY = 'mailroom.send.recentRecipients';
 export class RecentRecipients {
   public constructor(private readonly memento: vscode.Memento) {}
 
-  public list(): MailAddress[] {
+  public async list(): Promise<MailAddress[]> {
     const stored = this.memento.get<unknown>(RECENT_RECIPIENTS_KEY);
-    return parseAddressList(Array.isArray(stored) ? stored.filter((entry): entry is string => typeof entry === 'string').join(', ') : '').valid;
+    return parseAddressList(Array.isArray(stored) ? stored.filter((entry): entry is string => typeof entry === 'string').join(', ') : '', await loadAddressParser()).valid;
   }
 
   public async remember(used: readonly MailAddress[]): Promise<void> {
-    await this.memento.update(RECENT_RECIPIENTS_KEY, rememberRecipients(this.list(), used).map(formatAddress));
+    await this.memento.update(RECENT_RECIPIENTS_KEY, rememberRecipients(await this.list(), used).map(formatAddress));
   }
 }
 
@@ -51,6 +51,7 @@ interface RecipientItem extends PickItem {
  * adds it as an item; an invalid entry is named and cannot be accepted.
  */
 export async function pickRecipients(recent: readonly MailAddress[]): Promise<MailAddress[] | undefined> {
+  const parser = await loadAddressParser();
   const quickPick = new LivePicker<RecipientItem>({
     title: ui`Send to`,
     placeHolder: ui`Type addresses (comma-separated) or pick recent recipients`,
@@ -64,11 +65,11 @@ export async function pickRecipients(recent: readonly MailAddress[]): Promise<Ma
     if (!value.trim()) {
       return undefined;
     }
-    const problem = recipientProblem(value);
+    const problem = recipientProblem(value, parser);
     if (problem) {
       return { icon: 'error', label: ui`${problem}`, alwaysShow: true, addresses: [] };
     }
-    const { valid } = parseAddressList(value);
+    const { valid } = parseAddressList(value, parser);
     return { label: ui`${formatAddressList(valid)}`, description: ui`typed`, alwaysShow: true, addresses: valid };
   };
   return new Promise((resolve) => {
@@ -92,7 +93,7 @@ export async function pickRecipients(recent: readonly MailAddress[]): Promise<Ma
         return; // The error item says what is wrong; the picker stays open.
       }
       const chosen = [...(typed ? [typed] : []), ...quickPick.selectedItems.filter((item) => recentItems.includes(item))];
-      const addresses = parseAddressList(chosen.flatMap((item) => item.addresses).map(formatAddress).join(', ')).valid;
+      const addresses = parseAddressList(chosen.flatMap((item) => item.addresses).map(formatAddress).join(', '), parser).valid;
       if (addresses.length > 0) {
         finish(addresses);
       }

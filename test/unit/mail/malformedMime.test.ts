@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { attachmentsFromStructure, parseMessage } from '../../../src/mail/message';
 import type { MessageMeta } from '../../../src/mail/message';
-import type { BodyStructure } from '../../../src/mail/rowModel';
+import type { BodyStructure } from '../../../src/mail/bodyStructure';
 import { hasAttachment } from '../../../src/mail/rowModel';
 import type { MessageView } from '../../../src/shared/protocol';
 import type { IndependentReading } from '../../support/mimeFixtures';

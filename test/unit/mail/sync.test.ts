@@ -8,11 +8,11 @@ import { testLogger } from '../../support/logging';
 
 const logger = testLogger();
 
-/** These envelopes carry no body, so nothing is ever converted from HTML. */
-const noHtml = (): string => assert.fail('no HTML part to convert');
+/** These envelopes carry no body, so nothing is ever decoded for a preview. */
+const noPreview = { htmlToText: (): string => assert.fail('no HTML part to convert'), decodeCharset: (): string => assert.fail('no part to decode') };
 
 function rows(fromUid: number, count: number): ReturnType<typeof envelopeToRow>[] {
-  return Array.from({ length: count }, (_, index) => envelopeToRow({ uid: fromUid - index, envelope: { subject: `m${fromUid - index}` } }, noHtml));
+  return Array.from({ length: count }, (_, index) => envelopeToRow({ uid: fromUid - index, envelope: { subject: `m${fromUid - index}` } }, noPreview));
 }
 
 describe('envelope cache', () => {
