@@ -2,7 +2,8 @@
 // that posts what the user typed to the extension. It renders nothing from mail as HTML: every value
 // goes in through textContent or an input's value.
 import type { ComposerFields, ComposerInitState, ComposerProtocol } from '../src/shared/composerProtocol';
-import { connect, element } from './vscodeApi';
+import { element } from './dom';
+import { connect } from './vscodeApi';
 import './composer.css';
 
 type AddressField = 'to' | 'cc' | 'bcc';

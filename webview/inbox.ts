@@ -3,7 +3,8 @@ import type { AccountSummary, ConnectionStatus, FolderSummary, InboxProtocol, Me
 import type { NotificationToWebview } from '../src/shared/webviewProtocol';
 import { VirtualList } from './virtualList';
 import type { WebviewClient } from './webviewClient';
-import { codicon, connect, element, loadingIndicator } from './vscodeApi';
+import { codicon, element, loadingIndicator } from './dom';
+import { connect } from './vscodeApi';
 
 interface SelectElement extends HTMLElement {
   value: string;

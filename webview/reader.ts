@@ -6,7 +6,8 @@ import { opensAsText } from '../src/shared/protocol';
 import { textLinkPattern } from '../src/shared/textLinks';
 import { sanitizeMailHtml, themeVariables } from './sanitize';
 import type { WebviewClient } from './webviewClient';
-import { codicon, connect, element, loadingIndicator } from './vscodeApi';
+import { codicon, element, loadingIndicator } from './dom';
+import { connect } from './vscodeApi';
 
 /** The header's parts, made once and updated for each message. */
 interface ReaderHeader {

@@ -1,19 +1,22 @@
 // A virtualized message list: only the rows in view (plus a small margin) exist in the DOM,
 // whatever the folder size; rows that are not loaded yet show a placeholder and are requested.
 import type { MessageRow } from '../src/shared/protocol';
-import { codicon, element } from './vscodeApi';
+import { codicon, element } from './dom';
 
-export interface ListSource {
+interface ListSource {
   total(): number;
   row(index: number): MessageRow | undefined;
   /** Asks for rows [start, end) to be loaded; called on scroll for missing rows. */
   request(start: number, end: number): void;
 }
 
-export interface ListCallbacks {
+/** What a row's keyboard shortcut asks for. */
+export type ListCommand = 'reply' | 'archive' | 'delete' | 'toggleRead' | 'toggleFlag';
+
+interface ListCallbacks {
   open(index: number): void;
   /** A keyboard shortcut on the focused row: 'reply', 'archive', 'delete', … */
-  command(index: number, command: 'reply' | 'archive' | 'delete' | 'toggleRead' | 'toggleFlag'): void;
+  command(index: number, command: ListCommand): void;
   /** Escape in the list. */
   escape(): void;
 }
@@ -262,7 +265,7 @@ const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute:
 const dayFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
 const fullFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 
-export function formatDate(time: number): string {
+function formatDate(time: number): string {
   if (!time) {
     return '';
   }
