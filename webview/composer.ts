@@ -20,7 +20,6 @@ interface Form {
   buttons: HTMLButtonElement[];
 }
 
-
 let form: Form | undefined;
 let keptAttachments: number[] = [];
 let changeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -59,7 +58,7 @@ function changed(): void {
   changeTimer = setTimeout(() => {
     const current = fields();
     if (current) {
-      send({ type: 'changed', fields: current });
+      client.post({ type: 'changed', fields: current });
     }
   }, 400);
 }
@@ -68,7 +67,7 @@ function action(type: 'send' | 'saveDraft'): void {
   const current = fields();
   if (current) {
     clearTimeout(changeTimer);
-    send({ type, fields: current });
+    client.post({ type, fields: current });
   }
 }
 
@@ -116,7 +115,7 @@ function build(init: ComposerInitState): void {
   const attachments = element('ul', { className: 'attachments', attributes: { 'aria-label': 'Attachments' } });
   root.append(attachments);
   const problem = element('div', { className: 'problem', attributes: { role: 'alert' } });
-  const buttons = [button('Send', () => action('send'), true), button('Save Draft', () => action('saveDraft')), button('Discard', () => send({ type: 'discard' }))];
+  const buttons = [button('Send', () => action('send'), true), button('Save Draft', () => action('saveDraft')), button('Discard', () => client.post({ type: 'discard' }))];
   const bar = element('div', { className: 'buttons' });
   bar.append(...buttons);
   root.append(problem, bar);
@@ -169,6 +168,5 @@ const client = connect<ComposerProtocol>({
   },
   problem: (message) => showProblem(message.message, message.field),
 });
-const send = client.post.bind(client);
 
 client.ready();

@@ -120,7 +120,7 @@ function sourceText(tokens: CSSToken[]): string {
   return tokens.map((token) => token[1]).join('').trim();
 }
 
-export interface ScreenedDeclaration {
+interface ScreenedDeclaration {
   /** `name: value`, with `!important` when it had it. */
   text: string;
   important: boolean;

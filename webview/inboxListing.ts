@@ -8,7 +8,7 @@ import type { VirtualList } from './virtualList';
 import type { WebviewClient } from './webviewClient';
 
 /** The parts of the Inbox a listing loads into. */
-export interface ListingParts {
+interface ListingParts {
   client: WebviewClient<InboxProtocol>;
   rows: LoadedRows;
   list: VirtualList;

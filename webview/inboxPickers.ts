@@ -7,7 +7,7 @@ interface SelectElement extends HTMLElement {
   value: string;
 }
 
-export interface PickerChoices {
+interface PickerChoices {
   /** Another account was picked. */
   account(accountId: string): void;
   /** Another folder was picked. */

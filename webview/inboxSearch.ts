@@ -6,7 +6,7 @@ interface TextField extends HTMLElement {
   value: string;
 }
 
-export interface SearchActions {
+interface SearchActions {
   search(query: string): void;
   clear(): void;
   /** The down arrow: on to the list. */

@@ -3,10 +3,10 @@
 import type { ConnectionStatus } from '../src/shared/protocol';
 import { codicon, element, loadingIndicator, vscodeButton } from './dom';
 
-export type ContentState = 'loading' | 'list' | 'empty' | 'noResults' | 'signIn';
+type ContentState = 'loading' | 'list' | 'empty' | 'noResults' | 'signIn';
 
 /** The page's parts the status shows and hides. */
-export interface StatusParts {
+interface StatusParts {
   /** The account and folder pickers. */
   toolbar: HTMLElement;
   searchBar: HTMLElement;
@@ -14,12 +14,12 @@ export interface StatusParts {
 }
 
 /** What the banner says about the list it stands above. */
-export interface ListFacts {
+interface ListFacts {
   readonly total: number;
   readonly fromCache: boolean;
 }
 
-export interface StatusActions {
+interface StatusActions {
   signIn(): void;
   tryAgain(): void;
 }

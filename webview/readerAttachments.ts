@@ -3,7 +3,7 @@ import type { AttachmentView } from '../src/shared/protocol';
 import { opensAsText } from '../src/shared/protocol';
 import { codicon, element, vscodeButton } from './dom';
 
-export interface AttachmentActions {
+interface AttachmentActions {
   save(index: number): void;
   open(index: number): void;
 }

@@ -3,7 +3,7 @@
 import type { AddressView, MessageAction, MessageView } from '../src/shared/protocol';
 import { element, vscodeButton } from './dom';
 
-export interface HeaderActions {
+interface HeaderActions {
   /** An action on the message shown. */
   act(action: MessageAction): void;
   viewSource(): void;

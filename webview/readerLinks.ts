@@ -3,7 +3,7 @@
 import { textLinkPattern } from '../src/shared/textLinks';
 import { element } from './dom';
 
-export type OpenLink = (url: string) => void;
+type OpenLink = (url: string) => void;
 
 /** The HTML body's links as a list, folded until asked for. */
 export function linkList(links: { href: string; text: string }[], open: OpenLink): HTMLElement {

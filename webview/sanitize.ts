@@ -16,7 +16,7 @@ export interface SanitizedMail {
   links: { href: string; text: string }[];
 }
 
-export interface SanitizeOptions {
+interface SanitizeOptions {
   allowRemote: boolean;
   /** The nonce of this render; the iframe inherits the CSP, so its one stylesheet needs it. */
   nonce: string;
