@@ -20,6 +20,9 @@ interface Form {
   buttons: HTMLButtonElement[];
 }
 
+/** Typing pauses this long before the extension hears of it. */
+const CHANGE_REPORT_DELAY_MS = 400;
+
 let form: Form | undefined;
 let keptAttachments: number[] = [];
 let changeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -60,7 +63,7 @@ function changed(): void {
     if (current) {
       client.post({ type: 'changed', fields: current });
     }
-  }, 400);
+  }, CHANGE_REPORT_DELAY_MS);
 }
 
 function action(type: 'send' | 'saveDraft'): void {

@@ -7,6 +7,9 @@ import type { LoadedRows, PageRequest } from './inboxRows';
 import type { VirtualList } from './virtualList';
 import type { WebviewClient } from './webviewClient';
 
+/** How long after a page failed to load the list asks for its rows again (if they are still in view). */
+const FAILED_PAGE_RETRY_MS = 2_000;
+
 /** The parts of the Inbox a listing loads into. */
 interface ListingParts {
   client: WebviewClient<InboxProtocol>;
@@ -197,7 +200,7 @@ export class InboxListing {
           if (waiting && waiting.index >= page.start && waiting.index < page.start + page.count) {
             this.openWhenLoaded = undefined;
           }
-          setTimeout(() => list.refresh(), 2_000);
+          setTimeout(() => list.refresh(), FAILED_PAGE_RETRY_MS);
         }
       });
   }

@@ -14,7 +14,7 @@ import type { WebviewClient } from './webviewClient';
 import { connect } from './vscodeApi';
 
 /** Single keys that act on the message, as in the Inbox's list. */
-const shortcuts: Record<string, MessageAction> = { r: 'reply', R: 'replyAll', f: 'forward', a: 'archive', e: 'archive', Delete: 'delete', '#': 'delete', u: 'markUnread', s: 'flag' };
+const SHORTCUTS: Record<string, MessageAction> = { r: 'reply', R: 'replyAll', f: 'forward', a: 'archive', e: 'archive', Delete: 'delete', '#': 'delete', u: 'markUnread', s: 'flag' };
 
 export class ReaderApp {
   private view: MessageView | undefined;
@@ -129,7 +129,7 @@ export class ReaderApp {
     if (event.altKey || event.ctrlKey || event.metaKey || (target && /^(INPUT|TEXTAREA|VSCODE-TEXTFIELD)$/.test(target.tagName))) {
       return;
     }
-    const action = shortcuts[event.key];
+    const action = SHORTCUTS[event.key];
     if (action) {
       event.preventDefault();
       this.act(action === 'flag' && this.view?.flagged ? 'unflag' : action);

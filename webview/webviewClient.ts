@@ -17,7 +17,7 @@ export type WebviewHandlers<P extends WebviewProtocol> = {
 };
 
 /** Longer than any answer the extension gives in time (an IMAP command fails after 30 s, a connection after 20 s). */
-const defaultRequestTimeoutMs = 120_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
 
 /** A request that failed: `code` is a MailroomErrorCode, 'Unknown', or 'Timeout' when no answer came. */
 export class RequestFailed extends Error {
@@ -42,7 +42,7 @@ export class WebviewClient<P extends WebviewProtocol> {
   public constructor(
     private readonly channel: WebviewChannel<P>,
     private readonly handlers: WebviewHandlers<P>,
-    private readonly requestTimeoutMs = defaultRequestTimeoutMs,
+    private readonly requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
   ) {
     channel.onMessage((data) => this.receive(data));
   }
