@@ -1,6 +1,6 @@
 // The Inbox view: puts the pickers, the search box, the status and the virtual list on the page, and
 // carries what the extension says and what the person does to the part it concerns.
-import type { AccountSummary, InboxProtocol, MessageAction, MessageRow } from '../src/shared/protocol';
+import type { InboxProtocol, MessageAction, MessageRow } from '../src/shared/protocol';
 import type { NotificationToWebview } from '../src/shared/webviewProtocol';
 import { InboxListing } from './inboxListing';
 import { InboxPickers } from './inboxPickers';
@@ -13,7 +13,6 @@ import type { WebviewClient } from './webviewClient';
 import { connect } from './vscodeApi';
 
 export class InboxApp {
-  private accounts: AccountSummary[] = [];
   private readonly client: WebviewClient<InboxProtocol>;
   private readonly rows = new LoadedRows();
   private readonly list: VirtualList;
@@ -43,49 +42,50 @@ export class InboxApp {
 
   private receive(message: NotificationToWebview<InboxProtocol>): void {
     const listing = this.listing;
-    const shown = (about: { accountId: string; folder?: string }): boolean => about.accountId === listing.accountId && (about.folder === undefined || about.folder === listing.folder);
+    const aboutWhatIsShown = (about: { accountId: string; folder?: string }): boolean => about.accountId === listing.accountId && (about.folder === undefined || about.folder === listing.folder);
     switch (message.type) {
-      case 'accounts':
-        this.accounts = message.accounts;
+      case 'accounts': {
+        const accounts = message.accounts;
         this.rows.setPageSize(message.pageSize);
-        this.pickers.showAccounts(this.accounts, listing.accountId);
-        if (this.accounts.length === 0) {
+        this.pickers.showAccounts(accounts, listing.accountId);
+        if (accounts.length === 0) {
           listing.accountId = undefined;
           this.status.show('signIn');
           return;
         }
         // A different account, or a folder the extension asks for (Show in Sent), is opened here.
         if (message.selectedAccountId !== listing.accountId || (message.selectedFolder !== undefined && message.selectedFolder !== listing.folder) || this.rows.total === 0) {
-          listing.accountId = message.selectedAccountId ?? this.accounts[0]?.id;
+          listing.accountId = message.selectedAccountId ?? accounts[0]?.id;
           listing.folder = message.selectedFolder ?? 'INBOX';
-          this.pickers.showAccounts(this.accounts, listing.accountId);
+          this.pickers.showAccounts(accounts, listing.accountId);
           void this.loadFolders();
           void listing.openFolder();
         }
         return;
+      }
       case 'folders':
-        if (shown(message)) {
+        if (aboutWhatIsShown(message)) {
           this.pickers.showFolders(message.folders, listing.folder);
         }
         return;
       case 'connection':
-        if (shown(message)) {
+        if (aboutWhatIsShown(message)) {
           this.status.setConnection(message.status, message.message);
         }
         return;
       case 'folderChanged':
-        if (shown(message) && listing.search === undefined) {
+        if (aboutWhatIsShown(message) && listing.search === undefined) {
           listing.folderChanged(message.total);
         }
         return;
       case 'rowUpdated':
-        if (shown(message)) {
+        if (aboutWhatIsShown(message)) {
           this.rows.update(message.row);
           this.list.refresh();
         }
         return;
       case 'rowsRemoved':
-        if (shown(message)) {
+        if (aboutWhatIsShown(message)) {
           listing.removeRows(new Set(message.uids));
         }
         return;

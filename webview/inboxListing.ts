@@ -10,6 +10,11 @@ import type { WebviewClient } from './webviewClient';
 /** How long after a page failed to load the list asks for its rows again (if they are still in view). */
 const FAILED_PAGE_RETRY_MS = 2_000;
 
+/** A folder's first load while it is on its way, with a change the server reported meanwhile (its count, when known). */
+interface FirstLoad {
+  change?: { total: number | undefined };
+}
+
 /** The parts of the Inbox a listing loads into. */
 interface ListingParts {
   client: WebviewClient<InboxProtocol>;
@@ -28,14 +33,13 @@ export class InboxListing {
   private generation = 0;
   /** A row opened (Enter, click) while it was still a placeholder: opened when its page arrives. */
   private openWhenLoaded: { index: number; generation: number } | undefined;
-  /** The folder's first load while it is on its way, with a change reported meanwhile (its count, when known). */
-  private firstLoad: { change?: { total: number | undefined } } | undefined;
+  private firstLoad: FirstLoad | undefined;
 
   public constructor(private readonly parts: ListingParts) {}
 
   public async openFolder(): Promise<void> {
     const { client, rows, list, status } = this.parts;
-    const firstLoad: { change?: { total: number | undefined } } = {};
+    const firstLoad: FirstLoad = {};
     const outcome = await this.load(
       (accountId) => client.request('openFolder', { accountId, folder: this.folder }),
       () => {
