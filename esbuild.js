@@ -1,5 +1,7 @@
-// Builds the two bundles: the extension for Node (CommonJS, `vscode` external) and the webview for the browser.
-// Usage: node esbuild.js [--production] [--watch] [--outdir <folder>]   (default folder: dist)
+// Builds what the extension ships into dist/: the extension for Node (CommonJS, `vscode` external) with the
+// libraries it loads on first use in dist/vendor/, the webviews' browser bundles (webview.js for the Inbox and
+// the reader, composer.js for the composer) and the codicons. With --tests it transpiles the tests into out/ instead.
+// Usage: node esbuild.js [--production] [--watch] [--tests] [--outdir <folder>]   (default folder: dist)
 'use strict';
 const esbuild = require('esbuild');
 const path = require('node:path');
