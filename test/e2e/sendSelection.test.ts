@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { simpleParser } from 'mailparser';
-import { mailroomFrame, mailroomLogText, signInWithDeviceCode } from './mailroom';
+import { mailroomFrame, mailroomLogText, signInWithDeviceCode, webviewFocused } from './mailroom';
 import type { Stack } from '../stack';
 import { openWorkbench } from './workbench';
 import type { Workbench } from './workbench';
@@ -157,7 +157,7 @@ describe('Sending mail in the installed .vsix', function () {
     await inbox.locator('.list .row .subject', { hasText: 'src/lines.ts:L3-L5' }).waitFor({ timeout: 30_000 });
     // And it focuses the view. The focus reaches the webview's document a moment after the rows: wait for it, or
     // it lands on whatever the next step opened (the command palette, which closes when it loses the focus).
-    await inbox.waitForFunction(() => (globalThis as unknown as { document: { hasFocus(): boolean } }).document.hasFocus(), undefined, { timeout: 10_000 });
+    await webviewFocused(inbox);
     await workbench.screenshot('in-sent');
   });
 
