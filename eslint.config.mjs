@@ -32,12 +32,14 @@ const noOwnCommands = [
 ];
 /** [SEC-12] Only test wiring may give a product class a test transport (another fetch, an extra CA). */
 const testTransportOnly = { group: ['**/testTransport'], importNames: ['withTestTransport'], message: 'Test wiring only: product code never swaps fetch or trusts another CA [SEC-12].' };
+/** [SEC-12] Only test wiring may move the Gmail and Microsoft presets to other hosts (the local stack's). */
+const testPresetEndpointsOnly = { group: ['**/testPresetEndpoints'], importNames: ['usePresetEndpointsForTests'], message: 'Test wiring only: product code never moves a preset to other hosts [SEC-12].' };
 /** Imports point down: commands → services → mail; views → services. Wiring lives in src/extension.ts. */
 const layerImports = (folder, forbidden) => ({
   files: [`src/${folder}/**/*.ts`],
   rules: {
     'no-restricted-imports': ['error', {
-      patterns: [testTransportOnly, ...forbidden.map((layer) => ({ group: [`**/${layer}/*`], message: `src/${folder} does not import src/${layer}: the arrow would point up (see eslint.config.mjs).` }))],
+      patterns: [testTransportOnly, testPresetEndpointsOnly, ...forbidden.map((layer) => ({ group: [`**/${layer}/*`], message: `src/${folder} does not import src/${layer}: the arrow would point up (see eslint.config.mjs).` }))],
     }],
   },
 });
@@ -60,7 +62,7 @@ export default tseslint.config(
     rules: {
       'no-console': 'error',
       'no-restricted-syntax': ['error', namedExportsOnly, ...onlyThroughSurfaces, ...noOwnCommands],
-      'no-restricted-imports': ['error', { patterns: [testTransportOnly] }],
+      'no-restricted-imports': ['error', { patterns: [testTransportOnly, testPresetEndpointsOnly] }],
     },
   },
   {
