@@ -31,6 +31,12 @@ describe('SMTP error mapping', () => {
     assert.equal(mapped.code, 'SmtpAuthDisabled');
   });
 
+  it('does not treat "SMTP AUTH disabled for the Mailbox" as a token a refresh may fix', () => {
+    const disabled = failure({ code: 'EAUTH', responseCode: 535, response: '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox. Visit https://aka.ms/smtp_auth_disabled for more information.' });
+    assert.equal(isSmtpAuthFailure(disabled), false);
+    assert.equal(mapSmtpError(disabled, host).code, 'SmtpAuthDisabled');
+  });
+
   it('maps connection, DNS, timeout and TLS failures to ConnectionFailed, certificates named', () => {
     for (const code of ['ECONNECTION', 'ESOCKET', 'ETIMEDOUT', 'EDNS', 'ETLS']) {
       assert.equal(mapSmtpError(failure({ code }), host).code, 'ConnectionFailed', code);
