@@ -2,9 +2,9 @@
 // profile's rules), its own Dovecot (IMAP) and SMTP submission server, checking that issuer's tokens. See
 // "Provider profiles" in test/stack/README.md for what each reproduces.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { startDovecot } from '../dovecot';
+import { temporaryBase } from '..';
 import type { Dovecot } from '../dovecot';
 import { deliverOverLmtp } from '../lmtpClient';
 import { startSmtpSubmission } from '../smtpSubmission';
@@ -59,10 +59,6 @@ export interface ProviderProfile {
 
 const SEVEN_DAYS_SECONDS = 7 * 24 * 3600;
 const ACCESS_TOKEN_TTL_SECONDS = 3600;
-
-function temporaryBase(): string {
-  return process.env.MAILROOM_STACK_TMPDIR ?? (fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir());
-}
 
 interface ProfileShape {
   clientId: string;
