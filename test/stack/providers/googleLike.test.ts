@@ -120,7 +120,8 @@ describe('Gmail preset against the Google-like issuer', function () {
       (error: unknown) => error,
     );
     assert.ok(isMailroomError(failure, 'SignInRequired'), `expected SignInRequired, got ${String(failure)}`);
-    assert.match(failure.message, /sign in again/i);
+    assert.match(failure.message, /^Gmail no longer accepts this sign-in .*Please sign in again\./);
+    assert.match(failure.message, /Token has been expired or revoked\./, 'the issuer\'s own words are passed on');
     assert.equal(signedInHarness.service.list().length, 0, 'the account is no longer usable until it signs in again');
     assert.ok(signedInHarness.service.allStoredAccounts().some((account) => account.id === id && account.signInRequired !== undefined));
   });

@@ -80,6 +80,14 @@ describe('Microsoft preset against the Microsoft-like issuer', function () {
     assert.equal(stored.issuer, `${MICROSOFT_LOGIN}/${CONSUMERS_TENANT_ID}/v2.0`);
   });
 
+  it('with tenant organizations a personal account is refused at Microsoft, and the person is told why', async () => {
+    harness = presetHarness(profile, { user: BOB, tenant: 'organizations', tryAnotherWay: false });
+    const failure = await harness.service.signInOrThrow('microsoft').then(() => undefined, (error: unknown) => error);
+    assert.ok(isMailroomError(failure), `expected a MailroomError, got ${String(failure)}`);
+    assert.match(failure.message, /AADSTS50020/);
+    assert.deepEqual(harness.service.allStoredAccounts(), []);
+  });
+
   it('reads the inbox and sends over STARTTLS submission; Mailroom files the copy in Sent', async () => {
     const { harness: signedInHarness, id } = await signedIn();
     await profile.deliver(ALICE.email, rawMessage(BOB.email, ALICE.email, 'hello from bob (microsoft-like)'));
