@@ -1,5 +1,7 @@
-// Builds the two bundles: the extension for Node (CommonJS, `vscode` external) and the webview for the browser.
-// Usage: node esbuild.js [--production] [--watch] [--outdir <folder>]   (default folder: dist)
+// Builds what the extension ships into dist/: the extension for Node (CommonJS, `vscode` external) with the
+// libraries it loads on first use in dist/vendor/, the webviews' browser bundles (webview.js for the Inbox and
+// the reader, composer.js for the composer) and the codicons. With --tests it transpiles the tests into out/ instead.
+// Usage: node esbuild.js [--production] [--watch] [--tests] [--outdir <folder>]   (default folder: dist)
 'use strict';
 const esbuild = require('esbuild');
 const path = require('node:path');
@@ -60,20 +62,23 @@ const nodeBundle = {
 };
 
 /**
- * The door through which tests swap `fetch` or trust the test CA (src/util/testTransport.ts) does not exist in
- * the extension bundle: every import of it gets testTransport.shipped.ts instead, and loading the real file
- * fails the build [SEC-12].
+ * The doors through which tests swap `fetch` or trust the test CA (src/util/testTransport.ts) and move the Gmail
+ * and Microsoft presets to the local stack (src/auth/testPresetEndpoints.ts) do not exist in the extension
+ * bundle: every import of one gets its `.shipped.ts` twin instead, and loading the real file fails the build [SEC-12].
  */
-const testTransport = path.join(__dirname, 'src', 'util', 'testTransport');
+const testOnlyModules = [path.join(__dirname, 'src', 'util', 'testTransport'), path.join(__dirname, 'src', 'auth', 'testPresetEndpoints')];
 /** @type {import('esbuild').Plugin} */
 const shippedTransportPlugin = {
   name: 'shipped-transport',
   setup(build) {
-    build.onResolve({ filter: /(^|\/)testTransport$/ }, (args) =>
-      path.resolve(args.resolveDir, args.path) === testTransport ? { path: `${testTransport}.shipped.ts` } : undefined,
-    );
-    build.onLoad({ filter: /testTransport\.ts$/ }, (args) =>
-      args.path === `${testTransport}.ts` ? { errors: [{ text: 'src/util/testTransport.ts is for tests only and must not be bundled' }] } : undefined,
+    build.onResolve({ filter: /(^|\/)(testTransport|testPresetEndpoints)$/ }, (args) => {
+      const resolved = path.resolve(args.resolveDir, args.path);
+      return testOnlyModules.includes(resolved) ? { path: `${resolved}.shipped.ts` } : undefined;
+    });
+    build.onLoad({ filter: /(testTransport|testPresetEndpoints)\.ts$/ }, (args) =>
+      testOnlyModules.some((module) => args.path === `${module}.ts`)
+        ? { errors: [{ text: `${path.relative(__dirname, args.path)} is for tests only and must not be bundled` }] }
+        : undefined,
     );
   },
 };

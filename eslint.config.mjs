@@ -16,6 +16,34 @@ const onlyThroughSurfaces = [
   { selector: `ImportDeclaration[source.value='vscode'] ImportSpecifier[imported.name='window']`, message: surfacesMessage },
 ];
 
+/**
+ * Features call each other through typed services (src/services), never through Mailroom's own commands: a
+ * command is the palette's and the menus' way in. `executeCommand` may run the editor's commands (a view's
+ * `.focus`), named where the call is, so lint sees which one runs.
+ */
+const ownCommandMessage = "Call the feature's service in src/services instead of running one of Mailroom's own commands.";
+const noOwnCommands = [
+  { selector: "CallExpression[callee.property.name='executeCommand'][arguments.0.value=/^mailroom\\./]", message: ownCommandMessage },
+  { selector: "CallExpression[callee.property.name='executeCommand'][arguments.0.quasis.0.value.raw=/^mailroom\\./]", message: ownCommandMessage },
+  {
+    selector: "CallExpression[callee.property.name='executeCommand'][arguments.0.type=/^(Identifier|MemberExpression|CallExpression|ConditionalExpression|LogicalExpression)$/]",
+    message: 'Name the command where it runs (a string or template literal), so lint can check it is not one of Mailroom\'s own.',
+  },
+];
+/** [SEC-12] Only test wiring may give a product class a test transport (another fetch, an extra CA). */
+const testTransportOnly = { group: ['**/testTransport'], importNames: ['withTestTransport'], message: 'Test wiring only: product code never swaps fetch or trusts another CA [SEC-12].' };
+/** [SEC-12] Only test wiring may move the Gmail and Microsoft presets to other hosts (the local stack's). */
+const testPresetEndpointsOnly = { group: ['**/testPresetEndpoints'], importNames: ['usePresetEndpointsForTests'], message: 'Test wiring only: product code never moves a preset to other hosts [SEC-12].' };
+/** Imports point down: commands → services → mail; views → services. Wiring lives in src/extension.ts. */
+const layerImports = (folder, forbidden) => ({
+  files: [`src/${folder}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [testTransportOnly, testPresetEndpointsOnly, ...forbidden.map((layer) => ({ group: [`**/${layer}/*`], message: `src/${folder} does not import src/${layer}: the arrow would point up (see eslint.config.mjs).` }))],
+    }],
+  },
+});
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'test/editor/node_modules/**', '.test-output/**', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
@@ -33,17 +61,17 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     rules: {
       'no-console': 'error',
-      'no-restricted-syntax': ['error', namedExportsOnly, ...onlyThroughSurfaces],
-      // [SEC-12] Only test wiring may give a product class a test transport (another fetch, an extra CA).
-      'no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/testTransport'], importNames: ['withTestTransport'], message: 'Test wiring only: product code never swaps fetch or trusts another CA [SEC-12].' }],
-      }],
+      'no-restricted-syntax': ['error', namedExportsOnly, ...onlyThroughSurfaces, ...noOwnCommands],
+      'no-restricted-imports': ['error', { patterns: [testTransportOnly, testPresetEndpointsOnly] }],
     },
   },
   {
     files: ['src/ui/surfaces.ts'],
     rules: {
-      'no-restricted-syntax': ['error', namedExportsOnly],
+      'no-restricted-syntax': ['error', namedExportsOnly, ...noOwnCommands],
     },
   },
+  layerImports('services', ['views', 'commands']),
+  layerImports('views', ['commands']),
+  layerImports('mail', ['views', 'commands', 'services']),
 );

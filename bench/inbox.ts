@@ -12,13 +12,13 @@ import type { Page } from 'playwright-core';
 import { fetchNewestRows } from '../src/mail/mailbox';
 import { loadMessage } from '../src/mail/message';
 import { MailSession } from '../src/mail/connection';
-import { Logger } from '../src/util/log';
 import { withTestTransport } from '../src/util/testTransport';
 import { launchChromium } from '../test/editor/browser';
 import { startStack } from '../test/stack';
-import { StackMailAccounts } from '../test/unit/send/stackAccounts';
-import { countCommands } from '../test/unit/mail/commandCounter';
-import { distDirectory, showHtmlInReader, startWebviewHost, waitForPosted } from '../test/unit/views/webviewHost';
+import { testLogger } from '../test/support/logging';
+import { StackMailAccounts } from '../test/support/stackAccounts';
+import { countCommands } from '../test/support/commandCounter';
+import { distDirectory, showHtmlInReader, startWebviewHost, waitForPosted } from '../test/support/webviewHost';
 import type { MessageView } from '../src/shared/protocol';
 
 const repositoryRoot = path.resolve(__dirname, '..', '..');
@@ -46,25 +46,17 @@ export interface InboxBenchmark {
   'meta.notes': string[];
 }
 
-const silent = (): void => undefined;
-
 /**
  * Dovecot ends each tagged OK with its own timing, "(0.104 + 0.000 + 0.103 secs)"; the first number
  * is the whole command on the server. Kept from imapflow's (redacted) debug lines.
  */
 class ServerTimings {
   public readonly seconds: { command: string; secs: number }[] = [];
-  public readonly logger = new Logger({
-    trace: silent,
-    info: silent,
-    warn: silent,
-    error: silent,
-    debug: (line: string): void => {
-      const match = /\b(Select|Fetch) completed \((\d+\.\d+) \+/.exec(line);
-      if (match) {
-        this.seconds.push({ command: match[1] ?? '', secs: Number(match[2]) });
-      }
-    },
+  public readonly logger = testLogger((line, level) => {
+    const match = level === 'debug' ? /\b(Select|Fetch) completed \((\d+\.\d+) \+/.exec(line) : null;
+    if (match) {
+      this.seconds.push({ command: match[1] ?? '', secs: Number(match[2]) });
+    }
   });
 
   /** Server milliseconds of the last `count` commands. */

@@ -1,23 +1,57 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { createLogger } from './util/log';
 import { registerAuthentication } from './auth/registration';
 import { registerAccountCommands } from './commands/account';
-import { registerSending } from './commands/registerSending';
+import { registerInboxCommands } from './commands/inbox';
+import { registerSendCommands } from './commands/send';
 import { MailSessions } from './mail/connection';
+import { Composing } from './services/composing';
+import { MailLayer } from './services/mailLayer';
+import { MessageActions } from './services/messageActions';
+import { createOutbox } from './services/outboxWiring';
+import { QuickSend } from './services/quickSend';
+import { PreviewDocuments, RecentRecipients } from './services/sendPrompts';
+import { Sending } from './services/sending';
+import { clearCacheWhenDisabled, inboxSettings } from './services/settings';
+import { trackContextKeys } from './ui/contextKeys';
+import { ComposerPanels } from './views/composer';
 import { registerInbox } from './views/registerInbox';
+import { showUnsentDrafts } from './views/unsentDraftsStatus';
 
-/** Builds the object graph and registers everything; the mail libraries load on first use. */
+/**
+ * Builds the object graph and registers everything; the mail libraries load on first use. Services
+ * (src/services) hold the features; views and commands call them.
+ */
 export function activate(context: vscode.ExtensionContext): void {
   const { logger, channel } = createLogger(vscode.window);
   context.subscriptions.push(channel);
   context.subscriptions.push(vscode.commands.registerCommand('mailroom.showLog', () => channel.show()));
   const accounts = registerAuthentication(context, logger);
   context.subscriptions.push(...registerAccountCommands(accounts));
+  const storage = context.globalStorageUri.fsPath;
   // One supervised IMAP session per account, shared by the inbox and the composer.
   const sessions = new MailSessions({ accounts, logger });
-  context.subscriptions.push({ dispose: () => void sessions.dispose() });
-  registerInbox(context, { accounts, sessions, logger, signOutHooks: accounts });
-  registerSending(context, { accounts, sessions, logger });
+  const mail = new MailLayer({ accounts, sessions, signOutHooks: accounts, cacheDirectory: path.join(storage, 'envelopes'), cacheEnabled: () => inboxSettings().cacheEnabled, logger });
+  context.subscriptions.push({ dispose: () => void sessions.dispose() }, mail, clearCacheWhenDisabled(() => mail.cache.clear()));
+  const { drafts, outbox, sentFolderOf } = createOutbox({ accounts, mail, logger, draftsDirectory: path.join(storage, 'drafts') });
+  const recent = new RecentRecipients(context.globalState);
+  const previews = new PreviewDocuments();
+  // A composer sends through `sending`, and sending's "Show in Sent" needs the inbox, which needs the
+  // composer for Reply: the composer reaches `sending` when it sends, long after it exists.
+  const composer = new ComposerPanels({ accounts, drafts, logger, extensionUri: context.extensionUri, deliver: (...args) => sending.deliver(...args) });
+  const composing = new Composing({ accounts, composer, mail });
+  const inbox = registerInbox(context, { accounts, mail, actions: new MessageActions(mail, composing), logger });
+  const sending: Sending = new Sending({ accounts, outbox, drafts, recent, composing, inbox, sentFolderOf });
+  const quickSend = new QuickSend({ accounts, recent, previews, sending, composing });
+  context.subscriptions.push(
+    composer,
+    previews.register(),
+    showUnsentDrafts(drafts, logger),
+    trackContextKeys({ hasDrafts: { current: async () => (await drafts.list()).length > 0, onDidChange: (listener) => drafts.onDidChange(listener) } }, (error) => logger.error('Could not count unsent drafts', error)),
+    ...registerInboxCommands(inbox),
+    ...registerSendCommands({ quickSend, composing, sending, logger }),
+  );
   logger.info(`Mailroom ${String(context.extension.packageJSON.version)} activated`);
 }
 

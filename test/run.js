@@ -2,18 +2,25 @@
 // `npm test`: bootstraps what the tests need on a fresh machine, builds, runs every layer and prints
 // each layer's counts. Plain Node with no dependencies, because it runs before `npm ci` has.
 //
-//   node test/run.js                 every layer: static, unit, stack, integration, e2e
+//   node test/run.js                 every layer: static, unit, browser, stack, integration, e2e
 //   node test/run.js unit stack      only those layers
+//
+// Each layer says what it starts: unit starts nothing (no server, socket, browser or editor, and runs in a
+// network namespace where no socket can connect), browser starts Chromium, stack starts servers (the local
+// stack, fake IMAP/SMTP servers, loopback sign-in), integration and e2e start the editor.
 //   node test/run.js desktop         the integration suites in desktop VS Code (@vscode/test-electron)
 //   node test/run.js bench           the benchmarks under bench/
 'use strict';
 
-const { spawn } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { root, run, bin, build, packageVsix, ensureEditor, ensureNodeModules, ensureSystemPackages, testCa, outputDir } = require('./bootstrap');
 
-const LAYERS = ['static', 'unit', 'stack', 'integration', 'e2e'];
+const LAYERS = ['static', 'unit', 'browser', 'stack', 'integration', 'e2e'];
+
+/** Set for the unit mocha when it runs without a network; test/unit/networkIsolation.test.ts checks it holds. */
+const ISOLATED_FLAG = 'MAILROOM_UNIT_NETWORK_ISOLATED';
 
 /** Runs a command, streaming its output, and returns the output for counting. */
 function runCaptured(command, args, env) {
@@ -49,6 +56,7 @@ const layerRunners = {
       [bin('tsc'), ['-p', '.']],
       [bin('tsc'), ['-p', 'webview']],
       [bin('eslint'), ['.']],
+      [process.execPath, ['test/importCycles.js', 'src', 'webview']],
     ];
     let failed = 0;
     for (const [command, args] of steps) {
@@ -58,10 +66,14 @@ const layerRunners = {
     return { passed: steps.length - failed, failed, skipped: 0 };
   },
   async unit() {
-    return runMocha(['out/test/unit/**/*.test.js', '--ignore', 'out/test/unit/**/*.stack.test.js'], 10_000);
+    const isolation = networkIsolation();
+    return runMocha(['out/test/unit/**/*.test.js'], 10_000, isolation.env, isolation.prefix);
+  },
+  async browser() {
+    return runMocha(['out/test/browser/**/*.test.js'], 10_000);
   },
   async stack() {
-    return runMocha(['out/test/stack/**/*.test.js', 'out/test/unit/**/*.stack.test.js'], 60_000, { NODE_EXTRA_CA_CERTS: testCa });
+    return runMocha(['out/test/stack/**/*.test.js'], 60_000, { NODE_EXTRA_CA_CERTS: testCa });
   },
   async integration() {
     ensureEditor();
@@ -86,9 +98,26 @@ const layerRunners = {
   },
 };
 
-async function runMocha(patterns, timeoutMs, env = {}) {
-  const { code, output } = await runCaptured(bin('mocha'), mochaArgs(patterns, timeoutMs), env);
+async function runMocha(patterns, timeoutMs, env = {}, prefix = []) {
+  const [command, ...args] = [...prefix, bin('mocha'), ...mochaArgs(patterns, timeoutMs)];
+  const { code, output } = await runCaptured(command, args, env);
   return withExitCode(countMocha(output), code);
+}
+
+/**
+ * `unshare -rn` starts the command in a new user and network namespace whose only interface, loopback, is
+ * down: no socket can connect anywhere, so a unit test that reaches for a server fails instead of quietly
+ * depending on one. Where namespaces are refused (some containers), the layer runs without it and says so.
+ */
+function networkIsolation() {
+  const probe = spawnSync('unshare', ['-rn', 'true'], { stdio: 'ignore' });
+  if (probe.status === 0) {
+    console.log('unit: running in a network namespace with no reachable network (unshare -rn)');
+    return { prefix: ['unshare', '-rn'], env: { [ISOLATED_FLAG]: '1' } };
+  }
+  const reason = probe.error ? probe.error.message : `exit ${probe.status}`;
+  console.log(`unit: NOT network-isolated: unshare -rn was refused here (${reason}); running with the network reachable`);
+  return { prefix: [], env: { [ISOLATED_FLAG]: '' } };
 }
 
 /** A runner that failed without a failing test (crash, no tests found) still fails the layer. */

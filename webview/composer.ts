@@ -2,7 +2,8 @@
 // that posts what the user typed to the extension. It renders nothing from mail as HTML: every value
 // goes in through textContent or an input's value.
 import type { ComposerFields, ComposerInitState, ComposerProtocol } from '../src/shared/composerProtocol';
-import { connect, element } from './vscodeApi';
+import { element } from './dom';
+import { connect } from './vscodeApi';
 import './composer.css';
 
 type AddressField = 'to' | 'cc' | 'bcc';
@@ -19,6 +20,8 @@ interface Form {
   buttons: HTMLButtonElement[];
 }
 
+/** Typing pauses this long before the extension hears of it. */
+const CHANGE_REPORT_DELAY_MS = 400;
 
 let form: Form | undefined;
 let keptAttachments: number[] = [];
@@ -58,16 +61,16 @@ function changed(): void {
   changeTimer = setTimeout(() => {
     const current = fields();
     if (current) {
-      send({ type: 'changed', fields: current });
+      client.post({ type: 'changed', fields: current });
     }
-  }, 400);
+  }, CHANGE_REPORT_DELAY_MS);
 }
 
 function action(type: 'send' | 'saveDraft'): void {
   const current = fields();
   if (current) {
     clearTimeout(changeTimer);
-    send({ type, fields: current });
+    client.post({ type, fields: current });
   }
 }
 
@@ -115,7 +118,7 @@ function build(init: ComposerInitState): void {
   const attachments = element('ul', { className: 'attachments', attributes: { 'aria-label': 'Attachments' } });
   root.append(attachments);
   const problem = element('div', { className: 'problem', attributes: { role: 'alert' } });
-  const buttons = [button('Send', () => action('send'), true), button('Save Draft', () => action('saveDraft')), button('Discard', () => send({ type: 'discard' }))];
+  const buttons = [button('Send', () => action('send'), true), button('Save Draft', () => action('saveDraft')), button('Discard', () => client.post({ type: 'discard' }))];
   const bar = element('div', { className: 'buttons' });
   bar.append(...buttons);
   root.append(problem, bar);
@@ -168,6 +171,5 @@ const client = connect<ComposerProtocol>({
   },
   problem: (message) => showProblem(message.message, message.field),
 });
-const send = client.post.bind(client);
 
 client.ready();

@@ -25,7 +25,7 @@ export interface CssScreen {
 }
 
 /** Functions whose string argument is a URL (`url("…")` is a function followed by a string token). */
-const urlStringFunctions = new Set(['url', 'src', 'image-set', '-webkit-image-set', 'image', '-webkit-image']);
+const URL_STRING_FUNCTIONS = new Set(['url', 'src', 'image-set', '-webkit-image-set', 'image', '-webkit-image']);
 
 /** CSS compares names ASCII case-insensitively (`String.toLowerCase` would also fold non-ASCII letters). */
 function asciiLower(name: string): string {
@@ -67,7 +67,7 @@ function urlsIn(tokens: CSSToken[]): string[] | undefined {
         openFunctions.pop();
         break;
       case TokenType.String:
-        if (urlStringFunctions.has(openFunctions.at(-1) ?? '')) {
+        if (URL_STRING_FUNCTIONS.has(openFunctions.at(-1) ?? '')) {
           urls.push(token[4].value);
         }
         break;
@@ -120,7 +120,7 @@ function sourceText(tokens: CSSToken[]): string {
   return tokens.map((token) => token[1]).join('').trim();
 }
 
-export interface ScreenedDeclaration {
+interface ScreenedDeclaration {
   /** `name: value`, with `!important` when it had it. */
   text: string;
   important: boolean;

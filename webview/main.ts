@@ -1,4 +1,5 @@
-// The browser side of Mailroom's webviews. One bundle; the document says which view it is.
+// The entry point of dist/webview.js, the bundle the Inbox view and the reader share: the document's
+// data-view says which of the two to start. The composer has its own bundle (composer.ts).
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';

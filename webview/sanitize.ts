@@ -16,7 +16,7 @@ export interface SanitizedMail {
   links: { href: string; text: string }[];
 }
 
-export interface SanitizeOptions {
+interface SanitizeOptions {
   allowRemote: boolean;
   /** The nonce of this render; the iframe inherits the CSP, so its one stylesheet needs it. */
   nonce: string;
@@ -24,13 +24,13 @@ export interface SanitizeOptions {
   themeCss: string;
 }
 
-const linkSchemes = /^(https?|mailto):/i;
+const LINK_SCHEMES = /^(https?|mailto):/i;
 /** Resolves relative URLs, only to tell them from remote ones. */
-const relativeHost = 'relative.mailroom.invalid';
-const relativeBase = `https://${relativeHost}/`;
+const RELATIVE_HOST = 'relative.mailroom.invalid';
+const RELATIVE_BASE = `https://${RELATIVE_HOST}/`;
 
-const forbiddenTags = ['form', 'input', 'button', 'textarea', 'select', 'option', 'optgroup', 'datalist', 'dialog', 'template', 'slot', 'meta', 'base', 'link', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'audio', 'video', 'source', 'track', 'picture', 'portal', 'noscript', 'script'];
-const forbiddenAttributes = ['style', 'action', 'formaction', 'ping', 'srcdoc', 'xmlns', 'autofocus', 'tabindex', 'contenteditable', 'popover'];
+const FORBIDDEN_TAGS = ['form', 'input', 'button', 'textarea', 'select', 'option', 'optgroup', 'datalist', 'dialog', 'template', 'slot', 'meta', 'base', 'link', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'audio', 'video', 'source', 'track', 'picture', 'portal', 'noscript', 'script'];
+const FORBIDDEN_ATTRIBUTES = ['style', 'action', 'formaction', 'ping', 'srcdoc', 'xmlns', 'autofocus', 'tabindex', 'contenteditable', 'popover'];
 
 interface RunState {
   allowRemote: boolean;
@@ -51,10 +51,10 @@ function urlVerdict(url: string, allowRemote: boolean): UrlVerdict {
     return 'keep';
   }
   const absolute = URL.parse(trimmed);
-  const resolved = absolute ?? URL.parse(trimmed, relativeBase);
+  const resolved = absolute ?? URL.parse(trimmed, RELATIVE_BASE);
   const web = resolved !== null && (resolved.protocol === 'http:' || resolved.protocol === 'https:');
   // A relative URL lands on the stand-in host; a protocol-relative one (`//host/x`) names its own.
-  if (!web || (absolute === null && resolved.host === relativeHost)) {
+  if (!web || (absolute === null && resolved.host === RELATIVE_HOST)) {
     return 'drop';
   }
   return allowRemote && absolute?.protocol === 'https:' ? 'keep' : 'blockRemote';
@@ -81,7 +81,7 @@ function installHooks(): void {
     const tag = node.tagName.toLowerCase();
     if (tag === 'a' || tag === 'area') {
       const href = node.getAttribute('href') ?? '';
-      if (linkSchemes.test(href.trim())) {
+      if (LINK_SCHEMES.test(href.trim())) {
         state.links.push({ href: href.trim(), text: (node.textContent ?? '').trim().slice(0, 200) });
         node.setAttribute('title', href.trim());
       }
@@ -155,8 +155,8 @@ export function sanitizeMailHtml(html: string, options: SanitizeOptions): Saniti
     USE_PROFILES: { html: true },
     WHOLE_DOCUMENT: true,
     RETURN_DOM: true,
-    FORBID_TAGS: forbiddenTags,
-    FORBID_ATTR: forbiddenAttributes,
+    FORBID_TAGS: FORBIDDEN_TAGS,
+    FORBID_ATTR: FORBIDDEN_ATTRIBUTES,
     // Kept as data (its value is CSS, not a URL), read and removed by hoistStyleAttributes.
     ADD_ATTR: [STYLE_ATTRIBUTE_STANDIN],
     ADD_URI_SAFE_ATTR: [STYLE_ATTRIBUTE_STANDIN],

@@ -1,23 +1,23 @@
 // A virtualized message list: only the rows in view (plus a small margin) exist in the DOM,
 // whatever the folder size; rows that are not loaded yet show a placeholder and are requested.
 import type { MessageRow } from '../src/shared/protocol';
-import { codicon, element } from './vscodeApi';
+import { codicon, element } from './dom';
 
-export interface ListSource {
+interface ListSource {
   total(): number;
   row(index: number): MessageRow | undefined;
   /** Asks for rows [start, end) to be loaded; called on scroll for missing rows. */
   request(start: number, end: number): void;
 }
 
-export interface ListCallbacks {
+interface ListCallbacks {
   open(index: number): void;
   /** Escape in the list. */
   escape(): void;
 }
 
-const rowHeight = 62;
-const overscan = 8;
+const ROW_HEIGHT = 62;
+const OVERSCAN_ROWS = 8;
 
 export class VirtualList {
   public readonly element: HTMLElement;
@@ -66,7 +66,7 @@ export class VirtualList {
   /** Keeps the same messages in view when `count` new ones arrived above. */
   public shiftBy(count: number): void {
     if (this.element.scrollTop > 0) {
-      this.element.scrollTop += count * rowHeight;
+      this.element.scrollTop += count * ROW_HEIGHT;
     }
     this.focusedIndex = Math.min(Math.max(0, this.source.total() - 1), Math.max(0, this.focusedIndex + count));
   }
@@ -91,9 +91,9 @@ export class VirtualList {
 
   private render(): void {
     const total = this.source.total();
-    this.spacer.style.height = `${total * rowHeight}px`;
-    const first = Math.max(0, Math.floor(this.element.scrollTop / rowHeight) - overscan);
-    const last = Math.min(total, Math.ceil((this.element.scrollTop + this.element.clientHeight) / rowHeight) + overscan);
+    this.spacer.style.height = `${total * ROW_HEIGHT}px`;
+    const first = Math.max(0, Math.floor(this.element.scrollTop / ROW_HEIGHT) - OVERSCAN_ROWS);
+    const last = Math.min(total, Math.ceil((this.element.scrollTop + this.element.clientHeight) / ROW_HEIGHT) + OVERSCAN_ROWS);
     for (const [index, row] of this.rendered) {
       if (index < first || index >= last) {
         row.remove();
@@ -130,8 +130,8 @@ export class VirtualList {
 
   private renderRow(index: number, total: number, data: MessageRow | undefined): HTMLElement {
     const row = element('div', { className: 'row', attributes: { role: 'option', id: `row-${index}`, 'aria-setsize': String(total), 'aria-posinset': String(index + 1), 'aria-selected': 'false' } });
-    row.style.transform = `translateY(${index * rowHeight}px)`;
-    row.style.height = `${rowHeight}px`;
+    row.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
+    row.style.height = `${ROW_HEIGHT}px`;
     if (!data) {
       row.classList.add('placeholder');
       row.setAttribute('aria-label', 'Loading');
@@ -175,11 +175,11 @@ export class VirtualList {
       return;
     }
     if (scroll) {
-      const top = this.focusedIndex * rowHeight;
+      const top = this.focusedIndex * ROW_HEIGHT;
       if (top < this.element.scrollTop) {
         this.element.scrollTop = top;
-      } else if (top + rowHeight > this.element.scrollTop + this.element.clientHeight) {
-        this.element.scrollTop = top + rowHeight - this.element.clientHeight;
+      } else if (top + ROW_HEIGHT > this.element.scrollTop + this.element.clientHeight) {
+        this.element.scrollTop = top + ROW_HEIGHT - this.element.clientHeight;
       }
       this.render();
       return;
@@ -198,7 +198,7 @@ export class VirtualList {
     if (event.altKey || event.ctrlKey || event.metaKey || (!this.singleKeyShortcuts && (event.key === 'j' || event.key === 'k'))) {
       return;
     }
-    const page = Math.max(1, Math.floor(this.element.clientHeight / rowHeight) - 1);
+    const page = Math.max(1, Math.floor(this.element.clientHeight / ROW_HEIGHT) - 1);
     const handled = ((): boolean => {
       switch (event.key) {
         case 'ArrowDown':
@@ -241,18 +241,18 @@ function rowKey(row: MessageRow): string {
   return `${row.uid}:${row.unread ? 1 : 0}${row.flagged ? 1 : 0}${row.answered ? 1 : 0}:${row.subject.length}`;
 }
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const dayFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
-const fullFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+const TIME_FORMAT = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const DAY_FORMAT = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+const FULL_FORMAT = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 
-export function formatDate(time: number): string {
+function formatDate(time: number): string {
   if (!time) {
     return '';
   }
   const date = new Date(time);
   const now = new Date();
   if (date.toDateString() === now.toDateString()) {
-    return timeFormat.format(date);
+    return TIME_FORMAT.format(date);
   }
-  return date.getFullYear() === now.getFullYear() ? dayFormat.format(date) : fullFormat.format(date);
+  return date.getFullYear() === now.getFullYear() ? DAY_FORMAT.format(date) : FULL_FORMAT.format(date);
 }

@@ -1,11 +1,14 @@
 // The webview's end of its protocol with the extension, the same for the inbox, the reader and the
 // composer: typed notifications both ways and requests answered by id, each given up after a timeout.
 // No DOM here (vscodeApi.ts connects it to the page), so plain-Node tests drive it with fakes.
-import type { MessagesOf, NotificationToWebview, RequestParams, RequestResult, RequestType, ResponseError, ResponseMessage, ToWebview, WebviewProtocol } from '../src/shared/webviewProtocol';
+import type { FromWebview, MessagesOf, NotificationToWebview, RequestMessage, RequestParams, RequestResult, RequestType, ResponseError, ResponseMessage, ToWebview, WebviewProtocol } from '../src/shared/webviewProtocol';
 
-/** How the client reaches the extension: the page's `acquireVsCodeApi().postMessage` and `message` events. */
-export interface WebviewChannel {
-  postMessage(message: unknown): void;
+/**
+ * How the client reaches the extension: the page's `acquireVsCodeApi().postMessage` and `message` events.
+ * It takes only what protocol P lets the webview post; what arrives is checked here before use.
+ */
+interface WebviewChannel<P extends WebviewProtocol> {
+  postMessage(message: FromWebview<P>): void;
   onMessage(listener: (data: unknown) => void): void;
 }
 
@@ -14,7 +17,7 @@ export type WebviewHandlers<P extends WebviewProtocol> = {
 };
 
 /** Longer than any answer the extension gives in time (an IMAP command fails after 30 s, a connection after 20 s). */
-export const defaultRequestTimeoutMs = 120_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
 
 /** A request that failed: `code` is a MailroomErrorCode, 'Unknown', or 'Timeout' when no answer came. */
 export class RequestFailed extends Error {
@@ -37,9 +40,9 @@ export class WebviewClient<P extends WebviewProtocol> {
   private readonly pending = new Map<number, Waiter>();
 
   public constructor(
-    private readonly channel: WebviewChannel,
+    private readonly channel: WebviewChannel<P>,
     private readonly handlers: WebviewHandlers<P>,
-    private readonly requestTimeoutMs = defaultRequestTimeoutMs,
+    private readonly requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
   ) {
     channel.onMessage((data) => this.receive(data));
   }
@@ -63,7 +66,8 @@ export class WebviewClient<P extends WebviewProtocol> {
       }, this.requestTimeoutMs);
       // The extension answers a request of type K with K's result: the id pairs them.
       this.pending.set(requestId, { resolve: (value) => resolve(value as RequestResult<P, K>), reject, timer });
-      this.channel.postMessage({ ...params, type, requestId });
+      // K's parameters with K's type: the union member for K, which TypeScript cannot follow through a generic spread.
+      this.channel.postMessage({ ...params, type, requestId } as RequestMessage<P>);
     });
   }
 

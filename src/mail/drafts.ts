@@ -126,7 +126,7 @@ export function whereDraftIsKept(draft: StoredDraft): string {
   return draft.savedToServer ? 'It is kept in Drafts.' : 'It is kept as a draft on this machine (Mailroom: Unsent Drafts…).';
 }
 
-export function describeFailure(error: unknown): DraftFailure {
+function describeFailure(error: unknown): DraftFailure {
   return isMailroomError(error) ? { code: error.code, message: error.message } : { code: 'Unknown', message: describeError(error) };
 }
 

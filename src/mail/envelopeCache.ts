@@ -10,7 +10,7 @@ import { ensureSelected, fetchRowsBySequence, sequenceRangeForIndexes, statusOf 
 import type { MailSession } from './connection';
 
 /** The newest rows of a folder kept on disk: envelopes only, never bodies. */
-export const cachedRowLimit = 500;
+const cachedRowLimit = 500;
 
 export interface CachedFolder {
   version: 1;

@@ -3,11 +3,11 @@ import type { FolderSummary, MessageRow } from '../shared/protocol';
 import { MailroomError } from '../util/errors';
 import { findSpecialUse, sortFoldersForDisplay } from './folders';
 import type { SpecialUse } from './folders';
-import { envelopeToRow, loadHtmlToText, previewBytes, previewPartKey } from './rowModel';
+import { envelopeToRow, loadPreviewDecoders, previewBytes, previewPartKey } from './rowModel';
 import type { MailSession } from './connection';
 
 /** Everything a list row needs, in one FETCH: envelope, flags, structure and the first bytes of part 1. */
-export const rowFetchQuery: FetchQueryObject = {
+const rowFetchQuery: FetchQueryObject = {
   uid: true,
   flags: true,
   envelope: true,
@@ -96,8 +96,8 @@ export async function fetchRowsBySequence(client: ImapFlow, total: number, start
   // fetchAll, not `for await` over fetch(): no other command may run while a fetch streams.
   const messages = await client.fetchAll(`${range.from}:${range.to}`, rowFetchQuery);
   const threads = threadSizes(messages);
-  const toText = await loadHtmlToText();
-  return messages.sort((a, b) => b.seq - a.seq).map((message) => envelopeToRow(message, toText, threads));
+  const decoders = await loadPreviewDecoders();
+  return messages.sort((a, b) => b.seq - a.seq).map((message) => envelopeToRow(message, decoders, threads));
 }
 
 /**
@@ -137,7 +137,7 @@ export async function loadRows(session: MailSession, path: string, start: number
 }
 
 /** Builds the server-side search: Gmail's own syntax where offered (X-GM-RAW), else IMAP TEXT. */
-export function searchQueryFor(query: string, capabilities: ReadonlyMap<string, unknown>): SearchObject {
+function searchQueryFor(query: string, capabilities: ReadonlyMap<string, unknown>): SearchObject {
   return capabilities.has('X-GM-EXT-1') ? { gmraw: query } : { text: query };
 }
 
@@ -166,8 +166,8 @@ export async function loadRowsByUid(session: MailSession, path: string, uids: re
     await ensureSelected(client, path, false);
     const messages = await client.fetchAll(uids.join(','), rowFetchQuery, { uid: true });
     const threads = threadSizes(messages);
-    const toText = await loadHtmlToText();
-    const byUid = new Map(messages.map((message) => [message.uid, envelopeToRow(message, toText, threads)]));
+    const decoders = await loadPreviewDecoders();
+    const byUid = new Map(messages.map((message) => [message.uid, envelopeToRow(message, decoders, threads)]));
     return uids.map((uid) => byUid.get(uid)).filter((row): row is MessageRow => row !== undefined);
   });
 }

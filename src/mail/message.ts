@@ -9,15 +9,16 @@ import { sanitizeAttachmentName } from './attachmentName';
 import { ensureSelected } from './mailbox';
 import type { MimeEntity } from './mimeTree';
 import { decodeTextPart, parseMime } from './mimeTree';
-import { fileNameOf, generatedFileName, isListed, partsInOrder } from './partRoles';
-import type { BodyStructure } from './rowModel';
-import { decodeCharset, decodeTransfer } from './transferDecoding';
+import { fileNameOf, generatedFileName, listedParts, partsInOrder } from './partRoles';
+import type { BodyStructure } from './bodyStructure';
+import type { CharsetDecoder } from './transferDecoding';
+import { decodeTransfer, loadCharsetDecoder } from './transferDecoding';
 import type { MailSession } from './connection';
 import { noSenderEvidence, senderEvidence } from './senderTrust';
 import type { SenderEvidence } from './senderTrust';
 
 /** How much of a message is fetched to show it: text and inline images, not big attachments. */
-export const sourceFetchLimit = 2 * 1024 * 1024;
+const sourceFetchLimit = 2 * 1024 * 1024;
 /** Inline (cid:) images larger than this are not embedded. */
 const inlineImageLimit = 1024 * 1024;
 /** Attachments larger than this are refused for Save As; text attachments larger than the second are not opened in an editor. */
@@ -70,9 +71,10 @@ export interface MessageMeta {
  * and the view says the message is malformed. Never throws.
  */
 export async function parseMessage(source: Buffer, meta: MessageMeta): Promise<LoadedMessage> {
-  const tree = parseMime(source);
+  const decodeCharset = await loadCharsetDecoder();
+  const tree = parseMime(source, decodeCharset);
   const headers = await parseHeaders(tree.headerBytes);
-  const body = await renderBody(tree);
+  const body = await renderBody(tree, decodeCharset);
   // The server's structure where there is one: it covers the whole message (the source fetched may
   // be cut short) and numbers the parts the way the server downloads them.
   const attachments = attachmentsFromStructure(meta.structure ?? tree);
@@ -127,13 +129,13 @@ interface RenderedBody {
  * part becomes an escaped block of that HTML (which the reader sanitizes like any mail HTML), so a
  * mailing list's plain footer after an HTML message is not lost.
  */
-async function renderBody(tree: MimeEntity): Promise<RenderedBody> {
+async function renderBody(tree: MimeEntity, decodeCharset: CharsetDecoder): Promise<RenderedBody> {
   const blocks: BodyBlock[] = [];
   let malformed = false;
   for (const { node, role } of partsInOrder(tree)) {
     const enclosed = node.childNodes?.[0];
     if (role === 'shown' || role === 'shownAndListed') {
-      blocks.push(node.type === 'text/html' ? { kind: 'html', html: decodeTextPart(node) } : { kind: 'text', text: decodeTextPart(node) });
+      blocks.push(node.type === 'text/html' ? { kind: 'html', html: decodeTextPart(node, decodeCharset) } : { kind: 'text', text: decodeTextPart(node, decodeCharset) });
     } else if (role === 'embeddedMessage' && enclosed) {
       blocks.push({ kind: 'enclosedHeaders', fields: await enclosedHeaderFields(enclosed) });
     } else if (role === 'broken') {
@@ -234,13 +236,11 @@ function decodeSafely(value: string): string {
  * gets one made from its number and type, so it can be saved or opened like any other.
  */
 export function attachmentsFromStructure(structure: BodyStructure): AttachmentPart[] {
-  return partsInOrder(structure)
-    .filter((visit) => isListed(visit.role))
-    .map(({ node, part }, index) => {
-      const name = fileNameOf(node);
-      const type = node.type.toLowerCase();
-      return { index, part, filename: name === undefined ? generatedFileName(part, type) : sanitizeAttachmentName(name), contentType: type, size: node.size ?? 0 };
-    });
+  return listedParts(structure).map(({ node, part }, index) => {
+    const name = fileNameOf(node);
+    const type = node.type.toLowerCase();
+    return { index, part, filename: name === undefined ? generatedFileName(part, type) : sanitizeAttachmentName(name), contentType: type, size: node.size ?? 0 };
+  });
 }
 
 /**
@@ -270,7 +270,7 @@ export async function streamAttachment(session: MailSession, ref: MessageRef, at
 }
 
 /** View Source reads at most this much of a message. */
-export const sourceViewLimit = 20 * 1024 * 1024;
+const sourceViewLimit = 20 * 1024 * 1024;
 
 /** A message's source as it is on the server, for reading (never parsed or rendered). */
 export async function loadSource(session: MailSession, ref: MessageRef, maxBytes = sourceViewLimit): Promise<{ source: Buffer; truncated: boolean }> {

@@ -4,8 +4,10 @@
  * where the structure is broken the entity says so (`defect`) and keeps its raw body, so the reader
  * can show the text instead of nothing.
  */
-import type { BodyStructure } from './rowModel';
-import { decodeCharset, decodeTransfer } from './transferDecoding';
+import { isEmbeddedMessageType } from './partRoles';
+import type { BodyStructure } from './bodyStructure';
+import type { CharsetDecoder } from './transferDecoding';
+import { decodeTransfer } from './transferDecoding';
 
 export type MimeDefect =
   /** A multipart without a `boundary` parameter. */
@@ -36,18 +38,25 @@ export interface MimeEntity extends BodyStructure {
 const maxDepth = 32;
 const maxEntities = 2000;
 
-export function parseMime(source: Buffer): MimeEntity {
-  return parseEntity(source, 'text/plain', 0, { remaining: maxEntities });
+/** `decodeCharset` reads raw 8-bit header text and RFC 2231 parameters. */
+export function parseMime(source: Buffer, decodeCharset: CharsetDecoder): MimeEntity {
+  return parseEntity(source, 'text/plain', 0, { remaining: maxEntities, decodeCharset });
 }
 
-function parseEntity(bytes: Buffer, defaultType: string, depth: number, budget: { remaining: number }): MimeEntity {
-  budget.remaining--;
-  const { headers, headerEnd, bodyStart } = splitHeaders(bytes);
+interface ParseContext {
+  /** Entities left before the message counts as too complex. */
+  remaining: number;
+  decodeCharset: CharsetDecoder;
+}
+
+function parseEntity(bytes: Buffer, defaultType: string, depth: number, context: ParseContext): MimeEntity {
+  context.remaining--;
+  const { headers, headerEnd, bodyStart } = splitHeaders(bytes, context.decodeCharset);
   const field = (name: string): string | undefined => headers.find((candidate) => candidate.name === name)?.value;
-  const contentType = parseParameterized(field('content-type'));
+  const contentType = parseParameterized(field('content-type'), context.decodeCharset);
   // RFC 2045 §5.2: a Content-Type that does not parse (`text`, with no subtype) means text/plain.
   const type = contentType === undefined ? defaultType : /^[^\s/]+\/[^\s/]+$/.test(contentType.value) ? contentType.value.toLowerCase() : 'text/plain';
-  const disposition = parseParameterized(field('content-disposition'));
+  const disposition = parseParameterized(field('content-disposition'), context.decodeCharset);
   const body = bytes.subarray(bodyStart);
   const entity: MimeEntity = {
     type,
@@ -69,7 +78,7 @@ function parseEntity(bytes: Buffer, defaultType: string, depth: number, budget: 
   if (contentId) {
     entity.id = contentId;
   }
-  const tooComplex = depth >= maxDepth || budget.remaining <= 0;
+  const tooComplex = depth >= maxDepth || context.remaining <= 0;
   if (type.startsWith('multipart/')) {
     const boundary = entity.parameters?.boundary;
     const pieces = boundary ? splitMultipart(body, boundary) : undefined;
@@ -81,13 +90,13 @@ function parseEntity(bytes: Buffer, defaultType: string, depth: number, budget: 
       const childDefault = type === 'multipart/digest' ? 'message/rfc822' : 'text/plain';
       entity.childNodes = [];
       for (const piece of pieces) {
-        if (budget.remaining <= 0) {
+        if (context.remaining <= 0) {
           // Showing some parts and silently not the rest would hide content: show this one's source.
           entity.defect = 'tooComplex';
           entity.childNodes = [];
           break;
         }
-        entity.childNodes.push(parseEntity(piece, childDefault, depth + 1, budget));
+        entity.childNodes.push(parseEntity(piece, childDefault, depth + 1, context));
       }
     }
   } else if (isEmbeddedMessageType(type)) {
@@ -95,30 +104,26 @@ function parseEntity(bytes: Buffer, defaultType: string, depth: number, budget: 
       entity.defect = 'tooComplex';
     } else {
       // Encoding a message/rfc822 is not allowed, but it is seen: decode rather than show base64.
-      entity.childNodes = [parseEntity(decodeTransfer(body, encoding), 'text/plain', depth + 1, budget)];
+      entity.childNodes = [parseEntity(decodeTransfer(body, encoding), 'text/plain', depth + 1, context)];
     }
   }
   return entity;
-}
-
-export function isEmbeddedMessageType(type: string): boolean {
-  return type === 'message/rfc822' || type === 'message/global';
 }
 
 /**
  * Splits off the header block. It ends at the first empty line, or at the first line that is neither a
  * header field nor a continuation: a missing blank line must not swallow the body.
  */
-function splitHeaders(bytes: Buffer): { headers: HeaderField[]; headerEnd: number; bodyStart: number } {
+function splitHeaders(bytes: Buffer, decodeCharset: CharsetDecoder): { headers: HeaderField[]; headerEnd: number; bodyStart: number } {
   // Header blocks are small and bodies may be megabytes: read a window first, all of it only if needed.
   const window = bytes.toString('latin1', 0, Math.min(bytes.length, headerWindow));
-  const found = headerBlock(window);
-  return found.complete || window.length === bytes.length ? found : headerBlock(bytes.toString('latin1'));
+  const found = headerBlock(window, decodeCharset);
+  return found.complete || window.length === bytes.length ? found : headerBlock(bytes.toString('latin1'), decodeCharset);
 }
 
 const headerWindow = 64 * 1024;
 
-function headerBlock(text: string): { headers: HeaderField[]; headerEnd: number; bodyStart: number; complete: boolean } {
+function headerBlock(text: string, decodeCharset: CharsetDecoder): { headers: HeaderField[]; headerEnd: number; bodyStart: number; complete: boolean } {
   const lines: string[] = [];
   let position = 0;
   let result: { headerEnd: number; bodyStart: number } | undefined;
@@ -189,7 +194,7 @@ function splitMultipart(body: Buffer, boundary: string): Buffer[] | undefined {
 }
 
 /** `value; name=value; name*=utf-8''…` → the value and its parameters (RFC 2045, RFC 2231). */
-function parseParameterized(header: string | undefined): { value: string; parameters: Record<string, string> } | undefined {
+function parseParameterized(header: string | undefined, decodeCharset: CharsetDecoder): { value: string; parameters: Record<string, string> } | undefined {
   if (header === undefined) {
     return undefined;
   }
@@ -235,12 +240,12 @@ function parseParameterized(header: string | undefined): { value: string; parame
     }
   }
   for (const [key, segments] of extended) {
-    simple[key] = joinExtendedParameter(segments.sort((a, b) => a.index - b.index));
+    simple[key] = joinExtendedParameter(segments.sort((a, b) => a.index - b.index), decodeCharset);
   }
   return { value, parameters: simple };
 }
 
-function joinExtendedParameter(segments: { value: string; encoded: boolean }[]): string {
+function joinExtendedParameter(segments: { value: string; encoded: boolean }[], decodeCharset: CharsetDecoder): string {
   let charset: string | undefined;
   const bytes: Buffer[] = [];
   segments.forEach((segment, position) => {
@@ -258,7 +263,7 @@ function joinExtendedParameter(segments: { value: string; encoded: boolean }[]):
 }
 
 /** A text part's content as text: transfer encoding, charset and format=flowed undone. */
-export function decodeTextPart(entity: MimeEntity): string {
+export function decodeTextPart(entity: MimeEntity, decodeCharset: CharsetDecoder): string {
   const text = decodeCharset(decodeTransfer(entity.body, entity.encoding), entity.parameters?.charset);
   return entity.parameters?.format?.toLowerCase() === 'flowed' ? unflow(text, entity.parameters.delsp?.toLowerCase() === 'yes') : text;
 }

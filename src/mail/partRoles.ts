@@ -5,7 +5,7 @@
  * neither shown nor listed are the plain/HTML twins of the alternative that is shown, and images an
  * HTML body embeds by Content-ID.
  */
-import type { BodyStructure } from './rowModel';
+import type { BodyStructure } from './bodyStructure';
 
 export type PartRole =
   /** Shown in the body, in order. */
@@ -34,8 +34,13 @@ export interface PartVisit<T> {
 type PartFields = Omit<BodyStructure, 'childNodes'>;
 type Node<T> = PartFields & { childNodes?: T[] };
 
-export function isListed(role: PartRole): boolean {
+function isListed(role: PartRole): boolean {
   return role === 'listed' || role === 'shownAndListed' || role === 'embeddedMessage';
+}
+
+/** The parts the reader lists as attachments, in order: its attachment list and the Inbox's paperclip. */
+export function listedParts<T extends Node<T>>(root: T): PartVisit<T>[] {
+  return partsInOrder(root).filter((visit) => isListed(visit.role));
 }
 
 /** Every part the reader acts on, in the order of the message, with what it does with each. */
@@ -75,7 +80,7 @@ export function partsInOrder<T extends Node<T>>(root: T): PartVisit<T>[] {
     }
     const own = number || '1';
     const embedded = children[0];
-    if (isEmbeddedMessage(type)) {
+    if (isEmbeddedMessageType(type)) {
       visits.push({ node, part: own, role: embedded ? 'embeddedMessage' : 'listed' });
       if (embedded) {
         // The embedded message's parts are numbered below the message: a multipart's children
@@ -101,11 +106,12 @@ function leafRole(node: PartFields): PartRole {
 }
 
 /** Any text/* (RFC 2046 §4.1.4: an unknown subtype is shown as plain text), and delivery reports. */
-export function isShownAsText(type: string): boolean {
+function isShownAsText(type: string): boolean {
   return type.startsWith('text/') || type === 'message/delivery-status' || type === 'message/disposition-notification';
 }
 
-function isEmbeddedMessage(type: string): boolean {
+/** A whole message as a part (RFC 2046 §5.2.1, RFC 6532 §3.7): its body is a message of its own. */
+export function isEmbeddedMessageType(type: string): boolean {
   return type === 'message/rfc822' || type === 'message/global';
 }
 

@@ -102,7 +102,7 @@ export function quoteOriginal(original: OriginalMessage): string {
 }
 
 /** The forwarded message's headers and text, as mail clients show it. */
-export function forwardedBlock(original: OriginalMessage): string {
+function forwardedBlock(original: OriginalMessage): string {
   const lines = ['---------- Forwarded message ----------'];
   if (original.from.length > 0) {
     lines.push(`From: ${original.from.map(formatAddress).join(', ')}`);

@@ -1,6 +1,8 @@
 import type { MessageRow } from '../shared/protocol';
-import { isListed, partsInOrder } from './partRoles';
-import { decodeCharset, decodeTransfer } from './transferDecoding';
+import type { BodyStructure } from './bodyStructure';
+import { listedParts } from './partRoles';
+import type { CharsetDecoder } from './transferDecoding';
+import { decodeTransfer, loadCharsetDecoder } from './transferDecoding';
 
 /** The parts of an imapflow FETCH result the list needs (structural, so tests need no server). */
 export interface FetchedEnvelope {
@@ -17,19 +19,6 @@ export interface FetchedEnvelope {
   bodyParts?: Map<string, Buffer>;
 }
 
-export interface BodyStructure {
-  part?: string;
-  type: string;
-  parameters?: Record<string, string>;
-  encoding?: string;
-  /** Content-ID, with its angle brackets. */
-  id?: string;
-  size?: number;
-  disposition?: string;
-  dispositionParameters?: Record<string, string>;
-  childNodes?: BodyStructure[];
-}
-
 /** The body part fetched (partially) with each envelope to make the preview line. */
 export const previewPartKey = '1';
 export const previewBytes = 400;
@@ -38,13 +27,24 @@ const previewLength = 160;
 /** Turns (the opening bytes of) an HTML part into the text a preview line shows. */
 export type HtmlToText = (html: string) => string;
 
+/** What makes a preview line of a fetched part; both libraries load on first use, not at activation. */
+export interface PreviewDecoders {
+  htmlToText: HtmlToText;
+  decodeCharset: CharsetDecoder;
+}
+
+export async function loadPreviewDecoders(): Promise<PreviewDecoders> {
+  const [htmlToText, decodeCharset] = await Promise.all([loadHtmlToText(), loadCharsetDecoder()]);
+  return { htmlToText, decodeCharset };
+}
+
 let htmlToText: Promise<HtmlToText> | undefined;
 
 /**
  * html-to-text, loaded on first use like the other mail libraries (it is ~240 kB with its HTML parser).
  * Links keep their words, not their addresses; images and headings' capitals add nothing to a preview.
  */
-export function loadHtmlToText(): Promise<HtmlToText> {
+function loadHtmlToText(): Promise<HtmlToText> {
   htmlToText ??= import('html-to-text').then(({ compile }) =>
     compile({
       wordwrap: false,
@@ -59,7 +59,7 @@ export function loadHtmlToText(): Promise<HtmlToText> {
 }
 
 /** Converts one FETCH result into a list row. Never throws on odd or missing fields. */
-export function envelopeToRow(message: FetchedEnvelope, toText: HtmlToText, threadCounts?: ReadonlyMap<string, number>): MessageRow {
+export function envelopeToRow(message: FetchedEnvelope, decoders: PreviewDecoders, threadCounts?: ReadonlyMap<string, number>): MessageRow {
   const flags = message.flags ?? new Set<string>();
   const sender = message.envelope?.from?.[0];
   const sent = message.envelope?.date === undefined ? undefined : new Date(message.envelope.date);
@@ -72,7 +72,7 @@ export function envelopeToRow(message: FetchedEnvelope, toText: HtmlToText, thre
     fromAddress: sender?.address ?? '',
     subject: (message.envelope?.subject ?? '').trim() || '(no subject)',
     date,
-    preview: previewOf(message, toText),
+    preview: previewOf(message, decoders),
     unread: !flags.has('\\Seen'),
     flagged: flags.has('\\Flagged'),
     answered: flags.has('\\Answered'),
@@ -88,11 +88,11 @@ function validTime(date: Date | undefined): number | undefined {
 
 /** The paperclip: the message lists an attachment in the reader (the same rule as the reader's list). */
 export function hasAttachment(structure: BodyStructure): boolean {
-  return partsInOrder(structure).some((visit) => isListed(visit.role));
+  return listedParts(structure).length > 0;
 }
 
 /** The first text part's opening words, decoded; empty when part 1 is not text. */
-function previewOf(message: FetchedEnvelope, toText: HtmlToText): string {
+function previewOf(message: FetchedEnvelope, { htmlToText, decodeCharset }: PreviewDecoders): string {
   const raw = message.bodyParts?.get(previewPartKey);
   const structure = message.bodyStructure;
   if (!raw || !structure) {
@@ -105,6 +105,6 @@ function previewOf(message: FetchedEnvelope, toText: HtmlToText): string {
   const decoded = decodeTransfer(raw, part.encoding);
   const text = decodeCharset(decoded, part.parameters?.charset);
   // The part is fetched cut off: a tag cut at the end is markup, not words.
-  const plain = part.type.toLowerCase() === 'text/html' ? toText(text.replace(/<[^>]*$/, '')) : text;
+  const plain = part.type.toLowerCase() === 'text/html' ? htmlToText(text.replace(/<[^>]*$/, '')) : text;
   return plain.replace(/\s+/g, ' ').trim().slice(0, previewLength);
 }

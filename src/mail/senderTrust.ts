@@ -53,7 +53,7 @@ function domainOf(address: string): string {
  * `mail.example.com`, as a bulk sender's bounce domain usually is). Sibling subdomains do not count:
  * without the public-suffix list, `a.co.uk` and `b.co.uk` could not be told from them.
  */
-export function domainsAlign(first: string, second: string): boolean {
+function domainsAlign(first: string, second: string): boolean {
   const a = domainOf(first);
   const b = domainOf(second);
   return a !== '' && b !== '' && (a === b || a.endsWith(`.${b}`) || b.endsWith(`.${a}`));
@@ -97,7 +97,7 @@ function withoutComments(text: string): string {
 }
 
 /** The results of one Authentication-Results header (RFC 8601), after its authserv-id. */
-export function parseAuthenticationResults(header: string): AuthenticationResult[] {
+function parseAuthenticationResults(header: string): AuthenticationResult[] {
   const [, ...resinfos] = withoutComments(header).split(';');
   const results: AuthenticationResult[] = [];
   for (const resinfo of resinfos) {

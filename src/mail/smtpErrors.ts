@@ -27,10 +27,19 @@ function serverSaid(failure: SmtpFailure): string {
   return text ? ` The server said: ${redact(text).slice(0, 300)}` : '';
 }
 
+function isAuthenticationReply(failure: SmtpFailure): boolean {
+  return failure.code === 'EAUTH' || failure.responseCode === 535 || failure.responseCode === 534;
+}
+
+/** Microsoft's "SMTP AUTH disabled" (5.7.139): the token was fine, the mailbox or tenant does not allow SMTP sign-in. */
+function isSmtpAuthDisabled(failure: SmtpFailure): boolean {
+  return isAuthenticationReply(failure) && /5\.7\.139|SmtpClientAuthentication is disabled/i.test(failure.response ?? '');
+}
+
 /** An authentication failure that a fresh token may fix (the caller refreshes once, then gives up). */
 export function isSmtpAuthFailure(error: unknown): boolean {
   const failure = asFailure(error);
-  return failure.code === 'EAUTH' || failure.responseCode === 535 || failure.responseCode === 534;
+  return isAuthenticationReply(failure) && !isSmtpAuthDisabled(failure);
 }
 
 /**
@@ -51,10 +60,10 @@ export function mapSmtpError(error: unknown, host: string): MailroomError {
     const who = failure.rejected?.length ? ` (${failure.rejected.join(', ')})` : '';
     return new MailroomError('RecipientRefused', `${host} refused the recipient${who}.${serverSaid(failure)}`, cause);
   }
+  if (isSmtpAuthDisabled(failure)) {
+    return new MailroomError('SmtpAuthDisabled', `SMTP sign-in is turned off for this mailbox at ${host}; an administrator can enable "Authenticated SMTP" for it.`, cause);
+  }
   if (isSmtpAuthFailure(failure)) {
-    if (/5\.7\.139|SmtpClientAuthentication is disabled/i.test(failure.response ?? '')) {
-      return new MailroomError('SmtpAuthDisabled', `SMTP sign-in is turned off for this mailbox at ${host}; an administrator can enable "Authenticated SMTP" for it.`, cause);
-    }
     return new MailroomError('AuthenticationFailed', `${host} did not accept the sign-in.${serverSaid(failure)}`, cause);
   }
   const tls = tlsFailureOf(failure);

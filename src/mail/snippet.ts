@@ -61,12 +61,12 @@ export function chooseFence(code: string): string {
  * The language id as a fence info string. Backtick fences may not carry backticks in the info
  * string and whitespace would end it, so anything outside a conservative set is dropped.
  */
-export function fenceLanguage(languageId: string): string {
+function fenceLanguage(languageId: string): string {
   return languageId.replace(/[^A-Za-z0-9_+#.-]/g, '');
 }
 
 /** The last path component: attachments never carry the sender's directories. */
-export function baseName(path: string): string {
+function baseName(path: string): string {
   const parts = path.split(/[\\/]/);
   return parts[parts.length - 1] || 'file';
 }
@@ -85,7 +85,7 @@ function linesPhrase(startLine: number, endLine: number): string {
 }
 
 /** "src/app.ts, lines 10–24 (typescript)": names the code in both parts. */
-export function selectionCaption(selection: Pick<CodeSelection, 'path' | 'languageId' | 'startLine' | 'endLine'>): string {
+function selectionCaption(selection: Pick<CodeSelection, 'path' | 'languageId' | 'startLine' | 'endLine'>): string {
   return `${selection.path}, ${linesPhrase(selection.startLine, selection.endLine)} (${selection.languageId})`;
 }
 
@@ -177,7 +177,7 @@ function textWithNote(note: string, rest: string): string {
 }
 
 /** The note as paragraphs: blank lines separate them, single newlines are kept as breaks. */
-export function plainTextToHtml(text: string): string {
+function plainTextToHtml(text: string): string {
   return text
     .trim()
     .split(/\n\s*\n/)

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import type { MailAccount, MailAccounts } from '../auth/accountApi';
 import { findAccount } from '../auth/accountApi';
-import type { ComposerInit } from '../commands/send';
 import { formatAddressList } from '../mail/addresses';
 import { messageFromComposer } from '../mail/composerMessage';
 import type { DraftStore, StoredDraft } from '../mail/drafts';
@@ -9,12 +8,13 @@ import { whereDraftIsKept } from '../mail/drafts';
 import { newMessageId } from '../mail/mime';
 import { describeSendFailure } from '../mail/outbox';
 import type { SendOutcome } from '../mail/outbox';
-import type { OutgoingMessage } from '../mail/outgoing';
 import { formatBytes } from '../mail/snippet';
 import type { ComposerFields, ComposerProtocol } from '../shared/composerProtocol';
 import type { NotificationToWebview } from '../shared/webviewProtocol';
 import { isComposerToExtension } from '../shared/composerProtocol';
 import type { Logger } from '../util/log';
+import type { ComposerInit, ComposerOpener } from '../services/composing';
+import type { Sending } from '../services/sending';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
 import { WebviewHost } from './webviewHost';
 import { keepDraftOnClose } from './composerClose';
@@ -26,8 +26,8 @@ export interface ComposerDependencies {
   readonly drafts: DraftStore;
   readonly logger: Logger;
   readonly extensionUri: vscode.Uri;
-  /** Sends with progress and tells the user the outcome (SendFlows.deliver). */
-  readonly deliver: (account: MailAccount, message: OutgoingMessage, previous?: StoredDraft, options?: { fromComposer: boolean }) => Promise<SendOutcome>;
+  /** Sends with progress and tells the user the outcome. */
+  readonly deliver: Sending['deliver'];
 }
 
 function headingOf(init: ComposerInit): string {
@@ -41,7 +41,7 @@ function headingOf(init: ComposerInit): string {
 }
 
 /** A composer tab per message; each keeps what the user typed until it is sent or discarded. */
-export class ComposerPanels implements vscode.Disposable {
+export class ComposerPanels implements ComposerOpener, vscode.Disposable {
   private readonly open = new Set<ComposerPanel>();
 
   public constructor(private readonly dependencies: ComposerDependencies) {}

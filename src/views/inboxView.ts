@@ -1,69 +1,76 @@
 import * as vscode from 'vscode';
 import type { MailAccount, MailAccounts } from '../auth/accountApi';
-import { fetchNewestRows, loadRows, loadRowsByUid, searchFolder, summarizeFolders, unreadCount } from '../mail/mailbox';
-import type { FolderChange, MailSession, MailSessions, SessionState } from '../mail/connection';
-import type { Subscription } from '../util/event';
-import type { EnvelopeCache } from '../mail/envelopeCache';
-import { openFolderWithCache } from '../mail/envelopeCache';
+import { summarizeFolders } from '../mail/mailbox';
+import type { FolderChange, MailSession, SessionState } from '../mail/connection';
+import type { InboxNavigation } from '../services/inboxNavigation';
+import { inboxViewId } from '../services/inboxNavigation';
+import type { MailLayer } from '../services/mailLayer';
+import type { MessageActions, MessageChange } from '../services/messageActions';
+import { inboxSettings } from '../services/settings';
 import type { ConnectionStatus, FolderSummary, InboxProtocol, RowsPage } from '../shared/protocol';
-import type { NotificationToWebview } from '../shared/webviewProtocol';
 import { isInboxToExtension } from '../shared/protocol';
-import { isMailroomError } from '../util/errors';
-import { WebviewFocus } from './webviewFocus';
-import { WebviewHost } from './webviewHost';
+import type { NotificationToWebview } from '../shared/webviewProtocol';
+import type { Subscription } from '../util/event';
 import type { Logger } from '../util/log';
 import { describeError } from '../util/log';
-import type { MessageActions, MessageChange } from './messageActions';
+import { FolderRows } from './folderRows';
+import { notifyNewMail } from './newMailNotifier';
 import type { ReaderPanel } from './readerPanel';
+import { UnreadBadge } from './unreadBadge';
+import { WebviewFocus } from './webviewFocus';
+import { WebviewHost } from './webviewHost';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
-import { inboxSettings } from './settings';
-import { StatusItem, notify } from '../ui/surfaces';
-import { ui } from '../ui/text';
 
 export interface InboxDependencies {
   accounts: MailAccounts;
-  sessions: MailSessions;
-  cache: EnvelopeCache;
+  mail: MailLayer;
   actions: MessageActions;
   reader: ReaderPanel;
   logger: Logger;
   extensionUri: vscode.Uri;
 }
 
-/** Folders whose new mail never raises a notification: bulk or our own. */
-const quietSpecialUses = new Set(['\\Junk', '\\Trash', '\\Sent', '\\Drafts', '\\All', '\\Archive']);
-
 /**
  * The "Inbox" webview view: account and folder picker, the virtualized list (rows paged on
- * demand), search, live updates from IDLE, the unread badge and status-bar item.
+ * demand), search, live updates from IDLE; the selected folder's unread count on its badge.
  */
-export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
-  public static readonly viewId = 'mailroom.inbox';
-
+export class InboxViewProvider implements vscode.WebviewViewProvider, InboxNavigation, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
   /** The Inbox's document has the keyboard focus (the `mailroom.inboxFocused` context key). */
   public readonly focus = new WebviewFocus();
   private host: WebviewHost<InboxProtocol> | undefined;
   private selectedAccountId: string | undefined;
   private selectedFolder = 'INBOX';
-  private knownAccountIds = new Set<string>();
-  private readonly searches = new Map<string, number[]>();
+  private readonly rows: FolderRows;
+  private readonly badge: UnreadBadge;
   private readonly sessionSubscriptions = new Map<string, Subscription[]>();
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly statusBar: StatusItem;
-  private badgeTimer: ReturnType<typeof setTimeout> | undefined;
   /** The folder list last sent to the view, so a fresh unread count can be patched into it. */
   private shownFolders: { accountId: string; folders: FolderSummary[] } | undefined;
 
   public constructor(private readonly deps: InboxDependencies) {
-    this.statusBar = new StatusItem({ id: 'mailroom.unread', name: ui`Mailroom unread mail`, alignment: 'right', priority: 100, command: `${InboxViewProvider.viewId}.focus` });
-    this.knownAccountIds = new Set(deps.accounts.list().map((account) => account.id));
+    this.rows = new FolderRows(deps.mail.cache);
+    this.badge = new UnreadBadge({
+      logger: deps.logger,
+      selection: () => (this.selectedAccountId === undefined ? undefined : { accountId: this.selectedAccountId, folder: this.selectedFolder }),
+      session: (accountId) => this.sessionFor(accountId),
+      setBadge: (badge) => {
+        if (this.view) {
+          this.view.badge = badge;
+        }
+      },
+      counted: (accountId, folder, unread) => this.patchUnread(accountId, folder, unread),
+    });
+    const subscriptions = [
+      deps.actions.onDidChangeMessage((change) => this.messageChanged(change)),
+      deps.mail.onWillForgetAccount((accountId) => this.forgetAccount(accountId)),
+    ];
     this.disposables.push(
-      this.statusBar,
-      deps.accounts.onDidChangeAccounts(() => void this.accountsChanged()),
+      this.badge,
+      // Accounts signed in or removed in any window.
+      deps.accounts.onDidChangeAccounts(() => this.sendAccounts()),
+      { dispose: () => subscriptions.forEach((subscription) => subscription.dispose()) },
     );
-    const actionSubscription = deps.actions.onDidChangeMessage((change) => this.messageChanged(change));
-    this.disposables.push({ dispose: () => actionSubscription.dispose() });
   }
 
   public resolveWebviewView(view: vscode.WebviewView): void {
@@ -88,16 +95,8 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Dis
           return folders;
         },
         openFolder: async ({ accountId, folder }) => ({ accountId, folder, ...(await this.openFolder(this.sessionFor(accountId), folder)) }),
-        loadRows: ({ accountId, folder, start, count, search }) => {
-          const session = this.sessionFor(accountId);
-          return search === undefined ? this.loadFolderRows(session, folder, start, count) : this.loadSearchRows(session, folder, search, start, count);
-        },
-        search: async ({ accountId, folder, query }) => {
-          const session = this.sessionFor(accountId);
-          const { uids } = await searchFolder(session, folder, query);
-          this.searches.set(searchKey(session.account.id, folder, query), uids);
-          return this.loadSearchRows(session, folder, query, 0, inboxSettings().pageSize);
-        },
+        loadRows: ({ accountId, folder, start, count, search }) => this.rows.load(this.sessionFor(accountId), folder, start, count, search),
+        search: ({ accountId, folder, query }) => this.rows.search(this.sessionFor(accountId), folder, query, inboxSettings().pageSize),
       },
     });
     this.host = host;
@@ -114,28 +113,29 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Dis
     );
   }
 
-  /** `Mailroom: Refresh Inbox`. */
   public refresh(): void {
     void this.sendFolders(true);
     this.post({ type: 'folderChanged', accountId: this.selectedAccountId ?? '', folder: this.selectedFolder });
   }
 
-  /** Shows one folder of one account (the composer's "Show in Sent"): selects it and focuses the view. */
   public async showFolder(accountId: string, folder: string): Promise<void> {
     this.selectedAccountId = accountId;
     this.selectedFolder = folder;
-    await vscode.commands.executeCommand(`${InboxViewProvider.viewId}.focus`);
+    await this.reveal();
     this.sendAccounts();
   }
 
-  /** `Mailroom: Search Mail…`: focus the view's search box. */
+  public async reveal(): Promise<void> {
+    // The editor's own command for a contributed view: it resolves the view first if need be.
+    await vscode.commands.executeCommand(`${inboxViewId}.focus`);
+  }
+
   public async focusSearch(): Promise<void> {
-    await vscode.commands.executeCommand(`${InboxViewProvider.viewId}.focus`);
+    await this.reveal();
     this.post({ type: 'focusSearch' });
   }
 
   public dispose(): void {
-    clearTimeout(this.badgeTimer);
     for (const subscriptions of this.sessionSubscriptions.values()) {
       subscriptions.forEach((subscription) => subscription.dispose());
     }
@@ -149,44 +149,15 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Dis
   private async openFolder(session: MailSession, folder: string): Promise<RowsPage> {
     this.selectedAccountId = session.account.id;
     this.selectedFolder = folder;
-    this.searches.clear();
-    session.watch(folder);
-    try {
-      const result = await openFolderWithCache(session, this.deps.cache, folder, inboxSettings().pageSize);
-      this.scheduleBadgeUpdate();
-      return { total: result.status.total, start: 0, rows: result.rows, fromCache: false };
-    } catch (error) {
-      return this.fromCacheOr(session, folder, 0, inboxSettings().pageSize, error);
+    const page = await this.rows.open(session, folder, inboxSettings().pageSize);
+    if (!page.fromCache) {
+      this.badge.schedule();
     }
-  }
-
-  private async loadFolderRows(session: MailSession, folder: string, start: number, count: number): Promise<RowsPage> {
-    try {
-      const result = await loadRows(session, folder, start, count);
-      await this.deps.cache.remember(session.account.id, folder, result.status, start, result.rows);
-      return { total: result.status.total, start, rows: result.rows, fromCache: false };
-    } catch (error) {
-      return this.fromCacheOr(session, folder, start, count, error);
-    }
-  }
-
-  /** Offline: the cached envelopes with a banner; any other failure is reported as it is. */
-  private async fromCacheOr(session: MailSession, folder: string, start: number, count: number, error: unknown): Promise<RowsPage> {
-    const cached = isMailroomError(error, 'NetworkError') || isMailroomError(error, 'Throttled') ? await this.deps.cache.read(session.account.id, folder) : undefined;
-    if (!cached) {
-      throw error;
-    }
-    return { total: cached.rows.length, start, rows: cached.rows.slice(start, start + count), fromCache: true };
-  }
-
-  private async loadSearchRows(session: MailSession, folder: string, query: string, start: number, count: number): Promise<RowsPage> {
-    const uids = this.searches.get(searchKey(session.account.id, folder, query)) ?? [];
-    const rows = await loadRowsByUid(session, folder, uids.slice(start, start + count));
-    return { total: uids.length, start, rows, fromCache: false };
+    return page;
   }
 
   private sessionFor(accountId: string): MailSession {
-    const session = this.deps.actions.session(accountId);
+    const session = this.deps.mail.session(accountId);
     if (!this.sessionSubscriptions.has(accountId)) {
       this.sessionSubscriptions.set(accountId, [
         session.onDidChangeState((state) => this.connectionChanged(session.account, state)),
@@ -210,27 +181,9 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Dis
 
   private async folderChanged(session: MailSession, change: FolderChange): Promise<void> {
     this.post({ type: 'folderChanged', accountId: change.accountId, folder: change.folder, ...(change.exists === undefined ? {} : { total: change.exists }) });
-    this.scheduleBadgeUpdate();
+    this.badge.schedule();
     if (change.kind === 'exists' && inboxSettings().notifyNewMail) {
-      await this.notifyNewMail(session, change.folder);
-    }
-  }
-
-  private async notifyNewMail(session: MailSession, folder: string): Promise<void> {
-    const folders = await session.folders();
-    const specialUse = folders.find((candidate) => candidate.path === folder)?.specialUse;
-    if (specialUse && quietSpecialUses.has(specialUse)) {
-      return;
-    }
-    // A fresh SELECT: the command connection learns of new messages only when it asks.
-    const { rows } = await fetchNewestRows(session, folder, 1);
-    const newest = rows[0];
-    if (newest?.unread && Date.now() - newest.date < 10 * 60_000) {
-      // Sender and subject are a stranger's words: the ui tag shows them as text, never as a link [SEC-29a].
-      const open = ui`Open`;
-      if ((await notify('info', ui`New mail from ${newest.from}: ${newest.subject}`, open)) === open) {
-        await this.deps.reader.show({ accountId: session.account.id, folder, uid: newest.uid });
-      }
+      await notifyNewMail(session, change.folder, (ref) => this.deps.reader.show(ref));
     }
   }
 
@@ -241,40 +194,16 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Dis
     } else {
       this.post({ type: 'rowUpdated', accountId: ref.accountId, folder: ref.folder, row: change.row });
     }
-    this.scheduleBadgeUpdate();
+    this.badge.schedule();
   }
 
-  /** Badge and status bar show the unread count of the selected folder; debounced, one STATUS. */
-  private scheduleBadgeUpdate(): void {
-    clearTimeout(this.badgeTimer);
-    this.badgeTimer = setTimeout(() => void this.updateBadge(), 300);
-  }
-
-  private async updateBadge(): Promise<void> {
-    const accountId = this.selectedAccountId;
-    if (!accountId) {
-      return;
-    }
-    try {
-      const unread = await unreadCount(this.sessionFor(accountId), this.selectedFolder);
-      const tooltip = ui`${unread} unread in ${this.selectedFolder}`;
-      if (this.view) {
-        this.view.badge = unread > 0 ? { value: unread, tooltip: tooltip.value } : undefined;
-      }
-      // The picker's count came from the connection's folder listing: keep it in step with the badge.
-      const shown = this.shownFolders;
-      if (shown && shown.accountId === accountId) {
-        const folders = shown.folders.map((folder) => (folder.path === this.selectedFolder ? { ...folder, unread } : folder));
-        this.shownFolders = { accountId, folders };
-        this.post({ type: 'folders', accountId, folders });
-      }
-      if (unread > 0) {
-        this.statusBar.show('mail', ui`${unread}`, tooltip);
-      } else {
-        this.statusBar.hide();
-      }
-    } catch (error) {
-      this.deps.logger.debug(`Unread count not updated: ${describeError(error)}`);
+  /** The picker's count came from the connection's folder listing: keep it in step with the badge. */
+  private patchUnread(accountId: string, folder: string, unread: number): void {
+    const shown = this.shownFolders;
+    if (shown && shown.accountId === accountId) {
+      const folders = shown.folders.map((candidate) => (candidate.path === folder ? { ...candidate, unread } : candidate));
+      this.shownFolders = { accountId, folders };
+      this.post({ type: 'folders', accountId, folders });
     }
   }
 
@@ -293,10 +222,7 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Dis
       ...(this.selectedAccountId === undefined ? {} : { selectedAccountId: this.selectedAccountId, selectedFolder: this.selectedFolder }),
     });
     if (accounts.length === 0) {
-      this.statusBar.hide();
-      if (this.view) {
-        this.view.badge = undefined;
-      }
+      this.badge.clear();
     }
   }
 
@@ -314,32 +240,10 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, vscode.Dis
     }
   }
 
-  /** Accounts removed in any window: forget them here too. */
-  private async accountsChanged(): Promise<void> {
-    const current = new Set(this.deps.accounts.list().map((account) => account.id));
-    for (const id of this.knownAccountIds) {
-      if (!current.has(id)) {
-        await this.forgetAccount(id);
-      }
-    }
-    this.knownAccountIds = current;
-    this.sendAccounts();
-  }
-
-  /** Sign-out: close the account's connections, stop its timers and delete its cached mail. */
-  public async forgetAccount(accountId: string): Promise<void> {
+  /** The account is going: stop following its session and drop its search results. */
+  private forgetAccount(accountId: string): void {
     this.sessionSubscriptions.get(accountId)?.forEach((subscription) => subscription.dispose());
     this.sessionSubscriptions.delete(accountId);
-    for (const key of [...this.searches.keys()]) {
-      if ((JSON.parse(key) as string[])[0] === accountId) {
-        this.searches.delete(key);
-      }
-    }
-    await this.deps.sessions.close(accountId);
-    await this.deps.cache.deleteAccount(accountId);
+    this.rows.forgetAccount(accountId);
   }
-}
-
-function searchKey(accountId: string, folder: string, query: string): string {
-  return JSON.stringify([accountId, folder, query]);
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { decodeCharset } from '../mail/transferDecoding';
+import { loadCharsetDecoder } from '../mail/transferDecoding';
 
 const scheme = 'mailroom-source';
 
@@ -32,6 +32,7 @@ export class MessageSourceDocuments implements vscode.TextDocumentContentProvide
   public async show(uid: number, source: Buffer, truncated: boolean): Promise<void> {
     // The name says which message, and nothing a stranger chose.
     const path = `/message-${uid}-source-${++this.opened}.eml`;
+    const decodeCharset = await loadCharsetDecoder();
     const text = decodeCharset(source, undefined) + (truncated ? '\n\n[Mailroom: the source is longer than this; only its beginning is shown.]\n' : '');
     this.texts.set(path, text);
     const document = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme, path })), 'plaintext');

@@ -8,10 +8,11 @@ import { TrustedSenders } from '../mail/senderTrust';
 import type { MessageRef, ReaderProtocol, SenderTrust } from '../shared/protocol';
 import type { MessagesOf, NotificationToWebview } from '../shared/webviewProtocol';
 import { isReaderToExtension, opensAsText } from '../shared/protocol';
+import type { Subscription } from '../util/event';
 import type { Logger } from '../util/log';
 import { fileDestination, saveAttachmentAs } from './attachmentSave';
 import { openLinkFromMail } from './linkPolicy';
-import type { MessageActions } from './messageActions';
+import type { MessageActions } from '../services/messageActions';
 import type { MessageSourceDocuments } from './messageSource';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
 import { WebviewFocus } from './webviewFocus';
@@ -29,7 +30,6 @@ export interface ReaderDependencies {
   /** Where View Source opens a message's source. */
   sources: MessageSourceDocuments;
 }
-
 
 /**
  * The reader: one editor-area panel showing one message. Its webview sanitizes the HTML
@@ -50,21 +50,21 @@ export class ReaderPanel implements vscode.Disposable {
   private documentAllowsRemoteContent: boolean | undefined;
   /** Counts calls to show(): only the latest one shows its message. */
   private showRequests = 0;
-  private readonly panelDisposables: vscode.Disposable[] = [];
+  /** Follows flag changes and removals of the message on show, whichever view made them. */
+  private readonly messageChanges: Subscription;
   private readonly trustedSenders: TrustedSenders;
   /** The reader's document has the keyboard focus (the `mailroom.readerFocused` context key). */
   public readonly focus = new WebviewFocus();
 
   public constructor(private readonly deps: ReaderDependencies) {
     this.trustedSenders = new TrustedSenders(deps.globalState);
-    const subscription = deps.actions.onDidChangeMessage((change) => {
+    this.messageChanges = deps.actions.onDidChangeMessage((change) => {
       if (change.removed && this.current && sameMessage(change.ref, this.current.view.ref)) {
         this.panel?.dispose();
       } else if (!change.removed && this.current && sameMessage(change.ref, this.current.view.ref)) {
         this.post({ type: 'flags', flagged: change.row.flagged, unread: change.row.unread });
       }
     });
-    this.panelDisposables.push({ dispose: () => subscription.dispose() });
   }
 
   public async show(ref: MessageRef): Promise<void> {
@@ -115,7 +115,7 @@ export class ReaderPanel implements vscode.Disposable {
 
   public dispose(): void {
     this.panel?.dispose();
-    this.panelDisposables.forEach((disposable) => disposable.dispose());
+    this.messageChanges.dispose();
   }
 
   /** `title` is the tab's: a subject, so a stranger's words, neutralised like any other surface's. */

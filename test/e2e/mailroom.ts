@@ -85,6 +85,14 @@ export async function mailroomFrame(page: Page, view: 'inbox' | 'reader' | 'comp
   throw new Error(`no Mailroom ${view} webview appeared; Mailroom's webview frames: ${await describeMailroomFrames(page)}`);
 }
 
+/**
+ * Waits until a webview's own document has the focus. The workbench hands the focus to a webview a moment after
+ * the click or command that asked for it; a palette opened before that happens is closed by it.
+ */
+export async function webviewFocused(frame: Frame, timeoutMs = 10_000): Promise<void> {
+  await frame.waitForFunction(() => (globalThis as unknown as { document: { hasFocus(): boolean } }).document.hasFocus(), undefined, { timeout: timeoutMs });
+}
+
 /** The reader once it shows this message (a remote-content choice loads a new reader document, so the frame is looked up again). */
 export async function readerShowing(page: Page, subject: string, timeoutMs = 30_000): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;

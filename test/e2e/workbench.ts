@@ -134,7 +134,12 @@ function workbenchHelpers(page: Page, name: string): WorkbenchHelpers {
   };
 
   const pickQuickInputItem = async (label: string): Promise<void> => {
-    const row = page.locator(QUICK_INPUT_ROWS).filter({ has: page.locator('.label-name', { hasText: exactly(label) }) }).first();
+    // Only a visible row: the palette's earlier list can stay in the DOM, hidden, with the same label (the row
+    // "Notifications: Clear All Notifications" once resolved to such a stale row and the click waited 30 s on it).
+    const row = page
+      .locator(QUICK_INPUT_ROWS)
+      .filter({ has: page.locator('.label-name', { hasText: exactly(label) }), visible: true })
+      .first();
     await row.waitFor({ state: 'visible' });
     await row.click();
   };

@@ -15,6 +15,8 @@ export interface DovecotOptions {
   introspectionUrl: string;
   /** The OAuth scope a token needs for IMAP. */
   scope: string;
+  /** SASL mechanisms offered for tokens (default `xoauth2 oauthbearer`; Microsoft offers XOAUTH2 only). */
+  mechanisms?: string;
 }
 
 export interface Dovecot {
@@ -123,12 +125,12 @@ ssl_cert = <${tls.certFile}
 ssl_key = <${tls.keyFile}
 ssl_min_protocol = TLSv1.2
 disable_plaintext_auth = yes
-auth_mechanisms = xoauth2 oauthbearer
+auth_mechanisms = ${options.mechanisms ?? 'xoauth2 oauthbearer'}
 # Refused logins answer at once, so negative tests stay fast.
 auth_failure_delay = 0
 ${DEBUG ? 'auth_verbose = yes\nauth_debug = yes\nmail_debug = yes\n' : ''}passdb {
   driver = oauth2
-  mechanisms = xoauth2 oauthbearer
+  mechanisms = ${options.mechanisms ?? 'xoauth2 oauthbearer'}
   args = ${paths.oauth2}
 }
 userdb {

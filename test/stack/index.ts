@@ -148,7 +148,7 @@ const DEFAULT_SHORT_TOKEN_TTL_SECONDS = 5;
  * Prefers a memory file system: creating 100,000 Maildir files on a disk takes minutes under load, on
  * tmpfs a few seconds. MAILROOM_STACK_TMPDIR overrides the choice.
  */
-function temporaryBase(): string {
+export function temporaryBase(): string {
   const override = process.env.MAILROOM_STACK_TMPDIR;
   if (override) return override;
   try {

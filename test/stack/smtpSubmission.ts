@@ -21,8 +21,10 @@ export interface SmtpSubmissionOptions {
   resource: string;
   localDomain: string;
   deliverLocally(envelope: { from: string; to: string[] }, raw: Buffer): Promise<void>;
-  /** Called for every accepted message (local and remote recipients alike). */
-  onSubmitted(message: SubmittedMessage): void;
+  /** Called for every accepted message (local and remote recipients alike); the answer waits for a promise it returns. */
+  onSubmitted(message: SubmittedMessage): unknown;
+  /** A provider's own refusal of a valid sign-in (Microsoft: SMTP AUTH turned off for the mailbox), as `5.x.x text`. */
+  refuseAuthentication?(user: string): string | undefined;
 }
 
 export interface SmtpSubmission {
@@ -84,10 +86,12 @@ export async function startSmtpSubmission(options: SmtpSubmissionOptions): Promi
     closeTimeout: 200,
     onAuth(auth: SMTPServerAuthentication, _session: SMTPServerSession, callback: (error: Error | null | undefined, response?: SMTPServerAuthenticationResponse) => void): void {
       authenticate(auth).then(
-        (user) =>
-          user
-            ? callback(null, { user })
-            : callback(null, { data: { status: '401', schemes: 'bearer', scope: options.scope } }),
+        (user) => {
+          const refusal = user ? options.refuseAuthentication?.(user) : undefined;
+          if (refusal) callback(new SmtpError(refusal, 535));
+          else if (user) callback(null, { user });
+          else callback(null, { data: { status: '401', schemes: 'bearer', scope: options.scope } });
+        },
         (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
       );
     },
@@ -106,7 +110,7 @@ export async function startSmtpSubmission(options: SmtpSubmissionOptions): Promi
           const to = session.envelope.rcptTo.map((recipient) => recipient.address.toLowerCase());
           const local = to.filter((recipient) => recipient.endsWith(`@${options.localDomain}`));
           if (local.length) await options.deliverLocally({ from, to: local }, raw);
-          options.onSubmitted({ from, to, raw });
+          await options.onSubmitted({ from, to, raw });
         })
         .then(
           () => callback(),

@@ -7,8 +7,8 @@ import { providerConfig } from '../../../src/auth/presets';
 import { isMailroomError } from '../../../src/util/errors';
 import type { MailroomErrorCode } from '../../../src/util/errors';
 import { withTestTransport } from '../../../src/util/testTransport';
-import { FakeIssuer } from './fakeIssuer';
-import { oidcConfig, oidcSettings } from './fakes';
+import { FakeIssuer } from '../../support/auth/fakeIssuer';
+import { oidcConfig, oidcSettings } from '../../support/auth/fakes';
 
 function clientFor(issuer: FakeIssuer): OAuthClient {
   return new OAuthClient(oidcConfig(issuer.issuer, issuer.clientId), withTestTransport({}, { fetchForTests: issuer.fetch }));

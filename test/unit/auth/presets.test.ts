@@ -4,7 +4,7 @@ import { canonicalIssuer, resolveIdTokenIssuer } from '../../../src/auth/idToken
 import { providerConfig } from '../../../src/auth/presets';
 import { explainScope } from '../../../src/auth/scopes';
 import { isMailroomError } from '../../../src/util/errors';
-import { oidcSettings } from './fakes';
+import { oidcSettings } from '../../support/auth/fakes';
 
 const settings = oidcSettings('https://issuer.test', 'client');
 

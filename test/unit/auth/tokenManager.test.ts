@@ -7,15 +7,17 @@ import type { StoredAccount } from '../../../src/auth/tokenStore';
 import { BackoffGate, DEFAULT_BACKOFF_POLICY } from '../../../src/util/backoff';
 import { isMailroomError } from '../../../src/util/errors';
 import { withTestTransport } from '../../../src/util/testTransport';
-import { FakeIssuer } from './fakeIssuer';
-import { ManualClock, MemorySecretStorage, oidcConfig, recordingLogger } from './fakes';
+import { FakeIssuer } from '../../support/auth/fakeIssuer';
+import { MemorySecretStorage, oidcConfig } from '../../support/auth/fakes';
+import { FakeClock } from '../../support/clock';
+import { recordingLogger } from '../../support/logging';
 
 interface Setup {
   issuer: FakeIssuer;
   secrets: MemorySecretStorage;
   store: TokenStore;
   manager: TokenManager;
-  clock: ManualClock;
+  clock: FakeClock;
   account: StoredAccount;
   sink: ReturnType<typeof recordingLogger>['sink'];
 }
@@ -25,7 +27,7 @@ async function setup(options: { expiresInSeconds?: number; refreshToken?: string
   const secrets = new MemorySecretStorage();
   const { logger, sink } = recordingLogger();
   const store = new TokenStore(secrets, logger);
-  const clock = new ManualClock();
+  const clock = new FakeClock({ start: 1_000_000, sleep: 'instant' });
   const client = new OAuthClient(oidcConfig(issuer.issuer, issuer.clientId), withTestTransport({ now: () => clock.now() }, { fetchForTests: issuer.fetch }));
   const manager = new TokenManager(store, () => client, logger, clock, new BackoffGate(() => clock.now(), DEFAULT_BACKOFF_POLICY, () => 0.5));
   const refreshToken = options.refreshToken ?? 'RT-SENTINEL-initial';

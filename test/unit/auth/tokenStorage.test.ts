@@ -11,9 +11,11 @@ import { TokenStore } from '../../../src/auth/tokenStore';
 import type { StoredAccount } from '../../../src/auth/tokenStore';
 import { BackoffGate, DEFAULT_BACKOFF_POLICY } from '../../../src/util/backoff';
 import { isMailroomError } from '../../../src/util/errors';
-import { FakeIssuer } from './fakeIssuer';
-import { deliverRedirect, ManualClock, MemorySecretStorage, oidcConfig, oidcSettings, recordingLogger, storedRefreshTokens, unlistedAccountKeys } from './fakes';
-import { Harness } from './harness';
+import { FakeIssuer } from '../../support/auth/fakeIssuer';
+import { deliverRedirect, MemorySecretStorage, oidcConfig, oidcSettings, storedRefreshTokens, unlistedAccountKeys } from '../../support/auth/fakes';
+import { FakeClock } from '../../support/clock';
+import { recordingLogger } from '../../support/logging';
+import { Harness } from '../../support/auth/harness';
 
 const NAMES = ['alice', 'bob', 'carol'] as const;
 const INDEX_KEY = 'mailroom.accounts';
@@ -52,7 +54,7 @@ async function threeAccounts(): Promise<ThreeAccounts> {
   const secrets = new MemorySecretStorage();
   const { logger, sink } = recordingLogger();
   const store = new TokenStore(secrets, logger);
-  const clock = new ManualClock();
+  const clock = new FakeClock({ start: 1_000_000, sleep: 'instant' });
   const client = new OAuthClient(oidcConfig(issuer.issuer, issuer.clientId), withTestTransport({ now: () => clock.now() }, { fetchForTests: issuer.fetch }));
   const manager = new TokenManager(store, () => client, logger, clock, new BackoffGate(() => clock.now(), DEFAULT_BACKOFF_POLICY, () => 0.5));
   const signInRequired: SignInRequiredEvent[] = [];

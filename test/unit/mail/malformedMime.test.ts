@@ -5,11 +5,11 @@
 import * as assert from 'node:assert/strict';
 import { attachmentsFromStructure, parseMessage } from '../../../src/mail/message';
 import type { MessageMeta } from '../../../src/mail/message';
-import type { BodyStructure } from '../../../src/mail/rowModel';
+import type { BodyStructure } from '../../../src/mail/bodyStructure';
 import { hasAttachment } from '../../../src/mail/rowModel';
 import type { MessageView } from '../../../src/shared/protocol';
-import type { IndependentReading } from './mimeFixtures';
-import { independentReading, mimeFixtureClasses, notShown, readFixture } from './mimeFixtures';
+import type { IndependentReading } from '../../support/mimeFixtures';
+import { independentReading, mimeFixtureClasses, notShown, readFixture } from '../../support/mimeFixtures';
 
 const meta: MessageMeta = { ref: { accountId: 'a', folder: 'INBOX', uid: 3 }, flagged: false, unread: false, truncated: false };
 

@@ -31,6 +31,30 @@ describe('MIME → reader view model', () => {
     assert.equal(view.date, Date.parse('2026-11-25T10:00:00Z'));
   });
 
+  it('shows windows-1252 quotes, euro sign and dashes (0x80–0x9F) of labelled and unlabelled body parts', async () => {
+    const windows1252 = (text: string): string => text.replace(/“/g, '\x93').replace(/”/g, '\x94').replace(/€/g, '\x80').replace(/–/g, '\x96');
+    const source = crlf([
+      'From: a@example.com',
+      'Subject: prices',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: text/plain; charset=windows-1252',
+      'Content-Transfer-Encoding: 8bit',
+      '',
+      windows1252('He said “yes” – it costs €5.'),
+      '--b',
+      'Content-Type: text/plain',
+      '',
+      windows1252('Unlabelled: “no” – €0.'),
+      '--b--',
+      '',
+    ]);
+    const { view } = await parseMessage(source, meta);
+    assert.equal(view.text, 'He said “yes” – it costs €5.\n\nUnlabelled: “no” – €0.');
+  });
+
   it('embeds inline images referenced by cid: as data URIs', async () => {
     const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex').toString('base64');
     const source = crlf([

@@ -4,16 +4,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { EnvelopeCache } from '../../../src/mail/envelopeCache';
 import { envelopeToRow } from '../../../src/mail/rowModel';
-import { Logger } from '../../../src/util/log';
+import { testLogger } from '../../support/logging';
 
-const silent = (): void => undefined;
-const logger = new Logger({ trace: silent, debug: silent, info: silent, warn: silent, error: silent });
+const logger = testLogger();
 
-/** These envelopes carry no body, so nothing is ever converted from HTML. */
-const noHtml = (): string => assert.fail('no HTML part to convert');
+/** These envelopes carry no body, so nothing is ever decoded for a preview. */
+const noPreview = { htmlToText: (): string => assert.fail('no HTML part to convert'), decodeCharset: (): string => assert.fail('no part to decode') };
 
 function rows(fromUid: number, count: number): ReturnType<typeof envelopeToRow>[] {
-  return Array.from({ length: count }, (_, index) => envelopeToRow({ uid: fromUid - index, envelope: { subject: `m${fromUid - index}` } }, noHtml));
+  return Array.from({ length: count }, (_, index) => envelopeToRow({ uid: fromUid - index, envelope: { subject: `m${fromUid - index}` } }, noPreview));
 }
 
 describe('envelope cache', () => {
@@ -45,7 +44,9 @@ describe('envelope cache', () => {
 
   it('keeps every page when pages are remembered at the same time (the list loads pages in parallel)', async () => {
     const warnings: string[] = [];
-    cache = new EnvelopeCache(path.join(directory, 'envelopes'), () => enabled, new Logger({ trace: silent, debug: silent, info: silent, warn: (line) => warnings.push(line), error: silent }));
+    cache = new EnvelopeCache(path.join(directory, 'envelopes'), () => enabled, testLogger((line, level) => {
+      if (level === 'warn') warnings.push(line);
+    }));
     await Promise.all([0, 50, 100, 150].map((start) => cache.remember('acc', 'INBOX', status, start, rows(100 - start, 50))));
     const cached = await cache.read('acc', 'INBOX');
     assert.equal(cached?.rows.length, 200);

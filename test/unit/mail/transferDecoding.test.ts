@@ -1,7 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { decodeCharset, decodeTransfer } from '../../../src/mail/transferDecoding';
+import { decodeTransfer, loadCharsetDecoder } from '../../../src/mail/transferDecoding';
+import type { CharsetDecoder } from '../../../src/mail/transferDecoding';
 
 describe('transfer decoding', () => {
+  let decodeCharset: CharsetDecoder;
+  before(async () => {
+    decodeCharset = await loadCharsetDecoder();
+  });
+
   it('drops the whitespace a transport added at the end of quoted-printable lines (RFC 2045 6.7)', () => {
     assert.equal(decodeTransfer(Buffer.from('first  \r\nsecond\t\r\nthird=20\r\n'), 'quoted-printable').toString(), 'first\r\nsecond\r\nthird \r\n');
   });
@@ -28,5 +34,19 @@ describe('transfer decoding', () => {
     assert.equal(decodeCharset(Buffer.from([0x63, 0x61, 0x66, 0xe9]), 'iso-8859-1'), 'café');
     assert.equal(decodeCharset(Buffer.from([0xeb, 0xcf, 0xd4]), 'koi8-r'), 'Кот');
     assert.equal(decodeCharset(Buffer.from('café'), undefined), 'café');
+  });
+
+  it('reads 0x80–0x9F of windows-1252, and of iso-8859-1 as mail means it, as quotes, euro sign and dashes', () => {
+    const bytes = Buffer.from([0x93, 0x61, 0x94, 0x20, 0x80, 0x20, 0x96, 0x20, 0x97]);
+    for (const charset of ['windows-1252', 'CP1252', 'iso-8859-1', undefined]) {
+      assert.equal(decodeCharset(bytes, charset), '\u201ca\u201d \u20ac \u2013 \u2014', String(charset));
+    }
+  });
+
+  it('reads charsets the runtime has and iconv-lite lacks, and guesses for labels neither knows', () => {
+    assert.equal(decodeCharset(Buffer.from('\x1b$B$3$s$K$A$O\x1b(B', 'latin1'), 'iso-2022-jp'), 'こんにちは');
+    assert.equal(decodeCharset(Buffer.from([0x82]), 'cp850'), 'é', 'a label only iconv-lite knows');
+    assert.equal(decodeCharset(Buffer.from('café'), 'x-unknown'), 'café');
+    assert.equal(decodeCharset(Buffer.from([0x93, 0x61, 0x94]), 'x-unknown'), '\u201ca\u201d');
   });
 });

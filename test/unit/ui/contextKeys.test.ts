@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type * as ContextKeys from '../../../src/ui/contextKeys';
 import type { ContextSource } from '../../../src/ui/contextKeys';
 import { Emitter } from '../../../src/util/event';
-import { FakeEditor, installFakeVscode } from './fakeVscode';
+import { FakeEditor, installFakeVscode } from '../../support/fakeVscode';
 
 /** A source whose value the test sets; `fire` says it may have changed. */
 class Settable implements ContextSource {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import type * as Surfaces from '../../../src/ui/surfaces';
 import { UiText, joinTexts, ui } from '../../../src/ui/text';
-import { FakeEditor, installFakeVscode } from './fakeVscode';
+import { FakeEditor, installFakeVscode } from '../../support/fakeVscode';
 
 /** Values a stranger controls: a subject, a display name, a folder name, a server's error text. */
 const hostile: Record<string, string> = {

@@ -8,20 +8,21 @@ import * as esbuild from 'esbuild';
 import { OAuthClient } from '../../../src/auth/oauthClient';
 import type { OAuthClientOptions } from '../../../src/auth/oauthRequests';
 import { isMailroomError } from '../../../src/util/errors';
-import { oidcConfig } from '../auth/fakes';
+import { oidcConfig } from '../../support/auth/fakes';
 
 const root = path.join(__dirname, '..', '..', '..', '..');
 /**
- * Property names survive minification, so these find the door in a shipped bundle: the test transport's fields
- * and the options product classes used to take (`trustedCa` was the SMTP sender's).
+ * Property names survive minification, so these find the doors in a shipped bundle: the test transport's fields,
+ * the options product classes used to take (`trustedCa` was the SMTP sender's), and the fields of the test-only
+ * preset endpoints (src/auth/testPresetEndpoints.ts).
  */
-const DOOR_NAMES = ['fetchForTests', 'extraCa', 'trustedCa'];
+const DOOR_NAMES = ['fetchForTests', 'extraCa', 'trustedCa', 'issuerOriginsForTests', 'imapForTests', 'smtpForTests'];
 
 function doorNamesIn(text: string): string[] {
   return DOOR_NAMES.filter((name) => text.includes(name));
 }
 
-describe('The test transport', function () {
+describe('The test transport and the test preset endpoints', function () {
   this.timeout(60_000);
   let outdir: string;
 
@@ -32,7 +33,7 @@ describe('The test transport', function () {
 
   after(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
-  it('[SEC-12] is absent from the production bundle (node esbuild.js --production) and its lazily loaded vendor files', () => {
+  it('[SEC-12] are absent from the production bundle (node esbuild.js --production) and its lazily loaded vendor files', () => {
     const bundles = fs.readdirSync(outdir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.js'));
     assert.ok(bundles.includes('extension.js'), `no extension.js among ${bundles.join(', ')}`);
     for (const file of bundles) {
@@ -40,7 +41,7 @@ describe('The test transport', function () {
     }
   });
 
-  it('[SEC-12] is found by the same scan in a minified bundle of the same sources built without the swap (the scan can fail)', async () => {
+  it('[SEC-12] are found by the same scan in a minified bundle of the same sources built without the swap (the scan can fail)', async () => {
     const unswapped = await esbuild.build({
       absWorkingDir: root,
       entryPoints: ['src/extension.ts'],
@@ -53,7 +54,7 @@ describe('The test transport', function () {
       logLevel: 'silent',
     });
     const text = unswapped.outputFiles.map((file) => file.text).join('\n');
-    assert.deepEqual(doorNamesIn(text), ['fetchForTests', 'extraCa']);
+    assert.deepEqual(doorNamesIn(text), ['fetchForTests', 'extraCa', 'issuerOriginsForTests', 'imapForTests', 'smtpForTests']);
   });
 
   it('[SEC-12] cannot be opened through a product class\'s options', async () => {

@@ -7,9 +7,9 @@ import { isInboxToExtension } from '../../../src/shared/protocol';
 import type * as Host from '../../../src/views/webviewHost';
 import { MailroomError } from '../../../src/util/errors';
 import { RequestFailed, WebviewClient } from '../../../webview/webviewClient';
-import type { RecordingSink } from '../auth/fakes';
-import { recordingLogger } from '../auth/fakes';
-import { FakeEditor, installFakeVscode } from '../ui/fakeVscode';
+import type { RecordingSink } from '../../support/logging';
+import { recordingLogger } from '../../support/logging';
+import { FakeEditor, installFakeVscode } from '../../support/fakeVscode';
 
 /** A webview panel whose document the test plays: what the extension posts, and posting to it. */
 class FakeSurface {

@@ -1,0 +1,52 @@
+import type { MailAccount, MailAccounts } from '../auth/accountApi';
+import { findAccount } from '../auth/accountApi';
+import { DraftStore } from '../mail/drafts';
+import { ImapDraftsFolder } from '../mail/draftsFolder';
+import { appendToSpecialUse, findSpecialUse } from '../mail/folders';
+import { specialUseHoldsMessageId } from '../mail/mailbox';
+import { Outbox } from '../mail/outbox';
+import { SendRateLimiter } from '../mail/sendRateLimiter';
+import { SmtpSender } from '../mail/sender';
+import type { Logger } from '../util/log';
+import type { MailLayer } from './mailLayer';
+import { sendSettings } from './settings';
+
+export interface OutboxDependencies {
+  readonly accounts: MailAccounts;
+  readonly mail: MailLayer;
+  readonly logger: Logger;
+  /** Where drafts are kept on this machine. */
+  readonly draftsDirectory: string;
+}
+
+export interface OutboxParts {
+  readonly drafts: DraftStore;
+  readonly outbox: Outbox;
+  /** The path of the account's `\Sent` folder, where it has one. */
+  readonly sentFolderOf: (account: MailAccount) => Promise<string | undefined>;
+}
+
+/**
+ * The mail side of sending: SMTP sender with its rate limit, the draft store (with the server's
+ * Drafts folder) and the outbox that files sent mail into Sent over the account's IMAP session.
+ * Nothing here loads nodemailer, mailparser or markdown-it: they load on first send.
+ */
+export function createOutbox(deps: OutboxDependencies): OutboxParts {
+  const { accounts, mail, logger } = deps;
+  const drafts = new DraftStore(deps.draftsDirectory, logger, new ImapDraftsFolder((accountId) => findAccount(accounts, accountId), (account) => mail.sessionOf(account)));
+  const sender = new SmtpSender({
+    accounts,
+    logger,
+    rateLimiter: new SendRateLimiter(() => sendSettings().maxPerMinute),
+    maxMessageBytes: () => sendSettings().maxMessageBytes,
+  });
+  const outbox = new Outbox({
+    sender,
+    drafts,
+    logger,
+    fileInSent: async (account, raw) => void (await appendToSpecialUse(mail.sessionOf(account), '\\Sent', raw, ['\\Seen'])),
+    findInSent: (account, messageId) => specialUseHoldsMessageId(mail.sessionOf(account), '\\Sent', messageId),
+  });
+  const sentFolderOf = async (account: MailAccount): Promise<string | undefined> => findSpecialUse(await mail.sessionOf(account).folders(), '\\Sent')?.path;
+  return { drafts, outbox, sentFolderOf };
+}

@@ -1,0 +1,69 @@
+import { loadRows, loadRowsByUid, searchFolder } from '../mail/mailbox';
+import type { MailSession } from '../mail/connection';
+import type { EnvelopeCache } from '../mail/envelopeCache';
+import { openFolderWithCache } from '../mail/envelopeCache';
+import type { RowsPage } from '../shared/protocol';
+import { isMailroomError } from '../util/errors';
+import { SearchResults } from './searchResults';
+
+/**
+ * The pages of rows the Inbox view asks for: a folder's (kept in the envelope cache, and read from
+ * it while offline) or a search's (the UIDs found, fetched a page at a time).
+ */
+export class FolderRows {
+  private readonly searches = new SearchResults();
+
+  public constructor(private readonly cache: EnvelopeCache) {}
+
+  /** Opens `folder` for the list: watched for new mail from now on, earlier searches dropped. */
+  public async open(session: MailSession, folder: string, pageSize: number): Promise<RowsPage> {
+    this.searches.clear();
+    session.watch(folder);
+    try {
+      const result = await openFolderWithCache(session, this.cache, folder, pageSize);
+      return { total: result.status.total, start: 0, rows: result.rows, fromCache: false };
+    } catch (error) {
+      return this.fromCacheOr(session, folder, 0, pageSize, error);
+    }
+  }
+
+  /** A page of the folder, or of the search `search` run in it before. */
+  public async load(session: MailSession, folder: string, start: number, count: number, search?: string): Promise<RowsPage> {
+    if (search !== undefined) {
+      return this.loadSearchRows(session, folder, search, start, count);
+    }
+    try {
+      const result = await loadRows(session, folder, start, count);
+      await this.cache.remember(session.account.id, folder, result.status, start, result.rows);
+      return { total: result.status.total, start, rows: result.rows, fromCache: false };
+    } catch (error) {
+      return this.fromCacheOr(session, folder, start, count, error);
+    }
+  }
+
+  /** Runs the search on the server and returns its first page. */
+  public async search(session: MailSession, folder: string, query: string, pageSize: number): Promise<RowsPage> {
+    const { uids } = await searchFolder(session, folder, query);
+    this.searches.set({ accountId: session.account.id, folder, query }, uids);
+    return this.loadSearchRows(session, folder, query, 0, pageSize);
+  }
+
+  public forgetAccount(accountId: string): void {
+    this.searches.forgetAccount(accountId);
+  }
+
+  private async loadSearchRows(session: MailSession, folder: string, query: string, start: number, count: number): Promise<RowsPage> {
+    const uids = this.searches.get({ accountId: session.account.id, folder, query }) ?? [];
+    const rows = await loadRowsByUid(session, folder, uids.slice(start, start + count));
+    return { total: uids.length, start, rows, fromCache: false };
+  }
+
+  /** Offline: the cached envelopes with a banner; any other failure is reported as it is. */
+  private async fromCacheOr(session: MailSession, folder: string, start: number, count: number, error: unknown): Promise<RowsPage> {
+    const cached = isMailroomError(error, 'NetworkError') || isMailroomError(error, 'Throttled') ? await this.cache.read(session.account.id, folder) : undefined;
+    if (!cached) {
+      throw error;
+    }
+    return { total: cached.rows.length, start, rows: cached.rows.slice(start, start + count), fromCache: true };
+  }
+}

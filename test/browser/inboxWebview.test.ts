@@ -1,0 +1,261 @@
+// The real inbox bundle in Chromium under the rendered CSP, with a stand-in extension serving
+// 100,000 synthetic rows: virtualization, paging on scroll, keyboard, ARIA, states.
+import * as assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../editor/browser';
+import { postToWebview, postedMessages, startWebviewHost, waitForPosted } from '../support/webviewHost';
+import type { WebviewHost } from '../support/webviewHost';
+
+const total = 100_000;
+
+async function openInbox(browser: Browser, host: WebviewHost, query: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 420, height: 800 } });
+  await page.goto(`${host.origin}/page?view=inbox&${query}`);
+  return page;
+}
+
+async function domRows(page: Page): Promise<number> {
+  return page.locator('.list .row').count();
+}
+
+/** How long the rows-as-text test watches for a request. */
+const rowQuietMs = 300;
+
+describe('inbox webview in a real browser', function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  let host: WebviewHost;
+
+  before(async () => {
+    [host, browser] = await Promise.all([startWebviewHost(), launchChromium()]);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await host?.close();
+  });
+
+  it('keeps only visible rows in the DOM while scrolling 100,000 messages, loading pages on demand', async () => {
+    const page = await openInbox(browser, host, `rows=${total}`);
+    try {
+      await page.locator('.list .row:not(.placeholder)').first().waitFor();
+      assert.equal(await page.locator('.list').getAttribute('role'), 'listbox');
+      assert.equal(await page.locator('.list .row').first().getAttribute('aria-setsize'), String(total));
+      let most = await domRows(page);
+      for (const fraction of [0.001, 0.1, 0.25, 0.5, 0.75, 0.9, 0.999, 1]) {
+        await page.locator('.list').evaluate((list, share) => {
+          list.scrollTop = share * (list.scrollHeight - list.clientHeight);
+        }, fraction);
+        await page.waitForTimeout(150);
+        most = Math.max(most, await domRows(page));
+      }
+      await page.locator('.list .row:not(.placeholder)', { hasText: 'Message number 1' }).last().waitFor();
+      assert.ok(most < 60, `at most ${most} rows were in the DOM`);
+      const loads = (await postedMessages(page)).filter((message) => message.type === 'loadRows');
+      assert.ok(loads.length >= 6 && loads.length < 40, `${loads.length} pages requested`);
+      assert.ok(loads.every((message) => message.count === 50));
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('requests rows in pages of the mailroom.inbox.pageSize the extension sends with the accounts', async () => {
+    const page = await openInbox(browser, host, `rows=${total}&pageSize=20`);
+    try {
+      await page.locator('.list .row:not(.placeholder)').first().waitFor();
+      await page.locator('.list').evaluate((list) => {
+        list.scrollTop = 0.5 * (list.scrollHeight - list.clientHeight);
+      });
+      const load = await waitForPosted(page, (message) => message.type === 'loadRows');
+      assert.equal(load.count, 20);
+      assert.equal((load.start as number) % 20, 0);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('is fully usable from the keyboard: j/k and arrows, Enter, and the contributed shortcuts on the focused row', async () => {
+    const page = await openInbox(browser, host, `rows=${total}`);
+    try {
+      await page.locator('.list .row:not(.placeholder)').first().waitFor();
+      await page.locator('.list').focus();
+      await page.keyboard.press('j');
+      await page.keyboard.press('j');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('k');
+      assert.equal(await page.locator('.list').getAttribute('aria-activedescendant'), 'row-2');
+      assert.equal(await page.locator('#row-2').getAttribute('aria-selected'), 'true');
+      const uid = total - 2;
+      const message = { accountId: 'acc', folder: 'INBOX', uid };
+      await page.keyboard.press('Enter');
+      assert.deepEqual(await waitForPosted(page, (posted) => posted.type === 'openMessage'), { type: 'openMessage', message });
+      // r, a/e, u, s and Delete are the editor's keybindings (rebindable): the extension passes them on.
+      for (const [command, action] of [['reply', 'reply'], ['archive', 'archive'], ['toggleRead', 'markUnread'], ['toggleFlag', 'flag'], ['delete', 'delete']] as const) {
+        const before = (await postedMessages(page)).length;
+        await postToWebview(page, { type: 'shortcut', command });
+        await waitForPosted(page, (posted) => posted.type === 'action' && posted.action === action);
+        const after = await postedMessages(page);
+        assert.deepEqual(after.slice(before), [{ type: 'action', action, message }], `shortcut ${command}`);
+      }
+      // The extension confirms a removal; the row leaves the list at once and focus stays in place.
+      await postToWebview(page, { type: 'rowsRemoved', accountId: 'acc', folder: 'INBOX', uids: [uid] });
+      await page.waitForTimeout(100);
+      assert.equal(await page.locator('#row-2').getAttribute('aria-setsize'), String(total - 1));
+      assert.match((await page.locator('#row-2').textContent()) ?? '', new RegExp(`Message number ${uid - 1}(?!\\d)`));
+      await page.keyboard.press('End');
+      await page.waitForTimeout(200);
+      assert.equal(await page.locator('.list').getAttribute('aria-activedescendant'), `row-${total - 2}`);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('leaves the letter keys to the editor\'s keybindings: a key in the list acts only through them', async () => {
+    const page = await openInbox(browser, host, `rows=${total}`);
+    try {
+      await page.locator('.list .row:not(.placeholder)').first().waitFor();
+      await page.locator('.list').focus();
+      // What the workbench's keybinding forwarder sees: keydown events that reach the document's window.
+      await page.evaluate(`window.__reachedWindow = []; window.addEventListener('keydown', (event) => window.__reachedWindow.push(event.key))`);
+      const before = (await postedMessages(page)).length;
+      for (const key of ['r', 'a', 'e', 'u', 's', '#', 'Delete']) {
+        await page.keyboard.press(key);
+      }
+      await page.waitForTimeout(300);
+      assert.deepEqual((await postedMessages(page)).slice(before), [], 'the webview itself acted on no key');
+      assert.deepEqual(await page.evaluate('window.__reachedWindow'), ['r', 'a', 'e', 'u', 's', '#', 'Delete'], 'every key went on to the keybindings');
+      // Typed into the search field, the same letters are text: they do not reach the keybindings.
+      await page.locator('vscode-textfield').click();
+      await page.evaluate('window.__reachedWindow.length = 0');
+      await page.keyboard.type('ruse');
+      await page.keyboard.press('Delete');
+      assert.deepEqual(await page.evaluate('window.__reachedWindow'), []);
+      await page.keyboard.press('F1');
+      assert.deepEqual(await page.evaluate('window.__reachedWindow'), ['F1'], 'other keys still reach the editor from the search field');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('ignores j and k when mailroom.keyboard.singleKeyShortcuts is off (WCAG 2.1.4); the arrows still move', async () => {
+    const page = await openInbox(browser, host, `rows=${total}&singleKey=0`);
+    try {
+      await page.locator('.list .row:not(.placeholder)').first().waitFor();
+      await page.locator('.list').focus();
+      await page.keyboard.press('j');
+      await page.keyboard.press('j');
+      assert.equal(await page.locator('.list').getAttribute('aria-activedescendant'), 'row-0');
+      await page.keyboard.press('ArrowDown');
+      assert.equal(await page.locator('.list').getAttribute('aria-activedescendant'), 'row-1', 'the arrows are not single-key shortcuts');
+      // Turned on again (the extension sends the accounts again when the setting changes), j moves.
+      await postToWebview(page, { type: 'accounts', accounts: [{ id: 'acc', email: 'alice@mailroom.test' }], selectedAccountId: 'acc', selectedFolder: 'INBOX', pageSize: 50, singleKeyShortcuts: true });
+      await page.locator('.list').focus();
+      await page.keyboard.press('j');
+      assert.equal(await page.locator('.list').getAttribute('aria-activedescendant'), 'row-2');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('Enter on a row whose page is still loading opens that message once it arrives', async () => {
+    const page = await openInbox(browser, host, `rows=${total}&delay=300`);
+    try {
+      await page.locator('.list .row:not(.placeholder)').first().waitFor();
+      await page.locator('.list').focus();
+      await page.keyboard.press('End');
+      await page.keyboard.press('Enter');
+      const opened = await waitForPosted(page, (posted) => posted.type === 'openMessage');
+      // The last row of 100,000 is the oldest message, uid 1.
+      assert.deepEqual(opened, { type: 'openMessage', message: { accountId: 'acc', folder: 'INBOX', uid: 1 } });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('a change on the server during the folder\'s first load reloads it after, and the focus stays on the first row', async () => {
+    const page = await openInbox(browser, host, `rows=${total}&delay=300`);
+    try {
+      await waitForPosted(page, (posted) => posted.type === 'openFolder');
+      await postToWebview(page, { type: 'folderChanged', accountId: 'acc', folder: 'INBOX' });
+      await page.locator('.list .row:not(.placeholder)').first().waitFor();
+      await page.waitForTimeout(700);
+      assert.equal((await postedMessages(page)).filter((posted) => posted.type === 'openFolder').length, 2, 'loaded again once the first load was back');
+      await page.locator('.list').focus();
+      await page.keyboard.press('j');
+      assert.equal(await page.locator('.list').getAttribute('aria-activedescendant'), 'row-1');
+      assert.equal(await page.locator('.list').evaluate((list) => list.scrollTop), 0);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('reloads for a change only when the folder\'s count is not the one shown', async () => {
+    const page = await openInbox(browser, host, `rows=${total}`);
+    const loads = async (): Promise<number> => (await postedMessages(page)).filter((posted) => posted.type === 'openFolder').length;
+    try {
+      await page.locator('.list .row:not(.placeholder)').first().waitFor();
+      // IDLE started watching the folder and counts what the list already shows.
+      await postToWebview(page, { type: 'folderChanged', accountId: 'acc', folder: 'INBOX', total });
+      await page.waitForTimeout(300);
+      assert.equal(await loads(), 1);
+      // It counts one more: mail came in before IDLE was listening.
+      await postToWebview(page, { type: 'folderChanged', accountId: 'acc', folder: 'INBOX', total: total + 1 });
+      await page.waitForTimeout(300);
+      assert.equal(await loads(), 2);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows the sign-in call to action when no one is signed in', async () => {
+    const page = await openInbox(browser, host, 'rows=0&accounts=0');
+    try {
+      const button = page.locator('.state.sign-in vscode-button');
+      await button.waitFor();
+      assert.equal(await page.locator('.toolbar').isVisible(), false, 'no pickers before sign-in');
+      assert.equal(await page.locator('.searchbar').isVisible(), false, 'no search before sign-in');
+      await button.click();
+      await waitForPosted(page, (message) => message.type === 'signIn');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows an empty folder as such', async () => {
+    const page = await openInbox(browser, host, 'rows=0');
+    try {
+      await page.locator('.state.empty').waitFor();
+      assert.match((await page.locator('.state.empty').textContent()) ?? '', /No messages/);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows rows from the extension as text, never as markup', async () => {
+    const page = await openInbox(browser, host, 'rows=3');
+    try {
+      await page.locator('.list .row:not(.placeholder)').first().waitFor();
+      const hostile = '<img src="/p/row" onerror="fetch(\'/p/row-onerror\')">';
+      await postToWebview(page, { type: 'rowUpdated', accountId: 'acc', folder: 'INBOX', row: { uid: 3, from: hostile, fromAddress: 'x@example.com', subject: hostile, date: 0, preview: hostile, unread: true, flagged: false, answered: false, hasAttachment: false } });
+      await page.waitForTimeout(rowQuietMs);
+      assert.equal(await page.locator('.list .row img').count(), 0);
+      assert.ok((await page.locator('#row-0 .subject').textContent())?.includes('<img'));
+      assert.ok(!host.requests.some((request) => request.startsWith('/p/')));
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('positive control: a row value that did become markup in the list would be heard within the same wait', async () => {
+    const page = await openInbox(browser, host, 'rows=3');
+    try {
+      await page.locator('.list .row:not(.placeholder)').first().waitFor();
+      await page.locator('#row-0 .subject').evaluate((subject) => subject.insertAdjacentHTML('beforeend', '<img src="/p/row-control">'));
+      await page.waitForTimeout(rowQuietMs);
+      assert.ok(host.requests.includes('/p/row-control'), `the host heard ${host.requests.join(', ')}`);
+    } finally {
+      await page.close();
+      host.requests.splice(0, host.requests.length, ...host.requests.filter((request) => request !== '/p/row-control'));
+    }
+  });
+});

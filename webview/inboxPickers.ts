@@ -1,0 +1,68 @@
+// The Inbox's account and folder pickers: they show the accounts and folders they are given and say
+// when the person picks another one.
+import type { AccountSummary, FolderSummary } from '../src/shared/protocol';
+import { element } from './dom';
+
+interface SelectElement extends HTMLElement {
+  value: string;
+}
+
+interface PickerChoices {
+  /** Another account was picked. */
+  account(accountId: string): void;
+  /** Another folder was picked. */
+  folder(path: string): void;
+}
+
+export class InboxPickers {
+  public readonly toolbar = element('div', { className: 'toolbar' });
+  private readonly accountSelect = element('vscode-single-select', { className: 'account-select', attributes: { 'aria-label': 'Account' } }) as SelectElement;
+  private readonly folderSelect = element('vscode-single-select', { className: 'folder-select', attributes: { 'aria-label': 'Folder' } }) as SelectElement;
+
+  /** `current` says which account and folder are shown: a pick of the same one is no change. */
+  public constructor(current: () => { accountId: string | undefined; folder: string }, choices: PickerChoices) {
+    this.toolbar.append(this.accountSelect, this.folderSelect);
+    this.accountSelect.addEventListener('change', () => {
+      if (this.accountSelect.value && this.accountSelect.value !== current().accountId) {
+        choices.account(this.accountSelect.value);
+      }
+    });
+    this.folderSelect.addEventListener('change', () => {
+      if (this.folderSelect.value && this.folderSelect.value !== current().folder) {
+        choices.folder(this.folderSelect.value);
+      }
+    });
+  }
+
+  /** The picker is shown only when there is more than one account to pick from. */
+  public showAccounts(accounts: AccountSummary[], selectedId: string | undefined): void {
+    this.accountSelect.replaceChildren(
+      ...accounts.map((account) => {
+        const option = element('vscode-option', { text: account.email, attributes: { value: account.id } });
+        if (account.id === selectedId) {
+          option.setAttribute('selected', '');
+        }
+        return option;
+      }),
+    );
+    this.accountSelect.hidden = accounts.length <= 1;
+    if (selectedId) {
+      this.accountSelect.value = selectedId;
+    }
+  }
+
+  /** Each folder with its unread count, if any. */
+  public showFolders(folders: FolderSummary[], selectedPath: string): void {
+    this.folderSelect.replaceChildren(
+      ...folders.map((folder) => {
+        const label = folder.unread ? `${folder.name} (${folder.unread})` : folder.name;
+        const option = element('vscode-option', { text: label, attributes: { value: folder.path } });
+        if (folder.path === selectedPath) {
+          option.setAttribute('selected', '');
+        }
+        return option;
+      }),
+    );
+    this.folderSelect.value = selectedPath;
+  }
+}

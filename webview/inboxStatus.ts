@@ -1,0 +1,108 @@
+// What the Inbox shows instead of, or above, the list: loading, empty, no results, an error, the
+// sign-in prompt, and the connection banner (offline, connecting, sign-in required).
+import type { ConnectionStatus } from '../src/shared/protocol';
+import { codicon, element, loadingIndicator, vscodeButton } from './dom';
+
+type ContentState = 'loading' | 'list' | 'empty' | 'noResults' | 'signIn';
+
+/** The page's parts the status shows and hides. */
+interface StatusParts {
+  /** The account and folder pickers. */
+  toolbar: HTMLElement;
+  searchBar: HTMLElement;
+  list: HTMLElement;
+}
+
+/** What the banner says about the list it stands above. */
+interface ListFacts {
+  readonly total: number;
+  readonly fromCache: boolean;
+}
+
+interface StatusActions {
+  signIn(): void;
+  tryAgain(): void;
+}
+
+export class InboxStatus {
+  public readonly banner = element('div', { className: 'banner', attributes: { role: 'status', 'aria-live': 'polite' } });
+  public readonly content = element('div', { className: 'content' });
+  private connection: ConnectionStatus = 'connecting';
+
+  public constructor(
+    private readonly parts: StatusParts,
+    private readonly facts: ListFacts,
+    private readonly actions: StatusActions,
+  ) {}
+
+  /** The account's connection changed; `detail` is the extension's words for it, if any. */
+  public setConnection(status: ConnectionStatus, detail?: string): void {
+    this.connection = status;
+    this.renderBanner(detail);
+  }
+
+  public showError(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    const code = (error as { code?: unknown }).code;
+    if (code === 'SignInRequired') {
+      this.setConnection('signInRequired', message);
+    }
+    const box = element('div', { className: 'state error', attributes: { role: 'alert' } });
+    box.append(codicon('error'), element('p', { text: message }), vscodeButton('Try Again', () => this.actions.tryAgain(), { icon: 'refresh' }));
+    this.content.replaceChildren(box);
+  }
+
+  /** `query` is the search that found nothing, for 'noResults'. */
+  public show(state: ContentState, query = ''): void {
+    // Pickers and search mean nothing until someone is signed in.
+    this.parts.toolbar.hidden = state === 'signIn';
+    this.parts.searchBar.hidden = state === 'signIn';
+    switch (state) {
+      case 'list':
+        if (this.parts.list.parentElement !== this.content) {
+          this.content.replaceChildren(this.parts.list);
+        }
+        return;
+      case 'loading':
+        this.content.replaceChildren(loadingIndicator('Loading messages'));
+        return;
+      case 'empty':
+      case 'noResults': {
+        const box = element('div', { className: 'state empty' });
+        box.append(codicon(state === 'empty' ? 'inbox' : 'search'), element('p', { text: state === 'empty' ? 'No messages in this folder.' : `No messages match “${query}”.` }));
+        this.content.replaceChildren(box);
+        return;
+      }
+      case 'signIn': {
+        const box = element('div', { className: 'state sign-in' });
+        box.append(codicon('mail'), element('p', { text: 'Sign in to read your mail here.' }), this.signInButton());
+        this.content.replaceChildren(box);
+        this.banner.hidden = true;
+        return;
+      }
+    }
+  }
+
+  private renderBanner(detail?: string): void {
+    let text = '';
+    if (this.connection === 'offline') {
+      text = this.facts.fromCache ? 'Offline: showing saved messages. Reconnecting…' : 'Offline. Reconnecting…';
+    } else if (this.connection === 'signInRequired') {
+      text = detail ?? 'Sign-in required for this account.';
+    } else if (this.connection === 'connecting' && this.facts.total > 0) {
+      text = 'Connecting…';
+    }
+    this.banner.replaceChildren();
+    this.banner.hidden = text === '';
+    if (text) {
+      this.banner.append(codicon(this.connection === 'signInRequired' ? 'account' : 'debug-disconnect'), element('span', { text }));
+      if (this.connection === 'signInRequired') {
+        this.banner.append(this.signInButton());
+      }
+    }
+  }
+
+  private signInButton(): HTMLElement {
+    return vscodeButton('Sign In', () => this.actions.signIn(), { icon: 'sign-in' });
+  }
+}
