@@ -76,6 +76,8 @@ export interface InboxProtocol {
     action: { action: MessageAction; message: MessageRef };
     signIn: NoPayload;
     refresh: NoPayload;
+    /** "Check Account…" next to a failure to read: the account and what the failure said. */
+    checkAccount: { accountId: string; failure: string };
   };
   toWebview: {
     /**
@@ -237,6 +239,8 @@ export function isInboxToExtension(value: unknown): value is InboxToExtension {
       return isCount(value.requestId) && isString(value.accountId) && isString(value.folder) && isString(value.query);
     case 'openMessage':
       return isMessageRef(value.message);
+    case 'checkAccount':
+      return isString(value.accountId) && isString(value.failure);
     case 'action':
       return isMessageAction(value.action) && isMessageRef(value.message);
     default:
