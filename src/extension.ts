@@ -1,11 +1,14 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { systemClock } from './util/clock';
 import { createLogger } from './util/log';
 import { registerAuthentication } from './auth/registration';
 import { registerAccountCommands } from './commands/account';
+import { registerCheckAccountCommand } from './commands/checkAccount';
 import { registerInboxCommands } from './commands/inbox';
 import { registerSendCommands } from './commands/send';
 import { MailSessions } from './mail/connection';
+import { AccountCheck } from './services/accountCheck';
 import { Composing } from './services/composing';
 import { MailLayer } from './services/mailLayer';
 import { MessageActions } from './services/messageActions';
@@ -15,6 +18,7 @@ import { PreviewDocuments, RecentRecipients } from './services/sendPrompts';
 import { Sending } from './services/sending';
 import { clearCacheWhenDisabled, inboxSettings } from './services/settings';
 import { trackContextKeys } from './ui/contextKeys';
+import { CheckReportView } from './views/checkReportView';
 import { ComposerPanels } from './views/composer';
 import { registerInbox } from './views/registerInbox';
 import { showUnsentDrafts } from './views/unsentDraftsStatus';
@@ -27,8 +31,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const { logger, channel } = createLogger(vscode.window);
   context.subscriptions.push(channel);
   context.subscriptions.push(vscode.commands.registerCommand('mailroom.showLog', () => channel.show()));
-  const accounts = registerAuthentication(context, logger);
-  context.subscriptions.push(...registerAccountCommands(accounts));
+  // A failed sign-in offers Check Account, which is built on the account service sign-in returns.
+  const accounts = registerAuthentication(context, logger, () => checking);
+  const reports = new CheckReportView();
+  const checking = new AccountCheck({ accounts, logger, clock: systemClock, showReport: (markdown) => reports.show(markdown) });
+  context.subscriptions.push(...registerAccountCommands(accounts), reports, registerCheckAccountCommand(checking));
   const storage = context.globalStorageUri.fsPath;
   // One supervised IMAP session per account, shared by the inbox and the composer.
   const sessions = new MailSessions({ accounts, logger });
@@ -41,8 +48,8 @@ export function activate(context: vscode.ExtensionContext): void {
   // composer for Reply: the composer reaches `sending` when it sends, long after it exists.
   const composer = new ComposerPanels({ accounts, drafts, logger, extensionUri: context.extensionUri, deliver: (...args) => sending.deliver(...args) });
   const composing = new Composing({ accounts, composer, mail });
-  const inbox = registerInbox(context, { accounts, mail, actions: new MessageActions(mail, composing), logger });
-  const sending: Sending = new Sending({ accounts, outbox, drafts, recent, composing, inbox, sentFolderOf });
+  const inbox = registerInbox(context, { accounts, mail, actions: new MessageActions(mail, composing), checking, logger });
+  const sending: Sending = new Sending({ accounts, outbox, drafts, recent, composing, inbox, checking, sentFolderOf });
   const quickSend = new QuickSend({ accounts, recent, previews, sending, composing });
   context.subscriptions.push(
     composer,

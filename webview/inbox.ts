@@ -33,6 +33,12 @@ export class InboxApp {
     this.status = new InboxStatus({ toolbar: this.pickers.toolbar, searchBar: this.searchBox.bar, list: this.list.element }, this.rows, {
       signIn: () => this.client.post({ type: 'signIn' }),
       tryAgain: () => void this.listing.openFolder(),
+      checkAccount: (failure) => {
+        const accountId = this.listing.accountId;
+        if (accountId) {
+          this.client.post({ type: 'checkAccount', accountId, failure });
+        }
+      },
     });
     this.listing = new InboxListing({ client: this.client, rows: this.rows, list: this.list, status: this.status, open: (row) => this.openMessage(row) });
     root.append(this.pickers.toolbar, this.searchBox.bar, this.status.banner, this.status.content);

@@ -22,6 +22,8 @@ interface ListFacts {
 interface StatusActions {
   signIn(): void;
   tryAgain(): void;
+  /** "Check Account…" on the open account, with what went wrong. */
+  checkAccount(failure: string): void;
 }
 
 export class InboxStatus {
@@ -48,7 +50,12 @@ export class InboxStatus {
       this.setConnection('signInRequired', message);
     }
     const box = element('div', { className: 'state error', attributes: { role: 'alert' } });
-    box.append(codicon('error'), element('p', { text: message }), vscodeButton('Try Again', () => this.actions.tryAgain(), { icon: 'refresh' }));
+    box.append(
+      codicon('error'),
+      element('p', { text: message }),
+      vscodeButton('Try Again', () => this.actions.tryAgain(), { icon: 'refresh' }),
+      vscodeButton('Check Account…', () => this.actions.checkAccount(message), { icon: 'pass' }),
+    );
     this.content.replaceChildren(box);
   }
 

@@ -21,7 +21,8 @@ import { accountIdFor } from './tokenStore';
 /** The notifications and pickers the account service shows; injected so it runs in plain Node tests. */
 export interface AccountUi {
   pickProvider(): Promise<ProviderKind | undefined>;
-  showError(message: UiText): void;
+  /** With `checkProvider`, the failure may have a cause Check Account names: offer it for that provider. */
+  showError(message: UiText, checkProvider?: ProviderKind): void;
   showInfo(message: UiText): void;
   /** "<email> needs to sign in again" with a "Sign in again" button; resolves true when chosen. */
   offerSignInAgain(email: string, reason: string): Promise<boolean>;
@@ -170,6 +171,7 @@ export class AccountService implements MailAccounts, SignOutHooks {
       mailHosts: [...config.mailHosts],
       serverSavesSent: config.serverSavesSent,
       tokens,
+      signedInAtMs: tokens.issuedAtMs,
       signInRequired: undefined,
     };
     try {
@@ -192,18 +194,20 @@ export class AccountService implements MailAccounts, SignOutHooks {
     try {
       return toMailAccount(await this.signInOrThrow(kind, accountHint));
     } catch (error) {
-      this.showFailure(error);
+      this.showFailure(error, kind);
       return undefined;
     }
   }
 
-  public showFailure(error: unknown): void {
+  /** Shows a failure; a failed sign-in with `provider` also offers Check Account, unless the person declined or the keychain failed. */
+  public showFailure(error: unknown, provider?: ProviderKind): void {
     if (isMailroomError(error, 'Cancelled')) {
       return;
     }
     const message = isMailroomError(error) ? ui`${error.message}` : ui`Sign-in failed unexpectedly. See "Mailroom: Show Log" for details.`;
     this.options.logger.error(isMailroomError(error, 'StorageUnavailable') ? 'Secret storage failed' : 'Sign-in failed', error);
-    this.options.ui.showError(message);
+    const checkable = provider !== undefined && !isMailroomError(error, 'AccessDenied') && !isMailroomError(error, 'StorageUnavailable');
+    this.options.ui.showError(message, checkable ? provider : undefined);
   }
 
   /**
@@ -245,6 +249,11 @@ export class AccountService implements MailAccounts, SignOutHooks {
     } catch {
       return 'Your provider\'s account settings list the apps that have access to your mail.';
     }
+  }
+
+  /** The OAuth client the current settings make for a provider (Check Account on a provider without an account). */
+  public clientForProvider(kind: ProviderKind): OAuthClient {
+    return this.options.clientFor(this.options.configFor(kind));
   }
 
   /** The OAuth client that issued this account's tokens (its client ID and, for custom issuers, its issuer). */

@@ -10,6 +10,8 @@ import type { SignInUi } from './signInRunner';
 import { askModal, notify, pickOne, withProgress } from '../ui/surfaces';
 import { ui } from '../ui/text';
 import { externalOpener } from '../util/externalOpener';
+import type { AccountChecking } from '../services/accountChecking';
+import { CHECK_ACCOUNT_ACTION } from '../services/accountChecking';
 
 /**
  * The editor side of sign-in, in one place: settings, environment, dialogs, notifications. The
@@ -85,22 +87,28 @@ export const deviceCodePrompt: DeviceCodePrompt = {
   },
 };
 
-export const accountUi: AccountUi = {
-  async pickProvider(): Promise<ProviderKind | undefined> {
-    const picked = await pickOne(
-      PROVIDER_KINDS.map((kind) => ({ label: ui`${PROVIDER_LABELS[kind]}`, provider: kind })),
-      { title: ui`Sign in to mail`, placeHolder: ui`Where is your mailbox?` },
-    );
-    return picked?.provider;
-  },
-  showError(message) {
-    void notify('error', message);
-  },
-  showInfo(message) {
-    void notify('info', message);
-  },
-  async offerSignInAgain(email, reason) {
-    const again = ui`Sign in Again`;
-    return (await notify('warning', ui`${email} needs to sign in again. ${reason}`, again)) === again;
-  },
-};
+/** `checking` is looked up when an error is shown: Check Account is built after sign-in, from the account service. */
+export function accountUi(checking: () => AccountChecking): AccountUi {
+  return {
+    async pickProvider(): Promise<ProviderKind | undefined> {
+      const picked = await pickOne(
+        PROVIDER_KINDS.map((kind) => ({ label: ui`${PROVIDER_LABELS[kind]}`, provider: kind })),
+        { title: ui`Sign in to mail`, placeHolder: ui`Where is your mailbox?` },
+      );
+      return picked?.provider;
+    },
+    async showError(message, checkProvider) {
+      const choice = await notify('error', message, ...(checkProvider ? [CHECK_ACCOUNT_ACTION] : []));
+      if (checkProvider && choice === CHECK_ACCOUNT_ACTION) {
+        await checking().check({ provider: checkProvider, earlierFailure: message.value });
+      }
+    },
+    showInfo(message) {
+      void notify('info', message);
+    },
+    async offerSignInAgain(email, reason) {
+      const again = ui`Sign in Again`;
+      return (await notify('warning', ui`${email} needs to sign in again. ${reason}`, again)) === again;
+    },
+  };
+}

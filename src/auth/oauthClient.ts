@@ -22,6 +22,21 @@ export interface DeviceAuthorization {
   intervalSeconds: number;
 }
 
+/** What the token endpoint said to a refresh token that cannot exist (see {@link OAuthClient.probeTokenEndpoint}). */
+export interface TokenEndpointAnswer {
+  readonly status: number;
+  /** The OAuth `error` (`invalid_grant` means the issuer knows this client). */
+  readonly error: string | undefined;
+  readonly errorDescription: string | undefined;
+  /** The server's `Date` header, for comparing clocks. */
+  readonly serverDate: string | undefined;
+  /** The local time the answer arrived. */
+  readonly receivedAtMs: number;
+}
+
+/** Made up, so no grant anywhere is touched by the probe. */
+const PROBE_REFRESH_TOKEN = 'mailroom-check-account-probe';
+
 export type DevicePollResult =
   | { kind: 'granted'; grant: TokenGrant; identity: SignedInIdentity }
   | { kind: 'pending' }
@@ -187,6 +202,20 @@ export class OAuthClient {
       throwIfTransient(response, this.issuerName, this.now());
       const result = await oauth.processRefreshTokenResponse(await issuerForTokenResponse(this.config, metadata, response), this.client, response);
       return toGrant(result, requestedAtMs);
+    });
+  }
+
+  /**
+   * Check Account: offers the token endpoint a refresh token that cannot exist, with this client's ID (and
+   * secret where the preset needs one). `invalid_grant` means the endpoint answers and knows the client;
+   * `invalid_client` means it does not. The answer is returned as it came; nothing is stored.
+   */
+  public probeTokenEndpoint(): Promise<TokenEndpointAnswer> {
+    return this.atIssuer(async (oauth, metadata) => {
+      const response = await oauth.refreshTokenGrantRequest(metadata, this.client, await this.clientAuthentication(oauth), PROBE_REFRESH_TOKEN, this.requestOptions(oauth));
+      const body = (await response.json().catch(() => ({}))) as { error?: unknown; error_description?: unknown };
+      const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+      return { status: response.status, error: text(body.error), errorDescription: text(body.error_description), serverDate: response.headers.get('date') ?? undefined, receivedAtMs: this.now() };
     });
   }
 

@@ -68,7 +68,7 @@ export class MailroomAuthenticationProvider implements vscode.AuthenticationProv
     try {
       return toSession(await this.service.signInOrThrow(this.kind));
     } catch (error) {
-      this.service.showFailure(error);
+      this.service.showFailure(error, this.kind);
       throw error instanceof MailroomError ? new Error(error.message) : error;
     }
   }

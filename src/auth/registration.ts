@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../util/log';
+import type { AccountChecking } from '../services/accountChecking';
 import { systemClock } from '../util/clock';
 import type { ProviderKind } from './accountApi';
 import type { AccountService } from './accountService';
@@ -17,7 +18,7 @@ const ATTEMPT_TIMEOUT_MS = 5 * 60_000;
  * Builds sign-in on the editor's pieces and registers one AuthenticationProvider per provider kind,
  * synchronously (the workbench waits only a few seconds for providers to appear), plus the URI handler.
  */
-export function registerAuthentication(context: vscode.ExtensionContext, logger: Logger): AccountService {
+export function registerAuthentication(context: vscode.ExtensionContext, logger: Logger, checking: () => AccountChecking): AccountService {
   const configFor = (kind: ProviderKind): ProviderConfig => providerConfig(kind, readProviderSettings());
   const authentication = buildAuthentication({
     secrets: context.secrets,
@@ -25,7 +26,7 @@ export function registerAuthentication(context: vscode.ExtensionContext, logger:
     clock: systemClock,
     configFor,
     signInUi,
-    accountUi,
+    accountUi: accountUi(checking),
     deviceCodePrompt,
     uriEnvironment,
     openExternal,

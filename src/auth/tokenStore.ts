@@ -37,6 +37,8 @@ export interface StoredAccount {
   mailHosts: string[];
   serverSavesSent: boolean;
   tokens: StoredTokens | undefined;
+  /** When the person signed in (the grant began); Check Account compares it with Google's 7-day Testing limit. Absent on older accounts. */
+  signedInAtMs?: number;
   /** Set (with the reason) when the grant is gone; the account stays listed until the user acts. */
   signInRequired: string | undefined;
 }

@@ -7,7 +7,7 @@ import type { OutgoingMessage } from './outgoing';
 import type { SendRateLimiter } from './sendRateLimiter';
 import { isSmtpAuthFailure, mapSmtpError } from './smtpErrors';
 import { assertWithinSizeLimit } from './snippet';
-import { testTlsOptionsFor } from '../util/testTransport';
+import { smtpConnectionOptions } from './smtpTransport';
 
 export interface SenderDependencies {
   readonly accounts: Pick<MailAccounts, 'getAccessToken' | 'requireSignIn'>;
@@ -98,20 +98,7 @@ export class SmtpSender {
     let handedOver = false;
     const nodemailer = await import('nodemailer');
     const transport = nodemailer.createTransport({
-      host: endpoint.host,
-      port: endpoint.port,
-      secure: endpoint.implicitTls,
-      requireTLS: !endpoint.implicitTls,
-      ignoreTLS: false,
-      opportunisticTLS: false,
-      tls: {
-        minVersion: 'TLSv1.2',
-        rejectUnauthorized: true,
-        ...testTlsOptionsFor(this.dependencies),
-      },
-      // The EHLO name: a neutral literal instead of the machine's host name.
-      name: '[127.0.0.1]',
-      authMethod: 'XOAUTH2',
+      ...smtpConnectionOptions(endpoint, this.dependencies, this.dependencies.connectTimeoutMs),
       auth: {
         type: 'OAuth2',
         user: account.email,
@@ -136,14 +123,7 @@ export class SmtpSender {
           );
         },
       },
-      connectionTimeout: this.dependencies.connectTimeoutMs ?? 20_000,
-      greetingTimeout: this.dependencies.connectTimeoutMs ?? 20_000,
-      socketTimeout: 60_000,
-      disableFileAccess: true,
-      disableUrlAccess: true,
       logger: noticingHandOver(logger.forLibrary('nodemailer'), () => (handedOver = true)),
-      debug: false,
-      transactionLog: false,
     });
     try {
       const info = await transport.sendMail({ envelope: composed.envelope, raw: composed.raw });

@@ -9,6 +9,8 @@ import type { OutgoingMessage } from '../mail/outgoing';
 import { MailroomError } from '../util/errors';
 import { abortSignalOf, askModal, notify, pickOne, withProgress } from '../ui/surfaces';
 import { ui } from '../ui/text';
+import type { AccountChecking } from './accountChecking';
+import { CHECK_ACCOUNT_ACTION } from './accountChecking';
 import type { Composing } from './composing';
 import type { InboxNavigation } from './inboxNavigation';
 import type { RecentRecipients } from './sendPrompts';
@@ -22,6 +24,8 @@ export interface SendingDependencies {
   readonly composing: Pick<Composing, 'editDraft'>;
   /** Where "Show in Sent" goes. */
   readonly inbox: Pick<InboxNavigation, 'showFolder' | 'reveal'>;
+  /** Offered next to a failed send. */
+  readonly checking: AccountChecking;
   /** The path of the account's `\Sent` folder, where it has one. */
   readonly sentFolderOf: (account: MailAccount) => Promise<string | undefined>;
 }
@@ -99,9 +103,11 @@ export class Sending {
     const signIn = ui`Sign In…`;
     const retry = ui`Retry`;
     const edit = ui`Edit`;
-    const buttons = [...(error.code === 'SignInRequired' ? [signIn] : []), retry, edit];
+    const buttons = [...(error.code === 'SignInRequired' ? [signIn] : []), retry, edit, CHECK_ACCOUNT_ACTION];
     const choice = await notify('error', ui`${describeSendFailure(error)} ${whereDraftIsKept(draft)}`, ...buttons);
-    if (choice === signIn) {
+    if (choice === CHECK_ACCOUNT_ACTION) {
+      await this.deps.checking.check({ accountId: account.id, earlierFailure: error.message });
+    } else if (choice === signIn) {
       const signedIn = await this.deps.accounts.signIn(account.provider);
       if (signedIn) {
         await this.deliver(signedIn, draft.message, draft);

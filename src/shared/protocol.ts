@@ -87,6 +87,8 @@ export interface InboxProtocol {
     refresh: NoPayload;
     /** The document gained or lost the keyboard focus (the Inbox's shortcuts apply only while it has it). */
     focusChanged: { focused: boolean };
+    /** "Check Account…" next to a failure to read: the account and what the failure said. */
+    checkAccount: { accountId: string; failure: string };
   };
   toWebview: {
     /**
@@ -256,6 +258,8 @@ export function isInboxToExtension(value: unknown): value is InboxToExtension {
       return isCount(value.requestId) && isString(value.accountId) && isString(value.folder) && isString(value.query);
     case 'openMessage':
       return isMessageRef(value.message);
+    case 'checkAccount':
+      return isString(value.accountId) && isString(value.failure);
     case 'action':
       return isMessageAction(value.action) && isMessageRef(value.message);
     default:

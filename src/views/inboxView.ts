@@ -3,6 +3,7 @@ import type { MailAccount, MailAccounts } from '../auth/accountApi';
 import { summarizeFolders } from '../mail/mailbox';
 import type { FolderChange, MailSession, SessionState } from '../mail/connection';
 import type { InboxNavigation } from '../services/inboxNavigation';
+import type { AccountChecking } from '../services/accountChecking';
 import { inboxViewId } from '../services/inboxNavigation';
 import type { MailLayer } from '../services/mailLayer';
 import type { MessageActions, MessageChange } from '../services/messageActions';
@@ -25,6 +26,7 @@ export interface InboxDependencies {
   accounts: MailAccounts;
   mail: MailLayer;
   actions: MessageActions;
+  checking: AccountChecking;
   reader: ReaderPanel;
   logger: Logger;
   extensionUri: vscode.Uri;
@@ -85,6 +87,7 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, InboxNavig
         signIn: () => this.deps.accounts.signIn(),
         refresh: () => this.refresh(),
         focusChanged: (message) => this.focus.set(message.focused),
+        checkAccount: ({ accountId, failure }) => this.deps.checking.check({ accountId, earlierFailure: failure }),
         openMessage: (message) => this.deps.reader.show(message.message),
         action: (message) => this.deps.actions.run(message.message, message.action),
       },

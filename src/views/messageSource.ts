@@ -1,32 +1,14 @@
 import * as vscode from 'vscode';
 import { loadCharsetDecoder } from '../mail/transferDecoding';
-
-const scheme = 'mailroom-source';
+import { ReadOnlyDocuments } from './readOnlyDocuments';
 
 /**
  * View Source: a message's source in a read-only virtual document, as plain text. Nothing in it is
- * interpreted: no language of its own, no links run, nothing written to disk. The text lives here
- * until its editor is closed.
+ * interpreted: no language of its own, no links run, nothing written to disk.
  */
-export class MessageSourceDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private readonly texts = new Map<string, string>();
+export class MessageSourceDocuments implements vscode.Disposable {
+  private readonly documents = new ReadOnlyDocuments('mailroom-source', 'This source is no longer open. Open it again with View Source in the message.');
   private opened = 0;
-  private readonly disposables: vscode.Disposable[];
-
-  public constructor() {
-    this.disposables = [
-      vscode.workspace.registerTextDocumentContentProvider(scheme, this),
-      vscode.workspace.onDidCloseTextDocument((document) => {
-        if (document.uri.scheme === scheme) {
-          this.texts.delete(document.uri.path);
-        }
-      }),
-    ];
-  }
-
-  public provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.texts.get(uri.path) ?? 'This source is no longer open. Open it again with View Source in the message.';
-  }
 
   /** Opens `source` (the message with this UID) in an editor. */
   public async show(uid: number, source: Buffer, truncated: boolean): Promise<void> {
@@ -34,13 +16,10 @@ export class MessageSourceDocuments implements vscode.TextDocumentContentProvide
     const path = `/message-${uid}-source-${++this.opened}.eml`;
     const decodeCharset = await loadCharsetDecoder();
     const text = decodeCharset(source, undefined) + (truncated ? '\n\n[Mailroom: the source is longer than this; only its beginning is shown.]\n' : '');
-    this.texts.set(path, text);
-    const document = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme, path })), 'plaintext');
-    await vscode.window.showTextDocument(document, { preview: true });
+    await vscode.window.showTextDocument(await this.documents.open(path, text, 'plaintext'), { preview: true });
   }
 
   public dispose(): void {
-    this.disposables.forEach((disposable) => disposable.dispose());
-    this.texts.clear();
+    this.documents.dispose();
   }
 }

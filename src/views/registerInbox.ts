@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { MailAccounts } from '../auth/accountApi';
 import { inboxViewId } from '../services/inboxNavigation';
+import type { AccountChecking } from '../services/accountChecking';
 import type { MailLayer } from '../services/mailLayer';
 import type { MessageActions } from '../services/messageActions';
 import { trackContextKeys } from '../ui/contextKeys';
@@ -14,6 +15,7 @@ export interface InboxRegistrationDependencies {
   readonly accounts: MailAccounts;
   readonly mail: MailLayer;
   readonly actions: MessageActions;
+  readonly checking: AccountChecking;
   readonly logger: Logger;
 }
 
@@ -25,7 +27,7 @@ export interface InboxRegistrationDependencies {
 export function registerInbox(context: vscode.ExtensionContext, deps: InboxRegistrationDependencies): InboxViewProvider {
   const sources = new MessageSourceDocuments();
   const reader = new ReaderPanel({ actions: deps.actions, logger: deps.logger, extensionUri: context.extensionUri, globalState: context.globalState, sources });
-  const inbox = new InboxViewProvider({ accounts: deps.accounts, mail: deps.mail, actions: deps.actions, reader, logger: deps.logger, extensionUri: context.extensionUri });
+  const inbox = new InboxViewProvider({ accounts: deps.accounts, mail: deps.mail, actions: deps.actions, checking: deps.checking, reader, logger: deps.logger, extensionUri: context.extensionUri });
   context.subscriptions.push(
     inbox,
     reader,

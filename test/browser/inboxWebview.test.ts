@@ -222,6 +222,19 @@ describe('inbox webview in a real browser', function () {
     }
   });
 
+  it('offers Check Account next to a folder that could not be read, for that account and with what went wrong', async () => {
+    const page = await openInbox(browser, host, 'rows=10&openFails=1');
+    try {
+      const box = page.locator('.state.error');
+      await box.waitFor();
+      await box.locator('vscode-button', { hasText: 'Check Account…' }).click();
+      const posted = await waitForPosted(page, (message) => message.type === 'checkAccount');
+      assert.deepEqual(posted, { type: 'checkAccount', accountId: 'acc', failure: 'Could not reach 127.0.0.1: ECONNREFUSED' });
+    } finally {
+      await page.close();
+    }
+  });
+
   it('shows an empty folder as such', async () => {
     const page = await openInbox(browser, host, 'rows=0');
     try {

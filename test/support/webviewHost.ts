@@ -28,8 +28,8 @@ export interface WebviewHost {
   close(): Promise<void>;
 }
 
-/** Records posts; for the inbox, answers like the extension would, with `rows` synthetic messages. */
-function extensionStub(view: string, rows: number, signedIn: boolean, replyDelayMs: number, pageSize: number, singleKeyShortcuts: boolean): string {
+/** Records posts; for the inbox, answers like the extension would, with `rows` synthetic messages (or a failure to open the folder). */
+function extensionStub(view: string, rows: number, signedIn: boolean, replyDelayMs: number, pageSize: number, openFails: boolean, singleKeyShortcuts: boolean): string {
   const answers =
     view !== 'inbox'
       ? ''
@@ -43,7 +43,7 @@ function extensionStub(view: string, rows: number, signedIn: boolean, replyDelay
     switch (message.type) {
       case 'ready': return reply(${signedIn ? `{ type: 'accounts', accounts: [{ id: 'acc', email: 'alice@mailroom.test' }], selectedAccountId: 'acc', selectedFolder: 'INBOX', pageSize: ${pageSize}, singleKeyShortcuts: ${singleKeyShortcuts} }` : `{ type: 'accounts', accounts: [], pageSize: ${pageSize}, singleKeyShortcuts: ${singleKeyShortcuts} }`});
       case 'listFolders': return ok([{ path: 'INBOX', name: 'Inbox', unread: 3, total }, { path: 'Sent', name: 'Sent', specialUse: '\\\\Sent' }]);
-      case 'openFolder': return ok({ accountId: 'acc', folder: message.folder, total, start: 0, rows: rowsFrom(0, ${pageSize}), fromCache: false });
+      case 'openFolder': return ${openFails} ? reply({ type: 'response', requestId: message.requestId, ok: false, error: { code: 'NetworkError', message: 'Could not reach 127.0.0.1: ECONNREFUSED' } }) : ok({ accountId: 'acc', folder: message.folder, total, start: 0, rows: rowsFrom(0, ${pageSize}), fromCache: false });
       case 'loadRows': return ok({ total, start: message.start, rows: rowsFrom(message.start, message.count), fromCache: false });
       case 'search': return ok({ total: 0, start: 0, rows: [], fromCache: false });
     }
@@ -68,7 +68,7 @@ export function startWebviewHost(): Promise<WebviewHost> {
       const joinPath = ((base: { path: string }, ...parts: string[]) => ({ path: [base.path, ...parts].join('/') })) as unknown as typeof vscode.Uri.joinPath;
       const html = renderWebviewHtml(webview, { path: '' } as unknown as vscode.Uri, joinPath, { view, title: view, allowRemoteImages: url.searchParams.get('remote') === '1' });
       const nonce = /nonce="([^"]+)"/.exec(html)?.[1] ?? '';
-      const stub = `<script nonce="${nonce}">${extensionStub(view, Number(url.searchParams.get('rows') ?? '0'), url.searchParams.get('accounts') !== '0', Number(url.searchParams.get('delay') ?? '2'), Number(url.searchParams.get('pageSize') ?? '50'), url.searchParams.get('singleKey') !== '0')}</script>`;
+      const stub = `<script nonce="${nonce}">${extensionStub(view, Number(url.searchParams.get('rows') ?? '0'), url.searchParams.get('accounts') !== '0', Number(url.searchParams.get('delay') ?? '2'), Number(url.searchParams.get('pageSize') ?? '50'), url.searchParams.get('openFails') === '1', url.searchParams.get('singleKey') !== '0')}</script>`;
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       response.end(html.replace('<body', `${stub}<body`));
       return;

@@ -9,3 +9,4 @@ export type { FolderChange } from './folderChange';
 export { IDLE_RENEWAL_MS } from './idleSupervisor';
 export { DEFAULT_IMAP_TIMEOUTS } from './sessionDependencies';
 export type { ImapTimeouts, MailSessionDependencies } from './sessionDependencies';
+export { closeQuietly, imapClientOptions } from './imapClient';

@@ -55,6 +55,8 @@ export class Harness {
   /** Every message shown to the person (errors, infos, prompts). */
   public readonly messages: string[] = [];
   public readonly browserTasks: Promise<void>[] = [];
+  /** For each error shown: the provider Check Account was offered for, or undefined when it was not offered. */
+  public readonly checkOffers: (ProviderKind | undefined)[] = [];
   private readonly authentication: Authentication;
 
   public constructor(options: HarnessOptions) {
@@ -101,8 +103,9 @@ export class Harness {
       },
       accountUi: {
         pickProvider: async () => 'oidc',
-        showError: (message) => {
+        showError: (message, checkProvider) => {
           this.events.push('error');
+          this.checkOffers.push(checkProvider);
           this.messages.push(message.value);
         },
         showInfo: (message) => void this.messages.push(message.value),

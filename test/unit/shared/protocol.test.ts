@@ -16,6 +16,7 @@ describe('webview protocol guards', () => {
       { type: 'search', requestId: 4, accountId: 'a', folder: 'INBOX', query: 'invoice' },
       { type: 'openMessage', message },
       { type: 'action', action: 'archive', message },
+      { type: 'checkAccount', accountId: 'a', failure: 'The server cannot be reached.' },
     ]) {
       assert.equal(isInboxToExtension(value), true, JSON.stringify(value));
     }
@@ -37,6 +38,8 @@ describe('webview protocol guards', () => {
       { type: 'action', action: 'runCommand', message },
       { type: 'action', action: '__proto__', message },
       { type: 'search', requestId: 1, accountId: 'a', folder: 'INBOX', query: 'x'.repeat(5000) },
+      { type: 'checkAccount', accountId: 'a' },
+      { type: 'checkAccount', accountId: 7, failure: 'x' },
     ]) {
       assert.equal(isInboxToExtension(value), false, JSON.stringify(value));
     }

@@ -61,7 +61,7 @@ describe('webview host', () => {
       isMessage: isInboxToExtension,
       logger,
       onReady: (): void => host.post({ type: 'focusSearch' }),
-      notifications: { signIn: (message) => void seen.push(message), refresh: () => undefined, openMessage: () => undefined, action: () => undefined, focusChanged: () => undefined },
+      notifications: { signIn: (message) => void seen.push(message), refresh: () => undefined, openMessage: () => undefined, action: () => undefined, focusChanged: () => undefined, checkAccount: () => undefined },
       requests: {
         listFolders: () => Promise.resolve([]),
         openFolder: ({ accountId, folder }) => Promise.resolve({ accountId, folder, ...page }),
@@ -113,7 +113,7 @@ describe('webview host', () => {
   });
 
   it('reports a failed handler to the log and as an error notification', async () => {
-    const { surface, sink } = inboxHost({ notifications: { signIn: () => Promise.reject(new MailroomError('SignInRequired', 'Sign in again.')), refresh: () => undefined, openMessage: () => undefined, action: () => undefined, focusChanged: () => undefined } });
+    const { surface, sink } = inboxHost({ notifications: { signIn: () => Promise.reject(new MailroomError('SignInRequired', 'Sign in again.')), refresh: () => undefined, openMessage: () => undefined, action: () => undefined, focusChanged: () => undefined, checkAccount: () => undefined } });
     editor.rendered.length = 0;
     await surface.send({ type: 'signIn' });
     assert.ok(sink.lines.some((line) => line.startsWith('error Action in the Inbox view failed')));
