@@ -93,6 +93,26 @@ export async function webviewFocused(frame: Frame, timeoutMs = 10_000): Promise<
   await frame.waitForFunction(() => (globalThis as unknown as { document: { hasFocus(): boolean } }).document.hasFocus(), undefined, { timeout: timeoutMs });
 }
 
+/**
+ * Presses a key inside a webview and waits until the workbench has had it too. A webview hands every key on to
+ * the workbench (for keybindings) as a keydown on the main window, a moment later; an Escape that arrives after
+ * the next step opened the command palette closes it.
+ */
+export async function pressInWebview(page: Page, key: string, timeoutMs = 10_000): Promise<void> {
+  type Window = { mailroomKeysSeen?: string[]; addEventListener(type: 'keydown', listener: (event: { key: string }) => void, capture: boolean): void };
+  await page.evaluate(() => {
+    const main = globalThis as unknown as Window;
+    if (!main.mailroomKeysSeen) {
+      const seen: string[] = [];
+      main.mailroomKeysSeen = seen;
+      main.addEventListener('keydown', (event) => seen.push(event.key), true);
+    }
+    main.mailroomKeysSeen.length = 0;
+  });
+  await page.keyboard.press(key);
+  await page.waitForFunction((expected) => ((globalThis as unknown as Window).mailroomKeysSeen ?? []).includes(expected), key, { timeout: timeoutMs });
+}
+
 /** The reader once it shows this message (a remote-content choice loads a new reader document, so the frame is looked up again). */
 export async function readerShowing(page: Page, subject: string, timeoutMs = 30_000): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
