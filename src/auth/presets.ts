@@ -13,7 +13,7 @@ import { presetWithTestEndpoints } from './testPresetEndpoints';
  */
 
 const MICROSOFT_LOGIN = 'https://login.microsoftonline.com';
-const TENANT_DOMAIN_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/i;
+export const TENANT_DOMAIN_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/i;
 const MULTI_TENANT_NAMES = new Set(['common', 'organizations', 'consumers']);
 
 function requireClientId(clientId: string, setting: string): string {

@@ -16,6 +16,7 @@ import type { TokenStore } from '../../../src/auth/tokenStore';
 import { systemClock } from '../../../src/util/clock';
 import type { Clock } from '../../../src/util/clock';
 import type { MailroomError } from '../../../src/util/errors';
+import { ui } from '../../../src/ui/text';
 import type { Logger } from '../../../src/util/log';
 import { withTestTransport } from '../../../src/util/testTransport';
 import { MemorySecretStorage, recordingLogger } from './fakes';
@@ -107,6 +108,10 @@ export class Harness {
           this.events.push('error');
           this.checkOffers.push(checkProvider);
           this.messages.push(message.value);
+        },
+        showFailure: (failure) => {
+          this.events.push('error');
+          this.messages.push(ui`${failure.message}`.value);
         },
         showInfo: (message) => void this.messages.push(message.value),
         offerSignInAgain: async (email, reason) => {
