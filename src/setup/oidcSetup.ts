@@ -47,6 +47,10 @@ async function askAll(draft: OidcSettings): Promise<OidcSettings | undefined> {
     { port: 465, label: ui`465`, description: ui`TLS from the start (implicit TLS)` },
     { port: 587, label: ui`587`, description: ui`STARTTLS (required by Mailroom)` },
   ];
+  if (!ports.some((choice) => choice.port === draft.smtp.port)) {
+    // A server on another port (implicit TLS, as Mailroom uses on every port but 587) keeps it.
+    ports.unshift({ port: draft.smtp.port, label: ui`${draft.smtp.port}`, description: ui`As set now (implicit TLS)` });
+  }
   const smtpPort = await pickOne(ports, { title: ui`Set Up Your OpenID Connect Issuer (5 of 6): SMTP Port`, placeHolder: ui`Now: ${draft.smtp.port}`, ignoreFocusOut: true });
   if (!smtpPort) {
     return undefined;
