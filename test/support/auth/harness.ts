@@ -58,6 +58,8 @@ export class Harness {
   public readonly browserTasks: Promise<void>[] = [];
   /** For each error shown: the provider Check Account was offered for, or undefined when it was not offered. */
   public readonly checkOffers: (ProviderKind | undefined)[] = [];
+  /** Failures shown with their fixes: the provider they belong to, and the way to try again. */
+  public readonly failures: { failure: MailroomError; provider: ProviderKind | undefined; retry: () => void }[] = [];
   private readonly authentication: Authentication;
 
   public constructor(options: HarnessOptions) {
@@ -109,9 +111,11 @@ export class Harness {
           this.checkOffers.push(checkProvider);
           this.messages.push(message.value);
         },
-        showFailure: (failure) => {
+        showFailure: (failure, provider, retry, checkProvider) => {
           this.events.push('error');
+          this.checkOffers.push(checkProvider);
           this.messages.push(ui`${failure.message}`.value);
+          this.failures.push({ failure, provider, retry });
         },
         showInfo: (message) => void this.messages.push(message.value),
         offerSignInAgain: async (email, reason) => {
