@@ -24,7 +24,8 @@ async function copyRedirectUri(requested: unknown): Promise<void> {
       uri: entry.uri,
     })),
   );
-  const picked = await pickOne(items, { title: ui`Copy a Redirect URI`, placeHolder: ui`Register it with your OAuth client at the provider`, matchOnDescription: true });
+  // Started from the walkthrough, whose page takes the focus back after running a command: stay open.
+  const picked = await pickOne(items, { title: ui`Copy a Redirect URI`, placeHolder: ui`Register it with your OAuth client at the provider`, matchOnDescription: true, ignoreFocusOut: true });
   if (picked) {
     await copyToClipboard(picked.uri);
   }

@@ -71,6 +71,35 @@ describe('Guided setup from a sign-in without a client ID', function () {
     assert.equal(userSettings()['mailroom.google.clientId'], undefined);
   });
 
+  it('the walkthrough "Set up Mailroom" has a step per provider; a step\'s buttons open that provider\'s setup and its redirect URIs', async () => {
+    const page = workbench.page;
+    await workbench.runCommand('Welcome: Open Walkthrough...');
+    await workbench.pickQuickInputItem('Set up Mailroom');
+    const steps = page.locator('.getting-started-step');
+    for (const title of ['Gmail', 'Microsoft 365 / Outlook.com', 'Your own OpenID Connect issuer']) {
+      await steps.filter({ has: page.locator('.step-title', { hasText: title }) }).waitFor({ state: 'visible' });
+    }
+    await workbench.screenshot('walkthrough');
+    await steps.filter({ has: page.locator('.step-title', { hasText: /^Gmail$/ }) }).click();
+    await page.locator('.getting-started-step.expanded .monaco-button', { hasText: 'Set Up Gmail' }).click();
+    await inputStep(/Set Up Gmail \(1 of 2\): Client ID/);
+    await workbench.dismiss();
+    await steps.filter({ has: page.locator('.step-title', { hasText: 'Microsoft 365 / Outlook.com' }) }).click();
+    await page.locator('.getting-started-step.expanded .monaco-button', { hasText: 'Copy Redirect URI' }).click();
+    await page.locator(`${QUICK_INPUT} .quick-input-title`, { hasText: 'Copy a Redirect URI' }).waitFor({ state: 'visible' });
+    await page.locator(`${QUICK_INPUT} .quick-input-list .label-name`, { hasText: 'http://127.0.0.1/callback' }).first().waitFor({ state: 'visible' });
+    // The picker's rows read label, then detail (where to register it): keep the URIs.
+    const rows = await workbench.readQuickInputLabels();
+    const uris = rows.filter((text) => text.includes('://'));
+    const editorUri = uris.find((uri) => /^[a-z][a-z0-9+.-]*:\/\/mailroom\.mailroom\/auth\/microsoft$/.test(uri));
+    assert.ok(editorUri, rows.join(' | '));
+    assert.deepEqual(uris.filter((uri) => uri !== editorUri), ['http://127.0.0.1/callback'], 'only the Microsoft URIs');
+    await workbench.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: workbench.server.origin });
+    await workbench.pickQuickInputItem(editorUri);
+    await workbench.notification(`Copied ${editorUri} to the clipboard.`).waitFor();
+    assert.equal(await page.evaluate('navigator.clipboard.readText()'), editorUri);
+  });
+
   it('a custom issuer: the setup reaches the issuer by discovery, writes the user settings and starts the sign-in', async () => {
     const stack = workbench.stack;
     assert.ok(stack);
