@@ -100,6 +100,32 @@ describe('Guided setup from a sign-in without a client ID', function () {
     assert.equal(await page.evaluate('navigator.clipboard.readText()'), editorUri);
   });
 
+  it('Microsoft: the client ID must be a GUID, the tenant is picked (or typed and checked), and the user settings are written before sign-in', async () => {
+    const clientId = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
+    await workbench.runCommand('Mailroom: Set Up Account…');
+    await workbench.pickQuickInputItem('Microsoft 365 / Outlook.com');
+    await inputStep(/\(1 of 2\): Client ID/);
+    await typeAndExpectHint('my-app', /GUID/);
+    await workbench.answerQuickInput(clientId);
+    await workbench.page.locator(`${QUICK_INPUT} .quick-input-title`, { hasText: /\(2 of 2\): Who Signs In/ }).waitFor({ state: 'visible' });
+    const tenants = await workbench.readQuickInputLabels();
+    for (const label of ['Any Microsoft account', 'Work or school accounts', 'Personal accounts only', 'One organisation only…']) {
+      assert.ok(tenants.includes(label), tenants.join(' | '));
+    }
+    await workbench.screenshot('microsoft-tenant');
+    await workbench.pickQuickInputItem('One organisation only…');
+    await inputStep(/Your Tenant/);
+    await typeAndExpectHint('contoso', /tenant/i);
+    await workbench.answerQuickInput('contoso.onmicrosoft.com');
+    // Microsoft's endpoints are fixed, so sign-in asks for consent at once.
+    const consent = workbench.dialog('with Mailroom?');
+    await consent.waitFor();
+    const written = userSettings();
+    assert.equal(written['mailroom.microsoft.clientId'], clientId);
+    assert.equal(written['mailroom.microsoft.tenant'], 'contoso.onmicrosoft.com');
+    await consent.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
+  });
+
   it('a custom issuer: the setup reaches the issuer by discovery, writes the user settings and starts the sign-in', async () => {
     const stack = workbench.stack;
     assert.ok(stack);
