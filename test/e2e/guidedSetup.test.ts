@@ -126,6 +126,33 @@ describe('Guided setup from a sign-in without a client ID', function () {
     await consent.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
   });
 
+  it('a custom issuer that does not answer: the setup says so before saving anything and offers to change the answers', async () => {
+    const stack = workbench.stack;
+    assert.ok(stack);
+    // Port 9 (discard) on the issuer's address: nothing listens there.
+    const unreachable = `https://${new URL(stack.issuer).hostname}:9`;
+    await workbench.runCommand('Mailroom: Set Up Account…');
+    await workbench.pickQuickInputItem('Your own OpenID Connect issuer');
+    await inputStep(/\(1 of 6\): Issuer URL/);
+    await typeAndExpectHint(unreachable.replace('https:', 'http:'), /https:\/\//);
+    await workbench.answerQuickInput(unreachable);
+    await inputStep(/\(2 of 6\): Client ID/);
+    await workbench.answerQuickInput(stack.clientId);
+    await workbench.answerQuickInput(await inputStep(/\(3 of 6\): IMAP Server/));
+    await workbench.answerQuickInput(await inputStep(/\(4 of 6\): SMTP Server/));
+    await workbench.page.locator(`${QUICK_INPUT} .quick-input-title`, { hasText: /\(5 of 6\): SMTP Port/ }).waitFor({ state: 'visible' });
+    await workbench.pickQuickInputItem(String(stack.smtp.port));
+    await workbench.answerQuickInput(await inputStep(/\(6 of 6\): Mail Scope/));
+    const notice = workbench.notification(`could not use ${unreachable} as your issuer`);
+    await notice.waitFor();
+    assert.match(await notice.innerText(), /not answering|could not reach/);
+    await workbench.screenshot('issuer-unreachable');
+    await notice.locator('.monaco-button', { hasText: 'Change Answers…' }).click();
+    assert.equal(await inputStep(/\(1 of 6\): Issuer URL/), unreachable, 'the answers are kept');
+    await workbench.dismiss();
+    assert.equal(userSettings()['mailroom.oidc.issuer'], stack.issuer, 'nothing was written');
+  });
+
   it('a custom issuer: the setup reaches the issuer by discovery, writes the user settings and starts the sign-in', async () => {
     const stack = workbench.stack;
     assert.ok(stack);
