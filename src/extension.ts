@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { systemClock } from './util/clock';
 import { createLogger } from './util/log';
+import type { AccountService } from './auth/accountService';
 import { registerAuthentication } from './auth/registration';
 import { registerAccountCommands } from './commands/account';
 import { registerCheckAccountCommand } from './commands/checkAccount';
@@ -20,6 +21,7 @@ import { clearCacheWhenDisabled, inboxSettings } from './services/settings';
 import { trackContextKeys } from './ui/contextKeys';
 import { CheckReportView } from './views/checkReportView';
 import { ComposerPanels } from './views/composer';
+import { registerSetupCommands, showFailureWithFixes } from './setup/registerSetup';
 import { registerInbox } from './views/registerInbox';
 import { showUnsentDrafts } from './views/unsentDraftsStatus';
 
@@ -32,10 +34,11 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(channel);
   context.subscriptions.push(vscode.commands.registerCommand('mailroom.showLog', () => channel.show()));
   // A failed sign-in offers Check Account, which is built on the account service sign-in returns.
-  const accounts = registerAuthentication(context, logger, () => checking);
+  const accounts: AccountService = registerAuthentication(context, logger, () => checking, showFailureWithFixes(() => accounts, () => checking));
   const reports = new CheckReportView();
   const checking = new AccountCheck({ accounts, logger, clock: systemClock, showReport: (markdown) => reports.show(markdown) });
   context.subscriptions.push(...registerAccountCommands(accounts), reports, registerCheckAccountCommand(checking));
+  context.subscriptions.push(...registerSetupCommands(accounts));
   const storage = context.globalStorageUri.fsPath;
   // One supervised IMAP session per account, shared by the inbox and the composer.
   const sessions = new MailSessions({ accounts, logger });

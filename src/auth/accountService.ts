@@ -23,6 +23,8 @@ export interface AccountUi {
   pickProvider(): Promise<ProviderKind | undefined>;
   /** With `checkProvider`, the failure may have a cause Check Account names: offer it for that provider. */
   showError(message: UiText, checkProvider?: ProviderKind): void;
+  /** A sign-in failure, with the buttons that fix it; `retry` starts the same sign-in again; with `checkProvider`, Check Account too. */
+  showFailure(failure: MailroomError, provider: ProviderKind | undefined, retry: () => void, checkProvider: ProviderKind | undefined): void;
   showInfo(message: UiText): void;
   /** "<email> needs to sign in again" with a "Sign in again" button; resolves true when chosen. */
   offerSignInAgain(email: string, reason: string): Promise<boolean>;
@@ -194,20 +196,23 @@ export class AccountService implements MailAccounts, SignOutHooks {
     try {
       return toMailAccount(await this.signInOrThrow(kind, accountHint));
     } catch (error) {
-      this.showFailure(error, kind);
+      this.showFailure(error, kind, accountHint);
       return undefined;
     }
   }
 
-  /** Shows a failure; a failed sign-in with `provider` also offers Check Account, unless the person declined or the keychain failed. */
-  public showFailure(error: unknown, provider?: ProviderKind): void {
+  /** Shows a failure with the buttons that fix it; a failed sign-in with `provider` also offers Check Account, unless the person declined or the keychain failed. */
+  public showFailure(error: unknown, provider?: ProviderKind, accountHint?: string): void {
     if (isMailroomError(error, 'Cancelled')) {
       return;
     }
-    const message = isMailroomError(error) ? ui`${error.message}` : ui`Sign-in failed unexpectedly. See "Mailroom: Show Log" for details.`;
     this.options.logger.error(isMailroomError(error, 'StorageUnavailable') ? 'Secret storage failed' : 'Sign-in failed', error);
-    const checkable = provider !== undefined && !isMailroomError(error, 'AccessDenied') && !isMailroomError(error, 'StorageUnavailable');
-    this.options.ui.showError(message, checkable ? provider : undefined);
+    const checkProvider = provider !== undefined && !isMailroomError(error, 'AccessDenied') && !isMailroomError(error, 'StorageUnavailable') ? provider : undefined;
+    if (isMailroomError(error)) {
+      this.options.ui.showFailure(error, provider, () => void this.signIn(provider, accountHint), checkProvider);
+    } else {
+      this.options.ui.showError(ui`Sign-in failed unexpectedly. See "Mailroom: Show Log" for details.`, checkProvider);
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 import { MailroomError } from '../util/errors';
 import { plainText } from '../util/plainText';
 import type { PendingSignIn, PendingSignIns } from './pendingSignIn';
+import { redirectUriNotRegistered } from './redirectErrors';
 
 /**
  * Decides what an incoming redirect (loopback request or URI-handler call) means, before any
@@ -33,6 +34,10 @@ function issuerMatches(expected: string, actual: string): boolean {
 
 /** Maps an authorization error response (RFC 6749 §4.1.2.1) to something a person understands. */
 function authorizationError(code: string, description: string | null, issuerName: string): MailroomError {
+  const redirectFailure = redirectUriNotRegistered(code, description, issuerName);
+  if (redirectFailure) {
+    return redirectFailure;
+  }
   const detail = plainText(description);
   const suffix = detail ? ` ${issuerName} said: "${detail}"` : '';
   switch (code) {

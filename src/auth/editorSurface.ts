@@ -87,8 +87,11 @@ export const deviceCodePrompt: DeviceCodePrompt = {
   },
 };
 
-/** `checking` is looked up when an error is shown: Check Account is built after sign-in, from the account service. */
-export function accountUi(checking: () => AccountChecking): AccountUi {
+/**
+ * `checking` is looked up when an error is shown: Check Account is built after sign-in, from the account service.
+ * Sign-in failures with their fix buttons come from src/setup (see registration.ts).
+ */
+export function accountUi(checking: () => AccountChecking): Omit<AccountUi, 'showFailure'> {
   return {
     async pickProvider(): Promise<ProviderKind | undefined> {
       const picked = await pickOne(

@@ -1,6 +1,7 @@
 import { MailroomError } from '../util/errors';
 import { plainText } from '../util/plainText';
 import { parseRetryAfterMs } from '../util/backoff';
+import { redirectUriNotRegistered } from './redirectErrors';
 
 /**
  * Turns whatever oauth4webapi or fetch threw into a {@link MailroomError} a person understands.
@@ -61,6 +62,10 @@ export function toMailroomError(error: unknown, issuerName: string): MailroomErr
     return error;
   }
   if (isBodyError(error)) {
+    const redirectFailure = redirectUriNotRegistered(error.error, error.error_description, issuerName);
+    if (redirectFailure) {
+      return redirectFailure;
+    }
     const said = plainText(error.error_description);
     const suffix = said ? ` ${issuerName} said: "${said}"` : '';
     switch (error.error) {

@@ -13,13 +13,13 @@ import { presetWithTestEndpoints } from './testPresetEndpoints';
  */
 
 const MICROSOFT_LOGIN = 'https://login.microsoftonline.com';
-const TENANT_DOMAIN_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/i;
+export const TENANT_DOMAIN_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/i;
 const MULTI_TENANT_NAMES = new Set(['common', 'organizations', 'consumers']);
 
 function requireClientId(clientId: string, setting: string): string {
   const trimmed = clientId.trim();
   if (!trimmed) {
-    throw new MailroomError('MissingClientId', `Set your OAuth client ID in the setting "${setting}" first (see the README for how to register one).`);
+    throw new MailroomError('MissingClientId', `Mailroom needs your own OAuth client ID first: run "Mailroom: Set Up Account…", or enter it in the setting "${setting}".`);
   }
   return trimmed;
 }

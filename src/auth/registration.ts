@@ -3,7 +3,7 @@ import type { Logger } from '../util/log';
 import type { AccountChecking } from '../services/accountChecking';
 import { systemClock } from '../util/clock';
 import type { ProviderKind } from './accountApi';
-import type { AccountService } from './accountService';
+import type { AccountService, AccountUi } from './accountService';
 import { offerSignInInAccountsMenu } from './accountsMenu';
 import { buildAuthentication } from './authentication';
 import type { ProviderConfig } from './providerConfig';
@@ -17,8 +17,9 @@ const ATTEMPT_TIMEOUT_MS = 5 * 60_000;
 /**
  * Builds sign-in on the editor's pieces and registers one AuthenticationProvider per provider kind,
  * synchronously (the workbench waits only a few seconds for providers to appear), plus the URI handler.
+ * `showFailure` shows a sign-in failure with the buttons that fix it (src/setup).
  */
-export function registerAuthentication(context: vscode.ExtensionContext, logger: Logger, checking: () => AccountChecking): AccountService {
+export function registerAuthentication(context: vscode.ExtensionContext, logger: Logger, checking: () => AccountChecking, showFailure: AccountUi['showFailure']): AccountService {
   const configFor = (kind: ProviderKind): ProviderConfig => providerConfig(kind, readProviderSettings());
   const authentication = buildAuthentication({
     secrets: context.secrets,
@@ -26,7 +27,7 @@ export function registerAuthentication(context: vscode.ExtensionContext, logger:
     clock: systemClock,
     configFor,
     signInUi,
-    accountUi: accountUi(checking),
+    accountUi: { ...accountUi(checking), showFailure },
     deviceCodePrompt,
     uriEnvironment,
     openExternal,

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { AccountService } from '../auth/accountService';
 import { PROVIDER_LABELS } from '../auth/providerConfig';
-import { askModal, askText, notify, pickOne } from '../ui/surfaces';
+import { setGoogleClientSecret } from '../setup/googleSecret';
+import { askModal, notify, pickOne } from '../ui/surfaces';
 import { ui } from '../ui/text';
 
 /** "Mailroom: Sign In…", "Mailroom: Sign Out…" and "Mailroom: Set Google Client Secret…". */
@@ -46,18 +47,6 @@ export function registerAccountCommands(accounts: AccountService): vscode.Dispos
         void notify('info', ui`Signed out of ${picked.label}.`);
       }
     }),
-    vscode.commands.registerCommand('mailroom.setGoogleClientSecret', async () => {
-      const secret = await askText({
-        title: ui`Google client secret`,
-        prompt: ui`The client secret of your Google "Desktop app" OAuth client. Google requires it even though desktop apps cannot keep it secret; Mailroom keeps it in secret storage, never in settings.`,
-        password: true,
-        ignoreFocusOut: true,
-        validate: (value) => (value.trim() ? undefined : ui`Paste the client secret from the Google Cloud console.`),
-      });
-      if (secret?.trim()) {
-        await accounts.setClientSecret('google', secret.trim());
-        void notify('info', ui`Google client secret saved in secret storage.`);
-      }
-    }),
+    vscode.commands.registerCommand('mailroom.setGoogleClientSecret', () => setGoogleClientSecret(accounts)),
   ];
 }

@@ -14,6 +14,8 @@ export type MailroomErrorCode =
   | 'InvalidClient'
   | 'MissingClientId'
   | 'MissingClientSecret'
+  /** The issuer does not know the redirect URI Mailroom sent: it must be registered for the client. */
+  | 'RedirectUriNotRegistered'
   | 'InvalidResponse'
   | 'StateMismatch'
   | 'IssuerMismatch'

@@ -7,7 +7,7 @@ import { runRedirectAttempt } from './redirectAttempt';
 import type { Logger } from '../../util/log';
 
 /** The one path the loopback server answers; registered as `http://127.0.0.1/callback` (any port, RFC 8252 §7.3). */
-const LOOPBACK_CALLBACK_PATH = '/callback';
+export const LOOPBACK_CALLBACK_PATH = '/callback';
 
 const PAGE_HEADERS = {
   'Content-Type': 'text/html; charset=utf-8',

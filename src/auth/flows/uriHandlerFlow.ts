@@ -9,11 +9,11 @@ import type { AttemptContext, SignInFlow, SignInResult } from './signInFlow';
 import { runRedirectAttempt } from './redirectAttempt';
 
 /** `<publisher>.<name>` from package.json: the authority of the extension's URIs. */
-const EXTENSION_AUTHORITY = 'mailroom.mailroom';
+export const EXTENSION_AUTHORITY = 'mailroom.mailroom';
 /** Query parameter that ties a forwarded callback to its attempt; random per attempt. */
 const ATTEMPT_PARAMETER = 'mailroom_attempt';
 
-function uriHandlerCallbackPath(provider: ProviderKind): string {
+export function uriHandlerCallbackPath(provider: ProviderKind): string {
   return `/auth/${provider}`;
 }
 

@@ -16,6 +16,7 @@ import type { TokenStore } from '../../../src/auth/tokenStore';
 import { systemClock } from '../../../src/util/clock';
 import type { Clock } from '../../../src/util/clock';
 import type { MailroomError } from '../../../src/util/errors';
+import { ui } from '../../../src/ui/text';
 import type { Logger } from '../../../src/util/log';
 import { withTestTransport } from '../../../src/util/testTransport';
 import { MemorySecretStorage, recordingLogger } from './fakes';
@@ -57,6 +58,8 @@ export class Harness {
   public readonly browserTasks: Promise<void>[] = [];
   /** For each error shown: the provider Check Account was offered for, or undefined when it was not offered. */
   public readonly checkOffers: (ProviderKind | undefined)[] = [];
+  /** Failures shown with their fixes: the provider they belong to, and the way to try again. */
+  public readonly failures: { failure: MailroomError; provider: ProviderKind | undefined; retry: () => void }[] = [];
   private readonly authentication: Authentication;
 
   public constructor(options: HarnessOptions) {
@@ -107,6 +110,12 @@ export class Harness {
           this.events.push('error');
           this.checkOffers.push(checkProvider);
           this.messages.push(message.value);
+        },
+        showFailure: (failure, provider, retry, checkProvider) => {
+          this.events.push('error');
+          this.checkOffers.push(checkProvider);
+          this.messages.push(ui`${failure.message}`.value);
+          this.failures.push({ failure, provider, retry });
         },
         showInfo: (message) => void this.messages.push(message.value),
         offerSignInAgain: async (email, reason) => {
