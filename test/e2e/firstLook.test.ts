@@ -17,11 +17,14 @@ interface Manifest {
 }
 
 const manifest = JSON.parse(fs.readFileSync(path.join(repositoryRoot, 'package.json'), 'utf8')) as Manifest;
+/** The English the editor shows for the manifest's `%key%` words. */
+const manifestWords = JSON.parse(fs.readFileSync(path.join(repositoryRoot, 'package.nls.json'), 'utf8')) as Record<string, string>;
+const shown = (value: string): string => value.replace(/^%([^%]+)%$/, (placeholder, key: string) => manifestWords[key] ?? placeholder);
 
 /** "Mailroom: Sign In…" for every contributed command the palette shows without a special context. */
 function paletteLabels(): string[] {
   const contextual = new Set((manifest.contributes.menus.commandPalette ?? []).filter((entry) => entry.when).map((entry) => entry.command));
-  return manifest.contributes.commands.filter(({ command }) => !contextual.has(command)).map(({ category, title }) => `${category}: ${title}`);
+  return manifest.contributes.commands.filter(({ command }) => !contextual.has(command)).map(({ category, title }) => `${shown(category)}: ${shown(title)}`);
 }
 
 describe('First look at the installed .vsix', function () {
