@@ -24,12 +24,15 @@ import { ComposerPanels } from './views/composer';
 import { registerSetupCommands, showFailureWithFixes } from './setup/registerSetup';
 import { registerInbox } from './views/registerInbox';
 import { showUnsentDrafts } from './views/unsentDraftsStatus';
+import { placeholdersOf, useTranslator } from './ui/text';
 
 /**
  * Builds the object graph and registers everything; the mail libraries load on first use. Services
  * (src/services) hold the features; views and commands call them.
  */
 export function activate(context: vscode.ExtensionContext): void {
+  // First, so every text built from here on is in the editor's display language (l10n/bundle.l10n.<language>.json).
+  useTranslator((message) => vscode.l10n.t(message, ...placeholdersOf(message)));
   const { logger, channel } = createLogger(vscode.window);
   context.subscriptions.push(channel);
   context.subscriptions.push(vscode.commands.registerCommand('mailroom.showLog', () => channel.show()));

@@ -57,6 +57,7 @@ const layerRunners = {
       [bin('tsc'), ['-p', 'webview']],
       [bin('eslint'), ['.']],
       [process.execPath, ['test/importCycles.js', 'src', 'webview']],
+      [process.execPath, ['test/l10nBundle.js', '--check']],
     ];
     let failed = 0;
     for (const [command, args] of steps) {

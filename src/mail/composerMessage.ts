@@ -2,6 +2,7 @@ import type { ComposerFields } from '../shared/composerProtocol';
 import { loadAddressParser, parseAddressList } from './addresses';
 import { renderMarkdownEmail } from './markdown';
 import type { MailAddress, OutgoingAttachment, OutgoingMessage } from './outgoing';
+import { ui } from '../ui/text';
 
 /** What the composer was opened with that the form does not show: threading and attachment bytes. */
 export interface ComposerContext {
@@ -26,12 +27,12 @@ export async function messageFromComposer(fields: ComposerFields, context: Compo
   for (const field of ['to', 'cc', 'bcc'] as const) {
     const { valid, invalid } = parseAddressList(fields[field], parser);
     if (invalid.length > 0 && !lenient) {
-      return { ok: false, field, problem: `Not an email address: ${invalid.join(', ')}` };
+      return { ok: false, field, problem: ui`Not an email address: ${invalid.join(', ')}`.value };
     }
     parsed[field] = valid;
   }
   if (!lenient && parsed.to.length + parsed.cc.length + parsed.bcc.length === 0) {
-    return { ok: false, field: 'to', problem: 'Add at least one recipient.' };
+    return { ok: false, field: 'to', problem: ui`Add at least one recipient.`.value };
   }
   const attachments = fields.attachments.filter((index, position, all) => all.indexOf(index) === position).flatMap((index) => context.attachments[index] ?? []);
   const message: OutgoingMessage = {

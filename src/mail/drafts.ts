@@ -10,6 +10,8 @@ import { Emitter } from '../util/event';
 import type { Subscription } from '../util/event';
 import { composeMessage } from './mime';
 import type { MailAddress, OutgoingAttachment, OutgoingMessage } from './outgoing';
+import { ui } from '../ui/text';
+import type { UiText } from '../ui/text';
 
 /**
  * Nothing the user wrote is lost: a message that could not be sent is kept as a draft, first in
@@ -122,8 +124,8 @@ export interface KeepOptions {
 }
 
 /** Tells the user where a draft that was not sent is kept. */
-export function whereDraftIsKept(draft: StoredDraft): string {
-  return draft.savedToServer ? 'It is kept in Drafts.' : 'It is kept as a draft on this machine (Mailroom: Unsent Drafts…).';
+export function whereDraftIsKept(draft: StoredDraft): UiText {
+  return draft.savedToServer ? ui`It is kept in Drafts.` : ui`It is kept as a draft on this machine (Mailroom: Unsent Drafts…).`;
 }
 
 function describeFailure(error: unknown): DraftFailure {

@@ -7,6 +7,8 @@ import { newMessageId } from './mime';
 import type { OutgoingMessage } from './outgoing';
 import type { SendResult } from './sender';
 import { mapSmtpError } from './smtpErrors';
+import { ownMessage, ui } from '../ui/text';
+import type { UiText } from '../ui/text';
 
 export interface OutboxDependencies {
   readonly sender: { send(account: MailAccount, message: OutgoingMessage, options: { messageId: string; signal?: AbortSignal }): Promise<SendResult> };
@@ -46,8 +48,8 @@ export type SendOutcome =
   | { readonly status: 'failed'; readonly error: MailroomError; readonly draft: StoredDraft };
 
 /** How a failed send is told: "Not sent", except when it may have gone through after all. */
-export function describeSendFailure(failure: { readonly code: string; readonly message: string }): string {
-  return failure.code === 'SendOutcomeUnknown' ? failure.message : `Not sent: ${failure.message}`;
+export function describeSendFailure(failure: { readonly code: string; readonly message: string }): UiText {
+  return failure.code === 'SendOutcomeUnknown' ? ownMessage(failure.message) : ui`Not sent: ${ownMessage(failure.message)}`;
 }
 
 /**

@@ -32,12 +32,12 @@ export interface ComposerDependencies {
 
 function headingOf(init: ComposerInit): string {
   if (init.draft) {
-    return 'Edit draft';
+    return ui`Edit draft`.value;
   }
   if (init.inReplyTo) {
-    return 'Reply';
+    return ui`Reply`.value;
   }
-  return /^\s*fwd?:/i.test(init.subject) ? 'Forward' : 'New message';
+  return /^\s*fwd?:/i.test(init.subject) ? ui`Forward`.value : ui`New message`.value;
 }
 
 /** A composer tab per message; each keeps what the user typed until it is sent or discarded. */
@@ -160,7 +160,7 @@ class ComposerPanel {
     }
     const account = this.account();
     if (!account) {
-      this.post({ type: 'problem', message: 'Choose an account that is signed in.' });
+      this.post({ type: 'problem', message: ui`Choose an account that is signed in.`.value });
       return;
     }
     const checked = await messageFromComposer(this.fields, { ...this.init, from: { address: account.email } });
@@ -181,7 +181,7 @@ class ComposerPanel {
       }
       // The outbox kept the message as a draft: further sends and saves continue that draft.
       this.draft = outcome.draft;
-      this.post({ type: 'problem', message: `${describeSendFailure(outcome.error)} ${whereDraftIsKept(outcome.draft)}` });
+      this.post({ type: 'problem', message: ui`${describeSendFailure(outcome.error)} ${whereDraftIsKept(outcome.draft)}`.value });
     } finally {
       this.sending = undefined;
       this.busy = false;

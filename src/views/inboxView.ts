@@ -21,6 +21,7 @@ import { UnreadBadge } from './unreadBadge';
 import { WebviewFocus } from './webviewFocus';
 import { WebviewHost } from './webviewHost';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
+import { ui } from '../ui/text';
 
 export interface InboxDependencies {
   accounts: MailAccounts;
@@ -104,7 +105,7 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, InboxNavig
     });
     this.host = host;
     view.webview.options = webviewOptions(this.deps.extensionUri, vscode.Uri.joinPath);
-    view.webview.html = renderWebviewHtml(view.webview, this.deps.extensionUri, vscode.Uri.joinPath, { view: 'inbox', title: 'Inbox' });
+    view.webview.html = renderWebviewHtml(view.webview, this.deps.extensionUri, vscode.Uri.joinPath, { view: 'inbox', title: ui`Inbox`.value });
     this.disposables.push(
       host,
       view.onDidDispose(() => {

@@ -1,0 +1,33 @@
+// A pseudo-locale for the l10n tests: every message of Mailroom's English bundle (l10n/bundle.l10n.json)
+// wrapped in ⟦…⟧ with accented letters, its `{0}` placeholders kept. Installed as the translator, it
+// answers like `vscode.l10n.t` with a bundle: a message the bundle lacks comes back as written, in
+// English, so a word that bypasses the bundle shows up as plain English in a rendered view.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Translator } from '../../src/ui/text';
+
+const repositoryRoot = path.resolve(__dirname, '..', '..', '..');
+
+const ACCENTED: Record<string, string> = { a: 'á', e: 'é', i: 'í', o: 'ó', u: 'ú', y: 'ý', n: 'ñ', c: 'ç', A: 'Á', E: 'É', I: 'Í', O: 'Ó', U: 'Ú', Y: 'Ý', N: 'Ñ', C: 'Ç' };
+
+/** `New mail from {0}` → `⟦Ñéw máíl fróm {0}⟧`. */
+export function pseudoLocalise(message: string): string {
+  const parts = message.split(/(\{\d+\})/);
+  return `⟦${parts.map((part, index) => (index % 2 === 1 ? part : [...part].map((letter) => ACCENTED[letter] ?? letter).join(''))).join('')}⟧`;
+}
+
+/** The pseudo bundle generated from the committed English one. */
+export function pseudoBundle(): Record<string, string> {
+  const english = JSON.parse(fs.readFileSync(path.join(repositoryRoot, 'l10n', 'bundle.l10n.json'), 'utf8')) as Record<string, string>;
+  return Object.fromEntries(Object.entries(english).map(([key, message]) => [key, pseudoLocalise(message)]));
+}
+
+export function pseudoTranslator(): Translator {
+  const bundle = pseudoBundle();
+  return (message) => bundle[message] ?? message;
+}
+
+/** What is left of a shown text once its pseudo-localised parts are taken out. */
+export function withoutPseudo(text: string): string {
+  return text.replace(/⟦[^⟧]*⟧/g, ' ');
+}

@@ -1,0 +1,36 @@
+import * as assert from 'node:assert/strict';
+import { failureText, placeholdersOf, ui, useTranslator } from '../../../src/ui/text';
+import { MailroomError } from '../../../src/util/errors';
+import { pseudoLocalise, pseudoTranslator } from '../../support/pseudoLocale';
+
+describe('l10n: Mailroom’s words through the l10n bundle, values as they are', () => {
+  beforeEach(() => useTranslator(pseudoTranslator()));
+  afterEach(() => useTranslator(undefined));
+
+  it('translates a ui text as one message, its values put in untranslated and neutralised', () => {
+    const text = ui`New mail from ${'Bob {1} [x](command:y)'}: ${'Lunch {0}'}`;
+    assert.equal(text.value, '⟦Ñéw máíl fróm Bob {1} (x)(command:y): Lunch {0}⟧');
+  });
+
+  it('keeps a text that is only a value as it is', () => {
+    assert.equal(ui`${'Quarterly report'}`.value, 'Quarterly report');
+  });
+
+  it('leaves a message the bundle lacks in English (what the pseudo-locale tests look for)', () => {
+    assert.equal(ui`Not one of Mailroom's messages: ${3}`.value, "Not one of Mailroom's messages: 3");
+  });
+
+  it('translates a MailroomError’s own message where it is shown', () => {
+    assert.equal(failureText(new MailroomError('SignInRequired', 'This account is signed out.')).value, pseudoLocalise('This account is signed out.'));
+  });
+
+  it('hands vscode.l10n.t each placeholder as its own argument, so they come back in place', () => {
+    assert.deepEqual(placeholdersOf('from {0}, {2} and {1}'), ['{0}', '{1}', '{2}']);
+    assert.deepEqual(placeholdersOf('Sign In'), []);
+  });
+
+  it('is English as written without a translator (plain-Node tests, before activation)', () => {
+    useTranslator(undefined);
+    assert.equal(ui`New mail from ${'Bob'}: ${'Lunch'}`.value, 'New mail from Bob: Lunch');
+  });
+});
