@@ -132,11 +132,12 @@ function typeScriptSources(folder) {
 /**
  * Tests, benchmarks and the local server stack are transpiled file by file (not bundled) into out/,
  * so mocha and the editor's extension host load them with `vscode` resolved by the host. Of the webview's
- * code only the DOM-free client is among them: its unit tests drive it in Node.
+ * code only the DOM-free client (with the strings table it reads its one message from) is among them: its
+ * unit tests drive it in Node.
  */
 /** @type {import('esbuild').BuildOptions} */
 const testFiles = {
-  entryPoints: [...['src', 'test', 'bench'].flatMap((folder) => typeScriptSources(folder)), 'webview/webviewClient.ts'],
+  entryPoints: [...['src', 'test', 'bench'].flatMap((folder) => typeScriptSources(folder)), 'webview/webviewClient.ts', 'webview/strings.ts'],
   outdir: 'out',
   outbase: '.',
   bundle: false,

@@ -5,6 +5,7 @@ import type { ComposerFields, ComposerInitState, ComposerProtocol } from '../src
 import { element } from './dom';
 import { connect } from './vscodeApi';
 import './composer.css';
+import { t } from './strings';
 
 type AddressField = 'to' | 'cc' | 'bcc';
 
@@ -87,12 +88,12 @@ function renderAttachments(list: HTMLUListElement, attachments: ComposerInitStat
       return;
     }
     const item = element('li', { text: `${attachment.name} (${attachment.size}) ` });
-    const remove = button('Remove', () => {
+    const remove = button(t('remove'), () => {
       keptAttachments = keptAttachments.filter((kept) => kept !== index);
       renderAttachments(list, attachments);
       changed();
     });
-    remove.setAttribute('aria-label', `Remove attachment ${attachment.name}`);
+    remove.setAttribute('aria-label', t('removeAttachment', attachment.name));
     item.append(remove);
     list.append(item);
   });
@@ -103,22 +104,22 @@ function build(init: ComposerInitState): void {
   const root = element('form', { className: 'composer', attributes: { 'aria-label': init.heading } });
   root.addEventListener('submit', (event) => event.preventDefault());
   root.append(element('h1', { text: init.heading }));
-  const account = labelled(root, 'From', element('select'), 'account');
+  const account = labelled(root, t('from'), element('select'), 'account');
   for (const option of init.accounts) {
     account.append(element('option', { text: option.email, attributes: { value: option.id } }));
   }
   account.value = init.fields.accountId;
-  const to = labelled(root, 'To', textInput('name@example.org, …'), 'to');
-  const cc = labelled(root, 'Cc', textInput(''), 'cc');
-  const bcc = labelled(root, 'Bcc', textInput(''), 'bcc');
-  const subject = labelled(root, 'Subject', textInput(''), 'subject');
-  const body = element('textarea', { attributes: { 'aria-label': 'Message (Markdown)', placeholder: 'Write in Markdown…', spellcheck: 'true' } });
+  const to = labelled(root, t('to'), textInput(t('recipientsPlaceholder')), 'to');
+  const cc = labelled(root, t('cc'), textInput(''), 'cc');
+  const bcc = labelled(root, t('bcc'), textInput(''), 'bcc');
+  const subject = labelled(root, t('subject'), textInput(''), 'subject');
+  const body = element('textarea', { attributes: { 'aria-label': t('messageMarkdown'), placeholder: t('writeMarkdown'), spellcheck: 'true' } });
   body.id = 'body';
   root.append(body);
-  const attachments = element('ul', { className: 'attachments', attributes: { 'aria-label': 'Attachments' } });
+  const attachments = element('ul', { className: 'attachments', attributes: { 'aria-label': t('attachments') } });
   root.append(attachments);
   const problem = element('div', { className: 'problem', attributes: { role: 'alert' } });
-  const buttons = [button('Send', () => action('send'), true), button('Save Draft', () => action('saveDraft')), button('Discard', () => client.post({ type: 'discard' }))];
+  const buttons = [button(t('send'), () => action('send'), true), button(t('saveDraft'), () => action('saveDraft')), button(t('discard'), () => client.post({ type: 'discard' }))];
   const bar = element('div', { className: 'buttons' });
   bar.append(...buttons);
   root.append(problem, bar);

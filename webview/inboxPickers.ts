@@ -2,6 +2,7 @@
 // when the person picks another one.
 import type { AccountSummary, FolderSummary } from '../src/shared/protocol';
 import { element } from './dom';
+import { t } from './strings';
 
 interface SelectElement extends HTMLElement {
   value: string;
@@ -16,8 +17,8 @@ interface PickerChoices {
 
 export class InboxPickers {
   public readonly toolbar = element('div', { className: 'toolbar' });
-  private readonly accountSelect = element('vscode-single-select', { className: 'account-select', attributes: { 'aria-label': 'Account' } }) as SelectElement;
-  private readonly folderSelect = element('vscode-single-select', { className: 'folder-select', attributes: { 'aria-label': 'Folder' } }) as SelectElement;
+  private readonly accountSelect = element('vscode-single-select', { className: 'account-select', attributes: { 'aria-label': t('account') } }) as SelectElement;
+  private readonly folderSelect = element('vscode-single-select', { className: 'folder-select', attributes: { 'aria-label': t('folder') } }) as SelectElement;
 
   /** `current` says which account and folder are shown: a pick of the same one is no change. */
   public constructor(current: () => { accountId: string | undefined; folder: string }, choices: PickerChoices) {

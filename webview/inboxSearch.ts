@@ -1,6 +1,7 @@
 // The Inbox's search box: Enter searches (or, empty, goes back to the folder), Escape goes back to the
 // folder, and the down arrow moves into the list.
 import { element } from './dom';
+import { t } from './strings';
 
 interface TextField extends HTMLElement {
   value: string;
@@ -15,7 +16,7 @@ interface SearchActions {
 
 export class InboxSearchBox {
   public readonly bar = element('div', { className: 'searchbar', attributes: { role: 'search' } });
-  private readonly field = element('vscode-textfield', { attributes: { placeholder: 'Search mail (Enter)', 'aria-label': 'Search mail', type: 'search' } }) as TextField;
+  private readonly field = element('vscode-textfield', { attributes: { placeholder: t('searchMailPlaceholder'), 'aria-label': t('searchMail'), type: 'search' } }) as TextField;
 
   public constructor(actions: SearchActions) {
     this.bar.append(this.field);

@@ -2,6 +2,7 @@
 // sign-in prompt, and the connection banner (offline, connecting, sign-in required).
 import type { ConnectionStatus } from '../src/shared/protocol';
 import { codicon, element, loadingIndicator, vscodeButton } from './dom';
+import { t } from './strings';
 
 type ContentState = 'loading' | 'list' | 'empty' | 'noResults' | 'signIn';
 
@@ -53,8 +54,8 @@ export class InboxStatus {
     box.append(
       codicon('error'),
       element('p', { text: message }),
-      vscodeButton('Try Again', () => this.actions.tryAgain(), { icon: 'refresh' }),
-      vscodeButton('Check Account…', () => this.actions.checkAccount(message), { icon: 'pass' }),
+      vscodeButton(t('tryAgain'), () => this.actions.tryAgain(), { icon: 'refresh' }),
+      vscodeButton(t('checkAccount'), () => this.actions.checkAccount(message), { icon: 'pass' }),
     );
     this.content.replaceChildren(box);
   }
@@ -71,18 +72,18 @@ export class InboxStatus {
         }
         return;
       case 'loading':
-        this.content.replaceChildren(loadingIndicator('Loading messages'));
+        this.content.replaceChildren(loadingIndicator(t('loadingMessages')));
         return;
       case 'empty':
       case 'noResults': {
         const box = element('div', { className: 'state empty' });
-        box.append(codicon(state === 'empty' ? 'inbox' : 'search'), element('p', { text: state === 'empty' ? 'No messages in this folder.' : `No messages match “${query}”.` }));
+        box.append(codicon(state === 'empty' ? 'inbox' : 'search'), element('p', { text: state === 'empty' ? t('noMessagesInFolder') : t('noMessagesMatch', query) }));
         this.content.replaceChildren(box);
         return;
       }
       case 'signIn': {
         const box = element('div', { className: 'state sign-in' });
-        box.append(codicon('mail'), element('p', { text: 'Sign in to read your mail here.' }), this.signInButton());
+        box.append(codicon('mail'), element('p', { text: t('signInToRead') }), this.signInButton());
         this.content.replaceChildren(box);
         this.banner.hidden = true;
         return;
@@ -93,11 +94,11 @@ export class InboxStatus {
   private renderBanner(detail?: string): void {
     let text = '';
     if (this.connection === 'offline') {
-      text = this.facts.fromCache ? 'Offline: showing saved messages. Reconnecting…' : 'Offline. Reconnecting…';
+      text = this.facts.fromCache ? t('offlineFromCache') : t('offline');
     } else if (this.connection === 'signInRequired') {
-      text = detail ?? 'Sign-in required for this account.';
+      text = detail ?? t('signInRequired');
     } else if (this.connection === 'connecting' && this.facts.total > 0) {
-      text = 'Connecting…';
+      text = t('connecting');
     }
     this.banner.replaceChildren();
     this.banner.hidden = text === '';
@@ -110,6 +111,6 @@ export class InboxStatus {
   }
 
   private signInButton(): HTMLElement {
-    return vscodeButton('Sign In', () => this.actions.signIn(), { icon: 'sign-in' });
+    return vscodeButton(t('signIn'), () => this.actions.signIn(), { icon: 'sign-in' });
   }
 }

@@ -13,6 +13,7 @@ import { linkList, textBody } from './readerLinks';
 import type { WebviewClient } from './webviewClient';
 import { connect } from './vscodeApi';
 import { reportFocusChanges } from './focusReport';
+import { t } from './strings';
 
 
 export class ReaderApp {
@@ -37,7 +38,7 @@ export class ReaderApp {
     });
     this.frame = new MailFrame(nonce);
     // Until the first message arrives (the extension may still be fetching it); the first render removes it.
-    this.root.append(this.frame.element, loadingIndicator('Loading the message'));
+    this.root.append(this.frame.element, loadingIndicator(t('loadingMessage')));
     document.addEventListener('keydown', (event) => this.onKey(event));
     this.client.ready();
     reportFocusChanges((focused) => this.client.post({ type: 'focusChanged', focused }));
@@ -94,7 +95,7 @@ export class ReaderApp {
       body = textBody(view.text, openLink);
     }
     if (view.truncated) {
-      after.push(element('p', { className: 'note', text: 'This message is long; only its beginning is shown.' }));
+      after.push(element('p', { className: 'note', text: t('truncated') }));
     }
     if (view.attachments.length > 0) {
       const message = view.ref;

@@ -2,6 +2,7 @@
 // Made once; each message updates it.
 import type { AddressView, MessageAction, MessageView } from '../src/shared/protocol';
 import { element, vscodeButton } from './dom';
+import { t } from './strings';
 
 interface HeaderActions {
   /** An action on the message shown. */
@@ -18,44 +19,44 @@ export class ReaderHeader {
 
   /** `shown` is the message on screen: what a toggle does depends on its flags when it is pressed. */
   public constructor(shown: () => MessageView | undefined, actions: HeaderActions) {
-    const toolbar = element('div', { className: 'actions', attributes: { role: 'toolbar', 'aria-label': 'Message actions' } });
+    const toolbar = element('div', { className: 'actions', attributes: { role: 'toolbar', 'aria-label': t('messageActions') } });
     const button = (label: string, icon: string, action: () => MessageAction): HTMLElement => vscodeButton(label, () => actions.act(action()), { icon, secondary: true });
-    this.readToggle = button('Mark Unread', 'mail', () => (shown()?.unread ? 'markRead' : 'markUnread'));
-    this.flagToggle = button('Flag', 'star-empty', () => (shown()?.flagged ? 'unflag' : 'flag'));
+    this.readToggle = button(t('markUnread'), 'mail', () => (shown()?.unread ? 'markRead' : 'markUnread'));
+    this.flagToggle = button(t('flag'), 'star-empty', () => (shown()?.flagged ? 'unflag' : 'flag'));
     toolbar.append(
-      button('Reply', 'reply', () => 'reply'),
-      button('Reply All', 'mail-reply', () => 'replyAll'),
-      button('Forward', 'forward', () => 'forward'),
+      button(t('reply'), 'reply', () => 'reply'),
+      button(t('replyAll'), 'mail-reply', () => 'replyAll'),
+      button(t('forward'), 'forward', () => 'forward'),
       this.readToggle,
       this.flagToggle,
-      button('Archive', 'archive', () => 'archive'),
-      button('Delete', 'trash', () => 'delete'),
-      button('Move…', 'folder', () => 'move'),
-      vscodeButton('View Source', () => actions.viewSource(), { icon: 'file-code', secondary: true }),
+      button(t('archive'), 'archive', () => 'archive'),
+      button(t('delete'), 'trash', () => 'delete'),
+      button(t('move'), 'folder', () => 'move'),
+      vscodeButton(t('viewSource'), () => actions.viewSource(), { icon: 'file-code', secondary: true }),
     );
     this.root.append(this.title, this.meta, toolbar);
   }
 
   public show(view: MessageView): void {
-    this.title.textContent = view.subject || '(no subject)';
+    this.title.textContent = view.subject || t('noSubject');
     const rows: HTMLElement[] = [];
     const addRow = (label: string, value: string): void => {
       if (value) {
         rows.push(element('dt', { text: label }), element('dd', { text: value }));
       }
     };
-    addRow('From', formatAddresses(view.from));
-    addRow('To', formatAddresses(view.to));
-    addRow('Cc', formatAddresses(view.cc));
-    addRow('Date', view.date === undefined ? '' : new Date(view.date).toLocaleString());
+    addRow(t('from'), formatAddresses(view.from));
+    addRow(t('to'), formatAddresses(view.to));
+    addRow(t('cc'), formatAddresses(view.cc));
+    addRow(t('date'), view.date === undefined ? '' : new Date(view.date).toLocaleString());
     this.meta.replaceChildren(...rows);
     this.showFlags(view);
   }
 
   /** The toggles say what pressing them does to the message's flags. */
   public showFlags(flags: { unread: boolean; flagged: boolean }): void {
-    relabel(this.readToggle, flags.unread ? { label: 'Mark Read', icon: 'mail-read' } : { label: 'Mark Unread', icon: 'mail' });
-    relabel(this.flagToggle, flags.flagged ? { label: 'Unflag', icon: 'star-full' } : { label: 'Flag', icon: 'star-empty' });
+    relabel(this.readToggle, flags.unread ? { label: t('markRead'), icon: 'mail-read' } : { label: t('markUnread'), icon: 'mail' });
+    relabel(this.flagToggle, flags.flagged ? { label: t('unflag'), icon: 'star-full' } : { label: t('flag'), icon: 'star-empty' });
   }
 
   public focusTitle(): void {

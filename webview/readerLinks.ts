@@ -2,13 +2,14 @@
 // under an HTML body, and the links in a text body.
 import { textLinkPattern } from '../src/shared/textLinks';
 import { element } from './dom';
+import { t } from './strings';
 
 type OpenLink = (url: string) => void;
 
 /** The HTML body's links as a list, folded until asked for. */
 export function linkList(links: { href: string; text: string }[], open: OpenLink): HTMLElement {
   const details = element('details', { className: 'links' });
-  details.append(element('summary', { text: `Links in this message (${links.length})` }));
+  details.append(element('summary', { text: t('linksInMessage', links.length) }));
   // Filled when first opened: a newsletter can hold hundreds of links, and the list is rarely opened.
   details.addEventListener('toggle', () => {
     if (details.open && !details.querySelector('ul')) {
@@ -20,7 +21,7 @@ export function linkList(links: { href: string; text: string }[], open: OpenLink
 
 /** A text body, its links made into links that ask the extension. */
 export function textBody(text: string, open: OpenLink): HTMLElement {
-  const body = element('div', { className: 'mail-text', attributes: { role: 'document', 'aria-label': 'Message body' } });
+  const body = element('div', { className: 'mail-text', attributes: { role: 'document', 'aria-label': t('messageBody') } });
   let last = 0;
   for (const match of text.matchAll(textLinkPattern)) {
     const index = match.index ?? 0;

@@ -2,6 +2,7 @@
 // whatever the folder size; rows that are not loaded yet show a placeholder and are requested.
 import type { MessageRow } from '../src/shared/protocol';
 import { codicon, element } from './dom';
+import { t } from './strings';
 
 interface ListSource {
   total(): number;
@@ -32,7 +33,7 @@ export class VirtualList {
     private readonly source: ListSource,
     private readonly callbacks: ListCallbacks,
   ) {
-    this.element = element('div', { className: 'list', attributes: { role: 'listbox', 'aria-label': 'Messages', tabindex: '0' } });
+    this.element = element('div', { className: 'list', attributes: { role: 'listbox', 'aria-label': t('messages'), tabindex: '0' } });
     this.spacer = element('div', { className: 'list-spacer', attributes: { 'aria-hidden': 'true' } });
     this.element.append(this.spacer);
     this.element.addEventListener('scroll', () => this.schedule());
@@ -134,7 +135,7 @@ export class VirtualList {
     row.style.height = `${ROW_HEIGHT}px`;
     if (!data) {
       row.classList.add('placeholder');
-      row.setAttribute('aria-label', 'Loading');
+      row.setAttribute('aria-label', t('loading'));
       row.append(element('div', { className: 'line skeleton' }), element('div', { className: 'line skeleton short' }));
       return row;
     }
@@ -145,22 +146,23 @@ export class VirtualList {
     from.title = data.fromAddress;
     const markers = element('span', { className: 'markers' });
     if (data.threadCount) {
-      markers.append(element('span', { className: 'thread-count', text: String(data.threadCount), attributes: { title: `${data.threadCount} messages in this conversation` } }));
+      markers.append(element('span', { className: 'thread-count', text: String(data.threadCount), attributes: { title: t('messagesInConversation', data.threadCount) } }));
     }
     if (data.hasAttachment) {
-      markers.append(codicon('file', 'Has attachments'));
+      markers.append(codicon('file', t('hasAttachments')));
     }
     if (data.flagged) {
-      markers.append(codicon('star-full', 'Flagged'));
+      markers.append(codicon('star-full', t('flagged')));
     }
     if (data.answered) {
-      markers.append(codicon('reply', 'Answered'));
+      markers.append(codicon('reply', t('answered')));
     }
     top.append(element('span', { className: 'unread-dot', attributes: { 'aria-hidden': 'true' } }), from, markers, element('span', { className: 'date', text: formatDate(data.date) }));
     const subject = element('div', { className: 'line subject', text: data.subject });
     const preview = element('div', { className: 'line preview', text: data.preview });
     row.append(top, subject, preview);
-    row.setAttribute('aria-label', `${data.unread ? 'Unread, ' : ''}${data.flagged ? 'flagged, ' : ''}from ${data.from}, ${data.subject}, ${formatDate(data.date)}${data.hasAttachment ? ', has attachments' : ''}`);
+    const label = [data.unread && t('rowUnread'), data.flagged && t('rowFlagged'), t('rowFrom', data.from), data.subject, formatDate(data.date), data.hasAttachment && t('rowHasAttachments')];
+    row.setAttribute('aria-label', label.filter((part) => part !== false).join(', '));
     row.addEventListener('click', () => {
       this.focusRow(index);
       this.callbacks.open(index);

@@ -1,7 +1,9 @@
 // The webview's end of its protocol with the extension, the same for the inbox, the reader and the
 // composer: typed notifications both ways and requests answered by id, each given up after a timeout.
-// No DOM here (vscodeApi.ts connects it to the page), so plain-Node tests drive it with fakes.
+// No DOM here (vscodeApi.ts connects it to the page; strings.ts reads its words only when one is shown),
+// so plain-Node tests drive it with fakes.
 import type { FromWebview, MessagesOf, NotificationToWebview, RequestMessage, RequestParams, RequestResult, RequestType, ResponseError, ResponseMessage, ToWebview, WebviewProtocol } from '../src/shared/webviewProtocol';
+import { t } from './strings';
 
 /**
  * How the client reaches the extension: the page's `acquireVsCodeApi().postMessage` and `message` events.
@@ -62,7 +64,7 @@ export class WebviewClient<P extends WebviewProtocol> {
     return new Promise<RequestResult<P, K>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(requestId);
-        reject(new RequestFailed('Timeout', 'Mailroom did not answer in time.'));
+        reject(new RequestFailed('Timeout', t('notAnswered')));
       }, this.requestTimeoutMs);
       // The extension answers a request of type K with K's result: the id pairs them.
       this.pending.set(requestId, { resolve: (value) => resolve(value as RequestResult<P, K>), reject, timer });

@@ -154,7 +154,7 @@ export class ReaderPanel implements vscode.Disposable {
       // A new document with a new nonce and a CSP that allows remote images only when chosen.
       this.host?.expectReady();
       this.documentAllowsRemoteContent = this.allowRemoteContent;
-      this.panel.webview.html = renderWebviewHtml(this.panel.webview, this.deps.extensionUri, vscode.Uri.joinPath, { view: 'reader', title: title.value, allowRemoteImages: this.allowRemoteContent });
+      this.panel.webview.html = renderWebviewHtml(this.panel.webview, this.deps.extensionUri, vscode.Uri.joinPath, { view: 'reader', title: title.value, allowRemoteImages: this.allowRemoteContent, language: vscode.env.language });
     }
     this.panel.reveal(undefined, false);
   }

@@ -1,4 +1,7 @@
 import type * as vscode from 'vscode';
+import { webviewMessages } from '../shared/webviewStrings';
+import type { WebviewStrings } from '../shared/webviewStrings';
+import { translated } from '../ui/text';
 import { escapeHtml } from '../util/html';
 import { buildCsp, createNonce } from './csp';
 
@@ -16,6 +19,13 @@ export interface WebviewDocument {
   view: 'inbox' | 'reader' | 'composer';
   title: string;
   allowRemoteImages?: boolean;
+  /** The editor's display language (`vscode.env.language`), which the document's words are in: screen readers pick their voice by it. */
+  language?: string;
+}
+
+/** Every word a webview shows, in the user's language: the document carries it, the webview's bundle holds none. */
+export function webviewStrings(): WebviewStrings {
+  return Object.fromEntries(Object.entries(webviewMessages).map(([key, message]) => [key, translated(message)])) as WebviewStrings;
 }
 
 /** The document of a Mailroom webview, with a fresh nonce and CSP each time it is rendered. */
@@ -26,7 +36,7 @@ export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.
   // The inbox and the reader share the `webview` bundle; the composer has its own (no list, no mail HTML).
   const bundle = document.view === 'composer' ? 'composer' : 'webview';
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeHtml(document.language ?? 'en')}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
@@ -36,7 +46,7 @@ export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.
 <link rel="stylesheet" href="${escapeHtml(resource('dist', 'codicons', 'codicon.css'))}" id="vscode-codicon-stylesheet">
 <link rel="stylesheet" href="${escapeHtml(resource('dist', `${bundle}.css`))}">
 </head>
-<body data-view="${document.view}">
+<body data-view="${document.view}" data-strings="${escapeHtml(JSON.stringify(webviewStrings()))}">
 <script nonce="${escapeHtml(nonce)}" src="${escapeHtml(resource('dist', `${bundle}.js`))}"></script>
 </body>
 </html>`;

@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
+import { webviewMessages } from '../../../src/shared/webviewStrings';
 import { failureText, placeholdersOf, ui, useTranslator } from '../../../src/ui/text';
 import { MailroomError } from '../../../src/util/errors';
+import { webviewStrings } from '../../../src/views/webviewHtml';
 import { pseudoLocalise, pseudoTranslator } from '../../support/pseudoLocale';
 
 describe('l10n: Mailroom’s words through the l10n bundle, values as they are', () => {
@@ -22,6 +24,14 @@ describe('l10n: Mailroom’s words through the l10n bundle, values as they are',
 
   it('translates a MailroomError’s own message where it is shown', () => {
     assert.equal(failureText(new MailroomError('SignInRequired', 'This account is signed out.')).value, pseudoLocalise('This account is signed out.'));
+  });
+
+  it('gives the webviews every word of their table translated, placeholders kept for the webview to fill', () => {
+    const strings = webviewStrings();
+    for (const [key, message] of Object.entries(webviewMessages)) {
+      assert.equal(strings[key as keyof typeof webviewMessages], pseudoLocalise(message), key);
+    }
+    assert.equal(strings.remoteBlocked, '⟦Rémóté çóñtéñt ({0}) wás blóçkéd tó prótéçt ýóúr príváçý.⟧');
   });
 
   it('hands vscode.l10n.t each placeholder as its own argument, so they come back in place', () => {
