@@ -11,7 +11,7 @@ import { askModal, notify, pickOne, withProgress } from '../ui/surfaces';
 import { ui } from '../ui/text';
 import { externalOpener } from '../util/externalOpener';
 import type { AccountChecking } from '../services/accountChecking';
-import { CHECK_ACCOUNT_ACTION } from '../services/accountChecking';
+import { checkAccountAction } from '../services/accountChecking';
 
 /**
  * The editor side of sign-in, in one place: settings, environment, dialogs, notifications. The
@@ -101,8 +101,9 @@ export function accountUi(checking: () => AccountChecking): Omit<AccountUi, 'sho
       return picked?.provider;
     },
     async showError(message, checkProvider) {
-      const choice = await notify('error', message, ...(checkProvider ? [CHECK_ACCOUNT_ACTION] : []));
-      if (checkProvider && choice === CHECK_ACCOUNT_ACTION) {
+      const checkAccount = checkAccountAction();
+      const choice = await notify('error', message, ...(checkProvider ? [checkAccount] : []));
+      if (checkProvider && choice === checkAccount) {
         await checking().check({ provider: checkProvider, earlierFailure: message.value });
       }
     },

@@ -10,7 +10,7 @@ import { MailroomError } from '../util/errors';
 import { abortSignalOf, askModal, notify, pickOne, withProgress } from '../ui/surfaces';
 import { ui } from '../ui/text';
 import type { AccountChecking } from './accountChecking';
-import { CHECK_ACCOUNT_ACTION } from './accountChecking';
+import { checkAccountAction } from './accountChecking';
 import type { Composing } from './composing';
 import type { InboxNavigation } from './inboxNavigation';
 import type { RecentRecipients } from './sendPrompts';
@@ -103,9 +103,10 @@ export class Sending {
     const signIn = ui`Sign In…`;
     const retry = ui`Retry`;
     const edit = ui`Edit`;
-    const buttons = [...(error.code === 'SignInRequired' ? [signIn] : []), retry, edit, CHECK_ACCOUNT_ACTION];
+    const checkAccount = checkAccountAction();
+    const buttons = [...(error.code === 'SignInRequired' ? [signIn] : []), retry, edit, checkAccount];
     const choice = await notify('error', ui`${describeSendFailure(error)} ${whereDraftIsKept(draft)}`, ...buttons);
-    if (choice === CHECK_ACCOUNT_ACTION) {
+    if (choice === checkAccount) {
       await this.deps.checking.check({ accountId: account.id, earlierFailure: error.message });
     } else if (choice === signIn) {
       const signedIn = await this.deps.accounts.signIn(account.provider);
