@@ -136,7 +136,7 @@ export class AccountService implements MailAccounts, SignOutHooks {
     const mailHosts = allowedMailHosts(account);
     if (!isAllowedMailHost({ mailHosts }, host)) {
       this.options.logger.warn(`Refused to hand a token of ${account.email} to ${host}: not one of its mail hosts`);
-      throw new MailroomError('HostNotAllowed', `Mailroom sends the sign-in of ${account.email} only to ${mailHosts.join(' and ')}, not to ${host}.`, { accountId });
+      throw new MailroomError('HostNotAllowed', ui`Mailroom sends the sign-in of ${account.email} only to ${mailHosts.join(' and ')}, not to ${host}.`, { accountId });
     }
     return this.options.tokenManager.getAccessToken(accountId, options);
   }

@@ -2,6 +2,7 @@ import { MailroomError } from '../util/errors';
 import { plainText } from '../util/plainText';
 import type { PendingSignIn, PendingSignIns } from './pendingSignIn';
 import { redirectUriNotRegistered } from './redirectErrors';
+import { ui } from '../ui/text';
 
 /**
  * Decides what an incoming redirect (loopback request or URI-handler call) means, before any
@@ -42,18 +43,18 @@ function authorizationError(code: string, description: string | null, issuerName
   const suffix = detail ? ` ${issuerName} said: "${detail}"` : '';
   switch (code) {
     case 'access_denied':
-      return new MailroomError('AccessDenied', `Sign-in was declined, so Mailroom has no access to your mail.${suffix}`);
+      return new MailroomError('AccessDenied', ui`Sign-in was declined, so Mailroom has no access to your mail.${suffix}`);
     case 'invalid_scope':
-      return new MailroomError('InvalidScope', `${issuerName} does not offer the permissions Mailroom asked for. Check the scopes in your settings.${suffix}`);
+      return new MailroomError('InvalidScope', ui`${issuerName} does not offer the permissions Mailroom asked for. Check the scopes in your settings.${suffix}`);
     case 'temporarily_unavailable':
     case 'server_error':
-      return new MailroomError('IssuerUnavailable', `${issuerName} could not complete the sign-in right now. Try again in a few minutes.${suffix}`);
+      return new MailroomError('IssuerUnavailable', ui`${issuerName} could not complete the sign-in right now. Try again in a few minutes.${suffix}`);
     case 'unauthorized_client':
     case 'invalid_client':
     case 'invalid_request':
-      return new MailroomError('InvalidClient', `${issuerName} rejected the sign-in request. Check the client ID and redirect URIs of your app registration.${suffix}`);
+      return new MailroomError('InvalidClient', ui`${issuerName} rejected the sign-in request. Check the client ID and redirect URIs of your app registration.${suffix}`);
     default:
-      return new MailroomError('InvalidResponse', `${issuerName} returned an error (${plainText(code, 60)}).${suffix}`);
+      return new MailroomError('InvalidResponse', ui`${issuerName} returned an error (${plainText(code, 60)}).${suffix}`);
   }
 }
 
@@ -91,18 +92,18 @@ export function validateCallback(input: CallbackInput, pendingSignIns: PendingSi
   const fail = (error: MailroomError): CallbackOutcome => ({ kind: 'error', pending, error });
 
   if (FORBIDDEN_PARAMETERS.some((name) => query.has(name))) {
-    return fail(new MailroomError('InvalidResponse', `${pending.issuerName} answered with tokens in the redirect (implicit flow). Mailroom accepts only an authorization code, so this sign-in was stopped.`));
+    return fail(new MailroomError('InvalidResponse', ui`${pending.issuerName} answered with tokens in the redirect (implicit flow). Mailroom accepts only an authorization code, so this sign-in was stopped.`));
   }
   const iss = query.get('iss');
   if (iss !== null ? !issuerMatches(pending.issuer, iss) : pending.issRequired) {
-    return fail(new MailroomError('IssuerMismatch', `The answer to this sign-in did not come from ${pending.issuerName}, so it was rejected. Nothing was stored.`));
+    return fail(new MailroomError('IssuerMismatch', ui`The answer to this sign-in did not come from ${pending.issuerName}, so it was rejected. Nothing was stored.`));
   }
   const error = query.get('error');
   if (error) {
     return fail(authorizationError(error, query.get('error_description'), pending.issuerName));
   }
   if (!query.get('code')) {
-    return fail(new MailroomError('InvalidResponse', `${pending.issuerName} returned neither a code nor an error.`));
+    return fail(new MailroomError('InvalidResponse', ui`${pending.issuerName} returned neither a code nor an error.`));
   }
   const parameters = new URLSearchParams();
   for (const name of ['code', 'state', 'iss']) {

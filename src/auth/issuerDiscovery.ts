@@ -4,6 +4,7 @@ import { throwIfTransient, toMailroomError } from './oauthErrors';
 import type { OAuthClientOptions } from './oauthRequests';
 import { loadOAuth, requestOptions } from './oauthRequests';
 import type { ProviderConfig } from './providerConfig';
+import { ui } from '../ui/text';
 
 /** Endpoints that carry credentials or keys, so each must be https when the issuer publishes it. */
 const PUBLISHED_ENDPOINTS = ['authorization_endpoint', 'token_endpoint', 'revocation_endpoint', 'device_authorization_endpoint', 'userinfo_endpoint', 'jwks_uri'] as const;
@@ -39,11 +40,11 @@ export async function loadIssuerMetadata(config: ProviderConfig, clientOptions: 
     const metadata = await oauth.processDiscoveryResponse(issuer, response);
     for (const name of PUBLISHED_ENDPOINTS) {
       if (metadata[name] !== undefined && !isHttpsUrl(metadata[name])) {
-        throw new MailroomError('InsecureEndpoint', `${issuerName} published an endpoint (${name}) that is not https://. Mailroom never sends credentials over plain HTTP.`);
+        throw new MailroomError('InsecureEndpoint', ui`${issuerName} published an endpoint (${name}) that is not https://. Mailroom never sends credentials over plain HTTP.`);
       }
     }
     if (!metadata.authorization_endpoint || !metadata.token_endpoint) {
-      throw new MailroomError('InvalidResponse', `${issuerName} does not publish the endpoints Mailroom needs for sign-in.`);
+      throw new MailroomError('InvalidResponse', ui`${issuerName} does not publish the endpoints Mailroom needs for sign-in.`);
     }
     return metadata;
   } catch (error) {

@@ -9,6 +9,7 @@ import type { PendingSignIn } from './pendingSignIn';
 import type { ProviderConfig } from './providerConfig';
 import type { SignedInIdentity, TokenGrant } from './tokenResponse';
 import { issuerForTokenResponse, signedInIdentity, toGrant } from './tokenResponse';
+import { ui } from '../ui/text';
 
 /** The polling interval when the device authorization response names none (RFC 8628 §3.2). */
 const DEFAULT_DEVICE_POLL_INTERVAL_SECONDS = 5;
@@ -68,7 +69,7 @@ export class OAuthClient {
   private async withBackoff<T>(endpoint: 'discovery' | 'revocation', call: () => Promise<T>): Promise<T> {
     const waitMs = this.backoff.waitMs(endpoint);
     if (waitMs > 0) {
-      throw new MailroomError('IssuerUnavailable', `${this.issuerName} was unavailable or asked Mailroom to slow down; Mailroom waits ${Math.ceil(waitMs / 1000)} s before asking again.`, { retryAfterMs: waitMs });
+      throw new MailroomError('IssuerUnavailable', ui`${this.issuerName} was unavailable or asked Mailroom to slow down; Mailroom waits ${Math.ceil(waitMs / 1000)} s before asking again.`, { retryAfterMs: waitMs });
     }
     try {
       const result = await call();
@@ -265,7 +266,7 @@ export class OAuthClient {
         const issuerMetadata = await issuerForTokenResponse(this.config, metadata, response);
         const result = await oauth.processDeviceCodeResponse(issuerMetadata, this.client, response);
         if (!oauth.getValidatedIdTokenClaims(result)) {
-          throw new MailroomError('InvalidResponse', `${this.issuerName} did not say who signed in (no ID token). Add the "openid" scope.`);
+          throw new MailroomError('InvalidResponse', ui`${this.issuerName} did not say who signed in (no ID token). Add the "openid" scope.`);
         }
         const grant = toGrant(result, requestedAtMs);
         return { kind: 'granted', grant, identity: await signedInIdentity(oauth, this.config, issuerMetadata, result, this.requestOptions(oauth)) };

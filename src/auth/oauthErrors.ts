@@ -2,6 +2,7 @@ import { MailroomError } from '../util/errors';
 import { plainText } from '../util/plainText';
 import { parseRetryAfterMs } from '../util/backoff';
 import { redirectUriNotRegistered } from './redirectErrors';
+import { ui } from '../ui/text';
 
 /**
  * Turns whatever oauth4webapi or fetch threw into a {@link MailroomError} a person understands.
@@ -70,46 +71,46 @@ export function toMailroomError(error: unknown, issuerName: string): MailroomErr
     const suffix = said ? ` ${issuerName} said: "${said}"` : '';
     switch (error.error) {
       case 'invalid_grant':
-        return new MailroomError('SignInRequired', `${issuerName} no longer accepts this sign-in (it was revoked, expired or replaced). Please sign in again.${suffix}`);
+        return new MailroomError('SignInRequired', ui`${issuerName} no longer accepts this sign-in (it was revoked, expired or replaced). Please sign in again.${suffix}`);
       case 'invalid_client':
       case 'unauthorized_client':
-        return new MailroomError('InvalidClient', `${issuerName} did not accept Mailroom's client ID (or client secret). Check your app registration and the Mailroom settings.${suffix}`);
+        return new MailroomError('InvalidClient', ui`${issuerName} did not accept Mailroom's client ID (or client secret). Check your app registration and the Mailroom settings.${suffix}`);
       case 'invalid_scope':
-        return new MailroomError('InvalidScope', `${issuerName} does not offer the permissions Mailroom asked for.${suffix}`);
+        return new MailroomError('InvalidScope', ui`${issuerName} does not offer the permissions Mailroom asked for.${suffix}`);
       case 'access_denied':
-        return new MailroomError('AccessDenied', `Sign-in was declined, so Mailroom has no access to your mail.${suffix}`);
+        return new MailroomError('AccessDenied', ui`Sign-in was declined, so Mailroom has no access to your mail.${suffix}`);
       case 'expired_token':
-        return new MailroomError('Timeout', `The sign-in code expired before it was used. Please start again.${suffix}`);
+        return new MailroomError('Timeout', ui`The sign-in code expired before it was used. Please start again.${suffix}`);
       default:
-        return new MailroomError('InvalidResponse', `${issuerName} refused the request (${plainText(error.error, 60)}).${suffix}`);
+        return new MailroomError('InvalidResponse', ui`${issuerName} refused the request (${plainText(error.error, 60)}).${suffix}`);
     }
   }
   const code = errorCode(error);
   switch (code) {
     case 'OAUTH_JWT_CLAIM_COMPARISON_FAILED':
     case 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED':
-      return new MailroomError('InvalidResponse', `The identity token from ${issuerName} did not check out (wrong issuer, audience or nonce, or expired). Nothing was stored.`);
+      return new MailroomError('InvalidResponse', ui`The identity token from ${issuerName} did not check out (wrong issuer, audience or nonce, or expired). Nothing was stored.`);
     case 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED':
-      return new MailroomError('IssuerMismatch', `The server at the configured address says it is a different issuer than ${issuerName}. Mailroom stopped for your safety; check the issuer URL.`);
+      return new MailroomError('IssuerMismatch', ui`The server at the configured address says it is a different issuer than ${issuerName}. Mailroom stopped for your safety; check the issuer URL.`);
     case 'OAUTH_HTTP_REQUEST_FORBIDDEN':
     case 'OAUTH_REQUEST_PROTOCOL_FORBIDDEN':
-      return new MailroomError('InsecureEndpoint', `${issuerName} published an endpoint that is not https://. Mailroom never sends credentials over plain HTTP.`);
+      return new MailroomError('InsecureEndpoint', ui`${issuerName} published an endpoint that is not https://. Mailroom never sends credentials over plain HTTP.`);
     case 'OAUTH_RESPONSE_IS_NOT_CONFORM':
     case 'OAUTH_RESPONSE_IS_NOT_JSON':
     case 'OAUTH_PARSE_ERROR':
-      return new MailroomError('IssuerUnavailable', `${issuerName} answered with something Mailroom does not understand. It may be down or misconfigured.`);
+      return new MailroomError('IssuerUnavailable', ui`${issuerName} answered with something Mailroom does not understand. It may be down or misconfigured.`);
     default:
       break;
   }
   const network = networkCode(error);
   if (network === 'TIMEOUT' || (network !== undefined && OFFLINE_CODES.has(network))) {
-    return new MailroomError('NetworkError', `Mailroom could not reach ${issuerName}. Check your network connection.`);
+    return new MailroomError('NetworkError', ui`Mailroom could not reach ${issuerName}. Check your network connection.`);
   }
   if (network !== undefined && TLS_CODES.test(network)) {
-    return new MailroomError('InsecureEndpoint', `Mailroom could not verify the identity of ${issuerName} (its TLS certificate is not trusted).`);
+    return new MailroomError('InsecureEndpoint', ui`Mailroom could not verify the identity of ${issuerName} (its TLS certificate is not trusted).`);
   }
   if (network !== undefined && (DOWN_CODES.has(network) || network === 'NETWORK')) {
-    return new MailroomError('IssuerUnavailable', `${issuerName} is not answering. It may be down; try again later.`);
+    return new MailroomError('IssuerUnavailable', ui`${issuerName} is not answering. It may be down; try again later.`);
   }
-  return new MailroomError('InvalidResponse', `Signing in with ${issuerName} failed unexpectedly.`);
+  return new MailroomError('InvalidResponse', ui`Signing in with ${issuerName} failed unexpectedly.`);
 }

@@ -2,6 +2,7 @@ import type * as OAuth from 'oauth4webapi' with { 'resolution-mode': 'import' };
 import { MailroomError } from '../util/errors';
 import { testFetchFor } from '../util/testTransport';
 import type { ProviderConfig } from './providerConfig';
+import { ui } from '../ui/text';
 
 /**
  * What every request to an issuer shares: the lazily loaded oauth4webapi, a time limit, how the
@@ -49,7 +50,7 @@ export async function clientAuthentication(oauth: OAuthModule, config: ProviderC
   }
   const secret = await clientOptions.readClientSecret?.();
   if (!secret) {
-    throw new MailroomError('MissingClientSecret', `${config.displayName} needs the client secret of your OAuth client. Run "Mailroom: Set Google Client Secret…" first.`);
+    throw new MailroomError('MissingClientSecret', ui`${config.displayName} needs the client secret of your OAuth client. Run "Mailroom: Set Google Client Secret…" first.`);
   }
   return oauth.ClientSecretPost(secret);
 }

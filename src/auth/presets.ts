@@ -5,6 +5,7 @@ import { GUID_PATTERN } from './idTokenIssuer';
 import type { ProviderConfig, ProviderSettings } from './providerConfig';
 import { GOOGLE_MAIL_SCOPE, IDENTITY_SCOPES, OUTLOOK_IMAP_SCOPE, OUTLOOK_SMTP_SCOPE } from './scopes';
 import { presetWithTestEndpoints } from './testPresetEndpoints';
+import { ui } from '../ui/text';
 
 /**
  * Each kind of provider's preset (endpoints, scopes, which redirects work, which mail hosts may
@@ -19,7 +20,7 @@ const MULTI_TENANT_NAMES = new Set(['common', 'organizations', 'consumers']);
 function requireClientId(clientId: string, setting: string): string {
   const trimmed = clientId.trim();
   if (!trimmed) {
-    throw new MailroomError('MissingClientId', `Mailroom needs your own OAuth client ID first: run "Mailroom: Set Up Account…", or enter it in the setting "${setting}".`);
+    throw new MailroomError('MissingClientId', ui`Mailroom needs your own OAuth client ID first: run "Mailroom: Set Up Account…", or enter it in the setting "${setting}".`);
   }
   return trimmed;
 }
@@ -29,10 +30,10 @@ function requireHttpsUrl(value: string, setting: string): URL {
   try {
     url = new URL(value.trim());
   } catch {
-    throw new MailroomError('InvalidInput', `The setting "${setting}" must be an https:// URL.`);
+    throw new MailroomError('InvalidInput', ui`The setting "${setting}" must be an https:// URL.`);
   }
   if (url.protocol !== 'https:') {
-    throw new MailroomError('InsecureEndpoint', `The setting "${setting}" must use https://; Mailroom never sends credentials over plain HTTP.`);
+    throw new MailroomError('InsecureEndpoint', ui`The setting "${setting}" must use https://; Mailroom never sends credentials over plain HTTP.`);
   }
   return url;
 }
@@ -40,7 +41,7 @@ function requireHttpsUrl(value: string, setting: string): URL {
 function requireHost(host: string, setting: string): string {
   const trimmed = host.trim().toLowerCase();
   if (!trimmed) {
-    throw new MailroomError('InvalidInput', `Set the mail server host in the setting "${setting}".`);
+    throw new MailroomError('InvalidInput', ui`Set the mail server host in the setting "${setting}".`);
   }
   return trimmed;
 }

@@ -1,5 +1,6 @@
 import { MailroomError } from '../util/errors';
 import { plainText } from '../util/plainText';
+import { ui } from '../ui/text';
 
 /**
  * The ways issuers say "this redirect URI is not registered for the client": Google's
@@ -16,5 +17,5 @@ export function redirectUriNotRegistered(error: string, description: string | nu
   }
   const said = plainText(description);
   const suffix = said ? ` ${issuerName} said: "${said}"` : '';
-  return new MailroomError('RedirectUriNotRegistered', `${issuerName} does not accept Mailroom's redirect URI: it is not registered for your OAuth client.${suffix}`);
+  return new MailroomError('RedirectUriNotRegistered', ui`${issuerName} does not accept Mailroom's redirect URI: it is not registered for your OAuth client.${suffix}`);
 }

@@ -77,7 +77,7 @@ export class SignInRunner {
     });
     const flows = kinds.map((kind) => this.options.flows[kind]).filter((flow): flow is SignInFlow => flow !== undefined);
     if (flows.length === 0) {
-      throw new MailroomError('InvalidInput', `${config.displayName} cannot be signed in to from this kind of editor window: none of its sign-in methods can reach it here.`);
+      throw new MailroomError('InvalidInput', ui`${config.displayName} cannot be signed in to from this kind of editor window: none of its sign-in methods can reach it here.`);
     }
     if (!(await surface.confirmConsent(consentText(config, config.scopes, accountHint)))) {
       throw new MailroomError('Cancelled', 'Sign-in was cancelled.');
@@ -101,7 +101,7 @@ export class SignInRunner {
         logger.info(`Signed in to ${config.displayName} as ${result.identity.email} (${flow.kind})`);
         return result;
       } catch (error) {
-        const failure = isMailroomError(error) ? error : new MailroomError('InvalidResponse', `Signing in to ${config.displayName} failed unexpectedly.`);
+        const failure = isMailroomError(error) ? error : new MailroomError('InvalidResponse', ui`Signing in to ${config.displayName} failed unexpectedly.`);
         logger.warn(`Sign-in through ${flow.kind} did not complete: ${failure.code}`);
         const next = flows[index + 1];
         if (FINAL_FAILURES.has(failure.code) || !next || !(await surface.offerAnotherWay(failure, next.label))) {
@@ -124,7 +124,7 @@ export class SignInRunner {
       const words = missing.map((scope) => `"${explainScope(scope)}"`).join(' and ');
       throw new MailroomError(
         'ScopeNotGranted',
-        `${config.displayName} did not grant all the permissions mail needs (missing: ${words}). Mailroom will not connect. Sign in again and allow every permission, or ask your administrator.`,
+        ui`${config.displayName} did not grant all the permissions mail needs (missing: ${words}). Mailroom will not connect. Sign in again and allow every permission, or ask your administrator.`,
       );
     }
   }

@@ -10,6 +10,7 @@ import { revokeQuietly } from './signOut';
 import { UnsavedRenewals } from './unsavedRenewals';
 import { refreshDueAtMs, tokensFromGrant } from './tokenLifetime';
 import type { StoredAccount, StoredTokens, TokenStore } from './tokenStore';
+import { ui } from '../ui/text';
 
 /** The calls the token manager needs from the OAuth client that issued an account's tokens. */
 export interface TokenIssuerClient {
@@ -82,7 +83,7 @@ export class TokenManager {
       throw new MailroomError('SignInRequired', 'This account is signed out.', { accountId });
     }
     if (account.signInRequired !== undefined || !account.tokens) {
-      throw new MailroomError('SignInRequired', `Sign in to ${account.email} again to keep using it.`, { accountId });
+      throw new MailroomError('SignInRequired', ui`Sign in to ${account.email} again to keep using it.`, { accountId });
     }
     this.rememberSecrets(account.tokens);
     return account;
@@ -121,14 +122,14 @@ export class TokenManager {
         return tokens.accessToken;
       }
       await this.markSignInRequired(accountId, 'The sign-in has expired and the issuer gave no way to renew it.', { revokeFirst: false });
-      throw new MailroomError('SignInRequired', `Sign in to ${account.email} again to keep using it.`, { accountId });
+      throw new MailroomError('SignInRequired', ui`Sign in to ${account.email} again to keep using it.`, { accountId });
     }
     const waitMs = this.backoff.waitMs(accountId);
     if (waitMs > 0) {
       if (canStillUseCurrent) {
         return tokens.accessToken;
       }
-      throw new MailroomError('IssuerUnavailable', `Mailroom could not renew the sign-in of ${account.email} and will try again in ${Math.ceil(waitMs / 1000)} s.`, { accountId, retryAfterMs: waitMs });
+      throw new MailroomError('IssuerUnavailable', ui`Mailroom could not renew the sign-in of ${account.email} and will try again in ${Math.ceil(waitMs / 1000)} s.`, { accountId, retryAfterMs: waitMs });
     }
     let grant: TokenGrant;
     try {

@@ -3,6 +3,7 @@ import { MailroomError } from '../util/errors';
 import type { OAuthModule, RequestOptions } from './oauthRequests';
 import type { ProviderConfig } from './providerConfig';
 import { canonicalIssuer, hasVariableIdTokenIssuer, resolveIdTokenIssuer } from './idTokenIssuer';
+import { ui } from '../ui/text';
 
 /** What a token endpoint gave us, with the request time needed to turn `expires_in` into a deadline. */
 export interface TokenGrant {
@@ -72,7 +73,7 @@ export async function signedInIdentity(
 ): Promise<SignedInIdentity> {
   const claims = oauth.getValidatedIdTokenClaims(result);
   if (!claims) {
-    throw new MailroomError('InvalidResponse', `${config.displayName} did not say who signed in (no ID token).`);
+    throw new MailroomError('InvalidResponse', ui`${config.displayName} did not say who signed in (no ID token).`);
   }
   let email = typeof claims.email === 'string' ? claims.email : undefined;
   if (!email && metadata.userinfo_endpoint) {
@@ -86,7 +87,7 @@ export async function signedInIdentity(
     email = claims.preferred_username;
   }
   if (!email) {
-    throw new MailroomError('InvalidResponse', `${config.displayName} did not tell Mailroom your email address. Add the "email" scope.`);
+    throw new MailroomError('InvalidResponse', ui`${config.displayName} did not tell Mailroom your email address. Add the "email" scope.`);
   }
   return { issuer: canonicalIssuer(config, claims.iss), subject: claims.sub, email: email.toLowerCase() };
 }

@@ -1,6 +1,7 @@
 import type { ListResponse } from 'imapflow';
 import { MailroomError } from '../util/errors';
 import type { MailSession } from './connection';
+import { ui } from '../ui/text';
 
 /** Special-use attributes (RFC 6154) Mailroom looks folders up by. */
 export type SpecialUse = '\\Inbox' | '\\Sent' | '\\Drafts' | '\\Trash' | '\\Junk' | '\\Archive' | '\\All' | '\\Flagged';
@@ -50,12 +51,12 @@ export async function appendToSpecialUse(session: MailSession, use: '\\Sent' | '
   const folders = await session.folders();
   const folder = findSpecialUse(folders, use);
   if (!folder) {
-    throw new MailroomError('NotFound', `The mail server has no ${use.slice(1)} folder.`, { accountId: session.account.id });
+    throw new MailroomError('NotFound', ui`The mail server has no ${use.slice(1)} folder.`, { accountId: session.account.id });
   }
   return session.run(async (client) => {
     const response = await client.append(folder.path, raw, flags);
     if (!response) {
-      throw new MailroomError('InvalidResponse', `The mail server did not store the message in ${folder.path}.`, { accountId: session.account.id });
+      throw new MailroomError('InvalidResponse', ui`The mail server did not store the message in ${folder.path}.`, { accountId: session.account.id });
     }
     return { path: folder.path, uid: response.uid };
   });

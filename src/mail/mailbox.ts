@@ -5,6 +5,7 @@ import { findSpecialUse, sortFoldersForDisplay } from './folders';
 import type { SpecialUse } from './folders';
 import { envelopeToRow, loadPreviewDecoders, previewBytes, previewPartKey } from './rowModel';
 import type { MailSession } from './connection';
+import { ui } from '../ui/text';
 
 /** Everything a list row needs, in one FETCH: envelope, flags, structure and the first bytes of part 1. */
 const rowFetchQuery: FetchQueryObject = {
@@ -200,7 +201,7 @@ export async function moveMessages(session: MailSession, path: string, uids: rea
     await ensureSelected(client, path, false);
     const moved = await client.messageMove(uids.join(','), destination, { uid: true });
     if (!moved) {
-      throw new MailroomError('InvalidResponse', `The mail server did not move the message to ${destination}.`, { accountId: session.account.id });
+      throw new MailroomError('InvalidResponse', ui`The mail server did not move the message to ${destination}.`, { accountId: session.account.id });
     }
   });
 }

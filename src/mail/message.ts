@@ -16,6 +16,7 @@ import { decodeTransfer, loadCharsetDecoder } from './transferDecoding';
 import type { MailSession } from './connection';
 import { noSenderEvidence, senderEvidence } from './senderTrust';
 import type { SenderEvidence } from './senderTrust';
+import { ui } from '../ui/text';
 
 /** How much of a message is fetched to show it: text and inline images, not big attachments. */
 const sourceFetchLimit = 2 * 1024 * 1024;
@@ -249,19 +250,19 @@ export function attachmentsFromStructure(structure: BodyStructure): AttachmentPa
  */
 export async function streamAttachment(session: MailSession, ref: MessageRef, attachment: AttachmentPart, destination: Writable, maxBytes = attachmentSizeCap): Promise<number> {
   if (attachment.size > maxBytes) {
-    throw new MailroomError('MessageTooLarge', `${attachment.filename} is larger than ${Math.round(maxBytes / 1024 / 1024)} MB.`, { accountId: ref.accountId });
+    throw new MailroomError('MessageTooLarge', ui`${attachment.filename} is larger than ${Math.round(maxBytes / 1024 / 1024)} MB.`, { accountId: ref.accountId });
   }
   return session.run(async (client) => {
     await ensureSelected(client, ref.folder, false);
     const download = await client.download(String(ref.uid), attachment.part, { uid: true });
     if (!('content' in download) || !download.content) {
-      throw new MailroomError('NotFound', `${attachment.filename} is no longer on the server.`, { accountId: ref.accountId });
+      throw new MailroomError('NotFound', ui`${attachment.filename} is no longer on the server.`, { accountId: ref.accountId });
     }
     let written = 0;
     const limiter = new Transform({
       transform(chunk: Buffer, _encoding, callback): void {
         written += chunk.length;
-        callback(written > maxBytes ? new MailroomError('MessageTooLarge', `${attachment.filename} is too large.`) : null, chunk);
+        callback(written > maxBytes ? new MailroomError('MessageTooLarge', ui`${attachment.filename} is too large.`) : null, chunk);
       },
     });
     await pipeline(download.content, limiter, destination);

@@ -8,6 +8,7 @@ import type { SendRateLimiter } from './sendRateLimiter';
 import { isSmtpAuthFailure, mapSmtpError } from './smtpErrors';
 import { assertWithinSizeLimit } from './snippet';
 import { smtpConnectionOptions } from './smtpTransport';
+import { ui } from '../ui/text';
 
 export interface SenderDependencies {
   readonly accounts: Pick<MailAccounts, 'getAccessToken' | 'requireSignIn'>;
@@ -51,7 +52,7 @@ export class SmtpSender {
     await this.dependencies.rateLimiter.acquire(account.id, options.signal);
     const outcome = await this.sendWithOneRefresh(account, composed);
     if (outcome.accepted.length === 0) {
-      throw new MailroomError('RecipientRefused', `${account.smtp.host} refused every recipient (${outcome.rejected.join(', ')}).`, { accountId: account.id });
+      throw new MailroomError('RecipientRefused', ui`${account.smtp.host} refused every recipient (${outcome.rejected.join(', ')}).`, { accountId: account.id });
     }
     return { messageId: composed.messageId, raw: composed.raw, ...outcome };
   }
@@ -82,7 +83,7 @@ export class SmtpSender {
     if (mapped.code === 'AuthenticationFailed') {
       const reason = `${account.smtp.host} rejected the sign-in for ${account.email} even with a fresh token.`;
       this.dependencies.accounts.requireSignIn(account.id, reason);
-      return new MailroomError('SignInRequired', `${reason} Sign in again to send mail.`, { cause: error, accountId: account.id });
+      return new MailroomError('SignInRequired', ui`${reason} Sign in again to send mail.`, { cause: error, accountId: account.id });
     }
     return mapped;
   }
@@ -136,7 +137,7 @@ export class SmtpSender {
       // The whole message went out and the server never answered: it may have taken it. Saying
       // "not sent" here would make Retry deliver it twice [SEC-32].
       if (handedOver && !hasServerReply(error)) {
-        throw new MailroomError('SendOutcomeUnknown', `The connection to ${endpoint.host} was lost after the message was handed over and before the server confirmed it: it may already have been sent.`, {
+        throw new MailroomError('SendOutcomeUnknown', ui`The connection to ${endpoint.host} was lost after the message was handed over and before the server confirmed it: it may already have been sent.`, {
           cause: error,
           accountId: account.id,
         });

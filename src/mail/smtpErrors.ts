@@ -1,6 +1,7 @@
 import { MailroomError, isMailroomError } from '../util/errors';
 import { redact } from '../util/redact';
 import { tlsFailureOf } from './tlsFailure';
+import { ui } from '../ui/text';
 
 /**
  * What nodemailer reports on a failure, as far as Mailroom needs it. Declared here rather than
@@ -54,30 +55,30 @@ export function mapSmtpError(error: unknown, host: string): MailroomError {
   const failure = asFailure(error);
   const cause = { cause: error };
   if (failure.responseCode === 552 || failure.responseCode === 523 || (failure.code === 'EMESSAGE' && failure.command === 'MAIL FROM')) {
-    return new MailroomError('MessageTooLarge', `The message is larger than ${host} accepts.${serverSaid(failure)}`, cause);
+    return new MailroomError('MessageTooLarge', ui`The message is larger than ${host} accepts.${serverSaid(failure)}`, cause);
   }
   if (failure.code === 'EENVELOPE' && (failure.command === 'RCPT TO' || (failure.rejected?.length ?? 0) > 0)) {
     const who = failure.rejected?.length ? ` (${failure.rejected.join(', ')})` : '';
-    return new MailroomError('RecipientRefused', `${host} refused the recipient${who}.${serverSaid(failure)}`, cause);
+    return new MailroomError('RecipientRefused', ui`${host} refused the recipient${who}.${serverSaid(failure)}`, cause);
   }
   if (isSmtpAuthDisabled(failure)) {
-    return new MailroomError('SmtpAuthDisabled', `SMTP sign-in is turned off for this mailbox at ${host}; an administrator can enable "Authenticated SMTP" for it.`, cause);
+    return new MailroomError('SmtpAuthDisabled', ui`SMTP sign-in is turned off for this mailbox at ${host}; an administrator can enable "Authenticated SMTP" for it.`, cause);
   }
   if (isSmtpAuthFailure(failure)) {
-    return new MailroomError('AuthenticationFailed', `${host} did not accept the sign-in.${serverSaid(failure)}`, cause);
+    return new MailroomError('AuthenticationFailed', ui`${host} did not accept the sign-in.${serverSaid(failure)}`, cause);
   }
   const tls = tlsFailureOf(failure);
   if (tls === 'certificate') {
-    return new MailroomError('ConnectionFailed', `The certificate of ${host} is not trusted; nothing was sent.`, cause);
+    return new MailroomError('ConnectionFailed', ui`The certificate of ${host} is not trusted; nothing was sent.`, cause);
   }
   if (tls === 'handshake') {
-    return new MailroomError('ConnectionFailed', `Could not set up a secure (TLS) connection to ${host}; nothing was sent.`, cause);
+    return new MailroomError('ConnectionFailed', ui`Could not set up a secure (TLS) connection to ${host}; nothing was sent.`, cause);
   }
   if (failure.code === 'ECONNECTION' || failure.code === 'ESOCKET' || failure.code === 'ETIMEDOUT' || failure.code === 'EDNS' || failure.code === 'EPROXY') {
-    return new MailroomError('ConnectionFailed', `Could not reach ${host} to send the message (${failure.code}). Check the connection and try again.`, cause);
+    return new MailroomError('ConnectionFailed', ui`Could not reach ${host} to send the message (${failure.code}). Check the connection and try again.`, cause);
   }
   if (failure.responseCode === 421 || failure.responseCode === 450 || failure.responseCode === 451 || failure.responseCode === 454) {
-    return new MailroomError('Throttled', `${host} asked to try again later.${serverSaid(failure)}`, cause);
+    return new MailroomError('Throttled', ui`${host} asked to try again later.${serverSaid(failure)}`, cause);
   }
-  return new MailroomError('SendFailed', `${host} did not take the message.${serverSaid(failure)}`, cause);
+  return new MailroomError('SendFailed', ui`${host} did not take the message.${serverSaid(failure)}`, cause);
 }

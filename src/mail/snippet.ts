@@ -1,6 +1,7 @@
 import { MailroomError } from '../util/errors';
 import { escapeHtml } from '../util/html';
 import type { MessageContent, OutgoingAttachment } from './outgoing';
+import { ui } from '../ui/text';
 
 /**
  * Turns a selection or a file into the content of a mail: a readable text part with a fenced code
@@ -149,7 +150,7 @@ export function assertWithinSizeLimit(messageBytes: number, limitBytes: number):
   if (messageBytes > limitBytes) {
     throw new MailroomError(
       'MessageTooLarge',
-      `The message would be ${formatBytes(messageBytes)}, over the ${formatBytes(limitBytes)} limit (setting mailroom.send.maxMessageSizeMB). Attach less, or send a link instead.`,
+      ui`The message would be ${formatBytes(messageBytes)}, over the ${formatBytes(limitBytes)} limit (setting mailroom.send.maxMessageSizeMB). Attach less, or send a link instead.`,
     );
   }
 }

@@ -109,6 +109,6 @@ function workspacePath(uri: vscode.Uri): string {
 }
 
 async function pickFile(): Promise<vscode.Uri | undefined> {
-  const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Send as Mail', title: 'Send File as Mail' });
+  const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: ui`Send as Mail`.value, title: ui`Send File as Mail`.value });
   return picked?.[0];
 }

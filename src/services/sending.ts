@@ -53,7 +53,7 @@ export class Sending {
     }
     await this.deps.recent.remember([...message.to, ...message.cc, ...message.bcc].filter((address) => !outcome.refused.includes(address.address)));
     if (outcome.draft) {
-      void this.offerRecovery(account, new MailroomError('RecipientRefused', `Sent, but ${account.smtp.host} refused ${outcome.refused.join(', ')}.`), outcome.draft);
+      void this.offerRecovery(account, new MailroomError('RecipientRefused', ui`Sent, but ${account.smtp.host} refused ${outcome.refused.join(', ')}.`), outcome.draft);
       return outcome;
     }
     void this.announceSent(account, message, outcome.alreadySent === true);

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ProviderKind } from '../auth/accountApi';
 import type { MailroomError } from '../util/errors';
-import { CHECK_ACCOUNT_ACTION } from '../services/accountChecking';
+import { checkAccountAction } from '../services/accountChecking';
 import { notify } from '../ui/surfaces';
 import { ui } from '../ui/text';
 import type { FailureFix } from './failureFixes';
@@ -45,11 +45,12 @@ async function apply(fix: FailureFix, retry: () => void, fixes: SetupFixes): Pro
  */
 export async function showFailureNotice(failure: MailroomError, provider: ProviderKind | undefined, retry: () => void, fixes: SetupFixes, checkProvider: ProviderKind | undefined): Promise<void> {
   const notice = failureNotice(failure, { provider, redirectUris: provider ? redirectUrisFor(provider, vscode.env.uriScheme) : [] });
-  const chosen = await notify('error', notice.message, ...notice.fixes.map((fix) => fix.label), ...(checkProvider ? [CHECK_ACCOUNT_ACTION] : []));
+  const checkAccount = checkAccountAction();
+  const chosen = await notify('error', notice.message, ...notice.fixes.map((fix) => fix.label), ...(checkProvider ? [checkAccount] : []));
   const fix = notice.fixes.find((candidate) => candidate.label === chosen);
   if (fix) {
     await apply(fix, retry, fixes);
-  } else if (checkProvider && chosen === CHECK_ACCOUNT_ACTION) {
+  } else if (checkProvider && chosen === checkAccount) {
     await fixes.checkAccount(checkProvider, notice.message.value);
   }
 }

@@ -35,13 +35,22 @@ export type MailroomErrorCode =
   /** The connection dropped after the message was handed over and before the server confirmed it. */
   | 'SendOutcomeUnknown';
 
+/**
+ * A message made with the `ui` tag (src/ui/text.ts; structural, so this file imports nothing): made
+ * in the user's language with its values neutralised, where a plain string can only be translated
+ * whole, which a message with values never is.
+ */
+interface TranslatedMessage {
+  readonly value: string;
+}
+
 export class MailroomError extends Error {
   public constructor(
     public readonly code: MailroomErrorCode,
-    message: string,
+    message: string | TranslatedMessage,
     options?: { cause?: unknown; retryAfterMs?: number; accountId?: string },
   ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(typeof message === 'string' ? message : message.value, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'MailroomError';
     this.retryAfterMs = options?.retryAfterMs;
     this.accountId = options?.accountId;

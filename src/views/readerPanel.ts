@@ -232,7 +232,7 @@ export class ReaderPanel implements vscode.Disposable {
     }
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
     const target = await saveAttachmentAs(this.deps.actions.session(current.view.ref.accountId), current.view.ref, attachment, {
-      chooseTarget: (name) => vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(folder, name), title: 'Save Attachment', saveLabel: 'Save' }),
+      chooseTarget: (name) => vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(folder, name), title: ui`Save Attachment`.value, saveLabel: ui`Save`.value }),
       open: (chosen) => {
         if (chosen.scheme === 'file') {
           return fileDestination(chosen.fsPath);

@@ -2,6 +2,7 @@ import { MailroomError } from '../../util/errors';
 import { isAllowedVerificationUri } from '../hostAllowLists';
 import type { AttemptContext, SignInFlow, SignInResult } from './signInFlow';
 import { withinAttempt } from './signInFlow';
+import { ui } from '../../ui/text';
 
 /** RFC 8628 §3.5: each `slow_down` adds 5 seconds to the polling interval for good. */
 const SLOW_DOWN_STEP_SECONDS = 5;
@@ -30,7 +31,7 @@ export class DeviceCodeFlow implements SignInFlow {
     const authorization = await client.startDeviceAuthorization(context.scopes);
     logger.redactor.register(authorization.deviceCode);
     if (!isAllowedVerificationUri(config, authorization.verificationUri)) {
-      throw new MailroomError('InvalidResponse', `${config.displayName} sent a sign-in page address that is not an https page of its own, so Mailroom did not show it.`);
+      throw new MailroomError('InvalidResponse', ui`${config.displayName} sent a sign-in page address that is not an https page of its own, so Mailroom did not show it.`);
     }
     const complete = authorization.verificationUriComplete;
     const openUri = complete !== undefined && isAllowedVerificationUri(config, complete) ? complete : authorization.verificationUri;

@@ -6,6 +6,7 @@ import type { OAuthClient } from '../oauthClient';
 import type { SignedInIdentity, TokenGrant } from '../tokenResponse';
 import type { PendingSignIns } from '../pendingSignIn';
 import type { FlowKind, ProviderConfig } from '../providerConfig';
+import { ui } from '../../ui/text';
 
 /** The shape of `vscode.CancellationToken`, so flows run in plain Node tests too. */
 export interface CancellationLike {
@@ -53,7 +54,7 @@ export function withinAttempt<T>(promise: Promise<T>, context: Pick<AttemptConte
       reject(
         new MailroomError(
           'Timeout',
-          `Sign-in did not complete within ${Math.round(context.timeoutMs / 60_000) || 1} minutes. If the browser showed an error instead of a sign-in page, check the client ID and the redirect URIs registered with the provider.`,
+          ui`Sign-in did not complete within ${Math.round(context.timeoutMs / 60_000) || 1} minutes. If the browser showed an error instead of a sign-in page, check the client ID and the redirect URIs registered with the provider.`,
         ),
       );
     }, context.timeoutMs);

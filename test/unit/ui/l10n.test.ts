@@ -26,6 +26,12 @@ describe('l10n: Mailroom’s words through the l10n bundle, values as they are',
     assert.equal(failureText(new MailroomError('SignInRequired', 'This account is signed out.')).value, pseudoLocalise('This account is signed out.'));
   });
 
+  it('makes a MailroomError with values in the user’s language when it is made with the ui tag', () => {
+    const error = new MailroomError('SignInRequired', ui`Sign in to ${'bob{0}@example.com'} again to keep using it.`);
+    assert.equal(error.message, '⟦Sígñ íñ tó bob{0}@example.com ágáíñ tó kéép úsíñg ít.⟧');
+    assert.equal(failureText(error).value, error.message, 'shown as made, not translated twice');
+  });
+
   it('gives the webviews every word of their table translated, placeholders kept for the webview to fill', () => {
     const strings = webviewStrings();
     for (const [key, message] of Object.entries(webviewMessages)) {
