@@ -1,10 +1,11 @@
-// The pseudo-locale test: the real inbox and reader bundles in Chromium, rendered with the pseudo bundle
+// The pseudo-locale test: the real inbox, reader and composer bundles in Chromium, rendered with the pseudo bundle
 // installed as the extension's translator (test/support/pseudoLocale.ts). Every text node and every
 // aria-label, title, placeholder and alt of the page (open shadow roots included) must be pseudo-localised
 // (⟦…⟧) or data the fixture gave (names, subjects, addresses, dates): any plain English word left is
 // hard-coded in a webview or missing from l10n/bundle.l10n.json.
 import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
+import type { ComposerInitMessage } from '../../src/shared/composerProtocol';
 import type { ExtensionToReader } from '../../src/shared/protocol';
 import { useTranslator } from '../../src/ui/text';
 import { launchChromium } from '../editor/browser';
@@ -116,6 +117,30 @@ describe('pseudo-locale: no hard-coded English in a rendered view', function () 
       assert.deepEqual(englishLeft(texts, data), []);
       assert.ok(texts.some((text) => text.startsWith('⟦')), 'the positive control: the page shows pseudo-localised words');
       assert.ok(texts.includes('Quarterly report'), 'and the message’s data');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('the composer: labels, placeholders, attachments and buttons', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${host.origin}/page?view=composer`);
+      await waitForPosted(page, (message) => message.type === 'ready');
+      const init: ComposerInitMessage = {
+        type: 'init',
+        heading: 'Quarterly report',
+        accounts: [{ id: 'acc', email: 'alice@mailroom.test' }],
+        fields: { accountId: 'acc', to: '', cc: '', bcc: '', subject: 'Quarterly report', body: '', attachments: [0] },
+        attachments: [{ name: 'notes.txt', size: '12 B' }],
+      };
+      await page.evaluate(`window.postMessage(${JSON.stringify(init)}, '*')`);
+      await page.locator('form.composer').waitFor();
+      // The heading comes from the extension already translated (a ui text); the size is the extension's number and unit.
+      const data = ['Quarterly report', 'alice@mailroom.test', 'notes.txt', '12 B'];
+      const texts = await shownTexts(page);
+      assert.deepEqual(englishLeft(texts, data), []);
+      assert.ok(texts.some((text) => text.startsWith('⟦')), 'the positive control: the page shows pseudo-localised words');
     } finally {
       await page.close();
     }
