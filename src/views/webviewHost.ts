@@ -3,7 +3,7 @@ import { isMailroomError } from '../util/errors';
 import type { Logger } from '../util/log';
 import { describeError } from '../util/log';
 import { notify } from '../ui/surfaces';
-import { failureText } from '../ui/text';
+import { failureText, ownMessage } from '../ui/text';
 
 interface Disposable {
   dispose(): unknown;
@@ -114,7 +114,7 @@ export class WebviewHost<P extends WebviewProtocol> implements Disposable {
       this.send({ type: 'response', requestId, ok: true, result });
     } catch (error) {
       this.options.logger.warn(`${this.options.name} request ${type} failed: ${describeError(error)}`);
-      this.send({ type: 'response', requestId, ok: false, error: { code: isMailroomError(error) ? error.code : 'Unknown', message: isMailroomError(error) ? error.message : describeError(error) } });
+      this.send({ type: 'response', requestId, ok: false, error: { code: isMailroomError(error) ? error.code : 'Unknown', message: isMailroomError(error) ? ownMessage(error.message).value : describeError(error) } });
     }
   }
 }

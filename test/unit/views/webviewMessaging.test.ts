@@ -5,11 +5,13 @@ import { createRequire } from 'node:module';
 import type { InboxProtocol } from '../../../src/shared/protocol';
 import { isInboxToExtension } from '../../../src/shared/protocol';
 import type * as Host from '../../../src/views/webviewHost';
+import { useTranslator } from '../../../src/ui/text';
 import { MailroomError } from '../../../src/util/errors';
 import { RequestFailed, WebviewClient } from '../../../webview/webviewClient';
 import type { RecordingSink } from '../../support/logging';
 import { recordingLogger } from '../../support/logging';
 import { FakeEditor, installFakeVscode } from '../../support/fakeVscode';
+import { pseudoLocalise, pseudoTranslator } from '../../support/pseudoLocale';
 
 /** A webview panel whose document the test plays: what the extension posts, and posting to it. */
 class FakeSurface {
@@ -110,6 +112,19 @@ describe('webview host', () => {
       { type: 'response', requestId: 8, ok: false, error: { code: 'NetworkError', message: 'The server cannot be reached.' } },
     ]);
     assert.ok(sink.lines.some((line) => line.startsWith('warn Inbox view request loadRows failed')));
+  });
+
+  it('answers a failed request with the error’s message in the user’s language', async () => {
+    useTranslator(pseudoTranslator());
+    try {
+      const signedOut = (): Promise<never> => Promise.reject(new MailroomError('SignInRequired', 'This account is signed out.'));
+      const { surface } = inboxHost({ requests: { listFolders: signedOut, openFolder: signedOut, loadRows: signedOut, search: signedOut } });
+      await surface.send({ type: 'ready' });
+      await surface.send({ type: 'listFolders', requestId: 3, accountId: 'a' });
+      assert.deepEqual(surface.posted.slice(1), [{ type: 'response', requestId: 3, ok: false, error: { code: 'SignInRequired', message: pseudoLocalise('This account is signed out.') } }]);
+    } finally {
+      useTranslator(undefined);
+    }
   });
 
   it('reports a failed handler to the log and as an error notification', async () => {
