@@ -92,7 +92,7 @@ function extract() {
 }
 
 /** Manifest fields the editor shows; each must be a %key% that package.nls.json defines. */
-const SHOWN_FIELDS = new Set(['displayName', 'description', 'title', 'label', 'name', 'contextualTitle', 'markdownDescription', 'enumDescriptions', 'markdownEnumDescriptions', 'deprecationMessage', 'markdownDeprecationMessage', 'altText']);
+const SHOWN_FIELDS = new Set(['displayName', 'description', 'title', 'label', 'name', 'contextualTitle', 'markdownDescription', 'enumDescriptions', 'markdownEnumDescriptions', 'deprecationMessage', 'markdownDeprecationMessage', 'patternErrorMessage', 'altText']);
 
 function manifestProblems() {
   const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));

@@ -52,8 +52,12 @@ export interface Manifest {
 
 export const repositoryRoot = path.join(__dirname, '..', '..', '..', '..');
 
+/** package.json as the editor shows it in English: each `%key%` replaced by its words in package.nls.json. */
 export function readManifest(): Manifest {
-  return JSON.parse(fs.readFileSync(path.join(repositoryRoot, 'package.json'), 'utf8')) as Manifest;
+  const words = JSON.parse(fs.readFileSync(path.join(repositoryRoot, 'package.nls.json'), 'utf8')) as Record<string, string>;
+  return JSON.parse(fs.readFileSync(path.join(repositoryRoot, 'package.json'), 'utf8'), (_key, value: unknown) =>
+    typeof value === 'string' ? value.replace(/^%([^%]+)%$/, (placeholder, key: string) => words[key] ?? placeholder) : value,
+  ) as Manifest;
 }
 
 /** The configuration's groups, whether it is one object or an array of titled groups. */
