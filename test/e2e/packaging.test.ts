@@ -5,7 +5,7 @@ import { packagedExtensionPath } from '../editor/paths';
 import { zipEntryNames } from './zipEntries';
 
 /** Paths inside the package's `extension/` folder that may ship. */
-const SHIPPED = [/^dist\/.+\.(js|css|ttf)$/, /^media\//, /^readme\.md$/i, /^changelog\.md$/i, /^LICENSE(\.txt)?$/, /^ThirdPartyNotices\.txt$/, /^package\.json$/];
+const SHIPPED = [/^dist\/.+\.(js|css|ttf)$/, /^media\//, /^readme\.md$/i, /^changelog\.md$/i, /^LICENSE(\.txt)?$/, /^ThirdPartyNotices\.txt$/, /^package\.json$/, /^package\.nls(\.[\w-]+)?\.json$/, /^l10n\/bundle\.l10n(\.[\w-]+)?\.json$/];
 
 describe('The packaged .vsix', () => {
   let files: string[] = [];
@@ -17,12 +17,12 @@ describe('The packaged .vsix', () => {
   });
 
   it('holds the manifest, the bundles and the media', () => {
-    for (const required of ['package.json', 'dist/extension.js', 'dist/webview.js', 'media/mail.svg', 'dist/codicons/codicon.ttf', 'ThirdPartyNotices.txt']) {
+    for (const required of ['package.json', 'dist/extension.js', 'dist/webview.js', 'media/mail.svg', 'dist/codicons/codicon.ttf', 'ThirdPartyNotices.txt', 'package.nls.json', 'l10n/bundle.l10n.json']) {
       assert.ok(files.includes(required), `${required} is missing from ${packagedExtensionPath()}`);
     }
   });
 
-  it('ships only dist, media, README, CHANGELOG, LICENSE, ThirdPartyNotices and package.json: no sources, tests, source maps or node_modules', () => {
+  it('ships only dist, media, README, CHANGELOG, LICENSE, ThirdPartyNotices, package.json and its translations: no sources, tests, source maps or node_modules', () => {
     assert.deepEqual(files.filter((file) => !SHIPPED.some((pattern) => pattern.test(file))), []);
   });
 });
