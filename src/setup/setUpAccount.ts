@@ -17,11 +17,14 @@ export interface SetupAccounts {
   signIn(provider: ProviderKind): Promise<MailAccount | undefined>;
 }
 
-const PROVIDER_CHOICES: readonly { kind: ProviderKind; label: UiText; detail: UiText }[] = [
-  { kind: 'google', label: ui`Gmail`, detail: ui`A Google account. Needs an OAuth client of type "Desktop app" from the Google Cloud console.` },
-  { kind: 'microsoft', label: ui`Microsoft 365 / Outlook.com`, detail: ui`A work, school or personal Microsoft account. Needs an app registration in Microsoft Entra.` },
-  { kind: 'oidc', label: ui`Your own OpenID Connect issuer`, detail: ui`For example Keycloak with your own IMAP and SMTP servers. Needs a public client registered with the issuer.` },
-];
+/** Made when asked, so they are in the editor's language (the translator is installed at activation). */
+function providerChoices(): readonly { kind: ProviderKind; label: UiText; detail: UiText }[] {
+  return [
+    { kind: 'google', label: ui`Gmail`, detail: ui`A Google account. Needs an OAuth client of type "Desktop app" from the Google Cloud console.` },
+    { kind: 'microsoft', label: ui`Microsoft 365 / Outlook.com`, detail: ui`A work, school or personal Microsoft account. Needs an app registration in Microsoft Entra.` },
+    { kind: 'oidc', label: ui`Your own OpenID Connect issuer`, detail: ui`For example Keycloak with your own IMAP and SMTP servers. Needs a public client registered with the issuer.` },
+  ];
+}
 
 export function isProviderKind(value: unknown): value is ProviderKind {
   return typeof value === 'string' && (PROVIDER_KINDS as readonly string[]).includes(value);
@@ -51,15 +54,17 @@ async function setUpGoogle(settings: ProviderSettings, accounts: SetupAccounts):
   return true;
 }
 
-const TENANT_CHOICES: readonly { tenant: string | undefined; label: UiText; description: UiText; detail: UiText }[] = [
-  { tenant: 'common', label: ui`Any Microsoft account`, description: ui`common`, detail: ui`Work, school and personal accounts (Outlook.com, Hotmail). Matches "Accounts in any organizational directory and personal Microsoft accounts".` },
-  { tenant: 'organizations', label: ui`Work or school accounts`, description: ui`organizations`, detail: ui`Accounts of any Microsoft 365 organisation; personal accounts are refused.` },
-  { tenant: 'consumers', label: ui`Personal accounts only`, description: ui`consumers`, detail: ui`Outlook.com, Hotmail and Live accounts; work and school accounts are refused.` },
-  { tenant: undefined, label: ui`One organisation only…`, description: ui`tenant ID or domain`, detail: ui`Only your organisation's accounts: enter its Directory (tenant) ID or domain next.` },
-];
+function tenantChoices(): readonly { tenant: string | undefined; label: UiText; description: UiText; detail: UiText }[] {
+  return [
+    { tenant: 'common', label: ui`Any Microsoft account`, description: ui`common`, detail: ui`Work, school and personal accounts (Outlook.com, Hotmail). Matches "Accounts in any organizational directory and personal Microsoft accounts".` },
+    { tenant: 'organizations', label: ui`Work or school accounts`, description: ui`organizations`, detail: ui`Accounts of any Microsoft 365 organisation; personal accounts are refused.` },
+    { tenant: 'consumers', label: ui`Personal accounts only`, description: ui`consumers`, detail: ui`Outlook.com, Hotmail and Live accounts; work and school accounts are refused.` },
+    { tenant: undefined, label: ui`One organisation only…`, description: ui`tenant ID or domain`, detail: ui`Only your organisation's accounts: enter its Directory (tenant) ID or domain next.` },
+  ];
+}
 
 async function askTenant(current: string): Promise<string | undefined> {
-  const picked = await pickOne(TENANT_CHOICES, {
+  const picked = await pickOne(tenantChoices(), {
     title: ui`Set Up Microsoft 365 / Outlook.com (2 of 2): Who Signs In`,
     placeHolder: ui`Pick what your app registration's "Supported account types" allow (now: ${current}).`,
     ignoreFocusOut: true,
@@ -71,7 +76,7 @@ async function askTenant(current: string): Promise<string | undefined> {
   const own = await askText({
     title: ui`Set Up Microsoft 365 / Outlook.com: Your Tenant`,
     prompt: ui`Microsoft Entra admin center → Overview → Tenant ID, or a domain of your tenant.`,
-    value: TENANT_CHOICES.some((choice) => choice.tenant === current) ? '' : current,
+    value: tenantChoices().some((choice) => choice.tenant === current) ? '' : current,
     ignoreFocusOut: true,
     validate: validateTenant,
   });
@@ -113,7 +118,7 @@ async function setUpOidc(settings: ProviderSettings): Promise<boolean> {
 export async function setUpAccount(accounts: SetupAccounts, requested?: unknown): Promise<MailAccount | undefined> {
   const kind = isProviderKind(requested)
     ? requested
-    : (await pickOne(PROVIDER_CHOICES, { title: ui`Set Up a Mail Account`, placeHolder: ui`Where is your mailbox?`, ignoreFocusOut: true }))?.kind;
+    : (await pickOne(providerChoices(), { title: ui`Set Up a Mail Account`, placeHolder: ui`Where is your mailbox?`, ignoreFocusOut: true }))?.kind;
   if (!kind) {
     return undefined;
   }
