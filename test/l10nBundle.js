@@ -59,13 +59,21 @@ function messagesOf(file) {
   const visit = (node) => {
     if (ts.isTaggedTemplateExpression(node) && ts.isIdentifier(node.tag) && node.tag.text === 'ui') {
       const template = node.template;
-      const literals = ts.isNoSubstitutionTemplateLiteral(template) ? [template.text] : [template.head.text, ...template.templateSpans.map((span) => span.literal.text)];
+      const literals = ts.isNoSubstitutionTemplateLiteral(template)
+        ? [template.text]
+        : [template.head.text, ...template.templateSpans.map((span) => span.literal.text)];
       messages.push(literals.reduce((message, literal, index) => (index === 0 ? literal : `${message}{${index - 1}}${literal}`), ''));
       if (!insideFunction(node)) problems.push(`${where(node)}: a ui text made at module load stays English (make it inside a function)`);
     } else if (ts.isCallExpression(node) && node.arguments[0] && isText(node.arguments[0])) {
       const name = calleeName(node);
       if (TRANSLATING_CALLS.has(name) || name === 'l10n.t') messages.push(node.arguments[0].text);
-    } else if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'MailroomError' && node.arguments?.[1] && isText(node.arguments[1])) {
+    } else if (
+      ts.isNewExpression(node) &&
+      ts.isIdentifier(node.expression) &&
+      node.expression.text === 'MailroomError' &&
+      node.arguments?.[1] &&
+      isText(node.arguments[1])
+    ) {
       messages.push(node.arguments[1].text);
     } else if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === 'webviewMessages' && node.initializer) {
       const table = ts.isAsExpression(node.initializer) ? node.initializer.expression : node.initializer;
@@ -92,7 +100,21 @@ function extract() {
 }
 
 /** Manifest fields the editor shows; each must be a %key% that package.nls.json defines. */
-const SHOWN_FIELDS = new Set(['displayName', 'description', 'title', 'label', 'name', 'contextualTitle', 'markdownDescription', 'enumDescriptions', 'markdownEnumDescriptions', 'deprecationMessage', 'markdownDeprecationMessage', 'patternErrorMessage', 'altText']);
+const SHOWN_FIELDS = new Set([
+  'displayName',
+  'description',
+  'title',
+  'label',
+  'name',
+  'contextualTitle',
+  'markdownDescription',
+  'enumDescriptions',
+  'markdownEnumDescriptions',
+  'deprecationMessage',
+  'markdownDeprecationMessage',
+  'patternErrorMessage',
+  'altText',
+]);
 
 function manifestProblems() {
   const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));

@@ -119,7 +119,11 @@ function build(init: ComposerInitState): void {
   const attachments = element('ul', { className: 'attachments', attributes: { 'aria-label': t('attachments') } });
   root.append(attachments);
   const problem = element('div', { className: 'problem', attributes: { role: 'alert' } });
-  const buttons = [button(t('send'), () => action('send'), true), button(t('saveDraft'), () => action('saveDraft')), button(t('discard'), () => client.post({ type: 'discard' }))];
+  const buttons = [
+    button(t('send'), () => action('send'), true),
+    button(t('saveDraft'), () => action('saveDraft')),
+    button(t('discard'), () => client.post({ type: 'discard' })),
+  ];
   const bar = element('div', { className: 'buttons' });
   bar.append(...buttons);
   root.append(problem, bar);

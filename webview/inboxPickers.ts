@@ -17,7 +17,10 @@ interface PickerChoices {
 
 export class InboxPickers {
   public readonly toolbar = element('div', { className: 'toolbar' });
-  private readonly accountSelect = element('vscode-single-select', { className: 'account-select', attributes: { 'aria-label': t('account') } }) as SelectElement;
+  private readonly accountSelect = element('vscode-single-select', {
+    className: 'account-select',
+    attributes: { 'aria-label': t('account') },
+  }) as SelectElement;
   private readonly folderSelect = element('vscode-single-select', { className: 'folder-select', attributes: { 'aria-label': t('folder') } }) as SelectElement;
 
   /** `current` says which account and folder are shown: a pick of the same one is no change. */

@@ -77,7 +77,10 @@ export class InboxStatus {
       case 'empty':
       case 'noResults': {
         const box = element('div', { className: 'state empty' });
-        box.append(codicon(state === 'empty' ? 'inbox' : 'search'), element('p', { text: state === 'empty' ? t('noMessagesInFolder') : t('noMessagesMatch', query) }));
+        box.append(
+          codicon(state === 'empty' ? 'inbox' : 'search'),
+          element('p', { text: state === 'empty' ? t('noMessagesInFolder') : t('noMessagesMatch', query) }),
+        );
         this.content.replaceChildren(box);
         return;
       }

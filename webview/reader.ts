@@ -15,7 +15,6 @@ import { connect } from './vscodeApi';
 import { reportFocusChanges } from './focusReport';
 import { t } from './strings';
 
-
 export class ReaderApp {
   private view: MessageView | undefined;
   private readonly client: WebviewClient<ReaderProtocol>;

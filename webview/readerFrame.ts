@@ -8,7 +8,10 @@ import { sanitizeMailHtml, themeVariables } from './sanitize';
 import { t } from './strings';
 
 export class MailFrame {
-  public readonly element = element('iframe', { className: 'mail-frame', attributes: { sandbox: '', title: t('messageBody'), referrerpolicy: 'no-referrer', srcdoc: '' } });
+  public readonly element = element('iframe', {
+    className: 'mail-frame',
+    attributes: { sandbox: '', title: t('messageBody'), referrerpolicy: 'no-referrer', srcdoc: '' },
+  });
   private themeObserver: MutationObserver | undefined;
 
   public constructor(private readonly nonce: string) {

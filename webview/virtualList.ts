@@ -130,7 +130,10 @@ export class VirtualList {
   }
 
   private renderRow(index: number, total: number, data: MessageRow | undefined): HTMLElement {
-    const row = element('div', { className: 'row', attributes: { role: 'option', id: `row-${index}`, 'aria-setsize': String(total), 'aria-posinset': String(index + 1), 'aria-selected': 'false' } });
+    const row = element('div', {
+      className: 'row',
+      attributes: { role: 'option', id: `row-${index}`, 'aria-setsize': String(total), 'aria-posinset': String(index + 1), 'aria-selected': 'false' },
+    });
     row.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
     row.style.height = `${ROW_HEIGHT}px`;
     if (!data) {
@@ -146,7 +149,9 @@ export class VirtualList {
     from.title = data.fromAddress;
     const markers = element('span', { className: 'markers' });
     if (data.threadCount) {
-      markers.append(element('span', { className: 'thread-count', text: String(data.threadCount), attributes: { title: t('messagesInConversation', data.threadCount) } }));
+      markers.append(
+        element('span', { className: 'thread-count', text: String(data.threadCount), attributes: { title: t('messagesInConversation', data.threadCount) } }),
+      );
     }
     if (data.hasAttachment) {
       markers.append(codicon('file', t('hasAttachments')));
@@ -157,11 +162,23 @@ export class VirtualList {
     if (data.answered) {
       markers.append(codicon('reply', t('answered')));
     }
-    top.append(element('span', { className: 'unread-dot', attributes: { 'aria-hidden': 'true' } }), from, markers, element('span', { className: 'date', text: formatDate(data.date) }));
+    top.append(
+      element('span', { className: 'unread-dot', attributes: { 'aria-hidden': 'true' } }),
+      from,
+      markers,
+      element('span', { className: 'date', text: formatDate(data.date) }),
+    );
     const subject = element('div', { className: 'line subject', text: data.subject });
     const preview = element('div', { className: 'line preview', text: data.preview });
     row.append(top, subject, preview);
-    const label = [data.unread && t('rowUnread'), data.flagged && t('rowFlagged'), t('rowFrom', data.from), data.subject, formatDate(data.date), data.hasAttachment && t('rowHasAttachments')];
+    const label = [
+      data.unread && t('rowUnread'),
+      data.flagged && t('rowFlagged'),
+      t('rowFrom', data.from),
+      data.subject,
+      formatDate(data.date),
+      data.hasAttachment && t('rowHasAttachments'),
+    ];
     row.setAttribute('aria-label', label.filter((part) => part !== false).join(', '));
     row.addEventListener('click', () => {
       this.focusRow(index);

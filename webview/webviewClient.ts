@@ -2,7 +2,19 @@
 // composer: typed notifications both ways and requests answered by id, each given up after a timeout.
 // No DOM here (vscodeApi.ts connects it to the page; strings.ts reads its words only when one is shown),
 // so plain-Node tests drive it with fakes.
-import type { FromWebview, MessagesOf, NotificationToWebview, RequestMessage, RequestParams, RequestResult, RequestType, ResponseError, ResponseMessage, ToWebview, WebviewProtocol } from '../src/shared/webviewProtocol';
+import type {
+  FromWebview,
+  MessagesOf,
+  NotificationToWebview,
+  RequestMessage,
+  RequestParams,
+  RequestResult,
+  RequestType,
+  ResponseError,
+  ResponseMessage,
+  ToWebview,
+  WebviewProtocol,
+} from '../src/shared/webviewProtocol';
 import { t } from './strings';
 
 /**

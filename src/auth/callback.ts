@@ -45,14 +45,20 @@ function authorizationError(code: string, description: string | null, issuerName
     case 'access_denied':
       return new MailroomError('AccessDenied', ui`Sign-in was declined, so Mailroom has no access to your mail.${suffix}`);
     case 'invalid_scope':
-      return new MailroomError('InvalidScope', ui`${issuerName} does not offer the permissions Mailroom asked for. Check the scopes in your settings.${suffix}`);
+      return new MailroomError(
+        'InvalidScope',
+        ui`${issuerName} does not offer the permissions Mailroom asked for. Check the scopes in your settings.${suffix}`,
+      );
     case 'temporarily_unavailable':
     case 'server_error':
       return new MailroomError('IssuerUnavailable', ui`${issuerName} could not complete the sign-in right now. Try again in a few minutes.${suffix}`);
     case 'unauthorized_client':
     case 'invalid_client':
     case 'invalid_request':
-      return new MailroomError('InvalidClient', ui`${issuerName} rejected the sign-in request. Check the client ID and redirect URIs of your app registration.${suffix}`);
+      return new MailroomError(
+        'InvalidClient',
+        ui`${issuerName} rejected the sign-in request. Check the client ID and redirect URIs of your app registration.${suffix}`,
+      );
     default:
       return new MailroomError('InvalidResponse', ui`${issuerName} returned an error (${plainText(code, 60)}).${suffix}`);
   }
@@ -92,11 +98,18 @@ export function validateCallback(input: CallbackInput, pendingSignIns: PendingSi
   const fail = (error: MailroomError): CallbackOutcome => ({ kind: 'error', pending, error });
 
   if (FORBIDDEN_PARAMETERS.some((name) => query.has(name))) {
-    return fail(new MailroomError('InvalidResponse', ui`${pending.issuerName} answered with tokens in the redirect (implicit flow). Mailroom accepts only an authorization code, so this sign-in was stopped.`));
+    return fail(
+      new MailroomError(
+        'InvalidResponse',
+        ui`${pending.issuerName} answered with tokens in the redirect (implicit flow). Mailroom accepts only an authorization code, so this sign-in was stopped.`,
+      ),
+    );
   }
   const iss = query.get('iss');
   if (iss !== null ? !issuerMatches(pending.issuer, iss) : pending.issRequired) {
-    return fail(new MailroomError('IssuerMismatch', ui`The answer to this sign-in did not come from ${pending.issuerName}, so it was rejected. Nothing was stored.`));
+    return fail(
+      new MailroomError('IssuerMismatch', ui`The answer to this sign-in did not come from ${pending.issuerName}, so it was rejected. Nothing was stored.`),
+    );
   }
   const error = query.get('error');
   if (error) {

@@ -52,7 +52,9 @@ export class SmtpSender {
     await this.dependencies.rateLimiter.acquire(account.id, options.signal);
     const outcome = await this.sendWithOneRefresh(account, composed);
     if (outcome.accepted.length === 0) {
-      throw new MailroomError('RecipientRefused', ui`${account.smtp.host} refused every recipient (${outcome.rejected.join(', ')}).`, { accountId: account.id });
+      throw new MailroomError('RecipientRefused', ui`${account.smtp.host} refused every recipient (${outcome.rejected.join(', ')}).`, {
+        accountId: account.id,
+      });
     }
     return { messageId: composed.messageId, raw: composed.raw, ...outcome };
   }
@@ -137,10 +139,14 @@ export class SmtpSender {
       // The whole message went out and the server never answered: it may have taken it. Saying
       // "not sent" here would make Retry deliver it twice [SEC-32].
       if (handedOver && !hasServerReply(error)) {
-        throw new MailroomError('SendOutcomeUnknown', ui`The connection to ${endpoint.host} was lost after the message was handed over and before the server confirmed it: it may already have been sent.`, {
-          cause: error,
-          accountId: account.id,
-        });
+        throw new MailroomError(
+          'SendOutcomeUnknown',
+          ui`The connection to ${endpoint.host} was lost after the message was handed over and before the server confirmed it: it may already have been sent.`,
+          {
+            cause: error,
+            accountId: account.id,
+          },
+        );
       }
       throw error;
     } finally {

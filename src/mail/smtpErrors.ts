@@ -62,7 +62,11 @@ export function mapSmtpError(error: unknown, host: string): MailroomError {
     return new MailroomError('RecipientRefused', ui`${host} refused the recipient${who}.${serverSaid(failure)}`, cause);
   }
   if (isSmtpAuthDisabled(failure)) {
-    return new MailroomError('SmtpAuthDisabled', ui`SMTP sign-in is turned off for this mailbox at ${host}; an administrator can enable "Authenticated SMTP" for it.`, cause);
+    return new MailroomError(
+      'SmtpAuthDisabled',
+      ui`SMTP sign-in is turned off for this mailbox at ${host}; an administrator can enable "Authenticated SMTP" for it.`,
+      cause,
+    );
   }
   if (isSmtpAuthFailure(failure)) {
     return new MailroomError('AuthenticationFailed', ui`${host} did not accept the sign-in.${serverSaid(failure)}`, cause);

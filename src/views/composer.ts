@@ -97,7 +97,11 @@ class ComposerPanel {
       // What the user typed must survive switching tabs.
       retainContextWhenHidden: true,
     });
-    this.panel.webview.html = renderWebviewHtml(this.panel.webview, dependencies.extensionUri, vscode.Uri.joinPath, { view: 'composer', title, language: vscode.env.language });
+    this.panel.webview.html = renderWebviewHtml(this.panel.webview, dependencies.extensionUri, vscode.Uri.joinPath, {
+      view: 'composer',
+      title,
+      language: vscode.env.language,
+    });
     this.host = new WebviewHost<ComposerProtocol>(this.panel, {
       name: 'composer',
       isMessage: isComposerToExtension,

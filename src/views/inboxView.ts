@@ -105,7 +105,11 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, InboxNavig
     });
     this.host = host;
     view.webview.options = webviewOptions(this.deps.extensionUri, vscode.Uri.joinPath);
-    view.webview.html = renderWebviewHtml(view.webview, this.deps.extensionUri, vscode.Uri.joinPath, { view: 'inbox', title: ui`Inbox`.value, language: vscode.env.language });
+    view.webview.html = renderWebviewHtml(view.webview, this.deps.extensionUri, vscode.Uri.joinPath, {
+      view: 'inbox',
+      title: ui`Inbox`.value,
+      language: vscode.env.language,
+    });
     this.disposables.push(
       host,
       view.onDidDispose(() => {

@@ -42,7 +42,10 @@ async function shownTexts(page: Page): Promise<string[]> {
 /** The texts that still hold a word once pseudo-localised parts and the fixture's data are taken out. */
 function englishLeft(texts: readonly string[], data: readonly (string | RegExp)[]): string[] {
   return texts.filter((text) => {
-    const rest = data.reduce<string>((left, value) => (typeof value === 'string' ? left.split(value).join(' ') : left.replace(new RegExp(value, 'g'), ' ')), withoutPseudo(text));
+    const rest = data.reduce<string>(
+      (left, value) => (typeof value === 'string' ? left.split(value).join(' ') : left.replace(new RegExp(value, 'g'), ' ')),
+      withoutPseudo(text),
+    );
     return /\p{L}/u.test(rest);
   });
 }
@@ -69,11 +72,26 @@ describe('pseudo-locale: no hard-coded English in a rendered view', function () 
       await page.goto(`${host.origin}/page?view=inbox&rows=80`);
       await page.locator('.list .row:not(.placeholder)').first().waitFor();
       const dates = await page.locator('.list .row .date').allTextContents();
-      const data = ['alice@mailroom.test', 'Inbox', 'Sent', /Sender \d+/, /sender\d+@example\.com/, /Message number \d+/, /Preview line of message \d+/, ...dates.filter(Boolean)];
+      const data = [
+        'alice@mailroom.test',
+        'Inbox',
+        'Sent',
+        /Sender \d+/,
+        /sender\d+@example\.com/,
+        /Message number \d+/,
+        /Preview line of message \d+/,
+        ...dates.filter(Boolean),
+      ];
       const texts = await shownTexts(page);
       assert.deepEqual(englishLeft(texts, data), []);
-      assert.ok(texts.some((text) => text.startsWith('⟦')), 'the positive control: the page shows pseudo-localised words');
-      assert.ok(texts.some((text) => /Message number \d+/.test(text)), 'and the fixture’s data');
+      assert.ok(
+        texts.some((text) => text.startsWith('⟦')),
+        'the positive control: the page shows pseudo-localised words',
+      );
+      assert.ok(
+        texts.some((text) => /Message number \d+/.test(text)),
+        'and the fixture’s data',
+      );
     } finally {
       await page.close();
     }
@@ -112,10 +130,22 @@ describe('pseudo-locale: no hard-coded English in a rendered view', function () 
       await showHtmlInReader(page, message);
       await page.locator('.banner.remote').waitFor();
       const shownDate = await page.evaluate((time) => new Date(time).toLocaleString(), date);
-      const data = ['Quarterly report', 'Bob <bob@example.com>', 'bob@example.com', 'alice@mailroom.test', 'Carol <carol@example.com>', 'notes.txt', 'Sender header names another address', shownDate];
+      const data = [
+        'Quarterly report',
+        'Bob <bob@example.com>',
+        'bob@example.com',
+        'alice@mailroom.test',
+        'Carol <carol@example.com>',
+        'notes.txt',
+        'Sender header names another address',
+        shownDate,
+      ];
       const texts = await shownTexts(page);
       assert.deepEqual(englishLeft(texts, data), []);
-      assert.ok(texts.some((text) => text.startsWith('⟦')), 'the positive control: the page shows pseudo-localised words');
+      assert.ok(
+        texts.some((text) => text.startsWith('⟦')),
+        'the positive control: the page shows pseudo-localised words',
+      );
       assert.ok(texts.includes('Quarterly report'), 'and the message’s data');
     } finally {
       await page.close();
@@ -140,7 +170,10 @@ describe('pseudo-locale: no hard-coded English in a rendered view', function () 
       const data = ['Quarterly report', 'alice@mailroom.test', 'notes.txt', '12 B'];
       const texts = await shownTexts(page);
       assert.deepEqual(englishLeft(texts, data), []);
-      assert.ok(texts.some((text) => text.startsWith('⟦')), 'the positive control: the page shows pseudo-localised words');
+      assert.ok(
+        texts.some((text) => text.startsWith('⟦')),
+        'the positive control: the page shows pseudo-localised words',
+      );
     } finally {
       await page.close();
     }

@@ -5,7 +5,17 @@ import { packagedExtensionPath } from '../editor/paths';
 import { zipEntryNames } from './zipEntries';
 
 /** Paths inside the package's `extension/` folder that may ship. */
-const SHIPPED = [/^dist\/.+\.(js|css|ttf)$/, /^media\//, /^readme\.md$/i, /^changelog\.md$/i, /^LICENSE(\.txt)?$/, /^ThirdPartyNotices\.txt$/, /^package\.json$/, /^package\.nls(\.[\w-]+)?\.json$/, /^l10n\/bundle\.l10n(\.[\w-]+)?\.json$/];
+const SHIPPED = [
+  /^dist\/.+\.(js|css|ttf)$/,
+  /^media\//,
+  /^readme\.md$/i,
+  /^changelog\.md$/i,
+  /^LICENSE(\.txt)?$/,
+  /^ThirdPartyNotices\.txt$/,
+  /^package\.json$/,
+  /^package\.nls(\.[\w-]+)?\.json$/,
+  /^l10n\/bundle\.l10n(\.[\w-]+)?\.json$/,
+];
 
 describe('The packaged .vsix', () => {
   let files: string[] = [];
@@ -13,16 +23,30 @@ describe('The packaged .vsix', () => {
   before(() => {
     const vsix = packagedExtensionPath();
     assert.ok(fs.existsSync(vsix), `${vsix} is missing; build it with: npx vsce package --no-dependencies`);
-    files = zipEntryNames(vsix).filter((name) => name.startsWith('extension/')).map((name) => name.slice('extension/'.length));
+    files = zipEntryNames(vsix)
+      .filter((name) => name.startsWith('extension/'))
+      .map((name) => name.slice('extension/'.length));
   });
 
   it('holds the manifest, the bundles and the media', () => {
-    for (const required of ['package.json', 'dist/extension.js', 'dist/webview.js', 'media/mail.svg', 'dist/codicons/codicon.ttf', 'ThirdPartyNotices.txt', 'package.nls.json', 'l10n/bundle.l10n.json']) {
+    for (const required of [
+      'package.json',
+      'dist/extension.js',
+      'dist/webview.js',
+      'media/mail.svg',
+      'dist/codicons/codicon.ttf',
+      'ThirdPartyNotices.txt',
+      'package.nls.json',
+      'l10n/bundle.l10n.json',
+    ]) {
       assert.ok(files.includes(required), `${required} is missing from ${packagedExtensionPath()}`);
     }
   });
 
   it('ships only dist, media, README, CHANGELOG, LICENSE, ThirdPartyNotices, package.json and its translations: no sources, tests, source maps or node_modules', () => {
-    assert.deepEqual(files.filter((file) => !SHIPPED.some((pattern) => pattern.test(file))), []);
+    assert.deepEqual(
+      files.filter((file) => !SHIPPED.some((pattern) => pattern.test(file))),
+      [],
+    );
   });
 });

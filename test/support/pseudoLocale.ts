@@ -8,7 +8,24 @@ import type { Translator } from '../../src/ui/text';
 
 const repositoryRoot = path.resolve(__dirname, '..', '..', '..');
 
-const ACCENTED: Record<string, string> = { a: 'á', e: 'é', i: 'í', o: 'ó', u: 'ú', y: 'ý', n: 'ñ', c: 'ç', A: 'Á', E: 'É', I: 'Í', O: 'Ó', U: 'Ú', Y: 'Ý', N: 'Ñ', C: 'Ç' };
+const ACCENTED: Record<string, string> = {
+  a: 'á',
+  e: 'é',
+  i: 'í',
+  o: 'ó',
+  u: 'ú',
+  y: 'ý',
+  n: 'ñ',
+  c: 'ç',
+  A: 'Á',
+  E: 'É',
+  I: 'Í',
+  O: 'Ó',
+  U: 'Ú',
+  Y: 'Ý',
+  N: 'Ñ',
+  C: 'Ç',
+};
 
 /** `New mail from {0}` → `⟦Ñéw máíl fróm {0}⟧`. */
 export function pseudoLocalise(message: string): string {

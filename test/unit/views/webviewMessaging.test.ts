@@ -54,7 +54,12 @@ describe('webview host', () => {
   });
   after(() => restore());
 
-  function inboxHost(overrides: Partial<Host.WebviewHostOptions<InboxProtocol>> = {}): { surface: FakeSurface; host: Host.WebviewHost<InboxProtocol>; sink: RecordingSink; seen: unknown[] } {
+  function inboxHost(overrides: Partial<Host.WebviewHostOptions<InboxProtocol>> = {}): {
+    surface: FakeSurface;
+    host: Host.WebviewHost<InboxProtocol>;
+    sink: RecordingSink;
+    seen: unknown[];
+  } {
     const surface = new FakeSurface();
     const { logger, sink } = recordingLogger();
     const seen: unknown[] = [];
@@ -63,7 +68,14 @@ describe('webview host', () => {
       isMessage: isInboxToExtension,
       logger,
       onReady: (): void => host.post({ type: 'focusSearch' }),
-      notifications: { signIn: (message) => void seen.push(message), refresh: () => undefined, openMessage: () => undefined, action: () => undefined, focusChanged: () => undefined, checkAccount: () => undefined },
+      notifications: {
+        signIn: (message) => void seen.push(message),
+        refresh: () => undefined,
+        openMessage: () => undefined,
+        action: () => undefined,
+        focusChanged: () => undefined,
+        checkAccount: () => undefined,
+      },
       requests: {
         listFolders: () => Promise.resolve([]),
         openFolder: ({ accountId, folder }) => Promise.resolve({ accountId, folder, ...page }),
@@ -99,7 +111,10 @@ describe('webview host', () => {
     assert.deepEqual(seen, [{ type: 'signIn', extra: 'secret-looking-content' }], 'positive control: extra fields are not what is checked');
     await surface.send({ type: 'openMessage', message: { accountId: 'a', folder: 'INBOX', uid: -1, note: 'secret-looking-content' } });
     await surface.send('not an object');
-    assert.deepEqual(sink.lines, ['warn Ignored a malformed message from the Inbox view (type "openMessage")', 'warn Ignored a malformed message from the Inbox view']);
+    assert.deepEqual(sink.lines, [
+      'warn Ignored a malformed message from the Inbox view (type "openMessage")',
+      'warn Ignored a malformed message from the Inbox view',
+    ]);
   });
 
   it('answers each request once with its id: the result, or the error code and message', async () => {
@@ -121,21 +136,29 @@ describe('webview host', () => {
       const { surface } = inboxHost({ requests: { listFolders: signedOut, openFolder: signedOut, loadRows: signedOut, search: signedOut } });
       await surface.send({ type: 'ready' });
       await surface.send({ type: 'listFolders', requestId: 3, accountId: 'a' });
-      assert.deepEqual(surface.posted.slice(1), [{ type: 'response', requestId: 3, ok: false, error: { code: 'SignInRequired', message: pseudoLocalise('This account is signed out.') } }]);
+      assert.deepEqual(surface.posted.slice(1), [
+        { type: 'response', requestId: 3, ok: false, error: { code: 'SignInRequired', message: pseudoLocalise('This account is signed out.') } },
+      ]);
     } finally {
       useTranslator(undefined);
     }
   });
 
   it('reports a failed handler to the log and as an error notification', async () => {
-    const { surface, sink } = inboxHost({ notifications: { signIn: () => Promise.reject(new MailroomError('SignInRequired', 'Sign in again.')), refresh: () => undefined, openMessage: () => undefined, action: () => undefined, focusChanged: () => undefined, checkAccount: () => undefined } });
+    const { surface, sink } = inboxHost({
+      notifications: {
+        signIn: () => Promise.reject(new MailroomError('SignInRequired', 'Sign in again.')),
+        refresh: () => undefined,
+        openMessage: () => undefined,
+        action: () => undefined,
+        focusChanged: () => undefined,
+        checkAccount: () => undefined,
+      },
+    });
     editor.rendered.length = 0;
     await surface.send({ type: 'signIn' });
     assert.ok(sink.lines.some((line) => line.startsWith('error Action in the Inbox view failed')));
-    assert.deepEqual(
-      editor.rendered.filter((rendered) => rendered.surface === 'error message').length,
-      1,
-    );
+    assert.deepEqual(editor.rendered.filter((rendered) => rendered.surface === 'error message').length, 1);
   });
 
   it('never posts to a disposed webview and ignores what it still delivers', async () => {
@@ -152,14 +175,28 @@ describe('webview host', () => {
 });
 
 describe('webview client', () => {
-  function inboxClient(timeoutMs = 1_000): { client: WebviewClient<InboxProtocol>; posted: Record<string, unknown>[]; received: unknown[]; deliver: (data: unknown) => void } {
+  function inboxClient(timeoutMs = 1_000): {
+    client: WebviewClient<InboxProtocol>;
+    posted: Record<string, unknown>[];
+    received: unknown[];
+    deliver: (data: unknown) => void;
+  } {
     const posted: Record<string, unknown>[] = [];
     let deliver: (data: unknown) => void = () => undefined;
     const received: unknown[] = [];
     const record = (message: unknown): void => void received.push(message);
     const client = new WebviewClient<InboxProtocol>(
       { postMessage: (message) => posted.push(message as Record<string, unknown>), onMessage: (listener) => (deliver = listener) },
-      { accounts: record, folders: record, connection: record, folderChanged: record, rowUpdated: record, rowsRemoved: record, focusSearch: record, shortcut: record },
+      {
+        accounts: record,
+        folders: record,
+        connection: record,
+        folderChanged: record,
+        rowUpdated: record,
+        rowsRemoved: record,
+        focusSearch: record,
+        shortcut: record,
+      },
       timeoutMs,
     );
     return { client, posted, received, deliver: (data: unknown) => deliver(data) };
@@ -173,7 +210,10 @@ describe('webview client', () => {
       { type: 'listFolders', requestId: 1, accountId: 'a' },
       { type: 'search', requestId: 2, accountId: 'a', folder: 'INBOX', query: 'x' },
     ]);
-    assert.ok(posted.every((message) => isInboxToExtension(message)), 'what the client posts passes the host check');
+    assert.ok(
+      posted.every((message) => isInboxToExtension(message)),
+      'what the client posts passes the host check',
+    );
     deliver({ type: 'response', requestId: 2, ok: true, result: page });
     deliver({ type: 'response', requestId: 1, ok: false, error: { code: 'SignInRequired', message: 'Sign in again.' } });
     assert.deepEqual(await rows, page);
