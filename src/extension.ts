@@ -34,7 +34,15 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(channel);
   context.subscriptions.push(vscode.commands.registerCommand('mailroom.showLog', () => channel.show()));
   // A failed sign-in offers Check Account, which is built on the account service sign-in returns.
-  const accounts: AccountService = registerAuthentication(context, logger, () => checking, showFailureWithFixes(() => accounts, () => checking));
+  const accounts: AccountService = registerAuthentication(
+    context,
+    logger,
+    () => checking,
+    showFailureWithFixes(
+      () => accounts,
+      () => checking,
+    ),
+  );
   const reports = new CheckReportView();
   const checking = new AccountCheck({ accounts, logger, clock: systemClock, showReport: (markdown) => reports.show(markdown) });
   context.subscriptions.push(...registerAccountCommands(accounts), reports, registerCheckAccountCommand(checking));
@@ -42,8 +50,19 @@ export function activate(context: vscode.ExtensionContext): void {
   const storage = context.globalStorageUri.fsPath;
   // One supervised IMAP session per account, shared by the inbox and the composer.
   const sessions = new MailSessions({ accounts, logger });
-  const mail = new MailLayer({ accounts, sessions, signOutHooks: accounts, cacheDirectory: path.join(storage, 'envelopes'), cacheEnabled: () => inboxSettings().cacheEnabled, logger });
-  context.subscriptions.push({ dispose: () => void sessions.dispose() }, mail, clearCacheWhenDisabled(() => mail.cache.clear()));
+  const mail = new MailLayer({
+    accounts,
+    sessions,
+    signOutHooks: accounts,
+    cacheDirectory: path.join(storage, 'envelopes'),
+    cacheEnabled: () => inboxSettings().cacheEnabled,
+    logger,
+  });
+  context.subscriptions.push(
+    { dispose: () => void sessions.dispose() },
+    mail,
+    clearCacheWhenDisabled(() => mail.cache.clear()),
+  );
   const { drafts, outbox, sentFolderOf } = createOutbox({ accounts, mail, logger, draftsDirectory: path.join(storage, 'drafts') });
   const recent = new RecentRecipients(context.globalState);
   const previews = new PreviewDocuments();
@@ -58,7 +77,10 @@ export function activate(context: vscode.ExtensionContext): void {
     composer,
     previews.register(),
     showUnsentDrafts(drafts, logger),
-    trackContextKeys({ hasDrafts: { current: async () => (await drafts.list()).length > 0, onDidChange: (listener) => drafts.onDidChange(listener) } }, (error) => logger.error('Could not count unsent drafts', error)),
+    trackContextKeys(
+      { hasDrafts: { current: async () => (await drafts.list()).length > 0, onDidChange: (listener) => drafts.onDidChange(listener) } },
+      (error) => logger.error('Could not count unsent drafts', error),
+    ),
     ...registerInboxCommands(inbox),
     ...registerSendCommands({ quickSend, composing, sending, logger }),
   );

@@ -57,6 +57,8 @@ const layerRunners = {
       [bin('tsc'), ['-p', 'webview']],
       [bin('eslint'), ['.']],
       [process.execPath, ['test/importCycles.js', 'src', 'webview']],
+      // One formatting for the whole tree (.prettierrc.json); `npx prettier --write .` applies it.
+      [bin('prettier'), ['--check', '--log-level', 'warn', '.']],
     ];
     let failed = 0;
     for (const [command, args] of steps) {
@@ -86,7 +88,10 @@ const layerRunners = {
     const vsix = packageVsix(path.join(outputDir, 'mailroom.vsix'));
     // Each file starts its own editor and browser. No file is run again: a test that fails once is a bug in
     // Mailroom or in the test, and its screenshot, editor logs and browser console are kept under .test-output/.
-    const files = fs.readdirSync(path.join(root, 'out', 'test', 'e2e')).filter((name) => name.endsWith('.test.js')).sort();
+    const files = fs
+      .readdirSync(path.join(root, 'out', 'test', 'e2e'))
+      .filter((name) => name.endsWith('.test.js'))
+      .sort();
     const total = { passed: 0, failed: 0, skipped: 0 };
     for (const file of files) {
       const counts = await runMocha([path.join('out', 'test', 'e2e', file)], 240_000, { MAILROOM_VSIX: vsix });
@@ -167,9 +172,15 @@ async function main() {
   console.log('\nLayer        passed  failed  skipped  seconds');
   for (const r of results) {
     const note = r.note ? `  (${r.note})` : '';
-    console.log(`${r.layer.padEnd(12)} ${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}  ${String(r.skipped).padStart(7)}  ${r.seconds.toFixed(1).padStart(7)}${note}`);
+    console.log(
+      `${r.layer.padEnd(12)} ${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}  ${String(r.skipped).padStart(7)}  ${r.seconds.toFixed(1).padStart(7)}${note}`,
+    );
   }
-  const total = results.reduce((sum, r) => ({ passed: sum.passed + r.passed, failed: sum.failed + r.failed, skipped: sum.skipped + r.skipped }), { passed: 0, failed: 0, skipped: 0 });
+  const total = results.reduce((sum, r) => ({ passed: sum.passed + r.passed, failed: sum.failed + r.failed, skipped: sum.skipped + r.skipped }), {
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+  });
   console.log(`\n${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
   process.exit(total.failed > 0 || total.passed === 0 ? 1 : 0);
 }

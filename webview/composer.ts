@@ -118,7 +118,11 @@ function build(init: ComposerInitState): void {
   const attachments = element('ul', { className: 'attachments', attributes: { 'aria-label': 'Attachments' } });
   root.append(attachments);
   const problem = element('div', { className: 'problem', attributes: { role: 'alert' } });
-  const buttons = [button('Send', () => action('send'), true), button('Save Draft', () => action('saveDraft')), button('Discard', () => client.post({ type: 'discard' }))];
+  const buttons = [
+    button('Send', () => action('send'), true),
+    button('Save Draft', () => action('saveDraft')),
+    button('Discard', () => client.post({ type: 'discard' })),
+  ];
   const bar = element('div', { className: 'buttons' });
   bar.append(...buttons);
   root.append(problem, bar);

@@ -15,7 +15,9 @@ interface SearchActions {
 
 export class InboxSearchBox {
   public readonly bar = element('div', { className: 'searchbar', attributes: { role: 'search' } });
-  private readonly field = element('vscode-textfield', { attributes: { placeholder: 'Search mail (Enter)', 'aria-label': 'Search mail', type: 'search' } }) as TextField;
+  private readonly field = element('vscode-textfield', {
+    attributes: { placeholder: 'Search mail (Enter)', 'aria-label': 'Search mail', type: 'search' },
+  }) as TextField;
 
   public constructor(actions: SearchActions) {
     this.bar.append(this.field);

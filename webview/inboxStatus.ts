@@ -76,7 +76,10 @@ export class InboxStatus {
       case 'empty':
       case 'noResults': {
         const box = element('div', { className: 'state empty' });
-        box.append(codicon(state === 'empty' ? 'inbox' : 'search'), element('p', { text: state === 'empty' ? 'No messages in this folder.' : `No messages match “${query}”.` }));
+        box.append(
+          codicon(state === 'empty' ? 'inbox' : 'search'),
+          element('p', { text: state === 'empty' ? 'No messages in this folder.' : `No messages match “${query}”.` }),
+        );
         this.content.replaceChildren(box);
         return;
       }

@@ -14,7 +14,6 @@ import type { WebviewClient } from './webviewClient';
 import { connect } from './vscodeApi';
 import { reportFocusChanges } from './focusReport';
 
-
 export class ReaderApp {
   private view: MessageView | undefined;
   private readonly client: WebviewClient<ReaderProtocol>;

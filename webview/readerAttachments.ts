@@ -15,7 +15,12 @@ export function attachmentList(attachments: AttachmentView[], actions: Attachmen
   for (const attachment of attachments) {
     const item = element('li');
     const save = vscodeButton('Save As…', () => actions.save(attachment.index), { icon: 'save', secondary: true });
-    item.append(codicon('file'), element('span', { className: 'name', text: attachment.filename }), element('span', { className: 'size', text: formatSize(attachment.size) }), save);
+    item.append(
+      codicon('file'),
+      element('span', { className: 'name', text: attachment.filename }),
+      element('span', { className: 'size', text: formatSize(attachment.size) }),
+      save,
+    );
     if (opensAsText(attachment.contentType)) {
       item.append(vscodeButton('Open', () => actions.open(attachment.index), { icon: 'go-to-file', secondary: true }));
     }

@@ -35,7 +35,11 @@ export function remoteContentBanner(count: number, senderTrust: SenderTrust, cho
 /** Trust made visible: whose mail loads remote content on its own, and the way back. */
 export function trustedSenderBanner(sender: string, choices: RemoteContentChoices): HTMLElement {
   const banner = element('div', { className: 'banner trusted-sender', attributes: { role: 'status' } });
-  banner.append(codicon('unlock'), element('span', { text: `Remote content loads automatically in mail from ${sender}, because you chose to trust this sender.` }), stopTrustingButton(choices));
+  banner.append(
+    codicon('unlock'),
+    element('span', { text: `Remote content loads automatically in mail from ${sender}, because you chose to trust this sender.` }),
+    stopTrustingButton(choices),
+  );
   return banner;
 }
 

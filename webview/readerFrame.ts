@@ -7,7 +7,10 @@ import type { SanitizedMail } from './sanitize';
 import { sanitizeMailHtml, themeVariables } from './sanitize';
 
 export class MailFrame {
-  public readonly element = element('iframe', { className: 'mail-frame', attributes: { sandbox: '', title: 'Message body', referrerpolicy: 'no-referrer', srcdoc: '' } });
+  public readonly element = element('iframe', {
+    className: 'mail-frame',
+    attributes: { sandbox: '', title: 'Message body', referrerpolicy: 'no-referrer', srcdoc: '' },
+  });
   private themeObserver: MutationObserver | undefined;
 
   public constructor(private readonly nonce: string) {

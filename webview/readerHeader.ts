@@ -19,7 +19,8 @@ export class ReaderHeader {
   /** `shown` is the message on screen: what a toggle does depends on its flags when it is pressed. */
   public constructor(shown: () => MessageView | undefined, actions: HeaderActions) {
     const toolbar = element('div', { className: 'actions', attributes: { role: 'toolbar', 'aria-label': 'Message actions' } });
-    const button = (label: string, icon: string, action: () => MessageAction): HTMLElement => vscodeButton(label, () => actions.act(action()), { icon, secondary: true });
+    const button = (label: string, icon: string, action: () => MessageAction): HTMLElement =>
+      vscodeButton(label, () => actions.act(action()), { icon, secondary: true });
     this.readToggle = button('Mark Unread', 'mail', () => (shown()?.unread ? 'markRead' : 'markUnread'));
     this.flagToggle = button('Flag', 'star-empty', () => (shown()?.flagged ? 'unflag' : 'flag'));
     toolbar.append(

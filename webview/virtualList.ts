@@ -129,7 +129,10 @@ export class VirtualList {
   }
 
   private renderRow(index: number, total: number, data: MessageRow | undefined): HTMLElement {
-    const row = element('div', { className: 'row', attributes: { role: 'option', id: `row-${index}`, 'aria-setsize': String(total), 'aria-posinset': String(index + 1), 'aria-selected': 'false' } });
+    const row = element('div', {
+      className: 'row',
+      attributes: { role: 'option', id: `row-${index}`, 'aria-setsize': String(total), 'aria-posinset': String(index + 1), 'aria-selected': 'false' },
+    });
     row.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
     row.style.height = `${ROW_HEIGHT}px`;
     if (!data) {
@@ -145,7 +148,13 @@ export class VirtualList {
     from.title = data.fromAddress;
     const markers = element('span', { className: 'markers' });
     if (data.threadCount) {
-      markers.append(element('span', { className: 'thread-count', text: String(data.threadCount), attributes: { title: `${data.threadCount} messages in this conversation` } }));
+      markers.append(
+        element('span', {
+          className: 'thread-count',
+          text: String(data.threadCount),
+          attributes: { title: `${data.threadCount} messages in this conversation` },
+        }),
+      );
     }
     if (data.hasAttachment) {
       markers.append(codicon('file', 'Has attachments'));
@@ -156,11 +165,19 @@ export class VirtualList {
     if (data.answered) {
       markers.append(codicon('reply', 'Answered'));
     }
-    top.append(element('span', { className: 'unread-dot', attributes: { 'aria-hidden': 'true' } }), from, markers, element('span', { className: 'date', text: formatDate(data.date) }));
+    top.append(
+      element('span', { className: 'unread-dot', attributes: { 'aria-hidden': 'true' } }),
+      from,
+      markers,
+      element('span', { className: 'date', text: formatDate(data.date) }),
+    );
     const subject = element('div', { className: 'line subject', text: data.subject });
     const preview = element('div', { className: 'line preview', text: data.preview });
     row.append(top, subject, preview);
-    row.setAttribute('aria-label', `${data.unread ? 'Unread, ' : ''}${data.flagged ? 'flagged, ' : ''}from ${data.from}, ${data.subject}, ${formatDate(data.date)}${data.hasAttachment ? ', has attachments' : ''}`);
+    row.setAttribute(
+      'aria-label',
+      `${data.unread ? 'Unread, ' : ''}${data.flagged ? 'flagged, ' : ''}from ${data.from}, ${data.subject}, ${formatDate(data.date)}${data.hasAttachment ? ', has attachments' : ''}`,
+    );
     row.addEventListener('click', () => {
       this.focusRow(index);
       this.callbacks.open(index);

@@ -1,7 +1,19 @@
 // The webview's end of its protocol with the extension, the same for the inbox, the reader and the
 // composer: typed notifications both ways and requests answered by id, each given up after a timeout.
 // No DOM here (vscodeApi.ts connects it to the page), so plain-Node tests drive it with fakes.
-import type { FromWebview, MessagesOf, NotificationToWebview, RequestMessage, RequestParams, RequestResult, RequestType, ResponseError, ResponseMessage, ToWebview, WebviewProtocol } from '../src/shared/webviewProtocol';
+import type {
+  FromWebview,
+  MessagesOf,
+  NotificationToWebview,
+  RequestMessage,
+  RequestParams,
+  RequestResult,
+  RequestType,
+  ResponseError,
+  ResponseMessage,
+  ToWebview,
+  WebviewProtocol,
+} from '../src/shared/webviewProtocol';
 
 /**
  * How the client reaches the extension: the page's `acquireVsCodeApi().postMessage` and `message` events.

@@ -80,16 +80,18 @@ export class AccountService implements MailAccounts, SignOutHooks {
    * and the person is told once.
    */
   public reload(): Promise<void> {
-    this.reloading = this.reloading.then(() => this.reloadNow()).then(
-      () => void (this.readFailureShown = false),
-      (error: unknown) => {
-        this.options.logger.error('Reading accounts failed', error);
-        if (!this.readFailureShown && isMailroomError(error, 'StorageUnavailable')) {
-          this.readFailureShown = true;
-          this.options.ui.showError(ui`${error.message}`);
-        }
-      },
-    );
+    this.reloading = this.reloading
+      .then(() => this.reloadNow())
+      .then(
+        () => void (this.readFailureShown = false),
+        (error: unknown) => {
+          this.options.logger.error('Reading accounts failed', error);
+          if (!this.readFailureShown && isMailroomError(error, 'StorageUnavailable')) {
+            this.readFailureShown = true;
+            this.options.ui.showError(ui`${error.message}`);
+          }
+        },
+      );
     return this.reloading;
   }
 
@@ -136,7 +138,9 @@ export class AccountService implements MailAccounts, SignOutHooks {
     const mailHosts = allowedMailHosts(account);
     if (!isAllowedMailHost({ mailHosts }, host)) {
       this.options.logger.warn(`Refused to hand a token of ${account.email} to ${host}: not one of its mail hosts`);
-      throw new MailroomError('HostNotAllowed', `Mailroom sends the sign-in of ${account.email} only to ${mailHosts.join(' and ')}, not to ${host}.`, { accountId });
+      throw new MailroomError('HostNotAllowed', `Mailroom sends the sign-in of ${account.email} only to ${mailHosts.join(' and ')}, not to ${host}.`, {
+        accountId,
+      });
     }
     return this.options.tokenManager.getAccessToken(accountId, options);
   }
@@ -207,7 +211,8 @@ export class AccountService implements MailAccounts, SignOutHooks {
       return;
     }
     this.options.logger.error(isMailroomError(error, 'StorageUnavailable') ? 'Secret storage failed' : 'Sign-in failed', error);
-    const checkProvider = provider !== undefined && !isMailroomError(error, 'AccessDenied') && !isMailroomError(error, 'StorageUnavailable') ? provider : undefined;
+    const checkProvider =
+      provider !== undefined && !isMailroomError(error, 'AccessDenied') && !isMailroomError(error, 'StorageUnavailable') ? provider : undefined;
     if (isMailroomError(error)) {
       this.options.ui.showFailure(error, provider, () => void this.signIn(provider, accountHint), checkProvider);
     } else {
@@ -252,7 +257,7 @@ export class AccountService implements MailAccounts, SignOutHooks {
     try {
       return this.options.configFor(kind).removeAccessHelp;
     } catch {
-      return 'Your provider\'s account settings list the apps that have access to your mail.';
+      return "Your provider's account settings list the apps that have access to your mail.";
     }
   }
 

@@ -51,7 +51,10 @@ function authorizationError(code: string, description: string | null, issuerName
     case 'unauthorized_client':
     case 'invalid_client':
     case 'invalid_request':
-      return new MailroomError('InvalidClient', `${issuerName} rejected the sign-in request. Check the client ID and redirect URIs of your app registration.${suffix}`);
+      return new MailroomError(
+        'InvalidClient',
+        `${issuerName} rejected the sign-in request. Check the client ID and redirect URIs of your app registration.${suffix}`,
+      );
     default:
       return new MailroomError('InvalidResponse', `${issuerName} returned an error (${plainText(code, 60)}).${suffix}`);
   }
@@ -91,11 +94,18 @@ export function validateCallback(input: CallbackInput, pendingSignIns: PendingSi
   const fail = (error: MailroomError): CallbackOutcome => ({ kind: 'error', pending, error });
 
   if (FORBIDDEN_PARAMETERS.some((name) => query.has(name))) {
-    return fail(new MailroomError('InvalidResponse', `${pending.issuerName} answered with tokens in the redirect (implicit flow). Mailroom accepts only an authorization code, so this sign-in was stopped.`));
+    return fail(
+      new MailroomError(
+        'InvalidResponse',
+        `${pending.issuerName} answered with tokens in the redirect (implicit flow). Mailroom accepts only an authorization code, so this sign-in was stopped.`,
+      ),
+    );
   }
   const iss = query.get('iss');
   if (iss !== null ? !issuerMatches(pending.issuer, iss) : pending.issRequired) {
-    return fail(new MailroomError('IssuerMismatch', `The answer to this sign-in did not come from ${pending.issuerName}, so it was rejected. Nothing was stored.`));
+    return fail(
+      new MailroomError('IssuerMismatch', `The answer to this sign-in did not come from ${pending.issuerName}, so it was rejected. Nothing was stored.`),
+    );
   }
   const error = query.get('error');
   if (error) {

@@ -6,7 +6,14 @@ import { loadOAuth, requestOptions } from './oauthRequests';
 import type { ProviderConfig } from './providerConfig';
 
 /** Endpoints that carry credentials or keys, so each must be https when the issuer publishes it. */
-const PUBLISHED_ENDPOINTS = ['authorization_endpoint', 'token_endpoint', 'revocation_endpoint', 'device_authorization_endpoint', 'userinfo_endpoint', 'jwks_uri'] as const;
+const PUBLISHED_ENDPOINTS = [
+  'authorization_endpoint',
+  'token_endpoint',
+  'revocation_endpoint',
+  'device_authorization_endpoint',
+  'userinfo_endpoint',
+  'jwks_uri',
+] as const;
 
 function isHttpsUrl(value: unknown): boolean {
   if (typeof value !== 'string') {
@@ -39,7 +46,10 @@ export async function loadIssuerMetadata(config: ProviderConfig, clientOptions: 
     const metadata = await oauth.processDiscoveryResponse(issuer, response);
     for (const name of PUBLISHED_ENDPOINTS) {
       if (metadata[name] !== undefined && !isHttpsUrl(metadata[name])) {
-        throw new MailroomError('InsecureEndpoint', `${issuerName} published an endpoint (${name}) that is not https://. Mailroom never sends credentials over plain HTTP.`);
+        throw new MailroomError(
+          'InsecureEndpoint',
+          `${issuerName} published an endpoint (${name}) that is not https://. Mailroom never sends credentials over plain HTTP.`,
+        );
       }
     }
     if (!metadata.authorization_endpoint || !metadata.token_endpoint) {

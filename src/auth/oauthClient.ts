@@ -37,10 +37,7 @@ export interface TokenEndpointAnswer {
 /** Made up, so no grant anywhere is touched by the probe. */
 const PROBE_REFRESH_TOKEN = 'mailroom-check-account-probe';
 
-export type DevicePollResult =
-  | { kind: 'granted'; grant: TokenGrant; identity: SignedInIdentity }
-  | { kind: 'pending' }
-  | { kind: 'slowDown' };
+export type DevicePollResult = { kind: 'granted'; grant: TokenGrant; identity: SignedInIdentity } | { kind: 'pending' } | { kind: 'slowDown' };
 
 /**
  * One provider's OAuth 2.0 / OpenID Connect client, on oauth4webapi: metadata, PKCE authorization
@@ -68,7 +65,11 @@ export class OAuthClient {
   private async withBackoff<T>(endpoint: 'discovery' | 'revocation', call: () => Promise<T>): Promise<T> {
     const waitMs = this.backoff.waitMs(endpoint);
     if (waitMs > 0) {
-      throw new MailroomError('IssuerUnavailable', `${this.issuerName} was unavailable or asked Mailroom to slow down; Mailroom waits ${Math.ceil(waitMs / 1000)} s before asking again.`, { retryAfterMs: waitMs });
+      throw new MailroomError(
+        'IssuerUnavailable',
+        `${this.issuerName} was unavailable or asked Mailroom to slow down; Mailroom waits ${Math.ceil(waitMs / 1000)} s before asking again.`,
+        { retryAfterMs: waitMs },
+      );
     }
     try {
       const result = await call();
@@ -104,7 +105,10 @@ export class OAuthClient {
    * whatever it throws into Mailroom's vocabulary. `interpret` may answer an OAuth error body itself
    * (the device grant's "keep polling").
    */
-  private async atIssuer<T>(request: (oauth: OAuthModule, metadata: OAuth.AuthorizationServer) => Promise<T>, interpret?: (error: unknown) => T | undefined): Promise<T> {
+  private async atIssuer<T>(
+    request: (oauth: OAuthModule, metadata: OAuth.AuthorizationServer) => Promise<T>,
+    interpret?: (error: unknown) => T | undefined,
+  ): Promise<T> {
     const oauth = await loadOAuth();
     try {
       return await request(oauth, await this.metadata());
@@ -198,7 +202,13 @@ export class OAuthClient {
   public refresh(refreshToken: string): Promise<TokenGrant> {
     return this.atIssuer(async (oauth, metadata) => {
       const requestedAtMs = this.now();
-      const response = await oauth.refreshTokenGrantRequest(metadata, this.client, await this.clientAuthentication(oauth), refreshToken, this.requestOptions(oauth));
+      const response = await oauth.refreshTokenGrantRequest(
+        metadata,
+        this.client,
+        await this.clientAuthentication(oauth),
+        refreshToken,
+        this.requestOptions(oauth),
+      );
       throwIfTransient(response, this.issuerName, this.now());
       const result = await oauth.processRefreshTokenResponse(await issuerForTokenResponse(this.config, metadata, response), this.client, response);
       return toGrant(result, requestedAtMs);
@@ -212,10 +222,22 @@ export class OAuthClient {
    */
   public probeTokenEndpoint(): Promise<TokenEndpointAnswer> {
     return this.atIssuer(async (oauth, metadata) => {
-      const response = await oauth.refreshTokenGrantRequest(metadata, this.client, await this.clientAuthentication(oauth), PROBE_REFRESH_TOKEN, this.requestOptions(oauth));
+      const response = await oauth.refreshTokenGrantRequest(
+        metadata,
+        this.client,
+        await this.clientAuthentication(oauth),
+        PROBE_REFRESH_TOKEN,
+        this.requestOptions(oauth),
+      );
       const body = (await response.json().catch(() => ({}))) as { error?: unknown; error_description?: unknown };
       const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-      return { status: response.status, error: text(body.error), errorDescription: text(body.error_description), serverDate: response.headers.get('date') ?? undefined, receivedAtMs: this.now() };
+      return {
+        status: response.status,
+        error: text(body.error),
+        errorDescription: text(body.error_description),
+        serverDate: response.headers.get('date') ?? undefined,
+        receivedAtMs: this.now(),
+      };
     });
   }
 
@@ -241,7 +263,13 @@ export class OAuthClient {
   /** Starts the device authorization grant (RFC 8628 §3.1). */
   public startDeviceAuthorization(scopes: readonly string[]): Promise<DeviceAuthorization> {
     return this.atIssuer(async (oauth, metadata) => {
-      const response = await oauth.deviceAuthorizationRequest(metadata, this.client, await this.clientAuthentication(oauth), { scope: scopes.join(' ') }, this.requestOptions(oauth));
+      const response = await oauth.deviceAuthorizationRequest(
+        metadata,
+        this.client,
+        await this.clientAuthentication(oauth),
+        { scope: scopes.join(' ') },
+        this.requestOptions(oauth),
+      );
       throwIfTransient(response, this.issuerName, this.now());
       const result = await oauth.processDeviceAuthorizationResponse(metadata, this.client, response);
       return {
@@ -260,7 +288,13 @@ export class OAuthClient {
     return this.atIssuer(
       async (oauth, metadata): Promise<DevicePollResult> => {
         const requestedAtMs = this.now();
-        const response = await oauth.deviceCodeGrantRequest(metadata, this.client, await this.clientAuthentication(oauth), deviceCode, this.requestOptions(oauth));
+        const response = await oauth.deviceCodeGrantRequest(
+          metadata,
+          this.client,
+          await this.clientAuthentication(oauth),
+          deviceCode,
+          this.requestOptions(oauth),
+        );
         throwIfTransient(response, this.issuerName, this.now());
         const issuerMetadata = await issuerForTokenResponse(this.config, metadata, response);
         const result = await oauth.processDeviceCodeResponse(issuerMetadata, this.client, response);

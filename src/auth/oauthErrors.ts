@@ -70,10 +70,16 @@ export function toMailroomError(error: unknown, issuerName: string): MailroomErr
     const suffix = said ? ` ${issuerName} said: "${said}"` : '';
     switch (error.error) {
       case 'invalid_grant':
-        return new MailroomError('SignInRequired', `${issuerName} no longer accepts this sign-in (it was revoked, expired or replaced). Please sign in again.${suffix}`);
+        return new MailroomError(
+          'SignInRequired',
+          `${issuerName} no longer accepts this sign-in (it was revoked, expired or replaced). Please sign in again.${suffix}`,
+        );
       case 'invalid_client':
       case 'unauthorized_client':
-        return new MailroomError('InvalidClient', `${issuerName} did not accept Mailroom's client ID (or client secret). Check your app registration and the Mailroom settings.${suffix}`);
+        return new MailroomError(
+          'InvalidClient',
+          `${issuerName} did not accept Mailroom's client ID (or client secret). Check your app registration and the Mailroom settings.${suffix}`,
+        );
       case 'invalid_scope':
         return new MailroomError('InvalidScope', `${issuerName} does not offer the permissions Mailroom asked for.${suffix}`);
       case 'access_denied':
@@ -88,12 +94,21 @@ export function toMailroomError(error: unknown, issuerName: string): MailroomErr
   switch (code) {
     case 'OAUTH_JWT_CLAIM_COMPARISON_FAILED':
     case 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED':
-      return new MailroomError('InvalidResponse', `The identity token from ${issuerName} did not check out (wrong issuer, audience or nonce, or expired). Nothing was stored.`);
+      return new MailroomError(
+        'InvalidResponse',
+        `The identity token from ${issuerName} did not check out (wrong issuer, audience or nonce, or expired). Nothing was stored.`,
+      );
     case 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED':
-      return new MailroomError('IssuerMismatch', `The server at the configured address says it is a different issuer than ${issuerName}. Mailroom stopped for your safety; check the issuer URL.`);
+      return new MailroomError(
+        'IssuerMismatch',
+        `The server at the configured address says it is a different issuer than ${issuerName}. Mailroom stopped for your safety; check the issuer URL.`,
+      );
     case 'OAUTH_HTTP_REQUEST_FORBIDDEN':
     case 'OAUTH_REQUEST_PROTOCOL_FORBIDDEN':
-      return new MailroomError('InsecureEndpoint', `${issuerName} published an endpoint that is not https://. Mailroom never sends credentials over plain HTTP.`);
+      return new MailroomError(
+        'InsecureEndpoint',
+        `${issuerName} published an endpoint that is not https://. Mailroom never sends credentials over plain HTTP.`,
+      );
     case 'OAUTH_RESPONSE_IS_NOT_CONFORM':
     case 'OAUTH_RESPONSE_IS_NOT_JSON':
     case 'OAUTH_PARSE_ERROR':

@@ -49,7 +49,10 @@ export async function clientAuthentication(oauth: OAuthModule, config: ProviderC
   }
   const secret = await clientOptions.readClientSecret?.();
   if (!secret) {
-    throw new MailroomError('MissingClientSecret', `${config.displayName} needs the client secret of your OAuth client. Run "Mailroom: Set Google Client Secret…" first.`);
+    throw new MailroomError(
+      'MissingClientSecret',
+      `${config.displayName} needs the client secret of your OAuth client. Run "Mailroom: Set Google Client Secret…" first.`,
+    );
   }
   return oauth.ClientSecretPost(secret);
 }

@@ -19,7 +19,10 @@ const MULTI_TENANT_NAMES = new Set(['common', 'organizations', 'consumers']);
 function requireClientId(clientId: string, setting: string): string {
   const trimmed = clientId.trim();
   if (!trimmed) {
-    throw new MailroomError('MissingClientId', `Mailroom needs your own OAuth client ID first: run "Mailroom: Set Up Account…", or enter it in the setting "${setting}".`);
+    throw new MailroomError(
+      'MissingClientId',
+      `Mailroom needs your own OAuth client ID first: run "Mailroom: Set Up Account…", or enter it in the setting "${setting}".`,
+    );
   }
   return trimmed;
 }
@@ -71,7 +74,7 @@ function googleConfig(settings: ProviderSettings): ProviderConfig {
     smtp: { host: 'smtp.gmail.com', port: 465, implicitTls: true },
     mailHosts: PRESET_MAIL_HOSTS.google,
     serverSavesSent: true,
-    removeAccessHelp: 'You can also remove Mailroom\'s access at https://myaccount.google.com/connections.',
+    removeAccessHelp: "You can also remove Mailroom's access at https://myaccount.google.com/connections.",
     deviceVerificationHosts: [],
     tenant: undefined,
   };

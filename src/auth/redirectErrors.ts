@@ -16,5 +16,8 @@ export function redirectUriNotRegistered(error: string, description: string | nu
   }
   const said = plainText(description);
   const suffix = said ? ` ${issuerName} said: "${said}"` : '';
-  return new MailroomError('RedirectUriNotRegistered', `${issuerName} does not accept Mailroom's redirect URI: it is not registered for your OAuth client.${suffix}`);
+  return new MailroomError(
+    'RedirectUriNotRegistered',
+    `${issuerName} does not accept Mailroom's redirect URI: it is not registered for your OAuth client.${suffix}`,
+  );
 }

@@ -77,7 +77,10 @@ export class SignInRunner {
     });
     const flows = kinds.map((kind) => this.options.flows[kind]).filter((flow): flow is SignInFlow => flow !== undefined);
     if (flows.length === 0) {
-      throw new MailroomError('InvalidInput', `${config.displayName} cannot be signed in to from this kind of editor window: none of its sign-in methods can reach it here.`);
+      throw new MailroomError(
+        'InvalidInput',
+        `${config.displayName} cannot be signed in to from this kind of editor window: none of its sign-in methods can reach it here.`,
+      );
     }
     if (!(await surface.confirmConsent(consentText(config, config.scopes, accountHint)))) {
       throw new MailroomError('Cancelled', 'Sign-in was cancelled.');

@@ -54,7 +54,8 @@ export class TokenManager {
     this.unsaved = new UnsavedRenewals(store, this.revoke, logger, backoff);
   }
 
-  private readonly revoke = (account: StoredAccount, refreshToken: string): Promise<'revoked' | 'unsupported'> => this.clientFor(account).revokeRefreshToken(refreshToken);
+  private readonly revoke = (account: StoredAccount, refreshToken: string): Promise<'revoked' | 'unsupported'> =>
+    this.clientFor(account).revokeRefreshToken(refreshToken);
 
   public dispose(): void {
     this.unsaved.dispose();
@@ -128,7 +129,11 @@ export class TokenManager {
       if (canStillUseCurrent) {
         return tokens.accessToken;
       }
-      throw new MailroomError('IssuerUnavailable', `Mailroom could not renew the sign-in of ${account.email} and will try again in ${Math.ceil(waitMs / 1000)} s.`, { accountId, retryAfterMs: waitMs });
+      throw new MailroomError(
+        'IssuerUnavailable',
+        `Mailroom could not renew the sign-in of ${account.email} and will try again in ${Math.ceil(waitMs / 1000)} s.`,
+        { accountId, retryAfterMs: waitMs },
+      );
     }
     let grant: TokenGrant;
     try {

@@ -40,11 +40,18 @@ function unverifiedJwtPayload(jwt: unknown): Record<string, unknown> {
  * has two spellings. The claims are read (unverified) only to pick the exact issuer that
  * oauth4webapi then enforces, together with audience, expiry and nonce.
  */
-export async function issuerForTokenResponse(config: ProviderConfig, metadata: OAuth.AuthorizationServer, response: Response): Promise<OAuth.AuthorizationServer> {
+export async function issuerForTokenResponse(
+  config: ProviderConfig,
+  metadata: OAuth.AuthorizationServer,
+  response: Response,
+): Promise<OAuth.AuthorizationServer> {
   if (!hasVariableIdTokenIssuer(config) || response.status !== 200) {
     return metadata;
   }
-  const body: unknown = await response.clone().json().catch(() => ({}));
+  const body: unknown = await response
+    .clone()
+    .json()
+    .catch(() => ({}));
   const idToken = typeof body === 'object' && body !== null ? (body as { id_token?: unknown }).id_token : undefined;
   if (idToken === undefined) {
     return metadata;

@@ -11,7 +11,8 @@ export interface ComposerContext {
   readonly references?: readonly string[];
 }
 
-export type ComposerCheck = { readonly ok: true; readonly message: OutgoingMessage } | { readonly ok: false; readonly field: 'to' | 'cc' | 'bcc'; readonly problem: string };
+export type ComposerCheck =
+  { readonly ok: true; readonly message: OutgoingMessage } | { readonly ok: false; readonly field: 'to' | 'cc' | 'bcc'; readonly problem: string };
 
 type AddressField = 'to' | 'cc' | 'bcc';
 

@@ -73,14 +73,22 @@ function serialize(draft: StoredDraft): string {
 }
 
 function addressList(value: unknown): MailAddress[] {
-  return Array.isArray(value) ? value.filter((entry): entry is MailAddress => typeof entry === 'object' && entry !== null && typeof (entry as MailAddress).address === 'string') : [];
+  return Array.isArray(value)
+    ? value.filter((entry): entry is MailAddress => typeof entry === 'object' && entry !== null && typeof (entry as MailAddress).address === 'string')
+    : [];
 }
 
 /** Reads a stored draft back, rejecting files that are not one (never trusting their shape). */
 function deserialize(text: string): StoredDraft | undefined {
   const data = JSON.parse(text) as Partial<SerializedDraft>;
   const message = data.message;
-  if (typeof data.id !== 'string' || typeof data.accountId !== 'string' || typeof data.messageId !== 'string' || !message || typeof message.from?.address !== 'string') {
+  if (
+    typeof data.id !== 'string' ||
+    typeof data.accountId !== 'string' ||
+    typeof data.messageId !== 'string' ||
+    !message ||
+    typeof message.from?.address !== 'string'
+  ) {
     return undefined;
   }
   const attachments: OutgoingAttachment[] = (Array.isArray(message.attachments) ? message.attachments : []).map((attachment) => ({

@@ -46,7 +46,12 @@ export interface AppendResult {
  * @throws MailroomError 'NotFound' when the server has no folder with that special use;
  *   connection errors as {@link MailSession.run} throws them.
  */
-export async function appendToSpecialUse(session: MailSession, use: '\\Sent' | '\\Drafts', raw: string | Buffer, flags: string[] = ['\\Seen']): Promise<AppendResult> {
+export async function appendToSpecialUse(
+  session: MailSession,
+  use: '\\Sent' | '\\Drafts',
+  raw: string | Buffer,
+  flags: string[] = ['\\Seen'],
+): Promise<AppendResult> {
   const folders = await session.folders();
   const folder = findSpecialUse(folders, use);
   if (!folder) {

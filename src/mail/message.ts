@@ -41,7 +41,11 @@ export interface LoadedMessage {
 export async function loadMessage(session: MailSession, ref: MessageRef): Promise<LoadedMessage> {
   const fetched = await session.run(async (client) => {
     await ensureSelected(client, ref.folder, false);
-    return client.fetchOne(String(ref.uid), { uid: true, flags: true, size: true, bodyStructure: true, source: { start: 0, maxLength: sourceFetchLimit } }, { uid: true });
+    return client.fetchOne(
+      String(ref.uid),
+      { uid: true, flags: true, size: true, bodyStructure: true, source: { start: 0, maxLength: sourceFetchLimit } },
+      { uid: true },
+    );
   });
   if (!fetched || !fetched.source) {
     throw new MailroomError('NotFound', 'The message is no longer in this folder.', { accountId: ref.accountId });
@@ -104,7 +108,12 @@ export async function parseMessage(source: Buffer, meta: MessageMeta): Promise<L
 async function parseHeaders(headerBytes: Buffer): Promise<ParsedMail | undefined> {
   const { simpleParser } = await import('mailparser');
   try {
-    return await simpleParser(Buffer.concat([headerBytes, Buffer.from('\r\n\r\n')]), { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true, skipHtmlToText: true });
+    return await simpleParser(Buffer.concat([headerBytes, Buffer.from('\r\n\r\n')]), {
+      skipImageLinks: true,
+      skipTextToHtml: true,
+      skipTextLinks: true,
+      skipHtmlToText: true,
+    });
   } catch {
     return undefined;
   }
@@ -135,7 +144,9 @@ async function renderBody(tree: MimeEntity, decodeCharset: CharsetDecoder): Prom
   for (const { node, role } of partsInOrder(tree)) {
     const enclosed = node.childNodes?.[0];
     if (role === 'shown' || role === 'shownAndListed') {
-      blocks.push(node.type === 'text/html' ? { kind: 'html', html: decodeTextPart(node, decodeCharset) } : { kind: 'text', text: decodeTextPart(node, decodeCharset) });
+      blocks.push(
+        node.type === 'text/html' ? { kind: 'html', html: decodeTextPart(node, decodeCharset) } : { kind: 'text', text: decodeTextPart(node, decodeCharset) },
+      );
     } else if (role === 'embeddedMessage' && enclosed) {
       blocks.push({ kind: 'enclosedHeaders', fields: await enclosedHeaderFields(enclosed) });
     } else if (role === 'broken') {
@@ -178,7 +189,8 @@ function blockAsHtml(block: BodyBlock): string {
 async function enclosedHeaderFields(message: MimeEntity): Promise<[string, string][]> {
   const parsed = await parseHeaders(message.headerBytes);
   const raw = (name: string): string => message.headers.find((field) => field.name === name)?.value ?? '';
-  const addressText = (field: AddressObject | AddressObject[] | undefined): string => (field === undefined ? '' : (Array.isArray(field) ? field : [field]).map((object) => object.text).join(', '));
+  const addressText = (field: AddressObject | AddressObject[] | undefined): string =>
+    field === undefined ? '' : (Array.isArray(field) ? field : [field]).map((object) => object.text).join(', ');
   const fields: [string, string][] = [
     ['From', parsed ? addressText(parsed.from) : raw('from')],
     ['To', parsed ? addressText(parsed.to) : raw('to')],
@@ -239,7 +251,13 @@ export function attachmentsFromStructure(structure: BodyStructure): AttachmentPa
   return listedParts(structure).map(({ node, part }, index) => {
     const name = fileNameOf(node);
     const type = node.type.toLowerCase();
-    return { index, part, filename: name === undefined ? generatedFileName(part, type) : sanitizeAttachmentName(name), contentType: type, size: node.size ?? 0 };
+    return {
+      index,
+      part,
+      filename: name === undefined ? generatedFileName(part, type) : sanitizeAttachmentName(name),
+      contentType: type,
+      size: node.size ?? 0,
+    };
   });
 }
 
@@ -247,7 +265,13 @@ export function attachmentsFromStructure(structure: BodyStructure): AttachmentPa
  * Streams one attachment's decoded content into `destination`, holding the command connection
  * until it is done (imapflow cannot run another command meanwhile). Enforces `maxBytes`.
  */
-export async function streamAttachment(session: MailSession, ref: MessageRef, attachment: AttachmentPart, destination: Writable, maxBytes = attachmentSizeCap): Promise<number> {
+export async function streamAttachment(
+  session: MailSession,
+  ref: MessageRef,
+  attachment: AttachmentPart,
+  destination: Writable,
+  maxBytes = attachmentSizeCap,
+): Promise<number> {
   if (attachment.size > maxBytes) {
     throw new MailroomError('MessageTooLarge', `${attachment.filename} is larger than ${Math.round(maxBytes / 1024 / 1024)} MB.`, { accountId: ref.accountId });
   }

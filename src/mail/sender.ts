@@ -136,10 +136,14 @@ export class SmtpSender {
       // The whole message went out and the server never answered: it may have taken it. Saying
       // "not sent" here would make Retry deliver it twice [SEC-32].
       if (handedOver && !hasServerReply(error)) {
-        throw new MailroomError('SendOutcomeUnknown', `The connection to ${endpoint.host} was lost after the message was handed over and before the server confirmed it: it may already have been sent.`, {
-          cause: error,
-          accountId: account.id,
-        });
+        throw new MailroomError(
+          'SendOutcomeUnknown',
+          `The connection to ${endpoint.host} was lost after the message was handed over and before the server confirmed it: it may already have been sent.`,
+          {
+            cause: error,
+            accountId: account.id,
+          },
+        );
       }
       throw error;
     } finally {

@@ -61,7 +61,11 @@ export function mapSmtpError(error: unknown, host: string): MailroomError {
     return new MailroomError('RecipientRefused', `${host} refused the recipient${who}.${serverSaid(failure)}`, cause);
   }
   if (isSmtpAuthDisabled(failure)) {
-    return new MailroomError('SmtpAuthDisabled', `SMTP sign-in is turned off for this mailbox at ${host}; an administrator can enable "Authenticated SMTP" for it.`, cause);
+    return new MailroomError(
+      'SmtpAuthDisabled',
+      `SMTP sign-in is turned off for this mailbox at ${host}; an administrator can enable "Authenticated SMTP" for it.`,
+      cause,
+    );
   }
   if (isSmtpAuthFailure(failure)) {
     return new MailroomError('AuthenticationFailed', `${host} did not accept the sign-in.${serverSaid(failure)}`, cause);

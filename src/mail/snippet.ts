@@ -165,7 +165,8 @@ export function formatBytes(bytes: number): string {
 }
 
 /** Code blocks keep the reader's font size but a monospace face and their own scroll, in any client. */
-const PRE_STYLE = 'font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; background: #f6f8fa; color: #24292f; padding: 12px; border-radius: 6px; overflow-x: auto; white-space: pre;';
+const PRE_STYLE =
+  'font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; background: #f6f8fa; color: #24292f; padding: 12px; border-radius: 6px; overflow-x: auto; white-space: pre;';
 
 function captionHtml(selection: Pick<CodeSelection, 'path' | 'languageId' | 'startLine' | 'endLine'>): string {
   return `<code>${escapeHtml(selection.path)}</code>, ${linesPhrase(selection.startLine, selection.endLine)} (${escapeHtml(selection.languageId)})`;

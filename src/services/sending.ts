@@ -39,11 +39,20 @@ export class Sending {
    * Show in Sent, or what went wrong with Retry / Edit (the draft is kept either way). The
    * composer shows a failure in its own form, where Send is the retry.
    */
-  public async deliver(account: MailAccount, message: OutgoingMessage, previous?: StoredDraft, options: { fromComposer: boolean } = { fromComposer: false }): Promise<SendOutcome> {
+  public async deliver(
+    account: MailAccount,
+    message: OutgoingMessage,
+    previous?: StoredDraft,
+    options: { fromComposer: boolean } = { fromComposer: false },
+  ): Promise<SendOutcome> {
     const outcome: SendOutcome = await withProgress(
       { where: 'notification', title: ui`Sending to ${formatAddressList([...message.to, ...message.cc, ...message.bcc])}…`, cancellable: true },
       // Cancel stops a send that waits for the rate limit (the message is kept as a draft), not one under way.
-      (cancellation) => this.deps.outbox.send(account, message, previous, { confirmResend: ({ searchedSent }) => confirmResend(account, searchedSent), signal: abortSignalOf(cancellation) }),
+      (cancellation) =>
+        this.deps.outbox.send(account, message, previous, {
+          confirmResend: ({ searchedSent }) => confirmResend(account, searchedSent),
+          signal: abortSignalOf(cancellation),
+        }),
     );
     if (outcome.status === 'failed') {
       if (!options.fromComposer) {
@@ -53,7 +62,11 @@ export class Sending {
     }
     await this.deps.recent.remember([...message.to, ...message.cc, ...message.bcc].filter((address) => !outcome.refused.includes(address.address)));
     if (outcome.draft) {
-      void this.offerRecovery(account, new MailroomError('RecipientRefused', `Sent, but ${account.smtp.host} refused ${outcome.refused.join(', ')}.`), outcome.draft);
+      void this.offerRecovery(
+        account,
+        new MailroomError('RecipientRefused', `Sent, but ${account.smtp.host} refused ${outcome.refused.join(', ')}.`),
+        outcome.draft,
+      );
       return outcome;
     }
     void this.announceSent(account, message, outcome.alreadySent === true);

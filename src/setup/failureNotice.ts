@@ -43,7 +43,13 @@ async function apply(fix: FailureFix, retry: () => void, fixes: SetupFixes): Pro
  * The one way a sign-in failure reaches the person: its message, plus a button for each fix it
  * has (see {@link failureNotice}); choosing one runs it.
  */
-export async function showFailureNotice(failure: MailroomError, provider: ProviderKind | undefined, retry: () => void, fixes: SetupFixes, checkProvider: ProviderKind | undefined): Promise<void> {
+export async function showFailureNotice(
+  failure: MailroomError,
+  provider: ProviderKind | undefined,
+  retry: () => void,
+  fixes: SetupFixes,
+  checkProvider: ProviderKind | undefined,
+): Promise<void> {
   const notice = failureNotice(failure, { provider, redirectUris: provider ? redirectUrisFor(provider, vscode.env.uriScheme) : [] });
   const chosen = await notify('error', notice.message, ...notice.fixes.map((fix) => fix.label), ...(checkProvider ? [CHECK_ACCOUNT_ACTION] : []));
   const fix = notice.fixes.find((candidate) => candidate.label === chosen);

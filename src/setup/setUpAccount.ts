@@ -19,8 +19,16 @@ export interface SetupAccounts {
 
 const PROVIDER_CHOICES: readonly { kind: ProviderKind; label: UiText; detail: UiText }[] = [
   { kind: 'google', label: ui`Gmail`, detail: ui`A Google account. Needs an OAuth client of type "Desktop app" from the Google Cloud console.` },
-  { kind: 'microsoft', label: ui`Microsoft 365 / Outlook.com`, detail: ui`A work, school or personal Microsoft account. Needs an app registration in Microsoft Entra.` },
-  { kind: 'oidc', label: ui`Your own OpenID Connect issuer`, detail: ui`For example Keycloak with your own IMAP and SMTP servers. Needs a public client registered with the issuer.` },
+  {
+    kind: 'microsoft',
+    label: ui`Microsoft 365 / Outlook.com`,
+    detail: ui`A work, school or personal Microsoft account. Needs an app registration in Microsoft Entra.`,
+  },
+  {
+    kind: 'oidc',
+    label: ui`Your own OpenID Connect issuer`,
+    detail: ui`For example Keycloak with your own IMAP and SMTP servers. Needs a public client registered with the issuer.`,
+  },
 ];
 
 export function isProviderKind(value: unknown): value is ProviderKind {
@@ -52,10 +60,30 @@ async function setUpGoogle(settings: ProviderSettings, accounts: SetupAccounts):
 }
 
 const TENANT_CHOICES: readonly { tenant: string | undefined; label: UiText; description: UiText; detail: UiText }[] = [
-  { tenant: 'common', label: ui`Any Microsoft account`, description: ui`common`, detail: ui`Work, school and personal accounts (Outlook.com, Hotmail). Matches "Accounts in any organizational directory and personal Microsoft accounts".` },
-  { tenant: 'organizations', label: ui`Work or school accounts`, description: ui`organizations`, detail: ui`Accounts of any Microsoft 365 organisation; personal accounts are refused.` },
-  { tenant: 'consumers', label: ui`Personal accounts only`, description: ui`consumers`, detail: ui`Outlook.com, Hotmail and Live accounts; work and school accounts are refused.` },
-  { tenant: undefined, label: ui`One organisation only…`, description: ui`tenant ID or domain`, detail: ui`Only your organisation's accounts: enter its Directory (tenant) ID or domain next.` },
+  {
+    tenant: 'common',
+    label: ui`Any Microsoft account`,
+    description: ui`common`,
+    detail: ui`Work, school and personal accounts (Outlook.com, Hotmail). Matches "Accounts in any organizational directory and personal Microsoft accounts".`,
+  },
+  {
+    tenant: 'organizations',
+    label: ui`Work or school accounts`,
+    description: ui`organizations`,
+    detail: ui`Accounts of any Microsoft 365 organisation; personal accounts are refused.`,
+  },
+  {
+    tenant: 'consumers',
+    label: ui`Personal accounts only`,
+    description: ui`consumers`,
+    detail: ui`Outlook.com, Hotmail and Live accounts; work and school accounts are refused.`,
+  },
+  {
+    tenant: undefined,
+    label: ui`One organisation only…`,
+    description: ui`tenant ID or domain`,
+    detail: ui`Only your organisation's accounts: enter its Directory (tenant) ID or domain next.`,
+  },
 ];
 
 async function askTenant(current: string): Promise<string | undefined> {
@@ -92,7 +120,10 @@ async function setUpMicrosoft(settings: ProviderSettings): Promise<boolean> {
   if (!tenant) {
     return false;
   }
-  await writeUserSettings([['microsoft.clientId', clientId], ['microsoft.tenant', tenant]]);
+  await writeUserSettings([
+    ['microsoft.clientId', clientId],
+    ['microsoft.tenant', tenant],
+  ]);
   return true;
 }
 

@@ -12,7 +12,10 @@ import { plainText } from '../util/plainText';
  */
 export class UiText {
   /** Only {@link ui} holds the key, so a raw string cannot pose as a text, not even at run time. */
-  public constructor(key: typeof onlyTheTag, public readonly value: string) {
+  public constructor(
+    key: typeof onlyTheTag,
+    public readonly value: string,
+  ) {
     if (key !== onlyTheTag) {
       throw new TypeError('UiText is made by the ui`…` tag only');
     }

@@ -121,7 +121,12 @@ export class ReaderPanel implements vscode.Disposable {
   /** `title` is the tab's: a subject, so a stranger's words, neutralised like any other surface's. */
   private render(title: UiText): void {
     if (!this.panel) {
-      this.panel = vscode.window.createWebviewPanel('mailroom.reader', title.value, { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, { ...webviewOptions(this.deps.extensionUri, vscode.Uri.joinPath), retainContextWhenHidden: false });
+      this.panel = vscode.window.createWebviewPanel(
+        'mailroom.reader',
+        title.value,
+        { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+        { ...webviewOptions(this.deps.extensionUri, vscode.Uri.joinPath), retainContextWhenHidden: false },
+      );
       this.panel.iconPath = vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'mail.svg');
       const panel = this.panel;
       const handle = (message: MessagesOf<ReaderProtocol['toExtension']>): Promise<void> => this.handle(message);
@@ -131,7 +136,17 @@ export class ReaderPanel implements vscode.Disposable {
         logger: this.deps.logger,
         // While the first message is still being fetched there is nothing to show yet; show() posts it.
         onReady: () => this.postCurrent(),
-        notifications: { focusChanged: (message) => this.focus.set(message.focused), openLink: handle, loadRemoteContent: handle, alwaysLoadRemoteContentFromSender: handle, stopTrustingSender: handle, action: handle, saveAttachment: handle, openAttachment: handle, viewSource: handle },
+        notifications: {
+          focusChanged: (message) => this.focus.set(message.focused),
+          openLink: handle,
+          loadRemoteContent: handle,
+          alwaysLoadRemoteContentFromSender: handle,
+          stopTrustingSender: handle,
+          action: handle,
+          saveAttachment: handle,
+          openAttachment: handle,
+          viewSource: handle,
+        },
         requests: {},
       });
       const subscription = panel.onDidDispose(() => {
@@ -154,7 +169,11 @@ export class ReaderPanel implements vscode.Disposable {
       // A new document with a new nonce and a CSP that allows remote images only when chosen.
       this.host?.expectReady();
       this.documentAllowsRemoteContent = this.allowRemoteContent;
-      this.panel.webview.html = renderWebviewHtml(this.panel.webview, this.deps.extensionUri, vscode.Uri.joinPath, { view: 'reader', title: title.value, allowRemoteImages: this.allowRemoteContent });
+      this.panel.webview.html = renderWebviewHtml(this.panel.webview, this.deps.extensionUri, vscode.Uri.joinPath, {
+        view: 'reader',
+        title: title.value,
+        allowRemoteImages: this.allowRemoteContent,
+      });
     }
     this.panel.reveal(undefined, false);
   }
@@ -238,7 +257,11 @@ export class ReaderPanel implements vscode.Disposable {
           return fileDestination(chosen.fsPath);
         }
         const collected = collectInMemory();
-        return { sink: collected.sink, commit: () => Promise.resolve(vscode.workspace.fs.writeFile(chosen, collected.bytes())), discard: () => Promise.resolve() };
+        return {
+          sink: collected.sink,
+          commit: () => Promise.resolve(vscode.workspace.fs.writeFile(chosen, collected.bytes())),
+          discard: () => Promise.resolve(),
+        };
       },
     });
     if (!target) {

@@ -1,4 +1,13 @@
-import type { FromWebview, MessagesOf, NotificationToWebview, RequestParams, RequestResult, RequestType, ToWebview, WebviewProtocol } from '../shared/webviewProtocol';
+import type {
+  FromWebview,
+  MessagesOf,
+  NotificationToWebview,
+  RequestParams,
+  RequestResult,
+  RequestType,
+  ToWebview,
+  WebviewProtocol,
+} from '../shared/webviewProtocol';
 import { isMailroomError } from '../util/errors';
 import type { Logger } from '../util/log';
 import { describeError } from '../util/log';
@@ -114,7 +123,12 @@ export class WebviewHost<P extends WebviewProtocol> implements Disposable {
       this.send({ type: 'response', requestId, ok: true, result });
     } catch (error) {
       this.options.logger.warn(`${this.options.name} request ${type} failed: ${describeError(error)}`);
-      this.send({ type: 'response', requestId, ok: false, error: { code: isMailroomError(error) ? error.code : 'Unknown', message: isMailroomError(error) ? error.message : describeError(error) } });
+      this.send({
+        type: 'response',
+        requestId,
+        ok: false,
+        error: { code: isMailroomError(error) ? error.code : 'Unknown', message: isMailroomError(error) ? error.message : describeError(error) },
+      });
     }
   }
 }

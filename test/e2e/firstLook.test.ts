@@ -50,7 +50,11 @@ describe('First look at the installed .vsix', function () {
     await workbench.activityBarItem('Mail').click();
     const sideBar = workbench.page.locator('.part.sidebar');
     await sideBar.locator('.composite.title', { hasText: /mail/i }).waitFor({ state: 'visible' });
-    await sideBar.locator('.pane-header', { hasText: /inbox/i }).or(sideBar.locator('.composite.title', { hasText: /inbox/i })).first().waitFor({ state: 'visible' });
+    await sideBar
+      .locator('.pane-header', { hasText: /inbox/i })
+      .or(sideBar.locator('.composite.title', { hasText: /inbox/i }))
+      .first()
+      .waitFor({ state: 'visible' });
     const inbox = await mailroomFrame(workbench.page, 'inbox');
     await inbox.locator('body').filter({ hasText: /\S/ }).waitFor({ state: 'visible' });
     await workbench.screenshot('inbox-view');
@@ -62,7 +66,11 @@ describe('First look at the installed .vsix', function () {
     await workbench.dismiss();
     const expected = paletteLabels();
     assert.ok(expected.length > 0);
-    assert.deepEqual(expected.filter((label) => !listed.includes(label)), [], `palette listed: ${listed.join(' | ')}`);
+    assert.deepEqual(
+      expected.filter((label) => !listed.includes(label)),
+      [],
+      `palette listed: ${listed.join(' | ')}`,
+    );
   });
 
   it('activates the installed extension (Mailroom: Show Log shows its start line)', async () => {

@@ -5,7 +5,15 @@ import { packagedExtensionPath } from '../editor/paths';
 import { zipEntryNames } from './zipEntries';
 
 /** Paths inside the package's `extension/` folder that may ship. */
-const SHIPPED = [/^dist\/.+\.(js|css|ttf)$/, /^media\//, /^readme\.md$/i, /^changelog\.md$/i, /^LICENSE(\.txt)?$/, /^ThirdPartyNotices\.txt$/, /^package\.json$/];
+const SHIPPED = [
+  /^dist\/.+\.(js|css|ttf)$/,
+  /^media\//,
+  /^readme\.md$/i,
+  /^changelog\.md$/i,
+  /^LICENSE(\.txt)?$/,
+  /^ThirdPartyNotices\.txt$/,
+  /^package\.json$/,
+];
 
 describe('The packaged .vsix', () => {
   let files: string[] = [];
@@ -13,7 +21,9 @@ describe('The packaged .vsix', () => {
   before(() => {
     const vsix = packagedExtensionPath();
     assert.ok(fs.existsSync(vsix), `${vsix} is missing; build it with: npx vsce package --no-dependencies`);
-    files = zipEntryNames(vsix).filter((name) => name.startsWith('extension/')).map((name) => name.slice('extension/'.length));
+    files = zipEntryNames(vsix)
+      .filter((name) => name.startsWith('extension/'))
+      .map((name) => name.slice('extension/'.length));
   });
 
   it('holds the manifest, the bundles and the media', () => {
@@ -23,6 +33,9 @@ describe('The packaged .vsix', () => {
   });
 
   it('ships only dist, media, README, CHANGELOG, LICENSE, ThirdPartyNotices and package.json: no sources, tests, source maps or node_modules', () => {
-    assert.deepEqual(files.filter((file) => !SHIPPED.some((pattern) => pattern.test(file))), []);
+    assert.deepEqual(
+      files.filter((file) => !SHIPPED.some((pattern) => pattern.test(file))),
+      [],
+    );
   });
 });

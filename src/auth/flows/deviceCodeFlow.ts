@@ -30,7 +30,10 @@ export class DeviceCodeFlow implements SignInFlow {
     const authorization = await client.startDeviceAuthorization(context.scopes);
     logger.redactor.register(authorization.deviceCode);
     if (!isAllowedVerificationUri(config, authorization.verificationUri)) {
-      throw new MailroomError('InvalidResponse', `${config.displayName} sent a sign-in page address that is not an https page of its own, so Mailroom did not show it.`);
+      throw new MailroomError(
+        'InvalidResponse',
+        `${config.displayName} sent a sign-in page address that is not an https page of its own, so Mailroom did not show it.`,
+      );
     }
     const complete = authorization.verificationUriComplete;
     const openUri = complete !== undefined && isAllowedVerificationUri(config, complete) ? complete : authorization.verificationUri;

@@ -17,7 +17,10 @@ export function throttled({ id, imap }: MailAccount, waitMs: number, cause: unkn
 }
 
 export function tlsRefused({ id, imap }: MailAccount, cause: unknown): MailroomError {
-  return new MailroomError('ConnectionFailed', `A secure connection to ${imap.host} could not be established: ${describeError(cause)}`, { accountId: id, cause });
+  return new MailroomError('ConnectionFailed', `A secure connection to ${imap.host} could not be established: ${describeError(cause)}`, {
+    accountId: id,
+    cause,
+  });
 }
 
 export function unreachable({ id, imap }: MailAccount, cause: unknown): MailroomError {
@@ -29,7 +32,11 @@ export function connectionLost({ id, imap }: MailAccount, cause: unknown): Mailr
 }
 
 export function stoppedAnswering({ id, imap }: MailAccount, silentMs: number, cause: unknown): MailroomError {
-  return new MailroomError('NetworkError', `The mail server ${imap.host} stopped answering (nothing for ${Math.round(silentMs / 1000)} s); Mailroom reconnects by itself.`, { accountId: id, cause });
+  return new MailroomError(
+    'NetworkError',
+    `The mail server ${imap.host} stopped answering (nothing for ${Math.round(silentMs / 1000)} s); Mailroom reconnects by itself.`,
+    { accountId: id, cause },
+  );
 }
 
 export function sessionClosed({ id }: MailAccount): MailroomError {

@@ -52,7 +52,12 @@ describe('webview host', () => {
   });
   after(() => restore());
 
-  function inboxHost(overrides: Partial<Host.WebviewHostOptions<InboxProtocol>> = {}): { surface: FakeSurface; host: Host.WebviewHost<InboxProtocol>; sink: RecordingSink; seen: unknown[] } {
+  function inboxHost(overrides: Partial<Host.WebviewHostOptions<InboxProtocol>> = {}): {
+    surface: FakeSurface;
+    host: Host.WebviewHost<InboxProtocol>;
+    sink: RecordingSink;
+    seen: unknown[];
+  } {
     const surface = new FakeSurface();
     const { logger, sink } = recordingLogger();
     const seen: unknown[] = [];
@@ -61,7 +66,14 @@ describe('webview host', () => {
       isMessage: isInboxToExtension,
       logger,
       onReady: (): void => host.post({ type: 'focusSearch' }),
-      notifications: { signIn: (message) => void seen.push(message), refresh: () => undefined, openMessage: () => undefined, action: () => undefined, focusChanged: () => undefined, checkAccount: () => undefined },
+      notifications: {
+        signIn: (message) => void seen.push(message),
+        refresh: () => undefined,
+        openMessage: () => undefined,
+        action: () => undefined,
+        focusChanged: () => undefined,
+        checkAccount: () => undefined,
+      },
       requests: {
         listFolders: () => Promise.resolve([]),
         openFolder: ({ accountId, folder }) => Promise.resolve({ accountId, folder, ...page }),
@@ -97,7 +109,10 @@ describe('webview host', () => {
     assert.deepEqual(seen, [{ type: 'signIn', extra: 'secret-looking-content' }], 'positive control: extra fields are not what is checked');
     await surface.send({ type: 'openMessage', message: { accountId: 'a', folder: 'INBOX', uid: -1, note: 'secret-looking-content' } });
     await surface.send('not an object');
-    assert.deepEqual(sink.lines, ['warn Ignored a malformed message from the Inbox view (type "openMessage")', 'warn Ignored a malformed message from the Inbox view']);
+    assert.deepEqual(sink.lines, [
+      'warn Ignored a malformed message from the Inbox view (type "openMessage")',
+      'warn Ignored a malformed message from the Inbox view',
+    ]);
   });
 
   it('answers each request once with its id: the result, or the error code and message', async () => {
@@ -113,14 +128,20 @@ describe('webview host', () => {
   });
 
   it('reports a failed handler to the log and as an error notification', async () => {
-    const { surface, sink } = inboxHost({ notifications: { signIn: () => Promise.reject(new MailroomError('SignInRequired', 'Sign in again.')), refresh: () => undefined, openMessage: () => undefined, action: () => undefined, focusChanged: () => undefined, checkAccount: () => undefined } });
+    const { surface, sink } = inboxHost({
+      notifications: {
+        signIn: () => Promise.reject(new MailroomError('SignInRequired', 'Sign in again.')),
+        refresh: () => undefined,
+        openMessage: () => undefined,
+        action: () => undefined,
+        focusChanged: () => undefined,
+        checkAccount: () => undefined,
+      },
+    });
     editor.rendered.length = 0;
     await surface.send({ type: 'signIn' });
     assert.ok(sink.lines.some((line) => line.startsWith('error Action in the Inbox view failed')));
-    assert.deepEqual(
-      editor.rendered.filter((rendered) => rendered.surface === 'error message').length,
-      1,
-    );
+    assert.deepEqual(editor.rendered.filter((rendered) => rendered.surface === 'error message').length, 1);
   });
 
   it('never posts to a disposed webview and ignores what it still delivers', async () => {
@@ -137,14 +158,28 @@ describe('webview host', () => {
 });
 
 describe('webview client', () => {
-  function inboxClient(timeoutMs = 1_000): { client: WebviewClient<InboxProtocol>; posted: Record<string, unknown>[]; received: unknown[]; deliver: (data: unknown) => void } {
+  function inboxClient(timeoutMs = 1_000): {
+    client: WebviewClient<InboxProtocol>;
+    posted: Record<string, unknown>[];
+    received: unknown[];
+    deliver: (data: unknown) => void;
+  } {
     const posted: Record<string, unknown>[] = [];
     let deliver: (data: unknown) => void = () => undefined;
     const received: unknown[] = [];
     const record = (message: unknown): void => void received.push(message);
     const client = new WebviewClient<InboxProtocol>(
       { postMessage: (message) => posted.push(message as Record<string, unknown>), onMessage: (listener) => (deliver = listener) },
-      { accounts: record, folders: record, connection: record, folderChanged: record, rowUpdated: record, rowsRemoved: record, focusSearch: record, shortcut: record },
+      {
+        accounts: record,
+        folders: record,
+        connection: record,
+        folderChanged: record,
+        rowUpdated: record,
+        rowsRemoved: record,
+        focusSearch: record,
+        shortcut: record,
+      },
       timeoutMs,
     );
     return { client, posted, received, deliver: (data: unknown) => deliver(data) };
@@ -158,7 +193,10 @@ describe('webview client', () => {
       { type: 'listFolders', requestId: 1, accountId: 'a' },
       { type: 'search', requestId: 2, accountId: 'a', folder: 'INBOX', query: 'x' },
     ]);
-    assert.ok(posted.every((message) => isInboxToExtension(message)), 'what the client posts passes the host check');
+    assert.ok(
+      posted.every((message) => isInboxToExtension(message)),
+      'what the client posts passes the host check',
+    );
     deliver({ type: 'response', requestId: 2, ok: true, result: page });
     deliver({ type: 'response', requestId: 1, ok: false, error: { code: 'SignInRequired', message: 'Sign in again.' } });
     assert.deepEqual(await rows, page);
