@@ -7,7 +7,8 @@ const namedExportsOnly = { selector: 'ExportDefaultDeclaration', message: 'Use n
  * notifications, `$(icon)` in pickers and the status bar). Only src/ui/surfaces.ts may call them: it takes
  * texts made by the `ui` tag, which neutralises every interpolated value [SEC-29a].
  */
-const editorSurfaces = '/^(showInformationMessage|showWarningMessage|showErrorMessage|withProgress|showQuickPick|createQuickPick|showInputBox|createInputBox|createStatusBarItem|setStatusBarMessage)$/';
+const editorSurfaces =
+  '/^(showInformationMessage|showWarningMessage|showErrorMessage|withProgress|showQuickPick|createQuickPick|showInputBox|createInputBox|createStatusBarItem|setStatusBarMessage)$/';
 const surfacesMessage = 'Text for notifications, dialogs, progress, pickers and the status bar goes through src/ui/surfaces.ts (ui`…` texts).';
 const onlyThroughSurfaces = [
   { selector: `MemberExpression[object.property.name='window'][property.name=${editorSurfaces}]`, message: surfacesMessage },
@@ -26,21 +27,40 @@ const noOwnCommands = [
   { selector: "CallExpression[callee.property.name='executeCommand'][arguments.0.value=/^mailroom\\./]", message: ownCommandMessage },
   { selector: "CallExpression[callee.property.name='executeCommand'][arguments.0.quasis.0.value.raw=/^mailroom\\./]", message: ownCommandMessage },
   {
-    selector: "CallExpression[callee.property.name='executeCommand'][arguments.0.type=/^(Identifier|MemberExpression|CallExpression|ConditionalExpression|LogicalExpression)$/]",
-    message: 'Name the command where it runs (a string or template literal), so lint can check it is not one of Mailroom\'s own.',
+    selector:
+      "CallExpression[callee.property.name='executeCommand'][arguments.0.type=/^(Identifier|MemberExpression|CallExpression|ConditionalExpression|LogicalExpression)$/]",
+    message: "Name the command where it runs (a string or template literal), so lint can check it is not one of Mailroom's own.",
   },
 ];
 /** [SEC-12] Only test wiring may give a product class a test transport (another fetch, an extra CA). */
-const testTransportOnly = { group: ['**/testTransport'], importNames: ['withTestTransport'], message: 'Test wiring only: product code never swaps fetch or trusts another CA [SEC-12].' };
+const testTransportOnly = {
+  group: ['**/testTransport'],
+  importNames: ['withTestTransport'],
+  message: 'Test wiring only: product code never swaps fetch or trusts another CA [SEC-12].',
+};
 /** [SEC-12] Only test wiring may move the Gmail and Microsoft presets to other hosts (the local stack's). */
-const testPresetEndpointsOnly = { group: ['**/testPresetEndpoints'], importNames: ['usePresetEndpointsForTests'], message: 'Test wiring only: product code never moves a preset to other hosts [SEC-12].' };
+const testPresetEndpointsOnly = {
+  group: ['**/testPresetEndpoints'],
+  importNames: ['usePresetEndpointsForTests'],
+  message: 'Test wiring only: product code never moves a preset to other hosts [SEC-12].',
+};
 /** Imports point down: commands → services → mail; views → services. Wiring lives in src/extension.ts. */
 const layerImports = (folder, forbidden) => ({
   files: [`src/${folder}/**/*.ts`],
   rules: {
-    'no-restricted-imports': ['error', {
-      patterns: [testTransportOnly, testPresetEndpointsOnly, ...forbidden.map((layer) => ({ group: [`**/${layer}/*`], message: `src/${folder} does not import src/${layer}: the arrow would point up (see eslint.config.mjs).` }))],
-    }],
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          testTransportOnly,
+          testPresetEndpointsOnly,
+          ...forbidden.map((layer) => ({
+            group: [`**/${layer}/*`],
+            message: `src/${folder} does not import src/${layer}: the arrow would point up (see eslint.config.mjs).`,
+          })),
+        ],
+      },
+    ],
   },
 });
 

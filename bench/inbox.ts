@@ -89,21 +89,41 @@ const shortHtmlSubject = 'Benchmark: a short HTML note';
 
 /** An HTML-only mail to alice, as delivered over LMTP. */
 function htmlMail(from: string, subject: string, html: string): string {
-  return [`From: ${from}`, 'To: alice@mailroom.test', `Subject: ${subject}`, `Date: ${new Date().toUTCString()}`, 'MIME-Version: 1.0', 'Content-Type: text/html; charset=utf-8', '', html, ''].join('\r\n');
+  return [
+    `From: ${from}`,
+    'To: alice@mailroom.test',
+    `Subject: ${subject}`,
+    `Date: ${new Date().toUTCString()}`,
+    'MIME-Version: 1.0',
+    'Content-Type: text/html; charset=utf-8',
+    '',
+    html,
+    '',
+  ].join('\r\n');
 }
 
 function shortHtmlMessage(): string {
-  return htmlMail('Bob <bob@mailroom.test>', shortHtmlSubject, '<p>Hi Alice,</p><p>the <b>build</b> is green again. See <a href="https://example.com/ci">the run</a>.</p><p>Bob</p>');
+  return htmlMail(
+    'Bob <bob@mailroom.test>',
+    shortHtmlSubject,
+    '<p>Hi Alice,</p><p>the <b>build</b> is green again. See <a href="https://example.com/ci">the run</a>.</p><p>Bob</p>',
+  );
 }
 
 function htmlMessageOf50kB(): string {
   const paragraphs: string[] = [];
   let index = 0;
   while (paragraphs.join('').length < 50_000) {
-    paragraphs.push(`<tr><td style="padding:8px;border-bottom:1px solid #ddd"><p style="font-family:Arial;color:#333">Item ${index} — <b>update</b> with <a href="https://example.com/item/${index}">a link</a> and some text to read through.</p></td></tr>`);
+    paragraphs.push(
+      `<tr><td style="padding:8px;border-bottom:1px solid #ddd"><p style="font-family:Arial;color:#333">Item ${index} — <b>update</b> with <a href="https://example.com/item/${index}">a link</a> and some text to read through.</p></td></tr>`,
+    );
     index++;
   }
-  return htmlMail('Newsletter <news@example.com>', htmlMessageSubject, `<html><head><style>td { font-size: 14px }</style></head><body><table>${paragraphs.join('\n')}</table><img src="https://track.example.com/open.gif"></body></html>`);
+  return htmlMail(
+    'Newsletter <news@example.com>',
+    htmlMessageSubject,
+    `<html><head><style>td { font-size: 14px }</style></head><body><table>${paragraphs.join('\n')}</table><img src="https://track.example.com/open.gif"></body></html>`,
+  );
 }
 
 /** Shows the message in the reader; the time in the page until its mail frame has loaded it. */
@@ -191,11 +211,36 @@ function measureActivation(): number {
     });
   };
   // esbuild copies the module's own keys into a namespace object, so the top level lists the API's names.
-  const apiNames = ['window', 'workspace', 'commands', 'env', 'authentication', 'l10n', 'languages', 'extensions', 'Uri', 'EventEmitter', 'Disposable', 'Range', 'Position', 'StatusBarAlignment', 'ViewColumn', 'ProgressLocation', 'ExtensionKind', 'UIKind', 'FileType', 'TabInputText', 'ThemeIcon', 'MarkdownString', 'CancellationTokenSource'];
+  const apiNames = [
+    'window',
+    'workspace',
+    'commands',
+    'env',
+    'authentication',
+    'l10n',
+    'languages',
+    'extensions',
+    'Uri',
+    'EventEmitter',
+    'Disposable',
+    'Range',
+    'Position',
+    'StatusBarAlignment',
+    'ViewColumn',
+    'ProgressLocation',
+    'ExtensionKind',
+    'UIKind',
+    'FileType',
+    'TabInputText',
+    'ThemeIcon',
+    'MarkdownString',
+    'CancellationTokenSource',
+  ];
   const api = new Proxy({} as Record<string, unknown>, {
     get: (_target, property) => (typeof property === 'string' && apiNames.includes(property) ? noop(`vscode.${property}`) : undefined),
     ownKeys: () => apiNames,
-    getOwnPropertyDescriptor: (_target, property) => (typeof property === 'string' && apiNames.includes(property) ? { configurable: true, enumerable: true, value: noop(`vscode.${property}`) } : undefined),
+    getOwnPropertyDescriptor: (_target, property) =>
+      typeof property === 'string' && apiNames.includes(property) ? { configurable: true, enumerable: true, value: noop(`vscode.${property}`) } : undefined,
   });
   const moduleInternals = Module as unknown as { _load: (request: string, parent: unknown, isMain: boolean) => unknown };
   const originalLoad = moduleInternals._load;
@@ -273,7 +318,9 @@ export async function runInboxBenchmark(): Promise<InboxBenchmark> {
       notes.push(`commands to open the folder: ${cold.commands.join(' + ')}`);
       notes.push('openFolder.serverMs: the time Dovecot itself reports for that SELECT + FETCH (from its tagged OK), median of the warm runs');
       const heapAfter = settledHeapBytes();
-      notes.push('extensionHost.heapMB: heap growth of the mail layer (session + 100,000-message folder open), measured in this Node process after GC; the stack servers in the same process are excluded by taking the difference');
+      notes.push(
+        'extensionHost.heapMB: heap growth of the mail layer (session + 100,000-message folder open), measured in this Node process after GC; the stack servers in the same process are excluded by taking the difference',
+      );
 
       // Open the 50 kB HTML message: fetch + parse in Node, then sanitize + render in the real reader bundle.
       const inbox = await fetchNewestRows(session, 'INBOX', pageSize);
@@ -337,11 +384,22 @@ export async function runInboxBenchmark(): Promise<InboxBenchmark> {
       const maxDomRows = await measureListDom(listPage, host.origin);
       await listPage.close();
       notes.push('list.maxDomRows: the real inbox bundle in Chromium scrolled top to bottom over 100,000 rows served by a stand-in extension');
-      notes.push('openMessage.ms: the reader already shows a short HTML message; fetch + parse the 50 kB one in Node, then post it to the reader until its mail frame has loaded it (median of 7)');
-      notes.push('openMessage.renderMs: from posting the message to the reader until the sanitized mail frame has loaded (Chromium, includes DOMPurify), measured in the page');
-      notes.push("openMessage.firstMs: the reader's first message: fetch + parse, a new reader document until it is ready, then the render (median of 5); VS Code's own webview start-up is not included");
+      notes.push(
+        'openMessage.ms: the reader already shows a short HTML message; fetch + parse the 50 kB one in Node, then post it to the reader until its mail frame has loaded it (median of 7)',
+      );
+      notes.push(
+        'openMessage.renderMs: from posting the message to the reader until the sanitized mail frame has loaded (Chromium, includes DOMPurify), measured in the page',
+      );
+      notes.push(
+        "openMessage.firstMs: the reader's first message: fetch + parse, a new reader document until it is ready, then the render (median of 5); VS Code's own webview start-up is not included",
+      );
       notes.push('openMessage.emptyFrameMs: loading an empty new sandboxed frame in the same page, a floor under a render that needs a new frame');
-      notes.push(`load average while measuring: ${os.loadavg().map((load) => load.toFixed(1)).join(' / ')} on ${os.cpus().length} CPUs (other test runs share this machine)`);
+      notes.push(
+        `load average while measuring: ${os
+          .loadavg()
+          .map((load) => load.toFixed(1))
+          .join(' / ')} on ${os.cpus().length} CPUs (other test runs share this machine)`,
+      );
       notes.push('activation.ms: require(dist/extension.js) + activate() in Node against a do-nothing vscode module');
 
       return {
@@ -387,5 +445,12 @@ export function writeInboxResults(result: InboxBenchmark): string {
   const rows = Object.entries(result)
     .filter(([key]) => !key.startsWith('meta.'))
     .map(([key, value]) => `${key.padEnd(28)} ${String(value).padStart(8)}   ${targets[key as keyof InboxBenchmark] ?? ''}`);
-  return [`${'inbox'.padEnd(28)} ${'value'.padStart(8)}   target`, ...rows, '', ...result['meta.notes'].map((note) => `- ${note}`), '', `written to ${path.relative(repositoryRoot, resultsFile)}`].join('\n');
+  return [
+    `${'inbox'.padEnd(28)} ${'value'.padStart(8)}   target`,
+    ...rows,
+    '',
+    ...result['meta.notes'].map((note) => `- ${note}`),
+    '',
+    `written to ${path.relative(repositoryRoot, resultsFile)}`,
+  ].join('\n');
 }

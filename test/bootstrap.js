@@ -39,7 +39,9 @@ function ensureSystemPackages() {
     run('bash', ['-c', install], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
     return;
   }
-  console.error(`Mailroom's local servers and editor tests need these Debian packages: ${missing.join(', ')}\nInstall them with:\n  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing.join(' ')}`);
+  console.error(
+    `Mailroom's local servers and editor tests need these Debian packages: ${missing.join(', ')}\nInstall them with:\n  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing.join(' ')}`,
+  );
   process.exit(1);
 }
 

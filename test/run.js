@@ -58,6 +58,8 @@ const layerRunners = {
       [bin('eslint'), ['.']],
       [process.execPath, ['test/importCycles.js', 'src', 'webview']],
       [process.execPath, ['test/l10nBundle.js', '--check']],
+      // One formatting for the whole tree (.prettierrc.json); `npx prettier --write .` applies it.
+      [bin('prettier'), ['--check', '--log-level', 'warn', '.']],
     ];
     let failed = 0;
     for (const [command, args] of steps) {

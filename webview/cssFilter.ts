@@ -117,7 +117,10 @@ function splitAtSemicolons(tokens: CSSToken[]): CSSToken[][] {
 }
 
 function sourceText(tokens: CSSToken[]): string {
-  return tokens.map((token) => token[1]).join('').trim();
+  return tokens
+    .map((token) => token[1])
+    .join('')
+    .trim();
 }
 
 interface ScreenedDeclaration {
@@ -144,7 +147,10 @@ export function screenDeclarations(block: CSSStyleDeclaration, screen: CssScreen
     }
     const meaningful = tokens.filter((token) => token[0] !== TokenType.Whitespace && token[0] !== TokenType.Comment);
     const [bang, important] = meaningful.slice(-2);
-    kept.push({ text, important: bang?.[0] === TokenType.Delim && bang[4].value === '!' && important?.[0] === TokenType.Ident && asciiLower(important[4].value) === 'important' });
+    kept.push({
+      text,
+      important: bang?.[0] === TokenType.Delim && bang[4].value === '!' && important?.[0] === TokenType.Ident && asciiLower(important[4].value) === 'important',
+    });
   }
   return { kept, removedAny };
 }

@@ -1,7 +1,10 @@
 // Building blocks of the webviews' pages. Everything goes in as text or attributes, never as HTML.
 
 /** Creates an element with text (never HTML) and classes. */
-export function element<K extends keyof HTMLElementTagNameMap>(tag: K, options: { className?: string; text?: string; attributes?: Record<string, string> } = {}): HTMLElementTagNameMap[K] {
+export function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  options: { className?: string; text?: string; attributes?: Record<string, string> } = {},
+): HTMLElementTagNameMap[K] {
   const created = document.createElement(tag);
   if (options.className) {
     created.className = options.className;

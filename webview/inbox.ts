@@ -23,13 +23,26 @@ export class InboxApp {
 
   public constructor(root: HTMLElement) {
     const receive = (message: NotificationToWebview<InboxProtocol>): void => this.receive(message);
-    this.client = connect<InboxProtocol>({ accounts: receive, folders: receive, connection: receive, folderChanged: receive, rowUpdated: receive, rowsRemoved: receive, focusSearch: receive, shortcut: receive });
+    this.client = connect<InboxProtocol>({
+      accounts: receive,
+      folders: receive,
+      connection: receive,
+      folderChanged: receive,
+      rowUpdated: receive,
+      rowsRemoved: receive,
+      focusSearch: receive,
+      shortcut: receive,
+    });
     this.list = new VirtualList(
       { total: () => this.rows.total, row: (index) => this.rows.get(index), request: (start, end) => this.listing.requestRows(start, end) },
       { open: (index) => this.listing.open(index), escape: () => this.clearSearch() },
     );
     this.pickers = new InboxPickers(() => this.listing, { account: (accountId) => this.pickAccount(accountId), folder: (path) => this.pickFolder(path) });
-    this.searchBox = new InboxSearchBox({ search: (query) => void this.listing.runSearch(query), clear: () => this.clearSearch(), leave: () => this.list.element.focus() });
+    this.searchBox = new InboxSearchBox({
+      search: (query) => void this.listing.runSearch(query),
+      clear: () => this.clearSearch(),
+      leave: () => this.list.element.focus(),
+    });
     this.status = new InboxStatus({ toolbar: this.pickers.toolbar, searchBar: this.searchBox.bar, list: this.list.element }, this.rows, {
       signIn: () => this.client.post({ type: 'signIn' }),
       tryAgain: () => void this.listing.openFolder(),
@@ -49,7 +62,8 @@ export class InboxApp {
 
   private receive(message: NotificationToWebview<InboxProtocol>): void {
     const listing = this.listing;
-    const aboutWhatIsShown = (about: { accountId: string; folder?: string }): boolean => about.accountId === listing.accountId && (about.folder === undefined || about.folder === listing.folder);
+    const aboutWhatIsShown = (about: { accountId: string; folder?: string }): boolean =>
+      about.accountId === listing.accountId && (about.folder === undefined || about.folder === listing.folder);
     switch (message.type) {
       case 'accounts': {
         const accounts = message.accounts;
@@ -62,7 +76,11 @@ export class InboxApp {
           return;
         }
         // A different account, or a folder the extension asks for (Show in Sent), is opened here.
-        if (message.selectedAccountId !== listing.accountId || (message.selectedFolder !== undefined && message.selectedFolder !== listing.folder) || this.rows.total === 0) {
+        if (
+          message.selectedAccountId !== listing.accountId ||
+          (message.selectedFolder !== undefined && message.selectedFolder !== listing.folder) ||
+          this.rows.total === 0
+        ) {
           listing.accountId = message.selectedAccountId ?? accounts[0]?.id;
           listing.folder = message.selectedFolder ?? 'INBOX';
           this.pickers.showAccounts(accounts, listing.accountId);
@@ -155,7 +173,8 @@ export class InboxApp {
     if (!row || !this.listing.accountId) {
       return;
     }
-    const action: MessageAction = command === 'toggleRead' ? (row.unread ? 'markRead' : 'markUnread') : command === 'toggleFlag' ? (row.flagged ? 'unflag' : 'flag') : command;
+    const action: MessageAction =
+      command === 'toggleRead' ? (row.unread ? 'markRead' : 'markUnread') : command === 'toggleFlag' ? (row.flagged ? 'unflag' : 'flag') : command;
     this.client.post({ type: 'action', action, message: { accountId: this.listing.accountId, folder: this.listing.folder, uid: row.uid } });
   }
 }

@@ -140,7 +140,10 @@ export class InboxListing {
   private async reloadAfterChange(): Promise<void> {
     const { client, rows, list, status } = this.parts;
     const previousTotal = rows.total;
-    const outcome = await this.load((accountId) => client.request('openFolder', { accountId, folder: this.folder }), () => undefined);
+    const outcome = await this.load(
+      (accountId) => client.request('openFolder', { accountId, folder: this.folder }),
+      () => undefined,
+    );
     if (!outcome || 'error' in outcome) {
       // Stay on what is shown; the connection banner tells what is going on.
       return;
@@ -183,7 +186,13 @@ export class InboxListing {
     const { client, rows, list } = this.parts;
     const generation = this.generation;
     void client
-      .request('loadRows', { accountId, folder: this.folder, start: page.start, count: page.count, ...(this.search === undefined ? {} : { search: this.search }) })
+      .request('loadRows', {
+        accountId,
+        folder: this.folder,
+        start: page.start,
+        count: page.count,
+        ...(this.search === undefined ? {} : { search: this.search }),
+      })
       .then((loaded) => {
         if (generation === this.generation) {
           rows.accept(loaded);

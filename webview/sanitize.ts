@@ -29,7 +29,36 @@ const LINK_SCHEMES = /^(https?|mailto):/i;
 const RELATIVE_HOST = 'relative.mailroom.invalid';
 const RELATIVE_BASE = `https://${RELATIVE_HOST}/`;
 
-const FORBIDDEN_TAGS = ['form', 'input', 'button', 'textarea', 'select', 'option', 'optgroup', 'datalist', 'dialog', 'template', 'slot', 'meta', 'base', 'link', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'audio', 'video', 'source', 'track', 'picture', 'portal', 'noscript', 'script'];
+const FORBIDDEN_TAGS = [
+  'form',
+  'input',
+  'button',
+  'textarea',
+  'select',
+  'option',
+  'optgroup',
+  'datalist',
+  'dialog',
+  'template',
+  'slot',
+  'meta',
+  'base',
+  'link',
+  'iframe',
+  'frame',
+  'frameset',
+  'object',
+  'embed',
+  'applet',
+  'audio',
+  'video',
+  'source',
+  'track',
+  'picture',
+  'portal',
+  'noscript',
+  'script',
+];
 const FORBIDDEN_ATTRIBUTES = ['style', 'action', 'formaction', 'ping', 'srcdoc', 'xmlns', 'autofocus', 'tabindex', 'contenteditable', 'popover'];
 
 interface RunState {
@@ -95,7 +124,8 @@ function installHooks(): void {
         continue;
       }
       // A srcset is a list of remote candidates, allowed or blocked as a whole.
-      const verdict = attribute === 'srcset' ? (state.allowRemote && /^\s*https:\/\//i.test(value) ? 'keep' : 'blockRemote') : urlVerdict(value, state.allowRemote);
+      const verdict =
+        attribute === 'srcset' ? (state.allowRemote && /^\s*https:\/\//i.test(value) ? 'keep' : 'blockRemote') : urlVerdict(value, state.allowRemote);
       if (verdict === 'keep') {
         continue;
       }
@@ -122,7 +152,9 @@ function hoistStyleAttributes(root: Element): string {
   const screen = cssScreen();
   const classFor = (styleText: string): string | undefined => {
     reader.style.cssText = styleText;
-    const parts = screenDeclarations(reader.style, screen).kept.map((declaration) => (declaration.important ? declaration.text : `${declaration.text} !important`));
+    const parts = screenDeclarations(reader.style, screen).kept.map((declaration) =>
+      declaration.important ? declaration.text : `${declaration.text} !important`,
+    );
     if (parts.length === 0) {
       return undefined;
     }
@@ -188,7 +220,14 @@ function dedupeLinks(links: { href: string; text: string }[]): { href: string; t
 /** The theme's colours and fonts as CSS custom properties, for the mail frame. */
 export function themeVariables(): string {
   const computed = getComputedStyle(document.documentElement);
-  const names = ['--vscode-editor-background', '--vscode-editor-foreground', '--vscode-font-family', '--vscode-font-size', '--vscode-textLink-foreground', '--vscode-textBlockQuote-border'];
+  const names = [
+    '--vscode-editor-background',
+    '--vscode-editor-foreground',
+    '--vscode-font-family',
+    '--vscode-font-size',
+    '--vscode-textLink-foreground',
+    '--vscode-textBlockQuote-border',
+  ];
   const declarations = names.map((name) => `${name}: ${computed.getPropertyValue(name).replace(/[<;{}]/g, '')};`).join(' ');
   return `:root { ${declarations} }`;
 }

@@ -10,13 +10,19 @@ import { PROVIDER_IDS, PROVIDER_KINDS } from './providerConfig';
  * entry; it never opens a dialog by itself. Repeated after a sign-out leaves a provider empty.
  */
 /** `scopesFor` gives a provider's scopes, or undefined when its settings are incomplete. */
-export function offerSignInInAccountsMenu(service: AccountService, scopesFor: (kind: ProviderKind) => readonly string[] | undefined, logger: Logger): vscode.Disposable {
+export function offerSignInInAccountsMenu(
+  service: AccountService,
+  scopesFor: (kind: ProviderKind) => readonly string[] | undefined,
+  logger: Logger,
+): vscode.Disposable {
   const offer = (): void => {
     for (const kind of PROVIDER_KINDS) {
       const scopes = scopesFor(kind);
       if (scopes && service.storedAccounts(kind).length === 0) {
         // The same scopes as the sessions it creates, so the entry goes away once one exists.
-        vscode.authentication.getSession(PROVIDER_IDS[kind], scopes, { createIfNone: false }).then(undefined, (error: unknown) => logger.debug(`No Accounts menu entry for ${kind}: ${String(error)}`));
+        vscode.authentication
+          .getSession(PROVIDER_IDS[kind], scopes, { createIfNone: false })
+          .then(undefined, (error: unknown) => logger.debug(`No Accounts menu entry for ${kind}: ${String(error)}`));
       }
     }
   };

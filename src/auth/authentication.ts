@@ -106,7 +106,10 @@ export function buildAuthentication(dependencies: AuthenticationDependencies): A
     configFor: (kind) => dependencies.configFor(kind),
     clientFor,
   });
-  const providers = Object.fromEntries(PROVIDER_KINDS.map((kind) => [kind, new MailroomAuthenticationProvider(kind, service)])) as Record<ProviderKind, MailroomAuthenticationProvider>;
+  const providers = Object.fromEntries(PROVIDER_KINDS.map((kind) => [kind, new MailroomAuthenticationProvider(kind, service)])) as Record<
+    ProviderKind,
+    MailroomAuthenticationProvider
+  >;
   return {
     store,
     pendingSignIns,

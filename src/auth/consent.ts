@@ -15,9 +15,7 @@ export interface ConsentText {
  */
 export function consentText(config: ProviderConfig, scopes: readonly string[], accountHint?: string): ConsentText {
   const issuerHost = new URL(config.issuer.replace('{tenantid}', 'common')).host;
-  const account = accountHint
-    ? ui`Account: ${accountHint} (sign in again)`
-    : ui`Account: the one you choose in your browser on ${issuerHost}`;
+  const account = accountHint ? ui`Account: ${accountHint} (sign in again)` : ui`Account: the one you choose in your browser on ${issuerHost}`;
   const permissions = scopes.map((scope) => ui`• ${explainScope(scope)} (${scope})`);
   const hosts = config.mailHosts.join(' and ');
   const revokes = config.kind === 'microsoft' ? ui`` : ui` and asks the provider to revoke them`;

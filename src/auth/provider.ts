@@ -53,7 +53,10 @@ export class MailroomAuthenticationProvider implements vscode.AuthenticationProv
     }
   }
 
-  public async getSessions(scopes: readonly string[] | undefined, options?: vscode.AuthenticationProviderSessionOptions): Promise<vscode.AuthenticationSession[]> {
+  public async getSessions(
+    scopes: readonly string[] | undefined,
+    options?: vscode.AuthenticationProviderSessionOptions,
+  ): Promise<vscode.AuthenticationSession[]> {
     // Every account was signed in with an ID token, so identity scopes hold even where the token
     // response did not repeat them; only the other scopes tell accounts apart.
     const wanted = (scopes ?? []).filter((scope) => !IDENTITY_SCOPES.has(scope));

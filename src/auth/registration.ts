@@ -19,7 +19,12 @@ const ATTEMPT_TIMEOUT_MS = 5 * 60_000;
  * synchronously (the workbench waits only a few seconds for providers to appear), plus the URI handler.
  * `showFailure` shows a sign-in failure with the buttons that fix it (src/setup).
  */
-export function registerAuthentication(context: vscode.ExtensionContext, logger: Logger, checking: () => AccountChecking, showFailure: AccountUi['showFailure']): AccountService {
+export function registerAuthentication(
+  context: vscode.ExtensionContext,
+  logger: Logger,
+  checking: () => AccountChecking,
+  showFailure: AccountUi['showFailure'],
+): AccountService {
   const configFor = (kind: ProviderKind): ProviderConfig => providerConfig(kind, readProviderSettings());
   const authentication = buildAuthentication({
     secrets: context.secrets,
@@ -38,7 +43,9 @@ export function registerAuthentication(context: vscode.ExtensionContext, logger:
   context.subscriptions.push(authentication, vscode.window.registerUriHandler(authentication.router));
   for (const kind of PROVIDER_KINDS) {
     context.subscriptions.push(
-      vscode.authentication.registerAuthenticationProvider(PROVIDER_IDS[kind], PROVIDER_LABELS[kind], authentication.providers[kind], { supportsMultipleAccounts: true }),
+      vscode.authentication.registerAuthenticationProvider(PROVIDER_IDS[kind], PROVIDER_LABELS[kind], authentication.providers[kind], {
+        supportsMultipleAccounts: true,
+      }),
     );
   }
   const scopesFor = (kind: ProviderKind): readonly string[] | undefined => {

@@ -8,8 +8,7 @@ export const IDENTITY_SCOPES: ReadonlySet<string> = new Set(['openid', 'email', 
 
 /** What each scope lets Mailroom do, in words a person can judge. */
 const SCOPE_EXPLANATIONS: Readonly<Record<string, string>> = {
-  [GOOGLE_MAIL_SCOPE]:
-    'Read, send, delete and manage all your Gmail mail over IMAP and SMTP. Google has no narrower permission that works with IMAP and SMTP.',
+  [GOOGLE_MAIL_SCOPE]: 'Read, send, delete and manage all your Gmail mail over IMAP and SMTP. Google has no narrower permission that works with IMAP and SMTP.',
   [OUTLOOK_IMAP_SCOPE]: 'Read and manage the mail in your mailbox over IMAP.',
   [OUTLOOK_SMTP_SCOPE]: 'Send mail as you over SMTP.',
   openid: 'Confirm who you are with a stable account identifier.',

@@ -51,7 +51,8 @@ export function presetWithTestEndpoints(config: ProviderConfig): ProviderConfig 
       authorization_endpoint: relocated(metadata.authorization_endpoint, origins),
       token_endpoint: relocated(metadata.token_endpoint, origins),
       revocation_endpoint: metadata.revocation_endpoint === undefined ? undefined : relocated(metadata.revocation_endpoint, origins),
-      device_authorization_endpoint: metadata.device_authorization_endpoint === undefined ? undefined : relocated(metadata.device_authorization_endpoint, origins),
+      device_authorization_endpoint:
+        metadata.device_authorization_endpoint === undefined ? undefined : relocated(metadata.device_authorization_endpoint, origins),
       userinfo_endpoint: metadata.userinfo_endpoint === undefined ? undefined : relocated(metadata.userinfo_endpoint, origins),
     },
     imap: override.imapForTests,

@@ -55,8 +55,12 @@ export function accountIdFor(issuer: string, subject: string): string {
 function isStoredAccount(value: unknown): value is StoredAccount {
   const record = value as Partial<StoredAccount> | null;
   return (
-    typeof record === 'object' && record !== null && record.version === 1 &&
-    typeof record.id === 'string' && typeof record.email === 'string' && typeof record.provider === 'string' &&
+    typeof record === 'object' &&
+    record !== null &&
+    record.version === 1 &&
+    typeof record.id === 'string' &&
+    typeof record.email === 'string' &&
+    typeof record.provider === 'string' &&
     Array.isArray(record.mailHosts)
   );
 }
@@ -102,7 +106,11 @@ export class TokenStore {
       return await this.secrets.get(key);
     } catch (error) {
       this.logger.warn(`Could not read ${key} from secret storage (${storageFailure(error)})`);
-      throw new MailroomError('StorageUnavailable', 'Mailroom could not read its sign-ins from the editor\'s secret storage (is the system keychain locked?). Nothing was changed; try again once it is available.', { cause: error });
+      throw new MailroomError(
+        'StorageUnavailable',
+        "Mailroom could not read its sign-ins from the editor's secret storage (is the system keychain locked?). Nothing was changed; try again once it is available.",
+        { cause: error },
+      );
     }
   }
 
@@ -111,7 +119,11 @@ export class TokenStore {
       await this.secrets.store(key, value);
     } catch (error) {
       this.logger.warn(`Could not write ${key} to secret storage (${storageFailure(error)})`);
-      throw new MailroomError('StorageUnavailable', 'Mailroom could not save a sign-in in the editor\'s secret storage (is the system keychain locked or full?). What was stored before is unchanged.', { cause: error });
+      throw new MailroomError(
+        'StorageUnavailable',
+        "Mailroom could not save a sign-in in the editor's secret storage (is the system keychain locked or full?). What was stored before is unchanged.",
+        { cause: error },
+      );
     }
   }
 
@@ -120,7 +132,11 @@ export class TokenStore {
       await this.secrets.delete(key);
     } catch (error) {
       this.logger.warn(`Could not delete ${key} from secret storage (${storageFailure(error)})`);
-      throw new MailroomError('StorageUnavailable', 'Mailroom could not delete a sign-in from the editor\'s secret storage (is the system keychain locked?). It is still stored; try again.', { cause: error });
+      throw new MailroomError(
+        'StorageUnavailable',
+        "Mailroom could not delete a sign-in from the editor's secret storage (is the system keychain locked?). It is still stored; try again.",
+        { cause: error },
+      );
     }
   }
 

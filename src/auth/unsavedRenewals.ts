@@ -104,11 +104,14 @@ export class UnsavedRenewals {
       return;
     }
     const delay = Math.max(MIN_SAVE_RETRY_MS, this.backoff.recordFailure(saveRetryKey(accountId)));
-    this.saveRetries.set(accountId, setTimeout(() => {
-      this.saveRetries.delete(accountId);
-      // A failure logs and schedules the next attempt itself.
-      this.save(accountId).catch(() => undefined);
-    }, delay));
+    this.saveRetries.set(
+      accountId,
+      setTimeout(() => {
+        this.saveRetries.delete(accountId);
+        // A failure logs and schedules the next attempt itself.
+        this.save(accountId).catch(() => undefined);
+      }, delay),
+    );
   }
 
   /**

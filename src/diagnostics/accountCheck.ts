@@ -17,7 +17,8 @@ import { recognizeMistake } from './knownMistakes';
 import { checkFolders, checkImap, checkSmtp } from './mailSteps';
 
 /** What to check: a signed-in account, or a provider that has no account yet (its settings and issuer only). */
-export type CheckTarget = { readonly accountId: string; readonly earlierFailure?: string } | { readonly provider: ProviderKind; readonly earlierFailure?: string };
+export type CheckTarget =
+  { readonly accountId: string; readonly earlierFailure?: string } | { readonly provider: ProviderKind; readonly earlierFailure?: string };
 
 /** Sign-in's pieces Check Account runs on; the extension passes the account service's, tests their own. */
 export interface AccountCheckDependencies {
@@ -42,7 +43,12 @@ export interface CheckableAccounts {
 }
 
 /** Check Account on the account service: its stored accounts, its OAuth clients, its token manager. */
-export function checkDependenciesFor(accounts: CheckableAccounts, configFor: (kind: ProviderKind) => ProviderConfig, logger: Logger, clock: Pick<Clock, 'now'>): AccountCheckDependencies {
+export function checkDependenciesFor(
+  accounts: CheckableAccounts,
+  configFor: (kind: ProviderKind) => ProviderConfig,
+  logger: Logger,
+  clock: Pick<Clock, 'now'>,
+): AccountCheckDependencies {
   return {
     configFor,
     storedAccount: (accountId) => accounts.allStoredAccounts().find((account) => account.id === accountId),
@@ -94,15 +100,22 @@ export async function checkAccount(target: CheckTarget, dependencies: AccountChe
     subject: { provider, providerName: config?.displayName ?? PROVIDER_LABELS[provider], email: account?.email },
     checkedAtMs: dependencies.clock.now(),
     steps: CHECK_STEPS.map((step) => masked(results.get(step) ?? skipped(step, 'Not checked.'), dependencies.logger)),
-    ...(target.earlierFailure ? { earlierFailure: { text: masked(target.earlierFailure, dependencies.logger), mistake: recognizeMistake({ provider, text: target.earlierFailure }) } } : {}),
+    ...(target.earlierFailure
+      ? { earlierFailure: { text: masked(target.earlierFailure, dependencies.logger), mistake: recognizeMistake({ provider, text: target.earlierFailure }) } }
+      : {}),
   };
 }
 
-async function checkSignedInAccount(account: StoredAccount, config: ProviderConfig | undefined, dependencies: AccountCheckDependencies, results: Map<CheckStepId, CheckStepResult>): Promise<void> {
+async function checkSignedInAccount(
+  account: StoredAccount,
+  config: ProviderConfig | undefined,
+  dependencies: AccountCheckDependencies,
+  results: Map<CheckStepId, CheckStepResult>,
+): Promise<void> {
   const mailAccount = toMailAccount(account);
   const refresh = (): Promise<string> => dependencies.accessToken(account.id, account.imap.host, { forceRefresh: true });
   results.set('grant', await checkGrant(account, account.provider, refresh, dependencies.clock));
-  results.set('scopes', config ? checkScopes(account, config) : skipped('scopes', 'Not checked: the provider\'s settings are incomplete.'));
+  results.set('scopes', config ? checkScopes(account, config) : skipped('scopes', "Not checked: the provider's settings are incomplete."));
   if (results.get('grant')?.status !== 'pass') {
     for (const step of ['imap', 'folders', 'smtp'] as const) {
       results.set(step, skipped(step, 'Not checked: the mail servers need a valid sign-in first.'));
@@ -128,5 +141,10 @@ function masked<T extends CheckStepResult | string>(value: T, logger: Logger): T
     return plainText(mask(value), 600) as T;
   }
   const result = value as CheckStepResult;
-  return { ...result, detail: mask(result.detail), ...(result.fix ? { fix: mask(result.fix) } : {}), ...(result.mistake ? { mistake: { ...result.mistake, fix: mask(result.mistake.fix) } } : {}) } as T;
+  return {
+    ...result,
+    detail: mask(result.detail),
+    ...(result.fix ? { fix: mask(result.fix) } : {}),
+    ...(result.mistake ? { mistake: { ...result.mistake, fix: mask(result.mistake.fix) } } : {}),
+  } as T;
 }

@@ -38,7 +38,12 @@ export function serverWords(error: unknown): string | undefined {
   return textOf(fields.response) ?? textOf(fields.responseText);
 }
 
-export function evidenceFromError(error: unknown, provider: ProviderKind, protocol: FailureEvidence['protocol'], extra: Partial<FailureEvidence> = {}): FailureEvidence {
+export function evidenceFromError(
+  error: unknown,
+  provider: ProviderKind,
+  protocol: FailureEvidence['protocol'],
+  extra: Partial<FailureEvidence> = {},
+): FailureEvidence {
   if (isMailroomError(error)) {
     return { provider, protocol, errorCode: error.code, text: error.message, ...extra };
   }

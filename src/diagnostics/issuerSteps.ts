@@ -24,7 +24,7 @@ function issuerFix(error: unknown, configuredIssuer: string): string {
     case 'IssuerMismatch':
       return `Set \`mailroom.oidc.issuer\` to exactly the \`issuer\` value of the discovery document (scheme, host, port, path and trailing slash all count). ${quoted(configuredIssuer)} is what the setting says now.`;
     case 'InsecureEndpoint':
-      return 'The issuer must be reached and must publish every endpoint over https://. Fix the issuer\'s public URL (a reverse proxy that reports http:// is a common cause), or the setting.';
+      return "The issuer must be reached and must publish every endpoint over https://. Fix the issuer's public URL (a reverse proxy that reports http:// is a common cause), or the setting.";
     case 'MissingClientId':
     case 'InvalidInput':
       return 'Fill in the provider\'s settings as the README\'s "Signing in" section describes.';
@@ -44,11 +44,17 @@ function describe(error: unknown): string {
 /** Discovery: https only, and the document names the configured issuer exactly. Presets with fixed endpoints have none. */
 export async function checkDiscovery(config: ProviderConfig, issuer: IssuerProbe): Promise<CheckStepResult> {
   if (config.staticMetadata) {
-    return skipped('discovery', `${config.displayName} has fixed endpoints built into Mailroom (token endpoint ${quoted(config.staticMetadata.token_endpoint)}); there is no discovery document to check.`);
+    return skipped(
+      'discovery',
+      `${config.displayName} has fixed endpoints built into Mailroom (token endpoint ${quoted(config.staticMetadata.token_endpoint)}); there is no discovery document to check.`,
+    );
   }
   try {
     const metadata = await issuer.metadata();
-    return passed('discovery', `The discovery document of ${quoted(config.issuer)} names exactly this issuer (${quoted(metadata.issuer)}), and every endpoint it publishes is https://.`);
+    return passed(
+      'discovery',
+      `The discovery document of ${quoted(config.issuer)} names exactly this issuer (${quoted(metadata.issuer)}), and every endpoint it publishes is https://.`,
+    );
   } catch (error) {
     return failed('discovery', describe(error), issuerFix(error, config.issuer), recognizeMistake(evidenceFromError(error, config.kind, 'oauth')));
   }
@@ -69,7 +75,13 @@ export async function checkTokenEndpoint(config: ProviderConfig, issuer: IssuerP
   const serverTimeMs = answer.serverDate === undefined ? NaN : Date.parse(answer.serverDate);
   const clockSkewMs = Number.isNaN(serverTimeMs) ? undefined : answer.receivedAtMs - serverTimeMs;
   const issuerSaid = [answer.error, answer.errorDescription].filter(Boolean).join(': ');
-  const mistake = recognizeMistake({ provider: config.kind, protocol: 'oauth', ...(answer.error ? { oauthError: answer.error } : {}), text: issuerSaid, ...(clockSkewMs === undefined ? {} : { clockSkewMs }) });
+  const mistake = recognizeMistake({
+    provider: config.kind,
+    protocol: 'oauth',
+    ...(answer.error ? { oauthError: answer.error } : {}),
+    text: issuerSaid,
+    ...(clockSkewMs === undefined ? {} : { clockSkewMs }),
+  });
   const answered = `The token endpoint answered a made-up refresh token with HTTP ${answer.status}${issuerSaid ? ` ${quoted(issuerSaid)}` : ''}.`;
   if (mistake) {
     return failed('tokenEndpoint', answered, mistake.fix, mistake);
@@ -77,17 +89,28 @@ export async function checkTokenEndpoint(config: ProviderConfig, issuer: IssuerP
   if (answer.status >= 500 || answer.error === undefined) {
     return failed('tokenEndpoint', `${answered} A working token endpoint says \`invalid_grant\` here.`, REACH_ISSUER);
   }
-  const clocks = clockSkewMs === undefined ? '' : ` This computer's clock and the issuer's agree within ${Math.max(1, Math.ceil(Math.abs(clockSkewMs) / 1000))} s.`;
+  const clocks =
+    clockSkewMs === undefined ? '' : ` This computer's clock and the issuer's agree within ${Math.max(1, Math.ceil(Math.abs(clockSkewMs) / 1000))} s.`;
   return passed('tokenEndpoint', `${answered} It knows the client ID ${quoted(config.clientId)}.${clocks}`);
 }
 
 /** The stored sign-in, renewed once through the token manager (the refresh every mail connection uses). */
-export async function checkGrant(account: StoredAccount, provider: ProviderConfig['kind'], refresh: () => Promise<unknown>, clock: Pick<Clock, 'now'>): Promise<CheckStepResult> {
+export async function checkGrant(
+  account: StoredAccount,
+  provider: ProviderConfig['kind'],
+  refresh: () => Promise<unknown>,
+  clock: Pick<Clock, 'now'>,
+): Promise<CheckStepResult> {
   const grantAgeMs = account.signedInAtMs === undefined ? undefined : clock.now() - account.signedInAtMs;
   const days = grantAgeMs === undefined ? undefined : Math.floor(grantAgeMs / 86_400_000);
   const age = days === undefined ? '' : days < 1 ? ' Signed in less than a day ago.' : ` Signed in ${days} day${days === 1 ? '' : 's'} ago.`;
   if (account.signInRequired !== undefined) {
-    const mistake = recognizeMistake({ provider, errorCode: 'SignInRequired', text: account.signInRequired, ...(grantAgeMs === undefined ? {} : { grantAgeMs }) });
+    const mistake = recognizeMistake({
+      provider,
+      errorCode: 'SignInRequired',
+      text: account.signInRequired,
+      ...(grantAgeMs === undefined ? {} : { grantAgeMs }),
+    });
     return failed('grant', `Mailroom already knows that this sign-in ended: ${quoted(account.signInRequired)}.${age}`, SIGN_IN_AGAIN, mistake);
   }
   try {
@@ -95,7 +118,9 @@ export async function checkGrant(account: StoredAccount, provider: ProviderConfi
     return passed('grant', `The issuer renewed the sign-in (one refresh through Mailroom's token manager; a rotated refresh token was stored).${age}`);
   } catch (error) {
     const mistake = recognizeMistake(evidenceFromError(error, provider, 'oauth', grantAgeMs === undefined ? {} : { grantAgeMs }));
-    const fix = isMailroomError(error, 'SignInRequired') ? `${SIGN_IN_AGAIN} The issuer ended the sign-in: it was revoked at the provider, expired, or replaced.` : issuerFix(error, account.issuer);
+    const fix = isMailroomError(error, 'SignInRequired')
+      ? `${SIGN_IN_AGAIN} The issuer ended the sign-in: it was revoked at the provider, expired, or replaced.`
+      : issuerFix(error, account.issuer);
     return failed('grant', `${describe(error)}${age}`, fix, mistake);
   }
 }

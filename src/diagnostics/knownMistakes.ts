@@ -8,13 +8,7 @@ import type { ProviderKind } from '../auth/accountApi';
  */
 
 export type MistakeId =
-  | 'smtpAuthDisabled'
-  | 'imapDisabled'
-  | 'googleTestingExpiry'
-  | 'wrongTenantType'
-  | 'clockSkew'
-  | 'redirectUriNotRegistered'
-  | 'wrongClientId';
+  'smtpAuthDisabled' | 'imapDisabled' | 'googleTestingExpiry' | 'wrongTenantType' | 'clockSkew' | 'redirectUriNotRegistered' | 'wrongClientId';
 
 export interface KnownMistake {
   readonly id: MistakeId;
@@ -48,7 +42,8 @@ export const GOOGLE_TESTING_GRANT_LIMIT_MS = 7 * DAY_MS - 12 * 60 * 60_000;
 /** More than this between the local clock and the issuer's makes ID tokens look expired or not yet valid. */
 export const CLOCK_SKEW_LIMIT_MS = 5 * 60_000;
 
-const MICROSOFT_PERSONAL_WITH_ORGANIZATIONS = /AADSTS50020|AADSTS500200|personal Microsoft account signed in, but the tenant setting allows only work or school/i;
+const MICROSOFT_PERSONAL_WITH_ORGANIZATIONS =
+  /AADSTS50020|AADSTS500200|personal Microsoft account signed in, but the tenant setting allows only work or school/i;
 const MICROSOFT_WORK_WITH_CONSUMERS = /AADSTS9002331|AADSTS90072|work or school account signed in, but the tenant setting allows only personal/i;
 const MICROSOFT_SINGLE_TENANT_WITH_COMMON = /AADSTS50194/i;
 
@@ -65,8 +60,9 @@ const said = (evidence: FailureEvidence, pattern: RegExp): boolean => pattern.te
 const RULES: readonly MistakeRule[] = [
   {
     id: 'clockSkew',
-    title: 'This computer\'s clock is wrong',
-    matches: (evidence) => Math.abs(evidence.clockSkewMs ?? 0) > CLOCK_SKEW_LIMIT_MS || said(evidence, /AADSTS700024|clock skew|issued in the future|\biat\b.*future/i),
+    title: "This computer's clock is wrong",
+    matches: (evidence) =>
+      Math.abs(evidence.clockSkewMs ?? 0) > CLOCK_SKEW_LIMIT_MS || said(evidence, /AADSTS700024|clock skew|issued in the future|\biat\b.*future/i),
     fix: (evidence) => {
       const minutes = evidence.clockSkewMs === undefined ? undefined : Math.round(evidence.clockSkewMs / 60_000);
       const by = minutes === undefined ? '' : ` (it is ${Math.abs(minutes)} minutes ${minutes > 0 ? 'ahead of' : 'behind'} the server)`;
@@ -94,7 +90,10 @@ const RULES: readonly MistakeRule[] = [
   {
     id: 'wrongTenantType',
     title: 'The account type does not fit the tenant setting',
-    matches: (evidence) => said(evidence, MICROSOFT_PERSONAL_WITH_ORGANIZATIONS) || said(evidence, MICROSOFT_WORK_WITH_CONSUMERS) || said(evidence, MICROSOFT_SINGLE_TENANT_WITH_COMMON),
+    matches: (evidence) =>
+      said(evidence, MICROSOFT_PERSONAL_WITH_ORGANIZATIONS) ||
+      said(evidence, MICROSOFT_WORK_WITH_CONSUMERS) ||
+      said(evidence, MICROSOFT_SINGLE_TENANT_WITH_COMMON),
     fix: (evidence) => {
       if (said(evidence, MICROSOFT_PERSONAL_WITH_ORGANIZATIONS)) {
         return 'A personal Microsoft account (Outlook.com, Hotmail) cannot sign in with the tenant `organizations` or a work tenant. Set `mailroom.microsoft.tenant` to `common` or `consumers`, and let the app registration accept personal accounts.';
@@ -102,23 +101,27 @@ const RULES: readonly MistakeRule[] = [
       if (said(evidence, MICROSOFT_WORK_WITH_CONSUMERS)) {
         return 'A work or school account cannot sign in with the tenant `consumers`. Set `mailroom.microsoft.tenant` to `common`, `organizations` or your tenant ID.';
       }
-      return 'The app registration accepts only its own organisation. Set `mailroom.microsoft.tenant` to your tenant ID or domain, or change the registration\'s Supported account types to include other organisations.';
+      return "The app registration accepts only its own organisation. Set `mailroom.microsoft.tenant` to your tenant ID or domain, or change the registration's Supported account types to include other organisations.";
     },
   },
   {
     id: 'redirectUriNotRegistered',
     title: 'The redirect URI is not registered with the issuer',
-    matches: (evidence) => evidence.oauthError === 'redirect_uri_mismatch' || said(evidence, /redirect_uri_mismatch|AADSTS50011|AADSTS500113|redirect_uri did not match/i),
+    matches: (evidence) =>
+      evidence.oauthError === 'redirect_uri_mismatch' || said(evidence, /redirect_uri_mismatch|AADSTS50011|AADSTS500113|redirect_uri did not match/i),
     fix: (evidence) =>
       evidence.provider === 'google'
         ? 'Google accepts loopback redirects only for clients of type "Desktop app": create an OAuth client of that type and put its ID into `mailroom.google.clientId`.'
-        : 'Register the redirect URIs the README lists for your editor (the editor\'s own scheme, e.g. `vscode://mailroom.mailroom/auth/…`, and `http://127.0.0.1/callback`) with the issuer, exactly as written.',
+        : "Register the redirect URIs the README lists for your editor (the editor's own scheme, e.g. `vscode://mailroom.mailroom/auth/…`, and `http://127.0.0.1/callback`) with the issuer, exactly as written.",
   },
   {
     id: 'wrongClientId',
     title: 'The issuer does not know this client ID (or secret)',
     matches: (evidence) =>
-      evidence.oauthError === 'invalid_client' || evidence.oauthError === 'unauthorized_client' || evidence.errorCode === 'InvalidClient' || said(evidence, /AADSTS700016|AADSTS7000215|OAuth client was not found/i),
+      evidence.oauthError === 'invalid_client' ||
+      evidence.oauthError === 'unauthorized_client' ||
+      evidence.errorCode === 'InvalidClient' ||
+      said(evidence, /AADSTS700016|AADSTS7000215|OAuth client was not found/i),
     fix: (evidence) => {
       switch (evidence.provider) {
         case 'google':

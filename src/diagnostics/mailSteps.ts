@@ -22,7 +22,8 @@ export interface MailCheckDependencies {
   readonly testWiring: object;
 }
 
-const SIGN_IN_REFUSED_FIX = 'Sign in again; if the server still refuses, the account may not be allowed this protocol or the token is for other servers (check the permissions).';
+const SIGN_IN_REFUSED_FIX =
+  'Sign in again; if the server still refuses, the account may not be allowed this protocol or the token is for other servers (check the permissions).';
 
 function where(endpoint: MailEndpoint): string {
   return `${quoted(`${endpoint.host}:${endpoint.port}`)} (${endpoint.implicitTls ? 'implicit TLS' : 'STARTTLS'})`;
@@ -36,10 +37,20 @@ function mailFailure(step: CheckStepId, account: MailAccount, endpoint: MailEndp
   const mistake = recognizeMistake(evidenceFromError(error, account.provider, protocol));
   const tls = tlsFailureOf(error);
   if (tls === 'certificate') {
-    return failed(step, `The certificate of ${where(endpoint)} did not verify.${said}`, 'The server\'s certificate must be valid for this host name and issued by an authority this computer trusts. Use the host name the certificate names; a proxy or antivirus that intercepts TLS causes this too.', mistake);
+    return failed(
+      step,
+      `The certificate of ${where(endpoint)} did not verify.${said}`,
+      "The server's certificate must be valid for this host name and issued by an authority this computer trusts. Use the host name the certificate names; a proxy or antivirus that intercepts TLS causes this too.",
+      mistake,
+    );
   }
   if (tls === 'handshake') {
-    return failed(step, `No secure (TLS) connection came up with ${where(endpoint)}.${said}`, `Use the server's ${protocol === 'imap' ? 'implicit-TLS IMAP port (993)' : 'submission port: 465 (implicit TLS) or 587 (STARTTLS)'}; Mailroom never falls back to plain text.`, mistake);
+    return failed(
+      step,
+      `No secure (TLS) connection came up with ${where(endpoint)}.${said}`,
+      `Use the server's ${protocol === 'imap' ? 'implicit-TLS IMAP port (993)' : 'submission port: 465 (implicit TLS) or 587 (STARTTLS)'}; Mailroom never falls back to plain text.`,
+      mistake,
+    );
   }
   if (isMailroomError(error)) {
     return failed(step, error.message, 'Check the sign-in steps above.', mistake);
@@ -48,7 +59,12 @@ function mailFailure(step: CheckStepId, account: MailAccount, endpoint: MailEndp
     return failed(step, `${where(endpoint)} refused the sign-in of ${quoted(account.email)}.${said}`, SIGN_IN_REFUSED_FIX, mistake);
   }
   const code = typeof (error as { code?: unknown } | undefined)?.code === 'string' ? ` (${(error as { code: string }).code})` : '';
-  return failed(step, `Could not reach ${where(endpoint)}${code}.${said}`, 'Check the host and port in the settings, that the server is up, and that nothing (firewall, VPN, proxy) blocks the port from this computer.', mistake);
+  return failed(
+    step,
+    `Could not reach ${where(endpoint)}${code}.${said}`,
+    'Check the host and port in the settings, that the server is up, and that nothing (firewall, VPN, proxy) blocks the port from this computer.',
+    mistake,
+  );
 }
 
 /** IMAP: a connection of its own (TLS, certificate, AUTHENTICATE), the folder list, and a clean logout. */
@@ -62,7 +78,13 @@ export async function checkImap(account: MailAccount, dependencies: MailCheckDep
     await client.connect();
     const folders = await client.list();
     await client.logout();
-    return { result: passed('imap', `${where(account.imap)}: secure connection, certificate verified, the access token accepted (IMAP AUTHENTICATE), ${folders.length} folders listed.`), folders };
+    return {
+      result: passed(
+        'imap',
+        `${where(account.imap)}: secure connection, certificate verified, the access token accepted (IMAP AUTHENTICATE), ${folders.length} folders listed.`,
+      ),
+      folders,
+    };
   } catch (error) {
     if (client) {
       closeQuietly(client);
@@ -77,13 +99,16 @@ export function checkFolders(account: MailAccount, folders: readonly ListRespons
   const sent = findSpecialUse(folders, '\\Sent');
   const drafts = findSpecialUse(folders, '\\Drafts');
   if (sent && drafts) {
-    return passed('folders', `Sent is ${quoted(sent.path)}, Drafts is ${quoted(drafts.path)}.${account.serverSavesSent ? ' The server files sent mail there by itself.' : ''}`);
+    return passed(
+      'folders',
+      `Sent is ${quoted(sent.path)}, Drafts is ${quoted(drafts.path)}.${account.serverSavesSent ? ' The server files sent mail there by itself.' : ''}`,
+    );
   }
   const missing = [sent ? undefined : 'Sent', drafts ? undefined : 'Drafts'].filter(Boolean).join(' and ');
   return failed(
     'folders',
     `The server marks no folder as ${missing} (special use \\${missing.replace(' and ', ' or \\')}). Mailroom then cannot file a copy of sent mail or keep unsent drafts on the server.`,
-    'Create the folder in another mail client or in the provider\'s web mail; on your own server, give it the special-use flag (Dovecot: `special_use = \\Sent` / `\\Drafts` in the mailbox settings).',
+    "Create the folder in another mail client or in the provider's web mail; on your own server, give it the special-use flag (Dovecot: `special_use = \\Sent` / `\\Drafts` in the mailbox settings).",
   );
 }
 

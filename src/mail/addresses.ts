@@ -86,7 +86,13 @@ function splitRecipients(input: string): TypedRecipient[] {
   let inGroup = false;
   const finish = (): void => {
     if (text.trim()) {
-      recipients.push({ text: text.trim(), uncommented: uncommented.trim(), angleAddresses, afterAngle: afterAngle.trim(), unclosed: quoted || angled || commentDepth > 0 });
+      recipients.push({
+        text: text.trim(),
+        uncommented: uncommented.trim(),
+        angleAddresses,
+        afterAngle: afterAngle.trim(),
+        unclosed: quoted || angled || commentDepth > 0,
+      });
     }
   };
   const startNext = (): void => {

@@ -89,7 +89,13 @@ export class EnvelopeCache {
     return merged;
   }
 
-  private async merge(accountId: string, folder: string, status: FolderStatus & { uidNext?: number }, start: number, rows: readonly MessageRow[]): Promise<void> {
+  private async merge(
+    accountId: string,
+    folder: string,
+    status: FolderStatus & { uidNext?: number },
+    start: number,
+    rows: readonly MessageRow[],
+  ): Promise<void> {
     const cached = await this.read(accountId, folder);
     const sameFolder = cached && cached.uidValidity === status.uidValidity && cached.total === status.total && cached.uidNext === status.uidNext;
     const head = sameFolder ? cached.rows : [];
@@ -149,14 +155,23 @@ export async function openFolderWithCache(session: MailSession, cache: EnvelopeC
     const mailbox = await ensureSelected(client, folder, true);
     const status = { ...statusOf(mailbox), uidNext: mailbox.uidNext };
     const wanted = Math.min(pageSize, status.total);
-    const reusable = cached && cached.uidValidity === status.uidValidity && cached.uidNext === status.uidNext && cached.total === status.total && cached.rows.length >= wanted && cached.highestModseq !== undefined && status.highestModseq !== undefined;
+    const reusable =
+      cached &&
+      cached.uidValidity === status.uidValidity &&
+      cached.uidNext === status.uidNext &&
+      cached.total === status.total &&
+      cached.rows.length >= wanted &&
+      cached.highestModseq !== undefined &&
+      status.highestModseq !== undefined;
     if (!reusable) {
       return { status, start: 0, rows: await fetchRowsBySequence(client, status.total, 0, pageSize) };
     }
     const rows = cached.rows.slice(0, wanted);
     if (cached.highestModseq !== status.highestModseq) {
       const range = sequenceRangeForIndexes(status.total, 0, wanted);
-      const changed = range ? await client.fetchAll(`${range.from}:${range.to}`, { uid: true, flags: true }, { changedSince: BigInt(cached.highestModseq ?? '0') }) : [];
+      const changed = range
+        ? await client.fetchAll(`${range.from}:${range.to}`, { uid: true, flags: true }, { changedSince: BigInt(cached.highestModseq ?? '0') })
+        : [];
       applyFlagChanges(rows, changed);
     }
     return { status, start: 0, rows };

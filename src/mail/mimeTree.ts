@@ -240,7 +240,10 @@ function parseParameterized(header: string | undefined, decodeCharset: CharsetDe
     }
   }
   for (const [key, segments] of extended) {
-    simple[key] = joinExtendedParameter(segments.sort((a, b) => a.index - b.index), decodeCharset);
+    simple[key] = joinExtendedParameter(
+      segments.sort((a, b) => a.index - b.index),
+      decodeCharset,
+    );
   }
   return { value, parameters: simple };
 }
@@ -257,7 +260,14 @@ function joinExtendedParameter(segments: { value: string; encoded: boolean }[], 
         value = value.slice(prefix[0].length);
       }
     }
-    bytes.push(segment.encoded ? Buffer.from(value.replace(/%([0-9A-Fa-f]{2})/g, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1') : Buffer.from(value, 'utf8'));
+    bytes.push(
+      segment.encoded
+        ? Buffer.from(
+            value.replace(/%([0-9A-Fa-f]{2})/g, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+            'latin1',
+          )
+        : Buffer.from(value, 'utf8'),
+    );
   });
   return decodeCharset(Buffer.concat(bytes), charset);
 }

@@ -21,7 +21,22 @@ export type ImapFailureKind =
 /** IMAP response codes that mean "back off" (RFC 5530 and provider practice). */
 const throttlingResponseCodes = new Set(['THROTTLED', 'UNAVAILABLE', 'LIMIT', 'INUSE', 'OVERQUOTA']);
 const throttlingText = /too many (simultaneous |concurrent )?(connections|sessions|logins)|maximum number of connections|throttl|rate limit|try again later/i;
-const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'NoConnection', 'CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'ETIMEOUT', 'ClosedAfterConnectTLS', 'ClosedAfterConnectText']);
+const networkCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'NoConnection',
+  'CONNECT_TIMEOUT',
+  'GREETING_TIMEOUT',
+  'ETIMEOUT',
+  'ClosedAfterConnectTLS',
+  'ClosedAfterConnectText',
+]);
 
 interface ErrorFields {
   code?: unknown;
@@ -46,7 +61,11 @@ export function classifyImapFailure(error: unknown, byeReason?: string): ImapFai
   if (tlsFailureOf(error) !== undefined) {
     return 'tls';
   }
-  if (throttlingResponseCodes.has(responseCode) || code === 'ETHROTTLE' || texts.some((text) => throttlingText.test(text) || /\[(THROTTLED|UNAVAILABLE|LIMIT|INUSE)\]/i.test(text))) {
+  if (
+    throttlingResponseCodes.has(responseCode) ||
+    code === 'ETHROTTLE' ||
+    texts.some((text) => throttlingText.test(text) || /\[(THROTTLED|UNAVAILABLE|LIMIT|INUSE)\]/i.test(text))
+  ) {
     return 'throttled';
   }
   if (fields.authenticationFailed === true || responseCode === 'AUTHENTICATIONFAILED' || responseCode === 'AUTHORIZATIONFAILED') {

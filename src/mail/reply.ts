@@ -62,7 +62,11 @@ function sameAddress(left: MailAddress, right: string): boolean {
 function withoutDuplicates(addresses: readonly MailAddress[], exclude: readonly MailAddress[], self: string): MailAddress[] {
   const result: MailAddress[] = [];
   for (const address of addresses) {
-    if (sameAddress(address, self) || exclude.some((other) => sameAddress(other, address.address)) || result.some((other) => sameAddress(other, address.address))) {
+    if (
+      sameAddress(address, self) ||
+      exclude.some((other) => sameAddress(other, address.address)) ||
+      result.some((other) => sameAddress(other, address.address))
+    ) {
       continue;
     }
     result.push(address);

@@ -32,7 +32,9 @@ export function senderEvidence(parsed: ParsedMail): SenderEvidence {
     from: addressesOf(parsed.from).filter((address) => address !== ''),
     returnPath: addressesOf(parsed.headers.get('return-path')),
     sender: parsed.headers.has('sender') ? addressesOf(parsed.headers.get('sender'))[0] : undefined,
-    authenticationResults: (Array.isArray(authenticationResults) ? authenticationResults : [authenticationResults]).filter((value): value is string => typeof value === 'string'),
+    authenticationResults: (Array.isArray(authenticationResults) ? authenticationResults : [authenticationResults]).filter(
+      (value): value is string => typeof value === 'string',
+    ),
   };
 }
 

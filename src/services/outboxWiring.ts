@@ -33,7 +33,14 @@ export interface OutboxParts {
  */
 export function createOutbox(deps: OutboxDependencies): OutboxParts {
   const { accounts, mail, logger } = deps;
-  const drafts = new DraftStore(deps.draftsDirectory, logger, new ImapDraftsFolder((accountId) => findAccount(accounts, accountId), (account) => mail.sessionOf(account)));
+  const drafts = new DraftStore(
+    deps.draftsDirectory,
+    logger,
+    new ImapDraftsFolder(
+      (accountId) => findAccount(accounts, accountId),
+      (account) => mail.sessionOf(account),
+    ),
+  );
   const sender = new SmtpSender({
     accounts,
     logger,

@@ -17,7 +17,10 @@ export class RecentRecipients {
 
   public async list(): Promise<MailAddress[]> {
     const stored = this.memento.get<unknown>(RECENT_RECIPIENTS_KEY);
-    return parseAddressList(Array.isArray(stored) ? stored.filter((entry): entry is string => typeof entry === 'string').join(', ') : '', await loadAddressParser()).valid;
+    return parseAddressList(
+      Array.isArray(stored) ? stored.filter((entry): entry is string => typeof entry === 'string').join(', ') : '',
+      await loadAddressParser(),
+    ).valid;
   }
 
   public async remember(used: readonly MailAddress[]): Promise<void> {
@@ -93,7 +96,13 @@ export async function pickRecipients(recent: readonly MailAddress[]): Promise<Ma
         return; // The error item says what is wrong; the picker stays open.
       }
       const chosen = [...(typed ? [typed] : []), ...quickPick.selectedItems.filter((item) => recentItems.includes(item))];
-      const addresses = parseAddressList(chosen.flatMap((item) => item.addresses).map(formatAddress).join(', '), parser).valid;
+      const addresses = parseAddressList(
+        chosen
+          .flatMap((item) => item.addresses)
+          .map(formatAddress)
+          .join(', '),
+        parser,
+      ).valid;
       if (addresses.length > 0) {
         finish(addresses);
       }
@@ -104,7 +113,12 @@ export async function pickRecipients(recent: readonly MailAddress[]): Promise<Ma
 }
 
 export async function askSubject(prefill: string): Promise<string | undefined> {
-  return askText({ title: ui`Subject`, value: prefill, ignoreFocusOut: true, validate: (value) => (value.trim() ? undefined : ui`A subject helps the reader`) });
+  return askText({
+    title: ui`Subject`,
+    value: prefill,
+    ignoreFocusOut: true,
+    validate: (value) => (value.trim() ? undefined : ui`A subject helps the reader`),
+  });
 }
 
 export async function askNote(): Promise<string | undefined> {

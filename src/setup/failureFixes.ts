@@ -39,7 +39,10 @@ function redirectNotice(failure: MailroomError, context: FailureContext): Failur
   if (context.provider === 'google') {
     // Google sends loopback redirects only to "Desktop app" clients; other client types need a new client.
     return {
-      message: joinTexts([said, ui`Google accepts Mailroom's loopback redirect only for an OAuth client of type "Desktop app": create one and set it up in Mailroom.`], ' '),
+      message: joinTexts(
+        [said, ui`Google accepts Mailroom's loopback redirect only for an OAuth client of type "Desktop app": create one and set it up in Mailroom.`],
+        ' ',
+      ),
       fixes: [setUp('google')],
     };
   }
@@ -47,7 +50,10 @@ function redirectNotice(failure: MailroomError, context: FailureContext): Failur
   if (toRegister.length === 0) {
     return { message: said, fixes: [setUp(context.provider)] };
   }
-  const list = joinTexts(toRegister.map((entry) => ui`${entry.uri}`), ', ');
+  const list = joinTexts(
+    toRegister.map((entry) => ui`${entry.uri}`),
+    ', ',
+  );
   return {
     message: joinTexts([said, ui`Register these redirect URIs with your OAuth client: ${list}.`], ' '),
     fixes: toRegister.map((entry) => ({

@@ -27,7 +27,13 @@ function hostOf(issuer: string): string {
 
 /** Every answer, each prefilled with the last one (the settings, or what was typed before a failed check). */
 async function askAll(draft: OidcSettings): Promise<OidcSettings | undefined> {
-  const issuer = await ask(1, ui`Issuer URL`, ui`The issuer's https:// URL; Mailroom reads <issuer>/.well-known/openid-configuration.`, draft.issuer, validateIssuerUrl);
+  const issuer = await ask(
+    1,
+    ui`Issuer URL`,
+    ui`The issuer's https:// URL; Mailroom reads <issuer>/.well-known/openid-configuration.`,
+    draft.issuer,
+    validateIssuerUrl,
+  );
   if (!issuer) {
     return undefined;
   }
@@ -51,7 +57,11 @@ async function askAll(draft: OidcSettings): Promise<OidcSettings | undefined> {
     // A server on another port (implicit TLS, as Mailroom uses on every port but 587) keeps it.
     ports.unshift({ port: draft.smtp.port, label: ui`${draft.smtp.port}`, description: ui`As set now (implicit TLS)` });
   }
-  const smtpPort = await pickOne(ports, { title: ui`Set Up Your OpenID Connect Issuer (5 of 6): SMTP Port`, placeHolder: ui`Now: ${draft.smtp.port}`, ignoreFocusOut: true });
+  const smtpPort = await pickOne(ports, {
+    title: ui`Set Up Your OpenID Connect Issuer (5 of 6): SMTP Port`,
+    placeHolder: ui`Now: ${draft.smtp.port}`,
+    ignoreFocusOut: true,
+  });
   if (!smtpPort) {
     return undefined;
   }

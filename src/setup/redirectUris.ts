@@ -34,8 +34,8 @@ export function redirectUrisFor(kind: ProviderKind, uriScheme: string): Redirect
       ];
     case 'oidc':
       return [
-        { uri: editorRedirectUri(kind, uriScheme), kind: 'editor', where: 'Your issuer: the client\'s valid redirect URIs (this editor).' },
-        { uri: LOOPBACK_REDIRECT_URI, kind: 'loopback', where: 'Your issuer: the client\'s valid redirect URIs (fallback; any port).' },
+        { uri: editorRedirectUri(kind, uriScheme), kind: 'editor', where: "Your issuer: the client's valid redirect URIs (this editor)." },
+        { uri: LOOPBACK_REDIRECT_URI, kind: 'loopback', where: "Your issuer: the client's valid redirect URIs (fallback; any port)." },
       ];
   }
 }

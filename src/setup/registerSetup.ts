@@ -25,7 +25,12 @@ async function copyRedirectUri(requested: unknown): Promise<void> {
     })),
   );
   // Started from the walkthrough, whose page takes the focus back after running a command: stay open.
-  const picked = await pickOne(items, { title: ui`Copy a Redirect URI`, placeHolder: ui`Register it with your OAuth client at the provider`, matchOnDescription: true, ignoreFocusOut: true });
+  const picked = await pickOne(items, {
+    title: ui`Copy a Redirect URI`,
+    placeHolder: ui`Register it with your OAuth client at the provider`,
+    matchOnDescription: true,
+    ignoreFocusOut: true,
+  });
   if (picked) {
     await copyToClipboard(picked.uri);
   }

@@ -5,7 +5,6 @@
  */
 import type { FromWebview, NoPayload, RequestMessage, RequestShape, ToWebview } from './webviewProtocol';
 
-
 /** One row of the message list: what the list shows, nothing more. */
 export interface MessageRow {
   uid: number;
@@ -58,7 +57,18 @@ export interface OpenFolderResult extends RowsPage {
 
 export type MessageAction = 'reply' | 'replyAll' | 'forward' | 'markUnread' | 'markRead' | 'flag' | 'unflag' | 'archive' | 'delete' | 'move';
 
-export const messageActions: readonly MessageAction[] = ['reply', 'replyAll', 'forward', 'markUnread', 'markRead', 'flag', 'unflag', 'archive', 'delete', 'move'];
+export const messageActions: readonly MessageAction[] = [
+  'reply',
+  'replyAll',
+  'forward',
+  'markUnread',
+  'markRead',
+  'flag',
+  'unflag',
+  'archive',
+  'delete',
+  'move',
+];
 
 /**
  * The Inbox's and the reader's keyboard shortcuts: contributed keybindings (rebindable in Keyboard
@@ -252,7 +262,13 @@ export function isInboxToExtension(value: unknown): value is InboxToExtension {
       return isCount(value.requestId) && isString(value.accountId);
     case 'loadRows':
       return (
-        isCount(value.requestId) && isString(value.accountId) && isString(value.folder) && isCount(value.start) && isCount(value.count) && value.count <= 500 && (value.search === undefined || isString(value.search))
+        isCount(value.requestId) &&
+        isString(value.accountId) &&
+        isString(value.folder) &&
+        isCount(value.start) &&
+        isCount(value.count) &&
+        value.count <= 500 &&
+        (value.search === undefined || isString(value.search))
       );
     case 'search':
       return isCount(value.requestId) && isString(value.accountId) && isString(value.folder) && isString(value.query);

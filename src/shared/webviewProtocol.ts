@@ -38,7 +38,9 @@ export type RequestParams<P extends WebviewProtocol, K extends RequestType<P>> =
 export type RequestResult<P extends WebviewProtocol, K extends RequestType<P>> = P['requests'][K]['result'];
 
 /** Requests as posted: their parameters, their type and the id the answer will carry. */
-export type RequestMessage<P extends WebviewProtocol> = { [K in RequestType<P>]: Flatten<{ type: K; requestId: number } & RequestParams<P, K>> }[RequestType<P>];
+export type RequestMessage<P extends WebviewProtocol> = {
+  [K in RequestType<P>]: Flatten<{ type: K; requestId: number } & RequestParams<P, K>>;
+}[RequestType<P>];
 
 export interface ReadyMessage {
   type: 'ready';
@@ -51,7 +53,8 @@ export interface ResponseError {
 }
 
 /** The answer to one request. The result's type is the request's: the client matches them by id. */
-export type ResponseMessage = { type: 'response'; requestId: number; ok: true; result: unknown } | { type: 'response'; requestId: number; ok: false; error: ResponseError };
+export type ResponseMessage =
+  { type: 'response'; requestId: number; ok: true; result: unknown } | { type: 'response'; requestId: number; ok: false; error: ResponseError };
 
 /** Everything a webview may post: the handshake, its notifications and its requests. */
 export type FromWebview<P extends WebviewProtocol> = ReadyMessage | MessagesOf<P['toExtension']> | RequestMessage<P>;

@@ -3,7 +3,6 @@ import type { Subscription } from '../util/event';
 import { CONTEXT_KEYS } from './contextKeyNames';
 import type { ContextKey } from './contextKeyNames';
 
-
 /** What a key's value comes from: its value now, and an event when it may have changed. */
 export interface ContextSource {
   current(): boolean | Promise<boolean>;

@@ -25,7 +25,12 @@ function showMessage(severity: Severity, message: string, options: vscode.Messag
 }
 
 async function ask(severity: Severity, message: UiText, options: vscode.MessageOptions, actions: readonly UiText[]): Promise<UiText | undefined> {
-  const chosen = await showMessage(severity, message.value, options, actions.map((action) => ({ title: action.value, action })));
+  const chosen = await showMessage(
+    severity,
+    message.value,
+    options,
+    actions.map((action) => ({ title: action.value, action })),
+  );
   return chosen?.action;
 }
 

@@ -71,9 +71,7 @@ export class BackoffGate {
   /** Records a failure and returns the wait before the next attempt. */
   public recordFailure(key: string, retryAfterMs?: number): number {
     const failures = (this.state.get(key)?.failures ?? 0) + 1;
-    const delay = retryAfterMs === undefined
-      ? fullJitterDelayMs(failures - 1, this.policy, this.random)
-      : Math.min(retryAfterMs, this.policy.maxRetryAfterMs);
+    const delay = retryAfterMs === undefined ? fullJitterDelayMs(failures - 1, this.policy, this.random) : Math.min(retryAfterMs, this.policy.maxRetryAfterMs);
     this.state.set(key, { failures, notBeforeMs: this.now() + delay });
     return delay;
   }

@@ -46,12 +46,14 @@ export class Logger {
    * safe fields are kept: their structured entries can carry raw protocol lines.
    */
   public forLibrary(name: string): LibraryLogger {
-    const write = (level: 'trace' | 'debug' | 'info' | 'warn' | 'error') => (entry: unknown, ...rest: unknown[]): void => {
-      const text = formatLibraryEntry(entry, rest);
-      if (text) {
-        this[level](`[${name}] ${text}`);
-      }
-    };
+    const write =
+      (level: 'trace' | 'debug' | 'info' | 'warn' | 'error') =>
+      (entry: unknown, ...rest: unknown[]): void => {
+        const text = formatLibraryEntry(entry, rest);
+        if (text) {
+          this[level](`[${name}] ${text}`);
+        }
+      };
     return {
       trace: write('trace'),
       debug: write('debug'),
@@ -82,7 +84,12 @@ function formatLibraryEntry(entry: unknown, rest: unknown[]): string {
     const record = entry as Record<string, unknown>;
     // Raw protocol traffic ("data", "src") is dropped whole: it carries AUTHENTICATE payloads.
     // nodemailer passes a printf-style template and its values ('User %s authenticated', name).
-    const message = typeof record.msg === 'string' ? record.msg : typeof rest[0] === 'string' ? format(rest[0], ...rest.slice(1).filter((part) => typeof part === 'string' || typeof part === 'number')) : '';
+    const message =
+      typeof record.msg === 'string'
+        ? record.msg
+        : typeof rest[0] === 'string'
+          ? format(rest[0], ...rest.slice(1).filter((part) => typeof part === 'string' || typeof part === 'number'))
+          : '';
     const code = typeof record.code === 'string' ? ` (${record.code})` : '';
     const error = record.err instanceof Error ? `: ${record.err.message}` : '';
     return `${message}${code}${error}`.trim();

@@ -14,12 +14,6 @@ export function plainText(value: unknown, maxLength = 300): string {
   if (typeof value !== 'string') {
     return '';
   }
-  const cleaned = value
-    .replace(CONTROL_BIDI_AND_INVISIBLE, ' ')
-    .replace(/\[/g, '(')
-    .replace(/\]/g, ')')
-    .replace(/\$\(/g, '$ (')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const cleaned = value.replace(CONTROL_BIDI_AND_INVISIBLE, ' ').replace(/\[/g, '(').replace(/\]/g, ')').replace(/\$\(/g, '$ (').replace(/\s+/g, ' ').trim();
   return cleaned.length > maxLength ? `${cleaned.slice(0, maxLength - 1)}…` : cleaned;
 }

@@ -60,7 +60,8 @@ export class FolderRows {
 
   /** Offline: the cached envelopes with a banner; any other failure is reported as it is. */
   private async fromCacheOr(session: MailSession, folder: string, start: number, count: number, error: unknown): Promise<RowsPage> {
-    const cached = isMailroomError(error, 'NetworkError') || isMailroomError(error, 'Throttled') ? await this.cache.read(session.account.id, folder) : undefined;
+    const cached =
+      isMailroomError(error, 'NetworkError') || isMailroomError(error, 'Throttled') ? await this.cache.read(session.account.id, folder) : undefined;
     if (!cached) {
       throw error;
     }

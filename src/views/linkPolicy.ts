@@ -6,9 +6,7 @@
 import type { UiText } from '../ui/text';
 import { ui } from '../ui/text';
 
-export type LinkDecision =
-  | { allowed: true; url: string; scheme: 'https' | 'http' | 'mailto'; displayTarget: string }
-  | { allowed: false; reason: string };
+export type LinkDecision = { allowed: true; url: string; scheme: 'https' | 'http' | 'mailto'; displayTarget: string } | { allowed: false; reason: string };
 
 const maxUrlLength = 8192;
 

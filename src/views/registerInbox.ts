@@ -27,14 +27,26 @@ export interface InboxRegistrationDependencies {
 export function registerInbox(context: vscode.ExtensionContext, deps: InboxRegistrationDependencies): InboxViewProvider {
   const sources = new MessageSourceDocuments();
   const reader = new ReaderPanel({ actions: deps.actions, logger: deps.logger, extensionUri: context.extensionUri, globalState: context.globalState, sources });
-  const inbox = new InboxViewProvider({ accounts: deps.accounts, mail: deps.mail, actions: deps.actions, checking: deps.checking, reader, logger: deps.logger, extensionUri: context.extensionUri });
+  const inbox = new InboxViewProvider({
+    accounts: deps.accounts,
+    mail: deps.mail,
+    actions: deps.actions,
+    checking: deps.checking,
+    reader,
+    logger: deps.logger,
+    extensionUri: context.extensionUri,
+  });
   context.subscriptions.push(
     inbox,
     reader,
     sources,
     vscode.window.registerWebviewViewProvider(inboxViewId, inbox),
     trackContextKeys(
-      { signedIn: { current: () => deps.accounts.list().length > 0, onDidChange: (listener) => deps.accounts.onDidChangeAccounts(listener) }, inboxFocused: inbox.focus, readerFocused: reader.focus },
+      {
+        signedIn: { current: () => deps.accounts.list().length > 0, onDidChange: (listener) => deps.accounts.onDidChangeAccounts(listener) },
+        inboxFocused: inbox.focus,
+        readerFocused: reader.focus,
+      },
       (error) => deps.logger.error('Could not update a context key', error),
     ),
     ...registerShortcutCommands({ inbox, reader }),

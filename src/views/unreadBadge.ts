@@ -20,7 +20,13 @@ export interface UnreadBadgeDependencies {
 
 /** The Inbox view's badge and the status-bar item: the unread count of the selected folder. */
 export class UnreadBadge implements vscode.Disposable {
-  private readonly statusBar = new StatusItem({ id: 'mailroom.unread', name: ui`Mailroom unread mail`, alignment: 'right', priority: 100, command: `${inboxViewId}.focus` });
+  private readonly statusBar = new StatusItem({
+    id: 'mailroom.unread',
+    name: ui`Mailroom unread mail`,
+    alignment: 'right',
+    priority: 100,
+    command: `${inboxViewId}.focus`,
+  });
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   public constructor(private readonly deps: UnreadBadgeDependencies) {}

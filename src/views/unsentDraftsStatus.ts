@@ -9,12 +9,22 @@ import { ui } from '../ui/text';
  * draft is never forgotten after a reload. Clicking it opens Mailroom: Unsent Drafts….
  */
 export function showUnsentDrafts(drafts: DraftStore, logger: Logger): vscode.Disposable {
-  const item = new StatusItem({ id: 'mailroom.unsentDrafts', name: ui`Mailroom Unsent Drafts`, alignment: 'left', priority: 10, command: 'mailroom.showDrafts' });
+  const item = new StatusItem({
+    id: 'mailroom.unsentDrafts',
+    name: ui`Mailroom Unsent Drafts`,
+    alignment: 'left',
+    priority: 10,
+    command: 'mailroom.showDrafts',
+  });
   const update = async (): Promise<void> => {
     try {
       const count = (await drafts.list()).length;
       if (count > 0) {
-        item.show('mail', ui`${count} unsent`, count === 1 ? ui`One message was not sent yet: retry, edit or discard it` : ui`${count} messages were not sent yet: retry, edit or discard them`);
+        item.show(
+          'mail',
+          ui`${count} unsent`,
+          count === 1 ? ui`One message was not sent yet: retry, edit or discard it` : ui`${count} messages were not sent yet: retry, edit or discard them`,
+        );
       } else {
         item.hide();
       }

@@ -20,7 +20,15 @@ const init: ComposerInitMessage = {
     { id: 'acc-1', email: 'alice@mailroom.test' },
     { id: 'acc-2', email: `x${hostile}@mailroom.test` },
   ],
-  fields: { accountId: 'acc-1', to: 'bob@mailroom.test', cc: '', bcc: '', subject: `Re: ${hostile}`, body: `\n\nOn Monday, Bob wrote:\n> ${hostile}`, attachments: [0, 1] },
+  fields: {
+    accountId: 'acc-1',
+    to: 'bob@mailroom.test',
+    cc: '',
+    bcc: '',
+    subject: `Re: ${hostile}`,
+    body: `\n\nOn Monday, Bob wrote:\n> ${hostile}`,
+    attachments: [0, 1],
+  },
   attachments: [
     { name: `${hostile}.txt`, size: '1 KB' },
     { name: 'log.txt', size: '2 KB' },
@@ -67,7 +75,10 @@ describe('composer webview (real bundle, real CSP)', function () {
     assert.equal(await page.inputValue('#body'), init.fields.body);
     assert.equal(await page.locator('.attachments li').first().textContent(), `${hostile}.txt (1 KB) Remove`);
     await page.waitForTimeout(quietMs);
-    assert.deepEqual(host.requests.filter((request) => request.startsWith('/p/')), []);
+    assert.deepEqual(
+      host.requests.filter((request) => request.startsWith('/p/')),
+      [],
+    );
     assert.equal(await page.locator('img, script:not([src]):not([nonce])').count(), 0);
   });
 
@@ -82,7 +93,11 @@ describe('composer webview (real bundle, real CSP)', function () {
   });
 
   it('posts the typed fields on Send, with only the attachments the user kept', async () => {
-    await page.locator('.attachments li').first().getByRole('button', { name: /Remove/ }).click();
+    await page
+      .locator('.attachments li')
+      .first()
+      .getByRole('button', { name: /Remove/ })
+      .click();
     await page.fill('#cc', 'carol@mailroom.test');
     await page.fill('#body', 'Thanks!');
     await page.getByRole('button', { name: 'Send' }).click();
@@ -90,7 +105,15 @@ describe('composer webview (real bundle, real CSP)', function () {
     assert.ok(isComposerToExtension(send));
     assert.deepEqual(send, {
       type: 'send',
-      fields: { accountId: 'acc-1', to: 'bob@mailroom.test', cc: 'carol@mailroom.test', bcc: '', subject: init.fields.subject, body: 'Thanks!', attachments: [1] },
+      fields: {
+        accountId: 'acc-1',
+        to: 'bob@mailroom.test',
+        cc: 'carol@mailroom.test',
+        bcc: '',
+        subject: init.fields.subject,
+        body: 'Thanks!',
+        attachments: [1],
+      },
     });
   });
 

@@ -90,7 +90,13 @@ describe('inbox webview in a real browser', function () {
       await page.keyboard.press('Enter');
       assert.deepEqual(await waitForPosted(page, (posted) => posted.type === 'openMessage'), { type: 'openMessage', message });
       // r, a/e, u, s and Delete are the editor's keybindings (rebindable): the extension passes them on.
-      for (const [command, action] of [['reply', 'reply'], ['archive', 'archive'], ['toggleRead', 'markUnread'], ['toggleFlag', 'flag'], ['delete', 'delete']] as const) {
+      for (const [command, action] of [
+        ['reply', 'reply'],
+        ['archive', 'archive'],
+        ['toggleRead', 'markUnread'],
+        ['toggleFlag', 'flag'],
+        ['delete', 'delete'],
+      ] as const) {
         const before = (await postedMessages(page)).length;
         await postToWebview(page, { type: 'shortcut', command });
         await waitForPosted(page, (posted) => posted.type === 'action' && posted.action === action);
@@ -110,7 +116,7 @@ describe('inbox webview in a real browser', function () {
     }
   });
 
-  it('leaves the letter keys to the editor\'s keybindings: a key in the list acts only through them', async () => {
+  it("leaves the letter keys to the editor's keybindings: a key in the list acts only through them", async () => {
     const page = await openInbox(browser, host, `rows=${total}`);
     try {
       await page.locator('.list .row:not(.placeholder)').first().waitFor();
@@ -149,7 +155,14 @@ describe('inbox webview in a real browser', function () {
       await page.keyboard.press('ArrowDown');
       assert.equal(await page.locator('.list').getAttribute('aria-activedescendant'), 'row-1', 'the arrows are not single-key shortcuts');
       // Turned on again (the extension sends the accounts again when the setting changes), j moves.
-      await postToWebview(page, { type: 'accounts', accounts: [{ id: 'acc', email: 'alice@mailroom.test' }], selectedAccountId: 'acc', selectedFolder: 'INBOX', pageSize: 50, singleKeyShortcuts: true });
+      await postToWebview(page, {
+        type: 'accounts',
+        accounts: [{ id: 'acc', email: 'alice@mailroom.test' }],
+        selectedAccountId: 'acc',
+        selectedFolder: 'INBOX',
+        pageSize: 50,
+        singleKeyShortcuts: true,
+      });
       await page.locator('.list').focus();
       await page.keyboard.press('j');
       assert.equal(await page.locator('.list').getAttribute('aria-activedescendant'), 'row-2');
@@ -173,7 +186,7 @@ describe('inbox webview in a real browser', function () {
     }
   });
 
-  it('a change on the server during the folder\'s first load reloads it after, and the focus stays on the first row', async () => {
+  it("a change on the server during the folder's first load reloads it after, and the focus stays on the first row", async () => {
     const page = await openInbox(browser, host, `rows=${total}&delay=300`);
     try {
       await waitForPosted(page, (posted) => posted.type === 'openFolder');
@@ -190,7 +203,7 @@ describe('inbox webview in a real browser', function () {
     }
   });
 
-  it('reloads for a change only when the folder\'s count is not the one shown', async () => {
+  it("reloads for a change only when the folder's count is not the one shown", async () => {
     const page = await openInbox(browser, host, `rows=${total}`);
     const loads = async (): Promise<number> => (await postedMessages(page)).filter((posted) => posted.type === 'openFolder').length;
     try {
@@ -250,7 +263,23 @@ describe('inbox webview in a real browser', function () {
     try {
       await page.locator('.list .row:not(.placeholder)').first().waitFor();
       const hostile = '<img src="/p/row" onerror="fetch(\'/p/row-onerror\')">';
-      await postToWebview(page, { type: 'rowUpdated', accountId: 'acc', folder: 'INBOX', row: { uid: 3, from: hostile, fromAddress: 'x@example.com', subject: hostile, date: 0, preview: hostile, unread: true, flagged: false, answered: false, hasAttachment: false } });
+      await postToWebview(page, {
+        type: 'rowUpdated',
+        accountId: 'acc',
+        folder: 'INBOX',
+        row: {
+          uid: 3,
+          from: hostile,
+          fromAddress: 'x@example.com',
+          subject: hostile,
+          date: 0,
+          preview: hostile,
+          unread: true,
+          flagged: false,
+          answered: false,
+          hasAttachment: false,
+        },
+      });
       await page.waitForTimeout(rowQuietMs);
       assert.equal(await page.locator('.list .row img').count(), 0);
       assert.ok((await page.locator('#row-0 .subject').textContent())?.includes('<img'));

@@ -45,12 +45,15 @@ describe('reader: message after message in one document', function () {
   });
 
   it('replaces what the last message showed, and its buttons act on the new one', async () => {
-    await show(page, readerMessage({
-      subject: 'Newsletter',
-      html: '<p>Issue 12</p><img src="https://tracker.example.com/p.gif"><a href="https://example.com/a">read</a>',
-      attachments: [{ index: 1, filename: 'notes.txt', contentType: 'text/plain', size: 12 }],
-      flagged: true,
-    }));
+    await show(
+      page,
+      readerMessage({
+        subject: 'Newsletter',
+        html: '<p>Issue 12</p><img src="https://tracker.example.com/p.gif"><a href="https://example.com/a">read</a>',
+        attachments: [{ index: 1, filename: 'notes.txt', contentType: 'text/plain', size: 12 }],
+        flagged: true,
+      }),
+    );
     assert.equal(await page.locator('.banner.remote').count(), 1);
     assert.equal(await page.locator('.links').count(), 1);
     assert.equal(await page.locator('.attachments').count(), 1);
@@ -70,7 +73,14 @@ describe('reader: message after message in one document', function () {
     await page.locator('.actions vscode-button', { hasText: 'Mark Read' }).click();
     const actions = (await postedMessages(page)).filter((message) => message.type === 'action').map((message) => [message.action, message.message]);
     const shown = { accountId: 'a', folder: 'INBOX', uid: 2 };
-    assert.deepEqual(actions, [['flag', shown], ['markRead', shown]], 'the toggles act on the message shown, not on the newsletter, and name it');
+    assert.deepEqual(
+      actions,
+      [
+        ['flag', shown],
+        ['markRead', shown],
+      ],
+      'the toggles act on the message shown, not on the newsletter, and name it',
+    );
 
     await postToWebview(page, { type: 'flags', flagged: true, unread: false } satisfies ExtensionToReader);
     await page.locator('.actions vscode-button', { hasText: 'Unflag' }).waitFor();
@@ -109,17 +119,35 @@ describe('reader: message after message in one document', function () {
   });
 
   it('[SEC-29b] shows the text parts the extension put in an HTML body as wrapped text, and their links in the list', async () => {
-    await show(page, readerMessage({ subject: 'Mixed', html: '<p>html part</p>\n<div style="white-space: pre-wrap">footer line one\nunsubscribe at <a href="https://lists.example.org/leave">https://lists.example.org/leave</a></div>' }));
+    await show(
+      page,
+      readerMessage({
+        subject: 'Mixed',
+        html: '<p>html part</p>\n<div style="white-space: pre-wrap">footer line one\nunsubscribe at <a href="https://lists.example.org/leave">https://lists.example.org/leave</a></div>',
+      }),
+    );
     const frame = await (await page.waitForSelector('iframe.mail-frame')).contentFrame();
     assert.ok(frame);
     assert.equal(await frame.evaluate('getComputedStyle(document.querySelector("div")).whiteSpace'), 'pre-wrap');
-    assert.match((await frame.evaluate('document.body.innerText')) as string, /html part\s+footer line one\nunsubscribe at https:\/\/lists\.example\.org\/leave/);
+    assert.match(
+      (await frame.evaluate('document.body.innerText')) as string,
+      /html part\s+footer line one\nunsubscribe at https:\/\/lists\.example\.org\/leave/,
+    );
     assert.equal(await page.textContent('.links summary'), 'Links in this message (1)');
   });
 
   it('offers to open an enclosed message (.eml) as text, like a text attachment', async () => {
-    await show(page, readerMessage({ subject: 'Bounce', text: 'x', attachments: [{ index: 0, filename: 'part-3.eml', contentType: 'message/rfc822', size: 300 }, { index: 1, filename: 'part-4.bin', contentType: 'application/octet-stream', size: 3 }] }));
+    await show(
+      page,
+      readerMessage({
+        subject: 'Bounce',
+        text: 'x',
+        attachments: [
+          { index: 0, filename: 'part-3.eml', contentType: 'message/rfc822', size: 300 },
+          { index: 1, filename: 'part-4.bin', contentType: 'application/octet-stream', size: 3 },
+        ],
+      }),
+    );
     assert.deepEqual(await page.locator('.attachments li').evaluateAll((items) => items.map((item) => item.querySelectorAll('vscode-button').length)), [2, 1]);
   });
 });
-

@@ -182,14 +182,41 @@ describe('reader: hostile mail in a real browser', function () {
 
       const sandbox = await page.$eval('iframe.mail-frame', (element) => element.getAttribute('sandbox'));
       assert.equal(sandbox, '', 'the frame is sandboxed with no permissions (no scripts, same-origin, popups, top navigation)');
-      const inventory = (await frame.evaluate(frameInventory)) as { tags: string[]; eventAttributes: string[]; hrefs: string[]; sources: string[]; text: string; metaHttpEquiv: number };
-      for (const forbidden of ['script', 'iframe', 'object', 'embed', 'applet', 'form', 'input', 'button', 'base', 'link', 'svg', 'math', 'video', 'audio', 'source', 'noscript']) {
+      const inventory = (await frame.evaluate(frameInventory)) as {
+        tags: string[];
+        eventAttributes: string[];
+        hrefs: string[];
+        sources: string[];
+        text: string;
+        metaHttpEquiv: number;
+      };
+      for (const forbidden of [
+        'script',
+        'iframe',
+        'object',
+        'embed',
+        'applet',
+        'form',
+        'input',
+        'button',
+        'base',
+        'link',
+        'svg',
+        'math',
+        'video',
+        'audio',
+        'source',
+        'noscript',
+      ]) {
         assert.ok(!inventory.tags.includes(forbidden), `<${forbidden}> survived`);
       }
       assert.deepEqual(inventory.eventAttributes, []);
       assert.equal(inventory.metaHttpEquiv, 0, 'no meta refresh');
       assert.deepEqual(inventory.hrefs, [], 'no link navigates inside the frame');
-      assert.ok(inventory.sources.every((source) => !/^(https?:|\/\/|javascript:)/i.test(source)), `remote or script sources left: ${inventory.sources.join(', ')}`);
+      assert.ok(
+        inventory.sources.every((source) => !/^(https?:|\/\/|javascript:)/i.test(source)),
+        `remote or script sources left: ${inventory.sources.join(', ')}`,
+      );
       assert.match(inventory.text, /Dear customer/, 'the harmless text is still shown');
       // The only way out is the link list, which asks the extension (and the extension confirms).
       await page.click('.links summary');
@@ -243,7 +270,12 @@ describe('reader: hostile mail in a real browser', function () {
       await waitForPosted(page, (message) => message.type === 'ready');
       const counted: Record<string, number> = {};
       for (const { name, style } of cssSpellings) {
-        await showHtmlInReader(page, { type: 'message', view: messageView(`<p class="a b">${name}</p>${style(`${sentinel.origin}/p/${name}`)}`), allowRemoteContent: false, senderTrust: { kind: 'offered', sender: 'mallory@example.com' } });
+        await showHtmlInReader(page, {
+          type: 'message',
+          view: messageView(`<p class="a b">${name}</p>${style(`${sentinel.origin}/p/${name}`)}`),
+          allowRemoteContent: false,
+          senderTrust: { kind: 'offered', sender: 'mallory@example.com' },
+        });
         const banner = await page.$('.banner.remote');
         const text = banner ? ((await banner.textContent()) ?? '') : '';
         counted[name] = banner ? Number(/Remote content \((\d+)\)/.exec(text)?.[1] ?? NaN) : 0;
@@ -264,7 +296,9 @@ describe('reader: hostile mail in a real browser', function () {
       // What the filter decides, read back from the mail frame's own styles. Whether and when the browser
       // then fetches a background is its business (a sandboxed frame's images sometimes wait for a paint
       // that a headless page under load does not schedule); the pixel tests cover the fetch itself.
-      const backgrounds = (await frame.evaluate(`(() => ['esc', 'plain'].map((name) => getComputedStyle(document.querySelector('.' + name)).backgroundImage))()`)) as string[];
+      const backgrounds = (await frame.evaluate(
+        `(() => ['esc', 'plain'].map((name) => getComputedStyle(document.querySelector('.' + name)).backgroundImage))()`,
+      )) as string[];
       assert.deepEqual(backgrounds, [`url("${secureSentinel.origin}/escaped-allowed")`, 'none']);
       assert.deepEqual(sentinel.requests, [], 'plain http stays blocked');
     } finally {
@@ -272,7 +306,7 @@ describe('reader: hostile mail in a real browser', function () {
     }
   });
 
-  it('keeps a mail\'s inline styles, moved into the frame\'s one stylesheet, without tripping the CSP', async () => {
+  it("keeps a mail's inline styles, moved into the frame's one stylesheet, without tripping the CSP", async () => {
     const page = await browser.newPage();
     const refused: string[] = [];
     page.on('console', (message) => {
@@ -298,7 +332,13 @@ describe('reader: hostile mail in a real browser', function () {
           attributes: document.querySelectorAll('[style], [data-mailroom-style]').length,
         };
       })()`);
-      assert.deepEqual(styles, { color: 'rgb(200, 0, 0)', weight: '700', border: '3px solid rgb(0, 0, 200)', plain: 'style="color: red" stays text', attributes: 0 });
+      assert.deepEqual(styles, {
+        color: 'rgb(200, 0, 0)',
+        weight: '700',
+        border: '3px solid rgb(0, 0, 200)',
+        plain: 'style="color: red" stays text',
+        attributes: 0,
+      });
       assert.deepEqual(refused, []);
     } finally {
       await page.close();

@@ -15,7 +15,12 @@ describe('reader: keyboard shortcuts', function () {
   before(async () => {
     reader = await openReaderPage();
     page = reader.page;
-    await postToWebview(page, { type: 'message', view: readerMessage({ ref: shown, subject: 'Keys', text: 'body', flagged: true }), allowRemoteContent: false, senderTrust: { kind: 'none' } } satisfies ExtensionToReader);
+    await postToWebview(page, {
+      type: 'message',
+      view: readerMessage({ ref: shown, subject: 'Keys', text: 'body', flagged: true }),
+      allowRemoteContent: false,
+      senderTrust: { kind: 'none' },
+    } satisfies ExtensionToReader);
     await page.waitForSelector('.reader-header h1:text-is("Keys")');
   });
 
@@ -24,7 +29,15 @@ describe('reader: keyboard shortcuts', function () {
   });
 
   it('acts on the message shown for each shortcut the extension passes on; Toggle Flag unflags a flagged one', async () => {
-    for (const [action, expected] of [['reply', 'reply'], ['replyAll', 'replyAll'], ['forward', 'forward'], ['archive', 'archive'], ['delete', 'delete'], ['markUnread', 'markUnread'], ['toggleFlag', 'unflag']] as const) {
+    for (const [action, expected] of [
+      ['reply', 'reply'],
+      ['replyAll', 'replyAll'],
+      ['forward', 'forward'],
+      ['archive', 'archive'],
+      ['delete', 'delete'],
+      ['markUnread', 'markUnread'],
+      ['toggleFlag', 'unflag'],
+    ] as const) {
       const before = (await postedMessages(page)).length;
       await postToWebview(page, { type: 'shortcut', action } satisfies ExtensionToReader);
       await waitForPosted(page, (posted) => posted.type === 'action' && posted.action === expected);
@@ -32,7 +45,7 @@ describe('reader: keyboard shortcuts', function () {
     }
   });
 
-  it('does not act on letter keys itself: they go on to the editor\'s keybindings, which can be changed or turned off', async () => {
+  it("does not act on letter keys itself: they go on to the editor's keybindings, which can be changed or turned off", async () => {
     await page.locator('.reader-header h1').click();
     await page.evaluate(`window.__reachedWindow = []; window.addEventListener('keydown', (event) => window.__reachedWindow.push(event.key))`);
     const before = (await postedMessages(page)).filter((posted) => posted.type === 'action').length;
@@ -45,7 +58,8 @@ describe('reader: keyboard shortcuts', function () {
   });
 
   it('tells the extension when it gains and loses the keyboard focus (mailroom.readerFocused)', async () => {
-    const focusReports = async (): Promise<unknown[]> => (await postedMessages(page)).filter((posted) => posted.type === 'focusChanged').map((posted) => posted.focused);
+    const focusReports = async (): Promise<unknown[]> =>
+      (await postedMessages(page)).filter((posted) => posted.type === 'focusChanged').map((posted) => posted.focused);
     const seen = (await focusReports()).length;
     await page.evaluate(`window.dispatchEvent(new FocusEvent('blur'))`);
     await page.evaluate(`window.dispatchEvent(new FocusEvent('focus'))`);

@@ -15,7 +15,12 @@ async function showNewsletter(page: Page, senderTrust: SenderTrust, allowRemoteC
   const ref = { accountId: 'a', folder: 'INBOX', uid: ++uid };
   const message: ExtensionToReader = {
     type: 'message',
-    view: readerMessage({ ref, subject: `Shop news ${uid}`, from: [{ name: 'Shop', address: sender }], html: '<p>Offers</p><img src="https://tracker.shop.example/p.gif">' }),
+    view: readerMessage({
+      ref,
+      subject: `Shop news ${uid}`,
+      from: [{ name: 'Shop', address: sender }],
+      html: '<p>Offers</p><img src="https://tracker.shop.example/p.gif">',
+    }),
     allowRemoteContent,
     senderTrust,
   };
@@ -46,30 +51,46 @@ describe('reader: remote-content trust per sender', function () {
     assert.deepEqual(await bannerButtons(page, '.banner.remote'), ['Load Remote Content', 'Always for This Sender']);
     assert.equal(await page.locator('.banner.trusted-sender').count(), 0);
     await page.locator('.banner.remote vscode-button', { hasText: 'Always for This Sender' }).click();
-    assert.deepEqual(await waitForPosted(page, (message) => message.type === 'alwaysLoadRemoteContentFromSender'), { type: 'alwaysLoadRemoteContentFromSender', message: ref });
+    assert.deepEqual(await waitForPosted(page, (message) => message.type === 'alwaysLoadRemoteContentFromSender'), {
+      type: 'alwaysLoadRemoteContentFromSender',
+      message: ref,
+    });
   });
 
   it('says whose mail loads remote content automatically, and its button stops trusting the sender', async () => {
     const ref = await showNewsletter(page, { kind: 'applied', sender }, true);
     assert.equal(await page.locator('.banner.remote').count(), 0);
-    assert.match((await page.textContent('.banner.trusted-sender')) ?? '', /Remote content loads automatically in mail from news@shop\.example, because you chose to trust this sender\./);
+    assert.match(
+      (await page.textContent('.banner.trusted-sender')) ?? '',
+      /Remote content loads automatically in mail from news@shop\.example, because you chose to trust this sender\./,
+    );
     assert.deepEqual(await bannerButtons(page, '.banner.trusted-sender'), ['Stop Trusting This Sender']);
     await page.locator('.banner.trusted-sender vscode-button', { hasText: 'Stop Trusting This Sender' }).click();
     assert.deepEqual(await waitForPosted(page, (message) => message.type === 'stopTrustingSender'), { type: 'stopTrustingSender', message: ref });
   });
 
-  it('blocks a trusted sender\'s mail whose headers contradict From, and says why', async () => {
+  it("blocks a trusted sender's mail whose headers contradict From, and says why", async () => {
     await showNewsletter(page, { kind: 'withheld', sender, trusted: true, reason: 'its envelope sender (mallory@evil.example) is not at shop.example' }, false);
     assert.equal(await page.locator('.banner.trusted-sender').count(), 0, 'no claim that the content loads');
     const banner = (await page.textContent('.banner.remote')) ?? '';
     assert.match(banner, /Remote content \(1\) was blocked/);
-    assert.match(banner, /You trust mail from news@shop\.example, but not this message: its envelope sender \(mallory@evil\.example\) is not at shop\.example\./);
+    assert.match(
+      banner,
+      /You trust mail from news@shop\.example, but not this message: its envelope sender \(mallory@evil\.example\) is not at shop\.example\./,
+    );
     assert.deepEqual(await bannerButtons(page, '.banner.remote'), ['Load Remote Content', 'Stop Trusting This Sender']);
   });
 
   it('does not offer to trust a sender whose headers contradict From', async () => {
-    await showNewsletter(page, { kind: 'withheld', sender, trusted: false, reason: "the receiving server's DMARC check failed (dmarc=fail) for shop.example" }, false);
-    assert.match((await page.textContent('.banner.remote')) ?? '', /Trusting news@shop\.example is not offered for this message: the receiving server's DMARC check failed/);
+    await showNewsletter(
+      page,
+      { kind: 'withheld', sender, trusted: false, reason: "the receiving server's DMARC check failed (dmarc=fail) for shop.example" },
+      false,
+    );
+    assert.match(
+      (await page.textContent('.banner.remote')) ?? '',
+      /Trusting news@shop\.example is not offered for this message: the receiving server's DMARC check failed/,
+    );
     assert.deepEqual(await bannerButtons(page, '.banner.remote'), ['Load Remote Content']);
   });
 

@@ -12,7 +12,10 @@ import type { Workbench, WorkbenchOptions } from './workbench';
 
 /** The refresh tokens the issuer handed to this user so far (taken from the stack, never from the editor). */
 function refreshTokensOf(stack: Stack, email: string): string[] {
-  return stack.issuedTokens().filter((token) => token.kind === 'RefreshToken' && token.email === email && token.issuer === stack.issuer).map((token) => token.value);
+  return stack
+    .issuedTokens()
+    .filter((token) => token.kind === 'RefreshToken' && token.email === email && token.issuer === stack.issuer)
+    .map((token) => token.value);
 }
 
 async function activeStates(stack: Stack, tokens: string[]): Promise<boolean[]> {

@@ -25,7 +25,10 @@ export async function openSignInPage(workbench: Workbench): Promise<Page> {
   const { page, stack } = workbench;
   assert.ok(stack, 'signing in needs the local stack');
   const labels = await waitForAccountsMenu(workbench, (entries) => entries.some((label) => SIGN_IN_ENTRY.test(label)));
-  assert.ok(labels.some((label) => SIGN_IN_ENTRY.test(label)), `no sign-in entry: ${labels.join(' | ')}`);
+  assert.ok(
+    labels.some((label) => SIGN_IN_ENTRY.test(label)),
+    `no sign-in entry: ${labels.join(' | ')}`,
+  );
   await workbench.chooseMenuItem(SIGN_IN_ENTRY);
   const tabOpened = page.context().waitForEvent('page', { timeout: 30_000 });
   await workbench.dialog('with Mailroom?').locator('.monaco-button', { hasText: 'Continue in Browser' }).click();
@@ -68,7 +71,12 @@ export async function completeSignInPage(tab: Page, user: { username: string; pa
   }
   await tab.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\//, { timeout: 30_000 });
   await tab.waitForLoadState('domcontentloaded');
-  return tab.isClosed() ? '' : tab.locator('body').innerText().catch(() => '');
+  return tab.isClosed()
+    ? ''
+    : tab
+        .locator('body')
+        .innerText()
+        .catch(() => '');
 }
 
 /** The whole sign-in in the browser; resolves once the Accounts menu lists the account. */

@@ -93,7 +93,11 @@ describe('Guided setup from a sign-in without a client ID', function () {
     const uris = rows.filter((text) => text.includes('://'));
     const editorUri = uris.find((uri) => /^[a-z][a-z0-9+.-]*:\/\/mailroom\.mailroom\/auth\/microsoft$/.test(uri));
     assert.ok(editorUri, rows.join(' | '));
-    assert.deepEqual(uris.filter((uri) => uri !== editorUri), ['http://127.0.0.1/callback'], 'only the Microsoft URIs');
+    assert.deepEqual(
+      uris.filter((uri) => uri !== editorUri),
+      ['http://127.0.0.1/callback'],
+      'only the Microsoft URIs',
+    );
     await workbench.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: workbench.server.origin });
     await workbench.pickQuickInputItem(editorUri);
     await workbench.notification(`Copied ${editorUri} to the clipboard.`).waitFor();

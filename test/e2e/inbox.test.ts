@@ -48,7 +48,10 @@ describe('Reading mail in the installed .vsix', function () {
 
   /** Shows the Mail side bar (clicking its icon again would hide it) and returns the inbox webview. */
   async function showInbox(): Promise<Frame> {
-    const visible = await workbench.page.locator('.part.sidebar .composite.title', { hasText: /mail/i }).isVisible().catch(() => false);
+    const visible = await workbench.page
+      .locator('.part.sidebar .composite.title', { hasText: /mail/i })
+      .isVisible()
+      .catch(() => false);
     if (!visible) {
       // The unread badge sits on top of the icon.
       await workbench.activityBarItem('Mail').click({ force: true });
@@ -65,7 +68,7 @@ describe('Reading mail in the installed .vsix', function () {
     await pixel?.close();
   });
 
-  it('opens the Inbox with the signed-in account\'s mail, newest first', async () => {
+  it("opens the Inbox with the signed-in account's mail, newest first", async () => {
     inbox = await showInbox();
     const first = inbox.locator('.list .row:not(.placeholder)').first();
     await first.waitFor({ timeout: 60_000 });
@@ -131,14 +134,21 @@ describe('Reading mail in the installed .vsix', function () {
     assert.equal(await reader.locator('.banner.remote').count(), 0);
 
     // The reader shows the next message in the same tab: what was allowed for this one is not carried over.
-    await workbench.stack?.deliver('alice@mailroom.test', trackingMail(pixel.origin, { from: 'Offers <promo@shop.example>', subject: OTHER_TRACKING_SUBJECT, pixelQuery: 'u=alice&m=offer' }));
+    await workbench.stack?.deliver(
+      'alice@mailroom.test',
+      trackingMail(pixel.origin, { from: 'Offers <promo@shop.example>', subject: OTHER_TRACKING_SUBJECT, pixelQuery: 'u=alice&m=offer' }),
+    );
     const offer = inbox.locator('.list .row:not(.placeholder)', { hasText: OTHER_TRACKING_SUBJECT }).first();
     await offer.waitFor({ timeout: 30_000 });
     await offer.click();
     reader = await readerShowing(workbench.page, OTHER_TRACKING_SUBJECT);
     await reader.locator('.banner.remote').waitFor();
     await workbench.page.waitForTimeout(PIXEL_QUIET_MS);
-    assert.deepEqual(pixel.requests.filter((url) => url.includes('m=offer')), [], "the other sender's pixel stayed blocked");
+    assert.deepEqual(
+      pixel.requests.filter((url) => url.includes('m=offer')),
+      [],
+      "the other sender's pixel stayed blocked",
+    );
   });
 
   it('[SEC-26] the hostile statement mail from the fixture runs nothing in the real editor', async () => {

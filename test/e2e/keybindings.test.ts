@@ -12,7 +12,8 @@ describe('Keyboard shortcuts as keybindings in the installed .vsix', function ()
   let workbench: Workbench;
   let inbox: Frame;
 
-  const rowIsUnread = async (index: number): Promise<boolean> => (await inbox.locator(`#row-${index}`).getAttribute('class'))?.split(' ').includes('unread') ?? false;
+  const rowIsUnread = async (index: number): Promise<boolean> =>
+    (await inbox.locator(`#row-${index}`).getAttribute('class'))?.split(' ').includes('unread') ?? false;
 
   async function waitForRow(index: number, unread: boolean, timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;

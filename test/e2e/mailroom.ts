@@ -27,16 +27,24 @@ export async function signInWithDeviceCode(workbench: Workbench, user = workbenc
   const progress = workbench.notification(/Signing in to/);
   const trouble = workbench.notification('Having trouble?');
   await progress.waitFor();
-  if (await external.waitFor({ timeout: 10_000 }).then(() => true, () => false)) {
+  if (
+    await external.waitFor({ timeout: 10_000 }).then(
+      () => true,
+      () => false,
+    )
+  ) {
     await external.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
   }
   await progress.or(trouble).first().waitFor();
   // The attempt can end by itself (its notification replaced by "Having trouble?") while the click on
   // Cancel is on its way: a single click then waited 30 s for a button that had left the DOM. So: try
   // briefly, look again, until the question is there.
-  for (const deadline = Date.now() + 30_000; !(await trouble.isVisible()); ) {
+  for (const deadline = Date.now() + 30_000; !(await trouble.isVisible());) {
     assert.ok(Date.now() < deadline, 'the browser attempt neither ended nor could be cancelled');
-    await progress.locator('.monaco-button', { hasText: 'Cancel' }).click({ timeout: 1_000 }).catch(() => undefined);
+    await progress
+      .locator('.monaco-button', { hasText: 'Cancel' })
+      .click({ timeout: 1_000 })
+      .catch(() => undefined);
   }
   await trouble.locator('.monaco-button', { hasText: 'Try Another Way' }).click();
   const codeDialog = workbench.dialog('enter the code');
@@ -47,7 +55,10 @@ export async function signInWithDeviceCode(workbench: Workbench, user = workbenc
   await stack.authorize(`${shown[1]}?user_code=${encodeURIComponent(shown[2] ?? '')}`, user);
   await workbench.returnToEditor();
   const labels = await waitForAccountsMenu(workbench, (entries) => entries.some((label) => label.startsWith(user.email)));
-  assert.ok(labels.some((label) => label.startsWith(user.email)), `not signed in: ${labels.join(' | ')}`);
+  assert.ok(
+    labels.some((label) => label.startsWith(user.email)),
+    `not signed in: ${labels.join(' | ')}`,
+  );
   await workbench.dismiss();
   await page.waitForTimeout(200);
 }
@@ -76,7 +87,12 @@ export async function mailroomFrame(page: Page, view: 'inbox' | 'reader' | 'comp
       if (!host || new URL(host.url()).searchParams.get('extensionId') !== EXTENSION_ID) {
         continue;
       }
-      if ((await frame.locator(`body[data-view="${view}"]`).count().catch(() => 0)) > 0) {
+      if (
+        (await frame
+          .locator(`body[data-view="${view}"]`)
+          .count()
+          .catch(() => 0)) > 0
+      ) {
         return frame;
       }
     }
@@ -118,7 +134,12 @@ export async function readerShowing(page: Page, subject: string, timeoutMs = 30_
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const reader = await mailroomFrame(page, 'reader', timeoutMs);
-    if ((await reader.locator('.reader-header h1', { hasText: subject }).count().catch(() => 0)) > 0) {
+    if (
+      (await reader
+        .locator('.reader-header h1', { hasText: subject })
+        .count()
+        .catch(() => 0)) > 0
+    ) {
       return reader;
     }
     assert.ok(Date.now() < deadline, `the reader never showed "${subject}"`);
@@ -133,8 +154,14 @@ async function describeMailroomFrames(page: Page): Promise<string> {
     hosts.map(async (host) => {
       const children = await Promise.all(
         host.childFrames().map(async (child) => {
-          const id = await child.frameElement().then(async (element) => element.getAttribute('id'), () => null);
-          const dataView = await child.locator('body').getAttribute('data-view', { timeout: 1_000 }).catch(() => null);
+          const id = await child.frameElement().then(
+            async (element) => element.getAttribute('id'),
+            () => null,
+          );
+          const dataView = await child
+            .locator('body')
+            .getAttribute('data-view', { timeout: 1_000 })
+            .catch(() => null);
           return `#${id ?? '?'} ${child.url().slice(0, 60)} view=${dataView ?? 'none'}`;
         }),
       );

@@ -54,7 +54,10 @@ describe('Offline and back in the installed .vsix', function () {
     await banner.waitFor({ state: 'hidden', timeout: 60_000 });
     // Live again: mail delivered now reaches the list through the rebuilt IDLE connection.
     const subject = `Back online ${Date.now()}`;
-    await stack.deliver(stack.users[0].email, [`From: Bob Example <${stack.users[1].email}>`, `To: ${stack.users[0].email}`, `Subject: ${subject}`, '', 'Hello again.', ''].join('\r\n'));
+    await stack.deliver(
+      stack.users[0].email,
+      [`From: Bob Example <${stack.users[1].email}>`, `To: ${stack.users[0].email}`, `Subject: ${subject}`, '', 'Hello again.', ''].join('\r\n'),
+    );
     await inbox.locator('.list .row', { hasText: subject }).waitFor({ timeout: 30_000 });
   });
 

@@ -57,7 +57,7 @@ describe('Reader actions in the installed .vsix', function () {
     await input.waitFor();
     // The dialog shows the folder first, then completes the proposed name.
     let proposed = '';
-    for (const deadline = Date.now() + 10_000; !proposed.endsWith('report-q3.pdf') && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 10_000; !proposed.endsWith('report-q3.pdf') && Date.now() < deadline;) {
       await workbench.page.waitForTimeout(100);
       proposed = await input.inputValue();
     }
@@ -86,7 +86,18 @@ describe('Reader actions in the installed .vsix', function () {
     assert.ok(stack);
     const alice = stack.users[0].email;
     const subject = `File me away ${Date.now()}`;
-    await stack.deliver(alice, [`From: Bob Example <${stack.users[1].email}>`, `To: ${alice}`, `Subject: ${subject}`, `Date: ${new Date().toUTCString()}`, '', 'For the archive.', ''].join('\r\n'));
+    await stack.deliver(
+      alice,
+      [
+        `From: Bob Example <${stack.users[1].email}>`,
+        `To: ${alice}`,
+        `Subject: ${subject}`,
+        `Date: ${new Date().toUTCString()}`,
+        '',
+        'For the archive.',
+        '',
+      ].join('\r\n'),
+    );
     const reader = await openMessage(subject);
     await reader.locator('.actions vscode-button', { hasText: 'Move…' }).click();
     const labels = await workbench.readQuickInputLabels();
@@ -143,7 +154,18 @@ describe('Reader actions in the installed .vsix', function () {
     await inbox.locator('.searchbar vscode-textfield input').fill('');
     await inbox.locator('.searchbar vscode-textfield input').press('Enter');
     const subject = `Live arrival ${Date.now()}`;
-    await stack.deliver(stack.users[0].email, [`From: Bob Example <${stack.users[1].email}>`, `To: ${stack.users[0].email}`, `Subject: ${subject}`, `Date: ${new Date().toUTCString()}`, '', 'It just arrived.', ''].join('\r\n'));
+    await stack.deliver(
+      stack.users[0].email,
+      [
+        `From: Bob Example <${stack.users[1].email}>`,
+        `To: ${stack.users[0].email}`,
+        `Subject: ${subject}`,
+        `Date: ${new Date().toUTCString()}`,
+        '',
+        'It just arrived.',
+        '',
+      ].join('\r\n'),
+    );
     const notification = workbench.notification(`New mail from Bob Example: ${subject}`);
     await notification.waitFor({ timeout: 30_000 });
     await inbox.locator('.list .row', { hasText: subject }).waitFor({ timeout: 10_000 });
@@ -158,7 +180,15 @@ describe('Reader actions in the installed .vsix', function () {
     const link = '[Run](command:workbench.action.terminal.new)';
     await stack.deliver(
       stack.users[0].email,
-      [`From: "${link}" <${stack.users[1].email}>`, `To: ${stack.users[0].email}`, `Subject: ${link} report ${stamp}`, `Date: ${new Date().toUTCString()}`, '', 'Click nothing.', ''].join('\r\n'),
+      [
+        `From: "${link}" <${stack.users[1].email}>`,
+        `To: ${stack.users[0].email}`,
+        `Subject: ${link} report ${stamp}`,
+        `Date: ${new Date().toUTCString()}`,
+        '',
+        'Click nothing.',
+        '',
+      ].join('\r\n'),
     );
     const notification = workbench.notification(`report ${stamp}`);
     await notification.waitFor({ timeout: 30_000 });
@@ -166,7 +196,11 @@ describe('Reader actions in the installed .vsix', function () {
     // VS Code renders `[label](command:…)` in a notification as an anchor that runs the command on click.
     assert.equal(await message.locator('a').count(), 0, `the notification holds a link: ${await message.innerHTML()}`);
     const shown = (await message.innerText()).trim();
-    assert.equal(shown, `New mail from (Run)(command:workbench.action.terminal.new): (Run)(command:workbench.action.terminal.new) report ${stamp}`, 'the words are shown as written, brackets as parentheses');
+    assert.equal(
+      shown,
+      `New mail from (Run)(command:workbench.action.terminal.new): (Run)(command:workbench.action.terminal.new) report ${stamp}`,
+      'the words are shown as written, brackets as parentheses',
+    );
     await notification.locator('.monaco-button', { hasText: 'Open' }).click();
     await readerShowing(workbench.page, `report ${stamp}`);
   });

@@ -15,7 +15,9 @@ import type { Workbench } from './workbench';
 const LOG_SETTLE_MS = 1_000;
 
 function logLines(workbench: Workbench, containing: string): string[] {
-  return mailroomLogText(workbench).split('\n').filter((line) => line.includes(containing));
+  return mailroomLogText(workbench)
+    .split('\n')
+    .filter((line) => line.includes(containing));
 }
 
 const SOURCE = Array.from({ length: 12 }, (_unused, index) => `export const line${index + 1} = \`value ${index + 1}\`;`).join('\n') + '\n';
@@ -144,7 +146,10 @@ describe('Sending mail in the installed .vsix', function () {
     assert.deepEqual(message.to, [alice]);
     assert.match(message.raw, /multipart\/alternative/);
     const parsed = await simpleParser(message.raw);
-    assert.equal(parsed.text, `Could you look at these three lines?\n\nsrc/lines.ts, lines 3–5 (typescript):\n\n\`\`\`typescript\n${SOURCE.split('\n').slice(2, 5).join('\n')}\n\`\`\`\n`);
+    assert.equal(
+      parsed.text,
+      `Could you look at these three lines?\n\nsrc/lines.ts, lines 3–5 (typescript):\n\n\`\`\`typescript\n${SOURCE.split('\n').slice(2, 5).join('\n')}\n\`\`\`\n`,
+    );
 
     // And the Inbox view shows it (new mail arrives over IDLE).
     const inbox = await mailroomFrame(page, 'inbox');
@@ -161,7 +166,7 @@ describe('Sending mail in the installed .vsix', function () {
     await workbench.screenshot('in-sent');
   });
 
-  it('Send File as Mail from the Explorer\'s context menu attaches the file byte for byte', async () => {
+  it("Send File as Mail from the Explorer's context menu attaches the file byte for byte", async () => {
     const { page, stack } = workbench;
     assert.ok(stack);
     const alice = stack.users[0].email;

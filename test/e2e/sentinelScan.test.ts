@@ -18,7 +18,10 @@ const ACCESS_TOKEN_SECONDS = 8;
 const RECORDED_MESSAGES = '__mailroomSentinelMessages';
 
 function refreshTokensOf(stack: Stack, email: string): string[] {
-  return stack.issuedTokens().filter((token) => token.kind === 'RefreshToken' && token.email === email).map((token) => token.value);
+  return stack
+    .issuedTokens()
+    .filter((token) => token.kind === 'RefreshToken' && token.email === email)
+    .map((token) => token.value);
 }
 
 interface Hit {
@@ -91,7 +94,11 @@ describe('[SEC-20] no token, code or password outside SecretStorage after a full
     }
     await signOutFromAccountsMenu(workbench, alice.email);
     const states = await Promise.all(refreshTokens.map(async (token) => (await stack.introspect(token)).active));
-    assert.deepEqual(states, refreshTokens.map(() => false), 'every refresh token is inactive after sign-out');
+    assert.deepEqual(
+      states,
+      refreshTokens.map(() => false),
+      'every refresh token is inactive after sign-out',
+    );
     await workbench.page.waitForTimeout(1_000);
     for (const frame of workbench.page.frames()) {
       webviewTexts.push(...(await frameTexts(frame)));
@@ -101,7 +108,7 @@ describe('[SEC-20] no token, code or password outside SecretStorage after a full
   // After the session rather than before it: with a denied attempt first, code-server's webview host
   // for the reader sometimes never finished loading (its service-worker registration did not settle),
   // which a closed-and-reopened reader did not cure either; that is the editor's, not Mailroom's.
-  it('a wrong password, then Deny on the issuer\'s page: the reason is shown and no account is added', async () => {
+  it("a wrong password, then Deny on the issuer's page: the reason is shown and no account is added", async () => {
     const [alice] = stack.users;
     // Forget alice's session at the issuer (signing out of Mailroom leaves it), so its login page shows.
     await workbench.page.context().clearCookies({ domain: new URL(stack.issuer).hostname });
@@ -131,39 +138,58 @@ describe('[SEC-20] no token, code or password outside SecretStorage after a full
     assert.match(mailroomLog, /Signed in to .* as alice@mailroom\.test/);
     assert.ok(runFiles.includes(workbench.server.logFile));
     assert.ok(runFiles.some((file) => file.endsWith(path.join('User', 'settings.json'))));
-    assert.ok(runFiles.some((file) => file.includes(`${path.sep}User${path.sep}`)), 'the user folder is scanned');
+    assert.ok(
+      runFiles.some((file) => file.includes(`${path.sep}User${path.sep}`)),
+      'the user folder is scanned',
+    );
 
     const hits: Hit[] = [];
     for (const file of runFiles) {
       hits.push(...hitsIn(path.relative(workbench.server.directory, file), fs.readFileSync(file).toString('latin1'), sentinels));
     }
-    assert.ok(webviewTexts.some((entry) => entry.where === 'inbox webview HTML' && entry.text.includes('role="listbox"')), 'the Inbox webview was captured');
-    assert.ok(webviewTexts.some((entry) => entry.where === 'inbox webview messages' && entry.text.length > 0), 'messages to the Inbox were recorded');
+    assert.ok(
+      webviewTexts.some((entry) => entry.where === 'inbox webview HTML' && entry.text.includes('role="listbox"')),
+      'the Inbox webview was captured',
+    );
+    assert.ok(
+      webviewTexts.some((entry) => entry.where === 'inbox webview messages' && entry.text.length > 0),
+      'messages to the Inbox were recorded',
+    );
     for (const entry of webviewTexts) {
       hits.push(...hitsIn(entry.where, entry.text, sentinels));
     }
     // In a browser-based editor globalState and the other state databases live in the browser (IndexedDB,
     // local storage), next to SecretStorage; everything there but SecretStorage is scanned.
     const browserStorage = await browserStorageTexts(workbench);
-    assert.ok(browserStorage.some((entry) => entry.where.startsWith('IndexedDB vscode-web-state-db-global')), browserStorage.map((entry) => entry.where).join(', '));
+    assert.ok(
+      browserStorage.some((entry) => entry.where.startsWith('IndexedDB vscode-web-state-db-global')),
+      browserStorage.map((entry) => entry.where).join(', '),
+    );
     for (const entry of browserStorage) {
       hits.push(...hitsIn(entry.where, entry.text, sentinels));
     }
     const notifications = await workbench.page.locator('.notifications-toasts, .notifications-center').allInnerTexts();
     hits.push(...hitsIn('notifications', notifications.join('\n'), sentinels));
-    console.log(`      scanned ${runFiles.length} files, ${browserStorage.length} browser stores, ${webviewTexts.length} webview documents and message logs for ${sentinels.size} sentinels`);
+    console.log(
+      `      scanned ${runFiles.length} files, ${browserStorage.length} browser stores, ${webviewTexts.length} webview documents and message logs for ${sentinels.size} sentinels`,
+    );
     assert.deepEqual(hits, []);
   });
 });
 
 /** The HTML of a Mailroom webview document and the messages it received, named by its view. */
 async function frameTexts(frame: Frame): Promise<{ where: string; text: string }[]> {
-  const view = await frame.locator('body[data-view]').getAttribute('data-view', { timeout: 1_000 }).catch(() => undefined);
+  const view = await frame
+    .locator('body[data-view]')
+    .getAttribute('data-view', { timeout: 1_000 })
+    .catch(() => undefined);
   if (!view) {
     return [];
   }
   const html = await frame.content().catch(() => '');
-  const messages = await frame.evaluate((name) => ((globalThis as unknown as Record<string, unknown>)[name] as string[] | undefined) ?? [], RECORDED_MESSAGES).catch(() => []);
+  const messages = await frame
+    .evaluate((name) => ((globalThis as unknown as Record<string, unknown>)[name] as string[] | undefined) ?? [], RECORDED_MESSAGES)
+    .catch(() => []);
   return [
     { where: `${view} webview HTML`, text: html },
     { where: `${view} webview messages`, text: messages.join('\n') },

@@ -29,7 +29,10 @@ describe('Sign in through the Accounts menu', function () {
     await workbench.activityBarItem('Mail').click();
     await mailroomFrame(workbench.page, 'inbox');
     const entries = await waitForAccountsMenu((labels) => labels.some((label) => label.startsWith(`Sign in with ${PROVIDER_LABEL}`)));
-    assert.ok(entries.some((label) => label.startsWith(`Sign in with ${PROVIDER_LABEL}`)), entries.join(' | '));
+    assert.ok(
+      entries.some((label) => label.startsWith(`Sign in with ${PROVIDER_LABEL}`)),
+      entries.join(' | '),
+    );
   });
 
   it('[SEC-11] asks for consent in plain words before anything opens in the browser', async () => {
@@ -51,14 +54,17 @@ describe('Sign in through the Accounts menu', function () {
     await progress.waitFor();
     await workbench.screenshot('progress');
     // The person declines the editor's "open the external website?" question: the attempt ends at once.
-    await workbench.dialog('open the external website?').locator('.monaco-button', { hasText: /^Cancel$/ }).click();
+    await workbench
+      .dialog('open the external website?')
+      .locator('.monaco-button', { hasText: /^Cancel$/ })
+      .click();
     const another = workbench.notification('Having trouble?');
     await another.waitFor();
     assert.match(await another.innerText(), /one-time code/);
     await another.locator('.monaco-button', { hasText: 'Try Another Way' }).click();
   });
 
-  it('[SEC-33] signs in with a one-time code shown on the issuer\'s https page', async () => {
+  it("[SEC-33] signs in with a one-time code shown on the issuer's https page", async () => {
     const stack = workbench.stack;
     assert.ok(stack);
     const codeDialog = workbench.dialog('enter the code');
@@ -74,7 +80,10 @@ describe('Sign in through the Accounts menu', function () {
     await stack.authorize(`${verificationUri}?user_code=${encodeURIComponent(userCode)}`, stack.users[0]);
     await workbench.returnToEditor();
     const entries = await waitForAccountsMenu((labels) => labels.some((label) => label.startsWith(stack.users[0].email)));
-    assert.ok(entries.some((label) => label === `${stack.users[0].email} (${PROVIDER_LABEL})`), entries.join(' | '));
+    assert.ok(
+      entries.some((label) => label === `${stack.users[0].email} (${PROVIDER_LABEL})`),
+      entries.join(' | '),
+    );
     assert.ok(!entries.some((label) => label.startsWith(`Sign in with ${PROVIDER_LABEL}`)), 'the sign-in request is satisfied');
     await workbench.screenshot('signed-in');
   });
@@ -87,7 +96,10 @@ describe('Sign in through the Accounts menu', function () {
     await signOutFromAccountsMenu(workbench, email);
     const entries = await waitForAccountsMenu((labels) => labels.some((label) => label.startsWith(`Sign in with ${PROVIDER_LABEL}`)));
     assert.ok(!entries.some((label) => label.startsWith(email)), entries.join(' | '));
-    assert.ok(entries.some((label) => label.startsWith(`Sign in with ${PROVIDER_LABEL}`)), entries.join(' | '));
+    assert.ok(
+      entries.some((label) => label.startsWith(`Sign in with ${PROVIDER_LABEL}`)),
+      entries.join(' | '),
+    );
   });
 
   function waitForAccountsMenu(ready: (labels: string[]) => boolean): Promise<string[]> {

@@ -100,7 +100,10 @@ function workbenchHelpers(page: Page, name: string): WorkbenchHelpers {
     for (let attempt = 0; attempt < 3 && (await overlays.count()) > 0; attempt += 1) {
       await page.keyboard.press('Escape');
       // Let it close before anything else is clicked: a click during the close can be swallowed.
-      await overlays.first().waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
+      await overlays
+        .first()
+        .waitFor({ state: 'hidden', timeout: 2_000 })
+        .catch(() => undefined);
     }
   };
 
@@ -172,7 +175,13 @@ function workbenchHelpers(page: Page, name: string): WorkbenchHelpers {
   };
 
   const returnToEditor = async (): Promise<void> => {
-    await Promise.all(page.context().pages().filter((tab) => tab !== page).map(async (tab) => tab.close().catch(() => undefined)));
+    await Promise.all(
+      page
+        .context()
+        .pages()
+        .filter((tab) => tab !== page)
+        .map(async (tab) => tab.close().catch(() => undefined)),
+    );
     // As a person does after the browser part of a sign-in: back to the editor, nothing else open.
     await page.bringToFront();
   };
@@ -184,10 +193,16 @@ function workbenchHelpers(page: Page, name: string): WorkbenchHelpers {
   const openAccountsMenu = async (): Promise<string[]> => {
     await dismiss();
     // Click the entry rather than its icon: a "Sign in requested" badge covers the icon.
-    await page.locator('.part.activitybar .action-item').filter({ has: page.locator('a.codicon-accounts-view-bar-icon') }).click();
+    await page
+      .locator('.part.activitybar .action-item')
+      .filter({ has: page.locator('a.codicon-accounts-view-bar-icon') })
+      .click();
     // With no account and no sign-in request the editor shows no menu at all.
     const menu = page.locator('.context-view .monaco-menu');
-    const opened = await menu.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
+    const opened = await menu.waitFor({ state: 'visible', timeout: 3_000 }).then(
+      () => true,
+      () => false,
+    );
     if (!opened) {
       return [];
     }
@@ -208,7 +223,22 @@ function workbenchHelpers(page: Page, name: string): WorkbenchHelpers {
     }
   };
 
-  return { screenshot, screenshotIfFailed, listCommands, runCommand, readQuickInputLabels, pickQuickInputItem, answerQuickInput, chooseMenuItem, dialog, notification, dismiss, returnToEditor, activityBarItem, openAccountsMenu };
+  return {
+    screenshot,
+    screenshotIfFailed,
+    listCommands,
+    runCommand,
+    readQuickInputLabels,
+    pickQuickInputItem,
+    answerQuickInput,
+    chooseMenuItem,
+    dialog,
+    notification,
+    dismiss,
+    returnToEditor,
+    activityBarItem,
+    openAccountsMenu,
+  };
 }
 
 /** The workbench's console and uncaught errors (webviews' included), for reading after a failure. */

@@ -63,9 +63,12 @@ const LISTENING = /Extension host agent listening on (\d+)/;
 function baseArguments(userDataDirectory: string, extensionsDirectory: string, workspaceTrust: boolean): string[] {
   return [
     '--accept-server-license-terms',
-    '--user-data-dir', userDataDirectory,
-    '--server-data-dir', userDataDirectory,
-    '--extensions-dir', extensionsDirectory,
+    '--user-data-dir',
+    userDataDirectory,
+    '--server-data-dir',
+    userDataDirectory,
+    '--extensions-dir',
+    extensionsDirectory,
     '--disable-telemetry',
     '--disable-update-check',
     ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
@@ -83,7 +86,15 @@ function isolatedEnvironment(runDirectory: string, extra: Record<string, string>
   const tmp = path.join(runDirectory, 'tmp');
   fs.mkdirSync(home, { recursive: true });
   fs.mkdirSync(tmp, { recursive: true });
-  return { ...environment, HOME: home, TMPDIR: tmp, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local', 'share'), XDG_CACHE_HOME: path.join(home, '.cache'), ...extra };
+  return {
+    ...environment,
+    HOME: home,
+    TMPDIR: tmp,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_DATA_HOME: path.join(home, '.local', 'share'),
+    XDG_CACHE_HOME: path.join(home, '.cache'),
+    ...extra,
+  };
 }
 
 function installExtension(vsix: string, argumentsBase: string[], environment: NodeJS.ProcessEnv, logFile: string): void {
@@ -207,8 +218,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       ...argumentsBase,
       ...(options.extensionTests ? ['--enable-smoke-test-driver'] : []),
       '--without-connection-token',
-      '--host', '127.0.0.1',
-      '--port', String(options.port ?? 0),
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(options.port ?? 0),
     ],
     { env: environment, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );

@@ -108,7 +108,14 @@ function findOnPath(command) {
 /** Fails early with the apt command instead of deep inside a native build. */
 function checkSystemPackages() {
   const missing = [];
-  const tools = { rg: 'ripgrep', 'krb5-config': 'libkrb5-dev', 'pkg-config': 'pkg-config', make: 'build-essential', 'g++': 'build-essential', python3: 'python3' };
+  const tools = {
+    rg: 'ripgrep',
+    'krb5-config': 'libkrb5-dev',
+    'pkg-config': 'pkg-config',
+    make: 'build-essential',
+    'g++': 'build-essential',
+    python3: 'python3',
+  };
   for (const [tool, aptPackage] of Object.entries(tools)) {
     if (!findOnPath(tool)) {
       missing.push(`${tool} (apt package ${aptPackage})`);
@@ -153,7 +160,9 @@ function nodeHeadersDir() {
   const candidates = [path.resolve(path.dirname(process.execPath), '..'), '/usr', '/usr/local'];
   const found = candidates.find((dir) => fs.existsSync(path.join(dir, 'include', 'node', 'node.h')));
   if (!found) {
-    fail(`Node's C headers are not installed (looked for include/node/node.h under ${candidates.join(', ')}); install the nodejs headers (Debian: apt-get install -y libnode-dev or nodejs from a distribution that ships them).`);
+    fail(
+      `Node's C headers are not installed (looked for include/node/node.h under ${candidates.join(', ')}); install the nodejs headers (Debian: apt-get install -y libnode-dev or nodejs from a distribution that ships them).`,
+    );
   }
   return found;
 }

@@ -41,7 +41,7 @@ async function desktopExecutable(): Promise<string> {
     throw new Error(
       [
         `cannot download desktop VS Code ${version}: ${reason}`,
-        'This machine cannot reach VS Code\'s download servers. Either set MAILROOM_VSCODE_EXECUTABLE to an installed',
+        "This machine cannot reach VS Code's download servers. Either set MAILROOM_VSCODE_EXECUTABLE to an installed",
         'VS Code (e.g. /usr/share/code/code), or run the same suites in code-server: node out/test/editor/runIntegration.js',
       ].join('\n'),
       { cause: error },
@@ -80,8 +80,10 @@ async function main(): Promise<number> {
       extensionTestsEnv: context.env,
       launchArgs: [
         workspaceDirectory,
-        '--user-data-dir', userDataDirectory,
-        '--extensions-dir', extensionsDirectory,
+        '--user-data-dir',
+        userDataDirectory,
+        '--extensions-dir',
+        extensionsDirectory,
         '--disable-extensions',
         '--disable-workspace-trust',
         '--skip-welcome',

@@ -25,7 +25,10 @@ function settingsFromEnvironment(): Record<string, unknown> {
   }
 }
 
-export async function prepareEditorTestContext(stackOptions: StackOptions | undefined, log: (line: string) => void = () => undefined): Promise<EditorTestContext> {
+export async function prepareEditorTestContext(
+  stackOptions: StackOptions | undefined,
+  log: (line: string) => void = () => undefined,
+): Promise<EditorTestContext> {
   if (!stackOptions) {
     return { stack: undefined, settings: settingsFromEnvironment(), env: {}, stop: async () => undefined };
   }

@@ -30,7 +30,10 @@ describe('Activation', () => {
     const contributed = (extension.packageJSON.contributes.commands as ContributedCommand[]).map(({ command }) => command);
     assert.ok(contributed.length > 0);
     const registered = new Set(await vscode.commands.getCommands(true));
-    assert.deepEqual(contributed.filter((command) => !registered.has(command)), []);
+    assert.deepEqual(
+      contributed.filter((command) => !registered.has(command)),
+      [],
+    );
   });
 
   it('registers the three authentication providers: a silent getSession finds no session instead of no provider', async () => {

@@ -6,10 +6,12 @@ import { readStackSummary } from '../editor/stackSummary';
 
 function getStatus(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    https.get(url, (response) => {
-      response.resume();
-      resolve(response.statusCode ?? 0);
-    }).on('error', reject);
+    https
+      .get(url, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      })
+      .on('error', reject);
   });
 }
 

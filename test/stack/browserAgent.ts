@@ -138,7 +138,11 @@ export async function completeAuthorization(
     }
     // The device flow ends on the provider's own "signed in" page rather than with a redirect.
     if (response.status === 200 && response.body.includes(DEVICE_FLOW_DONE_MARKER)) return next.url;
-    const message = /<main>([\s\S]*?)<\/main>/.exec(response.body)?.[1].replace(/<[^>]+>/g, ' ').trim() ?? response.body.slice(0, 300);
+    const message =
+      /<main>([\s\S]*?)<\/main>/
+        .exec(response.body)?.[1]
+        .replace(/<[^>]+>/g, ' ')
+        .trim() ?? response.body.slice(0, 300);
     throw new Error(`authorization stopped at ${next.url} with HTTP ${response.status}: ${message}`);
   }
   throw new Error('authorization did not finish (too many redirects)');

@@ -125,7 +125,10 @@ function scriptedImap(socket: net.Socket, recorder: Recorder, options: ScriptOpt
 /** A plaintext IMAP server: without STARTTLS, or offering STARTTLS and then refusing it. */
 export function startPlainServer(offerStartTls: boolean): Promise<Recorder> {
   const recorder = emptyRecorder();
-  return listen(net.createServer((socket) => scriptedImap(socket, recorder, { offerStartTls })), recorder);
+  return listen(
+    net.createServer((socket) => scriptedImap(socket, recorder, { offerStartTls })),
+    recorder,
+  );
 }
 
 /** An implicit-TLS IMAP server that answers as scripted (trust its certificate with `extraCa`). */
@@ -154,7 +157,29 @@ export function selfSignedCertificate(): Certificate {
   try {
     const keyFile = path.join(directory, 'key.pem');
     const certFile = path.join(directory, 'cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyFile, '-out', certFile], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+      ],
+      { stdio: 'ignore' },
+    );
     return { key: fs.readFileSync(keyFile, 'utf8'), cert: fs.readFileSync(certFile, 'utf8') };
   } finally {
     fs.rmSync(directory, { recursive: true, force: true });
@@ -180,4 +205,3 @@ export function listen(server: net.Server, recorder: Recorder): Promise<Recorder
     });
   });
 }
-

@@ -49,7 +49,7 @@ const PEOPLE: Mailbox[] = [
   { name: 'Олена Коваль', address: 'olena@example.ua' },
   { name: 'Priya Raman', address: 'priya@example.in' },
   { name: 'Søren Ødegård', address: 'soren@example.no' },
-  { name: 'O\'Brien, Siobhán', address: 'siobhan@example.ie' },
+  { name: "O'Brien, Siobhán", address: 'siobhan@example.ie' },
 ];
 const NEWSLETTERS: Mailbox[] = [
   { name: 'The Weekly Compiler', address: 'news@compiler-weekly.example' },
@@ -157,7 +157,10 @@ export const HOSTILE_ATTACHMENT_NAMES: readonly string[] = [
 
 /** A valid 1×1 PNG. */
 const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
-export const TINY_PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n', 'latin1');
+export const TINY_PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+  'latin1',
+);
 
 export function buildFixtureMessages(now: Date): FixtureMessage[] {
   const random = createRandom(20261125);
@@ -220,7 +223,16 @@ export function buildFixtureMessages(now: Date): FixtureMessage[] {
 </body></html>`;
     messages.push({
       folder: 'INBOX',
-      spec: { from: sender, to: [ALICE], subject, date: hoursAgo(age), messageId: nextId('news'), html, text: `${subject}\n\nHello Alice, here is what happened this week.\n`, extraHeaders: { 'List-Unsubscribe': `<https://${sender.address.split('@')[1]}/unsubscribe>` } },
+      spec: {
+        from: sender,
+        to: [ALICE],
+        subject,
+        date: hoursAgo(age),
+        messageId: nextId('news'),
+        html,
+        text: `${subject}\n\nHello Alice, here is what happened this week.\n`,
+        extraHeaders: { 'List-Unsubscribe': `<https://${sender.address.split('@')[1]}/unsubscribe>` },
+      },
       flags: inboxFlags(age),
     });
   }
@@ -248,7 +260,11 @@ export function buildFixtureMessages(now: Date): FixtureMessage[] {
       date: hoursAgo(2.5),
       messageId: nextId('hostile'),
       text: 'Documents attached.',
-      attachments: HOSTILE_ATTACHMENT_NAMES.map((filename) => ({ filename, contentType: 'application/octet-stream', content: Buffer.from(`not really ${filename}`) })),
+      attachments: HOSTILE_ATTACHMENT_NAMES.map((filename) => ({
+        filename,
+        contentType: 'application/octet-stream',
+        content: Buffer.from(`not really ${filename}`),
+      })),
     },
     flags: [],
   });
@@ -327,35 +343,71 @@ export function buildFixtureMessages(now: Date): FixtureMessage[] {
   for (let index = 0; index < 2; index++) {
     messages.push({
       folder: 'Drafts',
-      spec: { from: ALICE, to: [pick(PEOPLE)], subject: index === 0 ? 'Draft: notes for the retro' : 'Entwurf: Antwort an José', date: hoursAgo(5 + index * 30), messageId: nextId('draft'), text: 'Unfinished thoughts…\n' },
+      spec: {
+        from: ALICE,
+        to: [pick(PEOPLE)],
+        subject: index === 0 ? 'Draft: notes for the retro' : 'Entwurf: Antwort an José',
+        date: hoursAgo(5 + index * 30),
+        messageId: nextId('draft'),
+        text: 'Unfinished thoughts…\n',
+      },
       flags: ['Seen', 'Draft'],
     });
   }
   for (let index = 0; index < 20; index++) {
     messages.push({
       folder: 'Archive',
-      spec: { from: pick(PEOPLE), to: [ALICE], subject: `Archived: project note ${index + 1}`, date: hoursAgo(24 * (100 + index * 5)), messageId: nextId('archive'), text: 'Old but kept.\n' },
+      spec: {
+        from: pick(PEOPLE),
+        to: [ALICE],
+        subject: `Archived: project note ${index + 1}`,
+        date: hoursAgo(24 * (100 + index * 5)),
+        messageId: nextId('archive'),
+        text: 'Old but kept.\n',
+      },
       flags: ['Seen'],
     });
   }
   for (let index = 0; index < 5; index++) {
     messages.push({
       folder: 'Junk',
-      spec: { from: { name: 'Prize Department', address: `winner${index}@spam.example` }, to: [ALICE], subject: `You have WON €${(index + 1) * 1000}!!!`, date: hoursAgo(12 + index * 24), messageId: nextId('junk'), html: '<p>Click <a href="https://spam.example/claim">here</a>!</p><img src="https://spam.example/track.gif">' },
+      spec: {
+        from: { name: 'Prize Department', address: `winner${index}@spam.example` },
+        to: [ALICE],
+        subject: `You have WON €${(index + 1) * 1000}!!!`,
+        date: hoursAgo(12 + index * 24),
+        messageId: nextId('junk'),
+        html: '<p>Click <a href="https://spam.example/claim">here</a>!</p><img src="https://spam.example/track.gif">',
+      },
       flags: [],
     });
   }
   for (let index = 0; index < 3; index++) {
     messages.push({
       folder: 'Trash',
-      spec: { from: pick(NOTIFIERS), to: [ALICE], subject: `Deleted notification ${index + 1}`, date: hoursAgo(36 + index * 24), messageId: nextId('trash'), text: 'Gone.\n' },
+      spec: {
+        from: pick(NOTIFIERS),
+        to: [ALICE],
+        subject: `Deleted notification ${index + 1}`,
+        date: hoursAgo(36 + index * 24),
+        messageId: nextId('trash'),
+        text: 'Gone.\n',
+      },
       flags: ['Seen'],
     });
   }
   for (let index = 0; index < 10; index++) {
     messages.push({
       folder: FIXTURE_CUSTOM_FOLDER,
-      spec: { from: pick(PEOPLE), to: [ALICE], cc: [BOB], subject: `Mailroom: milestone ${index + 1}`, date: hoursAgo(24 * (3 + index * 4)), messageId: nextId('project'), text: `Milestone ${index + 1} notes.\n` },
+      spec: {
+        from: pick(PEOPLE),
+        to: [ALICE],
+        cc: [BOB],
+        subject: `Mailroom: milestone ${index + 1}`,
+        date: hoursAgo(24 * (3 + index * 4)),
+        messageId: nextId('project'),
+        text: `Milestone ${index + 1} notes.\n`,
+      },
       flags: index < 3 ? [] : ['Seen'],
     });
   }
@@ -376,7 +428,12 @@ function summarize(owner: string, messages: FixtureMessage[]): FixtureSummary {
     folders,
     unreadInInbox: inbox.filter((message) => !message.flags.includes('Seen')).length,
     flaggedInInbox: inbox.filter((message) => message.flags.includes('Flagged')).length,
-    landmarks: { hostileHtml: HOSTILE_HTML_SUBJECT, hostileAttachments: HOSTILE_ATTACHMENTS_SUBJECT, nonAsciiAttachment: 'Präsentation für Montag', longestThread: THREAD_SUBJECTS[0] },
+    landmarks: {
+      hostileHtml: HOSTILE_HTML_SUBJECT,
+      hostileAttachments: HOSTILE_ATTACHMENTS_SUBJECT,
+      nonAsciiAttachment: 'Präsentation für Montag',
+      longestThread: THREAD_SUBJECTS[0],
+    },
   };
 }
 

@@ -16,18 +16,12 @@ export interface HttpRequestOptions {
 
 export function httpsRequest(url: string, options: HttpRequestOptions): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
-    const request = https.request(
-      url,
-      { method: options.method ?? 'GET', headers: options.headers, ca: options.ca, agent: false },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }),
-        );
-        response.on('error', reject);
-      },
-    );
+    const request = https.request(url, { method: options.method ?? 'GET', headers: options.headers, ca: options.ca, agent: false }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', reject);
+    });
     request.on('error', reject);
     request.end(options.body);
   });

@@ -115,7 +115,12 @@ function emailClaimOf(token: AccessToken | ClientCredentials): Record<string, st
  * Builds the configured provider and returns the request handler for its HTTPS server: the provider's
  * own endpoints, plus the sign-in pages and the forwarder.
  */
-async function createRequestHandler(options: IdentityProviderOptions, issuer: string, store: MemoryStore, introspectionClientSecret: string): Promise<http.RequestListener> {
+async function createRequestHandler(
+  options: IdentityProviderOptions,
+  issuer: string,
+  store: MemoryStore,
+  introspectionClientSecret: string,
+): Promise<http.RequestListener> {
   const { Provider: ProviderClass, errors } = await loadProviderModule();
   const signingKey = loadSigningKey(options.role);
   const forwarderUrl = `${issuer}/redirect`;

@@ -67,11 +67,7 @@ function encodeData(raw: Buffer): Buffer {
   return Buffer.from(`${stuffed}${stuffed.endsWith('\r\n') ? '' : '\r\n'}.\r\n`, 'latin1');
 }
 
-export async function deliverOverLmtp(
-  port: number,
-  envelope: { from: string; to: readonly string[] },
-  raw: string | Buffer,
-): Promise<void> {
+export async function deliverOverLmtp(port: number, envelope: { from: string; to: readonly string[] }, raw: string | Buffer): Promise<void> {
   const socket = net.connect({ host: '127.0.0.1', port });
   const reader = new ReplyReader(socket);
   const send = (line: string): void => {

@@ -59,7 +59,10 @@ function fileName(message: MaildirMessage, sequence: number, content: Buffer): s
   let lineFeeds = 0;
   for (const byte of content) if (byte === 0x0a) lineFeeds++;
   const base = `${seconds}.M${sequence}P${process.pid}.${HOST},S=${content.length},W=${content.length + lineFeeds}`;
-  const letters = (message.flags ?? []).map((flag) => FLAG_LETTERS[flag]).sort().join('');
+  const letters = (message.flags ?? [])
+    .map((flag) => FLAG_LETTERS[flag])
+    .sort()
+    .join('');
   return `${base}:2,${letters}`;
 }
 

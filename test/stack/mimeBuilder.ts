@@ -65,9 +65,7 @@ function quoted(text: string): string {
 }
 
 function attachmentPart(attachment: Attachment): string {
-  const filename = isAscii(attachment.filename)
-    ? `filename=${quoted(attachment.filename)}`
-    : `filename*=utf-8''${encodeURIComponent(attachment.filename)}`;
+  const filename = isAscii(attachment.filename) ? `filename=${quoted(attachment.filename)}` : `filename*=utf-8''${encodeURIComponent(attachment.filename)}`;
   const nameParameter = isAscii(attachment.filename) ? `; name=${quoted(attachment.filename)}` : '';
   return `Content-Type: ${attachment.contentType}${nameParameter}\nContent-Disposition: attachment; ${filename}\nContent-Transfer-Encoding: base64\n\n${base64Lines(attachment.content)}`;
 }

@@ -84,7 +84,11 @@ export async function startSmtpSubmission(options: SmtpSubmissionOptions): Promi
     size: MAX_MESSAGE_BYTES,
     logger: false,
     closeTimeout: 200,
-    onAuth(auth: SMTPServerAuthentication, _session: SMTPServerSession, callback: (error: Error | null | undefined, response?: SMTPServerAuthenticationResponse) => void): void {
+    onAuth(
+      auth: SMTPServerAuthentication,
+      _session: SMTPServerSession,
+      callback: (error: Error | null | undefined, response?: SMTPServerAuthenticationResponse) => void,
+    ): void {
       authenticate(auth).then(
         (user) => {
           const refusal = user ? options.refuseAuthentication?.(user) : undefined;

@@ -61,7 +61,13 @@ function fixedChallengeAuthorizationUrl(stack: Stack, redirectUri: string, scope
 }
 
 /** Signs in through the provider exactly like the extension will: discovery, PKCE, code exchange. */
-async function signIn(stack: Stack, user: StackUser, clientId = stack.clientId, issuer = stack.issuer, scope = `openid email offline_access ${stack.mailScope}`): Promise<Tokens> {
+async function signIn(
+  stack: Stack,
+  user: StackUser,
+  clientId = stack.clientId,
+  issuer = stack.issuer,
+  scope = `openid email offline_access ${stack.mailScope}`,
+): Promise<Tokens> {
   const { oauth, fetchOptions, authorizationServer } = await discover(stack, issuer);
   const client = { client_id: clientId };
   const verifier = oauth.generateRandomCodeVerifier();
@@ -249,7 +255,13 @@ describe('local stack', function () {
     const device = await oauth.processDeviceAuthorizationResponse(
       authorizationServer,
       client,
-      await oauth.deviceAuthorizationRequest(authorizationServer, client, oauth.None(), new URLSearchParams({ scope: `openid email ${stack.mailScope}` }), fetchOptions),
+      await oauth.deviceAuthorizationRequest(
+        authorizationServer,
+        client,
+        oauth.None(),
+        new URLSearchParams({ scope: `openid email ${stack.mailScope}` }),
+        fetchOptions,
+      ),
     );
     assert.ok(device.verification_uri_complete);
     await stack.authorize(device.verification_uri_complete, bob);
@@ -271,7 +283,10 @@ describe('local stack', function () {
       const folders = await client.list();
       const specialUse = new Set(folders.map((folder) => folder.specialUse).filter(Boolean));
       for (const flag of ['\\Drafts', '\\Sent', '\\Trash', '\\Junk', '\\Archive']) assert.ok(specialUse.has(flag), flag);
-      assert.ok(folders.filter((folder) => folder.specialUse).every((folder) => folder.subscribed), 'special-use folders are subscribed');
+      assert.ok(
+        folders.filter((folder) => folder.specialUse).every((folder) => folder.subscribed),
+        'special-use folders are subscribed',
+      );
       assert.ok(client.capabilities.has('CONDSTORE') && client.capabilities.has('QRESYNC'));
     } finally {
       await client.logout();
@@ -305,7 +320,9 @@ describe('local stack', function () {
     assert.equal(await imapLoginSucceeds(stack, alice.email, tokens.accessToken), true);
     assert.equal(await smtpAuthenticates(stack, alice.email, tokens.accessToken), true);
     const { oauth, fetchOptions, authorizationServer } = await discover(stack);
-    await oauth.processRevocationResponse(await oauth.revocationRequest(authorizationServer, { client_id: stack.clientId }, oauth.None(), tokens.accessToken, fetchOptions));
+    await oauth.processRevocationResponse(
+      await oauth.revocationRequest(authorizationServer, { client_id: stack.clientId }, oauth.None(), tokens.accessToken, fetchOptions),
+    );
     assert.equal((await stack.introspect(tokens.accessToken)).active, false);
     assert.equal(await imapLoginSucceeds(stack, alice.email, tokens.accessToken), false);
     assert.equal(await smtpAuthenticates(stack, alice.email, tokens.accessToken), false);
@@ -486,7 +503,15 @@ describe('local stack', function () {
     const editor = await forward('vscode://mailroom.mailroom/did-authenticate?windowId=1');
     assert.equal(editor.status, 302);
     assert.ok(editor.location?.startsWith('vscode://mailroom.mailroom/did-authenticate?windowId=1&code=abc'));
-    for (const hostile of ['https://evil.example/cb', 'http://127.0.0.1.evil.example/cb', 'http://user:pw@evil.example/', 'javascript:alert(1)', 'data:text/html,hi', '//evil.example/', 'not a url']) {
+    for (const hostile of [
+      'https://evil.example/cb',
+      'http://127.0.0.1.evil.example/cb',
+      'http://user:pw@evil.example/',
+      'javascript:alert(1)',
+      'data:text/html,hi',
+      '//evil.example/',
+      'not a url',
+    ]) {
       assert.equal((await forward(hostile)).status, 400, hostile);
     }
   });
@@ -511,7 +536,11 @@ describe('local stack', function () {
     const last = await stack.doveadm(['fetch', '-u', bob.email, 'hdr.subject', 'mailbox', 'Bulk', 'uid', '100000']);
     assert.match(last, /#100000\b/);
     await stack.seedLargeFolder(bob.email, 'Bulk', 3);
-    assert.match(await stack.doveadm(['mailbox', 'status', '-u', bob.email, 'messages', 'Bulk']), /\bmessages=100003\b/, 'appends to a folder Dovecot already indexed');
+    assert.match(
+      await stack.doveadm(['mailbox', 'status', '-u', bob.email, 'messages', 'Bulk']),
+      /\bmessages=100003\b/,
+      'appends to a folder Dovecot already indexed',
+    );
   });
 });
 
@@ -612,7 +641,10 @@ describe('local stack CLI', function () {
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGKILL');
     await exited;
-    assert.ok(await eventually(() => processesMentioning(instance).length === 0 && processesMentioning(summary.dovecotConfigFile).length === 0, 5000), 'no Dovecot process survives');
+    assert.ok(
+      await eventually(() => processesMentioning(instance).length === 0 && processesMentioning(summary.dovecotConfigFile).length === 0, 5000),
+      'no Dovecot process survives',
+    );
     assert.equal(await isPortClosed(summary.imap.port), true);
     assert.ok(fs.existsSync(directory), 'a killed stack cannot clean up after itself');
     assert.ok(removeStaleStacks(path.dirname(directory)).includes(directory));
@@ -635,17 +667,37 @@ describe('fixture mailbox content', function () {
     const inbox = messages.filter((message) => message.folder === 'INBOX');
     assert.ok(inbox.filter((message) => !message.flags.includes('Seen')).length >= 10, 'unread mail');
     assert.ok(inbox.filter((message) => message.flags.includes('Flagged')).length >= 5, 'flagged mail');
-    assert.deepEqual(
-      [...new Set(messages.map((message) => message.folder))].sort(),
-      ['Archive', 'Drafts', 'INBOX', 'Junk', 'Projects/Mailroom', 'Sent', 'Trash'],
-    );
+    assert.deepEqual([...new Set(messages.map((message) => message.folder))].sort(), [
+      'Archive',
+      'Drafts',
+      'INBOX',
+      'Junk',
+      'Projects/Mailroom',
+      'Sent',
+      'Trash',
+    ]);
     assert.ok(raw.filter((text) => /^In-Reply-To: </m.test(text) && /^References: </m.test(text)).length >= 40, 'threads');
     assert.ok(raw.filter((text) => /Content-Type: text\/html/.test(text)).length >= 30, 'HTML mail');
-    assert.ok(messages.some((message) => /<img src="https:\/\//.test(message.spec.html ?? '')), 'remote images');
+    assert.ok(
+      messages.some((message) => /<img src="https:\/\//.test(message.spec.html ?? '')),
+      'remote images',
+    );
     assert.ok(raw.filter((text) => /Content-Disposition: attachment/.test(text)).length >= 20, 'attachments');
-    assert.ok(raw.some((text) => /^Subject: =\?UTF-8\?B\?/m.test(text)), 'non-ASCII subjects, encoded');
-    assert.ok(raw.some((text) => /^From: =\?UTF-8\?B\?/m.test(text)), 'non-ASCII sender names, encoded');
-    assert.ok(messages.some((message) => /export function|def |SELECT /.test(message.spec.text ?? '')), 'code snippets');
-    assert.ok(messages.every((message) => message.spec.date.getTime() <= now.getTime()), 'no mail from the future');
+    assert.ok(
+      raw.some((text) => /^Subject: =\?UTF-8\?B\?/m.test(text)),
+      'non-ASCII subjects, encoded',
+    );
+    assert.ok(
+      raw.some((text) => /^From: =\?UTF-8\?B\?/m.test(text)),
+      'non-ASCII sender names, encoded',
+    );
+    assert.ok(
+      messages.some((message) => /export function|def |SELECT /.test(message.spec.text ?? '')),
+      'code snippets',
+    );
+    assert.ok(
+      messages.every((message) => message.spec.date.getTime() <= now.getTime()),
+      'no mail from the future',
+    );
   });
 });

@@ -1,7 +1,12 @@
 // Cheap, deterministic filler messages for very large folders (benchmarks, virtual scrolling tests).
 import type { MaildirMessage } from './maildirWriter';
 
-const SENDERS = ['Ada Lovelace <ada@example.org>', 'Grace Hopper <grace@example.net>', 'Linus Builder <ci@build.example.com>', 'Ken Thompson <ken@example.edu>'];
+const SENDERS = [
+  'Ada Lovelace <ada@example.org>',
+  'Grace Hopper <grace@example.net>',
+  'Linus Builder <ci@build.example.com>',
+  'Ken Thompson <ken@example.edu>',
+];
 const TOPICS = ['Build report', 'Weekly sync notes', 'Invoice', 'Code review request', 'Deployment finished', 'Question about the API'];
 
 /** Yields `count` messages to `recipient`, oldest first, one minute apart, ending `count` minutes before `end`. */

@@ -5,10 +5,7 @@ import * as path from 'node:path';
 
 /** The fixtures live next to the TypeScript sources; compiled code runs from out/test/stack. */
 function findFixturesDirectory(): string {
-  const candidates = [
-    path.join(__dirname, 'fixtures'),
-    path.resolve(__dirname, '..', '..', '..', 'test', 'stack', 'fixtures'),
-  ];
+  const candidates = [path.join(__dirname, 'fixtures'), path.resolve(__dirname, '..', '..', '..', 'test', 'stack', 'fixtures')];
   const found = candidates.find((candidate) => fs.existsSync(path.join(candidate, 'ca.pem')));
   if (!found) {
     throw new Error(`test TLS fixtures not found (looked in ${candidates.join(', ')})`);

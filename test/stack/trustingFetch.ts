@@ -20,21 +20,25 @@ export function createFetchTrustingCa(ca: Buffer): (input: string | URL, init?: 
     const headers = headersOf(init);
     if (init?.body instanceof URLSearchParams && !headers['content-type']) headers['content-type'] = 'application/x-www-form-urlencoded;charset=UTF-8';
     return new Promise<Response>((resolve, reject) => {
-      const request = https.request(String(input), { method: init?.method ?? 'GET', headers, ca, agent: false, signal: init?.signal ?? undefined }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', reject);
-        response.on('end', () => {
-          const responseHeaders = new Headers();
-          for (const [name, value] of Object.entries(response.headers)) {
-            if (Array.isArray(value)) value.forEach((each) => responseHeaders.append(name, each));
-            else if (value !== undefined) responseHeaders.set(name, value);
-          }
-          const status = response.statusCode ?? 500;
-          const payload = status === 204 || status === 304 ? null : Buffer.concat(chunks);
-          resolve(new Response(payload, { status, headers: responseHeaders }));
-        });
-      });
+      const request = https.request(
+        String(input),
+        { method: init?.method ?? 'GET', headers, ca, agent: false, signal: init?.signal ?? undefined },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('error', reject);
+          response.on('end', () => {
+            const responseHeaders = new Headers();
+            for (const [name, value] of Object.entries(response.headers)) {
+              if (Array.isArray(value)) value.forEach((each) => responseHeaders.append(name, each));
+              else if (value !== undefined) responseHeaders.set(name, value);
+            }
+            const status = response.statusCode ?? 500;
+            const payload = status === 204 || status === 304 ? null : Buffer.concat(chunks);
+            resolve(new Response(payload, { status, headers: responseHeaders }));
+          });
+        },
+      );
       request.on('error', reject);
       request.end(body);
     });

@@ -27,4 +27,3 @@ export async function countCommands<T>(session: MailSession, task: () => Promise
     }
   }
 }
-

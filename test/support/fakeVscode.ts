@@ -34,7 +34,8 @@ export class FakeEditor {
       },
     },
     window: {
-      showInformationMessage: (message: string, options: { detail?: string }, ...items: { title: string }[]) => this.message('information', message, options, items),
+      showInformationMessage: (message: string, options: { detail?: string }, ...items: { title: string }[]) =>
+        this.message('information', message, options, items),
       showWarningMessage: (message: string, options: { detail?: string }, ...items: { title: string }[]) => this.message('warning', message, options, items),
       showErrorMessage: (message: string, options: { detail?: string }, ...items: { title: string }[]) => this.message('error', message, options, items),
       withProgress: async (options: { title: string }, task: (progress: unknown, token: unknown) => Promise<unknown>) => {

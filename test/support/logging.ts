@@ -6,7 +6,10 @@ export type LogLevel = keyof LogSink;
 
 /** A Logger whose lines go to `write` with their level; with no `write`, nowhere. */
 export function testLogger(write: (message: string, level: LogLevel) => void = () => undefined): Logger {
-  const to = (level: LogLevel) => (message: string): void => write(message, level);
+  const to =
+    (level: LogLevel) =>
+    (message: string): void =>
+      write(message, level);
   return new Logger({ trace: to('trace'), debug: to('debug'), info: to('info'), warn: to('warn'), error: to('error') });
 }
 

@@ -48,7 +48,10 @@ export function notShown(view: MessageView, expected: IndependentReading): { wor
   const shown = shownWords(view);
   const words = [...new Set(expected.words.map((word) => word.toLowerCase()))].filter((word) => !shown.has(word));
   const parts = expected.attachments
-    .filter((part) => !view.attachments.some((attachment) => attachment.contentType === part.type && (part.filename === null || attachment.filename === part.filename)))
+    .filter(
+      (part) =>
+        !view.attachments.some((attachment) => attachment.contentType === part.type && (part.filename === null || attachment.filename === part.filename)),
+    )
     .map((part) => `${part.type} ${part.filename ?? '(no name)'}`);
   return { words, parts };
 }

@@ -29,7 +29,15 @@ export interface WebviewHost {
 }
 
 /** Records posts; for the inbox, answers like the extension would, with `rows` synthetic messages (or a failure to open the folder). */
-function extensionStub(view: string, rows: number, signedIn: boolean, replyDelayMs: number, pageSize: number, openFails: boolean, singleKeyShortcuts: boolean): string {
+function extensionStub(
+  view: string,
+  rows: number,
+  signedIn: boolean,
+  replyDelayMs: number,
+  pageSize: number,
+  openFails: boolean,
+  singleKeyShortcuts: boolean,
+): string {
   const answers =
     view !== 'inbox'
       ? ''
@@ -66,7 +74,11 @@ export function startWebviewHost(): Promise<WebviewHost> {
       const view = requested === 'reader' || requested === 'composer' ? requested : 'inbox';
       const webview = { cspSource: origin, asWebviewUri: (uri: { path: string }) => ({ toString: () => `${origin}${uri.path}` }) } as unknown as vscode.Webview;
       const joinPath = ((base: { path: string }, ...parts: string[]) => ({ path: [base.path, ...parts].join('/') })) as unknown as typeof vscode.Uri.joinPath;
-      const html = renderWebviewHtml(webview, { path: '' } as unknown as vscode.Uri, joinPath, { view, title: view, allowRemoteImages: url.searchParams.get('remote') === '1' });
+      const html = renderWebviewHtml(webview, { path: '' } as unknown as vscode.Uri, joinPath, {
+        view,
+        title: view,
+        allowRemoteImages: url.searchParams.get('remote') === '1',
+      });
       const nonce = /nonce="([^"]+)"/.exec(html)?.[1] ?? '';
       const stub = `<script nonce="${nonce}">${extensionStub(view, Number(url.searchParams.get('rows') ?? '0'), url.searchParams.get('accounts') !== '0', Number(url.searchParams.get('delay') ?? '2'), Number(url.searchParams.get('pageSize') ?? '50'), url.searchParams.get('openFails') === '1', url.searchParams.get('singleKey') !== '0')}</script>`;
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });

@@ -18,7 +18,11 @@ export function extensionSide(inbox: WebviewHost<InboxProtocol>, reader: Webview
   composer.post({ type: 'focusSearch' });
 }
 
-export async function webviewSide(inbox: WebviewClient<InboxProtocol>, reader: WebviewClient<ReaderProtocol>, composer: WebviewClient<ComposerProtocol>): Promise<void> {
+export async function webviewSide(
+  inbox: WebviewClient<InboxProtocol>,
+  reader: WebviewClient<ReaderProtocol>,
+  composer: WebviewClient<ComposerProtocol>,
+): Promise<void> {
   reader.post({ type: 'openLink', url: 'https://example.com/' });
   // @ts-expect-error -- a misspelt message type
   reader.post({ type: 'openLinks', url: 'https://example.com/' });

@@ -19,14 +19,19 @@ const PAGE_HEADERS = {
 };
 
 function page(title: string, text: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>` +
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>` +
     '<style>body{font-family:system-ui,sans-serif;margin:4em auto;max-width:32em;line-height:1.5}</style></head>' +
-    `<body><h1>${title}</h1><p>${text}</p></body></html>`;
+    `<body><h1>${title}</h1><p>${text}</p></body></html>`
+  );
 }
 
 const SIGNED_IN_PAGE = page('Signed in to Mailroom', 'You can close this tab and return to your editor.');
 const FAILED_PAGE = page('Sign-in did not complete', 'Return to your editor to see what happened and try again.');
-const UNKNOWN_PAGE = page('Not a sign-in in progress', 'This link does not belong to a Mailroom sign-in that is waiting. Start the sign-in again from your editor.');
+const UNKNOWN_PAGE = page(
+  'Not a sign-in in progress',
+  'This link does not belong to a Mailroom sign-in that is waiting. Start the sign-in again from your editor.',
+);
 
 type Outcome = Exclude<CallbackOutcome, { kind: 'ignored' }>;
 
@@ -98,17 +103,13 @@ export class LoopbackFlow implements SignInFlow {
   public async run(context: AttemptContext): Promise<SignInResult> {
     const server = await LoopbackServer.listen();
     try {
-      return await runRedirectAttempt(
-        context,
-        { flow: 'loopback', redirectUri: server.redirectUri, callbackPath: LOOPBACK_CALLBACK_PATH },
-        (pending) => ({
-          outcome: server.waitForCallback(
-            (query) => validateCallback({ path: LOOPBACK_CALLBACK_PATH, query, accepts: (candidate) => candidate === pending }, context.pendingSignIns),
-            context.logger,
-          ),
-          dispose: () => void server.close(),
-        }),
-      );
+      return await runRedirectAttempt(context, { flow: 'loopback', redirectUri: server.redirectUri, callbackPath: LOOPBACK_CALLBACK_PATH }, (pending) => ({
+        outcome: server.waitForCallback(
+          (query) => validateCallback({ path: LOOPBACK_CALLBACK_PATH, query, accepts: (candidate) => candidate === pending }, context.pendingSignIns),
+          context.logger,
+        ),
+        dispose: () => void server.close(),
+      }));
     } finally {
       await server.close();
     }

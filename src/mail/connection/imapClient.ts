@@ -20,7 +20,14 @@ const IDLE_CONNECTION_AUTO_IDLE_DELAY_MS = 100;
  * How Mailroom configures an imapflow client. `testWiring` is the options object the session was
  * built with: only test wiring attaches a test certificate authority to it.
  */
-export function imapClientOptions(account: MailAccount, purpose: ConnectionPurpose, accessToken: string, timeouts: ImapTimeouts, logger: Logger, testWiring: object): ImapFlowOptions {
+export function imapClientOptions(
+  account: MailAccount,
+  purpose: ConnectionPurpose,
+  accessToken: string,
+  timeouts: ImapTimeouts,
+  logger: Logger,
+  testWiring: object,
+): ImapFlowOptions {
   const { imap, email } = account;
   return {
     host: imap.host,

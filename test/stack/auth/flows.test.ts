@@ -17,7 +17,10 @@ import type { Fetched } from '../../support/auth/fakes';
 const get = httpGet;
 
 function isPortOpen(port: number): Promise<boolean> {
-  return get(`http://127.0.0.1:${port}/callback`).then(() => true, () => false);
+  return get(`http://127.0.0.1:${port}/callback`).then(
+    () => true,
+    () => false,
+  );
 }
 
 function contextFor(issuer: FakeIssuer, overrides: Partial<AttemptContext> = {}): AttemptContext {
@@ -64,7 +67,10 @@ describe('sign-in flows', () => {
       });
       const result = await new LoopbackFlow().run(context);
       assert.equal(result.identity.email, 'alice@mailroom.test');
-      assert.deepEqual(seen.map((each) => each.status), [404, 400, 404, 200]);
+      assert.deepEqual(
+        seen.map((each) => each.status),
+        [404, 400, 404, 200],
+      );
       const success = seen[3];
       assert.equal(success.headers['referrer-policy'], 'no-referrer');
       assert.match(String(success.headers['content-security-policy']), /default-src 'none'/);
@@ -117,7 +123,10 @@ describe('sign-in flows', () => {
       assert.equal((await get(firstCallback.href)).status, 200);
       assert.equal((await get(issuer.authorize(secondUrl))).status, 200);
       const results = await Promise.all([first, second]);
-      assert.deepEqual(results.map((result) => result.identity.email), ['alice@mailroom.test', 'alice@mailroom.test']);
+      assert.deepEqual(
+        results.map((result) => result.identity.email),
+        ['alice@mailroom.test', 'alice@mailroom.test'],
+      );
       assert.equal(issuer.tokenRequests().length, 2);
     });
 
@@ -175,7 +184,10 @@ describe('sign-in flows', () => {
   });
 
   describe('URI handler', () => {
-    function uriSetup(issuer: FakeIssuer, external: (uri: string) => string = (uri) => uri): { router: UriCallbackRouter; flow: UriHandlerFlow; context: AttemptContext; opened: string[] } {
+    function uriSetup(
+      issuer: FakeIssuer,
+      external: (uri: string) => string = (uri) => uri,
+    ): { router: UriCallbackRouter; flow: UriHandlerFlow; context: AttemptContext; opened: string[] } {
       const context = contextFor(issuer);
       const router = new UriCallbackRouter(context.pendingSignIns, context.logger);
       const flow = new UriHandlerFlow(router, { uriScheme: 'code-oss', asExternalUri: async (uri) => external(uri) });
@@ -238,7 +250,9 @@ describe('sign-in flows', () => {
           const callback = new URL(issuer.authorize(url)).searchParams;
           // What the editor hands the URI handler: the original query plus the response, percent-decoded.
           const attempt = new URLSearchParams(new URL(state).searchParams.get('vscode-query') ?? '').get('mailroom_attempt');
-          const decoded = decodeURIComponent(`mailroom_attempt=${attempt}&code=${callback.get('code')}&state=${encodeURIComponent(state)}&iss=${encodeURIComponent(issuer.issuer)}`);
+          const decoded = decodeURIComponent(
+            `mailroom_attempt=${attempt}&code=${callback.get('code')}&state=${encodeURIComponent(state)}&iss=${encodeURIComponent(issuer.issuer)}`,
+          );
           setTimeout(() => {
             router.handleUri({ path: '/auth/oidc', query: decoded.replace(`mailroom_attempt=${attempt}`, 'mailroom_attempt=tampered') });
             router.handleUri({ path: '/auth/oidc', query: decoded.replace(`mailroom_attempt=${attempt}&`, '') });
@@ -279,7 +293,10 @@ describe('sign-in flows', () => {
     });
 
     it('[SEC-33] stops on expired_token and access_denied', async () => {
-      for (const [step, code] of [['expired_token', 'Timeout'], ['access_denied', 'AccessDenied']] as const) {
+      for (const [step, code] of [
+        ['expired_token', 'Timeout'],
+        ['access_denied', 'AccessDenied'],
+      ] as const) {
         const issuer = new FakeIssuer();
         issuer.deviceScript = ['pending', step, 'granted'];
         await rejectsWith(new DeviceCodeFlow(accept).run(deviceContext(issuer, new FakeClock({ sleep: 'instant' }))), code);
@@ -287,7 +304,7 @@ describe('sign-in flows', () => {
       }
     });
 
-    it('[SEC-33] shows only an https verification URI on the issuer\'s host', async () => {
+    it("[SEC-33] shows only an https verification URI on the issuer's host", async () => {
       for (const uri of ['http://issuer.test/device', 'https://evil.test/device']) {
         const issuer = new FakeIssuer();
         issuer.verificationUri = uri;

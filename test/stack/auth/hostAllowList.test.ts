@@ -66,7 +66,16 @@ async function harnessFor(issuer: FakeIssuer, config: ProviderConfig): Promise<H
   return harness;
 }
 
-const message: OutgoingMessage = { from: { address: 'alice@mailroom.test' }, to: [{ address: 'bob@mailroom.test' }], cc: [], bcc: [], subject: 'hello', text: 'hello', html: '<p>hello</p>', attachments: [] };
+const message: OutgoingMessage = {
+  from: { address: 'alice@mailroom.test' },
+  to: [{ address: 'bob@mailroom.test' }],
+  cc: [],
+  bcc: [],
+  subject: 'hello',
+  text: 'hello',
+  html: '<p>hello</p>',
+  attachments: [],
+};
 
 describe('mail host allow-list at the servers', function () {
   this.timeout(30_000);
@@ -94,9 +103,20 @@ describe('mail host allow-list at the servers', function () {
   async function useAccount(account: MailAccount): Promise<{ imapError: unknown; smtpError: unknown }> {
     assert.ok(harness);
     session = new MailSession(account, withTestTransport({ accounts: harness.service, logger: harness.logger }, { extraCa: fixtures.ca }));
-    const imapError = await session.folders().then(() => undefined, (error: unknown) => error);
-    const sender = new SmtpSender(withTestTransport({ accounts: harness.service, logger: harness.logger, rateLimiter: new SendRateLimiter(() => 100), maxMessageBytes: () => 1024 * 1024 }, { extraCa: fixtures.ca }));
-    const smtpError = await sender.send(account, message).then(() => undefined, (error: unknown) => error);
+    const imapError = await session.folders().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    const sender = new SmtpSender(
+      withTestTransport(
+        { accounts: harness.service, logger: harness.logger, rateLimiter: new SendRateLimiter(() => 100), maxMessageBytes: () => 1024 * 1024 },
+        { extraCa: fixtures.ca },
+      ),
+    );
+    const smtpError = await sender.send(account, message).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     return { imapError, smtpError };
   }
 
@@ -108,7 +128,13 @@ describe('mail host allow-list at the servers', function () {
 
   it('[SEC-19] positive control: an account whose allow-list names the servers authenticates there (the servers see AUTHENTICATE and AUTH)', async () => {
     const issuer = new FakeIssuer();
-    harness = await harnessFor(issuer, providerConfig('oidc', oidcSettings(issuer.issuer, issuer.clientId, { imap: { host: '127.0.0.1', port: imap.port }, smtp: { host: '127.0.0.1', port: smtp.port } })));
+    harness = await harnessFor(
+      issuer,
+      providerConfig(
+        'oidc',
+        oidcSettings(issuer.issuer, issuer.clientId, { imap: { host: '127.0.0.1', port: imap.port }, smtp: { host: '127.0.0.1', port: smtp.port } }),
+      ),
+    );
     const account = await harness.service.signIn('oidc');
     assert.ok(account);
     await useAccount(account);

@@ -30,13 +30,15 @@ async function startIssuer(): Promise<{ issuer: string; script: Map<string, Answ
     if (answer.status !== 200) {
       response.writeHead(answer.status, answer.retryAfter === undefined ? {} : { 'retry-after': answer.retryAfter }).end();
     } else if (path === '/.well-known/openid-configuration') {
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
-        issuer,
-        authorization_endpoint: `${issuer}/auth`,
-        token_endpoint: `${issuer}/token`,
-        revocation_endpoint: `${issuer}/revoke`,
-        jwks_uri: `${issuer}/jwks`,
-      }));
+      response.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          issuer,
+          authorization_endpoint: `${issuer}/auth`,
+          token_endpoint: `${issuer}/token`,
+          revocation_endpoint: `${issuer}/revoke`,
+          jwks_uri: `${issuer}/jwks`,
+        }),
+      );
     } else {
       response.writeHead(200).end();
     }
@@ -47,7 +49,10 @@ async function startIssuer(): Promise<{ issuer: string; script: Map<string, Answ
 }
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(() => assert.fail('expected a failure'), (error: unknown) => error);
+  return promise.then(
+    () => assert.fail('expected a failure'),
+    (error: unknown) => error,
+  );
 }
 
 function assertFailure(error: unknown, code: MailroomErrorCode, retryAfterMs: number): void {

@@ -46,7 +46,12 @@ async function imapLogin(stack: Stack, email: string, accessToken: string): Prom
 }
 
 async function smtpLogin(stack: Stack, email: string, accessToken: string): Promise<boolean> {
-  const transport = nodemailer.createTransport({ host: stack.smtp.host, port: stack.smtp.port, secure: true, auth: { type: 'OAuth2', user: email, accessToken } });
+  const transport = nodemailer.createTransport({
+    host: stack.smtp.host,
+    port: stack.smtp.port,
+    secure: true,
+    auth: { type: 'OAuth2', user: email, accessToken },
+  });
   try {
     await transport.verify();
     return true;
@@ -110,7 +115,7 @@ describe('sign-in against the local stack', function () {
     assert.equal((await stack.introspect(token)).active, true);
   });
 
-  it('[SEC-7] signs in through the URI handler via the issuer\'s forwarding page, as in code-server', async function () {
+  it("[SEC-7] signs in through the URI handler via the issuer's forwarding page, as in code-server", async function () {
     const counted = countingFetch();
     const editorOrigin = 'http://127.0.0.1:65000';
     harness = new Harness({
@@ -119,7 +124,13 @@ describe('sign-in against the local stack', function () {
       environment: { extensionHost: 'remote', uiKind: 'web' },
       asExternalUri: (uri) => {
         const parsed = new URL(uri);
-        const query = new URLSearchParams({ 'vscode-reqid': '7', 'vscode-scheme': 'code-oss', 'vscode-authority': parsed.host, 'vscode-path': parsed.pathname, 'vscode-query': parsed.search.slice(1) });
+        const query = new URLSearchParams({
+          'vscode-reqid': '7',
+          'vscode-scheme': 'code-oss',
+          'vscode-authority': parsed.host,
+          'vscode-path': parsed.pathname,
+          'vscode-query': parsed.search.slice(1),
+        });
         return `${editorOrigin}/callback?${query.toString()}`;
       },
       browser: async (url, h) => {
@@ -130,7 +141,10 @@ describe('sign-in against the local stack', function () {
         assert.equal(location.origin, editorOrigin);
         // The editor's callback page turns that URL back into the extension URI with its own query.
         const rest = new URLSearchParams([...location.searchParams].filter(([name]) => !name.startsWith('vscode-')));
-        h.router.handleUri({ path: location.searchParams.get('vscode-path') ?? '', query: `${location.searchParams.get('vscode-query') ?? ''}&${rest.toString()}` });
+        h.router.handleUri({
+          path: location.searchParams.get('vscode-path') ?? '',
+          query: `${location.searchParams.get('vscode-query') ?? ''}&${rest.toString()}`,
+        });
       },
     });
     const account = await harness.service.signInOrThrow('oidc');
@@ -205,11 +219,16 @@ describe('sign-in against the local stack', function () {
     const account = await harness.service.signInOrThrow('oidc');
     await stack.revokeUserGrants(alice.email);
     for (let i = 0; i < 3; i++) {
-      await assert.rejects(harness.service.getAccessToken(account.id, '127.0.0.1', { forceRefresh: true }), (error: unknown) => isMailroomError(error, 'SignInRequired'));
+      await assert.rejects(harness.service.getAccessToken(account.id, '127.0.0.1', { forceRefresh: true }), (error: unknown) =>
+        isMailroomError(error, 'SignInRequired'),
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
     assert.equal(counted.tokenRequests('refresh_token'), 1);
-    assert.deepEqual(harness.events.filter((event) => event.startsWith('sign-in-again')), [`sign-in-again ${alice.email}`]);
+    assert.deepEqual(
+      harness.events.filter((event) => event.startsWith('sign-in-again')),
+      [`sign-in-again ${alice.email}`],
+    );
     assert.equal((await harness.store.get(account.id))?.tokens, undefined);
   });
 
@@ -260,10 +279,13 @@ describe('sign-in against the local stack', function () {
     let afterNextRefresh: (() => void) | undefined;
     const storageError = (error: unknown): boolean => isMailroomError(error, 'StorageUnavailable');
     harness = new Harness({
-      configFor: (kind) => providerConfig(kind, oidcSettings(signInAt.issuer, stack.clientId, { scopes: ['openid', 'email', 'offline_access', stack.mailScope] })),
+      configFor: (kind) =>
+        providerConfig(kind, oidcSettings(signInAt.issuer, stack.clientId, { scopes: ['openid', 'email', 'offline_access', stack.mailScope] })),
       fetchForTests: async (input, init) => {
         const response = await fetch(input, init);
-        const isRefresh = String(input instanceof Request ? input.url : input).endsWith('/token') && new URLSearchParams(String(init?.body ?? '')).get('grant_type') === 'refresh_token';
+        const isRefresh =
+          String(input instanceof Request ? input.url : input).endsWith('/token') &&
+          new URLSearchParams(String(init?.body ?? '')).get('grant_type') === 'refresh_token';
         if (isRefresh) {
           // The issuer has rotated the refresh token by now, whatever happens to the answer next.
           const effect = afterNextRefresh;
@@ -288,7 +310,11 @@ describe('sign-in against the local stack', function () {
     await assert.rejects(h.service.getAccessToken(aliceHere.id, '127.0.0.1', { forceRefresh: true }), storageError);
     assert.ok(h.secrets.failures.includes('get mailroom.accounts'));
     h.secrets.recover();
-    assert.deepEqual(h.service.list().map((account) => account.id), [aliceHere.id, bobHere.id, aliceThere.id], 'the accounts as last read');
+    assert.deepEqual(
+      h.service.list().map((account) => account.id),
+      [aliceHere.id, bobHere.id, aliceThere.id],
+      'the accounts as last read',
+    );
     assert.equal(await imapLogin(stack, alice.email, await h.service.getAccessToken(aliceHere.id, '127.0.0.1')), true, 'the kept renewal works');
 
     // Writes fail while bob's token rotates: the renewal waits in memory until storage takes it.
@@ -302,7 +328,10 @@ describe('sign-in against the local stack', function () {
     await assert.rejects(h.service.getAccessToken(aliceThere.id, '127.0.0.1', { forceRefresh: true }), storageError);
     h.secrets.recover();
     await h.service.getAccessToken(aliceThere.id, '127.0.0.1');
-    assert.deepEqual((await h.store.list()).map((account) => account.email), [alice.email, bob.email, alice.email]);
+    assert.deepEqual(
+      (await h.store.list()).map((account) => account.email),
+      [alice.email, bob.email, alice.email],
+    );
 
     // The mail server rejects bob's fresh token: revoked at the issuer first, then deleted.
     const bobsRefreshToken = (await h.store.get(bobHere.id))?.tokens?.refreshToken ?? '';

@@ -10,7 +10,11 @@ import { deliverRedirect, oidcSettings } from '../../support/auth/fakes';
 import { Harness } from '../../support/auth/harness';
 import type { HarnessOptions } from '../../support/auth/harness';
 
-function harnessFor(issuer: FakeIssuer, options: Partial<HarnessOptions> = {}, configChange: (config: ProviderConfig) => ProviderConfig = (config) => config): Harness {
+function harnessFor(
+  issuer: FakeIssuer,
+  options: Partial<HarnessOptions> = {},
+  configChange: (config: ProviderConfig) => ProviderConfig = (config) => config,
+): Harness {
   return new Harness({
     configFor: (kind) => configChange(providerConfig(kind, oidcSettings(issuer.issuer, issuer.clientId))),
     fetchForTests: issuer.fetch,
@@ -58,14 +62,23 @@ describe('sign-in, accounts and sessions (in-memory issuer)', () => {
     assert.equal(session.account.label, 'alice@mailroom.test');
     assert.equal(session.account.id, `${issuer.issuer}#subject-alice`);
     assert.equal(session.accessToken, sessionHandle(session.account.id), 'the session carries a handle, not a bearer token');
-    assert.deepEqual((await harness.providers.oidc.getSessions(undefined)).map((each) => each.id), [session.id]);
-    assert.deepEqual((await harness.providers.oidc.getSessions(['openid', 'email'])).map((each) => each.id), [session.id]);
+    assert.deepEqual(
+      (await harness.providers.oidc.getSessions(undefined)).map((each) => each.id),
+      [session.id],
+    );
+    assert.deepEqual(
+      (await harness.providers.oidc.getSessions(['openid', 'email'])).map((each) => each.id),
+      [session.id],
+    );
     assert.deepEqual(await harness.providers.oidc.getSessions(['https://mail.google.com/']), []);
     assert.deepEqual(await harness.providers.google.getSessions(undefined), []);
     assert.equal(sessionEvents.length, 1);
     assert.equal(sessionEvents[0].added?.[0].account.label, 'alice@mailroom.test');
     const listed: readonly MailAccount[] = harness.service.list();
-    assert.deepEqual(listed.map((account) => [account.email, account.imap.host]), [['alice@mailroom.test', '127.0.0.1']]);
+    assert.deepEqual(
+      listed.map((account) => [account.email, account.imap.host]),
+      [['alice@mailroom.test', '127.0.0.1']],
+    );
     const stored = [...harness.secrets.values.values()].join('\n');
     assert.ok(sentinelsIn(stored).length >= 2, 'tokens are in SecretStorage');
     assert.deepEqual(sentinelsIn(harness.visibleText()), []);
@@ -110,7 +123,7 @@ describe('sign-in, accounts and sessions (in-memory issuer)', () => {
     assert.equal(issuer.activeRefreshTokens.size, 0, 'the unusable grant was revoked');
   });
 
-  it('[SEC-19] hands tokens out only for the account\'s own mail hosts', async () => {
+  it("[SEC-19] hands tokens out only for the account's own mail hosts", async () => {
     const issuer = new FakeIssuer();
     harness = harnessFor(issuer);
     const account = await harness.service.signInOrThrow('oidc');
@@ -125,7 +138,10 @@ describe('sign-in, accounts and sessions (in-memory issuer)', () => {
     await harness.service.signInOrThrow('oidc');
     issuer.email = 'alice.new@mailroom.test';
     await harness.service.signInOrThrow('oidc');
-    assert.deepEqual(harness.service.list().map((account) => account.email), ['alice.new@mailroom.test']);
+    assert.deepEqual(
+      harness.service.list().map((account) => account.email),
+      ['alice.new@mailroom.test'],
+    );
     issuer.subject = 'subject-bob';
     issuer.email = 'alice.new@mailroom.test';
     await harness.service.signInOrThrow('oidc');
@@ -148,7 +164,7 @@ describe('sign-in, accounts and sessions (in-memory issuer)', () => {
     assert.deepEqual(await harness.providers.oidc.getSessions(undefined), []);
   });
 
-  it('[SEC-22] sign-out revokes the refresh token first, then runs the mail layer\'s hooks, then deletes every secret', async () => {
+  it("[SEC-22] sign-out revokes the refresh token first, then runs the mail layer's hooks, then deletes every secret", async () => {
     const issuer = new FakeIssuer();
     harness = harnessFor(issuer);
     const account = await harness.service.signInOrThrow('oidc');
@@ -191,10 +207,15 @@ describe('sign-in, accounts and sessions (in-memory issuer)', () => {
     const account = await harness.service.signInOrThrow('oidc');
     issuer.activeRefreshTokens.clear();
     for (let i = 0; i < 3; i++) {
-      await assert.rejects(harness.service.getAccessToken(account.id, '127.0.0.1', { forceRefresh: true }), (error: unknown) => isMailroomError(error, 'SignInRequired'));
+      await assert.rejects(harness.service.getAccessToken(account.id, '127.0.0.1', { forceRefresh: true }), (error: unknown) =>
+        isMailroomError(error, 'SignInRequired'),
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
-    assert.deepEqual(harness.events.filter((event) => event.startsWith('sign-in-again')), ['sign-in-again alice@mailroom.test']);
+    assert.deepEqual(
+      harness.events.filter((event) => event.startsWith('sign-in-again')),
+      ['sign-in-again alice@mailroom.test'],
+    );
     assert.deepEqual(harness.service.list(), []);
     assert.deepEqual(await harness.providers.oidc.getSessions(undefined), []);
     assert.equal(issuer.tokenRequests('refresh_token').length, 1);

@@ -79,7 +79,9 @@ describe('Check Account against the local stack', function () {
   }
 
   /** Signs alice in with `oidc` settings through the product's account service. */
-  async function signedIn(change: Partial<ProviderSettings['oidc']> = {}): Promise<{ h: Harness; account: StoredAccount; configFor: (kind: ProviderKind) => ProviderConfig }> {
+  async function signedIn(
+    change: Partial<ProviderSettings['oidc']> = {},
+  ): Promise<{ h: Harness; account: StoredAccount; configFor: (kind: ProviderKind) => ProviderConfig }> {
     const configFor = (kind: ProviderKind): ProviderConfig => providerConfig(kind, settings(change));
     const h = newHarness(configFor);
     harness = h;
@@ -96,7 +98,11 @@ describe('Check Account against the local stack', function () {
     const refreshTokensBefore = storedRefreshTokens(h.secrets);
     const submissionsBefore = stack.submissions.length;
     const report = await check(h, configFor, { accountId: account.id });
-    assert.deepEqual(statuses(report), ['discovery:pass', 'tokenEndpoint:pass', 'grant:pass', 'scopes:pass', 'imap:pass', 'folders:pass', 'smtp:pass'], renderCheckReport(report));
+    assert.deepEqual(
+      statuses(report),
+      ['discovery:pass', 'tokenEndpoint:pass', 'grant:pass', 'scopes:pass', 'imap:pass', 'folders:pass', 'smtp:pass'],
+      renderCheckReport(report),
+    );
     // The stack rotates refresh tokens: the refresh went through the token manager, which stored the new one.
     assert.notDeepEqual(storedRefreshTokens(h.secrets), refreshTokensBefore);
     assert.equal(stack.submissions.length, submissionsBefore, 'no mail was sent');
@@ -110,15 +116,24 @@ describe('Check Account against the local stack', function () {
   });
 
   it('a wrong client ID fails at the token endpoint with the named mistake and the setting to fix', async () => {
-    const configFor = (kind: ProviderKind): ProviderConfig => providerConfig(kind, oidcSettings(stack.issuer, 'mailroom-no-such-client', { scopes: ['openid', 'email', 'offline_access', stack.mailScope] }));
+    const configFor = (kind: ProviderKind): ProviderConfig =>
+      providerConfig(kind, oidcSettings(stack.issuer, 'mailroom-no-such-client', { scopes: ['openid', 'email', 'offline_access', stack.mailScope] }));
     harness = newHarness(configFor);
     const report = await check(harness, configFor, { provider: 'oidc' });
-    assert.deepEqual(statuses(report), ['discovery:pass', 'tokenEndpoint:fail', 'grant:skipped', 'scopes:skipped', 'imap:skipped', 'folders:skipped', 'smtp:skipped']);
+    assert.deepEqual(statuses(report), [
+      'discovery:pass',
+      'tokenEndpoint:fail',
+      'grant:skipped',
+      'scopes:skipped',
+      'imap:skipped',
+      'folders:skipped',
+      'smtp:skipped',
+    ]);
     assert.equal(report.steps[1].mistake?.id, 'wrongClientId');
     assert.match(renderCheckReport(report), /invalid_client.*\n\n\*\*Known problem: The issuer does not know this client ID.*`mailroom\.oidc\.clientId`/);
   });
 
-  it('a clock two hours fast is named from the issuer\'s Date header', async () => {
+  it("a clock two hours fast is named from the issuer's Date header", async () => {
     const fast: Clock = { now: () => Date.now() + 2 * 60 * 60_000, sleep: systemClock.sleep };
     const configFor = (kind: ProviderKind): ProviderConfig => providerConfig(kind, settings());
     harness = newHarness(configFor, fast);
@@ -142,19 +157,31 @@ describe('Check Account against the local stack', function () {
     const { h, account, configFor } = await signedIn();
     await stack.revokeUserGrants(account.email);
     const report = await check(h, configFor, { accountId: account.id });
-    assert.deepEqual(statuses(report), ['discovery:pass', 'tokenEndpoint:pass', 'grant:fail', 'scopes:pass', 'imap:skipped', 'folders:skipped', 'smtp:skipped']);
+    assert.deepEqual(statuses(report), [
+      'discovery:pass',
+      'tokenEndpoint:pass',
+      'grant:fail',
+      'scopes:pass',
+      'imap:skipped',
+      'folders:skipped',
+      'smtp:skipped',
+    ]);
     assert.match(report.steps[2].fix ?? '', /Sign in again/);
     // The normal path: the token manager itself marked the account "sign-in required" and deleted its tokens.
     const stored = await h.store.get(account.id);
     assert.ok(stored?.signInRequired !== undefined && stored.tokens === undefined);
   });
 
-  it('SMTP AUTH refused with Microsoft\'s 5.7.139 is named, with the administrator\'s fix; IMAP still passes', async () => {
+  it("SMTP AUTH refused with Microsoft's 5.7.139 is named, with the administrator's fix; IMAP still passes", async () => {
     const refusing = await startSmtpAuthDisabledServer();
     try {
       const { h, account, configFor } = await signedIn({ smtp: { host: stack.smtp.host, port: refusing.port } });
       const report = await check(h, configFor, { accountId: account.id });
-      assert.deepEqual(statuses(report), ['discovery:pass', 'tokenEndpoint:pass', 'grant:pass', 'scopes:pass', 'imap:pass', 'folders:pass', 'smtp:fail'], renderCheckReport(report));
+      assert.deepEqual(
+        statuses(report),
+        ['discovery:pass', 'tokenEndpoint:pass', 'grant:pass', 'scopes:pass', 'imap:pass', 'folders:pass', 'smtp:fail'],
+        renderCheckReport(report),
+      );
       assert.equal(report.steps[6].mistake?.id, 'smtpAuthDisabled');
       assert.match(report.steps[6].detail, /refused the sign-in.*5\.7\.139/);
       assert.match(report.steps[6].mistake?.fix ?? '', /SmtpClientAuthenticationDisabled \$false/);

@@ -49,7 +49,11 @@ describe('Check Account with the Microsoft preset against the Microsoft-like iss
     const account = await harness.service.signInOrThrow('microsoft');
     profile.smtpAuthDisabled.add(account.email);
     const report = await check(harness, profile, { accountId: account.id });
-    assert.deepEqual(statuses(report), ['discovery:skipped', 'tokenEndpoint:pass', 'grant:pass', 'scopes:pass', 'imap:pass', 'folders:pass', 'smtp:fail'], renderCheckReport(report));
+    assert.deepEqual(
+      statuses(report),
+      ['discovery:skipped', 'tokenEndpoint:pass', 'grant:pass', 'scopes:pass', 'imap:pass', 'folders:pass', 'smtp:fail'],
+      renderCheckReport(report),
+    );
     assert.match(report.steps[6].detail, /\(STARTTLS\) refused the sign-in/);
     assert.equal(report.steps[6].mistake?.id, 'smtpAuthDisabled');
     assert.match(renderCheckReport(report), /Known problem: SMTP AUTH is disabled for this mailbox \(Microsoft 365\)/);
@@ -57,7 +61,10 @@ describe('Check Account with the Microsoft preset against the Microsoft-like iss
 
   it('names the wrong tenant type after a personal account was refused with the tenant organizations', async () => {
     harness = presetHarness(profile, { user: BOB, tenant: 'organizations', tryAnotherWay: false });
-    const failure = await harness.service.signInOrThrow('microsoft').then(() => undefined, (error: unknown) => error);
+    const failure = await harness.service.signInOrThrow('microsoft').then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     assert.ok(failure instanceof Error);
     const report = await check(harness, profile, { provider: 'microsoft', earlierFailure: failure.message }, 'organizations');
     assert.equal(report.earlierFailure?.mistake?.id, 'wrongTenantType');

@@ -17,7 +17,17 @@ import { StackMailAccounts } from '../../support/stackAccounts';
 const alice = 'alice@mailroom.test';
 
 function plainMessage(subject: string): string {
-  return [`From: Bob <bob@mailroom.test>`, `To: ${alice}`, `Subject: ${subject}`, `Message-ID: <${Date.now()}.${Math.random()}@mailroom.test>`, `Date: ${new Date().toUTCString()}`, 'Content-Type: text/plain; charset=utf-8', '', `Body of ${subject}.`, ''].join('\r\n');
+  return [
+    `From: Bob <bob@mailroom.test>`,
+    `To: ${alice}`,
+    `Subject: ${subject}`,
+    `Message-ID: <${Date.now()}.${Math.random()}@mailroom.test>`,
+    `Date: ${new Date().toUTCString()}`,
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    `Body of ${subject}.`,
+    '',
+  ].join('\r\n');
 }
 
 describe('IMAP connections per account, counted by Dovecot', function () {

@@ -113,7 +113,16 @@ describe('IMAP under faults (stack)', function () {
     const session = new MailSession(alice, withTestTransport({ accounts, logger }, { extraCa: fs.readFileSync(stack.caFile) }));
     try {
       const messageId = `<unknown-outcome-${Date.now()}@mailroom.test>`;
-      const raw = ['From: alice@mailroom.test', 'To: bob@mailroom.test', 'Subject: maybe sent', `Message-ID: ${messageId}`, `Date: ${new Date().toUTCString()}`, '', 'Hello.', ''].join('\r\n');
+      const raw = [
+        'From: alice@mailroom.test',
+        'To: bob@mailroom.test',
+        'Subject: maybe sent',
+        `Message-ID: ${messageId}`,
+        `Date: ${new Date().toUTCString()}`,
+        '',
+        'Hello.',
+        '',
+      ].join('\r\n');
       assert.equal(await specialUseHoldsMessageId(session, '\\Sent', messageId), false, 'not there before it is filed');
       await appendToSpecialUse(session, '\\Sent', raw);
       assert.equal(await specialUseHoldsMessageId(session, '\\Sent', messageId), true);

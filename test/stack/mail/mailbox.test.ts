@@ -8,7 +8,18 @@ import { FIXTURE_CUSTOM_FOLDER } from '../fixtureMailbox';
 import { startStack } from '..';
 import type { Stack } from '..';
 import { appendToSpecialUse, findSpecialUse } from '../../../src/mail/folders';
-import { archiveMessages, deleteMessages, fetchNewestRows, loadRow, loadRows, loadRowsByUid, moveMessages, searchFolder, setFlag, summarizeFolders } from '../../../src/mail/mailbox';
+import {
+  archiveMessages,
+  deleteMessages,
+  fetchNewestRows,
+  loadRow,
+  loadRows,
+  loadRowsByUid,
+  moveMessages,
+  searchFolder,
+  setFlag,
+  summarizeFolders,
+} from '../../../src/mail/mailbox';
 import { loadMessage } from '../../../src/mail/message';
 import { MailSession, MailSessions } from '../../../src/mail/connection';
 import { EnvelopeCache, openFolderWithCache } from '../../../src/mail/envelopeCache';
@@ -30,7 +41,17 @@ function waitFor<T>(register: (resolve: (value: T) => void) => void, timeoutMs: 
 }
 
 function plainMessage(subject: string): string {
-  return [`From: Bob Example <bob@mailroom.test>`, 'To: alice@mailroom.test', `Subject: ${subject}`, `Message-ID: <${Date.now()}.${Math.random()}@mailroom.test>`, `Date: ${new Date().toUTCString()}`, 'Content-Type: text/plain; charset=utf-8', '', `Body of ${subject}.`, ''].join('\r\n');
+  return [
+    `From: Bob Example <bob@mailroom.test>`,
+    'To: alice@mailroom.test',
+    `Subject: ${subject}`,
+    `Message-ID: <${Date.now()}.${Math.random()}@mailroom.test>`,
+    `Date: ${new Date().toUTCString()}`,
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    `Body of ${subject}.`,
+    '',
+  ].join('\r\n');
 }
 
 /**
@@ -68,10 +89,16 @@ describe('mail layer against Dovecot', function () {
     const summary = summarizeFolders(folders);
     assert.equal(summary[0]?.path, 'INBOX');
     for (const use of ['\\Sent', '\\Drafts', '\\Trash', '\\Junk', '\\Archive']) {
-      assert.ok(summary.some((folder) => folder.specialUse === use), `${use} is listed`);
+      assert.ok(
+        summary.some((folder) => folder.specialUse === use),
+        `${use} is listed`,
+      );
     }
     const specialCount = summary.filter((folder) => folder.specialUse || folder.path === 'INBOX').length;
-    assert.ok(summary.slice(0, specialCount).every((folder) => folder.specialUse || folder.path === 'INBOX'), 'special-use folders come first');
+    assert.ok(
+      summary.slice(0, specialCount).every((folder) => folder.specialUse || folder.path === 'INBOX'),
+      'special-use folders come first',
+    );
     assert.ok(summary.some((folder) => folder.path === FIXTURE_CUSTOM_FOLDER));
     assert.equal(summary[0]?.unread, stack.fixture?.unreadInInbox);
   });
@@ -86,13 +113,20 @@ describe('mail layer against Dovecot', function () {
     assert.equal(first.status.total, stack.fixture?.folders.INBOX);
     assert.equal(first.rows.length, 20);
     const uids = first.rows.map((row) => row.uid);
-    assert.deepEqual(uids, [...uids].sort((a, b) => b - a), 'newest first');
+    assert.deepEqual(
+      uids,
+      [...uids].sort((a, b) => b - a),
+      'newest first',
+    );
 
     const { result: second, commands: pageCommands } = await countCommands(session, () => loadRows(session, 'INBOX', 20, 20));
     assert.deepEqual(pageCommands, ['FETCH'], 'a further page is one FETCH');
     assert.equal(second.rows.length, 20);
     assert.ok(Math.max(...second.rows.map((row) => row.uid)) < Math.min(...uids), 'the second page is older');
-    assert.ok(first.rows.some((row) => row.preview.length > 0), 'previews are filled');
+    assert.ok(
+      first.rows.some((row) => row.preview.length > 0),
+      'previews are filled',
+    );
     assert.ok(first.rows.every((row) => row.subject && row.from && row.date > 0));
   });
 
@@ -168,7 +202,10 @@ describe('mail layer against Dovecot', function () {
     assert.ok(uids.length >= 1, 'found');
     const rows = await loadRowsByUid(session, 'INBOX', uids);
     assert.ok(rows.some((row) => row.subject.includes(landmark)));
-    assert.deepEqual(uids, [...uids].sort((a, b) => b - a));
+    assert.deepEqual(
+      uids,
+      [...uids].sort((a, b) => b - a),
+    );
     const none = await searchFolder(session, 'INBOX', 'no-such-text-anywhere-9f3a');
     assert.deepEqual(none.uids, []);
   });
@@ -204,25 +241,33 @@ describe('mail layer against Dovecot', function () {
 
   it('new mail arrives through IDLE within about a second', async () => {
     const changes: FolderChange[] = [];
-    const online = waitFor<boolean>((resolve) => {
-      const subscription = session.onDidChangeState((state) => {
-        if (state === 'online') {
-          subscription.dispose();
-          resolve(true);
-        }
-      });
-    }, 10_000, 'the IDLE connection');
+    const online = waitFor<boolean>(
+      (resolve) => {
+        const subscription = session.onDidChangeState((state) => {
+          if (state === 'online') {
+            subscription.dispose();
+            resolve(true);
+          }
+        });
+      },
+      10_000,
+      'the IDLE connection',
+    );
     session.watch('INBOX');
     await online;
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const arrived = waitFor<FolderChange>((resolve) => {
-      session.onDidChangeFolder((change) => {
-        changes.push(change);
-        if (change.kind === 'exists') {
-          resolve(change);
-        }
-      });
-    }, 5_000, 'new mail');
+    const arrived = waitFor<FolderChange>(
+      (resolve) => {
+        session.onDidChangeFolder((change) => {
+          changes.push(change);
+          if (change.kind === 'exists') {
+            resolve(change);
+          }
+        });
+      },
+      5_000,
+      'new mail',
+    );
     const started = Date.now();
     await stack.deliver('alice@mailroom.test', plainMessage('Live delivery'));
     const change = await arrived;
@@ -237,14 +282,18 @@ describe('mail layer against Dovecot', function () {
     session.watch(undefined);
     const { status } = await fetchNewestRows(session, 'INBOX', 1);
     await stack.deliver('alice@mailroom.test', plainMessage('Before IDLE'));
-    const watching = waitFor<FolderChange>((resolve) => {
-      const subscription = session.onDidChangeFolder((change) => {
-        if (change.kind === 'watching') {
-          subscription.dispose();
-          resolve(change);
-        }
-      });
-    }, 10_000, 'IDLE watching the folder');
+    const watching = waitFor<FolderChange>(
+      (resolve) => {
+        const subscription = session.onDidChangeFolder((change) => {
+          if (change.kind === 'watching') {
+            subscription.dispose();
+            resolve(change);
+          }
+        });
+      },
+      10_000,
+      'IDLE watching the folder',
+    );
     session.watch('INBOX');
     const change = await watching;
     assert.equal(change.folder, 'INBOX');
@@ -254,27 +303,35 @@ describe('mail layer against Dovecot', function () {
   it('reconnects by itself after the server drops the connections', async () => {
     const states: SessionState[] = [];
     const subscription = session.onDidChangeState((state) => states.push(state));
-    const backOnline = waitFor<boolean>((resolve) => {
-      const watching = session.onDidChangeState((state) => {
-        if (state === 'online' && states.includes('offline')) {
-          watching.dispose();
-          resolve(true);
-        }
-      });
-    }, 20_000, 'the IDLE connection to come back');
+    const backOnline = waitFor<boolean>(
+      (resolve) => {
+        const watching = session.onDidChangeState((state) => {
+          if (state === 'online' && states.includes('offline')) {
+            watching.dispose();
+            resolve(true);
+          }
+        });
+      },
+      20_000,
+      'the IDLE connection to come back',
+    );
     await stack.doveadm(['kick', 'alice@mailroom.test']);
     await backOnline;
     subscription.dispose();
     // The command connection was dropped too: the next command opens a new one.
     const { rows } = await fetchNewestRows(session, 'INBOX', 2);
     assert.equal(rows.length, 2);
-    const arrived = waitFor<FolderChange>((resolve) => {
-      session.onDidChangeFolder((change) => {
-        if (change.kind === 'exists') {
-          resolve(change);
-        }
-      });
-    }, 5_000, 'new mail after the reconnect');
+    const arrived = waitFor<FolderChange>(
+      (resolve) => {
+        session.onDidChangeFolder((change) => {
+          if (change.kind === 'exists') {
+            resolve(change);
+          }
+        });
+      },
+      5_000,
+      'new mail after the reconnect',
+    );
     await stack.deliver('alice@mailroom.test', plainMessage('After reconnect'));
     await arrived;
     assert.ok(!logs.join('\n').includes('AT-SENTINEL'), 'no token in the log');
@@ -295,17 +352,23 @@ describe('mail layer against Dovecot', function () {
     let tokenRequests = 0;
     let forced = 0;
     const requireSignIn: string[] = [];
-    const rejected = new MailSession(alice, withTestTransport({
-      accounts: {
-        getAccessToken: async (_id, _host, options) => {
-          tokenRequests++;
-          forced += options?.forceRefresh ? 1 : 0;
-          return 'AT-SENTINEL-never-valid';
+    const rejected = new MailSession(
+      alice,
+      withTestTransport(
+        {
+          accounts: {
+            getAccessToken: async (_id, _host, options) => {
+              tokenRequests++;
+              forced += options?.forceRefresh ? 1 : 0;
+              return 'AT-SENTINEL-never-valid';
+            },
+            requireSignIn: (id) => requireSignIn.push(id),
+          },
+          logger: recordingLogger(logs).logger,
         },
-        requireSignIn: (id) => requireSignIn.push(id),
-      },
-      logger: recordingLogger(logs).logger,
-    }, { extraCa: fs.readFileSync(stack.caFile) }));
+        { extraCa: fs.readFileSync(stack.caFile) },
+      ),
+    );
     try {
       rejected.watch('INBOX');
       const error = await rejected.folders().catch((failure: unknown) => failure);
@@ -326,12 +389,13 @@ describe('mail layer against Dovecot', function () {
     }
   });
 
-  it('[SEC-22] closing an account\'s sessions (sign-out) ends both connections and stops reconnecting', async () => {
+  it("[SEC-22] closing an account's sessions (sign-out) ends both connections and stops reconnecting", async () => {
     const sessions = new MailSessions(withTestTransport({ accounts, logger: recordingLogger(logs).logger }, { extraCa: fs.readFileSync(stack.caFile) }));
     const signedOut = sessions.get(alice);
     signedOut.watch('INBOX');
     await signedOut.folders();
-    const connectionsOfAlice = async (): Promise<number> => (await stack.doveadm(['who', '-1', 'alice@mailroom.test'])).split('\n').filter((line) => line.includes('alice@mailroom.test')).length;
+    const connectionsOfAlice = async (): Promise<number> =>
+      (await stack.doveadm(['who', '-1', 'alice@mailroom.test'])).split('\n').filter((line) => line.includes('alice@mailroom.test')).length;
     await session.dispose();
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     assert.ok((await connectionsOfAlice()) >= 2, 'the command and IDLE connections are open');

@@ -37,7 +37,10 @@ describe('[SEC-29b] odd and broken MIME through Dovecot', function () {
     for (const name of mimeFixtureClasses) {
       // A landmark header to find each one by, above the fixture's own (possibly broken) headers.
       const landmark = `fixture-${name.replace(/\W/g, '')}`;
-      const raw = Buffer.concat([Buffer.from(`X-Fixture: ${landmark}\r\n`), Buffer.from(readFixture(name).toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1')]);
+      const raw = Buffer.concat([
+        Buffer.from(`X-Fixture: ${landmark}\r\n`),
+        Buffer.from(readFixture(name).toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1'),
+      ]);
       delivered.set(name, raw);
       await stack.deliver('alice@mailroom.test', raw);
       const found = await searchFolder(session, 'INBOX', landmark);
@@ -60,7 +63,8 @@ describe('[SEC-29b] odd and broken MIME through Dovecot', function () {
       assert.deepEqual(notShown(loaded.view, expected), { words: [], parts: [] }, `${name}: what the reader neither shows nor lists`);
       // The server's structure and Mailroom's own reading of the source list the same parts.
       const ownReading = await parseMessage(delivered.get(name) ?? Buffer.alloc(0), { ref, flagged: false, unread: false, truncated: false });
-      const listing = (attachments: typeof loaded.attachments): string[][] => attachments.map(({ part, filename, contentType }) => [part, filename, contentType]);
+      const listing = (attachments: typeof loaded.attachments): string[][] =>
+        attachments.map(({ part, filename, contentType }) => [part, filename, contentType]);
       assert.deepEqual(listing(loaded.attachments), listing(ownReading.attachments), `${name}: the server's parts`);
       for (const attachment of loaded.attachments) {
         let bytes = 0;

@@ -43,7 +43,12 @@ interface World {
   draftsDirectory: string;
 }
 
-async function readNewest(stack: Stack, accounts: StackMailAccounts, account: MailAccount, folder = 'INBOX'): Promise<{ uid: number; raw: Buffer; parsed: ParsedMail } | undefined> {
+async function readNewest(
+  stack: Stack,
+  accounts: StackMailAccounts,
+  account: MailAccount,
+  folder = 'INBOX',
+): Promise<{ uid: number; raw: Buffer; parsed: ParsedMail } | undefined> {
   const client = new ImapFlow({
     host: stack.imap.host,
     port: stack.imap.port,
@@ -67,7 +72,13 @@ async function readNewest(stack: Stack, accounts: StackMailAccounts, account: Ma
   }
 }
 
-async function waitForNewest(stack: Stack, accounts: StackMailAccounts, account: MailAccount, subject: string, folder = 'INBOX'): Promise<{ uid: number; raw: Buffer; parsed: ParsedMail }> {
+async function waitForNewest(
+  stack: Stack,
+  accounts: StackMailAccounts,
+  account: MailAccount,
+  subject: string,
+  folder = 'INBOX',
+): Promise<{ uid: number; raw: Buffer; parsed: ParsedMail }> {
   for (let attempt = 0; attempt < 40; attempt += 1) {
     const newest = await readNewest(stack, accounts, account, folder);
     if (newest && newest.parsed.subject === subject) {
@@ -80,10 +91,23 @@ async function waitForNewest(stack: Stack, accounts: StackMailAccounts, account:
 
 function selectionMessage(from: MailAccount, to: MailAccount, subjectSuffix: string): OutgoingMessage {
   const content = buildSelectionContent(
-    { path: 'src/server/handler.ts', languageId: 'typescript', code: 'export function handle(): string {\n  return `ok ${"<b>"}`;\n}\n', startLine: 10, endLine: 12 },
+    {
+      path: 'src/server/handler.ts',
+      languageId: 'typescript',
+      code: 'export function handle(): string {\n  return `ok ${"<b>"}`;\n}\n',
+      startLine: 10,
+      endLine: 12,
+    },
     { note: `Can you review this? ${subjectSuffix}`, attachInsteadOfInline: false },
   );
-  return { ...content, subject: `${content.subject} ${subjectSuffix}`, from: { name: 'Alice Example', address: from.email }, to: [{ name: 'Bob Example', address: to.email }], cc: [], bcc: [] };
+  return {
+    ...content,
+    subject: `${content.subject} ${subjectSuffix}`,
+    from: { name: 'Alice Example', address: from.email },
+    to: [{ name: 'Bob Example', address: to.email }],
+    cc: [],
+    bcc: [],
+  };
 }
 
 describe('sending against the local stack', function () {
@@ -124,7 +148,7 @@ describe('sending against the local stack', function () {
     await rm(world.draftsDirectory, { recursive: true, force: true });
   });
 
-  it('Send Selection delivers to the recipient\'s INBOX with the code block, language, path, line range and headers; a copy goes to Sent', async () => {
+  it("Send Selection delivers to the recipient's INBOX with the code block, language, path, line range and headers; a copy goes to Sent", async () => {
     const message = selectionMessage(world.alice, world.bob, 'selection');
     const outcome = await world.outbox.send(world.alice, message);
     assert.equal(outcome.status, 'sent');
@@ -138,7 +162,10 @@ describe('sending against the local stack', function () {
       parsed.text,
       'Can you review this? selection\n\nsrc/server/handler.ts, lines 10–12 (typescript):\n\n```typescript\nexport function handle(): string {\n  return `ok ${"<b>"}`;\n}\n```\n',
     );
-    assert.match(String(parsed.html), /<pre[^>]*><code class="language-typescript">export function handle\(\): string \{\n {2}return `ok \$\{&quot;&lt;b&gt;&quot;\}`;\n\}\n<\/code><\/pre>/);
+    assert.match(
+      String(parsed.html),
+      /<pre[^>]*><code class="language-typescript">export function handle\(\): string \{\n {2}return `ok \$\{&quot;&lt;b&gt;&quot;\}`;\n\}\n<\/code><\/pre>/,
+    );
     assert.match(String(parsed.html), /<code>src\/server\/handler\.ts<\/code>, lines 10–12 \(typescript\)/);
     const sent = await waitForNewest(stack, world.accounts, world.alice, message.subject, 'Sent');
     assert.equal(sent.parsed.messageId, outcome.messageId);
@@ -148,7 +175,14 @@ describe('sending against the local stack', function () {
   it('Send File delivers the attachment byte for byte', async () => {
     const bytes = randomBytes(300 * 1024);
     const content = buildFileContent({ path: 'assets/blob.bin', languageId: 'binary', content: new Uint8Array(bytes) }, 'The file you asked for');
-    const message: OutgoingMessage = { ...content, subject: 'assets/blob.bin (file)', from: { address: world.alice.email }, to: [{ address: world.bob.email }], cc: [], bcc: [] };
+    const message: OutgoingMessage = {
+      ...content,
+      subject: 'assets/blob.bin (file)',
+      from: { address: world.alice.email },
+      to: [{ address: world.bob.email }],
+      cc: [],
+      bcc: [],
+    };
     assert.equal((await world.outbox.send(world.alice, message)).status, 'sent');
     const { parsed } = await waitForNewest(stack, world.accounts, world.bob, message.subject);
     assert.equal(parsed.attachments.length, 1);
@@ -157,7 +191,7 @@ describe('sending against the local stack', function () {
     assert.match(parsed.text ?? '', /^The file you asked for\n\nAttached: assets\/blob\.bin \(binary, 300\.0 KB\)\./);
   });
 
-  it('a reply carries In-Reply-To and References of the original and lands in the original sender\'s INBOX', async () => {
+  it("a reply carries In-Reply-To and References of the original and lands in the original sender's INBOX", async () => {
     const first = selectionMessage(world.alice, world.bob, 'thread');
     const sent = await world.outbox.send(world.alice, first);
     assert.equal(sent.status, 'sent');
@@ -188,13 +222,32 @@ describe('sending against the local stack', function () {
   it('forward from the composer reads the original over IMAP and carries its attachments byte for byte', async () => {
     const bytes = randomBytes(40 * 1024);
     const content = buildFileContent({ path: 'logs/build.log', languageId: 'log', content: new Uint8Array(bytes) }, 'Build log attached');
-    const first: OutgoingMessage = { ...content, subject: 'build log for forward', from: { address: world.alice.email }, to: [{ address: world.bob.email }], cc: [], bcc: [] };
+    const first: OutgoingMessage = {
+      ...content,
+      subject: 'build log for forward',
+      from: { address: world.alice.email },
+      to: [{ address: world.bob.email }],
+      cc: [],
+      bcc: [],
+    };
     assert.equal((await world.outbox.send(world.alice, first)).status, 'sent');
     const received = await waitForNewest(stack, world.accounts, world.bob, first.subject);
     const original = await readOriginalMessage(world.sessions.get(world.bob), 'INBOX', received.uid);
     const draft = buildReplyDraft(original, 'forward', world.bob.email);
-    const fields = { accountId: world.bob.id, to: world.alice.email, cc: '', bcc: '', subject: draft.subject, body: `FYI\n${draft.body}`, attachments: draft.attachments.map((_attachment, index) => index) };
-    const checked = await messageFromComposer(fields, { from: { address: world.bob.email }, attachments: draft.attachments, references: draft.thread.references });
+    const fields = {
+      accountId: world.bob.id,
+      to: world.alice.email,
+      cc: '',
+      bcc: '',
+      subject: draft.subject,
+      body: `FYI\n${draft.body}`,
+      attachments: draft.attachments.map((_attachment, index) => index),
+    };
+    const checked = await messageFromComposer(fields, {
+      from: { address: world.bob.email },
+      attachments: draft.attachments,
+      references: draft.thread.references,
+    });
     assert.ok(checked.ok);
     assert.equal((await world.outbox.send(world.bob, checked.message)).status, 'sent');
     const forwarded = await waitForNewest(stack, world.accounts, world.alice, 'Fwd: build log for forward');
@@ -205,9 +258,11 @@ describe('sending against the local stack', function () {
     assert.match(String(forwarded.parsed.html), /<p>FYI<\/p>\n<p>---------- Forwarded message ----------<br>\nFrom: alice@mailroom\.test<br>/);
   });
 
-  it('[SEC-24] sends through the stack\'s STARTTLS submission port (587 style, TLS required before AUTH)', async () => {
+  it("[SEC-24] sends through the stack's STARTTLS submission port (587 style, TLS required before AUTH)", async () => {
     const accounts = await StackMailAccounts.create(stack);
-    const carol = await accounts.signInAs(stack, stack.users[0], { smtp: { host: stack.smtpStartTls.host, port: stack.smtpStartTls.port, implicitTls: false } });
+    const carol = await accounts.signInAs(stack, stack.users[0], {
+      smtp: { host: stack.smtpStartTls.host, port: stack.smtpStartTls.port, implicitTls: false },
+    });
     const sender = new SmtpSender({ accounts, logger, rateLimiter: new SendRateLimiter(() => 30), maxMessageBytes: () => maxBytes });
     const message = selectionMessage(carol, world.bob, 'starttls');
     const result = await sender.send(carol, message);
@@ -310,7 +365,7 @@ describe('sending against the local stack', function () {
     assert.ok(Buffer.from(kept[0].message.attachments[0].content).equals(Buffer.from(message.attachments[0].content)));
   });
 
-  it('[SEC-19] the token never goes to an SMTP host outside the account\'s allow-list', async () => {
+  it("[SEC-19] the token never goes to an SMTP host outside the account's allow-list", async () => {
     const submissionsBefore = stack.submissions.length;
     // The stack's SMTP server answers on "localhost" too, with a valid certificate: only the allow-list stops it.
     const elsewhere: MailAccount = { ...world.alice, smtp: { ...world.alice.smtp, host: 'localhost' } };
@@ -323,7 +378,10 @@ describe('sending against the local stack', function () {
 
   it('[SEC-23] no access token reached the log', () => {
     assert.ok(logLines.length > 0);
-    assert.ok(logLines.every((line) => !/AT-SENTINEL|Bearer [A-Za-z0-9]/.test(line)), logLines.join('\n'));
+    assert.ok(
+      logLines.every((line) => !/AT-SENTINEL|Bearer [A-Za-z0-9]/.test(line)),
+      logLines.join('\n'),
+    );
   });
 });
 

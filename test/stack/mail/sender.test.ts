@@ -127,13 +127,18 @@ const message: OutgoingMessage = {
 };
 
 function sender(tokens: FakeTokens, logger: Logger, maxBytes = 10 * 1024 * 1024, rateLimiter = new SendRateLimiter(() => 100)): SmtpSender {
-  return new SmtpSender(withTestTransport({
-    accounts: tokens,
-    logger,
-    rateLimiter,
-    maxMessageBytes: () => maxBytes,
-    connectTimeoutMs: 3000,
-  }, { extraCa: loadTlsFixtures().ca }));
+  return new SmtpSender(
+    withTestTransport(
+      {
+        accounts: tokens,
+        logger,
+        rateLimiter,
+        maxMessageBytes: () => maxBytes,
+        connectTimeoutMs: 3000,
+      },
+      { extraCa: loadTlsFixtures().ca },
+    ),
+  );
 }
 
 describe('SMTP sender against a local server', function () {
@@ -161,7 +166,10 @@ describe('SMTP sender against a local server', function () {
     assert.doesNotMatch(result.raw.toString('utf8'), /^Bcc:/im);
     assert.match(result.raw.toString('utf8'), new RegExp(`^Message-ID: ${result.messageId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'im'));
     assert.deepEqual(tokens.requests, [{ host: '127.0.0.1', forceRefresh: false }]);
-    assert.ok(lines.every((line) => !line.includes('AT-SENTINEL')), '[SEC-23] no token in the log');
+    assert.ok(
+      lines.every((line) => !line.includes('AT-SENTINEL')),
+      '[SEC-23] no token in the log',
+    );
   });
 
   it('[SEC-18] refreshes once and retries once when the server rejects the token', async () => {
@@ -183,7 +191,10 @@ describe('SMTP sender against a local server', function () {
     assert.equal(server.log.authAttempts.length, 2);
     assert.deepEqual(tokens.signInRequired, ['https://issuer.test|alice']);
     assert.equal(server.log.messages.length, 0);
-    assert.ok(lines.every((line) => !line.includes('AT-SENTINEL')), '[SEC-23] no token in the log');
+    assert.ok(
+      lines.every((line) => !line.includes('AT-SENTINEL')),
+      '[SEC-23] no token in the log',
+    );
   });
 
   it('[SEC-19] never asks for a token for, nor connects to, an SMTP host outside the account allow-list', async () => {
@@ -208,7 +219,10 @@ describe('SMTP sender against a local server', function () {
     const server = await start({ secure: false, disabledCommands: ['STARTTLS'], allowInsecureAuth: true });
     const tokens = new FakeTokens(['127.0.0.1'], ['AT-SENTINEL-good']);
     const { logger } = recordingLogger();
-    await assert.rejects(sender(tokens, logger).send(account(server.port, { smtp: { host: '127.0.0.1', port: server.port, implicitTls: false } }), message), (error: unknown) => isMailroomError(error, 'ConnectionFailed'));
+    await assert.rejects(
+      sender(tokens, logger).send(account(server.port, { smtp: { host: '127.0.0.1', port: server.port, implicitTls: false } }), message),
+      (error: unknown) => isMailroomError(error, 'ConnectionFailed'),
+    );
     assert.deepEqual(server.log.authAttempts, []);
     assert.equal(server.log.messages.length, 0);
   });
@@ -226,13 +240,16 @@ describe('SMTP sender against a local server', function () {
     const tokens = new FakeTokens(['127.0.0.1'], ['AT-SENTINEL-good']);
     const { logger } = recordingLogger();
     const send = sender(tokens, logger);
-    await assert.rejects(send.send(account(server.port), { ...message, to: [{ address: 'nobody@mailroom.test' }], bcc: [] }), (error: unknown) => isMailroomError(error, 'RecipientRefused') && /nobody@mailroom\.test/.test(error.message));
+    await assert.rejects(
+      send.send(account(server.port), { ...message, to: [{ address: 'nobody@mailroom.test' }], bcc: [] }),
+      (error: unknown) => isMailroomError(error, 'RecipientRefused') && /nobody@mailroom\.test/.test(error.message),
+    );
     const partial = await send.send(account(server.port), { ...message, to: [{ address: 'bob@mailroom.test' }, { address: 'nobody@mailroom.test' }], bcc: [] });
     assert.deepEqual(partial.rejected, ['nobody@mailroom.test']);
     assert.deepEqual(partial.accepted, ['bob@mailroom.test']);
   });
 
-  it('refuses a message over the local size limit before connecting, and maps the server\'s SIZE refusal', async () => {
+  it("refuses a message over the local size limit before connecting, and maps the server's SIZE refusal", async () => {
     const server = await start({ secure: true, key: tls.key, cert: tls.cert, size: 2048 });
     const tokens = new FakeTokens(['127.0.0.1'], ['AT-SENTINEL-good']);
     const { logger } = recordingLogger();
@@ -269,7 +286,11 @@ describe('SMTP sender against a local server', function () {
       return tookMs;
     };
     await delivered(2);
-    assert.deepEqual(settled.filter((entry) => entry.startsWith('failed')), [], 'queued, not rejected');
+    assert.deepEqual(
+      settled.filter((entry) => entry.startsWith('failed')),
+      [],
+      'queued, not rejected',
+    );
     await clock.advance(60_000);
     // Positive control: once the limiter lets them go, queued sends arrive well within the quiet time,
     // so a send that slipped past the limit would have been seen in it.

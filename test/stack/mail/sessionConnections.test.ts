@@ -57,7 +57,10 @@ describe('IMAP connections and IDLE renewal', function () {
   it('[SEC-31] renews IDLE before 29 minutes, on the same connection, again and again; not before its time', async () => {
     assert.ok(IDLE_RENEWAL_MS < 29 * minute);
     const clock = new FakeClock();
-    session = new MailSession(account(server.port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger().logger, clock }, { extraCa: certificate.cert }));
+    session = new MailSession(
+      account(server.port, true),
+      withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger().logger, clock }, { extraCa: certificate.cert }),
+    );
     session.watch('INBOX');
     assert.ok(await eventually(() => idles(server) === 1, 10_000), `IDLE never started: ${server.commands.join(' ')}`);
 
@@ -80,7 +83,10 @@ describe('IMAP connections and IDLE renewal', function () {
 
   it('[SEC-31] a disposed session renews nothing', async () => {
     const clock = new FakeClock();
-    session = new MailSession(account(server.port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger().logger, clock }, { extraCa: certificate.cert }));
+    session = new MailSession(
+      account(server.port, true),
+      withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger().logger, clock }, { extraCa: certificate.cert }),
+    );
     session.watch('INBOX');
     assert.ok(await eventually(() => idles(server) === 1, 10_000));
     await session.dispose();
@@ -88,17 +94,26 @@ describe('IMAP connections and IDLE renewal', function () {
     const commandsAtDispose = server.commands.length;
     await clock.advance(2 * IDLE_RENEWAL_MS, 60_000);
     await settle();
-    assert.deepEqual(server.commands.slice(commandsAtDispose).filter((command) => command !== 'LOGOUT' && command !== 'DONE'), []);
+    assert.deepEqual(
+      server.commands.slice(commandsAtDispose).filter((command) => command !== 'LOGOUT' && command !== 'DONE'),
+      [],
+    );
   });
 
   it('[SEC-31] a command connection whose folder list fails is closed, not left logged in beside the next attempt', async () => {
     const failing = await startScriptedTlsServer(certificate, { authenticate: 'OK authenticated' });
-    const failingSession = new MailSession(account(failing.port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger().logger, random: () => 0 }, { extraCa: certificate.cert }));
+    const failingSession = new MailSession(
+      account(failing.port, true),
+      withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger().logger, random: () => 0 }, { extraCa: certificate.cert }),
+    );
     try {
       for (let attempt = 1; attempt <= 3; attempt++) {
         await assert.rejects(failingSession.folders());
         assert.equal(failing.connections, attempt);
-        assert.ok(await eventually(() => failing.closedConnections === attempt, 5_000), `attempt ${attempt} left ${failing.connections - failing.closedConnections} connections open`);
+        assert.ok(
+          await eventually(() => failing.closedConnections === attempt, 5_000),
+          `attempt ${attempt} left ${failing.connections - failing.closedConnections} connections open`,
+        );
       }
     } finally {
       await failingSession.dispose();

@@ -19,13 +19,21 @@ describe('IMAP throttling', function () {
   /** How long each test watches for a retry that must not come. */
   const quietMs = 2_000;
 
-  for (const answer of ['NO [LIMIT] Too many simultaneous connections', 'NO [THROTTLED] Slow down', 'NO [UNAVAILABLE] Try again later', 'NO [INUSE] Mailbox in use']) {
+  for (const answer of [
+    'NO [LIMIT] Too many simultaneous connections',
+    'NO [THROTTLED] Slow down',
+    'NO [UNAVAILABLE] Try again later',
+    'NO [INUSE] Mailbox in use',
+  ]) {
     it(`[SEC-31] "${answer}" backs off: no token refresh, no sign-in prompt, no quick retry`, async () => {
       const server = await startScriptedTlsServer(certificate, { authenticate: answer });
       const accounts = fakeAccounts();
       let tokenCalls = 0;
       const counting = { ...accounts, getAccessToken: async (): Promise<string> => (tokenCalls++, accounts.getAccessToken()) };
-      const session = new MailSession(account(server.port, true), withTestTransport({ accounts: counting, logger: recordingLogger().logger, random: () => 0 }, { extraCa: certificate.cert }));
+      const session = new MailSession(
+        account(server.port, true),
+        withTestTransport({ accounts: counting, logger: recordingLogger().logger, random: () => 0 }, { extraCa: certificate.cert }),
+      );
       try {
         session.watch('INBOX');
         const error = await session.folders().catch((failure: unknown) => failure);
@@ -45,7 +53,10 @@ describe('IMAP throttling', function () {
 
   it('[SEC-31] positive control: the same wait sees the retry after a dropped connection, which is not throttling', async () => {
     const server = await startScriptedTlsServer(certificate, { dropOnAuthenticate: true });
-    const session = new MailSession(account(server.port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger().logger, random: () => 0 }, { extraCa: certificate.cert }));
+    const session = new MailSession(
+      account(server.port, true),
+      withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger().logger, random: () => 0 }, { extraCa: certificate.cert }),
+    );
     try {
       session.watch('INBOX');
       const error = await session.folders().catch((failure: unknown) => failure);
@@ -58,10 +69,16 @@ describe('IMAP throttling', function () {
     }
   });
 
-  describe('the back-off is the session\'s, not only the IDLE connection\'s', () => {
+  describe("the back-off is the session's, not only the IDLE connection's", () => {
     let clock: number;
     const sessionAt = (port: number): MailSession =>
-      new MailSession(account(port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger().logger, random: () => 0, clock: { now: () => clock, sleep: systemClock.sleep } }, { extraCa: certificate.cert }));
+      new MailSession(
+        account(port, true),
+        withTestTransport(
+          { accounts: fakeAccounts(), logger: recordingLogger().logger, random: () => 0, clock: { now: () => clock, sleep: systemClock.sleep } },
+          { extraCa: certificate.cert },
+        ),
+      );
 
     beforeEach(() => {
       clock = 1_000_000;
@@ -80,7 +97,7 @@ describe('IMAP throttling', function () {
         assert.ok(isMailroomError(second, 'Throttled'), String(second));
         assert.match(second.message, /slow down.*15 s/);
         assert.equal(second.retryAfterMs, 15_000);
-        assert.equal(server.connections, 1, 'no connection while the server\'s wait lasts');
+        assert.equal(server.connections, 1, "no connection while the server's wait lasts");
 
         clock += 14_000;
         const third = await session.folders().catch((failure: unknown) => failure);

@@ -21,7 +21,10 @@ describe('IMAP timeouts', function () {
 
   it('[SEC-31] a command connection whose server stops answering after the greeting fails within the timeout, as a network error', async () => {
     const server = await startScriptedTlsServer(certificate, { silentAfterGreeting: true });
-    const session = new MailSession(account(server.port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger().logger, random: () => 0, timeouts }, { extraCa: certificate.cert }));
+    const session = new MailSession(
+      account(server.port, true),
+      withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger().logger, random: () => 0, timeouts }, { extraCa: certificate.cert }),
+    );
     try {
       const started = Date.now();
       const outcome = await Promise.race([
@@ -43,7 +46,10 @@ describe('IMAP timeouts', function () {
 
   it('[SEC-31] an IDLE connection whose setup hangs is abandoned and opened again', async () => {
     const server = await startScriptedTlsServer(certificate, { silentAfterGreeting: true });
-    const session = new MailSession(account(server.port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger().logger, random: () => 0, timeouts }, { extraCa: certificate.cert }));
+    const session = new MailSession(
+      account(server.port, true),
+      withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger().logger, random: () => 0, timeouts }, { extraCa: certificate.cert }),
+    );
     try {
       session.watch('INBOX');
       // Setup bound 1 s, then the first back-off (0.5 s with no jitter): a second attempt well within 4 s.

@@ -46,7 +46,10 @@ describe('IMAP transport security', function () {
   it('[SEC-24] the same server, once its certificate is trusted, is reached (the test server works)', async () => {
     const server = await startTlsServer(certificate);
     try {
-      const session = new MailSession(account(server.port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger().logger }, { extraCa: certificate.cert }));
+      const session = new MailSession(
+        account(server.port, true),
+        withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger().logger }, { extraCa: certificate.cert }),
+      );
       await connectAndExpectRefusal(session);
       assert.equal(server.secureConnections, 1);
       assert.ok(server.received.length > 0, 'the client spoke once TLS was verified');
@@ -62,7 +65,10 @@ describe('IMAP transport security', function () {
     const refusedLogs: string[] = [];
     const droppedLogs: string[] = [];
     const refused = new MailSession(account(untrusted.port, true), { accounts: fakeAccounts(), logger: recordingLogger(refusedLogs).logger, random: () => 0 });
-    const dropped = new MailSession(account(dropping.port, true), withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger(droppedLogs).logger, random: () => 0 }, { extraCa: certificate.cert }));
+    const dropped = new MailSession(
+      account(dropping.port, true),
+      withTestTransport({ accounts: fakeAccounts(), logger: recordingLogger(droppedLogs).logger, random: () => 0 }, { extraCa: certificate.cert }),
+    );
     const attempts = (logs: string[]): number => logs.filter((line) => line.includes('IMAP IDLE connection failed')).length;
     try {
       refused.watch('INBOX');

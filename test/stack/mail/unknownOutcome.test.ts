@@ -191,7 +191,9 @@ describe('a send with an unknown outcome', function () {
     assert.ok(first.status === 'failed' && first.error.code === 'SendOutcomeUnknown');
 
     const questions: boolean[] = [];
-    const declined = await outbox.send(account, first.draft.message, first.draft, { confirmResend: async (context) => (questions.push(context.searchedSent), false) });
+    const declined = await outbox.send(account, first.draft.message, first.draft, {
+      confirmResend: async (context) => (questions.push(context.searchedSent), false),
+    });
     assert.ok(declined.status === 'failed');
     assert.equal(declined.error.code, 'SendOutcomeUnknown');
     assert.deepEqual(questions, [true], 'asked once, after Sent was searched');

@@ -53,12 +53,16 @@ export function googleLikeRules(options: GoogleLikeOptions): IssuerRules {
     checkClient: (clientId, redirectUri) => {
       if (clientId !== options.clientId) throw new IssuerRefusal('invalid_client', 'The OAuth client was not found.', 401);
       if (!isLoopbackRedirect(redirectUri)) {
-        throw new IssuerRefusal('redirect_uri_mismatch', `Error 400: redirect_uri_mismatch. You can't sign in to this app because it doesn't comply with Google's OAuth 2.0 policy (${redirectUri}).`);
+        throw new IssuerRefusal(
+          'redirect_uri_mismatch',
+          `Error 400: redirect_uri_mismatch. You can't sign in to this app because it doesn't comply with Google's OAuth 2.0 policy (${redirectUri}).`,
+        );
       }
     },
     checkAuthorization: (request) => {
       const unknown = request.scopes.filter((scope) => !KNOWN_SCOPES.has(scope));
-      if (request.scopes.length === 0 || unknown.length > 0) throw new IssuerRefusal('invalid_scope', `Some requested scopes were invalid: ${unknown.join(' ')}`);
+      if (request.scopes.length === 0 || unknown.length > 0)
+        throw new IssuerRefusal('invalid_scope', `Some requested scopes were invalid: ${unknown.join(' ')}`);
       return request.scopes;
     },
     grantsRefreshToken: (request) => request.params.get('access_type') === 'offline',
@@ -79,7 +83,12 @@ export function googleLikeRules(options: GoogleLikeOptions): IssuerRules {
         email_verified: true,
       };
     },
-    responseScope: (granted) => granted.filter((scope) => scope !== 'openid').map((scope) => (scope === 'email' ? GOOGLE_EMAIL_SCOPE : scope)).concat(granted.includes('openid') ? ['openid'] : []).join(' '),
+    responseScope: (granted) =>
+      granted
+        .filter((scope) => scope !== 'openid')
+        .map((scope) => (scope === 'email' ? GOOGLE_EMAIL_SCOPE : scope))
+        .concat(granted.includes('openid') ? ['openid'] : [])
+        .join(' '),
     audience: GOOGLE_MAIL_SCOPE,
   };
 }

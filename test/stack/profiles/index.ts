@@ -20,7 +20,8 @@ export { CONSUMERS_TENANT_ID, MICROSOFT_LOGIN, ORGANIZATION_TENANT_ID, OUTLOOK_I
 export { GOOGLE_ISSUER, GOOGLE_ISSUER_WITHOUT_SCHEME, GOOGLE_MAIL_SCOPE } from './googleLike';
 
 /** Microsoft's answer when SMTP AUTH is turned off for a mailbox (the default for new Exchange Online tenants). */
-export const SMTP_AUTH_DISABLED_ANSWER = '5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox. Visit https://aka.ms/smtp_auth_disabled for more information.';
+export const SMTP_AUTH_DISABLED_ANSWER =
+  '5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox. Visit https://aka.ms/smtp_auth_disabled for more information.';
 export const GOOGLE_LIKE_CLIENT_ID = '1234567890-mailroomtest.apps.googleusercontent.com';
 export const MICROSOFT_LIKE_CLIENT_ID = '5b0f4c1e-2a7d-4e8f-9b3c-6d1a0e2f4c8b';
 
@@ -73,8 +74,20 @@ interface ProfileShape {
 function shapeOf(options: GoogleLikeProfileOptions | MicrosoftLikeProfileOptions): ProfileShape {
   if (options.kind === 'google') {
     const clientId = GOOGLE_LIKE_CLIENT_ID;
-    const rules = googleLikeRules({ clientId, clientSecret: options.clientSecret, refreshTokenLifetimeSeconds: options.refreshTokenLifetimeSeconds ?? SEVEN_DAYS_SECONDS });
-    return { clientId, rules, imapScope: GOOGLE_MAIL_SCOPE, smtpScope: GOOGLE_MAIL_SCOPE, mechanisms: 'xoauth2 oauthbearer', smtpTls: 'implicit', serverFilesSent: true };
+    const rules = googleLikeRules({
+      clientId,
+      clientSecret: options.clientSecret,
+      refreshTokenLifetimeSeconds: options.refreshTokenLifetimeSeconds ?? SEVEN_DAYS_SECONDS,
+    });
+    return {
+      clientId,
+      rules,
+      imapScope: GOOGLE_MAIL_SCOPE,
+      smtpScope: GOOGLE_MAIL_SCOPE,
+      mechanisms: 'xoauth2 oauthbearer',
+      smtpTls: 'implicit',
+      serverFilesSent: true,
+    };
   }
   const clientId = MICROSOFT_LIKE_CLIENT_ID;
   const rules = microsoftLikeRules({ clientId, redirectUris: options.redirectUris, personalAccounts: options.personalAccounts ?? [] });

@@ -62,9 +62,13 @@ export function microsoftLikeRules(options: MicrosoftLikeOptions): IssuerRules {
       };
     },
     checkClient: (clientId, redirectUri) => {
-      if (clientId !== options.clientId) throw new IssuerRefusal('unauthorized_client', `AADSTS700016: Application with identifier '${clientId}' was not found in the directory.`);
+      if (clientId !== options.clientId)
+        throw new IssuerRefusal('unauthorized_client', `AADSTS700016: Application with identifier '${clientId}' was not found in the directory.`);
       if (!isLoopbackRedirect(redirectUri) && !options.redirectUris.includes(redirectUri)) {
-        throw new IssuerRefusal('invalid_request', `AADSTS50011: The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'.`);
+        throw new IssuerRefusal(
+          'invalid_request',
+          `AADSTS50011: The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'.`,
+        );
       }
     },
     checkAuthorization: (request, user) => {
@@ -78,13 +82,17 @@ export function microsoftLikeRules(options: MicrosoftLikeOptions): IssuerRules {
       }
       const resourceScopes = request.scopes.filter((scope) => !OPENID_SCOPES.has(scope));
       if (resourceScopes.some((scope) => !scope.startsWith(`${OUTLOOK_RESOURCE}/`))) {
-        throw new IssuerRefusal('invalid_scope', 'AADSTS28000: Provided value for the input parameter scope is not valid because it contains more than one resource.');
+        throw new IssuerRefusal(
+          'invalid_scope',
+          'AADSTS28000: Provided value for the input parameter scope is not valid because it contains more than one resource.',
+        );
       }
       return request.scopes;
     },
     grantsRefreshToken: (request) => request.scopes.includes('offline_access'),
     authenticateClient: (clientId, secret) => {
-      if (clientId !== options.clientId) throw new IssuerRefusal('unauthorized_client', `AADSTS700016: Application with identifier '${clientId}' was not found in the directory.`);
+      if (clientId !== options.clientId)
+        throw new IssuerRefusal('unauthorized_client', `AADSTS700016: Application with identifier '${clientId}' was not found in the directory.`);
       if (secret !== undefined) {
         throw new IssuerRefusal('invalid_client', "AADSTS700025: Client is public so neither 'client_assertion' nor 'client_secret' should be presented.", 401);
       }
@@ -93,7 +101,16 @@ export function microsoftLikeRules(options: MicrosoftLikeOptions): IssuerRules {
     refreshTokenLifetimeSeconds: undefined,
     idTokenClaims: (user) => {
       const tid = tenantOf(user);
-      return { iss: `${MICROSOFT_LOGIN}/${tid}/v2.0`, tid, sub: user.subject, oid: user.subject, email: user.email, preferred_username: user.email, name: user.name, ver: '2.0' };
+      return {
+        iss: `${MICROSOFT_LOGIN}/${tid}/v2.0`,
+        tid,
+        sub: user.subject,
+        oid: user.subject,
+        email: user.email,
+        preferred_username: user.email,
+        name: user.name,
+        ver: '2.0',
+      };
     },
     // Microsoft names only the resource's scopes in a token response.
     responseScope: (granted) => granted.filter((scope) => !OPENID_SCOPES.has(scope)).join(' '),

@@ -273,7 +273,14 @@ export async function startProfileIssuer(rules: IssuerRules, options: ProfileIss
       const scopes = rules.checkAuthorization(authorization, user);
       const grant: Grant = { id: crypto.randomUUID(), user, clientId, scopes, tenant: authorization.tenant, revoked: false };
       const code = randomToken('profile-code-');
-      codes.set(code, { grant, redirectUri, challenge, nonce: params.get('nonce') ?? undefined, refreshToken: rules.grantsRefreshToken(authorization), expiresAtMs: Date.now() + CODE_TTL_MS });
+      codes.set(code, {
+        grant,
+        redirectUri,
+        challenge,
+        nonce: params.get('nonce') ?? undefined,
+        refreshToken: rules.grantsRefreshToken(authorization),
+        expiresAtMs: Date.now() + CODE_TTL_MS,
+      });
       target.searchParams.set('code', code);
     } catch (error) {
       if (!(error instanceof IssuerRefusal)) throw error;
@@ -298,7 +305,15 @@ export async function startProfileIssuer(rules: IssuerRules, options: ProfileIss
     const record = accessTokens.get(token);
     if (!record || record.grant.revoked || record.expiresAtMs < Date.now()) return { active: false };
     const { grant } = record;
-    return { active: true, scope: grant.scopes.join(' '), aud: rules.audience, client_id: grant.clientId, email: grant.user.email, sub: grant.user.subject, exp: Math.floor(record.expiresAtMs / 1000) };
+    return {
+      active: true,
+      scope: grant.scopes.join(' '),
+      aud: rules.audience,
+      client_id: grant.clientId,
+      email: grant.user.email,
+      sub: grant.user.subject,
+      exp: Math.floor(record.expiresAtMs / 1000),
+    };
   };
 
   const route = async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {

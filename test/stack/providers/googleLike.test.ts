@@ -46,8 +46,11 @@ describe('Gmail preset against the Google-like issuer', function () {
     return { harness, id: account.id };
   }
 
-  it('the issuer offers its discovery document under Google\'s issuer and its IMAP server XOAUTH2 and OAUTHBEARER', async () => {
-    const discovery = (await (await fetch(`${profile.issuer.origin}/.well-known/openid-configuration`)).json()) as { issuer: string; revocation_endpoint: string };
+  it("the issuer offers its discovery document under Google's issuer and its IMAP server XOAUTH2 and OAUTHBEARER", async () => {
+    const discovery = (await (await fetch(`${profile.issuer.origin}/.well-known/openid-configuration`)).json()) as {
+      issuer: string;
+      revocation_endpoint: string;
+    };
     assert.equal(discovery.issuer, GOOGLE_ISSUER);
     assert.equal(discovery.revocation_endpoint, `${profile.issuer.origin}/revoke`);
     const greeting = await imapGreeting(profile);
@@ -75,12 +78,18 @@ describe('Gmail preset against the Google-like issuer', function () {
 
   it('without the client secret Mailroom asks for it; with a wrong one the token endpoint refuses the sign-in', async () => {
     harness = presetHarness(profile, { tryAnotherWay: false });
-    const missing = await harness.service.signInOrThrow('google').then(() => undefined, (error: unknown) => error);
+    const missing = await harness.service.signInOrThrow('google').then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     assert.ok(isMailroomError(missing, 'MissingClientSecret'), `expected MissingClientSecret, got ${String(missing)}`);
 
     await harness.service.setClientSecret('google', 'GOCSPX-not-this-one');
     const exchanges = profile.issuer.calls.authorization_code;
-    const wrong = await harness.service.signInOrThrow('google').then(() => undefined, (error: unknown) => error);
+    const wrong = await harness.service.signInOrThrow('google').then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     assert.ok(isMailroomError(wrong, 'InvalidClient'), `expected InvalidClient, got ${String(wrong)}`);
     assert.equal(profile.issuer.calls.authorization_code, exchanges + 1, 'the issuer saw the exchange and refused it');
     assert.equal(harness.service.list().length, 0);
@@ -94,7 +103,10 @@ describe('Gmail preset against the Google-like issuer', function () {
     assert.ok(account);
     assert.equal(account.serverSavesSent, true);
     const inbox = await fetchNewestRows(world.sessions.get(account), 'INBOX', 50);
-    assert.ok(inbox.rows.some((row) => row.subject === 'hello from bob (google-like)'), inbox.rows.map((row) => row.subject).join(', '));
+    assert.ok(
+      inbox.rows.some((row) => row.subject === 'hello from bob (google-like)'),
+      inbox.rows.map((row) => row.subject).join(', '),
+    );
 
     const outcome = await world.outbox.send(account, plainMessage(ALICE.email, BOB.email, 'sent through the gmail preset'));
     assert.equal(outcome.status, 'sent', outcome.status === 'failed' ? outcome.error.message : '');
@@ -121,12 +133,12 @@ describe('Gmail preset against the Google-like issuer', function () {
     );
     assert.ok(isMailroomError(failure, 'SignInRequired'), `expected SignInRequired, got ${String(failure)}`);
     assert.match(failure.message, /^Gmail no longer accepts this sign-in .*Please sign in again\./);
-    assert.match(failure.message, /Token has been expired or revoked\./, 'the issuer\'s own words are passed on');
+    assert.match(failure.message, /Token has been expired or revoked\./, "the issuer's own words are passed on");
     assert.equal(signedInHarness.service.list().length, 0, 'the account is no longer usable until it signs in again');
     assert.ok(signedInHarness.service.allStoredAccounts().some((account) => account.id === id && account.signInRequired !== undefined));
   });
 
-  it('sign-out revokes the grant at Google\'s revocation endpoint', async () => {
+  it("sign-out revokes the grant at Google's revocation endpoint", async () => {
     const { harness: signedInHarness, id } = await signedIn();
     const accessToken = await signedInHarness.service.getAccessToken(id, profile.imap.host);
     const [refreshToken] = storedRefreshTokens(signedInHarness.secrets);
@@ -135,7 +147,12 @@ describe('Gmail preset against the Google-like issuer', function () {
     assert.equal(await signedInHarness.service.signOut(id), 'revoked');
     assert.equal(profile.issuer.calls.revocation, revocations + 1);
     assert.equal(profile.issuer.introspect(accessToken).active, false);
-    const reuse = await tokenRequest(`${profile.issuer.origin}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: profile.clientId, client_secret: CLIENT_SECRET });
+    const reuse = await tokenRequest(`${profile.issuer.origin}/token`, {
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      client_id: profile.clientId,
+      client_secret: CLIENT_SECRET,
+    });
     assert.equal(reuse.status, 400);
     assert.equal(reuse.body.error, 'invalid_grant');
     assert.deepEqual(signedInHarness.service.allStoredAccounts(), []);

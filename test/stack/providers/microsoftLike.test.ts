@@ -82,7 +82,10 @@ describe('Microsoft preset against the Microsoft-like issuer', function () {
 
   it('with tenant organizations a personal account is refused at Microsoft, and the person is told why', async () => {
     harness = presetHarness(profile, { user: BOB, tenant: 'organizations', tryAnotherWay: false });
-    const failure = await harness.service.signInOrThrow('microsoft').then(() => undefined, (error: unknown) => error);
+    const failure = await harness.service.signInOrThrow('microsoft').then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     assert.ok(isMailroomError(failure), `expected a MailroomError, got ${String(failure)}`);
     assert.match(failure.message, /AADSTS50020/);
     assert.deepEqual(harness.service.allStoredAccounts(), []);
@@ -97,7 +100,10 @@ describe('Microsoft preset against the Microsoft-like issuer', function () {
     assert.equal(account.smtp.implicitTls, false, 'the preset submits on a STARTTLS port');
     assert.equal(account.serverSavesSent, false);
     const inbox = await fetchNewestRows(world.sessions.get(account), 'INBOX', 50);
-    assert.ok(inbox.rows.some((row) => row.subject === 'hello from bob (microsoft-like)'), inbox.rows.map((row) => row.subject).join(', '));
+    assert.ok(
+      inbox.rows.some((row) => row.subject === 'hello from bob (microsoft-like)'),
+      inbox.rows.map((row) => row.subject).join(', '),
+    );
 
     const outcome = await world.outbox.send(account, plainMessage(ALICE.email, BOB.email, 'sent through the microsoft preset'));
     assert.equal(outcome.status, 'sent', outcome.status === 'failed' ? outcome.error.message : '');
@@ -118,18 +124,26 @@ describe('Microsoft preset against the Microsoft-like issuer', function () {
     world = new MailWorld(signedInHarness);
     const account = signedInHarness.service.list()[0];
     assert.ok((await fetchNewestRows(world.sessions.get(account), 'INBOX', 10)).status);
-    const reuse = await tokenRequest(tokenEndpoint(), { grant_type: 'refresh_token', refresh_token: first, client_id: profile.clientId, scope: `${OUTLOOK_IMAP_SCOPE} offline_access` });
+    const reuse = await tokenRequest(tokenEndpoint(), {
+      grant_type: 'refresh_token',
+      refresh_token: first,
+      client_id: profile.clientId,
+      scope: `${OUTLOOK_IMAP_SCOPE} offline_access`,
+    });
     assert.equal(reuse.status, 200, JSON.stringify(reuse.body));
   });
 
-  it('sign-out clears the account without a revocation request and says where to remove the app\'s access', async () => {
+  it("sign-out clears the account without a revocation request and says where to remove the app's access", async () => {
     const { harness: signedInHarness, id } = await signedIn();
     const revocations = profile.issuer.calls.revocation;
     assert.equal(await signedInHarness.service.signOut(id), 'unsupported');
     assert.equal(profile.issuer.calls.revocation, revocations);
     assert.deepEqual(signedInHarness.service.allStoredAccounts(), []);
     assert.deepEqual(storedRefreshTokens(signedInHarness.secrets), []);
-    assert.ok(signedInHarness.messages.some((message) => message.includes('https://myapps.microsoft.com')), signedInHarness.messages.join('\n'));
+    assert.ok(
+      signedInHarness.messages.some((message) => message.includes('https://myapps.microsoft.com')),
+      signedInHarness.messages.join('\n'),
+    );
   });
 
   it('SMTP AUTH disabled for the mailbox: the send fails with that reason, without a token refresh or a sign-in prompt', async () => {
@@ -143,7 +157,10 @@ describe('Microsoft preset against the Microsoft-like issuer', function () {
     const refreshes = profile.issuer.calls.refresh_token;
     const outcome = await world.outbox.send(account, plainMessage(ALICE.email, BOB.email, 'while smtp auth is off'));
     assert.equal(outcome.status, 'failed');
-    assert.ok(outcome.status === 'failed' && isMailroomError(outcome.error, 'SmtpAuthDisabled'), outcome.status === 'failed' ? `${outcome.error.code}: ${outcome.error.message}` : '');
+    assert.ok(
+      outcome.status === 'failed' && isMailroomError(outcome.error, 'SmtpAuthDisabled'),
+      outcome.status === 'failed' ? `${outcome.error.code}: ${outcome.error.message}` : '',
+    );
     assert.match(outcome.error.message, /SMTP sign-in is turned off for this mailbox/);
     assert.equal(profile.issuer.calls.refresh_token, refreshes, 'a fresh token cannot help: none was asked for');
     assert.ok(!signedInHarness.events.some((event) => event.startsWith('sign-in-again')));

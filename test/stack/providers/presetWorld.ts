@@ -77,7 +77,13 @@ export class MailWorld {
     this.draftsDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-provider-drafts-'));
     const find = (id: string): MailAccount | undefined => accounts.list().find((account) => account.id === id);
     const drafts = new DraftStore(this.draftsDirectory, this.logger, new ImapDraftsFolder(find, (account) => this.sessions.get(account)));
-    const sender = new SmtpSender({ accounts, logger: this.logger, rateLimiter: new SendRateLimiter(() => 30), maxMessageBytes: () => 10 * 1024 * 1024, connectTimeoutMs: 5_000 });
+    const sender = new SmtpSender({
+      accounts,
+      logger: this.logger,
+      rateLimiter: new SendRateLimiter(() => 30),
+      maxMessageBytes: () => 10 * 1024 * 1024,
+      connectTimeoutMs: 5_000,
+    });
     this.outbox = new Outbox({
       sender,
       drafts,
@@ -93,11 +99,30 @@ export class MailWorld {
 }
 
 export function plainMessage(from: string, to: string, subject: string): OutgoingMessage {
-  return { from: { address: from }, to: [{ address: to }], cc: [], bcc: [], subject, text: `Body of ${subject}.\n`, html: `<p>Body of ${subject}.</p>`, attachments: [] };
+  return {
+    from: { address: from },
+    to: [{ address: to }],
+    cc: [],
+    bcc: [],
+    subject,
+    text: `Body of ${subject}.\n`,
+    html: `<p>Body of ${subject}.</p>`,
+    attachments: [],
+  };
 }
 
 export function rawMessage(from: string, to: string, subject: string): string {
-  return [`From: ${from}`, `To: ${to}`, `Subject: ${subject}`, `Message-ID: <${Date.now()}.${Math.random()}@mailroom.test>`, `Date: ${new Date().toUTCString()}`, 'Content-Type: text/plain; charset=utf-8', '', `Body of ${subject}.`, ''].join('\r\n');
+  return [
+    `From: ${from}`,
+    `To: ${to}`,
+    `Subject: ${subject}`,
+    `Message-ID: <${Date.now()}.${Math.random()}@mailroom.test>`,
+    `Date: ${new Date().toUTCString()}`,
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    `Body of ${subject}.`,
+    '',
+  ].join('\r\n');
 }
 
 /** How many messages of `folder` carry this Message-ID, counted by the server (doveadm). */
@@ -120,6 +145,10 @@ export function imapGreeting(profile: ProviderProfile): Promise<string> {
 
 /** Posts a token request to the profile issuer as a client would, outside Mailroom (for checking what the issuer accepts). */
 export async function tokenRequest(tokenEndpoint: string, fields: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(tokenEndpoint, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+  const response = await fetch(tokenEndpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }

@@ -65,7 +65,9 @@ export class FakeIssuer {
   }
 
   public tokenRequests(grantType?: string): RecordedRequest[] {
-    return this.requests.filter((request) => new URL(request.url).pathname.endsWith('/token') && (grantType === undefined || request.body.get('grant_type') === grantType));
+    return this.requests.filter(
+      (request) => new URL(request.url).pathname.endsWith('/token') && (grantType === undefined || request.body.get('grant_type') === grantType),
+    );
   }
 
   /** Plays the user in the browser: approves the request and returns the redirect with code, state and iss. */
@@ -122,7 +124,15 @@ export class FakeIssuer {
     this.issuedAccessTokens.push(accessToken);
     this.activeRefreshTokens.add(refreshToken);
     const now = Math.floor(Date.now() / 1000);
-    const claims = this.idTokenClaims({ iss: this.issuer, aud: this.clientId, sub: this.subject, email: this.email, iat: now, exp: now + 600, ...(nonce ? { nonce } : {}) });
+    const claims = this.idTokenClaims({
+      iss: this.issuer,
+      aud: this.clientId,
+      sub: this.subject,
+      email: this.email,
+      iat: now,
+      exp: now + 600,
+      ...(nonce ? { nonce } : {}),
+    });
     return json(200, {
       access_token: accessToken,
       token_type: 'Bearer',
@@ -138,7 +148,9 @@ export class FakeIssuer {
       case 'authorization_code': {
         const record = this.codes.get(body.get('code') ?? '');
         this.codes.delete(body.get('code') ?? '');
-        const challenge = createHash('sha256').update(body.get('code_verifier') ?? '').digest('base64url');
+        const challenge = createHash('sha256')
+          .update(body.get('code_verifier') ?? '')
+          .digest('base64url');
         if (!record || record.challenge !== challenge || record.redirectUri !== body.get('redirect_uri')) {
           return json(400, { error: 'invalid_grant' });
         }

@@ -112,7 +112,7 @@ describe('callback validation', () => {
     assert.equal(check(lenient, query({ code: 'c', state: other.state })).kind, 'code');
   });
 
-  it('[SEC-5] matches Microsoft\'s templated issuer against exactly one tenant id', () => {
+  it("[SEC-5] matches Microsoft's templated issuer against exactly one tenant id", () => {
     const pending = new PendingSignIns();
     const template = 'https://login.microsoftonline.com/{tenantid}/v2.0';
     const good = pending.create(init({ issuer: template }));
@@ -143,7 +143,7 @@ describe('callback validation', () => {
     assert.equal(pending.size, 1);
   });
 
-  it('[SEC-9] turns authorization errors into clear messages, with the issuer\'s text as plain text', () => {
+  it("[SEC-9] turns authorization errors into clear messages, with the issuer's text as plain text", () => {
     const cases: [string, string][] = [
       ['access_denied', 'AccessDenied'],
       ['invalid_scope', 'InvalidScope'],

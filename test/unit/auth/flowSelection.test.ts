@@ -4,7 +4,11 @@ import type { FlowCapabilities, SignInEnvironment } from '../../../src/auth/flow
 import type { FlowKind } from '../../../src/auth/providerConfig';
 
 const google: FlowCapabilities = { redirectKinds: ['loopback'], deviceAuthorizationSupported: false, hasForwardingRedirect: false };
-const microsoft: FlowCapabilities = { redirectKinds: ['uriHandler', 'loopback', 'deviceCode'], deviceAuthorizationSupported: true, hasForwardingRedirect: false };
+const microsoft: FlowCapabilities = {
+  redirectKinds: ['uriHandler', 'loopback', 'deviceCode'],
+  deviceAuthorizationSupported: true,
+  hasForwardingRedirect: false,
+};
 const oidc: FlowCapabilities = { redirectKinds: ['uriHandler', 'loopback', 'deviceCode'], deviceAuthorizationSupported: true, hasForwardingRedirect: false };
 const oidcForwarding: FlowCapabilities = { ...oidc, hasForwardingRedirect: true };
 const oidcNoDevice: FlowCapabilities = { ...oidc, deviceAuthorizationSupported: false };

@@ -79,7 +79,10 @@ describe('OAuth client (oauth4webapi) against an in-memory issuer', () => {
 
   it('[SEC-13] asks for the Google client secret instead of sending a request without it', async () => {
     const issuer = new FakeIssuer();
-    const google = new OAuthClient(providerConfig('google', oidcSettings(issuer.issuer, issuer.clientId)), withTestTransport({ readClientSecret: async () => undefined }, { fetchForTests: issuer.fetch }));
+    const google = new OAuthClient(
+      providerConfig('google', oidcSettings(issuer.issuer, issuer.clientId)),
+      withTestTransport({ readClientSecret: async () => undefined }, { fetchForTests: issuer.fetch }),
+    );
     await rejectsWith(google.refresh('RT-SENTINEL-x'), 'MissingClientSecret');
     assert.equal(issuer.requests.length, 0);
   });
@@ -101,7 +104,10 @@ describe('OAuth client (oauth4webapi) against an in-memory issuer', () => {
 
     it('[SEC-12] never sends anything to an http issuer', async () => {
       const issuer = new FakeIssuer('http://issuer.test');
-      const client = new OAuthClient({ ...oidcConfig('https://issuer.test', 'c'), issuer: 'http://issuer.test' }, withTestTransport({}, { fetchForTests: issuer.fetch }));
+      const client = new OAuthClient(
+        { ...oidcConfig('https://issuer.test', 'c'), issuer: 'http://issuer.test' },
+        withTestTransport({}, { fetchForTests: issuer.fetch }),
+      );
       await rejectsWith(client.metadata(), 'InsecureEndpoint');
       assert.equal(issuer.requests.length, 0);
     });
@@ -131,7 +137,11 @@ describe('OAuth client (oauth4webapi) against an in-memory issuer', () => {
   describe('issuers whose ID-token issuer varies', () => {
     const tenant = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 
-    async function signInWith(issuer: FakeIssuer, client: OAuthClient, kind: 'microsoft' | 'google'): Promise<Awaited<ReturnType<OAuthClient['exchangeCode']>>> {
+    async function signInWith(
+      issuer: FakeIssuer,
+      client: OAuthClient,
+      kind: 'microsoft' | 'google',
+    ): Promise<Awaited<ReturnType<OAuthClient['exchangeCode']>>> {
       const pending = new PendingSignIns().create({
         provider: kind,
         flow: 'loopback',
@@ -149,10 +159,13 @@ describe('OAuth client (oauth4webapi) against an in-memory issuer', () => {
 
     function microsoftClient(issuer: FakeIssuer, tenantSetting = 'common'): OAuthClient {
       const settings = oidcSettings('https://issuer.test', 'c');
-      return new OAuthClient(providerConfig('microsoft', { ...settings, microsoft: { clientId: issuer.clientId, tenant: tenantSetting } }), withTestTransport({}, { fetchForTests: issuer.fetch }));
+      return new OAuthClient(
+        providerConfig('microsoft', { ...settings, microsoft: { clientId: issuer.clientId, tenant: tenantSetting } }),
+        withTestTransport({}, { fetchForTests: issuer.fetch }),
+      );
     }
 
-    it('[SEC-14] accepts Microsoft\'s templated issuer only as the tenant the token names', async () => {
+    it("[SEC-14] accepts Microsoft's templated issuer only as the tenant the token names", async () => {
       const issuer = new FakeIssuer(`https://login.microsoftonline.com/${tenant}/v2.0`);
       issuer.idTokenClaims = (claims) => ({ ...claims, tid: tenant });
       const { identity } = await signInWith(issuer, microsoftClient(issuer), 'microsoft');
@@ -165,11 +178,14 @@ describe('OAuth client (oauth4webapi) against an in-memory issuer', () => {
       await rejectsWith(signInWith(personalOnly, microsoftClient(personalOnly, 'consumers'), 'microsoft'), 'InvalidResponse');
     });
 
-    it('[SEC-14] accepts Google\'s issuer without scheme and keys the account on the canonical one', async () => {
+    it("[SEC-14] accepts Google's issuer without scheme and keys the account on the canonical one", async () => {
       const issuer = new FakeIssuer('https://accounts.google.com');
       issuer.idTokenClaims = (claims) => ({ ...claims, iss: 'accounts.google.com' });
       const settings = { ...oidcSettings('https://issuer.test', 'c'), google: { clientId: issuer.clientId } };
-      const client = new OAuthClient(providerConfig('google', settings), withTestTransport({ readClientSecret: async () => 'CS-SENTINEL-google' }, { fetchForTests: issuer.fetch }));
+      const client = new OAuthClient(
+        providerConfig('google', settings),
+        withTestTransport({ readClientSecret: async () => 'CS-SENTINEL-google' }, { fetchForTests: issuer.fetch }),
+      );
       const { identity } = await signInWith(issuer, client, 'google');
       assert.equal(identity.issuer, 'https://accounts.google.com');
       assert.equal(issuer.tokenRequests()[0].body.get('client_secret'), 'CS-SENTINEL-google');
@@ -210,7 +226,10 @@ describe('OAuth client (oauth4webapi) against an in-memory issuer', () => {
     const client = clientFor(issuer);
     const pending = pendingFor(issuer);
     const callback = new URL(issuer.authorize(await client.authorizationUrl(pending)));
-    const error = await client.exchangeCode(pending, callback.searchParams).then(() => undefined, (caught: unknown) => caught);
+    const error = await client.exchangeCode(pending, callback.searchParams).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
     assert.ok(isMailroomError(error, 'InvalidResponse'));
     assert.equal(error.cause, undefined);
     assert.doesNotMatch(`${error.message} ${JSON.stringify(error)}`, /SENTINEL/);
@@ -218,9 +237,14 @@ describe('OAuth client (oauth4webapi) against an in-memory issuer', () => {
 
   it('tells an untrusted certificate and a timeout apart from other failures', async () => {
     const untrusted = async (): Promise<Response> => {
-      throw new TypeError('fetch failed', { cause: Object.assign(new Error('self-signed certificate in certificate chain'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }) });
+      throw new TypeError('fetch failed', {
+        cause: Object.assign(new Error('self-signed certificate in certificate chain'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }),
+      });
     };
-    await rejectsWith(new OAuthClient(oidcConfig('https://issuer.test', 'c'), withTestTransport({}, { fetchForTests: untrusted })).metadata(), 'InsecureEndpoint');
+    await rejectsWith(
+      new OAuthClient(oidcConfig('https://issuer.test', 'c'), withTestTransport({}, { fetchForTests: untrusted })).metadata(),
+      'InsecureEndpoint',
+    );
     const slow = async (): Promise<Response> => {
       throw new DOMException('The operation was aborted due to timeout', 'TimeoutError');
     };
@@ -236,6 +260,9 @@ describe('OAuth client (oauth4webapi) against an in-memory issuer', () => {
     const refused = async (): Promise<Response> => {
       throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
     };
-    await rejectsWith(new OAuthClient(oidcConfig('https://issuer.test', 'c'), withTestTransport({}, { fetchForTests: refused })).metadata(), 'IssuerUnavailable');
+    await rejectsWith(
+      new OAuthClient(oidcConfig('https://issuer.test', 'c'), withTestTransport({}, { fetchForTests: refused })).metadata(),
+      'IssuerUnavailable',
+    );
   });
 });

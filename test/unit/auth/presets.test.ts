@@ -12,20 +12,26 @@ describe('provider presets', () => {
   it('[SEC-11] asks each provider for the minimum mail scopes, never Graph scopes for Microsoft', () => {
     assert.deepEqual(providerConfig('google', settings).scopes, ['https://mail.google.com/', 'openid', 'email']);
     const microsoft = providerConfig('microsoft', settings).scopes;
-    assert.deepEqual(microsoft, ['https://outlook.office.com/IMAP.AccessAsUser.All', 'https://outlook.office.com/SMTP.Send', 'offline_access', 'openid', 'email']);
+    assert.deepEqual(microsoft, [
+      'https://outlook.office.com/IMAP.AccessAsUser.All',
+      'https://outlook.office.com/SMTP.Send',
+      'offline_access',
+      'openid',
+      'email',
+    ]);
     assert.ok(microsoft.every((scope) => !scope.includes('graph.microsoft.com')));
     for (const scope of [...microsoft, 'https://mail.google.com/']) {
       assert.ok(!explainScope(scope).includes('does not know'), `${scope} has a plain-words explanation`);
     }
   });
 
-  it('[SEC-13] Google needs the user\'s client secret; Microsoft and custom issuers are public clients', () => {
+  it("[SEC-13] Google needs the user's client secret; Microsoft and custom issuers are public clients", () => {
     assert.equal(providerConfig('google', settings).requiresClientSecret, true);
     assert.equal(providerConfig('microsoft', settings).requiresClientSecret, false);
     assert.equal(providerConfig('oidc', settings).requiresClientSecret, false);
   });
 
-  it('[SEC-19] allows each provider\'s tokens only to its own mail hosts', () => {
+  it("[SEC-19] allows each provider's tokens only to its own mail hosts", () => {
     const google = providerConfig('google', settings);
     assert.ok(isAllowedMailHost(google, 'imap.gmail.com'));
     assert.ok(isAllowedMailHost(google, 'SMTP.gmail.com.'));
@@ -36,12 +42,18 @@ describe('provider presets', () => {
 
   it('[SEC-12] refuses a custom issuer or forwarding redirect that is not https', () => {
     for (const bad of [oidcSettings('http://issuer.test', 'c'), oidcSettings('https://issuer.test', 'c', { redirectUri: 'http://issuer.test/redirect' })]) {
-      assert.throws(() => providerConfig('oidc', bad), (error: unknown) => isMailroomError(error, 'InsecureEndpoint'));
+      assert.throws(
+        () => providerConfig('oidc', bad),
+        (error: unknown) => isMailroomError(error, 'InsecureEndpoint'),
+      );
     }
   });
 
   it('explains a missing client ID instead of starting a sign-in', () => {
-    assert.throws(() => providerConfig('google', { ...settings, google: { clientId: ' ' } }), (error: unknown) => isMailroomError(error, 'MissingClientId'));
+    assert.throws(
+      () => providerConfig('google', { ...settings, google: { clientId: ' ' } }),
+      (error: unknown) => isMailroomError(error, 'MissingClientId'),
+    );
   });
 
   it('always asks a custom issuer for openid, since accounts are keyed on the ID token', () => {
@@ -53,9 +65,10 @@ describe('provider presets', () => {
   describe('Microsoft templated issuer', () => {
     const tenant = '72f988bf-86f1-41af-91ab-2d7cd011db47';
     const consumers = '9188040d-6c67-4c5b-b112-36a304b66dad';
-    const withTenant = (value: string): ReturnType<typeof providerConfig> => providerConfig('microsoft', { ...settings, microsoft: { clientId: 'id', tenant: value } });
+    const withTenant = (value: string): ReturnType<typeof providerConfig> =>
+      providerConfig('microsoft', { ...settings, microsoft: { clientId: 'id', tenant: value } });
 
-    it('resolves {tenantid} from the token\'s tid for common', () => {
+    it("resolves {tenantid} from the token's tid for common", () => {
       assert.equal(withTenant('common').issuer, 'https://login.microsoftonline.com/{tenantid}/v2.0');
       assert.equal(resolveIdTokenIssuer(withTenant('common'), { tid: tenant }), `https://login.microsoftonline.com/${tenant}/v2.0`);
     });
@@ -74,7 +87,7 @@ describe('provider presets', () => {
       assert.equal(resolveIdTokenIssuer(config, { tid: 'anything' }), config.issuer);
     });
 
-    it('accepts both spellings of Google\'s issuer and keys accounts on one of them', () => {
+    it("accepts both spellings of Google's issuer and keys accounts on one of them", () => {
       const google = providerConfig('google', settings);
       assert.equal(resolveIdTokenIssuer(google, { iss: 'accounts.google.com' }), 'accounts.google.com');
       assert.equal(resolveIdTokenIssuer(google, { iss: 'https://accounts.google.com' }), 'https://accounts.google.com');
@@ -87,7 +100,7 @@ describe('provider presets', () => {
     });
   });
 
-  it('[SEC-33] accepts only https verification URIs on the issuer\'s host or the preset\'s hosts', () => {
+  it("[SEC-33] accepts only https verification URIs on the issuer's host or the preset's hosts", () => {
     const oidc = providerConfig('oidc', settings);
     assert.ok(isAllowedVerificationUri(oidc, 'https://issuer.test/device'));
     assert.ok(!isAllowedVerificationUri(oidc, 'http://issuer.test/device'));

@@ -13,7 +13,7 @@ const smtpForTests = { host: '127.0.0.1', port: 10587, implicitTls: false };
 describe('test preset endpoints', () => {
   afterEach(() => usePresetEndpointsForTests('microsoft', undefined));
 
-  it('[SEC-12] move the endpoints\' origins and the mail servers; issuer, paths, scopes and the tenant template stay', () => {
+  it("[SEC-12] move the endpoints' origins and the mail servers; issuer, paths, scopes and the tenant template stay", () => {
     const shipped = providerConfig('microsoft', settings);
     usePresetEndpointsForTests('microsoft', { issuerOriginsForTests: { 'https://login.microsoftonline.com': LOCAL_ISSUER }, imapForTests, smtpForTests });
     const moved = providerConfig('microsoft', settings);

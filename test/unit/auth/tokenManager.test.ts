@@ -29,7 +29,17 @@ async function setup(options: { expiresInSeconds?: number; refreshToken?: string
   const store = new TokenStore(secrets, logger);
   const clock = new FakeClock({ start: 1_000_000, sleep: 'instant' });
   const client = new OAuthClient(oidcConfig(issuer.issuer, issuer.clientId), withTestTransport({ now: () => clock.now() }, { fetchForTests: issuer.fetch }));
-  const manager = new TokenManager(store, () => client, logger, clock, new BackoffGate(() => clock.now(), DEFAULT_BACKOFF_POLICY, () => 0.5));
+  const manager = new TokenManager(
+    store,
+    () => client,
+    logger,
+    clock,
+    new BackoffGate(
+      () => clock.now(),
+      DEFAULT_BACKOFF_POLICY,
+      () => 0.5,
+    ),
+  );
   const refreshToken = options.refreshToken ?? 'RT-SENTINEL-initial';
   issuer.activeRefreshTokens.add(refreshToken);
   const expiresIn = 'expiresInSeconds' in options ? options.expiresInSeconds : 3600;
@@ -66,7 +76,7 @@ describe('token manager', () => {
     const tokens = (await store.get(account.id))?.tokens;
     assert.ok(tokens);
     const due = refreshDueAtMs(tokens) ?? 0;
-    assert.equal(tokens.expiresAtMs as number - due, 5 * 60_000);
+    assert.equal((tokens.expiresAtMs as number) - due, 5 * 60_000);
     clock.time = due + 1;
     const fresh = await manager.getAccessToken(account.id);
     assert.notEqual(fresh, 'AT-SENTINEL-initial');
@@ -120,7 +130,10 @@ describe('token manager', () => {
   it('[SEC-17] re-reads storage before refreshing: a token another window refreshed is used as is', async () => {
     const { manager, secrets, store, issuer, clock, account } = await setup();
     clock.time += 3600_000;
-    const other: StoredAccount = { ...account, tokens: { accessToken: 'AT-SENTINEL-other-window', refreshToken: 'RT-SENTINEL-other', issuedAtMs: clock.time, expiresAtMs: clock.time + 3600_000 } };
+    const other: StoredAccount = {
+      ...account,
+      tokens: { accessToken: 'AT-SENTINEL-other-window', refreshToken: 'RT-SENTINEL-other', issuedAtMs: clock.time, expiresAtMs: clock.time + 3600_000 },
+    };
     secrets.externalWrite(`mailroom.account:${account.id}`, JSON.stringify(other));
     assert.equal(await manager.getAccessToken(account.id), 'AT-SENTINEL-other-window');
     assert.equal(issuer.tokenRequests().length, 0);
@@ -153,7 +166,10 @@ describe('token manager', () => {
     }
     assert.equal(issuer.tokenRequests().length, 1, 'no further request inside the Retry-After window');
     clock.time += 29_000;
-    await assert.rejects(manager.getAccessToken(account.id, { forceRefresh: true }), (error: unknown) => isMailroomError(error, 'IssuerUnavailable') && (error.retryAfterMs ?? 0) <= 1000);
+    await assert.rejects(
+      manager.getAccessToken(account.id, { forceRefresh: true }),
+      (error: unknown) => isMailroomError(error, 'IssuerUnavailable') && (error.retryAfterMs ?? 0) <= 1000,
+    );
     assert.equal(issuer.tokenRequests().length, 1);
     clock.time += 1_000;
     issuer.tokenOverrides.push(() => new Response('oops', { status: 503 }));

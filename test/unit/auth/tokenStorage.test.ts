@@ -27,7 +27,11 @@ function isStorageError(error: unknown): boolean {
 function assertNothingOrphaned(secrets: MemorySecretStorage, issuer: FakeIssuer): void {
   assert.deepEqual(unlistedAccountKeys(secrets), [], 'every account secret is listed');
   const stored = new Set(storedRefreshTokens(secrets));
-  assert.deepEqual([...issuer.activeRefreshTokens].filter((token) => !stored.has(token)), [], 'every live refresh token is stored');
+  assert.deepEqual(
+    [...issuer.activeRefreshTokens].filter((token) => !stored.has(token)),
+    [],
+    'every live refresh token is stored',
+  );
 }
 
 /** Polls (bounded) until `condition` holds; the retry under test runs on a real timer. */
@@ -56,28 +60,41 @@ async function threeAccounts(): Promise<ThreeAccounts> {
   const store = new TokenStore(secrets, logger);
   const clock = new FakeClock({ start: 1_000_000, sleep: 'instant' });
   const client = new OAuthClient(oidcConfig(issuer.issuer, issuer.clientId), withTestTransport({ now: () => clock.now() }, { fetchForTests: issuer.fetch }));
-  const manager = new TokenManager(store, () => client, logger, clock, new BackoffGate(() => clock.now(), DEFAULT_BACKOFF_POLICY, () => 0.5));
+  const manager = new TokenManager(
+    store,
+    () => client,
+    logger,
+    clock,
+    new BackoffGate(
+      () => clock.now(),
+      DEFAULT_BACKOFF_POLICY,
+      () => 0.5,
+    ),
+  );
   const signInRequired: SignInRequiredEvent[] = [];
   manager.onDidRequireSignIn((event) => signInRequired.push(event));
   const entries = NAMES.map((name): [string, StoredAccount] => {
     const refreshToken = `RT-SENTINEL-${name}-initial`;
     issuer.activeRefreshTokens.add(refreshToken);
-    return [name, {
-      version: 1,
-      id: `${issuer.issuer}#subject-${name}`,
-      provider: 'oidc',
-      issuer: issuer.issuer,
-      subject: `subject-${name}`,
-      email: `${name}@mailroom.test`,
-      clientId: issuer.clientId,
-      grantedScopes: ['openid', 'mail'],
-      imap: { host: '127.0.0.1', port: 993, implicitTls: true },
-      smtp: { host: '127.0.0.1', port: 465, implicitTls: true },
-      mailHosts: ['127.0.0.1'],
-      serverSavesSent: false,
-      tokens: { accessToken: `AT-SENTINEL-${name}-initial`, refreshToken, expiresAtMs: clock.now() + 3600_000, issuedAtMs: clock.now() },
-      signInRequired: undefined,
-    }];
+    return [
+      name,
+      {
+        version: 1,
+        id: `${issuer.issuer}#subject-${name}`,
+        provider: 'oidc',
+        issuer: issuer.issuer,
+        subject: `subject-${name}`,
+        email: `${name}@mailroom.test`,
+        clientId: issuer.clientId,
+        grantedScopes: ['openid', 'mail'],
+        imap: { host: '127.0.0.1', port: 993, implicitTls: true },
+        smtp: { host: '127.0.0.1', port: 465, implicitTls: true },
+        mailHosts: ['127.0.0.1'],
+        serverSavesSent: false,
+        tokens: { accessToken: `AT-SENTINEL-${name}-initial`, refreshToken, expiresAtMs: clock.now() + 3600_000, issuedAtMs: clock.now() },
+        signInRequired: undefined,
+      },
+    ];
   });
   for (const [, account] of entries) {
     await store.put(account);
@@ -122,8 +139,11 @@ describe('tokens survive storage failures', () => {
     secrets.failWrites = true;
     await assert.rejects(manager.getAccessToken(accounts.bob.id, { forceRefresh: true }), isStorageError);
     assert.deepEqual(secrets.values, before, 'nothing half-written');
-    assert.ok(!issuer.activeRefreshTokens.has('RT-SENTINEL-bob-initial'), 'the issuer rotated bob\'s refresh token');
-    assert.ok(sink.lines.some((line) => line.startsWith('warn Could not write mailroom.account:')), 'logged');
+    assert.ok(!issuer.activeRefreshTokens.has('RT-SENTINEL-bob-initial'), "the issuer rotated bob's refresh token");
+    assert.ok(
+      sink.lines.some((line) => line.startsWith('warn Could not write mailroom.account:')),
+      'logged',
+    );
     assert.equal(await manager.getAccessToken(accounts.alice.id), 'AT-SENTINEL-alice-initial', 'the other accounts keep working');
     // Still refused: the new access token is not handed out before its refresh token is safe.
     await assert.rejects(manager.getAccessToken(accounts.bob.id), isStorageError);
@@ -190,11 +210,17 @@ describe('tokens survive storage failures', () => {
     await Promise.all([manager.requireSignIn(accounts.alice.id, 'IMAP said no'), manager.requireSignIn(accounts.alice.id, 'SMTP said no')]);
     assert.deepEqual(stillLiveWhenDeleted, [false], 'revoked before the tokens were deleted');
     const revocations = issuer.requests.filter((request) => request.url.endsWith('/revocation'));
-    assert.deepEqual(revocations.map((request) => [request.body.get('token'), request.body.get('token_type_hint')]), [['RT-SENTINEL-alice-initial', 'refresh_token']]);
+    assert.deepEqual(
+      revocations.map((request) => [request.body.get('token'), request.body.get('token_type_hint')]),
+      [['RT-SENTINEL-alice-initial', 'refresh_token']],
+    );
     const stored = await store.get(accounts.alice.id);
     assert.equal(stored?.tokens, undefined);
     assert.equal(stored?.signInRequired, 'IMAP said no');
-    assert.deepEqual(signInRequired.map((event) => [event.email, event.revocation]), [['alice@mailroom.test', 'revoked']]);
+    assert.deepEqual(
+      signInRequired.map((event) => [event.email, event.revocation]),
+      [['alice@mailroom.test', 'revoked']],
+    );
     assertNothingOrphaned(secrets, issuer);
   });
 
@@ -238,7 +264,10 @@ describe('accounts survive storage failures (service)', () => {
     harness.secrets.failReads = true;
     await harness.service.reload();
     await harness.service.reload();
-    assert.deepEqual(harness.service.list().map((account) => account.email), ['alice@mailroom.test', 'bob@mailroom.test', 'carol@mailroom.test']);
+    assert.deepEqual(
+      harness.service.list().map((account) => account.email),
+      ['alice@mailroom.test', 'bob@mailroom.test', 'carol@mailroom.test'],
+    );
     assert.equal(harness.events.filter((event) => event === 'error').length, errorsBefore + 1, 'told once');
     assert.match(harness.messages.at(-1) ?? '', /secret storage/);
     assert.equal(harness.secrets.writes, writesBefore);
@@ -266,7 +295,10 @@ describe('accounts survive storage failures (service)', () => {
     assert.deepEqual(unlistedAccountKeys(harness.secrets), []);
     assert.ok((await harness.store.list()).some((account) => account.id === bob.id));
     assert.equal(await harness.service.signOut(bob.id), 'revoked');
-    assert.deepEqual((await harness.store.list()).map((account) => account.email), ['alice@mailroom.test', 'carol@mailroom.test']);
+    assert.deepEqual(
+      (await harness.store.list()).map((account) => account.email),
+      ['alice@mailroom.test', 'carol@mailroom.test'],
+    );
     assertNothingOrphaned(harness.secrets, issuer);
   });
 
@@ -289,7 +321,7 @@ describe('accounts survive storage failures (service)', () => {
     const h = harness;
     harness.service.requireSignIn(alice.id, 'The mail server 127.0.0.1 rejected the sign-in.');
     await eventually(() => h.events.includes('sign-in-again alice@mailroom.test'), 'alice is asked to sign in again');
-    assert.equal(issuer.activeRefreshTokens.size, 2, 'alice\'s grant was revoked');
+    assert.equal(issuer.activeRefreshTokens.size, 2, "alice's grant was revoked");
     harness.secrets.failReads = true;
     harness.service.requireSignIn(bob.id, 'The mail server 127.0.0.1 rejected the sign-in.');
     await eventually(() => h.events.includes('error'), 'the storage failure is shown');

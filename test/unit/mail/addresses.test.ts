@@ -10,13 +10,29 @@ describe('recipient address validation', () => {
   });
 
   it('accepts ordinary, plus-tagged, IDN and non-ASCII mailbox addresses', () => {
-    for (const address of ['bob@mailroom.test', 'first.last+tag@sub.example.org', 'o\'brien@example.ie', 'josé@exämple.de', '用户@例子.广告']) {
+    for (const address of ['bob@mailroom.test', 'first.last+tag@sub.example.org', "o'brien@example.ie", 'josé@exämple.de', '用户@例子.广告']) {
       assert.ok(isValidAddress(address), address);
     }
   });
 
   it('rejects what is not an address', () => {
-    for (const address of ['', 'bob', 'bob@', '@example.org', 'bob@localhost', 'a b@example.org', 'bob@@example.org', 'bob..x@example.org', '.bob@example.org', 'bob@-example.org', 'bob@example.123', 'bob@exa_mple.org', 'bob\u202e@example.org', 'bob\r\n@example.org', `${'a'.repeat(65)}@example.org`]) {
+    for (const address of [
+      '',
+      'bob',
+      'bob@',
+      '@example.org',
+      'bob@localhost',
+      'a b@example.org',
+      'bob@@example.org',
+      'bob..x@example.org',
+      '.bob@example.org',
+      'bob@-example.org',
+      'bob@example.123',
+      'bob@exa_mple.org',
+      'bob\u202e@example.org',
+      'bob\r\n@example.org',
+      `${'a'.repeat(65)}@example.org`,
+    ]) {
       assert.equal(isValidAddress(address), false, JSON.stringify(address));
     }
   });
@@ -72,13 +88,32 @@ describe('recipient entry problems', () => {
   const accepted: [string, string, MailAddress[]][] = [
     ['escaped quotes and a comma in a quoted name', '"Say \\"hi\\", Bob" <bob@x.org>', [{ name: 'Say "hi", Bob', address: 'bob@x.org' }]],
     ['an escaped quote before a comma', '"Ann \\", CEO" <ann@x.org>, carol@y.org', [{ name: 'Ann ", CEO', address: 'ann@x.org' }, { address: 'carol@y.org' }]],
-    ['commas inside quotes', '"Smith, Ann" <ann@example.org>, "Doe, J." <jd@example.org>', [{ name: 'Smith, Ann', address: 'ann@example.org' }, { name: 'Doe, J.', address: 'jd@example.org' }]],
+    [
+      'commas inside quotes',
+      '"Smith, Ann" <ann@example.org>, "Doe, J." <jd@example.org>',
+      [
+        { name: 'Smith, Ann', address: 'ann@example.org' },
+        { name: 'Doe, J.', address: 'jd@example.org' },
+      ],
+    ],
     ['a comment after a name, with a comma in it', 'Bob (work, home) <bob@x.org>', [{ name: 'Bob', address: 'bob@x.org' }]],
     ['a comment as the name of a bare address', 'bob@x.org (Bob Smith)', [{ name: 'Bob Smith', address: 'bob@x.org' }]],
     ['a group', 'Team: a@x.org, b@y.org;', [{ address: 'a@x.org' }, { address: 'b@y.org' }]],
-    ['a group and an address after it', 'Team: a@x.org, Bee <b@y.org>; c@z.org', [{ address: 'a@x.org' }, { name: 'Bee', address: 'b@y.org' }, { address: 'c@z.org' }]],
+    [
+      'a group and an address after it',
+      'Team: a@x.org, Bee <b@y.org>; c@z.org',
+      [{ address: 'a@x.org' }, { name: 'Bee', address: 'b@y.org' }, { address: 'c@z.org' }],
+    ],
     ['an empty group', 'Undisclosed recipients:;', []],
-    ['unicode display names and IDN domains', '"Zoë Ångström" <zoe@exämple.se>, 用户 <用户@例子.广告>, Zoë <z@example.org>', [{ name: 'Zoë Ångström', address: 'zoe@exämple.se' }, { name: '用户', address: '用户@例子.广告' }, { name: 'Zoë', address: 'z@example.org' }]],
+    [
+      'unicode display names and IDN domains',
+      '"Zoë Ångström" <zoe@exämple.se>, 用户 <用户@例子.广告>, Zoë <z@example.org>',
+      [
+        { name: 'Zoë Ångström', address: 'zoe@exämple.se' },
+        { name: '用户', address: '用户@例子.广告' },
+        { name: 'Zoë', address: 'z@example.org' },
+      ],
+    ],
   ];
   for (const [what, typed, expected] of accepted) {
     it(`accepts ${what}`, () => {

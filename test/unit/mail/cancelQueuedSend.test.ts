@@ -78,7 +78,11 @@ describe('cancelling a send that waits in the rate-limit queue', () => {
     const outcome = await cancelledSend;
     assert.ok(outcome.status === 'failed');
     assert.ok(isMailroomError(outcome.error, 'Cancelled'), outcome.error.message);
-    assert.deepEqual((await drafts.list()).map((draft) => draft.message.subject), ['queued'], 'the message is kept as a draft');
+    assert.deepEqual(
+      (await drafts.list()).map((draft) => draft.message.subject),
+      ['queued'],
+      'the message is kept as a draft',
+    );
 
     // Positive control: a send that is not cancelled leaves the queue when the minute is over and makes its
     // SMTP call; the cancelled one never does, and took no slot from it.

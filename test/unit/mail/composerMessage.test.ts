@@ -3,7 +3,15 @@ import { messageFromComposer } from '../../../src/mail/composerMessage';
 import type { ComposerFields } from '../../../src/shared/composerProtocol';
 import { isComposerToExtension } from '../../../src/shared/composerProtocol';
 
-const fields: ComposerFields = { accountId: 'a', to: 'Bob <bob@mailroom.test>', cc: '', bcc: 'carol@mailroom.test', subject: ' Re: hi ', body: '**Yes**\n\n> quoted', attachments: [1] };
+const fields: ComposerFields = {
+  accountId: 'a',
+  to: 'Bob <bob@mailroom.test>',
+  cc: '',
+  bcc: 'carol@mailroom.test',
+  subject: ' Re: hi ',
+  body: '**Yes**\n\n> quoted',
+  attachments: [1],
+};
 const context = {
   from: { address: 'alice@mailroom.test' },
   attachments: [
@@ -25,7 +33,10 @@ describe('composer → message', () => {
     assert.deepEqual(result.message.bcc, [{ address: 'carol@mailroom.test' }]);
     assert.equal(result.message.inReplyTo, '<m@x>');
     assert.deepEqual(result.message.references, ['<r@x>', '<m@x>']);
-    assert.deepEqual(result.message.attachments.map((attachment) => attachment.filename), ['b.txt']);
+    assert.deepEqual(
+      result.message.attachments.map((attachment) => attachment.filename),
+      ['b.txt'],
+    );
   });
 
   it('names the field and the piece that is not an address', async () => {
@@ -42,7 +53,10 @@ describe('composer → message', () => {
   it('ignores attachment indexes the extension never offered', async () => {
     const result = await messageFromComposer({ ...fields, attachments: [0, 0, 7, -1] }, context);
     assert.ok(result.ok);
-    assert.deepEqual(result.message.attachments.map((attachment) => attachment.filename), ['a.txt']);
+    assert.deepEqual(
+      result.message.attachments.map((attachment) => attachment.filename),
+      ['a.txt'],
+    );
   });
 
   it('accepts only well-formed messages from the webview', () => {

@@ -53,7 +53,10 @@ describe('draft store', () => {
 
   it('keeps a failed message on disk with the reason, and it survives a reload (a new store on the same folder)', async () => {
     const store = new DraftStore(directory, quiet);
-    const kept = await store.keep('acc-1', message, { messageId: '<m1@mailroom.test>', failure: new MailroomError('ConnectionFailed', 'Could not reach smtp') });
+    const kept = await store.keep('acc-1', message, {
+      messageId: '<m1@mailroom.test>',
+      failure: new MailroomError('ConnectionFailed', 'Could not reach smtp'),
+    });
     assert.equal(kept.savedToServer, false);
     const reloaded = await new DraftStore(directory, quiet).list();
     assert.equal(reloaded.length, 1);
@@ -85,7 +88,11 @@ describe('draft store', () => {
     const folder = new RecordingFolder();
     const store = new DraftStore(directory, quiet, folder);
     const first = await store.keep('acc-1', message, { messageId: '<m4@mailroom.test>', failure: new Error('down') });
-    const second = await store.keep('acc-1', { ...message, subject: 'edited' }, { messageId: '<m4@mailroom.test>', failure: new Error('down again'), existingId: first.id });
+    const second = await store.keep(
+      'acc-1',
+      { ...message, subject: 'edited' },
+      { messageId: '<m4@mailroom.test>', failure: new Error('down again'), existingId: first.id },
+    );
     assert.equal(second.id, first.id);
     const all = await store.list();
     assert.equal(all.length, 1);
@@ -93,7 +100,10 @@ describe('draft store', () => {
     await store.discard(all[0]);
     assert.deepEqual(await store.list(), []);
     assert.deepEqual(folder.removed, ['<m4@mailroom.test>']);
-    assert.deepEqual((await readdir(directory)).filter((name) => name.endsWith('.tmp')), []);
+    assert.deepEqual(
+      (await readdir(directory)).filter((name) => name.endsWith('.tmp')),
+      [],
+    );
   });
 
   it('writes nothing but the message: no token-shaped field, file readable by the user only', async () => {

@@ -45,8 +45,14 @@ describe('[SEC-29b] odd and broken MIME is shown, never silently dropped', () =>
   it('shows a whole message/rfc822 message with its headers, and lists it to open', async () => {
     const view = await viewOf('whole-message-rfc822.eml');
     assert.equal(view.html, undefined);
-    assert.match(view.text, /Enclosed message[^\n]*\nFrom: "Original Author" <author@example\.net>\nTo: team@example\.net\nSubject: Harbour lighthouse schedule\nDate: [^\n]+\n\nThe lighthouse keeper/);
-    assert.deepEqual(view.attachments.map((attachment) => [attachment.filename, attachment.contentType]), [['part-1.eml', 'message/rfc822']]);
+    assert.match(
+      view.text,
+      /Enclosed message[^\n]*\nFrom: "Original Author" <author@example\.net>\nTo: team@example\.net\nSubject: Harbour lighthouse schedule\nDate: [^\n]+\n\nThe lighthouse keeper/,
+    );
+    assert.deepEqual(
+      view.attachments.map((attachment) => [attachment.filename, attachment.contentType]),
+      [['part-1.eml', 'message/rfc822']],
+    );
     assert.equal(view.malformed, false);
   });
 
@@ -54,12 +60,21 @@ describe('[SEC-29b] odd and broken MIME is shown, never silently dropped', () =>
     const digest = await viewOf('digest.eml');
     assert.ok(digest.text.indexOf('Subject: Tomato seedlings') < digest.text.indexOf('tomato seedlings sprouted'));
     assert.ok(digest.text.indexOf('tomato seedlings sprouted') < digest.text.indexOf('Subject: Compost question'));
-    assert.deepEqual(digest.attachments.map((attachment) => attachment.filename), ['part-1.eml', 'part-2.eml']);
+    assert.deepEqual(
+      digest.attachments.map((attachment) => attachment.filename),
+      ['part-1.eml', 'part-2.eml'],
+    );
 
     const bounce = await viewOf('bounce-report.eml');
     const order = ['could not be delivered', 'Status: 5.1.1', 'Subject: Picnic invitation', 'riverside meadow'].map((text) => bounce.text.indexOf(text));
-    assert.ok(order.every((position, index) => position >= 0 && (index === 0 || position > (order[index - 1] ?? 0))), `in order: ${order.join(', ')}`);
-    assert.deepEqual(bounce.attachments.map((attachment) => attachment.filename), ['part-3.eml']);
+    assert.ok(
+      order.every((position, index) => position >= 0 && (index === 0 || position > (order[index - 1] ?? 0))),
+      `in order: ${order.join(', ')}`,
+    );
+    assert.deepEqual(
+      bounce.attachments.map((attachment) => attachment.filename),
+      ['part-3.eml'],
+    );
   });
 
   it('shows text of an unknown subtype, and text without a subtype, as text', async () => {
@@ -90,14 +105,34 @@ describe('[SEC-29b] odd and broken MIME is shown, never silently dropped', () =>
     const view = await viewOf('mixed-html-and-texts.eml');
     const html = view.html ?? '';
     const positions = ['<b>volcano</b>', 'penguins ahead', 'Mailing list footer'].map((text) => html.indexOf(text));
-    assert.ok(positions.every((position, index) => position >= 0 && (index === 0 || position > (positions[index - 1] ?? 0))), `in order: ${positions.join(', ')}`);
-    assert.match(html, /<div style="white-space: pre-wrap">--\nMailing list footer: unsubscribe at <a href="https:\/\/lists\.example\.org\/leave">https:\/\/lists\.example\.org\/leave<\/a>/);
+    assert.ok(
+      positions.every((position, index) => position >= 0 && (index === 0 || position > (positions[index - 1] ?? 0))),
+      `in order: ${positions.join(', ')}`,
+    );
+    assert.match(
+      html,
+      /<div style="white-space: pre-wrap">--\nMailing list footer: unsubscribe at <a href="https:\/\/lists\.example\.org\/leave">https:\/\/lists\.example\.org\/leave<\/a>/,
+    );
     assert.ok(!html.includes('Headline: volcano expedition'), 'the plain twin of the HTML alternative is not shown twice');
   });
 
   it('escapes text parts that go into the HTML (they are text, never markup)', async () => {
     const source = Buffer.from(
-      ['Subject: s', 'Content-Type: multipart/mixed; boundary=b', '', '--b', 'Content-Type: text/html', '', '<p>hi</p>', '--b', 'Content-Type: text/plain', '', '<img src=x onerror=alert(1)> & "quotes"', '--b--', ''].join('\r\n'),
+      [
+        'Subject: s',
+        'Content-Type: multipart/mixed; boundary=b',
+        '',
+        '--b',
+        'Content-Type: text/html',
+        '',
+        '<p>hi</p>',
+        '--b',
+        'Content-Type: text/plain',
+        '',
+        '<img src=x onerror=alert(1)> & "quotes"',
+        '--b--',
+        '',
+      ].join('\r\n'),
     );
     const { view } = await parseMessage(source, meta);
     assert.ok(view.html?.includes('&lt;img src=x onerror=alert(1)&gt; &amp; &quot;quotes&quot;'), view.html);
@@ -125,24 +160,56 @@ describe('[SEC-29b] odd and broken MIME is shown, never silently dropped', () =>
   });
 });
 
-describe('the part rule on the server\'s structure (imapflow BODYSTRUCTURE)', () => {
+describe("the part rule on the server's structure (imapflow BODYSTRUCTURE)", () => {
   it('numbers parts as the server downloads them, including a single-part message and a whole enclosed message', () => {
     // imapflow leaves the top-level part without a number and numbers a top-level message/rfc822's
     // parts as if it were not there; the server's numbers are 1, 1.1, 1.2.
     const single: BodyStructure = { type: 'application/octet-stream', size: 10 };
-    assert.deepEqual(attachmentsFromStructure(single).map(({ part, filename }) => [part, filename]), [['1', 'part-1.bin']]);
+    assert.deepEqual(
+      attachmentsFromStructure(single).map(({ part, filename }) => [part, filename]),
+      [['1', 'part-1.bin']],
+    );
     assert.equal(hasAttachment(single), true);
     const enclosed: BodyStructure = {
       type: 'message/rfc822',
-      childNodes: [{ type: 'multipart/mixed', childNodes: [{ type: 'text/plain', part: '1' }, { type: 'application/pdf', part: '2', disposition: 'attachment', dispositionParameters: { filename: 'plan.pdf' } }] }],
+      childNodes: [
+        {
+          type: 'multipart/mixed',
+          childNodes: [
+            { type: 'text/plain', part: '1' },
+            { type: 'application/pdf', part: '2', disposition: 'attachment', dispositionParameters: { filename: 'plan.pdf' } },
+          ],
+        },
+      ],
     };
-    assert.deepEqual(attachmentsFromStructure(enclosed).map(({ part, filename }) => [part, filename]), [['1', 'part-1.eml'], ['1.2', 'plan.pdf']]);
-    const enclosedSinglePart: BodyStructure = { type: 'multipart/mixed', childNodes: [{ type: 'text/plain', part: '1' }, { type: 'message/rfc822', part: '2', childNodes: [{ type: 'image/png', part: '2' }] }] };
-    assert.deepEqual(attachmentsFromStructure(enclosedSinglePart).map(({ part }) => part), ['2', '2.1']);
+    assert.deepEqual(
+      attachmentsFromStructure(enclosed).map(({ part, filename }) => [part, filename]),
+      [
+        ['1', 'part-1.eml'],
+        ['1.2', 'plan.pdf'],
+      ],
+    );
+    const enclosedSinglePart: BodyStructure = {
+      type: 'multipart/mixed',
+      childNodes: [
+        { type: 'text/plain', part: '1' },
+        { type: 'message/rfc822', part: '2', childNodes: [{ type: 'image/png', part: '2' }] },
+      ],
+    };
+    assert.deepEqual(
+      attachmentsFromStructure(enclosedSinglePart).map(({ part }) => part),
+      ['2', '2.1'],
+    );
   });
 
   it('lists an alternative the reader does not show unless it is the twin of the one it shows (an invitation)', () => {
-    const invitation: BodyStructure = { type: 'multipart/alternative', childNodes: [{ type: 'text/plain' }, { type: 'text/html' }, { type: 'text/calendar', parameters: { method: 'REQUEST' } }] };
-    assert.deepEqual(attachmentsFromStructure(invitation).map(({ part, filename }) => [part, filename]), [['3', 'part-3.ics']]);
+    const invitation: BodyStructure = {
+      type: 'multipart/alternative',
+      childNodes: [{ type: 'text/plain' }, { type: 'text/html' }, { type: 'text/calendar', parameters: { method: 'REQUEST' } }],
+    };
+    assert.deepEqual(
+      attachmentsFromStructure(invitation).map(({ part, filename }) => [part, filename]),
+      [['3', 'part-3.ics']],
+    );
   });
 });

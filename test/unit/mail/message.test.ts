@@ -86,7 +86,15 @@ describe('MIME → reader view model', () => {
     const samples = [
       Buffer.alloc(0),
       Buffer.from('not a mail at all'),
-      crlf(['Subject: unterminated', 'Content-Type: multipart/mixed; boundary="x"', '', '--x', 'Content-Type: text/plain', '', 'body without the closing boundary']),
+      crlf([
+        'Subject: unterminated',
+        'Content-Type: multipart/mixed; boundary="x"',
+        '',
+        '--x',
+        'Content-Type: text/plain',
+        '',
+        'body without the closing boundary',
+      ]),
       crlf(['Subject: bad charset', 'Content-Type: text/plain; charset=x-no-such-charset', '', 'plain words']),
       crlf(['Subject: bad base64', 'Content-Type: text/html', 'Content-Transfer-Encoding: base64', '', '%%%not-base64%%%']),
       crlf(['From: <<<>>>', 'Date: yesterday-ish', 'Subject: odd headers', '', 'text']),
@@ -105,7 +113,14 @@ describe('MIME → reader view model', () => {
     const attachments = attachmentsFromStructure({
       type: 'multipart/mixed',
       childNodes: [
-        { type: 'multipart/related', part: '1', childNodes: [{ type: 'text/html', part: '1.1' }, { type: 'image/png', part: '1.2', id: '<logo@x>', disposition: 'inline', parameters: { name: 'logo.png' } }] },
+        {
+          type: 'multipart/related',
+          part: '1',
+          childNodes: [
+            { type: 'text/html', part: '1.1' },
+            { type: 'image/png', part: '1.2', id: '<logo@x>', disposition: 'inline', parameters: { name: 'logo.png' } },
+          ],
+        },
         { type: 'application/pdf', part: '2', disposition: 'attachment', dispositionParameters: { filename: '../../etc/passwd' }, size: 1200 },
         { type: 'image/png', part: '3', disposition: 'inline', parameters: { name: 'photo.png' } },
         { type: 'application/octet-stream', part: '4', parameters: { name: 'C:\\Windows\\evil\u202Etxt.exe' } },

@@ -34,7 +34,10 @@ const message: OutgoingMessage = {
 
 type Behaviour = (messageId: string) => SendResult;
 
-function fakeSender(behaviour: Behaviour): { send(account: MailAccount, message: OutgoingMessage, options: { messageId: string }): Promise<SendResult>; ids: string[] } {
+function fakeSender(behaviour: Behaviour): {
+  send(account: MailAccount, message: OutgoingMessage, options: { messageId: string }): Promise<SendResult>;
+  ids: string[];
+} {
   const ids: string[] = [];
   return {
     ids,
@@ -64,7 +67,13 @@ describe('outbox: nothing lost', () => {
   ] as const) {
     it(`keeps the draft and says what happened when sending fails with ${code}`, async () => {
       const drafts = new DraftStore(directory, quiet);
-      const outbox = new Outbox({ sender: fakeSender(() => { throw error; }), drafts, logger: quiet });
+      const outbox = new Outbox({
+        sender: fakeSender(() => {
+          throw error;
+        }),
+        drafts,
+        logger: quiet,
+      });
       const outcome = await outbox.send(account, message);
       assert.ok(outcome.status === 'failed');
       assert.equal(outcome.error.code, code);

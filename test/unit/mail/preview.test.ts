@@ -14,15 +14,27 @@ const account: MailAccount = {
 
 describe('send preview', () => {
   it('shows the headers, the sending host and exactly the text part that will be sent', () => {
-    const content = buildSelectionContent({ path: 'a.py', languageId: 'python', code: 'print(1)', startLine: 3, endLine: 3 }, { note: 'fyi', attachInsteadOfInline: false });
-    const message = { ...content, from: { address: account.email }, to: [{ name: 'Bob', address: 'bob@example.org' }], cc: [], bcc: [{ address: 'c@example.org' }] };
+    const content = buildSelectionContent(
+      { path: 'a.py', languageId: 'python', code: 'print(1)', startLine: 3, endLine: 3 },
+      { note: 'fyi', attachInsteadOfInline: false },
+    );
+    const message = {
+      ...content,
+      from: { address: account.email },
+      to: [{ name: 'Bob', address: 'bob@example.org' }],
+      cc: [],
+      bcc: [{ address: 'c@example.org' }],
+    };
     const preview = previewText(account, message);
     assert.ok(preview.startsWith('From: alice@gmail.com\nTo: Bob <bob@example.org>\nBcc: c@example.org\nSubject: a.py:L3\nVia: smtp.gmail.com\n\n'));
     assert.ok(preview.includes(`\n\n${content.text}\n\n`), 'the text part appears verbatim');
   });
 
   it('lists attachments with their sizes', () => {
-    const content = buildSelectionContent({ path: 'a.py', languageId: 'python', code: 'print(1)\n', startLine: 1, endLine: 1 }, { note: '', attachInsteadOfInline: true });
+    const content = buildSelectionContent(
+      { path: 'a.py', languageId: 'python', code: 'print(1)\n', startLine: 1, endLine: 1 },
+      { note: '', attachInsteadOfInline: true },
+    );
     const preview = previewText(account, { ...content, from: { address: account.email }, to: [{ address: 'b@example.org' }], cc: [], bcc: [] });
     assert.match(preview, /^Attachment: a\.L1\.py \(9 B\)$/m);
   });

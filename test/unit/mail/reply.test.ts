@@ -55,8 +55,10 @@ describe('reply headers builder', () => {
     });
   });
 
-  it('prefers Reply-To, and answers one\'s own sent message to its recipients', () => {
-    assert.deepEqual(replyRecipients({ ...original, replyTo: [{ address: 'list@example.org' }] }, 'alice@mailroom.test', false).to, [{ address: 'list@example.org' }]);
+  it("prefers Reply-To, and answers one's own sent message to its recipients", () => {
+    assert.deepEqual(replyRecipients({ ...original, replyTo: [{ address: 'list@example.org' }] }, 'alice@mailroom.test', false).to, [
+      { address: 'list@example.org' },
+    ]);
     const own = { ...original, from: [{ address: 'alice@mailroom.test' }] };
     assert.deepEqual(replyRecipients(own, 'alice@mailroom.test', false).to, original.to);
   });

@@ -13,13 +13,22 @@ describe('envelope → row', () => {
   });
 
   it('maps sender, subject, date, flags and markers', () => {
-    const row = envelopeToRow({
-      uid: 42,
-      flags: new Set(['\\Flagged', '\\Answered']),
-      envelope: { date: new Date('2026-01-02T03:04:05Z'), subject: ' Hello ', from: [{ name: 'Alice', address: 'alice@mailroom.test' }] },
-      bodyStructure: { type: 'multipart/mixed', childNodes: [{ type: 'text/plain', part: '1', encoding: 'quoted-printable', parameters: { charset: 'utf-8' } }, { type: 'application/pdf', part: '2', disposition: 'attachment', dispositionParameters: { filename: 'a.pdf' } }] },
-      bodyParts: new Map([['1', Buffer.from('Caf=C3=A9 at\r\n   noon=\r\n!')]]),
-    }, decoders);
+    const row = envelopeToRow(
+      {
+        uid: 42,
+        flags: new Set(['\\Flagged', '\\Answered']),
+        envelope: { date: new Date('2026-01-02T03:04:05Z'), subject: ' Hello ', from: [{ name: 'Alice', address: 'alice@mailroom.test' }] },
+        bodyStructure: {
+          type: 'multipart/mixed',
+          childNodes: [
+            { type: 'text/plain', part: '1', encoding: 'quoted-printable', parameters: { charset: 'utf-8' } },
+            { type: 'application/pdf', part: '2', disposition: 'attachment', dispositionParameters: { filename: 'a.pdf' } },
+          ],
+        },
+        bodyParts: new Map([['1', Buffer.from('Caf=C3=A9 at\r\n   noon=\r\n!')]]),
+      },
+      decoders,
+    );
     assert.deepEqual(row, {
       uid: 42,
       from: 'Alice',
@@ -45,7 +54,14 @@ describe('envelope → row', () => {
 
   it('makes a preview from base64 HTML without keeping markup', () => {
     const html = Buffer.from('<html><style>p{}</style><p>Hi &amp; <b>bye</b></p></html>').toString('base64');
-    const row = envelopeToRow({ uid: 2, bodyStructure: { type: 'text/html', encoding: 'base64', parameters: { charset: 'utf-8' } }, bodyParts: new Map([['1', Buffer.from(html.slice(0, 30))]]) }, decoders);
+    const row = envelopeToRow(
+      {
+        uid: 2,
+        bodyStructure: { type: 'text/html', encoding: 'base64', parameters: { charset: 'utf-8' } },
+        bodyParts: new Map([['1', Buffer.from(html.slice(0, 30))]]),
+      },
+      decoders,
+    );
     assert.ok(!row.preview.includes('<'));
     const full = envelopeToRow({ uid: 2, bodyStructure: { type: 'text/html', encoding: 'base64' }, bodyParts: new Map([['1', Buffer.from(html)]]) }, decoders);
     assert.equal(full.preview, 'Hi & bye');
@@ -53,15 +69,24 @@ describe('envelope → row', () => {
 
   it('reads named and numeric entities, comments and a tag cut off by the partial fetch as HTML does', () => {
     const html = '<!-- a > b --><p>Caf&eacute; &mdash; d&#xe9;j&#224; vu&hellip;</p><p>next <a href="https://x.test/">link</a></p><im';
-    const row = envelopeToRow({ uid: 3, bodyStructure: { type: 'text/html', parameters: { charset: 'utf-8' } }, bodyParts: new Map([['1', Buffer.from(html)]]) }, decoders);
+    const row = envelopeToRow(
+      { uid: 3, bodyStructure: { type: 'text/html', parameters: { charset: 'utf-8' } }, bodyParts: new Map([['1', Buffer.from(html)]]) },
+      decoders,
+    );
     assert.equal(row.preview, 'Café — déjà vu… next link');
   });
 
   it('reads windows-1252 quotes, euro sign and dashes (0x80–0x9F) as those characters', () => {
     const body = Buffer.concat([Buffer.from([0x93]), Buffer.from('Quote'), Buffer.from([0x94, 0x20, 0x80, 0x35, 0x20, 0x96, 0x20]), Buffer.from('done')]);
-    const row = envelopeToRow({ uid: 6, bodyStructure: { type: 'text/plain', parameters: { charset: 'windows-1252' } }, bodyParts: new Map([['1', body]]) }, decoders);
+    const row = envelopeToRow(
+      { uid: 6, bodyStructure: { type: 'text/plain', parameters: { charset: 'windows-1252' } }, bodyParts: new Map([['1', body]]) },
+      decoders,
+    );
     assert.equal(row.preview, '\u201cQuote\u201d \u20ac5 \u2013 done');
-    const unlabelled = envelopeToRow({ uid: 7, bodyStructure: { type: 'text/html' }, bodyParts: new Map([['1', Buffer.concat([Buffer.from('<p>'), body])]]) }, decoders);
+    const unlabelled = envelopeToRow(
+      { uid: 7, bodyStructure: { type: 'text/html' }, bodyParts: new Map([['1', Buffer.concat([Buffer.from('<p>'), body])]]) },
+      decoders,
+    );
     assert.equal(unlabelled.preview, '\u201cQuote\u201d \u20ac5 \u2013 done', 'unlabelled 8-bit text is read as windows-1252');
   });
 
@@ -79,10 +104,21 @@ describe('envelope → row', () => {
       ['a named text part without a disposition', mixed({ type: 'text/x-patch', parameters: { name: 'fix.patch' } }), 1],
       ['an enclosed message', mixed({ type: 'message/rfc822', childNodes: [{ type: 'text/plain' }] }), 1],
       ['a named PDF marked inline', mixed({ type: 'application/pdf', disposition: 'inline', dispositionParameters: { filename: 'a.pdf' } }), 1],
-      ['an invitation beside the alternative shown', { type: 'multipart/alternative', childNodes: [{ type: 'text/plain' }, { type: 'text/html' }, { type: 'text/calendar' }] }, 1],
+      [
+        'an invitation beside the alternative shown',
+        { type: 'multipart/alternative', childNodes: [{ type: 'text/plain' }, { type: 'text/html' }, { type: 'text/calendar' }] },
+        1,
+      ],
       ['a named image', mixed({ type: 'image/png', parameters: { name: 'photo.png' } }), 1],
       ['the plain and HTML twins', { type: 'multipart/alternative', childNodes: [{ type: 'text/plain' }, { type: 'text/html' }] }, 0],
-      ['an image the HTML embeds', { type: 'multipart/related', childNodes: [{ type: 'text/html' }, { type: 'image/png', id: '<logo@x>', disposition: 'inline', parameters: { name: 'logo.png' } }] }, 0],
+      [
+        'an image the HTML embeds',
+        {
+          type: 'multipart/related',
+          childNodes: [{ type: 'text/html' }, { type: 'image/png', id: '<logo@x>', disposition: 'inline', parameters: { name: 'logo.png' } }],
+        },
+        0,
+      ],
     ];
     for (const [what, structure, listed] of structures) {
       assert.equal(attachmentsFromStructure(structure).length, listed, `the reader's list: ${what}`);

@@ -21,7 +21,11 @@ describe('SMTP send rate limit', () => {
       assert.ok(inWindow <= 5, `${inWindow} sends in the minute from ${start}`);
     }
     assert.deepEqual(starts.slice(5, 10), [60_000, 60_000, 60_000, 60_000, 60_000], 'queued sends start as soon as the window allows');
-    assert.deepEqual([...starts].sort((a, b) => a - b), starts, 'queued sends keep their order');
+    assert.deepEqual(
+      [...starts].sort((a, b) => a - b),
+      starts,
+      'queued sends keep their order',
+    );
   });
 
   it('[SEC-32] counts each account separately', async () => {

@@ -23,27 +23,91 @@ interface Row {
 const table: Row[] = [
   { name: 'no evidence beyond From', evidence: evidence({}), kind: 'applied' },
   { name: 'Return-Path is the From address', evidence: evidence({ returnPath: [news] }), kind: 'applied' },
-  { name: 'Return-Path at a subdomain (a bulk sender\'s bounce domain)', evidence: evidence({ returnPath: ['bounce-123@mail.example.com'] }), kind: 'applied' },
+  { name: "Return-Path at a subdomain (a bulk sender's bounce domain)", evidence: evidence({ returnPath: ['bounce-123@mail.example.com'] }), kind: 'applied' },
   { name: 'Return-Path at the parent domain', evidence: evidence({ from: ['news@shop.example.com'], returnPath: ['bounce@example.com'] }), kind: 'applied' },
   { name: 'Sender at the same domain', evidence: evidence({ sender: 'assistant@example.com' }), kind: 'applied' },
-  { name: 'every check passes', evidence: evidence({ authenticationResults: ['mx.mailroom.test; dkim=pass header.d=example.com; spf=pass smtp.mailfrom=example.com; dmarc=pass header.from=example.com'] }), kind: 'applied' },
-  { name: 'a failure about another domain (a bulk sender\'s own signature)', evidence: evidence({ authenticationResults: ['mx; dkim=fail header.d=esp.example.net; dkim=pass header.d=example.com'] }), kind: 'applied' },
-  { name: 'a failure inside a comment', evidence: evidence({ authenticationResults: ['mx; spf=pass (dmarc=fail would go here) smtp.mailfrom=example.com'] }), kind: 'applied' },
+  {
+    name: 'every check passes',
+    evidence: evidence({
+      authenticationResults: ['mx.mailroom.test; dkim=pass header.d=example.com; spf=pass smtp.mailfrom=example.com; dmarc=pass header.from=example.com'],
+    }),
+    kind: 'applied',
+  },
+  {
+    name: "a failure about another domain (a bulk sender's own signature)",
+    evidence: evidence({ authenticationResults: ['mx; dkim=fail header.d=esp.example.net; dkim=pass header.d=example.com'] }),
+    kind: 'applied',
+  },
+  {
+    name: 'a failure inside a comment',
+    evidence: evidence({ authenticationResults: ['mx; spf=pass (dmarc=fail would go here) smtp.mailfrom=example.com'] }),
+    kind: 'applied',
+  },
   { name: 'no results', evidence: evidence({ authenticationResults: ['mx.mailroom.test; none'] }), kind: 'applied' },
-  { name: 'Return-Path at another domain', evidence: evidence({ returnPath: ['mallory@evil.example'] }), kind: 'withheld', reason: /^its envelope sender \(mallory@evil\.example\) is not at example\.com$/ },
+  {
+    name: 'Return-Path at another domain',
+    evidence: evidence({ returnPath: ['mallory@evil.example'] }),
+    kind: 'withheld',
+    reason: /^its envelope sender \(mallory@evil\.example\) is not at example\.com$/,
+  },
   { name: 'Return-Path at a look-alike domain', evidence: evidence({ returnPath: ['x@notexample.com'] }), kind: 'withheld', reason: /envelope sender/ },
-  { name: 'Return-Path at a domain ending in the From domain', evidence: evidence({ returnPath: ['x@example.com.evil.example'] }), kind: 'withheld', reason: /envelope sender/ },
-  { name: 'Return-Path at a sibling under a public suffix', evidence: evidence({ from: ['a@bank.co.uk'], returnPath: ['a@evil.co.uk'] }), kind: 'withheld', reason: /envelope sender/ },
-  { name: 'one of two Return-Paths disagrees', evidence: evidence({ returnPath: [news, 'mallory@evil.example'] }), kind: 'withheld', reason: /envelope sender/ },
+  {
+    name: 'Return-Path at a domain ending in the From domain',
+    evidence: evidence({ returnPath: ['x@example.com.evil.example'] }),
+    kind: 'withheld',
+    reason: /envelope sender/,
+  },
+  {
+    name: 'Return-Path at a sibling under a public suffix',
+    evidence: evidence({ from: ['a@bank.co.uk'], returnPath: ['a@evil.co.uk'] }),
+    kind: 'withheld',
+    reason: /envelope sender/,
+  },
+  {
+    name: 'one of two Return-Paths disagrees',
+    evidence: evidence({ returnPath: [news, 'mallory@evil.example'] }),
+    kind: 'withheld',
+    reason: /envelope sender/,
+  },
   { name: 'empty envelope sender', evidence: evidence({ returnPath: [''] }), kind: 'withheld', reason: /empty envelope sender/ },
-  { name: 'Sender at another domain', evidence: evidence({ sender: 'list-bounces@lists.example.org' }), kind: 'withheld', reason: /^its Sender header \(list-bounces@lists\.example\.org\) is not at example\.com$/ },
+  {
+    name: 'Sender at another domain',
+    evidence: evidence({ sender: 'list-bounces@lists.example.org' }),
+    kind: 'withheld',
+    reason: /^its Sender header \(list-bounces@lists\.example\.org\) is not at example\.com$/,
+  },
   { name: 'two From addresses', evidence: evidence({ from: [news, 'mallory@evil.example'] }), kind: 'withheld', reason: /more than one sender/ },
-  { name: 'dmarc=fail for the From domain', evidence: evidence({ authenticationResults: ['mx.mailroom.test; dmarc=fail (p=reject) header.from=example.com'] }), kind: 'withheld', reason: /DMARC check failed \(dmarc=fail\) for example\.com/ },
+  {
+    name: 'dmarc=fail for the From domain',
+    evidence: evidence({ authenticationResults: ['mx.mailroom.test; dmarc=fail (p=reject) header.from=example.com'] }),
+    kind: 'withheld',
+    reason: /DMARC check failed \(dmarc=fail\) for example\.com/,
+  },
   { name: 'DMARC=FAIL without a domain, upper case', evidence: evidence({ authenticationResults: ['mx; DMARC=FAIL'] }), kind: 'withheld', reason: /DMARC/ },
-  { name: 'spf=fail for the From domain', evidence: evidence({ authenticationResults: ['mx; spf=fail smtp.mailfrom=news@example.com'] }), kind: 'withheld', reason: /SPF check failed \(spf=fail\)/ },
-  { name: 'spf=softfail for a subdomain', evidence: evidence({ authenticationResults: ['mx; spf=softfail smtp.mailfrom=bounce@mail.example.com'] }), kind: 'withheld', reason: /spf=softfail/ },
-  { name: 'dkim=fail for the From domain, with a version', evidence: evidence({ authenticationResults: ['mx 1; dkim/1=fail reason="bad signature" header.i=@example.com'] }), kind: 'withheld', reason: /DKIM/ },
-  { name: 'a failure in the second of two headers', evidence: evidence({ authenticationResults: ['mx; spf=pass smtp.mailfrom=example.com', 'relay; dkim=fail header.d=example.com'] }), kind: 'withheld', reason: /DKIM/ },
+  {
+    name: 'spf=fail for the From domain',
+    evidence: evidence({ authenticationResults: ['mx; spf=fail smtp.mailfrom=news@example.com'] }),
+    kind: 'withheld',
+    reason: /SPF check failed \(spf=fail\)/,
+  },
+  {
+    name: 'spf=softfail for a subdomain',
+    evidence: evidence({ authenticationResults: ['mx; spf=softfail smtp.mailfrom=bounce@mail.example.com'] }),
+    kind: 'withheld',
+    reason: /spf=softfail/,
+  },
+  {
+    name: 'dkim=fail for the From domain, with a version',
+    evidence: evidence({ authenticationResults: ['mx 1; dkim/1=fail reason="bad signature" header.i=@example.com'] }),
+    kind: 'withheld',
+    reason: /DKIM/,
+  },
+  {
+    name: 'a failure in the second of two headers',
+    evidence: evidence({ authenticationResults: ['mx; spf=pass smtp.mailfrom=example.com', 'relay; dkim=fail header.d=example.com'] }),
+    kind: 'withheld',
+    reason: /DKIM/,
+  },
   { name: 'no From address', evidence: evidence({ from: [] }), kind: 'none' },
 ];
 
@@ -51,11 +115,21 @@ describe('remote-content trust per sender', () => {
   it('[SEC-27] applies trust only when no header contradicts From (table)', () => {
     const decided = table.map((row) => {
       const decision = decideSenderTrust(row.evidence, [news, 'news@shop.example.com', 'a@bank.co.uk']);
-      return { name: row.name, kind: decision.kind, reasonMatches: decision.kind === 'withheld' ? (row.reason?.test(decision.reason) ?? false) : undefined, trusted: decision.kind === 'withheld' ? decision.trusted : undefined };
+      return {
+        name: row.name,
+        kind: decision.kind,
+        reasonMatches: decision.kind === 'withheld' ? (row.reason?.test(decision.reason) ?? false) : undefined,
+        trusted: decision.kind === 'withheld' ? decision.trusted : undefined,
+      };
     });
     assert.deepEqual(
       decided,
-      table.map((row) => ({ name: row.name, kind: row.kind, reasonMatches: row.kind === 'withheld' ? true : undefined, trusted: row.kind === 'withheld' ? true : undefined })),
+      table.map((row) => ({
+        name: row.name,
+        kind: row.kind,
+        reasonMatches: row.kind === 'withheld' ? true : undefined,
+        trusted: row.kind === 'withheld' ? true : undefined,
+      })),
     );
   });
 
@@ -94,7 +168,10 @@ describe('remote-content trust per sender', () => {
       from: ['news@example.com'],
       returnPath: ['bounce@mail.example.com'],
       sender: 'news@example.com',
-      authenticationResults: ['mx.mailroom.test; dkim=pass header.d=example.com; spf=pass smtp.mailfrom=bounce@mail.example.com', 'relay.example.net; dmarc=fail header.from=example.com'],
+      authenticationResults: [
+        'mx.mailroom.test; dkim=pass header.d=example.com; spf=pass smtp.mailfrom=bounce@mail.example.com',
+        'relay.example.net; dmarc=fail header.from=example.com',
+      ],
     });
     const decision = decideSenderTrust(sender, [news]);
     assert.equal(decision.kind, 'withheld');

@@ -10,12 +10,21 @@ function failure(fields: Record<string, unknown>): Error {
 
 describe('SMTP error mapping', () => {
   it('maps a 552 reply and the SIZE pre-check to MessageTooLarge', () => {
-    assert.equal(mapSmtpError(failure({ code: 'EMESSAGE', responseCode: 552, response: '552 5.3.4 Message too big', command: 'DATA' }), host).code, 'MessageTooLarge');
-    assert.equal(mapSmtpError(failure({ code: 'EMESSAGE', command: 'MAIL FROM', message: 'Message size larger than allowed 1000' }), host).code, 'MessageTooLarge');
+    assert.equal(
+      mapSmtpError(failure({ code: 'EMESSAGE', responseCode: 552, response: '552 5.3.4 Message too big', command: 'DATA' }), host).code,
+      'MessageTooLarge',
+    );
+    assert.equal(
+      mapSmtpError(failure({ code: 'EMESSAGE', command: 'MAIL FROM', message: 'Message size larger than allowed 1000' }), host).code,
+      'MessageTooLarge',
+    );
   });
 
   it('maps refused recipients to RecipientRefused and names them', () => {
-    const mapped = mapSmtpError(failure({ code: 'EENVELOPE', responseCode: 550, command: 'RCPT TO', rejected: ['nobody@mailroom.test'], response: '550 5.1.1 No such user' }), host);
+    const mapped = mapSmtpError(
+      failure({ code: 'EENVELOPE', responseCode: 550, command: 'RCPT TO', rejected: ['nobody@mailroom.test'], response: '550 5.1.1 No such user' }),
+      host,
+    );
     assert.equal(mapped.code, 'RecipientRefused');
     assert.match(mapped.message, /nobody@mailroom\.test/);
   });
@@ -27,12 +36,20 @@ describe('SMTP error mapping', () => {
   });
 
   it('recognises Microsoft\'s "SMTP AUTH disabled" reply', () => {
-    const mapped = mapSmtpError(failure({ code: 'EAUTH', responseCode: 535, response: '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.' }), host);
+    const mapped = mapSmtpError(
+      failure({ code: 'EAUTH', responseCode: 535, response: '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.' }),
+      host,
+    );
     assert.equal(mapped.code, 'SmtpAuthDisabled');
   });
 
   it('does not treat "SMTP AUTH disabled for the Mailbox" as a token a refresh may fix', () => {
-    const disabled = failure({ code: 'EAUTH', responseCode: 535, response: '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox. Visit https://aka.ms/smtp_auth_disabled for more information.' });
+    const disabled = failure({
+      code: 'EAUTH',
+      responseCode: 535,
+      response:
+        '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox. Visit https://aka.ms/smtp_auth_disabled for more information.',
+    });
     assert.equal(isSmtpAuthFailure(disabled), false);
     assert.equal(mapSmtpError(disabled, host).code, 'SmtpAuthDisabled');
   });
@@ -48,14 +65,19 @@ describe('SMTP error mapping', () => {
 
   it('[SEC-24] explains a TLS handshake failure that nodemailer reports as a socket error', () => {
     // What nodemailer 7 reports when implicit TLS meets a plaintext server: Node's code kept in originalCode.
-    const wrapped = failure({ code: 'ESOCKET', originalCode: 'ERR_SSL_WRONG_VERSION_NUMBER', command: 'CONN', message: 'ssl3_get_record:wrong version number' });
+    const wrapped = failure({
+      code: 'ESOCKET',
+      originalCode: 'ERR_SSL_WRONG_VERSION_NUMBER',
+      command: 'CONN',
+      message: 'ssl3_get_record:wrong version number',
+    });
     const mapped = mapSmtpError(wrapped, host);
     assert.equal(mapped.code, 'ConnectionFailed');
     assert.match(mapped.message, /secure \(TLS\) connection/);
     assert.doesNotMatch(mapped.message, /Could not reach/);
   });
 
-  it('maps temporary refusals to Throttled and anything else to SendFailed with the server\'s words', () => {
+  it("maps temporary refusals to Throttled and anything else to SendFailed with the server's words", () => {
     assert.equal(mapSmtpError(failure({ code: 'EMESSAGE', responseCode: 421 }), host).code, 'Throttled');
     const other = mapSmtpError(failure({ code: 'EMESSAGE', responseCode: 554, response: '554 5.7.1 Spam detected' }), host);
     assert.equal(other.code, 'SendFailed');
@@ -63,7 +85,10 @@ describe('SMTP error mapping', () => {
   });
 
   it('never repeats a credential the server echoed', () => {
-    const mapped = mapSmtpError(failure({ code: 'EMESSAGE', responseCode: 554, response: '554 bad AUTH XOAUTH2 dXNlcj1hbGljZQFhdXRoPUJlYXJlciBzZWNyZXQBAQ==' }), host);
+    const mapped = mapSmtpError(
+      failure({ code: 'EMESSAGE', responseCode: 554, response: '554 bad AUTH XOAUTH2 dXNlcj1hbGljZQFhdXRoPUJlYXJlciBzZWNyZXQBAQ==' }),
+      host,
+    );
     assert.doesNotMatch(mapped.message, /dXNlcj1/);
   });
 

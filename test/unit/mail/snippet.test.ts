@@ -30,10 +30,7 @@ describe('snippet format', () => {
 
   it('puts the note, then the path and line range, then a fenced block with the language id in the text part', () => {
     const content = buildSelectionContent(selection, { note: 'Look at this:', attachInsteadOfInline: false });
-    assert.equal(
-      content.text,
-      'Look at this:\n\nsrc/app/server.ts, lines 10–24 (typescript):\n\n```typescript\nconst answer = 42;\nexport { answer };\n```\n',
-    );
+    assert.equal(content.text, 'Look at this:\n\nsrc/app/server.ts, lines 10–24 (typescript):\n\n```typescript\nconst answer = 42;\nexport { answer };\n```\n');
     assert.deepEqual(content.attachments, []);
   });
 
@@ -49,7 +46,10 @@ describe('snippet format', () => {
   it('shows the same code escaped inside <pre><code class="language-…"> in the HTML part', () => {
     const code = '<script>alert("x")</script> & \'y\'';
     const content = buildSelectionContent({ ...selection, code, languageId: 'html' }, { note: '<b>hi</b>', attachInsteadOfInline: false });
-    assert.match(content.html, /<pre style="[^"]*"><code class="language-html">&lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt; &amp; &#39;y&#39;<\/code><\/pre>/);
+    assert.match(
+      content.html,
+      /<pre style="[^"]*"><code class="language-html">&lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt; &amp; &#39;y&#39;<\/code><\/pre>/,
+    );
     assert.match(content.html, /<p>&lt;b&gt;hi&lt;\/b&gt;<\/p>/);
     assert.match(content.html, /<code>src\/app\/server\.ts<\/code>, lines 10–24 \(html\)/);
     assert.doesNotMatch(content.html, /<script>|<b>/);

@@ -44,9 +44,13 @@ describe('envelope cache', () => {
 
   it('keeps every page when pages are remembered at the same time (the list loads pages in parallel)', async () => {
     const warnings: string[] = [];
-    cache = new EnvelopeCache(path.join(directory, 'envelopes'), () => enabled, testLogger((line, level) => {
-      if (level === 'warn') warnings.push(line);
-    }));
+    cache = new EnvelopeCache(
+      path.join(directory, 'envelopes'),
+      () => enabled,
+      testLogger((line, level) => {
+        if (level === 'warn') warnings.push(line);
+      }),
+    );
     await Promise.all([0, 50, 100, 150].map((start) => cache.remember('acc', 'INBOX', status, start, rows(100 - start, 50))));
     const cached = await cache.read('acc', 'INBOX');
     assert.equal(cached?.rows.length, 200);
@@ -64,7 +68,10 @@ describe('envelope cache', () => {
   it('names no file after a folder or account', async () => {
     await cache.remember('https://issuer|alice', '../../escape', status, 0, rows(100, 3));
     const files = fs.readdirSync(path.join(directory, 'envelopes'), { recursive: true }).map(String);
-    assert.ok(files.every((file) => /^[0-9a-f]{32}(\/[0-9a-f]{32}\.json)?$/.test(file.split(path.sep).join('/'))), files.join(', '));
+    assert.ok(
+      files.every((file) => /^[0-9a-f]{32}(\/[0-9a-f]{32}\.json)?$/.test(file.split(path.sep).join('/'))),
+      files.join(', '),
+    );
   });
 
   it('is deleted per account at sign-out, and entirely when turned off', async () => {

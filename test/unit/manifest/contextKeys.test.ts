@@ -8,7 +8,8 @@ describe('commands shown only when they make sense (package.json)', () => {
   const manifest = readManifest();
   const palette = manifest.contributes.menus.commandPalette ?? [];
   const viewTitle = manifest.contributes.menus['view/title'] ?? [];
-  const whenIn = (entries: { command: string; when?: string }[], command: string): string | undefined => entries.find((entry) => entry.command === command)?.when;
+  const whenIn = (entries: { command: string; when?: string }[], command: string): string | undefined =>
+    entries.find((entry) => entry.command === command)?.when;
 
   for (const [command, key] of [
     ['mailroom.signOut', CONTEXT_KEYS.signedIn],
@@ -40,9 +41,14 @@ describe('commands shown only when they make sense (package.json)', () => {
     const ours = terms.filter((term) => term.startsWith('mailroom.'));
     assert.ok(ours.length > 0);
     const set = new Set<string>(Object.values(CONTEXT_KEYS));
-    assert.deepEqual([...new Set(ours)].filter((key) => !set.has(key)), []);
+    assert.deepEqual(
+      [...new Set(ours)].filter((key) => !set.has(key)),
+      [],
+    );
     // And each key is set from the one module: no other file calls setContext.
-    const others = ['src/extension.ts', 'src/views/registerInbox.ts', 'src/views/inboxView.ts', 'src/views/readerPanel.ts'].filter((file) => fs.readFileSync(path.join(repositoryRoot, file), 'utf8').includes("'setContext'"));
+    const others = ['src/extension.ts', 'src/views/registerInbox.ts', 'src/views/inboxView.ts', 'src/views/readerPanel.ts'].filter((file) =>
+      fs.readFileSync(path.join(repositoryRoot, file), 'utf8').includes("'setContext'"),
+    );
     assert.deepEqual(others, []);
   });
 });

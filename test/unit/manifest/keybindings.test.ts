@@ -18,7 +18,10 @@ describe('keyboard shortcuts as contributed keybindings (package.json)', () => {
   const commands = new Map(manifest.contributes.commands.map((command) => [command.command, command.title]));
   const palette = manifest.contributes.menus.commandPalette ?? [];
 
-  for (const [view, shortcuts, focus] of [['inbox', INBOX_SHORTCUTS, INBOX_FOCUS], ['reader', READER_SHORTCUTS, READER_FOCUS]] as const) {
+  for (const [view, shortcuts, focus] of [
+    ['inbox', INBOX_SHORTCUTS, INBOX_FOCUS],
+    ['reader', READER_SHORTCUTS, READER_FOCUS],
+  ] as const) {
     for (const shortcut of shortcuts) {
       const command = `mailroom.${view}.${shortcut}`;
       it(`${command}: a titled command with a key, only while the ${view} has the focus, kept out of the palette`, () => {
@@ -27,7 +30,11 @@ describe('keyboard shortcuts as contributed keybindings (package.json)', () => {
         assert.ok(own.length > 0, 'bound to a key');
         for (const binding of own) {
           assert.ok(binding.when?.startsWith(focus), `${binding.key}: ${binding.when ?? ''}`);
-          assert.equal((binding.when ?? '').includes(SINGLE_KEYS_ON), isCharacterKey(binding.key), `${binding.key}: the setting turns off character keys, and only those`);
+          assert.equal(
+            (binding.when ?? '').includes(SINGLE_KEYS_ON),
+            isCharacterKey(binding.key),
+            `${binding.key}: the setting turns off character keys, and only those`,
+          );
         }
         assert.equal(palette.find((entry) => entry.command === command)?.when, 'false');
       });
@@ -35,7 +42,10 @@ describe('keyboard shortcuts as contributed keybindings (package.json)', () => {
   }
 
   it('binds no other mailroom command to a key outside these views', () => {
-    assert.deepEqual(bindings.filter((binding) => !binding.when?.startsWith(INBOX_FOCUS) && !binding.when?.startsWith(READER_FOCUS)), []);
+    assert.deepEqual(
+      bindings.filter((binding) => !binding.when?.startsWith(INBOX_FOCUS) && !binding.when?.startsWith(READER_FOCUS)),
+      [],
+    );
   });
 
   it('offers mailroom.keyboard.singleKeyShortcuts, on by default', () => {

@@ -20,7 +20,10 @@ describe('marketplace metadata, changelog and notices', () => {
   });
 
   it('has a CHANGELOG entry for the packaged version and one for what is unreleased', () => {
-    const headings = read('CHANGELOG.md').split('\n').filter((line) => line.startsWith('## ')).map((line) => line.slice(3).trim());
+    const headings = read('CHANGELOG.md')
+      .split('\n')
+      .filter((line) => line.startsWith('## '))
+      .map((line) => line.slice(3).trim());
     assert.deepEqual(headings.slice(0, 1), ['Unreleased']);
     assert.ok(headings.includes(manifest.version), `an entry for ${manifest.version} in ${headings.join(', ')}`);
   });

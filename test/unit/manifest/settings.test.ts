@@ -18,14 +18,24 @@ describe('settings (package.json)', () => {
 
   it('groups the settings under titled categories, each in order', () => {
     const groups = configurationGroups(manifest);
-    assert.deepEqual(groups.map((group) => group.title), ['Accounts', 'Inbox', 'Sending', 'Privacy']);
-    assert.deepEqual(groups.map((group) => group.order), [1, 2, 3, 4]);
+    assert.deepEqual(
+      groups.map((group) => group.title),
+      ['Accounts', 'Inbox', 'Sending', 'Privacy'],
+    );
+    assert.deepEqual(
+      groups.map((group) => group.order),
+      [1, 2, 3, 4],
+    );
   });
 
   it('gives every setting an order within its group', () => {
     for (const group of configurationGroups(manifest)) {
       const orders = Object.values(group.properties).map((schema) => schema.order);
-      assert.deepEqual(orders, orders.map((_order, index) => index + 1), `${group.title ?? ''}: ${JSON.stringify(orders)}`);
+      assert.deepEqual(
+        orders,
+        orders.map((_order, index) => index + 1),
+        `${group.title ?? ''}: ${JSON.stringify(orders)}`,
+      );
     }
   });
 

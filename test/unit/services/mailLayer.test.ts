@@ -12,7 +12,18 @@ const endpoint = { host: 'mail.example.org', port: 993, implicitTls: true };
 const alice: MailAccount = { id: 'issuer|alice', provider: 'oidc', email: 'alice@example.org', imap: endpoint, smtp: endpoint, serverSavesSent: false };
 const bob: MailAccount = { ...alice, id: 'issuer|bob', email: 'bob@example.org' };
 const status = { path: 'INBOX', total: 1, uidValidity: '7', uidNext: 2 };
-const row = { uid: 1, subject: 'hello', from: 'Carol', fromAddress: 'carol@example.org', date: 0, preview: '', unread: true, flagged: false, answered: false, hasAttachment: false };
+const row = {
+  uid: 1,
+  subject: 'hello',
+  from: 'Carol',
+  fromAddress: 'carol@example.org',
+  date: 0,
+  preview: '',
+  unread: true,
+  flagged: false,
+  answered: false,
+  hasAttachment: false,
+};
 
 describe('mail layer', () => {
   let directory: string;
@@ -47,7 +58,14 @@ describe('mail layer', () => {
         return Promise.resolve();
       },
     };
-    mail = new MailLayer({ accounts, sessions, signOutHooks, cacheDirectory: path.join(directory, 'envelopes'), cacheEnabled: () => true, logger: recordingLogger().logger });
+    mail = new MailLayer({
+      accounts,
+      sessions,
+      signOutHooks,
+      cacheDirectory: path.join(directory, 'envelopes'),
+      cacheEnabled: () => true,
+      logger: recordingLogger().logger,
+    });
     mail.onWillForgetAccount((accountId) => events.push(`forget ${accountId}`));
   });
 
@@ -63,7 +81,7 @@ describe('mail layer', () => {
     assert.equal((await mail.cache.read(bob.id, 'INBOX'))?.rows.length, 1);
   }
 
-  it('on sign-out tells the views first, then closes the account\'s connections and deletes its cached mail', async () => {
+  it("on sign-out tells the views first, then closes the account's connections and deletes its cached mail", async () => {
     await cacheBoth();
     await signOutHook(bob);
     assert.deepEqual(events, [`forget ${bob.id}`, `close ${bob.id}`]);

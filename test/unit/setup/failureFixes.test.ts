@@ -37,7 +37,11 @@ describe('sign-in failures: the button to each fix', () => {
       ['InvalidClient', 'oidc', ['setUp Set Up… oidc']],
       ['MissingClientSecret', 'google', ['setClientSecret Set Client Secret…']],
       ['AccessDenied', 'microsoft', ['tryAgain Try Again']],
-      ['RedirectUriNotRegistered', 'microsoft', ['copy Copy Redirect URI vscode://mailroom.mailroom/auth/microsoft', 'copy Copy Loopback URI http://127.0.0.1/callback']],
+      [
+        'RedirectUriNotRegistered',
+        'microsoft',
+        ['copy Copy Redirect URI vscode://mailroom.mailroom/auth/microsoft', 'copy Copy Loopback URI http://127.0.0.1/callback'],
+      ],
       ['RedirectUriNotRegistered', 'oidc', ['copy Copy Redirect URI vscode://mailroom.mailroom/auth/oidc', 'copy Copy Loopback URI http://127.0.0.1/callback']],
       ['RedirectUriNotRegistered', 'google', ['setUp Set Up… google']],
       ['Cancelled', 'google', []],
@@ -51,7 +55,7 @@ describe('sign-in failures: the button to each fix', () => {
     }
   });
 
-  it('names the redirect URIs to register in the message, built from the editor\'s own scheme', () => {
+  it("names the redirect URIs to register in the message, built from the editor's own scheme", () => {
     const failure = new MailroomError('RedirectUriNotRegistered', 'The issuer does not accept the redirect URI.');
     const notice = failureNotice(failure, { provider: 'oidc', redirectUris: redirectUrisFor('oidc', 'vscode-insiders') });
     assert.match(notice.message.value, /^The issuer does not accept the redirect URI\. /);
@@ -61,11 +65,14 @@ describe('sign-in failures: the button to each fix', () => {
   });
 
   it('tells a Google redirect mismatch apart: only a "Desktop app" client takes the loopback redirect', () => {
-    const notice = failureNotice(new MailroomError('RedirectUriNotRegistered', 'Google said no.'), { provider: 'google', redirectUris: redirectUrisFor('google', 'vscode') });
+    const notice = failureNotice(new MailroomError('RedirectUriNotRegistered', 'Google said no.'), {
+      provider: 'google',
+      redirectUris: redirectUrisFor('google', 'vscode'),
+    });
     assert.match(notice.message.value, /Desktop app/);
   });
 
-  it('keeps the failure\'s own words when there is nothing to fix', () => {
+  it("keeps the failure's own words when there is nothing to fix", () => {
     const notice = failureNotice(new MailroomError('NetworkError', 'Mailroom could not reach issuer.test.'), { provider: 'oidc', redirectUris: [] });
     assert.equal(notice.message.value, 'Mailroom could not reach issuer.test.');
   });
@@ -75,9 +82,18 @@ describe('redirect URIs shown for registration', () => {
   it('are the ones sign-in sends: <scheme>://<publisher>.<name>/auth/<provider> and the loopback URI without a port', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8')) as { publisher: string; name: string };
     assert.equal(EXTENSION_AUTHORITY, `${manifest.publisher}.${manifest.name}`);
-    assert.deepEqual(redirectUrisFor('microsoft', 'code-oss').map((entry) => entry.uri), ['code-oss://mailroom.mailroom/auth/microsoft', 'http://127.0.0.1/callback']);
-    assert.deepEqual(redirectUrisFor('oidc', 'vscode').map((entry) => entry.uri), ['vscode://mailroom.mailroom/auth/oidc', 'http://127.0.0.1/callback']);
+    assert.deepEqual(
+      redirectUrisFor('microsoft', 'code-oss').map((entry) => entry.uri),
+      ['code-oss://mailroom.mailroom/auth/microsoft', 'http://127.0.0.1/callback'],
+    );
+    assert.deepEqual(
+      redirectUrisFor('oidc', 'vscode').map((entry) => entry.uri),
+      ['vscode://mailroom.mailroom/auth/oidc', 'http://127.0.0.1/callback'],
+    );
     // Google desktop clients accept loopback redirects without registration, and Mailroom uses only those for Gmail.
-    assert.deepEqual(redirectUrisFor('google', 'vscode').map((entry) => entry.kind), ['loopback']);
+    assert.deepEqual(
+      redirectUrisFor('google', 'vscode').map((entry) => entry.kind),
+      ['loopback'],
+    );
   });
 });

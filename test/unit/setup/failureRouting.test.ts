@@ -18,14 +18,20 @@ describe('sign-in failures reach the person through one notice, with the provide
       browser: (url, h) => deliverRedirect(issuer.authorize(url, { deny: declines-- > 0 }), (uri) => h.router.handleUri(uri)),
     });
     assert.equal(await harness.service.signIn('oidc'), undefined);
-    assert.deepEqual(harness.failures.map(({ failure, provider }) => [failure.code, provider]), [['AccessDenied', 'oidc']]);
+    assert.deepEqual(
+      harness.failures.map(({ failure, provider }) => [failure.code, provider]),
+      [['AccessDenied', 'oidc']],
+    );
     const consentsBefore = harness.consents.length;
     harness.failures[0].retry();
     for (let wait = 0; wait < 100 && harness.service.list().length === 0; wait++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     assert.equal(harness.consents.length, consentsBefore + 1, 'the retry asked for consent again');
-    assert.deepEqual(harness.service.list().map((account) => account.email), ['alice@mailroom.test']);
+    assert.deepEqual(
+      harness.service.list().map((account) => account.email),
+      ['alice@mailroom.test'],
+    );
     assert.equal(harness.failures.length, 1);
   });
 
@@ -37,6 +43,9 @@ describe('sign-in failures reach the person through one notice, with the provide
       browser: async () => undefined,
     });
     await assert.rejects(harness.providers.microsoft.createSession());
-    assert.deepEqual(harness.failures.map(({ failure, provider }) => [failure.code, provider]), [['MissingClientId', 'microsoft']]);
+    assert.deepEqual(
+      harness.failures.map(({ failure, provider }) => [failure.code, provider]),
+      [['MissingClientId', 'microsoft']],
+    );
   });
 });

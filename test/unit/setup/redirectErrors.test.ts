@@ -33,11 +33,15 @@ function callbackErrorCode(error: string, description?: string): MailroomErrorCo
 }
 
 describe('"redirect URI not registered", in each issuer\'s words', () => {
-  it('is recognised in the redirect: Google\'s, Keycloak\'s and Entra\'s answers; other invalid requests stay what they were', () => {
+  it("is recognised in the redirect: Google's, Keycloak's and Entra's answers; other invalid requests stay what they were", () => {
     const rows: readonly (readonly [string, string | undefined, MailroomErrorCode])[] = [
       ['redirect_uri_mismatch', undefined, 'RedirectUriNotRegistered'],
       ['invalid_redirect_uri', 'Invalid parameter: redirect_uri', 'RedirectUriNotRegistered'],
-      ['invalid_request', "AADSTS50011: The redirect URI 'vscode://mailroom.mailroom/auth/microsoft' specified in the request does not match the redirect URIs configured for the application.", 'RedirectUriNotRegistered'],
+      [
+        'invalid_request',
+        "AADSTS50011: The redirect URI 'vscode://mailroom.mailroom/auth/microsoft' specified in the request does not match the redirect URIs configured for the application.",
+        'RedirectUriNotRegistered',
+      ],
       ['invalid_client', 'AADSTS50011: The reply URL specified in the request does not match.', 'RedirectUriNotRegistered'],
       ['invalid_request', 'AADSTS900144: The request body must contain the following parameter: client_id.', 'InvalidClient'],
       ['invalid_request', 'AADSTS500113: No reply address is registered for the application.', 'InvalidClient'],
@@ -54,7 +58,10 @@ describe('"redirect URI not registered", in each issuer\'s words', () => {
     const pending = newAttempt(new PendingSignIns());
     const callback = new URL(issuer.authorize(await client.authorizationUrl(pending)));
     issuer.tokenOverrides.push(() => Response.json({ error: 'redirect_uri_mismatch', error_description: 'Bad Request' }, { status: 400 }));
-    const failure = await client.exchangeCode(pending, callback.searchParams).then(() => undefined, (error: unknown) => error);
+    const failure = await client.exchangeCode(pending, callback.searchParams).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     assert.ok(isMailroomError(failure, 'RedirectUriNotRegistered'), String(failure));
     assert.match(failure.message, /redirect URI/);
   });

@@ -50,7 +50,10 @@ describe('context keys (setContext from one module)', () => {
     const tracking = contextKeys.trackContextKeys({ signedIn, hasDrafts }, (error) => assert.fail(String(error)));
     assert.deepEqual(setContextCalls(), [], 'nothing is set on the activation path');
     await settle();
-    assert.deepEqual(setContextCalls(), [['mailroom.signedIn', false], ['mailroom.hasDrafts', true]]);
+    assert.deepEqual(setContextCalls(), [
+      ['mailroom.signedIn', false],
+      ['mailroom.hasDrafts', true],
+    ]);
     signedIn.set(true);
     signedIn.set(true);
     hasDrafts.set(true);
@@ -75,7 +78,15 @@ describe('context keys (setContext from one module)', () => {
     await settle();
     finishSlowRead(true);
     await settle();
-    assert.deepEqual(setContextCalls(), [['mailroom.hasDrafts', false], ['mailroom.hasDrafts', true], ['mailroom.hasDrafts', false]], 'the newest value is set last');
+    assert.deepEqual(
+      setContextCalls(),
+      [
+        ['mailroom.hasDrafts', false],
+        ['mailroom.hasDrafts', true],
+        ['mailroom.hasDrafts', false],
+      ],
+      'the newest value is set last',
+    );
   });
 
   it('reports a failed read and keeps tracking', async () => {
@@ -88,6 +99,9 @@ describe('context keys (setContext from one module)', () => {
     hasDrafts.set(true);
     await settle();
     assert.equal(errors.length, 1);
-    assert.deepEqual(setContextCalls(), [['mailroom.hasDrafts', false], ['mailroom.hasDrafts', true]]);
+    assert.deepEqual(setContextCalls(), [
+      ['mailroom.hasDrafts', false],
+      ['mailroom.hasDrafts', true],
+    ]);
   });
 });

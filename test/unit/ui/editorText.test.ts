@@ -94,7 +94,11 @@ describe('Text from strangers on editor surfaces [SEC-29a]', () => {
       'error message': (value) => surfaces.notify('error', ui`Not sent: ${value}`),
       'modal dialog': (value) => surfaces.askModal('warning', ui`Open ${value} in your browser?`, ui`${value}`, ui`Open Link`),
       'progress title': (value) => Promise.resolve(surfaces.withProgress({ title: ui`Sending to ${value}…`, where: 'notification' }, async () => undefined)),
-      picker: (value) => surfaces.pickOne([{ icon: 'send', label: ui`${value}`, description: ui`to ${value}`, detail: ui`Not sent: ${value}` }], { title: ui`${value}`, placeHolder: ui`${value}` }),
+      picker: (value) =>
+        surfaces.pickOne([{ icon: 'send', label: ui`${value}`, description: ui`to ${value}`, detail: ui`Not sent: ${value}` }], {
+          title: ui`${value}`,
+          placeHolder: ui`${value}`,
+        }),
       'live picker': async (value) => {
         const picker = new surfaces.LivePicker({ title: ui`Send to ${value}`, placeHolder: ui`${value}`, canSelectMany: true });
         picker.items = [{ icon: 'error', label: ui`${value}`, description: ui`${value}` }];

@@ -20,7 +20,11 @@ describe('backoff', () => {
       [0, { baseMs: 100, capMs: 50, floorMs: 500 }, 0.5, 50],
     ];
     for (const [attempt, range, random, delayMs] of table) {
-      assert.equal(fullJitterDelayMs(attempt, range, () => random), delayMs, `attempt ${attempt}, ${JSON.stringify(range)}, random ${random}`);
+      assert.equal(
+        fullJitterDelayMs(attempt, range, () => random),
+        delayMs,
+        `attempt ${attempt}, ${JSON.stringify(range)}, random ${random}`,
+      );
     }
   });
 
@@ -34,7 +38,11 @@ describe('backoff', () => {
 
   it('[SEC-30] a gate refuses attempts until the wait is over, prefers Retry-After, caps it, and resets on success', () => {
     let now = 0;
-    const gate = new BackoffGate(() => now, DEFAULT_BACKOFF_POLICY, () => 0.5);
+    const gate = new BackoffGate(
+      () => now,
+      DEFAULT_BACKOFF_POLICY,
+      () => 0.5,
+    );
     assert.equal(gate.waitMs('a'), 0);
     assert.equal(gate.recordFailure('a'), 500);
     assert.equal(gate.waitMs('a'), 500);

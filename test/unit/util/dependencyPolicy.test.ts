@@ -49,9 +49,17 @@ describe('shipped dependencies', () => {
 
   it('[SEC-34] the shipped set covers what the extension and the webviews import', () => {
     const runtime = new Set([...Object.keys(manifest.dependencies), 'vscode']);
-    assert.deepEqual([...importedPackages('src')].filter((name) => !runtime.has(name)), [], 'src/ imports a package that is not a runtime dependency');
+    assert.deepEqual(
+      [...importedPackages('src')].filter((name) => !runtime.has(name)),
+      [],
+      'src/ imports a package that is not a runtime dependency',
+    );
     const bundled = new Set([...Object.keys(manifest.dependencies), ...Object.keys(policy.shippedDevDependencies)]);
-    assert.deepEqual([...importedPackages('webview')].filter((name) => !bundled.has(name)), [], 'webview/ imports a package missing from shippedDevDependencies');
+    assert.deepEqual(
+      [...importedPackages('webview')].filter((name) => !bundled.has(name)),
+      [],
+      'webview/ imports a package missing from shippedDevDependencies',
+    );
     const shipped = shippedPackageKeys(lock, Object.keys(policy.shippedDevDependencies));
     for (const name of ['imapflow', 'nodemailer', 'dompurify', 'lit-html', '@vscode/codicons']) {
       assert.ok(shipped.includes(`node_modules/${name}`), `${name} is not counted as shipped`);

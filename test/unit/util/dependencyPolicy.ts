@@ -163,7 +163,12 @@ export function dependencyProblems(lock: Lockfile, policy: DependencyPolicy, ins
       problems.push(`${id} is licensed "${licence}", which is not on the allow-list`);
     }
     for (const bad of policy.knownBad) {
-      if (bad.package === name && entry.version !== undefined && compareVersions(entry.version, bad.introduced) >= 0 && compareVersions(entry.version, bad.fixed) < 0) {
+      if (
+        bad.package === name &&
+        entry.version !== undefined &&
+        compareVersions(entry.version, bad.introduced) >= 0 &&
+        compareVersions(entry.version, bad.fixed) < 0
+      ) {
         problems.push(`${id} is affected by ${bad.advisory} (${bad.summary}); fixed in ${bad.fixed}`);
       }
     }

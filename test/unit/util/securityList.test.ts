@@ -25,10 +25,21 @@ describe('SECURITY.md and the tagged tests', () => {
   });
 
   it('[SEC-35] reads item ids with a letter suffix, and the files each item lists', () => {
-    const items = parseSecurityItems([
-      '# x', '', '### SEC-1. One', 'Text.', 'Tests: `test/a.test.ts`, `test/b.test.ts`', '',
-      '### SEC-29a. Letter', 'Tests: `test/c.test.ts`', '', '## Later section', '1. not an item',
-    ].join('\n'));
+    const items = parseSecurityItems(
+      [
+        '# x',
+        '',
+        '### SEC-1. One',
+        'Text.',
+        'Tests: `test/a.test.ts`, `test/b.test.ts`',
+        '',
+        '### SEC-29a. Letter',
+        'Tests: `test/c.test.ts`',
+        '',
+        '## Later section',
+        '1. not an item',
+      ].join('\n'),
+    );
     assert.deepEqual(items, [
       { id: '1', listedFiles: ['test/a.test.ts', 'test/b.test.ts'] },
       { id: '29a', listedFiles: ['test/c.test.ts'] },
@@ -60,14 +71,17 @@ describe('SECURITY.md and the tagged tests', () => {
       ['test/one.test.ts', `it('${tag('1')} works', () => {});\nit('${tag('7')} ghost', () => {});`],
       ['src/code.ts', `// see ${oldStyleCitation} and ${tag('29c')}`],
     ]);
-    assert.deepEqual(securityListProblems(items, sources, new Set(['test/one.test.ts'])).sort(), [
-      'SEC-29b has no test whose title is tagged [SEC-29b]',
-      'SEC-29b names no test file on its "Tests:" line',
-      'SEC-2 has no test whose title is tagged [SEC-2]',
-      'SEC-2 lists test/one.test.ts, which has no test tagged [SEC-2]',
-      `src/code.ts cites "${oldStyleCitation}"; cite the item as [SEC-n]`,
-      `src/code.ts cites ${tag('29c')}, which is not an item of SECURITY.md`,
-      'test/one.test.ts cites [SEC-7], which is not an item of SECURITY.md',
-    ].sort());
+    assert.deepEqual(
+      securityListProblems(items, sources, new Set(['test/one.test.ts'])).sort(),
+      [
+        'SEC-29b has no test whose title is tagged [SEC-29b]',
+        'SEC-29b names no test file on its "Tests:" line',
+        'SEC-2 has no test whose title is tagged [SEC-2]',
+        'SEC-2 lists test/one.test.ts, which has no test tagged [SEC-2]',
+        `src/code.ts cites "${oldStyleCitation}"; cite the item as [SEC-n]`,
+        `src/code.ts cites ${tag('29c')}, which is not an item of SECURITY.md`,
+        'test/one.test.ts cites [SEC-7], which is not an item of SECURITY.md',
+      ].sort(),
+    );
   });
 });

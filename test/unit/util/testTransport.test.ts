@@ -57,7 +57,7 @@ describe('The test transport and the test preset endpoints', function () {
     assert.deepEqual(doorNamesIn(text), ['fetchForTests', 'extraCa', 'issuerOriginsForTests', 'imapForTests', 'smtpForTests']);
   });
 
-  it('[SEC-12] cannot be opened through a product class\'s options', async () => {
+  it("[SEC-12] cannot be opened through a product class's options", async () => {
     let calls = 0;
     const smuggled: typeof fetch = async () => {
       calls += 1;

@@ -21,7 +21,7 @@ describe('libraries as the built extension loads them', () => {
     assert.equal(defaultExport({ default: bundled }), constructor);
   });
 
-  it('gets nodemailer\'s MailComposer class from dist/vendor and builds a message with it', async () => {
+  it("gets nodemailer's MailComposer class from dist/vendor and builds a message with it", async () => {
     const MailComposer = defaultExport(await importVendor('nodemailer-lib-mail-composer')) as new (mail: object) => { compile(): { build(): Promise<Buffer> } };
     assert.equal(typeof MailComposer, 'function');
     const raw = await new MailComposer({ from: 'a@mailroom.test', to: 'b@mailroom.test', subject: 'x', text: 'y' }).compile().build();

@@ -132,7 +132,10 @@ describe('saving attachments', function () {
       assert.equal(target, path.join(chosen, proposedName));
       assert.deepEqual(fs.readdirSync(chosen), [proposedName], `${JSON.stringify(name)} → ${JSON.stringify(proposedName)}`);
       assert.equal(path.dirname(path.resolve(chosen, proposedName)), chosen, `${JSON.stringify(proposedName)} escapes the folder`);
-      assert.ok(Buffer.byteLength(proposedName) <= 180 && !/^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\.|$)/i.test(proposedName), JSON.stringify(proposedName));
+      assert.ok(
+        Buffer.byteLength(proposedName) <= 180 && !/^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\.|$)/i.test(proposedName),
+        JSON.stringify(proposedName),
+      );
       // eslint-disable-next-line no-control-regex -- asserting that no control or bidi character is left
       assert.doesNotMatch(proposedName, /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/);
       assert.deepEqual(fs.readFileSync(target ?? ''), content);
@@ -152,9 +155,8 @@ describe('saving attachments', function () {
 
   it('[SEC-29] an attachment declared larger than the cap is refused before anything is downloaded or left on disk', async () => {
     const served = sessionServing({ chunks: [Buffer.alloc(10)] });
-    await assert.rejects(
-      saveAttachmentAs(served.session, ref, attachmentNamed('big.iso', 4096), dialogChoosing(root, []), 1024),
-      (error: unknown) => isMailroomError(error, 'MessageTooLarge'),
+    await assert.rejects(saveAttachmentAs(served.session, ref, attachmentNamed('big.iso', 4096), dialogChoosing(root, []), 1024), (error: unknown) =>
+      isMailroomError(error, 'MessageTooLarge'),
     );
     assert.equal(served.downloads, 0);
     assert.deepEqual(filesUnder(root), []);
@@ -162,9 +164,8 @@ describe('saving attachments', function () {
 
   it('[SEC-29] a download that grows past the cap (the structure understated it) stops and removes the partial file', async () => {
     const served = sessionServing({ chunks: Array.from({ length: 8 }, () => Buffer.alloc(512, 1)) });
-    await assert.rejects(
-      saveAttachmentAs(served.session, ref, attachmentNamed('liar.bin', 100), dialogChoosing(root, []), 1024),
-      (error: unknown) => isMailroomError(error, 'MessageTooLarge'),
+    await assert.rejects(saveAttachmentAs(served.session, ref, attachmentNamed('liar.bin', 100), dialogChoosing(root, []), 1024), (error: unknown) =>
+      isMailroomError(error, 'MessageTooLarge'),
     );
     assert.equal(served.downloads, 1);
     assert.deepEqual(filesUnder(root), []);

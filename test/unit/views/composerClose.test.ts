@@ -12,7 +12,16 @@ const draft: StoredDraft = {
   messageId: '<m@mailroom.test>',
   savedAt: 0,
   savedToServer: false,
-  message: { from: { address: 'alice@mailroom.test' }, to: [{ address: 'bob@mailroom.test' }], cc: [], bcc: [], subject: 's', text: 't', html: '', attachments: [] },
+  message: {
+    from: { address: 'alice@mailroom.test' },
+    to: [{ address: 'bob@mailroom.test' }],
+    cc: [],
+    bcc: [],
+    subject: 's',
+    text: 't',
+    html: '',
+    attachments: [],
+  },
 };
 
 function deferred(): { promise: Promise<SendOutcome>; resolve: (outcome: SendOutcome) => void; reject: (error: unknown) => void } {

@@ -4,7 +4,12 @@ import { buildCsp, createNonce } from '../../../src/views/csp';
 import { webviewOptions } from '../../../src/views/webviewHtml';
 
 function directives(csp: string): Map<string, string[]> {
-  return new Map(csp.split(';').map((part) => part.trim().split(/\s+/)).map(([name = '', ...values]) => [name, values]));
+  return new Map(
+    csp
+      .split(';')
+      .map((part) => part.trim().split(/\s+/))
+      .map(([name = '', ...values]) => [name, values]),
+  );
 }
 
 describe('webview CSP', () => {
@@ -45,6 +50,9 @@ describe('webview CSP', () => {
     const options = webviewOptions(extensionUri, joinPath);
     assert.equal(options.enableCommandUris, false);
     assert.equal(options.enableScripts, true);
-    assert.deepEqual((options.localResourceRoots ?? []).map((root) => root.path), ['/ext/dist', '/ext/media']);
+    assert.deepEqual(
+      (options.localResourceRoots ?? []).map((root) => root.path),
+      ['/ext/dist', '/ext/media'],
+    );
   });
 });

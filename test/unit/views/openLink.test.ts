@@ -149,7 +149,8 @@ describe('opening links from mail', () => {
       },
     };
     // A forwarding redirect's state holds an encoded URL with its own query: a Uri would decode the %26.
-    const authorization = 'https://issuer.test/auth?response_type=code&state=abc.https%3A%2F%2Fhost%2Fcallback%3Fvscode-reqid%3D1%26vscode-scheme%3Dcode-oss&code_challenge_method=S256';
+    const authorization =
+      'https://issuer.test/auth?response_type=code&state=abc.https%3A%2F%2Fhost%2Fcallback%3Fvscode-reqid%3D1%26vscode-scheme%3Dcode-oss&code_challenge_method=S256';
     assert.equal(await externalOpener(env)(authorization), true);
     assert.deepEqual(received, [authorization]);
     assert.equal(typeof received[0], 'string');
@@ -164,7 +165,10 @@ describe('opening links from mail', () => {
       },
     };
     const { opening, recorded } = recordingOpening(true);
-    const outcome = await openLinkFromMail('https://example.com/a?next=https%3A%2F%2Fexample.com%2F%3Fa%3D1%26b%3D2', { ...opening, openExternal: externalOpener(env) });
+    const outcome = await openLinkFromMail('https://example.com/a?next=https%3A%2F%2Fexample.com%2F%3Fa%3D1%26b%3D2', {
+      ...opening,
+      openExternal: externalOpener(env),
+    });
     assert.equal(outcome, 'opened');
     assert.deepEqual(received, [recorded.confirmations[0].detail]);
   });
