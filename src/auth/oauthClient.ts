@@ -8,20 +8,10 @@ import { clientAuthentication, loadOAuth, requestOptions } from './oauthRequests
 import type { PendingSignIn } from './pendingSignIn';
 import type { ProviderConfig } from './providerConfig';
 import type { SignedInIdentity, TokenGrant } from './tokenResponse';
+import type { DeviceAuthorization, DevicePollResult } from './deviceGrant';
+import { DEFAULT_DEVICE_POLL_INTERVAL_SECONDS, devicePollAnswer } from './deviceGrant';
 import { issuerForTokenResponse, signedInIdentity, toGrant } from './tokenResponse';
 import { ui } from '../ui/text';
-
-/** The polling interval when the device authorization response names none (RFC 8628 §3.2). */
-const DEFAULT_DEVICE_POLL_INTERVAL_SECONDS = 5;
-
-export interface DeviceAuthorization {
-  deviceCode: string;
-  userCode: string;
-  verificationUri: string;
-  verificationUriComplete: string | undefined;
-  expiresInSeconds: number;
-  intervalSeconds: number;
-}
 
 /** What the token endpoint said to a refresh token that cannot exist (see {@link OAuthClient.probeTokenEndpoint}). */
 export interface TokenEndpointAnswer {
@@ -37,8 +27,6 @@ export interface TokenEndpointAnswer {
 
 /** Made up, so no grant anywhere is touched by the probe. */
 const PROBE_REFRESH_TOKEN = 'mailroom-check-account-probe';
-
-export type DevicePollResult = { kind: 'granted'; grant: TokenGrant; identity: SignedInIdentity } | { kind: 'pending' } | { kind: 'slowDown' };
 
 /**
  * One provider's OAuth 2.0 / OpenID Connect client, on oauth4webapi: metadata, PKCE authorization
@@ -123,6 +111,20 @@ export class OAuthClient {
   }
 
   /**
+   * One token-endpoint request: sent with the client's authentication, an answer saying "later" turned into a
+   * back-off error, and the metadata to check the answer with (a templated issuer pinned to the answer's).
+   */
+  private async atTokenEndpoint(
+    oauth: OAuthModule,
+    metadata: OAuth.AuthorizationServer,
+    send: (authentication: OAuth.ClientAuth, options: RequestOptions) => Promise<Response>,
+  ): Promise<{ response: Response; issuerMetadata: OAuth.AuthorizationServer }> {
+    const response = await send(await this.clientAuthentication(oauth), this.requestOptions(oauth));
+    throwIfTransient(response, this.issuerName, this.now());
+    return { response, issuerMetadata: await issuerForTokenResponse(this.config, metadata, response) };
+  }
+
+  /**
    * The issuer's metadata: fixed for Google and Microsoft, discovered for custom issuers. A
    * discovered `issuer` must equal the configured one and every endpoint must be https (RFC 8414 §3.3).
    */
@@ -179,17 +181,9 @@ export class OAuthClient {
       const asForCallback = iss && metadata.issuer.includes('{tenantid}') ? { ...metadata, issuer: iss } : metadata;
       const validated = oauth.validateAuthResponse(asForCallback, this.client, callbackParameters, pending.state);
       const requestedAtMs = this.now();
-      const response = await oauth.authorizationCodeGrantRequest(
-        metadata,
-        this.client,
-        await this.clientAuthentication(oauth),
-        validated,
-        pending.redirectUri,
-        pending.codeVerifier,
-        this.requestOptions(oauth),
+      const { response, issuerMetadata } = await this.atTokenEndpoint(oauth, metadata, (authentication, options) =>
+        oauth.authorizationCodeGrantRequest(metadata, this.client, authentication, validated, pending.redirectUri, pending.codeVerifier, options),
       );
-      throwIfTransient(response, this.issuerName, this.now());
-      const issuerMetadata = await issuerForTokenResponse(this.config, metadata, response);
       const result = await oauth.processAuthorizationCodeResponse(issuerMetadata, this.client, response, {
         expectedNonce: pending.nonce,
         requireIdToken: true,
@@ -203,15 +197,10 @@ export class OAuthClient {
   public refresh(refreshToken: string): Promise<TokenGrant> {
     return this.atIssuer(async (oauth, metadata) => {
       const requestedAtMs = this.now();
-      const response = await oauth.refreshTokenGrantRequest(
-        metadata,
-        this.client,
-        await this.clientAuthentication(oauth),
-        refreshToken,
-        this.requestOptions(oauth),
+      const { response, issuerMetadata } = await this.atTokenEndpoint(oauth, metadata, (authentication, options) =>
+        oauth.refreshTokenGrantRequest(metadata, this.client, authentication, refreshToken, options),
       );
-      throwIfTransient(response, this.issuerName, this.now());
-      const result = await oauth.processRefreshTokenResponse(await issuerForTokenResponse(this.config, metadata, response), this.client, response);
+      const result = await oauth.processRefreshTokenResponse(issuerMetadata, this.client, response);
       return toGrant(result, requestedAtMs);
     });
   }
@@ -289,15 +278,9 @@ export class OAuthClient {
     return this.atIssuer(
       async (oauth, metadata): Promise<DevicePollResult> => {
         const requestedAtMs = this.now();
-        const response = await oauth.deviceCodeGrantRequest(
-          metadata,
-          this.client,
-          await this.clientAuthentication(oauth),
-          deviceCode,
-          this.requestOptions(oauth),
+        const { response, issuerMetadata } = await this.atTokenEndpoint(oauth, metadata, (authentication, options) =>
+          oauth.deviceCodeGrantRequest(metadata, this.client, authentication, deviceCode, options),
         );
-        throwIfTransient(response, this.issuerName, this.now());
-        const issuerMetadata = await issuerForTokenResponse(this.config, metadata, response);
         const result = await oauth.processDeviceCodeResponse(issuerMetadata, this.client, response);
         if (!oauth.getValidatedIdTokenClaims(result)) {
           throw new MailroomError('InvalidResponse', ui`${this.issuerName} did not say who signed in (no ID token). Add the "openid" scope.`);
@@ -308,16 +291,4 @@ export class OAuthClient {
       (error) => devicePollAnswer(error),
     );
   }
-}
-
-/** The device grant's "not yet" answers (RFC 8628 §3.5), which are no failure. */
-function devicePollAnswer(error: unknown): DevicePollResult | undefined {
-  const body = error as { code?: unknown; error?: unknown };
-  if (body.code !== 'OAUTH_RESPONSE_BODY_ERROR') {
-    return undefined;
-  }
-  if (body.error === 'authorization_pending') {
-    return { kind: 'pending' };
-  }
-  return body.error === 'slow_down' ? { kind: 'slowDown' } : undefined;
 }

@@ -101,42 +101,40 @@ export class TokenStore {
   }
 
   /** The secret under `key`, or undefined when there is none. Throws 'StorageUnavailable' when it could not be read. */
-  private async read(key: string): Promise<string | undefined> {
-    try {
-      return await this.secrets.get(key);
-    } catch (error) {
-      this.logger.warn(`Could not read ${key} from secret storage (${storageFailure(error)})`);
-      throw new MailroomError(
-        'StorageUnavailable',
-        "Mailroom could not read its sign-ins from the editor's secret storage (is the system keychain locked?). Nothing was changed; try again once it is available.",
-        { cause: error },
-      );
-    }
+  private read(key: string): Promise<string | undefined> {
+    return this.atStorage(
+      'read',
+      key,
+      () => this.secrets.get(key),
+      "Mailroom could not read its sign-ins from the editor's secret storage (is the system keychain locked?). Nothing was changed; try again once it is available.",
+    );
   }
 
-  private async write(key: string, value: string): Promise<void> {
-    try {
-      await this.secrets.store(key, value);
-    } catch (error) {
-      this.logger.warn(`Could not write ${key} to secret storage (${storageFailure(error)})`);
-      throw new MailroomError(
-        'StorageUnavailable',
-        "Mailroom could not save a sign-in in the editor's secret storage (is the system keychain locked or full?). What was stored before is unchanged.",
-        { cause: error },
-      );
-    }
+  private write(key: string, value: string): Promise<void> {
+    return this.atStorage(
+      'write',
+      key,
+      () => this.secrets.store(key, value),
+      "Mailroom could not save a sign-in in the editor's secret storage (is the system keychain locked or full?). What was stored before is unchanged.",
+    );
   }
 
-  private async erase(key: string): Promise<void> {
+  private erase(key: string): Promise<void> {
+    return this.atStorage(
+      'delete',
+      key,
+      () => this.secrets.delete(key),
+      "Mailroom could not delete a sign-in from the editor's secret storage (is the system keychain locked?). It is still stored; try again.",
+    );
+  }
+
+  /** One storage operation; a failure is logged (the key's name only) and becomes 'StorageUnavailable' with what it means. */
+  private async atStorage<T>(operation: 'read' | 'write' | 'delete', key: string, run: () => Thenable<T>, meaning: string): Promise<T> {
     try {
-      await this.secrets.delete(key);
+      return await run();
     } catch (error) {
-      this.logger.warn(`Could not delete ${key} from secret storage (${storageFailure(error)})`);
-      throw new MailroomError(
-        'StorageUnavailable',
-        "Mailroom could not delete a sign-in from the editor's secret storage (is the system keychain locked?). It is still stored; try again.",
-        { cause: error },
-      );
+      this.logger.warn(`Could not ${operation} ${key} ${operation === 'write' ? 'to' : 'from'} secret storage (${storageFailure(error)})`);
+      throw new MailroomError('StorageUnavailable', meaning, { cause: error });
     }
   }
 

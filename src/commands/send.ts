@@ -3,7 +3,7 @@ import type { Composing } from '../services/composing';
 import type { QuickSend } from '../services/quickSend';
 import type { Sending } from '../services/sending';
 import type { ReplyKind } from '../mail/reply';
-import { isMessageRef } from '../shared/protocol';
+import { isMessageRef } from '../shared/protocolChecks';
 import { MailroomError } from '../util/errors';
 import type { Logger } from '../util/log';
 import { notify } from '../ui/surfaces';

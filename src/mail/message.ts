@@ -1,18 +1,16 @@
 import { Transform } from 'node:stream';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { AddressObject, ParsedMail } from 'mailparser';
+import type { AddressObject } from 'mailparser';
 import type { AddressView, AttachmentView, MessageRef, MessageView } from '../shared/protocol';
-import { textLinkPattern } from '../shared/textLinks';
 import { MailroomError } from '../util/errors';
 import { sanitizeAttachmentName } from './attachmentName';
 import { ensureSelected } from './mailbox';
-import type { MimeEntity } from './mimeTree';
-import { decodeTextPart, parseMime } from './mimeTree';
-import { fileNameOf, generatedFileName, listedParts, partsInOrder } from './partRoles';
+import { parseMime } from './mimeTree';
+import { parseHeaders, renderBody } from './messageBody';
+import { fileNameOf, generatedFileName, listedParts } from './partRoles';
 import type { BodyStructure } from './bodyStructure';
-import type { CharsetDecoder } from './transferDecoding';
-import { decodeTransfer, loadCharsetDecoder } from './transferDecoding';
+import { loadCharsetDecoder } from './transferDecoding';
 import type { MailSession } from './connection';
 import { noSenderEvidence, senderEvidence } from './senderTrust';
 import type { SenderEvidence } from './senderTrust';
@@ -20,8 +18,6 @@ import { ui } from '../ui/text';
 
 /** How much of a message is fetched to show it: text and inline images, not big attachments. */
 const sourceFetchLimit = 2 * 1024 * 1024;
-/** Inline (cid:) images larger than this are not embedded. */
-const inlineImageLimit = 1024 * 1024;
 /** Attachments larger than this are refused for Save As; text attachments larger than the second are not opened in an editor. */
 export const attachmentSizeCap = 200 * 1024 * 1024;
 export const textAttachmentOpenCap = 5 * 1024 * 1024;
@@ -105,143 +101,9 @@ export async function parseMessage(source: Buffer, meta: MessageMeta): Promise<L
   };
 }
 
-/** A header block decoded (encoded words, charsets, addresses) by mailparser; undefined when it cannot be. */
-async function parseHeaders(headerBytes: Buffer): Promise<ParsedMail | undefined> {
-  const { simpleParser } = await import('mailparser');
-  try {
-    return await simpleParser(Buffer.concat([headerBytes, Buffer.from('\r\n\r\n')]), {
-      skipImageLinks: true,
-      skipTextToHtml: true,
-      skipTextLinks: true,
-      skipHtmlToText: true,
-    });
-  } catch {
-    return undefined;
-  }
-}
-
 function addresses(field: AddressObject | AddressObject[] | undefined): AddressView[] {
   const objects = field === undefined ? [] : Array.isArray(field) ? field : [field];
   return objects.flatMap((object) => object.value).map((entry) => ({ name: entry.name ?? '', address: entry.address ?? '' }));
-}
-
-/** One piece of the body, in the order of the message. */
-type BodyBlock = { kind: 'text'; text: string } | { kind: 'html'; html: string } | { kind: 'enclosedHeaders'; fields: [string, string][] };
-
-interface RenderedBody {
-  text: string;
-  html: string | undefined;
-  malformed: boolean;
-}
-
-/**
- * The parts the rule says to show, in order. With no HTML part the body is text; with one, each text
- * part becomes an escaped block of that HTML (which the reader sanitizes like any mail HTML), so a
- * mailing list's plain footer after an HTML message is not lost.
- */
-async function renderBody(tree: MimeEntity, decodeCharset: CharsetDecoder): Promise<RenderedBody> {
-  const blocks: BodyBlock[] = [];
-  let malformed = false;
-  for (const { node, role } of partsInOrder(tree)) {
-    const enclosed = node.childNodes?.[0];
-    if (role === 'shown' || role === 'shownAndListed') {
-      blocks.push(
-        node.type === 'text/html' ? { kind: 'html', html: decodeTextPart(node, decodeCharset) } : { kind: 'text', text: decodeTextPart(node, decodeCharset) },
-      );
-    } else if (role === 'embeddedMessage' && enclosed) {
-      blocks.push({ kind: 'enclosedHeaders', fields: await enclosedHeaderFields(enclosed) });
-    } else if (role === 'broken') {
-      malformed = true;
-      blocks.push({ kind: 'text', text: decodeCharset(node.body, undefined) });
-    }
-  }
-  const text = blocks.flatMap((block) => blockAsText(block) ?? []).join('\n\n');
-  if (!blocks.some((block) => block.kind === 'html')) {
-    return { text, html: undefined, malformed };
-  }
-  return { text, html: embedInlineImages(blocks.map(blockAsHtml).join('\n'), tree), malformed };
-}
-
-const enclosedMessageTitle = '———— Enclosed message ————';
-
-function blockAsText(block: BodyBlock): string | undefined {
-  switch (block.kind) {
-    case 'text':
-      return block.text;
-    case 'html':
-      return undefined;
-    case 'enclosedHeaders':
-      return [enclosedMessageTitle, ...block.fields.map(([name, value]) => `${name}: ${value}`)].join('\n');
-  }
-}
-
-function blockAsHtml(block: BodyBlock): string {
-  switch (block.kind) {
-    case 'html':
-      return block.html;
-    case 'text':
-      return `<div style="white-space: pre-wrap">${textToHtml(block.text)}</div>`;
-    case 'enclosedHeaders':
-      return `<hr><p><strong>${escapeHtml(enclosedMessageTitle)}</strong></p><table>${block.fields.map(([name, value]) => `<tr><th align="left">${escapeHtml(name)}:</th><td>${escapeHtml(value)}</td></tr>`).join('')}</table>`;
-  }
-}
-
-/** The headers people read in an enclosed message, decoded where mailparser can. */
-async function enclosedHeaderFields(message: MimeEntity): Promise<[string, string][]> {
-  const parsed = await parseHeaders(message.headerBytes);
-  const raw = (name: string): string => message.headers.find((field) => field.name === name)?.value ?? '';
-  const addressText = (field: AddressObject | AddressObject[] | undefined): string =>
-    field === undefined ? '' : (Array.isArray(field) ? field : [field]).map((object) => object.text).join(', ');
-  const fields: [string, string][] = [
-    ['From', parsed ? addressText(parsed.from) : raw('from')],
-    ['To', parsed ? addressText(parsed.to) : raw('to')],
-    ['Cc', parsed ? addressText(parsed.cc) : raw('cc')],
-    ['Subject', parsed ? (parsed.subject ?? '') : raw('subject')],
-    ['Date', raw('date')],
-  ];
-  return fields.filter(([, value]) => value !== '');
-}
-
-/** Plain text as HTML: escaped, with its web and mail links as links (which the reader's sanitizer vets). */
-function textToHtml(text: string): string {
-  let html = '';
-  let last = 0;
-  for (const match of text.matchAll(textLinkPattern)) {
-    const index = match.index ?? 0;
-    html += `${escapeHtml(text.slice(last, index))}<a href="${escapeHtml(match[0])}">${escapeHtml(match[0])}</a>`;
-    last = index + match[0].length;
-  }
-  return html + escapeHtml(text.slice(last));
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
-
-/** Replaces `cid:` references with data: URIs of the matching inline images (bounded in size). */
-function embedInlineImages(html: string, tree: MimeEntity): string {
-  const byContentId = new Map<string, string>();
-  for (const { node } of partsInOrder(tree)) {
-    const contentId = node.id?.replace(/^<|>$/g, '');
-    if (contentId && /^image\/[a-z0-9.+-]+$/i.test(node.type)) {
-      const content = decodeTransfer(node.body, node.encoding);
-      if (content.length <= inlineImageLimit) {
-        byContentId.set(contentId.toLowerCase(), `data:${node.type};base64,${content.toString('base64')}`);
-      }
-    }
-  }
-  if (byContentId.size === 0) {
-    return html;
-  }
-  return html.replace(/cid:([^"'\s)>]+)/gi, (match, id: string) => byContentId.get(decodeSafely(id).toLowerCase()) ?? match);
-}
-
-function decodeSafely(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
 }
 
 /**

@@ -9,7 +9,7 @@ import type { MailLayer } from '../services/mailLayer';
 import type { MessageActions, MessageChange } from '../services/messageActions';
 import { inboxSettings } from '../services/settings';
 import type { ConnectionStatus, FolderSummary, InboxProtocol, RowsPage } from '../shared/protocol';
-import { isInboxToExtension } from '../shared/protocol';
+import { isInboxToExtension } from '../shared/protocolChecks';
 import type { NotificationToWebview } from '../shared/webviewProtocol';
 import type { Subscription } from '../util/event';
 import type { Logger } from '../util/log';

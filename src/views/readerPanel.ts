@@ -1,16 +1,14 @@
-import * as os from 'node:os';
-import { Writable } from 'node:stream';
 import * as vscode from 'vscode';
 import { openExternal } from '../auth/editorSurface';
-import type { AttachmentPart, LoadedMessage } from '../mail/message';
-import { loadMessage, loadSource, streamAttachment, textAttachmentOpenCap } from '../mail/message';
+import type { LoadedMessage } from '../mail/message';
+import { loadMessage, loadSource } from '../mail/message';
 import { TrustedSenders } from '../mail/senderTrust';
 import type { MessageRef, ReaderProtocol, SenderTrust } from '../shared/protocol';
 import type { MessagesOf, NotificationToWebview } from '../shared/webviewProtocol';
-import { isReaderToExtension, opensAsText } from '../shared/protocol';
+import { isReaderToExtension } from '../shared/protocolChecks';
 import type { Subscription } from '../util/event';
 import type { Logger } from '../util/log';
-import { fileDestination, saveAttachmentAs } from './attachmentSave';
+import { MessageAttachment } from './messageAttachment';
 import { openLinkFromMail } from './linkPolicy';
 import type { MessageActions } from '../services/messageActions';
 import type { MessageSourceDocuments } from './messageSource';
@@ -218,10 +216,10 @@ export class ReaderPanel implements vscode.Disposable {
         await this.deps.actions.run(current.view.ref, message.action);
         return;
       case 'saveAttachment':
-        await this.saveAttachment(current, message.index);
+        await this.attachments(current, message.index)?.save();
         return;
       case 'openAttachment':
-        await this.openAttachment(current, message.index);
+        await this.attachments(current, message.index)?.open();
         return;
       case 'viewSource': {
         const { source, truncated } = await loadSource(this.deps.actions.session(current.view.ref.accountId), current.view.ref);
@@ -232,6 +230,11 @@ export class ReaderPanel implements vscode.Disposable {
   }
 
   /** Links open only after a confirmation naming the real destination [SEC-28]. */
+  private attachments(current: LoadedMessage, index: number): MessageAttachment | undefined {
+    const attachment = current.attachments.find((candidate) => candidate.index === index);
+    return attachment && new MessageAttachment(this.deps.actions.session(current.view.ref.accountId), current.view.ref, attachment);
+  }
+
   private async openLink(url: string): Promise<void> {
     await openLinkFromMail(url, {
       refuse: (message) => void notify('warning', message),
@@ -239,74 +242,10 @@ export class ReaderPanel implements vscode.Disposable {
       openExternal,
     });
   }
-
-  private attachment(current: LoadedMessage, index: number): AttachmentPart | undefined {
-    return current.attachments.find((candidate) => candidate.index === index);
-  }
-
-  /** Save As through the dialog (see {@link saveAttachmentAs}) [SEC-29]. */
-  private async saveAttachment(current: LoadedMessage, index: number): Promise<void> {
-    const attachment = this.attachment(current, index);
-    if (!attachment) {
-      return;
-    }
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
-    const target = await saveAttachmentAs(this.deps.actions.session(current.view.ref.accountId), current.view.ref, attachment, {
-      chooseTarget: (name) =>
-        vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(folder, name), title: ui`Save Attachment`.value, saveLabel: ui`Save`.value }),
-      open: (chosen) => {
-        if (chosen.scheme === 'file') {
-          return fileDestination(chosen.fsPath);
-        }
-        const collected = collectInMemory();
-        return {
-          sink: collected.sink,
-          commit: () => Promise.resolve(vscode.workspace.fs.writeFile(chosen, collected.bytes())),
-          discard: () => Promise.resolve(),
-        };
-      },
-    });
-    if (!target) {
-      return;
-    }
-    void notify('info', ui`Saved ${attachment.filename}.`);
-  }
-
-  /** Text attachments open in an untitled editor (never executed, never written to disk). */
-  private async openAttachment(current: LoadedMessage, index: number): Promise<void> {
-    const attachment = this.attachment(current, index);
-    if (!attachment) {
-      return;
-    }
-    if (!opensAsText(attachment.contentType)) {
-      await this.saveAttachment(current, index);
-      return;
-    }
-    const collected = collectInMemory();
-    await streamAttachment(this.deps.actions.session(current.view.ref.accountId), current.view.ref, attachment, collected.sink, textAttachmentOpenCap);
-    // An untitled document named after the attachment: the editor picks its language from the name,
-    // and nothing is written anywhere until the person saves it.
-    const document = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'untitled', path: attachment.filename }));
-    const edit = new vscode.WorkspaceEdit();
-    edit.replace(document.uri, new vscode.Range(0, 0, document.lineCount, 0), new TextDecoder('utf-8').decode(collected.bytes()));
-    await vscode.workspace.applyEdit(edit);
-    await vscode.window.showTextDocument(document, { preview: true });
-  }
 }
 
 function sameMessage(a: MessageRef, b: MessageRef): boolean {
   return a.accountId === b.accountId && a.folder === b.folder && a.uid === b.uid;
-}
-
-function collectInMemory(): { sink: Writable; bytes: () => Uint8Array } {
-  const chunks: Buffer[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, callback): void {
-      chunks.push(chunk);
-      callback();
-    },
-  });
-  return { sink, bytes: () => Buffer.concat(chunks) };
 }
 
 /** The reader tab's title: the subject, a stranger's words, shown as plain text like on any other surface. */

@@ -2,7 +2,7 @@
 // browser, with the editor's dialog and openExternal replaced by recorders.
 import * as assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
-import { isReaderToExtension } from '../../../src/shared/protocol';
+import { isReaderToExtension } from '../../../src/shared/protocolChecks';
 import { externalOpener } from '../../../src/util/externalOpener';
 import type { LinkOpening, LinkOutcome } from '../../../src/views/linkPolicy';
 import { openLinkFromMail } from '../../../src/views/linkPolicy';

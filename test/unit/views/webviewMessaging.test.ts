@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import type { InboxProtocol } from '../../../src/shared/protocol';
-import { isInboxToExtension } from '../../../src/shared/protocol';
+import { isInboxToExtension } from '../../../src/shared/protocolChecks';
 import type * as Host from '../../../src/views/webviewHost';
 import { useTranslator } from '../../../src/ui/text';
 import { MailroomError } from '../../../src/util/errors';

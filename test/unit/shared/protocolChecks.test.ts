@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { isInboxToExtension, isReaderToExtension } from '../../../src/shared/protocol';
+import { isInboxToExtension, isReaderToExtension } from '../../../src/shared/protocolChecks';
 
 describe('webview protocol guards', () => {
   const message = { accountId: 'a', folder: 'INBOX', uid: 7 };
