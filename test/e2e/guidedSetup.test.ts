@@ -79,7 +79,10 @@ describe('Guided setup from a sign-in without a client ID', function () {
     for (const title of ['Gmail', 'Microsoft 365 / Outlook.com', 'Your own OpenID Connect issuer']) {
       await steps.filter({ has: page.locator('.step-title', { hasText: title }) }).waitFor({ state: 'visible' });
     }
+    // The README's walkthrough screenshot: without the side bar the page is wide enough to list every step.
+    await workbench.runCommand('View: Toggle Primary Side Bar Visibility');
     await workbench.screenshot('walkthrough');
+    await workbench.runCommand('View: Toggle Primary Side Bar Visibility');
     await steps.filter({ has: page.locator('.step-title', { hasText: /^Gmail$/ }) }).click();
     await page.locator('.getting-started-step.expanded .monaco-button', { hasText: 'Set Up Gmail' }).click();
     await inputStep(/Set Up Gmail \(1 of 2\): Client ID/);

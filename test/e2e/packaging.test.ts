@@ -1,13 +1,15 @@
 // The packaged .vsix ships only what runs (issue: foundation, .vscodeignore).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { packagedExtensionPath } from '../editor/paths';
+import * as path from 'node:path';
+import { packagedExtensionPath, repositoryRoot } from '../editor/paths';
 import { zipEntryNames } from './zipEntries';
 
 /** Paths inside the package's `extension/` folder that may ship. */
 const SHIPPED = [
   /^dist\/.+\.(js|css|ttf)$/,
-  /^media\//,
+  // media/screenshots/ is the README's, shown on GitHub: it would only make the package larger.
+  /^media\/(?!screenshots\/)/,
   /^readme\.md$/i,
   /^changelog\.md$/i,
   /^LICENSE(\.txt)?$/,
@@ -43,7 +45,15 @@ describe('The packaged .vsix', () => {
     }
   });
 
-  it('ships only dist, media, README, CHANGELOG, LICENSE, ThirdPartyNotices, package.json and its translations: no sources, tests, source maps or node_modules', () => {
+  it("leaves out the README's screenshots, which are committed under media/screenshots/", () => {
+    assert.ok(fs.readdirSync(path.join(repositoryRoot, 'media', 'screenshots')).length > 0, 'the screenshots this test keeps out exist');
+    assert.deepEqual(
+      files.filter((file) => file.startsWith('media/screenshots/')),
+      [],
+    );
+  });
+
+  it('ships only dist, media (not its screenshots), README, CHANGELOG, LICENSE, ThirdPartyNotices, package.json and its translations: no sources, tests, source maps or node_modules', () => {
     assert.deepEqual(
       files.filter((file) => !SHIPPED.some((pattern) => pattern.test(file))),
       [],
