@@ -29,6 +29,8 @@ export interface WorkbenchOptions {
   env?: Record<string, string>;
   /** Keep workspace trust on, so the opened folder is untrusted (Restricted Mode); see CodeServerOptions. */
   workspaceTrust?: boolean;
+  /** Extra Chromium switches (see launchChromium). */
+  browserArguments?: readonly string[];
 }
 
 export interface Workbench {
@@ -271,7 +273,7 @@ export async function openWorkbench(options: WorkbenchOptions): Promise<Workbenc
       env: { ...context.env, ...options.env },
       ...(options.workspaceTrust ? { workspaceTrust: true } : {}),
     });
-    browser = await launchChromium();
+    browser = await launchChromium(options.browserArguments);
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     recordBrowserConsole(page, path.join(server.directory, 'browser-console.log'));
     await page.goto(server.workbenchUrl());

@@ -28,9 +28,10 @@ export function testServerKeyPin(): string {
   return `--ignore-certificate-errors-spki-list=${crypto.createHash('sha256').update(publicKey).digest('base64')}`;
 }
 
-export async function launchChromium(): Promise<Browser> {
+/** `extraArguments`: more Chromium switches, e.g. `--host-resolver-rules` that send a provider's host names to the local stack. */
+export async function launchChromium(extraArguments: readonly string[] = []): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM_PATH)) {
     throw new Error(`${CHROMIUM_PATH} is missing; install it with: apt-get install -y chromium`);
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGUMENTS, testServerKeyPin()] });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGUMENTS, testServerKeyPin(), ...extraArguments] });
 }

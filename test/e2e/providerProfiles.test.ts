@@ -1,0 +1,202 @@
+// From a fresh profile to the inbox through the walkthrough alone, with the packaged .vsix and its real Gmail
+// and Microsoft presets: the Google-like and Microsoft-like issuers of the local stack answer under the
+// presets' own host names. The extension host reaches them through presetHostsPreload.ts (NODE_OPTIONS), the
+// browser through --host-resolver-rules; the test server certificate names those hosts. The test writes no
+// Mailroom setting: the setup does, into the user settings.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { startProviderProfile } from '../stack/profiles';
+import type { ProviderProfile } from '../stack/profiles';
+import { rawMessage } from '../stack/providers/presetWorld';
+import { loadTlsFixtures } from '../stack/tlsFixtures';
+import { TEST_USERS } from '../stack/testUsers';
+import { mailroomFrame, waitForAccountsMenu } from './mailroom';
+import { PRESET_HOSTS_VARIABLE } from './presetHostsPreload';
+import { openWorkbench } from './workbench';
+import type { Workbench } from './workbench';
+
+const [ALICE, BOB] = TEST_USERS;
+const GOOGLE_CLIENT_SECRET = 'GOCSPX-mailroom-e2e-secret';
+const QUICK_INPUT = '.quick-input-widget';
+
+/** The preset's hosts and ports (src/auth/presets.ts) and which of the profile's servers answers each. */
+function presetHosts(profile: ProviderProfile): Record<string, { host: string; port: number }> {
+  const issuer = new URL(profile.issuer.origin);
+  const issuerTarget = { host: issuer.hostname, port: Number(issuer.port) };
+  const imap = { host: profile.imap.host, port: profile.imap.port };
+  const smtp = { host: profile.smtp.host, port: profile.smtp.port };
+  return profile.kind === 'google'
+    ? {
+        'accounts.google.com:443': issuerTarget,
+        'oauth2.googleapis.com:443': issuerTarget,
+        'openidconnect.googleapis.com:443': issuerTarget,
+        'imap.gmail.com:993': imap,
+        'smtp.gmail.com:465': smtp,
+      }
+    : { 'login.microsoftonline.com:443': issuerTarget, 'outlook.office365.com:993': imap, 'smtp.office365.com:587': smtp };
+}
+
+/** The editor, extension host and browser of a run that reaches `profile` under the preset's host names. */
+function reachProfile(profile: ProviderProfile): { env: Record<string, string>; browserArguments: string[] } {
+  const hosts = presetHosts(profile);
+  const rules = Object.entries(hosts)
+    .filter(([hostAndPort]) => hostAndPort.endsWith(':443'))
+    .map(([hostAndPort, target]) => `MAP ${hostAndPort.replace(/:443$/, '')} ${target.host}:${target.port}`);
+  return {
+    env: {
+      NODE_OPTIONS: `--require ${path.join(__dirname, 'presetHostsPreload.js')}`,
+      [PRESET_HOSTS_VARIABLE]: JSON.stringify(hosts),
+      NODE_EXTRA_CA_CERTS: loadTlsFixtures().caFile,
+    },
+    browserArguments: [`--host-resolver-rules=${rules.join(', ')}`],
+  };
+}
+
+function userSettings(workbench: Workbench): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(workbench.server.userDataDirectory, 'User', 'settings.json'), 'utf8')) as Record<string, unknown>;
+}
+
+function mailroomSettings(workbench: Workbench): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(userSettings(workbench)).filter(([key]) => key.startsWith('mailroom.')));
+}
+
+async function inputStep(workbench: Workbench, title: RegExp): Promise<void> {
+  await workbench.page.locator(`${QUICK_INPUT} .quick-input-title`, { hasText: title }).waitFor({ state: 'visible' });
+}
+
+/** Opens the walkthrough "Set up Mailroom" and presses `button` in the provider's step. */
+async function followWalkthrough(workbench: Workbench, stepTitle: RegExp, button: string): Promise<void> {
+  const page = workbench.page;
+  await workbench.runCommand('Welcome: Open Walkthrough...');
+  await workbench.pickQuickInputItem('Set up Mailroom');
+  const step = page.locator('.getting-started-step').filter({ has: page.locator('.step-title', { hasText: stepTitle }) });
+  await step.waitFor({ state: 'visible' });
+  await step.click();
+  await page.locator('.getting-started-step.expanded .monaco-button', { hasText: button }).click();
+}
+
+/** Consent → "Continue in Browser" → the editor's link question, which must name the preset's real authorization URL. */
+async function continueInBrowser(workbench: Workbench, authorizationUrl: RegExp): Promise<Page> {
+  const page = workbench.page;
+  const tabOpened = page.context().waitForEvent('page', { timeout: 30_000 });
+  await workbench.dialog('with Mailroom?').locator('.monaco-button', { hasText: 'Continue in Browser' }).click();
+  const linkProtection = workbench.dialog('open the external website?');
+  await linkProtection.waitFor();
+  assert.match(await linkProtection.innerText(), authorizationUrl);
+  await linkProtection.locator('.monaco-button', { hasText: /^Open$/ }).click();
+  const tab = await tabOpened;
+  await tab
+    .locator('input[name=login]')
+    .waitFor({ state: 'visible', timeout: 30_000 })
+    .catch(async (error: unknown) => {
+      const shown = await tab
+        .locator('body')
+        .innerText()
+        .catch(() => '');
+      throw new Error(`no sign-in form at ${tab.url()}: ${shown.slice(0, 500)}`, { cause: error });
+    });
+  return tab;
+}
+
+/** Signs in on the profile issuer's page as a person types, and waits for the redirect back to Mailroom's loopback port. */
+async function signInOnIssuerPage(tab: Page, user: { username: string; password: string }): Promise<void> {
+  await tab.locator('input[name=login]').pressSequentially(user.username, { delay: 20 });
+  await tab.locator('input[name=password]').pressSequentially(user.password, { delay: 20 });
+  await tab.locator('button[type=submit]', { hasText: 'Sign in' }).click();
+  await tab.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\//, { timeout: 30_000 });
+}
+
+async function signedInAs(workbench: Workbench, label: string): Promise<void> {
+  const labels = await waitForAccountsMenu(workbench, (entries) => entries.includes(label));
+  assert.ok(labels.includes(label), labels.join(' | '));
+  await workbench.dismiss();
+}
+
+async function inboxShows(workbench: Workbench, subject: string): Promise<void> {
+  await workbench.activityBarItem('Mail').click({ force: true });
+  const inbox = await mailroomFrame(workbench.page, 'inbox');
+  await inbox.locator('.list .row:not(.placeholder)', { hasText: subject }).first().waitFor({ timeout: 60_000 });
+}
+
+describe('From a fresh profile to the inbox through the walkthrough, Gmail preset against the Google-like issuer', function () {
+  this.timeout(240_000);
+  let profile: ProviderProfile;
+  let workbench: Workbench;
+  const subject = 'welcome to the google-like inbox';
+
+  before(async () => {
+    profile = await startProviderProfile({ kind: 'google', clientSecret: GOOGLE_CLIENT_SECRET });
+    await profile.deliver(ALICE.email, rawMessage(BOB.email, ALICE.email, subject));
+    workbench = await openWorkbench({ name: 'profile-google', settings: { 'http.systemCertificates': false }, ...reachProfile(profile) });
+  });
+
+  afterEach(async function () {
+    await workbench?.screenshotIfFailed(this.currentTest);
+  });
+
+  after(async () => {
+    await workbench?.close();
+    await profile?.stop();
+  });
+
+  it('the Gmail step sets up the client ID and secret, signs in on accounts.google.com through the loopback flow and shows the inbox', async () => {
+    assert.deepEqual(mailroomSettings(workbench), {}, 'a fresh profile: no Mailroom setting');
+    await followWalkthrough(workbench, /^Gmail$/, 'Set Up Gmail');
+    await inputStep(workbench, /Set Up Gmail \(1 of 2\): Client ID/);
+    await workbench.answerQuickInput(profile.clientId);
+    await inputStep(workbench, /Set Up Gmail \(2 of 2\): Client Secret/);
+    await workbench.answerQuickInput(GOOGLE_CLIENT_SECRET);
+    const tab = await continueInBrowser(workbench, /https:\/\/accounts\.google\.com\/o\/oauth2\/v2\/auth\?/);
+    assert.equal(new URL(tab.url()).host, 'accounts.google.com');
+    await signInOnIssuerPage(tab, ALICE);
+    await workbench.returnToEditor();
+    await signedInAs(workbench, `${ALICE.email} (Mailroom (Gmail))`);
+    await inboxShows(workbench, subject);
+    await workbench.screenshot('inbox');
+    assert.deepEqual(mailroomSettings(workbench), { 'mailroom.google.clientId': profile.clientId }, 'written by the setup, the secret kept out');
+    assert.ok(!fs.readFileSync(path.join(workbench.server.userDataDirectory, 'User', 'settings.json'), 'utf8').includes(GOOGLE_CLIENT_SECRET));
+  });
+});
+
+describe('From a fresh profile to the inbox through the walkthrough, Microsoft preset against the Microsoft-like issuer', function () {
+  this.timeout(240_000);
+  let profile: ProviderProfile;
+  let workbench: Workbench;
+  const subject = 'welcome to the microsoft-like inbox';
+
+  before(async () => {
+    profile = await startProviderProfile({ kind: 'microsoft', redirectUris: [] });
+    await profile.deliver(ALICE.email, rawMessage(BOB.email, ALICE.email, subject));
+    workbench = await openWorkbench({ name: 'profile-microsoft', settings: { 'http.systemCertificates': false }, ...reachProfile(profile) });
+  });
+
+  afterEach(async function () {
+    await workbench?.screenshotIfFailed(this.currentTest);
+  });
+
+  after(async () => {
+    await workbench?.close();
+    await profile?.stop();
+  });
+
+  it('the Microsoft step sets up the client ID and tenant, signs in on login.microsoftonline.com (templated issuer) and shows the inbox', async () => {
+    assert.deepEqual(mailroomSettings(workbench), {}, 'a fresh profile: no Mailroom setting');
+    await followWalkthrough(workbench, /^Microsoft 365 \/ Outlook\.com$/, 'Set Up Microsoft 365 / Outlook.com');
+    await inputStep(workbench, /\(1 of 2\): Client ID/);
+    await workbench.answerQuickInput(profile.clientId);
+    await inputStep(workbench, /\(2 of 2\): Who Signs In/);
+    await workbench.pickQuickInputItem('Any Microsoft account');
+    const tab = await continueInBrowser(workbench, /https:\/\/login\.microsoftonline\.com\/common\/oauth2\/v2\.0\/authorize\?/);
+    assert.equal(new URL(tab.url()).host, 'login.microsoftonline.com');
+    await signInOnIssuerPage(tab, ALICE);
+    await workbench.returnToEditor();
+    await signedInAs(workbench, `${ALICE.email} (Mailroom (Microsoft 365 / Outlook.com))`);
+    await inboxShows(workbench, subject);
+    await workbench.screenshot('inbox');
+    const written = mailroomSettings(workbench);
+    assert.equal(written['mailroom.microsoft.clientId'], profile.clientId);
+    assert.equal(written['mailroom.microsoft.tenant'] ?? 'common', 'common');
+  });
+});
