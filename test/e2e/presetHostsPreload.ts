@@ -4,6 +4,12 @@
 // unchanged offline. Only the address the socket dials changes: TLS still checks the certificate against the
 // real host name (the test server certificate names the preset hosts; the test CA is trusted through
 // NODE_EXTRA_CA_CERTS). Connections to any other host:port are left alone.
+//
+// Some clients resolve the name themselves and dial the address with the name as TLS server name (nodemailer:
+// dns.Resolver, then dns.lookup). For them each preset host resolves to an address of its own in 127.77.0.0/24,
+// and a connection to that address and the preset's port goes to the profile's server as well.
+// The default import is the module object itself, the one every client calls dns.lookup on (a namespace import is a copy).
+import dns from 'node:dns';
 import * as net from 'node:net';
 
 /** JSON of `{ "accounts.google.com:443": { "host": "127.0.0.2", "port": 40123 }, … }`. */
@@ -14,9 +20,25 @@ interface Target {
   port: number;
 }
 
-function mappingFromEnvironment(): ReadonlyMap<string, Target> {
+interface PresetHosts {
+  /** `host:port` (by name or by the name's stand-in address) → the profile's server. */
+  connections: ReadonlyMap<string, Target>;
+  /** Each preset host name → the stand-in address it resolves to. */
+  addresses: ReadonlyMap<string, string>;
+}
+
+function presetHostsFromEnvironment(): PresetHosts {
   const value = process.env[PRESET_HOSTS_VARIABLE];
-  return new Map(value ? Object.entries(JSON.parse(value) as Record<string, Target>) : []);
+  const byName = Object.entries(value ? (JSON.parse(value) as Record<string, Target>) : {});
+  const names = [...new Set(byName.map(([hostAndPort]) => hostAndPort.slice(0, hostAndPort.lastIndexOf(':'))))];
+  const addresses = new Map(names.map((name, index) => [name, `127.77.0.${index + 1}`]));
+  const connections = new Map<string, Target>();
+  for (const [hostAndPort, target] of byName) {
+    const separator = hostAndPort.lastIndexOf(':');
+    connections.set(hostAndPort, target);
+    connections.set(`${addresses.get(hostAndPort.slice(0, separator)) ?? ''}${hostAndPort.slice(separator)}`, target);
+  }
+  return { connections, addresses };
 }
 
 type Connect = (this: net.Socket, ...args: unknown[]) => net.Socket;
@@ -41,4 +63,37 @@ function redirectPresetConnections(mapping: ReadonlyMap<string, Target>): void {
   net.Socket.prototype.connect = redirected as unknown as typeof net.Socket.prototype.connect;
 }
 
-redirectPresetConnections(mappingFromEnvironment());
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
+type Resolve4Callback = (error: NodeJS.ErrnoException | null, addresses: string[]) => void;
+
+function resolvePresetNames(addresses: ReadonlyMap<string, string>): void {
+  if (addresses.size === 0) {
+    return;
+  }
+  const lookup = dns.lookup as unknown as (...args: unknown[]) => void;
+  const presetLookup = (hostname: string, ...rest: unknown[]): void => {
+    const address = addresses.get(String(hostname).toLowerCase());
+    if (address === undefined) {
+      lookup(hostname, ...rest);
+      return;
+    }
+    const callback = rest[rest.length - 1] as LookupCallback;
+    const options = rest.length > 1 && typeof rest[0] === 'object' && rest[0] !== null ? (rest[0] as dns.LookupOptions) : {};
+    process.nextTick(() => (options.all ? callback(null, [{ address, family: 4 }]) : callback(null, address, 4)));
+  };
+  Object.assign(dns, { lookup: presetLookup });
+  const resolve4 = dns.Resolver.prototype.resolve4 as unknown as (this: dns.Resolver, ...args: unknown[]) => void;
+  dns.Resolver.prototype.resolve4 = function (this: dns.Resolver, hostname: string, ...rest: unknown[]): void {
+    const address = addresses.get(String(hostname).toLowerCase());
+    if (address === undefined) {
+      resolve4.call(this, hostname, ...rest);
+      return;
+    }
+    const callback = rest[rest.length - 1] as Resolve4Callback;
+    process.nextTick(() => callback(null, [address]));
+  } as typeof dns.Resolver.prototype.resolve4;
+}
+
+const presetHosts = presetHostsFromEnvironment();
+resolvePresetNames(presetHosts.addresses);
+redirectPresetConnections(presetHosts.connections);

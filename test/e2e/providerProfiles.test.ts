@@ -199,4 +199,23 @@ describe('From a fresh profile to the inbox through the walkthrough, Microsoft p
     assert.equal(written['mailroom.microsoft.clientId'], profile.clientId);
     assert.equal(written['mailroom.microsoft.tenant'] ?? 'common', 'common');
   });
+
+  it('sends a mail through smtp.office365.com:587 with STARTTLS; the server accepts it from the signed-in mailbox and delivers it', async () => {
+    const sentSubject = 'sent through the microsoft-like submission server';
+    // The profile's submission server refuses AUTH before STARTTLS: accepting the mail proves the upgrade.
+    assert.equal(profile.smtp.implicitTls, false);
+    await workbench.runCommand('Mailroom: New Message');
+    const composer = await mailroomFrame(workbench.page, 'composer');
+    await composer.locator('#to').fill(BOB.email);
+    await composer.locator('#subject').fill(sentSubject);
+    await composer.locator('#body').fill('Sent over STARTTLS.');
+    await composer.getByRole('button', { name: 'Send' }).click();
+    await workbench.notification(`Sent to ${BOB.email}.`).waitFor({ timeout: 30_000 });
+    const accepted = profile.submissions.filter((message) => message.raw.toString('utf8').includes(sentSubject));
+    assert.equal(accepted.length, 1, 'accepted once by the STARTTLS submission server');
+    assert.equal(accepted[0]?.from, ALICE.email);
+    assert.deepEqual(accepted[0]?.to, [BOB.email]);
+    const delivered = await profile.doveadm(['search', '-u', BOB.email, 'mailbox', 'INBOX', 'subject', sentSubject]);
+    assert.ok(delivered.trim(), "in bob's inbox");
+  });
 });
