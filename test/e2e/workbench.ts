@@ -29,6 +29,11 @@ export interface WorkbenchOptions {
   env?: Record<string, string>;
   /** Keep workspace trust on, so the opened folder is untrusted (Restricted Mode); see CodeServerOptions. */
   workspaceTrust?: boolean;
+  /**
+   * Install the packaged Mailroom before the editor starts (the default). `false` starts the editor without it,
+   * for a test that installs it the way a person does, in the running editor.
+   */
+  installBeforeStart?: boolean;
   /** Extra Chromium switches (see launchChromium). */
   browserArguments?: readonly string[];
 }
@@ -81,12 +86,14 @@ function activityBarEntry(page: Page, title: string): Locator {
 /**
  * The workbench runs without the smoke-test driver (which would refuse every dialog, sign-in consent
  * included), so readiness is what a person sees: the activity bar with Mailroom's Mail entry (the
- * extension's contributions are processed) and the status bar.
+ * extension's contributions are processed; when it was installed before the start) and the status bar.
  */
-async function waitForWorkbench(page: Page): Promise<void> {
+async function waitForWorkbench(page: Page, mailroomInstalled: boolean): Promise<void> {
   const timeout = 60_000;
   await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout });
-  await activityBarEntry(page, 'Mail').waitFor({ state: 'visible', timeout });
+  if (mailroomInstalled) {
+    await activityBarEntry(page, 'Mail').waitFor({ state: 'visible', timeout });
+  }
   await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout });
 }
 
@@ -268,7 +275,7 @@ export async function openWorkbench(options: WorkbenchOptions): Promise<Workbenc
     context = await prepareEditorTestContext(options.stack);
     server = await startCodeServer({
       name: `e2e-${options.name}`,
-      installExtensions: [vsix],
+      installExtensions: options.installBeforeStart === false ? [] : [vsix],
       settings: { ...context.settings, ...(typeof options.settings === 'function' ? options.settings(context.stack) : options.settings) },
       env: { ...context.env, ...options.env },
       ...(options.workspaceTrust ? { workspaceTrust: true } : {}),
@@ -277,7 +284,7 @@ export async function openWorkbench(options: WorkbenchOptions): Promise<Workbenc
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     recordBrowserConsole(page, path.join(server.directory, 'browser-console.log'));
     await page.goto(server.workbenchUrl());
-    await waitForWorkbench(page);
+    await waitForWorkbench(page, options.installBeforeStart !== false);
     return { page, server, stack: context.stack, close, ...workbenchHelpers(page, options.name) };
   } catch (error) {
     await close();
