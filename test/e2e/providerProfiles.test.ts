@@ -155,114 +155,104 @@ async function inboxShows(workbench: Workbench, subject: string): Promise<void> 
   await inbox.locator('.list .row:not(.placeholder)', { hasText: subject }).first().waitFor({ timeout: 60_000 });
 }
 
-describe('From a fresh profile to the inbox through the walkthrough, Gmail preset against the Google-like issuer', function () {
-  this.timeout(240_000);
-  let profile: ProviderProfile;
-  let workbench: Workbench;
-  const subject = 'welcome to the google-like inbox';
-
+/**
+ * The suite's world: a provider profile running with `subject` in Alice's inbox, and a fresh editor profile
+ * whose extension host and browser reach it under the preset's real host names; both stopped after the suite.
+ */
+function profileAndFreshEditor(
+  name: string,
+  options: Parameters<typeof startProviderProfile>[0],
+  subject: string,
+): { profile: ProviderProfile; workbench: Workbench } {
+  const world = {} as { profile: ProviderProfile; workbench: Workbench };
   before(async () => {
-    profile = await startProviderProfile({ kind: 'google', clientSecret: GOOGLE_CLIENT_SECRET });
-    await profile.deliver(ALICE.email, rawMessage(BOB.email, ALICE.email, subject));
-    workbench = await openWorkbench({
-      name: 'profile-google',
+    world.profile = await startProviderProfile(options);
+    await world.profile.deliver(ALICE.email, rawMessage(BOB.email, ALICE.email, subject));
+    world.workbench = await openWorkbench({
+      name,
       installBeforeStart: false,
       settings: { 'http.systemCertificates': false, 'workbench.startupEditor': 'welcomePage' },
-      ...reachProfile(profile),
+      ...reachProfile(world.profile),
     });
   });
 
   afterEach(async function () {
-    await workbench?.screenshotIfFailed(this.currentTest);
+    await world.workbench?.screenshotIfFailed(this.currentTest);
   });
 
   after(async () => {
-    await workbench?.close();
-    await profile?.stop();
+    await world.workbench?.close();
+    await world.profile?.stop();
   });
+  return world;
+}
+
+describe('From a fresh profile to the inbox through the walkthrough, Gmail preset against the Google-like issuer', function () {
+  this.timeout(240_000);
+  const subject = 'welcome to the google-like inbox';
+  const world = profileAndFreshEditor('profile-google', { kind: 'google', clientSecret: GOOGLE_CLIENT_SECRET }, subject);
 
   it('the Gmail step sets up the client ID and secret, signs in on accounts.google.com through the loopback flow and shows the inbox', async () => {
-    assert.deepEqual(mailroomSettings(workbench), {}, 'a fresh profile: no Mailroom setting');
-    await installAndOpenWalkthrough(workbench);
-    await followWalkthrough(workbench, /^Gmail$/, 'Set Up Gmail');
-    await inputStep(workbench, /Set Up Gmail \(1 of 2\): Client ID/);
-    await workbench.answerQuickInput(profile.clientId);
-    await inputStep(workbench, /Set Up Gmail \(2 of 2\): Client Secret/);
-    await workbench.answerQuickInput(GOOGLE_CLIENT_SECRET);
-    const tab = await continueInBrowser(workbench, /https:\/\/accounts\.google\.com\/o\/oauth2\/v2\/auth\?/);
+    assert.deepEqual(mailroomSettings(world.workbench), {}, 'a fresh profile: no Mailroom setting');
+    await installAndOpenWalkthrough(world.workbench);
+    await followWalkthrough(world.workbench, /^Gmail$/, 'Set Up Gmail');
+    await inputStep(world.workbench, /Set Up Gmail \(1 of 2\): Client ID/);
+    await world.workbench.answerQuickInput(world.profile.clientId);
+    await inputStep(world.workbench, /Set Up Gmail \(2 of 2\): Client Secret/);
+    await world.workbench.answerQuickInput(GOOGLE_CLIENT_SECRET);
+    const tab = await continueInBrowser(world.workbench, /https:\/\/accounts\.google\.com\/o\/oauth2\/v2\/auth\?/);
     assert.equal(new URL(tab.url()).host, 'accounts.google.com');
     await signInOnIssuerPage(tab, ALICE);
-    await workbench.returnToEditor();
-    await signedInAs(workbench, `${ALICE.email} (Mailroom (Gmail))`);
-    await inboxShows(workbench, subject);
-    await workbench.screenshot('inbox');
-    assert.deepEqual(mailroomSettings(workbench), { 'mailroom.google.clientId': profile.clientId }, 'written by the setup, the secret kept out');
-    assert.ok(!fs.readFileSync(path.join(workbench.server.userDataDirectory, 'User', 'settings.json'), 'utf8').includes(GOOGLE_CLIENT_SECRET));
+    await world.workbench.returnToEditor();
+    await signedInAs(world.workbench, `${ALICE.email} (Mailroom (Gmail))`);
+    await inboxShows(world.workbench, subject);
+    await world.workbench.screenshot('inbox');
+    assert.deepEqual(mailroomSettings(world.workbench), { 'mailroom.google.clientId': world.profile.clientId }, 'written by the setup, the secret kept out');
+    assert.ok(!fs.readFileSync(path.join(world.workbench.server.userDataDirectory, 'User', 'settings.json'), 'utf8').includes(GOOGLE_CLIENT_SECRET));
   });
 });
 
 describe('From a fresh profile to the inbox through the walkthrough, Microsoft preset against the Microsoft-like issuer', function () {
   this.timeout(240_000);
-  let profile: ProviderProfile;
-  let workbench: Workbench;
   const subject = 'welcome to the microsoft-like inbox';
-
-  before(async () => {
-    profile = await startProviderProfile({ kind: 'microsoft', redirectUris: [] });
-    await profile.deliver(ALICE.email, rawMessage(BOB.email, ALICE.email, subject));
-    workbench = await openWorkbench({
-      name: 'profile-microsoft',
-      installBeforeStart: false,
-      settings: { 'http.systemCertificates': false, 'workbench.startupEditor': 'welcomePage' },
-      ...reachProfile(profile),
-    });
-  });
-
-  afterEach(async function () {
-    await workbench?.screenshotIfFailed(this.currentTest);
-  });
-
-  after(async () => {
-    await workbench?.close();
-    await profile?.stop();
-  });
+  const world = profileAndFreshEditor('profile-microsoft', { kind: 'microsoft', redirectUris: [] }, subject);
 
   it('the Microsoft step sets up the client ID and tenant, signs in on login.microsoftonline.com (templated issuer) and shows the inbox', async () => {
-    assert.deepEqual(mailroomSettings(workbench), {}, 'a fresh profile: no Mailroom setting');
-    await installAndOpenWalkthrough(workbench);
-    await followWalkthrough(workbench, /^Microsoft 365 \/ Outlook\.com$/, 'Set Up Microsoft 365 / Outlook.com');
-    await inputStep(workbench, /\(1 of 2\): Client ID/);
-    await workbench.answerQuickInput(profile.clientId);
-    await inputStep(workbench, /\(2 of 2\): Who Signs In/);
-    await workbench.pickQuickInputItem('Any Microsoft account');
-    const tab = await continueInBrowser(workbench, /https:\/\/login\.microsoftonline\.com\/common\/oauth2\/v2\.0\/authorize\?/);
+    assert.deepEqual(mailroomSettings(world.workbench), {}, 'a fresh profile: no Mailroom setting');
+    await installAndOpenWalkthrough(world.workbench);
+    await followWalkthrough(world.workbench, /^Microsoft 365 \/ Outlook\.com$/, 'Set Up Microsoft 365 / Outlook.com');
+    await inputStep(world.workbench, /\(1 of 2\): Client ID/);
+    await world.workbench.answerQuickInput(world.profile.clientId);
+    await inputStep(world.workbench, /\(2 of 2\): Who Signs In/);
+    await world.workbench.pickQuickInputItem('Any Microsoft account');
+    const tab = await continueInBrowser(world.workbench, /https:\/\/login\.microsoftonline\.com\/common\/oauth2\/v2\.0\/authorize\?/);
     assert.equal(new URL(tab.url()).host, 'login.microsoftonline.com');
     await signInOnIssuerPage(tab, ALICE);
-    await workbench.returnToEditor();
-    await signedInAs(workbench, `${ALICE.email} (Mailroom (Microsoft 365 / Outlook.com))`);
-    await inboxShows(workbench, subject);
-    await workbench.screenshot('inbox');
-    const written = mailroomSettings(workbench);
-    assert.equal(written['mailroom.microsoft.clientId'], profile.clientId);
+    await world.workbench.returnToEditor();
+    await signedInAs(world.workbench, `${ALICE.email} (Mailroom (Microsoft 365 / Outlook.com))`);
+    await inboxShows(world.workbench, subject);
+    await world.workbench.screenshot('inbox');
+    const written = mailroomSettings(world.workbench);
+    assert.equal(written['mailroom.microsoft.clientId'], world.profile.clientId);
     assert.equal(written['mailroom.microsoft.tenant'] ?? 'common', 'common');
   });
 
   it('sends a mail through smtp.office365.com:587 with STARTTLS; the server accepts it from the signed-in mailbox and delivers it', async () => {
     const sentSubject = 'sent through the microsoft-like submission server';
     // The profile's submission server refuses AUTH before STARTTLS: accepting the mail proves the upgrade.
-    assert.equal(profile.smtp.implicitTls, false);
-    await workbench.runCommand('Mailroom: New Message');
-    const composer = await mailroomFrame(workbench.page, 'composer');
+    assert.equal(world.profile.smtp.implicitTls, false);
+    await world.workbench.runCommand('Mailroom: New Message');
+    const composer = await mailroomFrame(world.workbench.page, 'composer');
     await composer.locator('#to').fill(BOB.email);
     await composer.locator('#subject').fill(sentSubject);
     await composer.locator('#body').fill('Sent over STARTTLS.');
     await composer.getByRole('button', { name: 'Send' }).click();
-    await workbench.notification(`Sent to ${BOB.email}.`).waitFor({ timeout: 30_000 });
-    const accepted = profile.submissions.filter((message) => message.raw.toString('utf8').includes(sentSubject));
+    await world.workbench.notification(`Sent to ${BOB.email}.`).waitFor({ timeout: 30_000 });
+    const accepted = world.profile.submissions.filter((message) => message.raw.toString('utf8').includes(sentSubject));
     assert.equal(accepted.length, 1, 'accepted once by the STARTTLS submission server');
     assert.equal(accepted[0]?.from, ALICE.email);
     assert.deepEqual(accepted[0]?.to, [BOB.email]);
-    const delivered = await profile.doveadm(['search', '-u', BOB.email, 'mailbox', 'INBOX', 'subject', sentSubject]);
+    const delivered = await world.profile.doveadm(['search', '-u', BOB.email, 'mailbox', 'INBOX', 'subject', sentSubject]);
     assert.ok(delivered.trim(), "in bob's inbox");
   });
 });

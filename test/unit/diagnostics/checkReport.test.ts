@@ -6,18 +6,13 @@ import type { AccountCheckDependencies } from '../../../src/diagnostics/accountC
 import { checkAccount } from '../../../src/diagnostics/accountCheck';
 import { renderCheckReport } from '../../../src/diagnostics/checkReport';
 import { MailroomError } from '../../../src/util/errors';
-import { Logger } from '../../../src/util/log';
+import { testLogger } from '../../support/logging';
 
 const ISSUER = 'https://issuer.example';
 /** Opaque, unlike a JWT or a named parameter: only the redactor that knows them can find them. */
 const FAKE_ACCESS_TOKEN = 'fakeAccessTokenQ3x9LmP2';
 const FAKE_REFRESH_TOKEN = 'fakeRefreshTokenZ8w4KdT7';
 const FAKE_CODE = 'fakeAuthorizationCodeR5v1';
-
-function logger(): Logger {
-  const ignore = (): void => undefined;
-  return new Logger({ trace: ignore, debug: ignore, info: ignore, warn: ignore, error: ignore });
-}
 
 function storedAccount(overrides: Partial<StoredAccount> = {}): StoredAccount {
   return {
@@ -44,7 +39,7 @@ function dependencies(
   account: StoredAccount | undefined,
   answer: TokenEndpointAnswer,
   refresh: () => Promise<string>,
-  log = logger(),
+  log = testLogger(),
 ): AccountCheckDependencies {
   return {
     configFor: () => oidcConfig(ISSUER, 'mailroom', { imap: { host: 'imap.example', port: 993 }, smtp: { host: 'smtp.example', port: 465 } }),
@@ -113,7 +108,7 @@ describe('Check Account: steps and report without servers', () => {
   });
 
   it('the rendered report never contains a token, code or secret, even when an issuer or server echoes them', async () => {
-    const log = logger();
+    const log = testLogger();
     // The token manager registers every token it hands out with the log's redactor; the check relies on that.
     for (const secret of [FAKE_ACCESS_TOKEN, FAKE_REFRESH_TOKEN, FAKE_CODE]) {
       log.redactor.register(secret);

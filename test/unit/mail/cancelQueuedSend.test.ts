@@ -9,10 +9,10 @@ import type { OutgoingMessage } from '../../../src/mail/outgoing';
 import { SendRateLimiter } from '../../../src/mail/sendRateLimiter';
 import { SmtpSender } from '../../../src/mail/sender';
 import { MailroomError, isMailroomError } from '../../../src/util/errors';
-import { Logger } from '../../../src/util/log';
+import { testLogger } from '../../support/logging';
 import { FakeClock, flush } from '../../support/clock';
 
-const quiet = new Logger({ trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined });
+const quiet = testLogger();
 
 const account: MailAccount = {
   id: 'acc',
