@@ -75,8 +75,6 @@ export interface Workbench {
 }
 
 const QUICK_INPUT = '.quick-input-widget';
-/** More than the 100 ms after which a workbench menu entry accepts a click. */
-const MENU_MOUSE_UP_DELAY_MS = 250;
 const QUICK_INPUT_ROWS = `${QUICK_INPUT} .quick-input-list .monaco-list-row`;
 
 function activityBarEntry(page: Page, title: string): Locator {
@@ -174,13 +172,15 @@ function workbenchHelpers(page: Page, name: string): WorkbenchHelpers {
   };
 
   const chooseMenuItem = async (label: string | RegExp): Promise<void> => {
-    const item = page.locator('.context-view .monaco-menu .action-item .action-label', { hasText: typeof label === 'string' ? exactly(label) : label }).first();
+    const text = { hasText: typeof label === 'string' ? exactly(label) : label };
+    const item = page.locator('.context-view .monaco-menu .action-item .action-label', text).first();
     await item.waitFor({ state: 'visible' });
+    // Chosen with the keyboard: the workbench's menus ignore a mouse-up that comes too soon after they were drawn
+    // (so the click that opened a menu cannot also choose from it), and under load "too soon" was seen to swallow a
+    // click made 250 ms later (the Accounts menu stayed open with its entry highlighted). Hovering focuses the entry.
     await item.hover();
-    // The workbench's menus listen for the mouse-up that runs an entry only 100 ms after drawing it,
-    // so that the click which opened a menu cannot also choose from it: a quicker click does nothing.
-    await page.waitForTimeout(MENU_MOUSE_UP_DELAY_MS);
-    await item.click();
+    await page.locator('.context-view .monaco-menu .action-item.focused .action-label', text).first().waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
   };
 
   const returnToEditor = async (): Promise<void> => {
