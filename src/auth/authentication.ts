@@ -1,3 +1,4 @@
+import { BackoffGate } from '../util/backoff';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/log';
 import type { ProviderKind } from './accountApi';
@@ -17,6 +18,7 @@ import { PROVIDER_KINDS } from './providerConfig';
 import { MailroomAuthenticationProvider } from './provider';
 import type { SignInUi } from './signInRunner';
 import { SignInRunner } from './signInRunner';
+import type { RefreshLease } from './refreshLease';
 import { TokenManager } from './tokenManager';
 import type { SecretStorageLike } from './tokenStore';
 import { TokenStore } from './tokenStore';
@@ -42,6 +44,8 @@ export interface AuthenticationDependencies {
    * The extension leaves it out, and the shipped bundle ignores any transport.
    */
   withTransport?: (options: OAuthClientOptions) => OAuthClientOptions;
+  /** Makes token refresh single-flight across the windows of the profile; left out, across this window only. */
+  refreshLease?: RefreshLease;
 }
 
 /** Sign-in as one object graph; the extension registers its parts with the editor. */
@@ -96,7 +100,14 @@ export function buildAuthentication(dependencies: AuthenticationDependencies): A
     attemptTimeoutMs: dependencies.attemptTimeoutMs,
   });
   // Refreshes use the client that issued each account's tokens, which the service knows.
-  const tokenManager: TokenManager = new TokenManager(store, (account): OAuthClient => service.clientForAccount(account), logger, clock);
+  const tokenManager: TokenManager = new TokenManager(
+    store,
+    (account): OAuthClient => service.clientForAccount(account),
+    logger,
+    clock,
+    new BackoffGate(() => clock.now()),
+    dependencies.refreshLease,
+  );
   const service: AccountService = new AccountService({
     store,
     tokenManager,

@@ -1,7 +1,9 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../util/log';
 import type { AccountChecking } from '../services/accountChecking';
 import { systemClock } from '../util/clock';
+import { refreshLeaseIn } from '../windows/refreshLeaseFiles';
 import type { ProviderKind } from './accountApi';
 import type { AccountService, AccountUi } from './accountService';
 import { offerSignInInAccountsMenu } from './accountsMenu';
@@ -38,6 +40,8 @@ export function registerAuthentication(
     openExternal,
     environment: () => currentSignInEnvironment(context.extension),
     attemptTimeoutMs: ATTEMPT_TIMEOUT_MS,
+    // Every window of the profile shares global storage: there the windows agree on who refreshes.
+    refreshLease: refreshLeaseIn(path.join(context.globalStorageUri.fsPath, 'locks')),
   });
   const { service } = authentication;
   context.subscriptions.push(authentication, vscode.window.registerUriHandler(authentication.router));

@@ -7,6 +7,8 @@ import type { Logger } from '../util/log';
 import type { TokenGrant } from './tokenResponse';
 import type { RevocationResult } from './signOut';
 import { revokeQuietly } from './signOut';
+import type { RefreshLease } from './refreshLease';
+import { thisWindowOnly } from './refreshLease';
 import { UnsavedRenewals } from './unsavedRenewals';
 import { refreshDueAtMs, tokensFromGrant } from './tokenLifetime';
 import type { StoredAccount, StoredTokens, TokenStore } from './tokenStore';
@@ -31,9 +33,11 @@ const TRANSIENT_CODES = new Set(['NetworkError', 'IssuerUnavailable', 'Throttled
 
 /**
  * Hands out access tokens and keeps them fresh: expiry from `expires_in`, refresh ahead of
- * expiry, one refresh in flight per account, storage re-read before refreshing (another window may
- * have done it), rotated refresh tokens persisted before the new access token is used,
- * `invalid_grant` → "sign-in required", transient failures → back off (full jitter, Retry-After).
+ * expiry, one refresh in flight per account in this window and, through the refresh lease, across
+ * windows; storage re-read under the lease (another window may have rotated the tokens: then they
+ * are used as they are), rotated refresh tokens persisted before the new access token is used,
+ * `invalid_grant` → "sign-in required" unless storage holds a newer refresh token, transient
+ * failures → back off (full jitter, Retry-After).
  * A renewal that secret storage will not take is kept in memory and saved again until it is:
  * the refresh token it replaced is already spent at the issuer.
  */
@@ -51,6 +55,7 @@ export class TokenManager {
     private readonly logger: Logger,
     private readonly clock: Clock = systemClock,
     private readonly backoff: BackoffGate = new BackoffGate(() => clock.now()),
+    private readonly lease: RefreshLease = thisWindowOnly,
   ) {
     this.unsaved = new UnsavedRenewals(store, this.revoke, logger, backoff);
   }
@@ -104,17 +109,50 @@ export class TokenManager {
     }
     let flight = this.inFlight.get(accountId);
     if (!flight) {
-      flight = this.refresh(accountId, options?.forceRefresh ? tokens.accessToken : undefined).finally(() => this.inFlight.delete(accountId));
+      flight = this.refreshAcrossWindows(account, tokens, options?.forceRefresh ? tokens.accessToken : undefined).finally(() =>
+        this.inFlight.delete(accountId),
+      );
       this.inFlight.set(accountId, flight);
     }
     return flight;
   }
 
-  private async refresh(accountId: string, rejectedAccessToken: string | undefined): Promise<string> {
-    // Re-read: another window may have refreshed (and rotated the refresh token) in the meantime.
+  /** Refreshes holding the account's lease, so no other window presents the same refresh token meanwhile. */
+  private async refreshAcrossWindows(seenAccount: StoredAccount, seen: StoredTokens, rejectedAccessToken: string | undefined): Promise<string> {
+    let leaseHeld = false;
+    try {
+      return await this.lease.hold(seenAccount.id, () => {
+        leaseHeld = true;
+        return this.refresh(seenAccount.id, seen, rejectedAccessToken, 'first');
+      });
+    } catch (error) {
+      if (leaseHeld || !isMailroomError(error, 'Timeout')) {
+        throw error;
+      }
+      // Another window kept the lease too long: refreshing anyway could present a refresh token it is rotating.
+      this.logger.warn(`Another window has been renewing the sign-in of ${seenAccount.email} for too long`);
+      if (rejectedAccessToken === undefined && this.isUnexpired(seen)) {
+        return seen.accessToken;
+      }
+      throw new MailroomError('IssuerUnavailable', ui`Mailroom could not renew the sign-in of ${seenAccount.email} yet; try again in a moment.`, {
+        accountId: seenAccount.id,
+      });
+    }
+  }
+
+  /**
+   * `seen`: the tokens this window found before it took the lease. `attempt`: 'retry' once a newer
+   * refresh token found in storage after `invalid_grant` is being tried.
+   */
+  private async refresh(accountId: string, seen: StoredTokens, rejectedAccessToken: string | undefined, attempt: 'first' | 'retry'): Promise<string> {
+    // Re-read under the lease: another window may have refreshed (and rotated the refresh token) in the meantime.
     const account = await this.readUsable(accountId);
     const tokens = account.tokens as StoredTokens;
     if (tokens.accessToken !== rejectedAccessToken && this.isFresh(tokens)) {
+      return tokens.accessToken;
+    }
+    const renewedElsewhere = tokens.refreshToken !== seen.refreshToken || tokens.accessToken !== seen.accessToken;
+    if (renewedElsewhere && tokens.accessToken !== rejectedAccessToken && this.isUnexpired(tokens)) {
       return tokens.accessToken;
     }
     const canStillUseCurrent = rejectedAccessToken === undefined && this.isUnexpired(tokens);
@@ -141,6 +179,14 @@ export class TokenManager {
       this.logger.debug(`Refreshing the access token of ${account.email}`);
       grant = await this.clientFor(account).refresh(tokens.refreshToken);
     } catch (error) {
+      if (attempt === 'first' && isMailroomError(error, 'SignInRequired')) {
+        // invalid_grant: a window that refreshed without the lease (or lost it) may have stored a newer refresh token.
+        const latest = (await this.store.get(accountId))?.tokens;
+        if (latest?.refreshToken !== undefined && latest.refreshToken !== tokens.refreshToken) {
+          this.logger.info(`The issuer refused a refresh token of ${account.email} that another window had already renewed; using the renewed one`);
+          return this.refresh(accountId, tokens, rejectedAccessToken, 'retry');
+        }
+      }
       return this.handleRefreshFailure(account, tokens, canStillUseCurrent, error);
     }
     this.backoff.recordSuccess(accountId);

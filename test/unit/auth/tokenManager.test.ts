@@ -1,18 +1,26 @@
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { OAuthClient } from '../../../src/auth/oauthClient';
 import { refreshDueAtMs } from '../../../src/auth/tokenLifetime';
+import type { RefreshLease } from '../../../src/auth/refreshLease';
+import { thisWindowOnly } from '../../../src/auth/refreshLease';
 import { TokenManager } from '../../../src/auth/tokenManager';
 import { TokenStore } from '../../../src/auth/tokenStore';
 import type { StoredAccount } from '../../../src/auth/tokenStore';
 import { BackoffGate, DEFAULT_BACKOFF_POLICY } from '../../../src/util/backoff';
 import { isMailroomError } from '../../../src/util/errors';
 import { withTestTransport } from '../../../src/util/testTransport';
+import { refreshLeaseIn } from '../../../src/windows/refreshLeaseFiles';
 import { FakeIssuer } from '../../support/auth/fakeIssuer';
 import { MemorySecretStorage, oidcConfig } from '../../support/auth/fakes';
 import { FakeClock } from '../../support/clock';
 import { recordingLogger } from '../../support/logging';
 
 interface Setup {
+  /** Another window: its own store and token manager over the same secret storage. */
+  window(lease: RefreshLease): TokenManager;
   issuer: FakeIssuer;
   secrets: MemorySecretStorage;
   store: TokenStore;
@@ -22,13 +30,26 @@ interface Setup {
   sink: ReturnType<typeof recordingLogger>['sink'];
 }
 
-async function setup(options: { expiresInSeconds?: number; refreshToken?: string } = {}): Promise<Setup> {
+async function setup(options: { expiresInSeconds?: number; refreshToken?: string; lease?: RefreshLease } = {}): Promise<Setup> {
   const issuer = new FakeIssuer();
   const secrets = new MemorySecretStorage();
   const { logger, sink } = recordingLogger();
   const store = new TokenStore(secrets, logger);
   const clock = new FakeClock({ start: 1_000_000, sleep: 'instant' });
   const client = new OAuthClient(oidcConfig(issuer.issuer, issuer.clientId), withTestTransport({ now: () => clock.now() }, { fetchForTests: issuer.fetch }));
+  const window = (lease: RefreshLease): TokenManager =>
+    new TokenManager(
+      new TokenStore(secrets, logger),
+      () => client,
+      logger,
+      clock,
+      new BackoffGate(
+        () => clock.now(),
+        DEFAULT_BACKOFF_POLICY,
+        () => 0.5,
+      ),
+      lease,
+    );
   const manager = new TokenManager(
     store,
     () => client,
@@ -39,6 +60,7 @@ async function setup(options: { expiresInSeconds?: number; refreshToken?: string
       DEFAULT_BACKOFF_POLICY,
       () => 0.5,
     ),
+    options.lease,
   );
   const refreshToken = options.refreshToken ?? 'RT-SENTINEL-initial';
   issuer.activeRefreshTokens.add(refreshToken);
@@ -65,7 +87,7 @@ async function setup(options: { expiresInSeconds?: number; refreshToken?: string
     signInRequired: undefined,
   };
   await store.put(account);
-  return { issuer, secrets, store, manager, clock, account, sink };
+  return { window, issuer, secrets, store, manager, clock, account, sink };
 }
 
 describe('token manager', () => {
@@ -153,6 +175,71 @@ describe('token manager', () => {
     assert.equal(stored?.tokens, undefined);
     assert.ok(stored?.signInRequired);
     assert.deepEqual(announced, ['alice@mailroom.test']);
+  });
+
+  it('[SEC-17] invalid_grant for a refresh token another window already renewed: the renewed tokens are used, no sign-out', async () => {
+    const { manager, issuer, secrets, store, clock, account } = await setup();
+    clock.time += 3600_000;
+    const renewed: StoredAccount = {
+      ...account,
+      tokens: { accessToken: 'AT-SENTINEL-other-window', refreshToken: 'RT-SENTINEL-other', issuedAtMs: clock.time, expiresAtMs: clock.time + 3600_000 },
+    };
+    // The other window rotates the token just before this one presents the old one.
+    issuer.tokenOverrides.push(() => {
+      secrets.externalWrite(`mailroom.account:${account.id}`, JSON.stringify(renewed));
+      return Response.json({ error: 'invalid_grant' }, { status: 400 });
+    });
+    const announced: string[] = [];
+    manager.onDidRequireSignIn((event) => announced.push(event.email));
+    assert.equal(await manager.getAccessToken(account.id), 'AT-SENTINEL-other-window');
+    assert.deepEqual(announced, []);
+    assert.equal((await store.get(account.id))?.tokens?.refreshToken, 'RT-SENTINEL-other');
+  });
+
+  it('[SEC-17] invalid_grant, and the renewed tokens in storage have expired too: one refresh with the renewed refresh token', async () => {
+    const { manager, issuer, secrets, store, clock, account } = await setup();
+    clock.time += 3600_000;
+    issuer.activeRefreshTokens.add('RT-SENTINEL-other');
+    const renewedButExpired: StoredAccount = {
+      ...account,
+      tokens: {
+        accessToken: 'AT-SENTINEL-other-window',
+        refreshToken: 'RT-SENTINEL-other',
+        issuedAtMs: clock.time - 7200_000,
+        expiresAtMs: clock.time - 3600_000,
+      },
+    };
+    issuer.tokenOverrides.push(() => {
+      secrets.externalWrite(`mailroom.account:${account.id}`, JSON.stringify(renewedButExpired));
+      return Response.json({ error: 'invalid_grant' }, { status: 400 });
+    });
+    const token = await manager.getAccessToken(account.id);
+    assert.ok(issuer.issuedAccessTokens.includes(token));
+    assert.deepEqual(
+      issuer.tokenRequests('refresh_token').map((request) => request.body.get('refresh_token')),
+      ['RT-SENTINEL-initial', 'RT-SENTINEL-other'],
+    );
+    assert.equal((await store.get(account.id))?.signInRequired, undefined);
+  });
+
+  it('[SEC-17] two windows (token managers over one storage and one lease folder) refreshing at once: one refresh, both get its token', async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'mailroom-lease-'));
+    try {
+      const { window, issuer, account } = await setup({ lease: refreshLeaseIn(folder) });
+      const windows = [window(refreshLeaseIn(folder)), window(refreshLeaseIn(folder)), window(refreshLeaseIn(folder))];
+      const tokens = await Promise.all(windows.map((each) => each.getAccessToken(account.id, { forceRefresh: true })));
+      assert.equal(new Set(tokens).size, 1);
+      assert.equal(issuer.tokenRequests('refresh_token').length, 1);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('positive control: the same windows without the lease present the same refresh token twice', async () => {
+    const { window, issuer, account } = await setup();
+    const windows = [window(thisWindowOnly), window(thisWindowOnly), window(thisWindowOnly)];
+    await Promise.allSettled(windows.map((each) => each.getAccessToken(account.id, { forceRefresh: true })));
+    assert.ok(issuer.tokenRequests('refresh_token').length > 1);
   });
 
   it('[SEC-17] [SEC-30] 5xx and 429 keep the token and back off (Retry-After honoured), never a tight loop', async () => {
