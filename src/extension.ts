@@ -14,6 +14,7 @@ import { Composing } from './services/composing';
 import { MailLayer } from './services/mailLayer';
 import { MessageActions } from './services/messageActions';
 import { createOutbox } from './services/outboxWiring';
+import { SharedSendLedger } from './windows/sharedSendLedger';
 import { QuickSend } from './services/quickSend';
 import { PreviewDocuments, RecentRecipients } from './services/sendPrompts';
 import { Sending } from './services/sending';
@@ -66,7 +67,14 @@ export function activate(context: vscode.ExtensionContext): void {
     mail,
     clearCacheWhenDisabled(() => mail.cache.clear()),
   );
-  const { drafts, outbox, sentFolderOf } = createOutbox({ accounts, mail, logger, draftsDirectory: path.join(storage, 'drafts') });
+  const { drafts, outbox, sentFolderOf } = createOutbox({
+    accounts,
+    mail,
+    logger,
+    draftsDirectory: path.join(storage, 'drafts'),
+    // Global storage is shared by every window of the profile: the send limit holds across them.
+    sendLedger: new SharedSendLedger(path.join(storage, 'sends')),
+  });
   const recent = new RecentRecipients(context.globalState);
   const previews = new PreviewDocuments();
   // A composer sends through `sending`, and sending's "Show in Sent" needs the inbox, which needs the

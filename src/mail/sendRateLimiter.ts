@@ -1,22 +1,23 @@
 import { MailroomError } from '../util/errors';
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
-
-const WINDOW_MS = 60_000;
+import type { SendLedger } from './sendLedger';
+import { MemorySendLedger } from './sendLedger';
 
 /**
  * Per-account SMTP send limit over a sliding minute [SEC-32]. A burst is queued in order and each
  * send starts as soon as the last minute holds fewer than the limit: nothing is rejected, and no
- * minute ever holds more sends than allowed. Providers lock accounts that send too fast.
+ * minute ever holds more sends than allowed. Providers lock accounts that send too fast. The
+ * minute's sends are counted in `ledger`: the extension's is shared by all windows of the profile.
  */
 export class SendRateLimiter {
-  private readonly startsByAccount = new Map<string, number[]>();
   private readonly queueTailByAccount = new Map<string, Promise<void>>();
 
   /** `maxPerMinute` is read on every send, so a changed setting applies to the next one. */
   public constructor(
     private readonly maxPerMinute: () => number,
     private readonly clock: Clock = systemClock,
+    private readonly ledger: SendLedger = new MemorySendLedger(),
   ) {}
 
   /**
@@ -36,23 +37,20 @@ export class SendRateLimiter {
   }
 
   private async waitForSlot(accountId: string, signal: AbortSignal | undefined): Promise<void> {
-    const starts = this.startsByAccount.get(accountId) ?? [];
-    this.startsByAccount.set(accountId, starts);
     for (;;) {
       if (signal?.aborted) {
         throw cancelled();
       }
-      const now = this.clock.now();
-      while (starts.length > 0 && starts[0] <= now - WINDOW_MS) {
-        starts.shift();
-      }
       const limit = Math.max(1, Math.floor(this.maxPerMinute()));
-      if (starts.length < limit) {
-        starts.push(now);
+      const claim = await this.ledger.claim(accountId, limit, () => this.clock.now(), signal);
+      if (signal?.aborted) {
+        throw cancelled();
+      }
+      if (claim.claimed) {
         return;
       }
-      // The oldest send in the window leaves it at starts[length - limit] + one minute.
-      const sleep = this.clock.sleep(starts[starts.length - limit] + WINDOW_MS - now);
+      // Another window's sends may fill the minute meanwhile: the ledger is asked again on waking.
+      const sleep = this.clock.sleep(claim.freeAtMs - this.clock.now());
       await (signal ? Promise.race([sleep, whenAborted(signal)]) : sleep);
     }
   }

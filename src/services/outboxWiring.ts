@@ -5,8 +5,10 @@ import { ImapDraftsFolder } from '../mail/draftsFolder';
 import { appendToSpecialUse, findSpecialUse } from '../mail/folders';
 import { specialUseHoldsMessageId } from '../mail/mailbox';
 import { Outbox } from '../mail/outbox';
+import type { SendLedger } from '../mail/sendLedger';
 import { SendRateLimiter } from '../mail/sendRateLimiter';
 import { SmtpSender } from '../mail/sender';
+import { systemClock } from '../util/clock';
 import type { Logger } from '../util/log';
 import type { MailLayer } from './mailLayer';
 import { sendSettings } from './settings';
@@ -17,6 +19,8 @@ export interface OutboxDependencies {
   readonly logger: Logger;
   /** Where drafts are kept on this machine. */
   readonly draftsDirectory: string;
+  /** Where the sends of the last minute are counted; the extension's is shared by all windows of the profile. */
+  readonly sendLedger?: SendLedger;
 }
 
 export interface OutboxParts {
@@ -44,7 +48,7 @@ export function createOutbox(deps: OutboxDependencies): OutboxParts {
   const sender = new SmtpSender({
     accounts,
     logger,
-    rateLimiter: new SendRateLimiter(() => sendSettings().maxPerMinute),
+    rateLimiter: new SendRateLimiter(() => sendSettings().maxPerMinute, systemClock, deps.sendLedger),
     maxMessageBytes: () => sendSettings().maxMessageBytes,
   });
   const outbox = new Outbox({

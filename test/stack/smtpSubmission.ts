@@ -11,6 +11,8 @@ export interface SubmittedMessage {
   from: string;
   to: string[];
   raw: Buffer;
+  /** When the server accepted it (Date.now()), for counting sends per minute. */
+  acceptedAtMs: number;
 }
 
 export interface SmtpSubmissionOptions {
@@ -114,7 +116,7 @@ export async function startSmtpSubmission(options: SmtpSubmissionOptions): Promi
           const to = session.envelope.rcptTo.map((recipient) => recipient.address.toLowerCase());
           const local = to.filter((recipient) => recipient.endsWith(`@${options.localDomain}`));
           if (local.length) await options.deliverLocally({ from, to: local }, raw);
-          await options.onSubmitted({ from, to, raw });
+          await options.onSubmitted({ from, to, raw, acceptedAtMs: Date.now() });
         })
         .then(
           () => callback(),

@@ -53,3 +53,11 @@ export async function flush(): Promise<void> {
     await Promise.resolve();
   }
 }
+
+/** Moves the fake clock in steps, giving the real file system time to answer between them (code that waits on files and on the clock). */
+export async function advanceWithFiles(clock: FakeClock, milliseconds: number, step: number): Promise<void> {
+  for (let moved = 0; moved < milliseconds; moved += step) {
+    await clock.advance(step, step);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FileLocks } from '../../../src/windows/fileLock';
 import { isMailroomError } from '../../../src/util/errors';
-import { FakeClock } from '../../support/clock';
+import { FakeClock, advanceWithFiles } from '../../support/clock';
 
 const WORKER = path.join(__dirname, 'lockWorker.js');
 
@@ -42,14 +42,6 @@ function sectionsIn(log: string): number {
     }
   }
   return sections;
-}
-
-/** Moves the fake clock in steps, giving the real file system time to answer between them. */
-async function advanceWithFiles(clock: FakeClock, milliseconds: number, step: number): Promise<void> {
-  for (let moved = 0; moved < milliseconds; moved += step) {
-    await clock.advance(step, step);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 describe('FileLocks: a mutex shared by processes through a folder', function () {

@@ -1,0 +1,79 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { MemorySendLedger } from '../../../src/mail/sendLedger';
+import type { SendLedger } from '../../../src/mail/sendLedger';
+import { SendRateLimiter } from '../../../src/mail/sendRateLimiter';
+import { isMailroomError } from '../../../src/util/errors';
+import { SharedSendLedger } from '../../../src/windows/sharedSendLedger';
+import { FakeClock, advanceWithFiles } from '../../support/clock';
+
+/** Real time for the file system to answer, the fake clock standing still: until `count` sends started, and a little longer. */
+async function settle(starts: number[], count: number): Promise<void> {
+  for (let waited = 0; starts.length < count && waited < 5_000; waited += 10) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200));
+}
+
+/**
+ * Two windows' limiters at a limit of 3 a minute, each asked for 3 sends at once: the start times of the
+ * sends that started at once, and of those that started when the clock was then moved on by a minute.
+ */
+async function burstOverTwoWindows(ledgers: [SendLedger, SendLedger], clock: FakeClock): Promise<{ atOnce: number[]; aMinuteLater: number[] }> {
+  const starts: number[] = [];
+  const sends = ledgers.flatMap((ledger) => {
+    const limiter = new SendRateLimiter(() => 3, clock, ledger);
+    return [1, 2, 3].map(() => limiter.acquire('alice').then(() => void starts.push(clock.now())));
+  });
+  await settle(starts, 3);
+  const atOnce = [...starts];
+  await clock.advance(60_000, 60_000);
+  await settle(starts, 6);
+  await Promise.all(sends);
+  return { atOnce, aMinuteLater: starts.slice(atOnce.length) };
+}
+
+describe('send rate limit shared by windows (SharedSendLedger)', function () {
+  this.timeout(20_000);
+  let directory: string;
+
+  beforeEach(() => {
+    directory = mkdtempSync(path.join(os.tmpdir(), 'mailroom-sends-'));
+  });
+
+  afterEach(() => {
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('[SEC-32] a burst split over two windows keeps to the account limit: three now, three a minute later', async () => {
+    const clock = new FakeClock({ start: 1_000_000 });
+    const { atOnce, aMinuteLater } = await burstOverTwoWindows([new SharedSendLedger(directory), new SharedSendLedger(directory)], clock);
+    assert.deepEqual(atOnce, [1_000_000, 1_000_000, 1_000_000]);
+    assert.deepEqual(aMinuteLater, [1_060_000, 1_060_000, 1_060_000], 'the rest, as soon as the minute allows');
+  });
+
+  it('positive control: windows that count alone start all six at once', async () => {
+    const clock = new FakeClock({ start: 1_000_000 });
+    const { atOnce } = await burstOverTwoWindows([new MemorySendLedger(), new MemorySendLedger()], clock);
+    assert.equal(atOnce.length, 6);
+  });
+
+  it('a send cancelled while it waits for another window’s minute takes no slot', async () => {
+    const clock = new FakeClock({ start: 1_000_000 });
+    const windowA = new SendRateLimiter(() => 1, clock, new SharedSendLedger(directory));
+    const windowB = new SendRateLimiter(() => 1, clock, new SharedSendLedger(directory));
+    await windowA.acquire('alice');
+    const abort = new AbortController();
+    const cancelled = windowB.acquire('alice', abort.signal);
+    await advanceWithFiles(clock, 30_000, 5_000);
+    abort.abort();
+    await assert.rejects(cancelled, (error: unknown) => isMailroomError(error, 'Cancelled'));
+    const started: number[] = [];
+    const next = windowA.acquire('alice').then(() => void started.push(clock.now()));
+    await advanceWithFiles(clock, 40_000, 1_000);
+    await next;
+    assert.deepEqual(started, [1_060_000], 'the next send starts when the first leaves the minute, not a minute later');
+  });
+});
