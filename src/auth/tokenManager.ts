@@ -126,7 +126,15 @@ export class TokenManager {
         return this.refresh(seenAccount.id, seen, rejectedAccessToken, 'first');
       });
     } catch (error) {
-      if (leaseHeld || !isMailroomError(error, 'Timeout')) {
+      if (leaseHeld) {
+        throw error;
+      }
+      if (!isMailroomError(error)) {
+        // The lease folder is out of reach (global storage unwritable): refreshing alone beats never refreshing.
+        this.logger.warn(`The refresh lease could not be taken (${error instanceof Error ? error.message : 'unknown error'}); refreshing without it`);
+        return this.refresh(seenAccount.id, seen, rejectedAccessToken, 'first');
+      }
+      if (error.code !== 'Timeout') {
         throw error;
       }
       // Another window kept the lease too long: refreshing anyway could present a refresh token it is rotating.

@@ -90,7 +90,8 @@ export class FileLocks {
     try {
       return await task(held.lost);
     } finally {
-      await held.release();
+      // A lock that could not be removed stops being renewed and is taken over after its lease: the task's outcome stands.
+      await held.release().catch(() => undefined);
     }
   }
 

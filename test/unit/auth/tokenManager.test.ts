@@ -10,7 +10,7 @@ import { TokenManager } from '../../../src/auth/tokenManager';
 import { TokenStore } from '../../../src/auth/tokenStore';
 import type { StoredAccount } from '../../../src/auth/tokenStore';
 import { BackoffGate, DEFAULT_BACKOFF_POLICY } from '../../../src/util/backoff';
-import { isMailroomError } from '../../../src/util/errors';
+import { MailroomError, isMailroomError } from '../../../src/util/errors';
 import { withTestTransport } from '../../../src/util/testTransport';
 import { refreshLeaseIn } from '../../../src/windows/refreshLeaseFiles';
 import { FakeIssuer } from '../../support/auth/fakeIssuer';
@@ -240,6 +240,22 @@ describe('token manager', () => {
     const windows = [window(thisWindowOnly), window(thisWindowOnly), window(thisWindowOnly)];
     await Promise.allSettled(windows.map((each) => each.getAccessToken(account.id, { forceRefresh: true })));
     assert.ok(issuer.tokenRequests('refresh_token').length > 1);
+  });
+
+  it('[SEC-17] another window holding the lease too long: the current token while it lasts, then a retryable failure, never a refresh', async () => {
+    const { window, issuer, account } = await setup();
+    const held = window({ hold: () => Promise.reject(new MailroomError('Timeout', 'held too long')) });
+    assert.equal(await held.getAccessToken(account.id, {}), 'AT-SENTINEL-initial');
+    await assert.rejects(held.getAccessToken(account.id, { forceRefresh: true }), (error: unknown) => isMailroomError(error, 'IssuerUnavailable'));
+    assert.equal(issuer.tokenRequests().length, 0);
+  });
+
+  it('a lease folder out of reach (global storage unwritable) does not stop refreshing: it refreshes alone and says so', async () => {
+    const { window, issuer, account, sink } = await setup();
+    const unreachable = window({ hold: () => Promise.reject(Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' })) });
+    const token = await unreachable.getAccessToken(account.id, { forceRefresh: true });
+    assert.ok(issuer.issuedAccessTokens.includes(token));
+    assert.ok(sink.lines.some((line) => line.startsWith('warn The refresh lease could not be taken')));
   });
 
   it('[SEC-17] [SEC-30] 5xx and 429 keep the token and back off (Retry-After honoured), never a tight loop', async () => {

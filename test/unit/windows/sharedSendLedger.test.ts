@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MemorySendLedger } from '../../../src/mail/sendLedger';
@@ -75,5 +75,20 @@ describe('send rate limit shared by windows (SharedSendLedger)', function () {
     await advanceWithFiles(clock, 40_000, 1_000);
     await next;
     assert.deepEqual(started, [1_060_000], 'the next send starts when the first leaves the minute, not a minute later');
+  });
+
+  it('a ledger folder out of reach does not stop sending: the window counts its own sends', async () => {
+    const blocked = path.join(directory, 'not-a-folder');
+    writeFileSync(blocked, 'a file where the folder should be');
+    const clock = new FakeClock({ start: 1_000_000 });
+    const limiter = new SendRateLimiter(() => 1, clock, new SharedSendLedger(blocked));
+    await limiter.acquire('alice');
+    let second = false;
+    const next = limiter.acquire('alice').then(() => void (second = true));
+    await advanceWithFiles(clock, 30_000, 5_000);
+    assert.equal(second, false, 'still limited');
+    await advanceWithFiles(clock, 31_000, 5_000);
+    await next;
+    assert.equal(second, true);
   });
 });
