@@ -10,6 +10,7 @@ import { isComposerToExtension } from '../../src/shared/composerProtocol';
 import { distDirectory, postedMessages, startWebviewHost, waitForPosted } from '../support/webviewHost';
 import type { WebviewHost } from '../support/webviewHost';
 import { launchChromium } from '../editor/browser';
+import { composerField } from '../e2e/mailroom';
 
 const hostile = '<img src="/p/img" onerror="fetch(\'/p/onerror\')"><script>fetch("/p/script")</script>';
 
@@ -71,8 +72,8 @@ describe('composer webview (real bundle, real CSP)', function () {
   });
 
   it('[SEC-25] shows hostile values as text: nothing runs, nothing loads', async () => {
-    assert.equal(await page.inputValue('#subject'), init.fields.subject);
-    assert.equal(await page.inputValue('#body'), init.fields.body);
+    assert.equal(await composerField(page, 'subject').inputValue(), init.fields.subject);
+    assert.equal(await composerField(page, 'body').inputValue(), init.fields.body);
     assert.equal(await page.locator('.attachments li').first().textContent(), `${hostile}.txt (1 KB) Remove`);
     await page.waitForTimeout(quietMs);
     assert.deepEqual(
@@ -98,8 +99,8 @@ describe('composer webview (real bundle, real CSP)', function () {
       .first()
       .getByRole('button', { name: /Remove/ })
       .click();
-    await page.fill('#cc', 'carol@mailroom.test');
-    await page.fill('#body', 'Thanks!');
+    await composerField(page, 'cc').fill('carol@mailroom.test');
+    await composerField(page, 'body').fill('Thanks!');
     await page.getByRole('button', { name: 'Send' }).click();
     const send = await waitForPosted(page, (message) => message.type === 'send');
     assert.ok(isComposerToExtension(send));
@@ -117,12 +118,27 @@ describe('composer webview (real bundle, real CSP)', function () {
     });
   });
 
+  it('keeps the keyboard: a reply starts at the top of the body, and Ctrl+Enter sends', async () => {
+    await page.waitForFunction(`document.activeElement?.id === 'body'`);
+    const body = composerField(page, 'body');
+    assert.deepEqual(
+      await body.evaluate((area) => [(area as { selectionStart: number }).selectionStart, (area as { selectionEnd: number }).selectionEnd]),
+      [0, 0],
+    );
+    await page.keyboard.type('Yes.');
+    await page.keyboard.press('Control+Enter');
+    const send = await waitForPosted(page, (message) => message.type === 'send');
+    assert.equal((send as { fields: { body: string } }).fields.body, `Yes.${init.fields.body}`);
+  });
+
   it('reports changes (so closing keeps a draft), shows problems on the field, and disables Send while busy', async () => {
-    await page.fill('#subject', 'Changed');
+    await composerField(page, 'subject').fill('Changed');
     await waitForPosted(page, (message) => message.type === 'changed' && (message.fields as { subject?: string }).subject === 'Changed');
     await page.evaluate(`window.postMessage(${JSON.stringify({ type: 'problem', field: 'to', message: 'Not an email address: bob@' })}, '*')`);
     assert.equal(await page.locator('.problem').textContent(), 'Not an email address: bob@');
     assert.equal(await page.getAttribute('#to', 'aria-invalid'), '');
+    assert.equal(await page.getAttribute('#to', 'invalid'), '', 'the field shows the error border');
+    assert.equal(await page.getAttribute('#subject', 'invalid'), null);
     await page.evaluate(`window.postMessage(${JSON.stringify({ type: 'busy', busy: true })}, '*')`);
     assert.equal(await page.getByRole('button', { name: 'Send' }).isDisabled(), true);
     assert.ok((await postedMessages(page)).every((message) => isComposerToExtension(message)));

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 import type { Workbench } from './workbench';
 
 export const OIDC_PROVIDER_LABEL = 'Mailroom (OpenID Connect)';
@@ -76,6 +76,15 @@ export async function waitForAccountsMenu(workbench: Workbench, ready: (labels: 
     await workbench.page.waitForTimeout(500);
   }
   return labels;
+}
+
+/**
+ * The input a person types into for one of the composer's fields. The fields are vscode-elements (a
+ * vscode-textfield, the body a vscode-textarea) whose real input sits in their shadow root, which
+ * Playwright's CSS locators enter: fill, inputValue and key presses go to that input, as typing does.
+ */
+export function composerField(composer: Pick<Frame, 'locator'>, field: 'to' | 'cc' | 'bcc' | 'subject' | 'body'): Locator {
+  return composer.locator(`#${field}`).locator('input, textarea');
 }
 
 /** Mailroom's webview whose document is the given view (inbox, reader and composer are all webviews). */

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { simpleParser } from 'mailparser';
-import { mailroomFrame, mailroomLogText, signInWithDeviceCode, webviewFocused } from './mailroom';
+import { composerField, mailroomFrame, mailroomLogText, signInWithDeviceCode, webviewFocused } from './mailroom';
 import type { Stack } from '../stack';
 import { openWorkbench } from './workbench';
 import type { Workbench } from './workbench';
@@ -82,12 +82,12 @@ describe('Sending mail in the installed .vsix', function () {
     // The toolbar starts Reply, Reply All, Forward…
     await reader.locator('.actions vscode-button', { hasText: 'Reply' }).first().click();
     const composer = await mailroomFrame(page, 'composer');
-    await composer.locator('#body').waitFor();
-    assert.equal(await composer.locator('#subject').inputValue(), 'Re: Question about lines');
-    assert.equal(await composer.locator('#to').inputValue(), `Bob Example <${bob.email}>`);
-    assert.match(await composer.locator('#body').inputValue(), /wrote:\n> Can you check lines 3 to 5\?/);
-    await composer.locator('#body').press('Control+Home');
-    await composer.locator('#body').pressSequentially('Sure, looking now.');
+    await composerField(composer, 'body').waitFor();
+    assert.equal(await composerField(composer, 'subject').inputValue(), 'Re: Question about lines');
+    assert.equal(await composerField(composer, 'to').inputValue(), `Bob Example <${bob.email}>`);
+    assert.match(await composerField(composer, 'body').inputValue(), /wrote:\n> Can you check lines 3 to 5\?/);
+    await composerField(composer, 'body').press('Control+Home');
+    await composerField(composer, 'body').pressSequentially('Sure, looking now.');
     await workbench.screenshot('reply');
     await composer.getByRole('button', { name: 'Send' }).click();
     const reply = await simpleParser((await submitted(stack, 'Subject: Re: Question about lines')).raw);
@@ -204,9 +204,9 @@ describe('Sending mail in the installed .vsix', function () {
     const alice = stack.users[0].email;
     await workbench.runCommand('Mailroom: New Message');
     const composer = await mailroomFrame(page, 'composer');
-    await composer.locator('#to').fill(alice);
-    await composer.locator('#subject').fill('Composer check ✓');
-    await composer.locator('#body').fill('Hello **Alice**\n\n```js\nconst x = 1;\n```\n');
+    await composerField(composer, 'to').fill(alice);
+    await composerField(composer, 'subject').fill('Composer check ✓');
+    await composerField(composer, 'body').fill('Hello **Alice**\n\n```js\nconst x = 1;\n```\n');
     await workbench.screenshot('composer');
     await composer.getByRole('button', { name: 'Send' }).click();
     await workbench.notification(`Sent to ${alice}.`).waitFor({ timeout: 30_000 });
@@ -228,9 +228,9 @@ describe('Sending mail in the installed .vsix', function () {
     await stack.revokeUserGrants(alice);
     await workbench.runCommand('Mailroom: New Message');
     const composer = await mailroomFrame(page, 'composer');
-    await composer.locator('#to').fill(alice);
-    await composer.locator('#subject').fill('Written while signed out');
-    await composer.locator('#body').fill('Please keep this.');
+    await composerField(composer, 'to').fill(alice);
+    await composerField(composer, 'subject').fill('Written while signed out');
+    await composerField(composer, 'body').fill('Please keep this.');
     await composer.getByRole('button', { name: 'Send' }).click();
     // Kept on this machine, and in the server's Drafts too when the IMAP connection (logged in before the
     // revocation) still takes the copy: which one wins the race with the sign-out does not matter here.
