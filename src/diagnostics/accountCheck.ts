@@ -10,7 +10,8 @@ import type { Clock } from '../util/clock';
 import type { Logger } from '../util/log';
 import { plainText } from '../util/plainText';
 import type { CheckReport, CheckStepId, CheckStepResult } from './checkResult';
-import { CHECK_STEPS, failed, skipped } from './checkResult';
+import { CHECK_STEPS, failed, skipped, stepTitle } from './checkResult';
+import { ui } from '../ui/text';
 import type { IssuerProbe } from './issuerSteps';
 import { checkDiscovery, checkGrant, checkScopes, checkTokenEndpoint } from './issuerSteps';
 import { recognizeMistake } from './knownMistakes';
@@ -59,7 +60,7 @@ export function checkDependenciesFor(
   };
 }
 
-const NEEDS_ACCOUNT = 'Nothing to check before an account has signed in with this provider. Sign in, then check again.';
+const needsAccount = (): string => ui`Nothing to check before an account has signed in with this provider. Sign in, then check again.`.value;
 
 /** Runs the steps in order; a step whose prerequisite failed is skipped and says which one. */
 export async function checkAccount(target: CheckTarget, dependencies: AccountCheckDependencies): Promise<CheckReport> {
@@ -69,13 +70,17 @@ export async function checkAccount(target: CheckTarget, dependencies: AccountChe
     throw new Error('That account is no longer signed in.');
   }
   const results = new Map<CheckStepId, CheckStepResult>();
-  const skipAfter = (step: CheckStepId, because: CheckStepId): void => void results.set(step, skipped(step, `Not checked: "${because}" did not pass.`));
+  const skipAfter = (step: CheckStepId, because: CheckStepId): void =>
+    void results.set(step, skipped(step, ui`Not checked: "${stepTitle(because)}" did not pass.`.value));
   let config: ProviderConfig | undefined;
   try {
     config = dependencies.configFor(provider);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    results.set('discovery', failed('discovery', message, 'Fill in the provider\'s settings as the README\'s "Signing in" section describes.', undefined));
+    results.set(
+      'discovery',
+      failed('discovery', message, ui`Fill in the provider's settings as the README's "Signing in" section describes.`.value, undefined),
+    );
     skipAfter('tokenEndpoint', 'discovery');
   }
   if (config) {
@@ -91,7 +96,7 @@ export async function checkAccount(target: CheckTarget, dependencies: AccountChe
   }
   if (!account) {
     for (const step of ['grant', 'scopes', 'imap', 'folders', 'smtp'] as const) {
-      results.set(step, skipped(step, NEEDS_ACCOUNT));
+      results.set(step, skipped(step, needsAccount()));
     }
   } else {
     await checkSignedInAccount(account, config, dependencies, results);
@@ -99,7 +104,7 @@ export async function checkAccount(target: CheckTarget, dependencies: AccountChe
   return {
     subject: { provider, providerName: config?.displayName ?? PROVIDER_LABELS[provider], email: account?.email },
     checkedAtMs: dependencies.clock.now(),
-    steps: CHECK_STEPS.map((step) => masked(results.get(step) ?? skipped(step, 'Not checked.'), dependencies.logger)),
+    steps: CHECK_STEPS.map((step) => masked(results.get(step) ?? skipped(step, ui`Not checked.`.value), dependencies.logger)),
     ...(target.earlierFailure
       ? { earlierFailure: { text: masked(target.earlierFailure, dependencies.logger), mistake: recognizeMistake({ provider, text: target.earlierFailure }) } }
       : {}),
@@ -115,10 +120,10 @@ async function checkSignedInAccount(
   const mailAccount = toMailAccount(account);
   const refresh = (): Promise<string> => dependencies.accessToken(account.id, account.imap.host, { forceRefresh: true });
   results.set('grant', await checkGrant(account, account.provider, refresh, dependencies.clock));
-  results.set('scopes', config ? checkScopes(account, config) : skipped('scopes', "Not checked: the provider's settings are incomplete."));
+  results.set('scopes', config ? checkScopes(account, config) : skipped('scopes', ui`Not checked: the provider's settings are incomplete.`.value));
   if (results.get('grant')?.status !== 'pass') {
     for (const step of ['imap', 'folders', 'smtp'] as const) {
-      results.set(step, skipped(step, 'Not checked: the mail servers need a valid sign-in first.'));
+      results.set(step, skipped(step, ui`Not checked: the mail servers need a valid sign-in first.`.value));
     }
     return;
   }
@@ -130,7 +135,10 @@ async function checkSignedInAccount(
   };
   const imap: { result: CheckStepResult; folders?: ListResponse[] } = await checkImap(mailAccount, mailDependencies);
   results.set('imap', imap.result);
-  results.set('folders', imap.folders ? checkFolders(mailAccount, imap.folders) : skipped('folders', 'Not checked: "IMAP" did not pass.'));
+  results.set(
+    'folders',
+    imap.folders ? checkFolders(mailAccount, imap.folders) : skipped('folders', ui`Not checked: "${stepTitle('imap')}" did not pass.`.value),
+  );
   results.set('smtp', await checkSmtp(mailAccount, mailDependencies));
 }
 

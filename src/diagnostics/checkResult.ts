@@ -1,4 +1,5 @@
 import type { ProviderKind } from '../auth/accountApi';
+import { ui } from '../ui/text';
 import type { KnownMistake } from './knownMistakes';
 
 /** The steps of Check Account, in the order they run. */
@@ -6,15 +7,19 @@ export type CheckStepId = 'discovery' | 'tokenEndpoint' | 'grant' | 'scopes' | '
 
 export const CHECK_STEPS: readonly CheckStepId[] = ['discovery', 'tokenEndpoint', 'grant', 'scopes', 'imap', 'folders', 'smtp'];
 
-export const STEP_TITLES: Readonly<Record<CheckStepId, string>> = {
-  discovery: 'Issuer discovery document (https, issuer match)',
-  tokenEndpoint: 'Token endpoint reachable, client ID known',
-  grant: 'Stored sign-in still valid (a refresh)',
-  scopes: 'Granted permissions cover mail',
-  imap: 'IMAP: TLS, certificate and AUTHENTICATE',
-  folders: 'Sent and Drafts folders found',
-  smtp: 'SMTP: TLS and AUTH (no mail sent)',
-};
+/** Each step's title, in the user's language (so made when asked for, after the translator is installed). */
+export function stepTitle(step: CheckStepId): string {
+  const titles: Readonly<Record<CheckStepId, string>> = {
+    discovery: ui`Issuer discovery document (https, issuer match)`.value,
+    tokenEndpoint: ui`Token endpoint reachable, client ID known`.value,
+    grant: ui`Stored sign-in still valid (a refresh)`.value,
+    scopes: ui`Granted permissions cover mail`.value,
+    imap: ui`IMAP: TLS, certificate and AUTHENTICATE`.value,
+    folders: ui`Sent and Drafts folders found`.value,
+    smtp: ui`SMTP: TLS and AUTH (no mail sent)`.value,
+  };
+  return titles[step];
+}
 
 export type CheckStatus = 'pass' | 'fail' | 'skipped';
 

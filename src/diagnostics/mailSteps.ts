@@ -11,6 +11,7 @@ import type { CheckStepId, CheckStepResult } from './checkResult';
 import { failed, passed } from './checkResult';
 import { evidenceFromError, quoted, serverWords } from './failureEvidence';
 import { recognizeMistake } from './knownMistakes';
+import { ui } from '../ui/text';
 
 /** What the mail steps need: an access token for one of the account's hosts, and where to log. */
 export interface MailCheckDependencies {
@@ -22,47 +23,49 @@ export interface MailCheckDependencies {
   readonly testWiring: object;
 }
 
-const SIGN_IN_REFUSED_FIX =
-  'Sign in again; if the server still refuses, the account may not be allowed this protocol or the token is for other servers (check the permissions).';
+const signInRefusedFix = (): string =>
+  ui`Sign in again; if the server still refuses, the account may not be allowed this protocol or the token is for other servers (check the permissions).`.value;
 
 function where(endpoint: MailEndpoint): string {
-  return `${quoted(`${endpoint.host}:${endpoint.port}`)} (${endpoint.implicitTls ? 'implicit TLS' : 'STARTTLS'})`;
+  return `${quoted(`${endpoint.host}:${endpoint.port}`)} (${endpoint.implicitTls ? ui`implicit TLS`.value : 'STARTTLS'})`;
 }
 
 /** One failed mail connection, explained: certificate, TLS, refused sign-in, or not reachable at all. */
 function mailFailure(step: CheckStepId, account: MailAccount, endpoint: MailEndpoint, error: unknown, refusedSignIn: boolean): CheckStepResult {
   const protocol = step === 'smtp' ? 'smtp' : 'imap';
   const words = serverWords(error);
-  const said = words ? ` The server said ${quoted(words)}.` : '';
+  const said = words ? ui` The server said ${quoted(words)}.`.value : '';
   const mistake = recognizeMistake(evidenceFromError(error, account.provider, protocol));
   const tls = tlsFailureOf(error);
   if (tls === 'certificate') {
     return failed(
       step,
-      `The certificate of ${where(endpoint)} did not verify.${said}`,
-      "The server's certificate must be valid for this host name and issued by an authority this computer trusts. Use the host name the certificate names; a proxy or antivirus that intercepts TLS causes this too.",
+      ui`The certificate of ${where(endpoint)} did not verify.${said}`.value,
+      ui`The server's certificate must be valid for this host name and issued by an authority this computer trusts. Use the host name the certificate names; a proxy or antivirus that intercepts TLS causes this too.`
+        .value,
       mistake,
     );
   }
   if (tls === 'handshake') {
     return failed(
       step,
-      `No secure (TLS) connection came up with ${where(endpoint)}.${said}`,
-      `Use the server's ${protocol === 'imap' ? 'implicit-TLS IMAP port (993)' : 'submission port: 465 (implicit TLS) or 587 (STARTTLS)'}; Mailroom never falls back to plain text.`,
+      ui`No secure (TLS) connection came up with ${where(endpoint)}.${said}`.value,
+      ui`Use the server's ${protocol === 'imap' ? ui`implicit-TLS IMAP port (993)`.value : ui`submission port: 465 (implicit TLS) or 587 (STARTTLS)`.value}; Mailroom never falls back to plain text.`
+        .value,
       mistake,
     );
   }
   if (isMailroomError(error)) {
-    return failed(step, error.message, 'Check the sign-in steps above.', mistake);
+    return failed(step, error.message, ui`Check the sign-in steps above.`.value, mistake);
   }
   if (refusedSignIn) {
-    return failed(step, `${where(endpoint)} refused the sign-in of ${quoted(account.email)}.${said}`, SIGN_IN_REFUSED_FIX, mistake);
+    return failed(step, ui`${where(endpoint)} refused the sign-in of ${quoted(account.email)}.${said}`.value, signInRefusedFix(), mistake);
   }
   const code = typeof (error as { code?: unknown } | undefined)?.code === 'string' ? ` (${(error as { code: string }).code})` : '';
   return failed(
     step,
-    `Could not reach ${where(endpoint)}${code}.${said}`,
-    'Check the host and port in the settings, that the server is up, and that nothing (firewall, VPN, proxy) blocks the port from this computer.',
+    ui`Could not reach ${where(endpoint)}${code}.${said}`.value,
+    ui`Check the host and port in the settings, that the server is up, and that nothing (firewall, VPN, proxy) blocks the port from this computer.`.value,
     mistake,
   );
 }
@@ -81,7 +84,8 @@ export async function checkImap(account: MailAccount, dependencies: MailCheckDep
     return {
       result: passed(
         'imap',
-        `${where(account.imap)}: secure connection, certificate verified, the access token accepted (IMAP AUTHENTICATE), ${folders.length} folders listed.`,
+        ui`${where(account.imap)}: secure connection, certificate verified, the access token accepted (IMAP AUTHENTICATE), ${folders.length} folders listed.`
+          .value,
       ),
       folders,
     };
@@ -101,14 +105,17 @@ export function checkFolders(account: MailAccount, folders: readonly ListRespons
   if (sent && drafts) {
     return passed(
       'folders',
-      `Sent is ${quoted(sent.path)}, Drafts is ${quoted(drafts.path)}.${account.serverSavesSent ? ' The server files sent mail there by itself.' : ''}`,
+      ui`Sent is ${quoted(sent.path)}, Drafts is ${quoted(drafts.path)}.${account.serverSavesSent ? ui` The server files sent mail there by itself.`.value : ''}`
+        .value,
     );
   }
   const missing = [sent ? undefined : 'Sent', drafts ? undefined : 'Drafts'].filter(Boolean).join(' and ');
   return failed(
     'folders',
-    `The server marks no folder as ${missing} (special use \\${missing.replace(' and ', ' or \\')}). Mailroom then cannot file a copy of sent mail or keep unsent drafts on the server.`,
-    "Create the folder in another mail client or in the provider's web mail; on your own server, give it the special-use flag (Dovecot: `special_use = \\Sent` / `\\Drafts` in the mailbox settings).",
+    ui`The server marks no folder as ${missing} (special use \\${missing.replace(' and ', ' or \\')}). Mailroom then cannot file a copy of sent mail or keep unsent drafts on the server.`
+      .value,
+    ui`Create the folder in another mail client or in the provider's web mail; on your own server, give it the special-use flag (Dovecot: \`special_use = \\Sent\` / \`\\Drafts\` in the mailbox settings).`
+      .value,
   );
 }
 
@@ -124,7 +131,7 @@ export async function checkSmtp(account: MailAccount, dependencies: MailCheckDep
       logger: dependencies.logger.forLibrary('nodemailer'),
     });
     await transport.verify();
-    return passed('smtp', `${where(account.smtp)}: secure connection, certificate verified, AUTH XOAUTH2 accepted. No mail was sent.`);
+    return passed('smtp', ui`${where(account.smtp)}: secure connection, certificate verified, AUTH XOAUTH2 accepted. No mail was sent.`.value);
   } catch (error) {
     const code = (error as { code?: unknown; responseCode?: unknown } | undefined) ?? {};
     return mailFailure('smtp', account, account.smtp, error, code.code === 'EAUTH' || code.responseCode === 535 || code.responseCode === 534);

@@ -1,4 +1,5 @@
 import type addressparser from 'nodemailer/lib/addressparser';
+import { ui } from '../ui/text';
 import { defaultExport } from '../util/interop';
 import type { MailAddress } from './outgoing';
 
@@ -181,9 +182,9 @@ export function parseAddressList(input: string, parser: AddressParser): ParsedAd
 export function recipientProblem(input: string, parser: AddressParser): string | undefined {
   const { valid, invalid } = parseAddressList(input, parser);
   if (invalid.length > 0) {
-    return `Not an email address: ${invalid.join(', ')}`;
+    return ui`Not an email address: ${invalid.join(', ')}`.value;
   }
-  return valid.length === 0 ? 'Enter at least one address' : undefined;
+  return valid.length === 0 ? ui`Enter at least one address`.value : undefined;
 }
 
 /** `Name <addr>` for display and for prefilled fields; quotes names that need it. */

@@ -155,14 +155,15 @@ export function assertWithinSizeLimit(messageBytes: number, limitBytes: number):
   }
 }
 
+/** A size with its unit, in the user's language (units and their spacing differ: `1,5 Ko`). */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) {
-    return `${bytes} B`;
+    return ui`${bytes} B`.value;
   }
   if (bytes < 1024 * 1024) {
-    return `${(bytes / 1024).toFixed(1)} KB`;
+    return ui`${(bytes / 1024).toFixed(1)} KB`.value;
   }
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  return ui`${(bytes / (1024 * 1024)).toFixed(1)} MB`.value;
 }
 
 /** Code blocks keep the reader's font size but a monospace face and their own scroll, in any client. */

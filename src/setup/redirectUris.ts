@@ -1,4 +1,5 @@
 import type { ProviderKind } from '../auth/accountApi';
+import { ui } from '../ui/text';
 import { LOOPBACK_CALLBACK_PATH } from '../auth/flows/loopbackFlow';
 import { EXTENSION_AUTHORITY, uriHandlerCallbackPath } from '../auth/flows/uriHandlerFlow';
 
@@ -26,16 +27,16 @@ export function redirectUrisFor(kind: ProviderKind, uriScheme: string): Redirect
   switch (kind) {
     case 'google':
       // Google "Desktop app" clients take loopback redirects on any port without registration.
-      return [{ uri: LOOPBACK_REDIRECT_URI, kind: 'loopback', where: 'Nothing to register: Google "Desktop app" clients accept it on any port.' }];
+      return [{ uri: LOOPBACK_REDIRECT_URI, kind: 'loopback', where: ui`Nothing to register: Google "Desktop app" clients accept it on any port.`.value }];
     case 'microsoft':
       return [
-        { uri: editorRedirectUri(kind, uriScheme), kind: 'editor', where: 'Entra: Authentication → Mobile and desktop applications (this editor).' },
-        { uri: LOOPBACK_REDIRECT_URI, kind: 'loopback', where: 'Entra: Authentication → Mobile and desktop applications (fallback; any port).' },
+        { uri: editorRedirectUri(kind, uriScheme), kind: 'editor', where: ui`Entra: Authentication → Mobile and desktop applications (this editor).`.value },
+        { uri: LOOPBACK_REDIRECT_URI, kind: 'loopback', where: ui`Entra: Authentication → Mobile and desktop applications (fallback; any port).`.value },
       ];
     case 'oidc':
       return [
-        { uri: editorRedirectUri(kind, uriScheme), kind: 'editor', where: "Your issuer: the client's valid redirect URIs (this editor)." },
-        { uri: LOOPBACK_REDIRECT_URI, kind: 'loopback', where: "Your issuer: the client's valid redirect URIs (fallback; any port)." },
+        { uri: editorRedirectUri(kind, uriScheme), kind: 'editor', where: ui`Your issuer: the client's valid redirect URIs (this editor).`.value },
+        { uri: LOOPBACK_REDIRECT_URI, kind: 'loopback', where: ui`Your issuer: the client's valid redirect URIs (fallback; any port).`.value },
       ];
   }
 }

@@ -13,32 +13,32 @@ const maxUrlLength = 8192;
 export function evaluateLink(raw: string): LinkDecision {
   const text = raw.trim();
   if (text.length === 0 || text.length > maxUrlLength) {
-    return { allowed: false, reason: 'The link is empty or too long.' };
+    return { allowed: false, reason: ui`The link is empty or too long.`.value };
   }
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    return { allowed: false, reason: 'The link is not a complete address.' };
+    return { allowed: false, reason: ui`The link is not a complete address.`.value };
   }
   switch (url.protocol) {
     case 'https:':
     case 'http:': {
       if (!url.hostname) {
-        return { allowed: false, reason: 'The link has no host.' };
+        return { allowed: false, reason: ui`The link has no host.`.value };
       }
       // Credentials in a URL are a classic disguise (https://trusted.example@evil.example/).
       if (url.username || url.password) {
-        return { allowed: false, reason: 'The link hides a user name in its address.' };
+        return { allowed: false, reason: ui`The link hides a user name in its address.`.value };
       }
       return { allowed: true, url: url.href, scheme: url.protocol === 'https:' ? 'https' : 'http', displayTarget: url.host };
     }
     case 'mailto:': {
       const recipients = decodeURIComponentSafely(url.pathname);
-      return { allowed: true, url: url.href, scheme: 'mailto', displayTarget: recipients || '(no recipient)' };
+      return { allowed: true, url: url.href, scheme: 'mailto', displayTarget: recipients || ui`(no recipient)`.value };
     }
     default:
-      return { allowed: false, reason: `Links of type "${url.protocol.replace(/:$/, '')}" are not opened from mail.` };
+      return { allowed: false, reason: ui`Links of type "${url.protocol.replace(/:$/, '')}" are not opened from mail.`.value };
   }
 }
 

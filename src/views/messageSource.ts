@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { ui } from '../ui/text';
 import { loadCharsetDecoder } from '../mail/transferDecoding';
 import { ReadOnlyDocuments } from './readOnlyDocuments';
 
@@ -7,7 +8,10 @@ import { ReadOnlyDocuments } from './readOnlyDocuments';
  * interpreted: no language of its own, no links run, nothing written to disk.
  */
 export class MessageSourceDocuments implements vscode.Disposable {
-  private readonly documents = new ReadOnlyDocuments('mailroom-source', 'This source is no longer open. Open it again with View Source in the message.');
+  private readonly documents = new ReadOnlyDocuments(
+    'mailroom-source',
+    ui`This source is no longer open. Open it again with View Source in the message.`.value,
+  );
   private opened = 0;
 
   /** Opens `source` (the message with this UID) in an editor. */
@@ -15,7 +19,8 @@ export class MessageSourceDocuments implements vscode.Disposable {
     // The name says which message, and nothing a stranger chose.
     const path = `/message-${uid}-source-${++this.opened}.eml`;
     const decodeCharset = await loadCharsetDecoder();
-    const text = decodeCharset(source, undefined) + (truncated ? '\n\n[Mailroom: the source is longer than this; only its beginning is shown.]\n' : '');
+    const text =
+      decodeCharset(source, undefined) + (truncated ? `\n\n${ui`[Mailroom: the source is longer than this; only its beginning is shown.]`.value}\n` : '');
     await vscode.window.showTextDocument(await this.documents.open(path, text, 'plaintext'), { preview: true });
   }
 

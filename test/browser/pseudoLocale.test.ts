@@ -9,7 +9,7 @@ import type { ComposerInitMessage } from '../../src/shared/composerProtocol';
 import type { ExtensionToReader } from '../../src/shared/protocol';
 import { useTranslator } from '../../src/ui/text';
 import { launchChromium } from '../editor/browser';
-import { pseudoTranslator, withoutPseudo } from '../support/pseudoLocale';
+import { englishLeft, pseudoTranslator } from '../support/pseudoLocale';
 import { readerMessage, showHtmlInReader, startWebviewHost, waitForPosted } from '../support/webviewHost';
 import type { WebviewHost } from '../support/webviewHost';
 
@@ -37,17 +37,6 @@ const collectShownTexts = `(() => {
 
 async function shownTexts(page: Page): Promise<string[]> {
   return (await page.evaluate(collectShownTexts)) as string[];
-}
-
-/** The texts that still hold a word once pseudo-localised parts and the fixture's data are taken out. */
-function englishLeft(texts: readonly string[], data: readonly (string | RegExp)[]): string[] {
-  return texts.filter((text) => {
-    const rest = data.reduce<string>(
-      (left, value) => (typeof value === 'string' ? left.split(value).join(' ') : left.replace(new RegExp(value, 'g'), ' ')),
-      withoutPseudo(text),
-    );
-    return /\p{L}/u.test(rest);
-  });
 }
 
 describe('pseudo-locale: no hard-coded English in a rendered view', function () {

@@ -44,7 +44,26 @@ export function pseudoTranslator(): Translator {
   return (message) => bundle[message] ?? message;
 }
 
-/** What is left of a shown text once its pseudo-localised parts are taken out. */
+/**
+ * What is left of a shown text once its pseudo-localised parts are taken out, innermost first: a
+ * message can hold another as a value (`⟦Ñót çhéçkéd: "⟦Íssúér…⟧" díd ñót páss.⟧`).
+ */
 export function withoutPseudo(text: string): string {
-  return text.replace(/⟦[^⟧]*⟧/g, ' ');
+  let left = text;
+  for (let previous = ''; previous !== left;) {
+    previous = left;
+    left = left.replace(/⟦[^⟦⟧]*⟧/g, ' ');
+  }
+  return left;
+}
+
+/** The texts that still hold a word once pseudo-localised parts and the given data are taken out. */
+export function englishLeft(texts: readonly string[], data: readonly (string | RegExp)[]): string[] {
+  return texts.filter((text) => {
+    const rest = data.reduce<string>(
+      (left, value) => (typeof value === 'string' ? left.split(value).join(' ') : left.replace(new RegExp(value, 'g'), ' ')),
+      withoutPseudo(text),
+    );
+    return /\p{L}/u.test(rest);
+  });
 }

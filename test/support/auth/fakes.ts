@@ -137,6 +137,7 @@ export function oidcConfig(issuer: string, clientId: string, overrides: Partial<
 }
 
 import * as http from 'node:http';
+import type { StoredAccount } from '../../../src/auth/tokenStore';
 
 export interface Fetched {
   status: number;
@@ -165,4 +166,25 @@ export async function deliverRedirect(redirect: string, handleUri: (uri: { path:
   }
   const url = new URL(redirect);
   handleUri({ path: url.pathname, query: decodeURIComponent(url.search.slice(1)) });
+}
+
+/** A signed-in account of an OpenID Connect issuer with mail at imap.example / smtp.example, as the token store keeps it. */
+export function storedOidcAccount(issuer: string, overrides: Partial<StoredAccount> = {}): StoredAccount {
+  return {
+    version: 1,
+    id: `${issuer}#sub-1`,
+    provider: 'oidc',
+    issuer,
+    subject: 'sub-1',
+    email: 'alice@example.com',
+    clientId: 'mailroom',
+    grantedScopes: ['openid', 'email', 'offline_access', 'mail'],
+    imap: { host: 'imap.example', port: 993, implicitTls: true },
+    smtp: { host: 'smtp.example', port: 465, implicitTls: true },
+    mailHosts: ['imap.example', 'smtp.example'],
+    serverSavesSent: false,
+    tokens: { accessToken: 'fakeAccess', refreshToken: 'fakeRefresh', expiresAtMs: undefined, issuedAtMs: 0 },
+    signInRequired: undefined,
+    ...overrides,
+  };
 }

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { TokenEndpointAnswer } from '../../../src/auth/oauthClient';
-import { oidcConfig } from '../../support/auth/fakes';
+import { oidcConfig, storedOidcAccount } from '../../support/auth/fakes';
 import type { StoredAccount } from '../../../src/auth/tokenStore';
 import type { AccountCheckDependencies } from '../../../src/diagnostics/accountCheck';
 import { checkAccount } from '../../../src/diagnostics/accountCheck';
@@ -15,23 +15,10 @@ const FAKE_REFRESH_TOKEN = 'fakeRefreshTokenZ8w4KdT7';
 const FAKE_CODE = 'fakeAuthorizationCodeR5v1';
 
 function storedAccount(overrides: Partial<StoredAccount> = {}): StoredAccount {
-  return {
-    version: 1,
-    id: `${ISSUER}#sub-1`,
-    provider: 'oidc',
-    issuer: ISSUER,
-    subject: 'sub-1',
-    email: 'alice@example.com',
-    clientId: 'mailroom',
-    grantedScopes: ['openid', 'email', 'offline_access', 'mail'],
-    imap: { host: 'imap.example', port: 993, implicitTls: true },
-    smtp: { host: 'smtp.example', port: 465, implicitTls: true },
-    mailHosts: ['imap.example', 'smtp.example'],
-    serverSavesSent: false,
+  return storedOidcAccount(ISSUER, {
     tokens: { accessToken: FAKE_ACCESS_TOKEN, refreshToken: FAKE_REFRESH_TOKEN, expiresAtMs: undefined, issuedAtMs: 0 },
-    signInRequired: undefined,
     ...overrides,
-  };
+  });
 }
 
 /** Dependencies whose issuer and token manager answer as scripted; no network. */
