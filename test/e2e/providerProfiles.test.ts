@@ -69,16 +69,22 @@ async function inputStep(workbench: Workbench, title: RegExp): Promise<void> {
 
 /**
  * Installs the packaged Mailroom in the running editor of a fresh profile as a person does (Extensions: Install
- * from VSIX…, the path typed into the editor's file dialog) and opens the walkthrough "Set up Mailroom" from the
- * Welcome page the editor starts with. code-server 4.100 does not open a newly installed extension's walkthrough
- * by itself here (no "Set up Mailroom" tab within 60 s, with `walkthroughs.openOnInstall` on), so the test does
- * not claim it; the Welcome page lists it as soon as the extension is installed.
+ * from VSIX…, the path typed into the editor's file dialog), and sees the editor open the walkthrough "Set up
+ * Mailroom" by itself. VS Code's rule (gettingStartedService, 1.100): an extension installed in this window (not
+ * by a profile or settings sync) whose walkthrough is new to the profile opens it, when the window had the focus
+ * last (always so in the browser) and `workbench.welcomePage.walkthroughs.openOnInstall` is on. It opens it with
+ * `workbench.action.openWalkthrough`, which shows it in the active Welcome page, except while that page is inside
+ * a walkthrough with a step selected: then it does nothing. A fresh profile's Welcome page starts inside VS Code's
+ * own first-launch walkthrough, so the person (and the test) first goes back to the Welcome page's list.
  */
-async function installAndOpenWalkthrough(workbench: Workbench): Promise<void> {
+async function installAndSeeWalkthroughOpen(workbench: Workbench): Promise<void> {
   const page = workbench.page;
-  // A fresh profile starts with the editor's own Welcome page, which takes the focus once it has loaded.
-  await page.locator('.gettingStartedContainer').waitFor({ state: 'visible', timeout: 60_000 });
+  // A fresh profile starts with the editor's own Welcome page inside its first-launch walkthrough (its back
+  // button says "Welcome"), and the page takes the focus once it has loaded.
+  await page.locator('.gettingStartedContainer .gettingStarted.showDetails').waitFor({ state: 'visible', timeout: 60_000 });
   await page.waitForTimeout(1_000);
+  await page.locator('.gettingStartedContainer .prev-button', { hasText: 'Welcome' }).click();
+  await page.locator('.gettingStartedContainer .gettingStarted.showCategories').waitFor({ state: 'visible' });
   await workbench.runCommand('Extensions: Install from VSIX...');
   // The dialog completes a typed path as it goes: type it, wait for the file to be listed, then press Install.
   const vsix = packagedExtensionPath();
@@ -95,12 +101,31 @@ async function installAndOpenWalkthrough(workbench: Workbench): Promise<void> {
   }
   await page.locator(`${QUICK_INPUT} .monaco-button`, { hasText: /^Install$/ }).click();
   await workbench.activityBarItem('Mail').waitFor({ state: 'visible', timeout: 60_000 });
-  await page.locator('.gettingStartedContainer .prev-button', { hasText: 'Welcome' }).click();
-  await page.locator('.gettingStartedContainer .getting-started-category', { hasText: 'Set up Mailroom' }).click();
+  // Nothing clicked since the install: the Welcome page has turned to Mailroom's walkthrough by itself.
+  await page.locator('.gettingStartedContainer .gettingStarted.showDetails h2.category-title', { hasText: 'Set up Mailroom' }).waitFor({ timeout: 60_000 });
   for (const title of ['Gmail', 'Microsoft 365 / Outlook.com', 'Your own OpenID Connect issuer']) {
     await page.locator('.getting-started-step .step-title', { hasText: title }).waitFor({ state: 'visible' });
   }
   await workbench.screenshot('walkthrough-after-install');
+}
+
+/**
+ * How long a person's path takes when only the automation's reaction time stands between the steps: each
+ * step's time and the total go to the test's log (the figure issue 14 asks for).
+ */
+function pathTimer(name: string): { lap(step: string): void; total(): void } {
+  const started = Date.now();
+  let last = started;
+  return {
+    lap(step) {
+      const now = Date.now();
+      console.log(`      [time] ${name}: ${step}: ${((now - last) / 1000).toFixed(1)} s`);
+      last = now;
+    },
+    total() {
+      console.log(`      [time] ${name}: from the Welcome page to the inbox: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    },
+  };
 }
 
 /** In the open walkthrough "Set up Mailroom", presses `button` in the provider's step. */
@@ -194,18 +219,25 @@ describe('From a fresh profile to the inbox through the walkthrough, Gmail prese
 
   it('the Gmail step sets up the client ID and secret, signs in on accounts.google.com through the loopback flow and shows the inbox', async () => {
     assert.deepEqual(mailroomSettings(world.workbench), {}, 'a fresh profile: no Mailroom setting');
-    await installAndOpenWalkthrough(world.workbench);
+    const timer = pathTimer('Gmail walkthrough');
+    await installAndSeeWalkthroughOpen(world.workbench);
+    timer.lap('install from VSIX until the walkthrough is open');
     await followWalkthrough(world.workbench, /^Gmail$/, 'Set Up Gmail');
     await inputStep(world.workbench, /Set Up Gmail \(1 of 2\): Client ID/);
     await world.workbench.answerQuickInput(world.profile.clientId);
     await inputStep(world.workbench, /Set Up Gmail \(2 of 2\): Client Secret/);
     await world.workbench.answerQuickInput(GOOGLE_CLIENT_SECRET);
+    timer.lap('Gmail step: Set Up Gmail, client ID and secret');
     const tab = await continueInBrowser(world.workbench, /https:\/\/accounts\.google\.com\/o\/oauth2\/v2\/auth\?/);
     assert.equal(new URL(tab.url()).host, 'accounts.google.com');
+    timer.lap('consent, Continue in Browser, the sign-in page');
     await signInOnIssuerPage(tab, ALICE);
     await world.workbench.returnToEditor();
     await signedInAs(world.workbench, `${ALICE.email} (Mailroom (Gmail))`);
+    timer.lap('sign in on the issuer, back to the editor, signed in');
     await inboxShows(world.workbench, subject);
+    timer.lap('the inbox shows the mail');
+    timer.total();
     await world.workbench.screenshot('inbox');
     assert.deepEqual(mailroomSettings(world.workbench), { 'mailroom.google.clientId': world.profile.clientId }, 'written by the setup, the secret kept out');
     assert.ok(!fs.readFileSync(path.join(world.workbench.server.userDataDirectory, 'User', 'settings.json'), 'utf8').includes(GOOGLE_CLIENT_SECRET));
@@ -219,7 +251,7 @@ describe('From a fresh profile to the inbox through the walkthrough, Microsoft p
 
   it('the Microsoft step sets up the client ID and tenant, signs in on login.microsoftonline.com (templated issuer) and shows the inbox', async () => {
     assert.deepEqual(mailroomSettings(world.workbench), {}, 'a fresh profile: no Mailroom setting');
-    await installAndOpenWalkthrough(world.workbench);
+    await installAndSeeWalkthroughOpen(world.workbench);
     await followWalkthrough(world.workbench, /^Microsoft 365 \/ Outlook\.com$/, 'Set Up Microsoft 365 / Outlook.com');
     await inputStep(world.workbench, /\(1 of 2\): Client ID/);
     await world.workbench.answerQuickInput(world.profile.clientId);
