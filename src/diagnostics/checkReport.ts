@@ -1,4 +1,5 @@
 import type { CheckReport, CheckStatus, CheckStepResult } from './checkResult';
+import type { KnownMistake } from './knownMistakes';
 import { stepTitle } from './checkResult';
 import { ui } from '../ui/text';
 
@@ -19,12 +20,20 @@ function statusLabel(status: CheckStatus): string {
   }
 }
 
+/**
+ * Only the label goes through the ui tag: a fix is Mailroom's own text already translated, and as a value it
+ * would be cut at the tag's length for values.
+ */
+function knownProblem(mistake: KnownMistake): string {
+  return `**${ui`Known problem: ${mistake.title}.`.value}** ${mistake.fix}`;
+}
+
 function renderStep(result: CheckStepResult): string[] {
   const lines = [`## ${statusLabel(result.status)}: ${stepTitle(result.step)}`, '', result.detail, ''];
   if (result.mistake) {
-    lines.push(ui`**Known problem: ${result.mistake.title}.** ${result.mistake.fix}`.value, '');
+    lines.push(knownProblem(result.mistake), '');
   } else if (result.fix) {
-    lines.push(ui`**Fix:** ${result.fix}`.value, '');
+    lines.push(`**${ui`Fix:`.value}** ${result.fix}`, '');
   }
   return lines;
 }
@@ -42,9 +51,9 @@ export function renderCheckReport(report: CheckReport): string {
     '',
   ];
   if (report.earlierFailure) {
-    lines.push(ui`What went wrong before: \`${report.earlierFailure.text.replace(/`/g, "'")}\``.value, '');
+    lines.push(`${ui`What went wrong before:`.value} \`${report.earlierFailure.text.replace(/`/g, "'")}\``, '');
     if (report.earlierFailure.mistake) {
-      lines.push(ui`**Known problem: ${report.earlierFailure.mistake.title}.** ${report.earlierFailure.mistake.fix}`.value, '');
+      lines.push(knownProblem(report.earlierFailure.mistake), '');
     }
   }
   for (const step of report.steps) {

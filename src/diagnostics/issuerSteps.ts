@@ -87,7 +87,7 @@ export async function checkTokenEndpoint(config: ProviderConfig, issuer: IssuerP
     text: issuerSaid,
     ...(clockSkewMs === undefined ? {} : { clockSkewMs }),
   });
-  const answered = ui`The token endpoint answered a made-up refresh token with HTTP ${answer.status}${issuerSaid ? ` ${quoted(issuerSaid)}` : ''}.`;
+  const answered = ui`The token endpoint answered a made-up refresh token with HTTP ${answer.status}${issuerSaid ? ui` ${quoted(issuerSaid)}` : ''}.`;
   if (mistake) {
     return failed('tokenEndpoint', answered.value, mistake.fix, mistake);
   }
@@ -95,7 +95,7 @@ export async function checkTokenEndpoint(config: ProviderConfig, issuer: IssuerP
     return failed('tokenEndpoint', ui`${answered} A working token endpoint says \`invalid_grant\` here.`.value, reachIssuer());
   }
   const clocks =
-    clockSkewMs === undefined ? '' : ui` This computer's clock and the issuer's agree within ${Math.max(1, Math.ceil(Math.abs(clockSkewMs) / 1000))} s.`.value;
+    clockSkewMs === undefined ? '' : ui` This computer's clock and the issuer's agree within ${Math.max(1, Math.ceil(Math.abs(clockSkewMs) / 1000))} s.`;
   return passed('tokenEndpoint', ui`${answered} It knows the client ID ${quoted(config.clientId)}.${clocks}`.value);
 }
 

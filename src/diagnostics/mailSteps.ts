@@ -34,7 +34,8 @@ function where(endpoint: MailEndpoint): string {
 function mailFailure(step: CheckStepId, account: MailAccount, endpoint: MailEndpoint, error: unknown, refusedSignIn: boolean): CheckStepResult {
   const protocol = step === 'smtp' ? 'smtp' : 'imap';
   const words = serverWords(error);
-  const said = words ? ui` The server said ${quoted(words)}.`.value : '';
+  // Texts, not strings: a value's leading space would be trimmed away with the rest of its whitespace.
+  const said = words ? ui` The server said ${quoted(words)}.` : '';
   const mistake = recognizeMistake(evidenceFromError(error, account.provider, protocol));
   const tls = tlsFailureOf(error);
   if (tls === 'certificate') {
@@ -61,7 +62,7 @@ function mailFailure(step: CheckStepId, account: MailAccount, endpoint: MailEndp
   if (refusedSignIn) {
     return failed(step, ui`${where(endpoint)} refused the sign-in of ${quoted(account.email)}.${said}`.value, signInRefusedFix(), mistake);
   }
-  const code = typeof (error as { code?: unknown } | undefined)?.code === 'string' ? ` (${(error as { code: string }).code})` : '';
+  const code = typeof (error as { code?: unknown } | undefined)?.code === 'string' ? ui` (${(error as { code: string }).code})` : '';
   return failed(
     step,
     ui`Could not reach ${where(endpoint)}${code}.${said}`.value,

@@ -59,6 +59,17 @@ describe('Check Account: steps and report without servers', () => {
     assert.match(report.steps[2].detail, /Sign in, then check again/);
   });
 
+  it('keeps the spaces between the sentences and values a step puts together', async () => {
+    const report = await checkAccount(
+      { provider: 'oidc' },
+      dependencies(undefined, healthyAnswer, () => Promise.reject(new Error('not called'))),
+    );
+    assert.match(
+      report.steps[1].detail,
+      /^The token endpoint answered a made-up refresh token with HTTP 400 `invalid_grant: grant request is invalid`\. It knows the client ID `mailroom`\. This computer's clock and the issuer's agree within 1 s\.$/,
+    );
+  });
+
   it("names a wrong client ID from the token endpoint's invalid_client and gives the setting to fix", async () => {
     const answer = { ...healthyAnswer, status: 401, error: 'invalid_client', errorDescription: 'client authentication failed' };
     const report = await checkAccount(
