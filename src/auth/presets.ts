@@ -75,7 +75,7 @@ function googleConfig(settings: ProviderSettings): ProviderConfig {
     smtp: { host: 'smtp.gmail.com', port: 465, implicitTls: true },
     mailHosts: PRESET_MAIL_HOSTS.google,
     serverSavesSent: true,
-    removeAccessHelp: "You can also remove Mailroom's access at https://myaccount.google.com/connections.",
+    removeAccessHelp: ui`You can also remove Mailroom's access at https://myaccount.google.com/connections.`.value,
     deviceVerificationHosts: [],
     tenant: undefined,
   };
@@ -117,7 +117,8 @@ function microsoftConfig(settings: ProviderSettings): ProviderConfig {
     mailHosts: PRESET_MAIL_HOSTS.microsoft,
     serverSavesSent: false,
     removeAccessHelp:
-      'Microsoft has no way for apps to give back their access. Remove Mailroom at https://myapps.microsoft.com (work or school account) or https://account.live.com/consent/Manage (personal account).',
+      ui`Microsoft has no way for apps to give back their access. Remove Mailroom at https://myapps.microsoft.com (work or school account) or https://account.live.com/consent/Manage (personal account).`
+        .value,
     deviceVerificationHosts: ['microsoft.com', 'www.microsoft.com', 'login.microsoftonline.com', 'login.microsoft.com'],
     tenant,
   };
@@ -148,7 +149,7 @@ function oidcConfig(settings: ProviderSettings): ProviderConfig {
     smtp: { host: smtpHost, port: settings.oidc.smtp.port, implicitTls: settings.oidc.smtp.port !== 587 },
     mailHosts: [...new Set([imapHost, smtpHost])],
     serverSavesSent: false,
-    removeAccessHelp: `Your identity provider (${issuerUrl.host}) can show which apps have access to your account.`,
+    removeAccessHelp: ui`Your identity provider (${issuerUrl.host}) can show which apps have access to your account.`.value,
     deviceVerificationHosts: [],
     tenant: undefined,
   };

@@ -1,6 +1,8 @@
 import type * as vscode from 'vscode';
 import type { MailEndpoint, ProviderKind } from './accountApi';
 import { MailroomError } from '../util/errors';
+import type { UiText } from '../ui/text';
+import { ui } from '../ui/text';
 import { Emitter } from '../util/event';
 import type { Logger } from '../util/log';
 
@@ -106,7 +108,7 @@ export class TokenStore {
       'read',
       key,
       () => this.secrets.get(key),
-      "Mailroom could not read its sign-ins from the editor's secret storage (is the system keychain locked?). Nothing was changed; try again once it is available.",
+      ui`Mailroom could not read its sign-ins from the editor's secret storage (is the system keychain locked?). Nothing was changed; try again once it is available.`,
     );
   }
 
@@ -115,7 +117,7 @@ export class TokenStore {
       'write',
       key,
       () => this.secrets.store(key, value),
-      "Mailroom could not save a sign-in in the editor's secret storage (is the system keychain locked or full?). What was stored before is unchanged.",
+      ui`Mailroom could not save a sign-in in the editor's secret storage (is the system keychain locked or full?). What was stored before is unchanged.`,
     );
   }
 
@@ -124,12 +126,12 @@ export class TokenStore {
       'delete',
       key,
       () => this.secrets.delete(key),
-      "Mailroom could not delete a sign-in from the editor's secret storage (is the system keychain locked?). It is still stored; try again.",
+      ui`Mailroom could not delete a sign-in from the editor's secret storage (is the system keychain locked?). It is still stored; try again.`,
     );
   }
 
   /** One storage operation; a failure is logged (the key's name only) and becomes 'StorageUnavailable' with what it means. */
-  private async atStorage<T>(operation: 'read' | 'write' | 'delete', key: string, run: () => Thenable<T>, meaning: string): Promise<T> {
+  private async atStorage<T>(operation: 'read' | 'write' | 'delete', key: string, run: () => Thenable<T>, meaning: UiText): Promise<T> {
     try {
       return await run();
     } catch (error) {

@@ -1,6 +1,7 @@
 import { MailroomError, isMailroomError } from '../util/errors';
 import { redact } from '../util/redact';
 import { tlsFailureOf } from './tlsFailure';
+import type { UiText } from '../ui/text';
 import { ui } from '../ui/text';
 
 /**
@@ -22,10 +23,13 @@ function asFailure(error: unknown): SmtpFailure {
   return typeof error === 'object' && error !== null ? (error as SmtpFailure) : { message: String(error) };
 }
 
-/** The server's own words, minus anything that looks like a credential. */
-function serverSaid(failure: SmtpFailure): string {
+/**
+ * The server's own words, minus anything that looks like a credential. A text, not a string: as a ui value
+ * its leading space would be trimmed away, and "The server said:" is Mailroom's to translate.
+ */
+function serverSaid(failure: SmtpFailure): UiText | '' {
   const text = (failure.response ?? failure.message ?? '').trim();
-  return text ? ` The server said: ${redact(text).slice(0, 300)}` : '';
+  return text ? ui` The server said: ${redact(text).slice(0, 300)}` : '';
 }
 
 function isAuthenticationReply(failure: SmtpFailure): boolean {
@@ -58,7 +62,7 @@ export function mapSmtpError(error: unknown, host: string): MailroomError {
     return new MailroomError('MessageTooLarge', ui`The message is larger than ${host} accepts.${serverSaid(failure)}`, cause);
   }
   if (failure.code === 'EENVELOPE' && (failure.command === 'RCPT TO' || (failure.rejected?.length ?? 0) > 0)) {
-    const who = failure.rejected?.length ? ` (${failure.rejected.join(', ')})` : '';
+    const who = failure.rejected?.length ? ui` (${failure.rejected.join(', ')})` : '';
     return new MailroomError('RecipientRefused', ui`${host} refused the recipient${who}.${serverSaid(failure)}`, cause);
   }
   if (isSmtpAuthDisabled(failure)) {

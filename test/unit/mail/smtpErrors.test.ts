@@ -26,7 +26,7 @@ describe('SMTP error mapping', () => {
       host,
     );
     assert.equal(mapped.code, 'RecipientRefused');
-    assert.match(mapped.message, /nobody@mailroom\.test/);
+    assert.equal(mapped.message, 'smtp.example.org refused the recipient (nobody@mailroom.test). The server said: 550 5.1.1 No such user');
   });
 
   it('treats EAUTH and 535 as an authentication failure a refresh may fix', () => {

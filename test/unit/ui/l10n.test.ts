@@ -4,6 +4,9 @@ import { failureText, placeholdersOf, ui, useTranslator } from '../../../src/ui/
 import { MailroomError } from '../../../src/util/errors';
 import { webviewStrings } from '../../../src/views/webviewHtml';
 import { pseudoLocalise, pseudoTranslator } from '../../support/pseudoLocale';
+import { oidcSettings } from '../../support/auth/fakes';
+import { providerConfig } from '../../../src/auth/presets';
+import { GOOGLE_MAIL_SCOPE, OUTLOOK_IMAP_SCOPE, OUTLOOK_SMTP_SCOPE, explainScope } from '../../../src/auth/scopes';
 
 describe('l10n: Mailroom’s words through the l10n bundle, values as they are', () => {
   beforeEach(() => useTranslator(pseudoTranslator()));
@@ -43,6 +46,18 @@ describe('l10n: Mailroom’s words through the l10n bundle, values as they are',
   it('hands vscode.l10n.t each placeholder as its own argument, so they come back in place', () => {
     assert.deepEqual(placeholdersOf('from {0}, {2} and {1}'), ['{0}', '{1}', '{2}']);
     assert.deepEqual(placeholdersOf('Sign In'), []);
+  });
+
+  it('translates the consent’s scope explanations and each provider’s sign-out help', () => {
+    const settings = oidcSettings('https://issuer.example', 'mailroom');
+    const texts = [
+      ...[GOOGLE_MAIL_SCOPE, OUTLOOK_IMAP_SCOPE, OUTLOOK_SMTP_SCOPE, 'openid', 'email', 'profile', 'offline_access', 'mail'].map(explainScope),
+      ...(['google', 'microsoft', 'oidc'] as const).map((kind) => providerConfig(kind, settings).removeAccessHelp),
+    ];
+    assert.deepEqual(
+      texts.filter((text) => !/^⟦[^⟧]*⟧$/.test(text)),
+      [],
+    );
   });
 
   it('is English as written without a translator (plain-Node tests, before activation)', () => {
