@@ -20,11 +20,16 @@ import { StackMailAccounts } from '../test/support/stackAccounts';
 import { countCommands } from '../test/support/commandCounter';
 import { distDirectory, showHtmlInReader, startWebviewHost, waitForPosted } from '../test/support/webviewHost';
 import type { MessageView } from '../src/shared/protocol';
+import { benchFolderOf, benchFolderSizes, measureFloor, measureFloorConnect, settleFolders } from './floor';
+import type { FloorRuns } from './floor';
+import { measureOpenFolder } from './openFolder';
+import type { OpenFolderRuns } from './openFolder';
+import { median, round } from './statistics';
 
 const repositoryRoot = path.resolve(__dirname, '..', '..');
 const resultsFile = path.join(repositoryRoot, 'bench', 'results', 'inbox.json');
 const folderSize = 100_000;
-const bigFolder = 'Bench100k';
+const bigFolder = benchFolderOf(folderSize);
 const pageSize = 50;
 const warmRuns = 7;
 
@@ -42,7 +47,18 @@ export interface InboxBenchmark {
   'newMail.ms': number;
   'activation.ms': number;
   'extensionHost.heapMB': number;
+  /** Per folder size (1,000 / 10,000 / 100,000), from the same run: */
+  'floor.ms': Record<string, number>;
+  'floor.connectMs': number;
+  'floor.bytes': Record<string, number>;
+  'floor.roundTrips': number;
+  'openFolder.newConnectionMs': Record<string, number>;
+  'openFolder.newConnectionRoundTrips': Record<string, number>;
+  'openFolder.switchMs': Record<string, number>;
+  'openFolder.switchBytes': Record<string, number>;
+  'openFolder.ratioToFloor': Record<string, { newConnection: number; switch: number; bytes: number }>;
   'meta.folderSize': number;
+  'meta.loadAverage': number[];
   'meta.notes': string[];
 }
 
@@ -63,16 +79,6 @@ class ServerTimings {
   public lastMs(count: number): number {
     return this.seconds.slice(-count).reduce((sum, entry) => sum + entry.secs * 1000, 0);
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
-
-function round(value: number, digits = 1): number {
-  const scale = 10 ** digits;
-  return Math.round(value * scale) / scale;
 }
 
 /** Heap in use after a full collection, so the number is what stays, not garbage. */
@@ -276,8 +282,10 @@ export async function runInboxBenchmark(): Promise<InboxBenchmark> {
   const browser = await launchChromium();
   try {
     const seedStarted = performance.now();
-    await stack.seedLargeFolder('alice@mailroom.test', bigFolder, folderSize);
-    notes.push(`seeded ${folderSize} messages in ${Math.round(performance.now() - seedStarted)} ms`);
+    for (const size of benchFolderSizes) {
+      await stack.seedLargeFolder('alice@mailroom.test', benchFolderOf(size), size);
+    }
+    notes.push(`seeded ${benchFolderSizes.join(' / ')} messages in ${Math.round(performance.now() - seedStarted)} ms`);
     await stack.deliver('alice@mailroom.test', htmlMessageOf50kB());
     await stack.deliver('alice@mailroom.test', shortHtmlMessage());
 
@@ -287,6 +295,13 @@ export async function runInboxBenchmark(): Promise<InboxBenchmark> {
       throw new Error('the stack has no alice');
     }
     const account = await accounts.signInAs(stack, user);
+    const login = { user: user.email, accessToken: await accounts.getAccessToken(account.id, account.imap.host) };
+    const settledAfter = await settleFolders(stack, login, benchFolderSizes, pageSize);
+    notes.push(`Dovecot's index of the seeded folders settled after ${settledAfter} SELECT + LOGOUT sessions (see bench/floor.ts)`);
+    const floorConnectMs = await measureFloorConnect(stack, login, warmRuns);
+    const floor = await measureFloor(stack, login, benchFolderSizes, pageSize, warmRuns);
+    const mailroom = await measureOpenFolder(stack, accounts, account, benchFolderSizes, pageSize, warmRuns);
+    notes.push(...floorNotes(floor, floorConnectMs, mailroom));
     const heapBefore = settledHeapBytes();
     const timings = new ServerTimings();
     const session = new MailSession(account, withTestTransport({ accounts, logger: timings.logger }, { extraCa: fs.readFileSync(stack.caFile) }));
@@ -302,8 +317,6 @@ export async function runInboxBenchmark(): Promise<InboxBenchmark> {
       if (cold.total !== folderSize || cold.rows !== pageSize) {
         throw new Error(`expected ${folderSize} messages and a page of ${pageSize}, got ${cold.total} and ${cold.rows}`);
       }
-      // Dovecot settles its fresh index of the folder for a moment after the first open.
-      await new Promise((resolve) => setTimeout(resolve, 3_000));
       const warm: number[] = [];
       const serverWarm: number[] = [];
       let roundTrips = cold.commands.length;
@@ -416,7 +429,9 @@ export async function runInboxBenchmark(): Promise<InboxBenchmark> {
         'newMail.ms': round(median(arrivals)),
         'activation.ms': round(activationMs),
         'extensionHost.heapMB': round((heapAfter - heapBefore) / 1024 / 1024),
+        ...floorResults(floor, floorConnectMs, mailroom),
         'meta.folderSize': folderSize,
+        'meta.loadAverage': os.loadavg().map((load) => round(load, 2)),
         'meta.notes': notes,
       };
     } finally {
@@ -429,8 +444,65 @@ export async function runInboxBenchmark(): Promise<InboxBenchmark> {
   }
 }
 
+type FloorKeys =
+  | 'floor.ms'
+  | 'floor.connectMs'
+  | 'floor.bytes'
+  | 'floor.roundTrips'
+  | 'openFolder.newConnectionMs'
+  | 'openFolder.newConnectionRoundTrips'
+  | 'openFolder.switchMs'
+  | 'openFolder.switchBytes'
+  | 'openFolder.ratioToFloor';
+
+function bySize<T>(entries: readonly { size: number }[], value: (index: number) => T): Record<string, T> {
+  return Object.fromEntries(entries.map((entry, index) => [String(entry.size), value(index)]));
+}
+
+function floorResults(floor: readonly FloorRuns[], floorConnectMs: number, mailroom: readonly OpenFolderRuns[]): Pick<InboxBenchmark, FloorKeys> {
+  const at = (index: number): { floor: FloorRuns; mailroom: OpenFolderRuns } => {
+    const floorRuns = floor[index];
+    const mailroomRuns = mailroom[index];
+    if (!floorRuns || !mailroomRuns) {
+      throw new Error('the floor and Mailroom were measured on different folders');
+    }
+    return { floor: floorRuns, mailroom: mailroomRuns };
+  };
+  return {
+    'floor.ms': bySize(floor, (index) => round(at(index).floor.ms, 2)),
+    'floor.connectMs': round(floorConnectMs),
+    'floor.bytes': bySize(floor, (index) => at(index).floor.bytes),
+    'floor.roundTrips': floor[0]?.roundTrips ?? 0,
+    'openFolder.newConnectionMs': bySize(mailroom, (index) => round(at(index).mailroom.newConnectionMs)),
+    'openFolder.newConnectionRoundTrips': bySize(mailroom, (index) => at(index).mailroom.newConnectionRoundTrips),
+    'openFolder.switchMs': bySize(mailroom, (index) => round(at(index).mailroom.switchMs)),
+    'openFolder.switchBytes': bySize(mailroom, (index) => at(index).mailroom.switchBytes),
+    'openFolder.ratioToFloor': bySize(floor, (index) => {
+      const { floor: floorRuns, mailroom: mailroomRuns } = at(index);
+      return {
+        newConnection: round(mailroomRuns.newConnectionMs / (floorConnectMs + floorRuns.ms)),
+        switch: round(mailroomRuns.switchMs / floorRuns.ms),
+        bytes: round(mailroomRuns.switchBytes / floorRuns.bytes),
+      };
+    }),
+  };
+}
+
+function floorNotes(floor: readonly FloorRuns[], floorConnectMs: number, mailroom: readonly OpenFolderRuns[]): string[] {
+  const first = floor[0]?.ms ?? Number.NaN;
+  const last = floor[floor.length - 1]?.ms ?? Number.NaN;
+  return [
+    `floor.ms: our own minimal client (bench/floorClient.ts), EXAMINE + FETCH <newest 50> (ENVELOPE) on an authenticated connection, median of ${warmRuns}; flat: 100k / 1k = ${round(last / first, 2)} (target ≤ 2)`,
+    `floor.connectMs: the same client's TLS + greeting + AUTHENTICATE (${round(floorConnectMs)} ms); openFolder.ratioToFloor.newConnection divides by connect + floor`,
+    `openFolder.newConnectionMs: a new MailSession from nothing to the newest 50 rows; commands after authentication: ${mailroom[0]?.newConnectionCommands.join(' ') ?? ''}`,
+    'openFolder.switchMs / switchBytes: CLOSE, then the newest 50 rows again on the live connection (SELECT + FETCH); bytes read from the socket, as for the floor',
+  ];
+}
+
 const targets: Partial<Record<keyof InboxBenchmark, string>> = {
   'openFolder.roundTrips': '≤ 2',
+  'floor.ms': '100k ≤ 2 × 1k',
+  'openFolder.ratioToFloor': '≤ 1.5 (bytes ≤ 1.5)',
   'openFolder.ms': '< 300',
   'openMessage.ms': '< 150',
   'list.maxDomRows': '< 200',
@@ -444,9 +516,13 @@ export function writeInboxResults(result: InboxBenchmark): string {
   fs.writeFileSync(resultsFile, `${JSON.stringify(result, null, 2)}\n`);
   const rows = Object.entries(result)
     .filter(([key]) => !key.startsWith('meta.'))
-    .map(([key, value]) => `${key.padEnd(28)} ${String(value).padStart(8)}   ${targets[key as keyof InboxBenchmark] ?? ''}`);
+    .map(
+      ([key, value]) =>
+        `${key.padEnd(34)} ${(typeof value === 'object' ? JSON.stringify(value) : String(value)).padStart(8)}   ${targets[key as keyof InboxBenchmark] ?? ''}`,
+    );
   return [
-    `${'inbox'.padEnd(28)} ${'value'.padStart(8)}   target`,
+    `${'inbox'.padEnd(34)} ${'value'.padStart(8)}   target`,
+    `load average ${result['meta.loadAverage'].join(' / ')} on ${os.cpus().length} CPUs`,
     ...rows,
     '',
     ...result['meta.notes'].map((note) => `- ${note}`),
