@@ -72,6 +72,11 @@ export class FloorClient {
     return { ms, commands: 2, roundTrips: 2, bytes: this.socket.bytesRead - bytesBefore, serverMs: examined.serverMs + fetched.serverMs, exists };
   }
 
+  /** Mailroom's sessions enable CONDSTORE, so a mailbox it uses keeps modseqs in its index. */
+  public async enableCondstore(): Promise<void> {
+    await this.command('ENABLE CONDSTORE');
+  }
+
   /** SELECT (read-write, so Dovecot may write back its index) without fetching anything. */
   public async select(folder: string): Promise<number> {
     return (await this.command(`SELECT "${folder}"`)).serverMs;
