@@ -9,7 +9,7 @@ import { MailSession } from '../src/mail/connection';
 import { fetchNewestRows } from '../src/mail/mailbox';
 import { withTestTransport } from '../src/util/testTransport';
 import type { Stack } from '../test/stack';
-import { testLogger } from '../test/support/logging';
+import { ImapCommandLog } from '../test/support/imapCommandLog';
 import type { StackMailAccounts } from '../test/support/stackAccounts';
 import { benchFolderOf } from './floor';
 import { median } from './statistics';
@@ -25,34 +25,6 @@ export interface OpenFolderRuns {
   switchBytes: number;
 }
 
-/**
- * The commands imapflow writes, from its debug lines ("7 SELECT INBOX"; the server's tagged answers
- * are "7 OK …"), split at authentication.
- */
-class CommandLog {
-  public commands: string[] = [];
-  public authenticatedAt = -1;
-  public readonly logger = testLogger((line, level) => {
-    if (line.includes('[imapflow] User authenticated')) {
-      this.authenticatedAt = this.commands.length;
-      return;
-    }
-    const command = level === 'debug' ? /^\[imapflow\] [A-Za-z0-9.]+ ([A-Z]+)\b/.exec(line)?.[1] : undefined;
-    if (command && !['OK', 'NO', 'BAD'].includes(command)) {
-      this.commands.push(command);
-    }
-  });
-
-  public afterAuthentication(): string[] {
-    return this.authenticatedAt < 0 ? [] : this.commands.slice(this.authenticatedAt);
-  }
-
-  public reset(): void {
-    this.commands = [];
-    this.authenticatedAt = -1;
-  }
-}
-
 function bytesReadOf(client: ImapFlow): number {
   return (client as unknown as { socket: { bytesRead: number } }).socket.bytesRead;
 }
@@ -65,7 +37,7 @@ export async function measureOpenFolder(
   pageSize: number,
   runs: number,
 ): Promise<OpenFolderRuns[]> {
-  const log = new CommandLog();
+  const log = new ImapCommandLog();
   const sessionFor = (): MailSession =>
     new MailSession(account, withTestTransport({ accounts, logger: log.logger }, { extraCa: fs.readFileSync(stack.caFile) }));
   const results: OpenFolderRuns[] = [];
@@ -80,7 +52,7 @@ export async function measureOpenFolder(
         const started = performance.now();
         await fetchNewestRows(session, folder, pageSize);
         fresh.push(performance.now() - started);
-        freshCommands = log.afterAuthentication();
+        freshCommands = log.afterAuthentication().map((line) => line.split(' ')[0] ?? '');
       } finally {
         await session.dispose();
       }

@@ -84,8 +84,7 @@ export class InboxApp {
           listing.accountId = message.selectedAccountId ?? accounts[0]?.id;
           listing.folder = message.selectedFolder ?? 'INBOX';
           this.pickers.showAccounts(accounts, listing.accountId);
-          void this.loadFolders();
-          void listing.openFolder();
+          this.openFolderThenListFolders();
         }
         return;
       }
@@ -127,8 +126,15 @@ export class InboxApp {
   private pickAccount(accountId: string): void {
     this.listing.accountId = accountId;
     this.listing.folder = 'INBOX';
-    void this.loadFolders();
-    void this.listing.openFolder();
+    this.openFolderThenListFolders();
+  }
+
+  /**
+   * The first screen first: the folder list (with unread counts, the costliest part of connecting to
+   * a big folder) is asked for once the folder's rows are in, not before them on the same connection.
+   */
+  private openFolderThenListFolders(): void {
+    void this.listing.openFolder().finally(() => void this.loadFolders());
   }
 
   private pickFolder(path: string): void {

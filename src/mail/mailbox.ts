@@ -5,6 +5,7 @@ import { findSpecialUse, sortFoldersForDisplay } from './folders';
 import type { SpecialUse } from './folders';
 import { envelopeToRow, loadPreviewDecoders, previewBytes, previewPartKey } from './rowModel';
 import type { MailSession } from './connection';
+import { selectWithoutLookup } from './connection';
 import { ui } from '../ui/text';
 
 /** Everything a list row needs, in one FETCH: envelope, flags, structure and the first bytes of part 1. */
@@ -51,14 +52,12 @@ export function statusOf(mailbox: MailboxObject): FolderStatus {
   };
 }
 
-/**
- * Selects `path` on the command connection unless it is selected already. The folder list is
- * known for this connection (see MailSession), so imapflow sends SELECT without a LIST first.
- */
+/** Selects `path` on the command connection unless it is selected already: SELECT alone, no LIST first. */
 export async function ensureSelected(client: ImapFlow, path: string, fresh: boolean): Promise<MailboxObject> {
   if (!fresh && client.mailbox && client.mailbox.path === path) {
     return client.mailbox;
   }
+  selectWithoutLookup(client, path);
   return client.mailboxOpen(path);
 }
 

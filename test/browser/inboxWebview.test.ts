@@ -35,6 +35,18 @@ describe('inbox webview in a real browser', function () {
     await host?.close();
   });
 
+  it('asks for the folder list only after the folder it opens has answered (the first screen first)', async () => {
+    const page = await openInbox(browser, host, 'rows=500');
+    try {
+      await page.locator('.list .row:not(.placeholder)').first().waitFor();
+      await waitForPosted(page, (message) => message.type === 'listFolders');
+      const types = (await postedMessages(page)).map((message) => String(message.type));
+      assert.ok(types.indexOf('openFolder') >= 0 && types.indexOf('openFolder') < types.indexOf('listFolders'), `posted: ${types.join(', ')}`);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('keeps only visible rows in the DOM while scrolling 100,000 messages, loading pages on demand', async () => {
     const page = await openInbox(browser, host, `rows=${total}`);
     try {

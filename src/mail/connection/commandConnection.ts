@@ -41,7 +41,7 @@ export class CommandConnection {
     });
   }
 
-  /** The folder list of the current connection: listed once per connection, with unread counts. */
+  /** The folder list of the current connection: listed once per connection, with unread counts, when first asked for. */
   public folders(options?: { refresh?: boolean }): Promise<ListResponse[]> {
     return this.run(async (client) => {
       const known = this.folderLists.known(client);
@@ -103,14 +103,7 @@ export class CommandConnection {
           this.client = undefined;
         }
       });
-      // Listed now, so opening a folder on this connection never needs imapflow's LIST-before-SELECT.
-      try {
-        await this.folderLists.list(client);
-      } catch (error) {
-        // Nobody else holds this client: left open, it would stay logged in beside the next attempt [SEC-31].
-        closeQuietly(client);
-        throw error;
-      }
+      // Not listed now: the first screen needs only its folder (see selectWithoutLookup).
       return client;
     });
     this.client = opening;

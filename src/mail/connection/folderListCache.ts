@@ -1,8 +1,9 @@
 import type { ImapFlow, ListResponse } from 'imapflow';
 
 /**
- * The folder list of each command connection, listed once per connection with unread counts. With
- * the list known, opening a folder never needs imapflow's LIST-before-SELECT.
+ * The folder list of each command connection, listed with unread counts once per connection, when
+ * first asked for (the folder picker asks after the first screen): on a big folder the unread
+ * count is the costliest part of connecting.
  */
 export class FolderListCache {
   private readonly lists = new WeakMap<ImapFlow, ListResponse[]>();
@@ -17,5 +18,18 @@ export class FolderListCache {
     const list = await client.list({ statusQuery: { messages: true, unseen: true } });
     this.lists.set(client, list);
     return list;
+  }
+}
+
+/**
+ * Lets imapflow select `path` without first looking it up (LIST + LSUB: two round trips before the
+ * first screen). Its SELECT reads nothing from that look-up but a few names for the mailbox object,
+ * which Mailroom does not use; a folder it has listed keeps its entry.
+ */
+export function selectWithoutLookup(client: ImapFlow, path: string): void {
+  const folders = (client as unknown as { folders?: unknown }).folders;
+  const key = path.toUpperCase() === 'INBOX' ? 'INBOX' : path;
+  if (folders instanceof Map && !folders.has(key)) {
+    folders.set(key, { path: key });
   }
 }

@@ -9,6 +9,7 @@ import { classifyImapFailure, retryDelayMs, serverBackoffHintMs } from '../recon
 import type { ConnectionOpener } from './connectionOpener';
 import type { ConnectionState } from './connectionState';
 import type { FolderChange } from './folderChange';
+import { selectWithoutLookup } from './folderListCache';
 import { closeQuietly } from './imapClient';
 import type { ImapTimeouts } from './sessionDependencies';
 
@@ -139,6 +140,7 @@ export class IdleSupervisor {
       watched.on('exists', (event) => this.changes.fire({ accountId, folder, kind: 'exists', exists: event.count }));
       watched.on('expunge', () => this.changes.fire({ accountId, folder, kind: 'expunge' }));
       watched.on('flags', () => this.changes.fire({ accountId, folder, kind: 'flags' }));
+      selectWithoutLookup(watched, folder);
       const opened = await watched.mailboxOpen(folder, { readOnly: true });
       this.attempt = 0;
       this.changes.fire({ accountId, folder, kind: 'watching', exists: opened.exists });

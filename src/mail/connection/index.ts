@@ -10,3 +10,4 @@ export { IDLE_RENEWAL_MS } from './idleSupervisor';
 export { DEFAULT_IMAP_TIMEOUTS } from './sessionDependencies';
 export type { ImapTimeouts, MailSessionDependencies } from './sessionDependencies';
 export { closeQuietly, imapClientOptions } from './imapClient';
+export { selectWithoutLookup } from './folderListCache';

@@ -29,6 +29,7 @@ import { withTestTransport } from '../../../src/util/testTransport';
 import { isMailroomError } from '../../../src/util/errors';
 import { StackMailAccounts } from '../../support/stackAccounts';
 import { countCommands } from '../../support/commandCounter';
+import { ImapCommandLog } from '../../support/imapCommandLog';
 
 function waitFor<T>(register: (resolve: (value: T) => void) => void, timeoutMs: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -101,6 +102,35 @@ describe('mail layer against Dovecot', function () {
     );
     assert.ok(summary.some((folder) => folder.path === FIXTURE_CUSTOM_FOLDER));
     assert.equal(summary[0]?.unread, stack.fixture?.unreadInInbox);
+  });
+
+  it('shows the first screen of a new session before any folder list, and its IDLE connection selects without a look-up', async () => {
+    const log = new ImapCommandLog();
+    const fresh = new MailSession(alice, withTestTransport({ accounts, logger: log.logger }, { extraCa: fs.readFileSync(stack.caFile) }));
+    const names = (lines: readonly string[]): string[] => lines.map((line) => line.split(' ')[0] ?? '');
+    try {
+      await fetchNewestRows(fresh, 'INBOX', 20);
+      const firstScreen = log.afterAuthentication();
+      // ID, NAMESPACE and ENABLE are imapflow's connection set-up, which it cannot skip.
+      assert.deepEqual(names(firstScreen), ['ID', 'NAMESPACE', 'ENABLE', 'SELECT', 'FETCH'], firstScreen.join(' | '));
+
+      log.reset();
+      const watching = waitFor<string>(
+        (resolve) =>
+          fresh.onDidChangeFolder((change) => {
+            if (change.kind === 'watching') {
+              resolve(change.folder);
+            }
+          }),
+        10_000,
+        'the IDLE connection',
+      );
+      fresh.watch('INBOX');
+      await watching;
+      assert.deepEqual(names(log.afterAuthentication()), ['ID', 'NAMESPACE', 'ENABLE', 'EXAMINE'], log.afterAuthentication().join(' | '));
+    } finally {
+      await fresh.dispose();
+    }
   });
 
   it('opens a folder with two commands (SELECT + FETCH) and pages older messages', async () => {
