@@ -54,8 +54,11 @@ export interface InboxBenchmark {
   'floor.roundTrips': number;
   'openFolder.newConnectionMs': Record<string, number>;
   'openFolder.newConnectionRoundTrips': Record<string, number>;
-  'openFolder.switchMs': Record<string, number>;
-  'openFolder.switchBytes': Record<string, number>;
+  'openFolder.firstPaintMs': Record<string, number>;
+  'openFolder.previewsMs': Record<string, number>;
+  'openFolder.firstPaintRoundTrips': Record<string, number>;
+  'openFolder.firstPaintBytes': Record<string, number>;
+  'openFolder.fullQueryMs': Record<string, number>;
   'openFolder.ratioToFloor': Record<string, { newConnection: number; switch: number; bytes: number }>;
   'meta.folderSize': number;
   'meta.loadAverage': number[];
@@ -451,8 +454,11 @@ type FloorKeys =
   | 'floor.roundTrips'
   | 'openFolder.newConnectionMs'
   | 'openFolder.newConnectionRoundTrips'
-  | 'openFolder.switchMs'
-  | 'openFolder.switchBytes'
+  | 'openFolder.firstPaintMs'
+  | 'openFolder.previewsMs'
+  | 'openFolder.firstPaintRoundTrips'
+  | 'openFolder.firstPaintBytes'
+  | 'openFolder.fullQueryMs'
   | 'openFolder.ratioToFloor';
 
 function bySize<T>(entries: readonly { size: number }[], value: (index: number) => T): Record<string, T> {
@@ -475,14 +481,17 @@ function floorResults(floor: readonly FloorRuns[], floorConnectMs: number, mailr
     'floor.roundTrips': floor[0]?.roundTrips ?? 0,
     'openFolder.newConnectionMs': bySize(mailroom, (index) => round(at(index).mailroom.newConnectionMs)),
     'openFolder.newConnectionRoundTrips': bySize(mailroom, (index) => at(index).mailroom.newConnectionRoundTrips),
-    'openFolder.switchMs': bySize(mailroom, (index) => round(at(index).mailroom.switchMs)),
-    'openFolder.switchBytes': bySize(mailroom, (index) => at(index).mailroom.switchBytes),
+    'openFolder.firstPaintMs': bySize(mailroom, (index) => round(at(index).mailroom.firstPaintMs)),
+    'openFolder.previewsMs': bySize(mailroom, (index) => round(at(index).mailroom.previewsMs)),
+    'openFolder.firstPaintRoundTrips': bySize(mailroom, (index) => at(index).mailroom.firstPaintRoundTrips),
+    'openFolder.firstPaintBytes': bySize(mailroom, (index) => at(index).mailroom.firstPaintBytes),
+    'openFolder.fullQueryMs': bySize(mailroom, (index) => round(at(index).mailroom.fullQueryMs)),
     'openFolder.ratioToFloor': bySize(floor, (index) => {
       const { floor: floorRuns, mailroom: mailroomRuns } = at(index);
       return {
         newConnection: round(mailroomRuns.newConnectionMs / (floorConnectMs + floorRuns.ms)),
-        switch: round(mailroomRuns.switchMs / floorRuns.ms),
-        bytes: round(mailroomRuns.switchBytes / floorRuns.bytes),
+        switch: round(mailroomRuns.firstPaintMs / floorRuns.ms),
+        bytes: round(mailroomRuns.firstPaintBytes / floorRuns.bytes),
       };
     }),
   };
@@ -494,8 +503,9 @@ function floorNotes(floor: readonly FloorRuns[], floorConnectMs: number, mailroo
   return [
     `floor.ms: our own minimal client (bench/floorClient.ts), EXAMINE + FETCH <newest 50> (ENVELOPE) on an authenticated connection, median of ${warmRuns}; flat: 100k / 1k = ${round(last / first, 2)} (target ≤ 2)`,
     `floor.connectMs: the same client's TLS + greeting + AUTHENTICATE (${round(floorConnectMs)} ms); openFolder.ratioToFloor.newConnection divides by connect + floor`,
-    `openFolder.newConnectionMs: a new MailSession from nothing to the newest 50 rows; commands after authentication: ${mailroom[0]?.newConnectionCommands.join(' ') ?? ''}`,
-    'openFolder.switchMs / switchBytes: CLOSE, then the newest 50 rows again on the live connection (SELECT + FETCH); bytes read from the socket, as for the floor',
+    `openFolder.newConnectionMs: a new MailSession from nothing to the first screen (the Inbox's path, no cache); commands after authentication: ${mailroom[0]?.newConnectionCommands.join(' ') ?? ''}`,
+    'openFolder.firstPaintMs / firstPaintBytes: CLOSE, then the first screen again on the live connection (SELECT + FETCH of envelope, flags, dates, size); bytes read from the socket, as for the floor; previewsMs: from the same start until the second FETCH filled previews and paperclips',
+    'openFolder.fullQueryMs: the same switch with the former one-FETCH row query (fetchNewestRows: + BODYSTRUCTURE, thread id, first 400 bytes of part 1)',
   ];
 }
 

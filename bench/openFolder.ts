@@ -1,32 +1,54 @@
-// Mailroom's side of the floor comparison (issue 12): the newest page of each benchmark folder, on a
-// new connection (from nothing to rows) and as a folder switch on a live connection, with the commands
-// (= round trips: imapflow never pipelines) and bytes each took.
+// Mailroom's side of the floor comparison (issue 12): the newest page of each benchmark folder the way
+// the Inbox opens it (first screen from the cheap items, then previews), on a new connection (from
+// nothing to rows) and as a folder switch on a live connection, with the commands (= round trips:
+// imapflow never pipelines) and bytes each took; and the former one-FETCH row query for comparison.
 import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { ImapFlow } from 'imapflow';
 import type { MailAccount } from '../src/auth/accountApi';
 import { MailSession } from '../src/mail/connection';
+import { EnvelopeCache, completeFirstScreen, openFolderWithCache } from '../src/mail/envelopeCache';
 import { fetchNewestRows } from '../src/mail/mailbox';
 import { withTestTransport } from '../src/util/testTransport';
 import type { Stack } from '../test/stack';
-import { ImapCommandLog } from '../test/support/imapCommandLog';
+import { ImapCommandLog, commandNames } from '../test/support/imapCommandLog';
+import { testLogger } from '../test/support/logging';
 import type { StackMailAccounts } from '../test/support/stackAccounts';
 import { benchFolderOf } from './floor';
 import { median } from './statistics';
 
 export interface OpenFolderRuns {
   size: number;
+  /** A new session until the first screen's rows. */
   newConnectionMs: number;
-  /** Commands after the server said "authenticated", up to the rows: each one a round trip. */
+  /** Commands after the server said "authenticated", up to the first screen: each one a round trip. */
   newConnectionRoundTrips: number;
   newConnectionCommands: string[];
-  switchMs: number;
-  switchRoundTrips: number;
-  switchBytes: number;
+  /** Folder switch on a live connection: until the first screen's rows, then until their previews. */
+  firstPaintMs: number;
+  previewsMs: number;
+  firstPaintRoundTrips: number;
+  firstPaintBytes: number;
+  /** The same switch with the one-FETCH row query (envelope, structure, thread id, preview bytes) the first screen used before. */
+  fullQueryMs: number;
 }
 
 function bytesReadOf(client: ImapFlow): number {
   return (client as unknown as { socket: { bytesRead: number } }).socket.bytesRead;
+}
+
+/** No cache: every open is a first screen from the server. */
+const noCache = new EnvelopeCache('/nonexistent', () => false, testLogger());
+
+async function firstScreen(session: MailSession, folder: string, pageSize: number): Promise<{ firstPaintMs: number; previewsMs: number }> {
+  const started = performance.now();
+  const first = await openFolderWithCache(session, noCache, folder, pageSize);
+  const firstPaintMs = performance.now() - started;
+  if (first.rows.length !== pageSize || !first.detailsPending) {
+    throw new Error(`expected a first screen of ${pageSize} rows from the server, got ${first.rows.length}`);
+  }
+  await completeFirstScreen(session, noCache, folder, first);
+  return { firstPaintMs, previewsMs: performance.now() - started };
 }
 
 export async function measureOpenFolder(
@@ -50,39 +72,52 @@ export async function measureOpenFolder(
       try {
         log.reset();
         const started = performance.now();
-        await fetchNewestRows(session, folder, pageSize);
+        await openFolderWithCache(session, noCache, folder, pageSize);
         fresh.push(performance.now() - started);
-        freshCommands = log.afterAuthentication().map((line) => line.split(' ')[0] ?? '');
+        freshCommands = commandNames(log.afterAuthentication());
       } finally {
         await session.dispose();
       }
     }
     const session = sessionFor();
+    const leaveFolder = (): Promise<number> =>
+      session.run(async (client) => {
+        await client.mailboxClose();
+        return bytesReadOf(client);
+      });
     try {
-      await fetchNewestRows(session, folder, pageSize);
-      const switches: number[] = [];
+      await firstScreen(session, folder, pageSize);
+      const paints: number[] = [];
+      const previews: number[] = [];
       const bytes: number[] = [];
-      let switchCommands = 0;
+      const fullQuery: number[] = [];
+      let paintCommands = 0;
       for (let run = 0; run < runs; run++) {
-        const before = await session.run(async (client) => {
-          await client.mailboxClose();
-          return bytesReadOf(client);
-        });
+        const before = await leaveFolder();
         log.reset();
         const started = performance.now();
-        await fetchNewestRows(session, folder, pageSize);
-        switches.push(performance.now() - started);
-        switchCommands = log.commands.length;
+        const first = await openFolderWithCache(session, noCache, folder, pageSize);
+        paints.push(performance.now() - started);
+        paintCommands = log.commands.length;
         bytes.push((await session.run(async (client) => bytesReadOf(client))) - before);
+        await completeFirstScreen(session, noCache, folder, first);
+        previews.push(performance.now() - started);
+
+        await leaveFolder();
+        const fullStarted = performance.now();
+        await fetchNewestRows(session, folder, pageSize);
+        fullQuery.push(performance.now() - fullStarted);
       }
       results.push({
         size,
         newConnectionMs: median(fresh),
         newConnectionRoundTrips: freshCommands.length,
         newConnectionCommands: freshCommands,
-        switchMs: median(switches),
-        switchRoundTrips: switchCommands,
-        switchBytes: median(bytes),
+        firstPaintMs: median(paints),
+        previewsMs: median(previews),
+        firstPaintRoundTrips: paintCommands,
+        firstPaintBytes: median(bytes),
+        fullQueryMs: median(fullQuery),
       });
     } finally {
       await session.dispose();

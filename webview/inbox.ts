@@ -29,6 +29,7 @@ export class InboxApp {
       connection: receive,
       folderChanged: receive,
       rowUpdated: receive,
+      rowsDetailed: receive,
       rowsRemoved: receive,
       focusSearch: receive,
       shortcut: receive,
@@ -106,6 +107,12 @@ export class InboxApp {
       case 'rowUpdated':
         if (aboutWhatIsShown(message)) {
           this.rows.update(message.row);
+          this.list.refresh();
+        }
+        return;
+      case 'rowsDetailed':
+        if (aboutWhatIsShown(message)) {
+          message.rows.forEach((row) => this.rows.update(row));
           this.list.refresh();
         }
         return;

@@ -6,7 +6,8 @@ import { writeFileAtomically } from '../util/atomicFile';
 import type { Logger } from '../util/log';
 import { describeError } from '../util/log';
 import type { FolderStatus, RowsResult } from './mailbox';
-import { ensureSelected, fetchRowsBySequence, sequenceRangeForIndexes, statusOf } from './mailbox';
+import { ensureSelected, sequenceRangeForIndexes, statusOf } from './mailbox';
+import { fetchFirstScreenRows, fetchRowDetails } from './firstScreen';
 import type { MailSession } from './connection';
 
 /** The newest rows of a folder kept on disk: envelopes only, never bodies. */
@@ -142,13 +143,19 @@ function isCachedFolder(value: unknown): value is CachedFolder {
   return entry.version === 1 && typeof entry.uidValidity === 'string' && typeof entry.total === 'number' && Array.isArray(entry.rows);
 }
 
+/** A folder's first screen; rows fetched from the cheap items still wait for {@link completeFirstScreen}. */
+export interface FirstScreenResult extends RowsResult {
+  detailsPending: boolean;
+}
+
 /**
  * Opens a folder using the cache where it is still valid: after SELECT, if UIDVALIDITY, UIDNEXT,
  * the message count and HIGHESTMODSEQ are unchanged, the cached first page is shown without a
  * FETCH; if only HIGHESTMODSEQ moved (CONDSTORE), only the flags that changed since are fetched.
- * Otherwise the newest page is fetched as usual. Never more than two round trips.
+ * Otherwise the newest page is fetched from the cheap items (envelope, flags, dates), and its
+ * previews and paperclips follow from {@link completeFirstScreen}. Never more than two round trips.
  */
-export async function openFolderWithCache(session: MailSession, cache: EnvelopeCache, folder: string, pageSize: number): Promise<RowsResult> {
+export async function openFolderWithCache(session: MailSession, cache: EnvelopeCache, folder: string, pageSize: number): Promise<FirstScreenResult> {
   const accountId = session.account.id;
   const cached = await cache.read(accountId, folder);
   const result = await session.run(async (client) => {
@@ -164,7 +171,7 @@ export async function openFolderWithCache(session: MailSession, cache: EnvelopeC
       cached.highestModseq !== undefined &&
       status.highestModseq !== undefined;
     if (!reusable) {
-      return { status, start: 0, rows: await fetchRowsBySequence(client, status.total, 0, pageSize) };
+      return { status, start: 0, rows: await fetchFirstScreenRows(client, status.total, 0, pageSize), detailsPending: true };
     }
     const rows = cached.rows.slice(0, wanted);
     if (cached.highestModseq !== status.highestModseq) {
@@ -174,10 +181,30 @@ export async function openFolderWithCache(session: MailSession, cache: EnvelopeC
         : [];
       applyFlagChanges(rows, changed);
     }
-    return { status, start: 0, rows };
+    return { status, start: 0, rows, detailsPending: false };
   });
-  await cache.remember(accountId, folder, result.status, 0, result.rows);
+  if (!result.detailsPending) {
+    await cache.remember(accountId, folder, result.status, 0, result.rows);
+  }
   return result;
+}
+
+/**
+ * The second FETCH of a first screen: the rows with their previews, paperclips and thread sizes,
+ * kept in the cache only now (rows without them would be shown from it for good). Undefined when
+ * another folder was opened first.
+ */
+export async function completeFirstScreen(
+  session: MailSession,
+  cache: EnvelopeCache,
+  folder: string,
+  first: FirstScreenResult,
+): Promise<MessageRow[] | undefined> {
+  const rows = await fetchRowDetails(session, folder, first.rows);
+  if (rows) {
+    await cache.remember(session.account.id, folder, first.status, 0, rows);
+  }
+  return rows;
 }
 
 /** Updates unread/flagged/answered of rows from FETCH FLAGS results (CONDSTORE resync). */

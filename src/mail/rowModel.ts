@@ -60,22 +60,37 @@ function loadHtmlToText(): Promise<HtmlToText> {
 
 /** Converts one FETCH result into a list row. Never throws on odd or missing fields. */
 export function envelopeToRow(message: FetchedEnvelope, decoders: PreviewDecoders, threadCounts?: ReadonlyMap<string, number>): MessageRow {
+  return { ...firstScreenRow(message), ...rowDetails(message, decoders, threadCounts) };
+}
+
+/** What a row shows from the cheap items alone (envelope, flags, dates): no preview, no paperclip yet. */
+export function firstScreenRow(message: FetchedEnvelope): MessageRow {
   const flags = message.flags ?? new Set<string>();
   const sender = message.envelope?.from?.[0];
   const sent = message.envelope?.date === undefined ? undefined : new Date(message.envelope.date);
   const arrived = message.internalDate === undefined ? undefined : new Date(message.internalDate);
   const date = validTime(sent) ?? validTime(arrived) ?? 0;
-  const threadCount = message.threadId === undefined ? undefined : threadCounts?.get(message.threadId);
   return {
     uid: message.uid,
     from: (sender?.name || sender?.address || '').trim() || '(unknown sender)',
     fromAddress: sender?.address ?? '',
     subject: (message.envelope?.subject ?? '').trim() || '(no subject)',
     date,
-    preview: previewOf(message, decoders),
+    preview: '',
     unread: !flags.has('\\Seen'),
     flagged: flags.has('\\Flagged'),
     answered: flags.has('\\Answered'),
+    hasAttachment: false,
+  };
+}
+
+export type RowDetails = Pick<MessageRow, 'preview' | 'hasAttachment' | 'threadCount'>;
+
+/** What a row needs the structure and the first bytes of the message for: preview, paperclip, thread size. */
+export function rowDetails(message: FetchedEnvelope, decoders: PreviewDecoders, threadCounts?: ReadonlyMap<string, number>): RowDetails {
+  const threadCount = message.threadId === undefined ? undefined : threadCounts?.get(message.threadId);
+  return {
+    preview: previewOf(message, decoders),
     hasAttachment: message.bodyStructure ? hasAttachment(message.bodyStructure) : false,
     ...(threadCount !== undefined && threadCount > 1 ? { threadCount } : {}),
   };

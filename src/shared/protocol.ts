@@ -115,6 +115,8 @@ export interface InboxProtocol {
     folderChanged: { accountId: string; folder: string; total?: number };
     /** One message's flags changed by our own action: update the row in place. */
     rowUpdated: { accountId: string; folder: string; row: MessageRow };
+    /** The first screen's rows with what followed them: previews, paperclips, thread sizes; update in place. */
+    rowsDetailed: { accountId: string; folder: string; rows: MessageRow[] };
     rowsRemoved: { accountId: string; folder: string; uids: number[] };
     focusSearch: NoPayload;
     /** A contributed keybinding for the focused row was pressed. */

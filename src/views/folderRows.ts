@@ -1,8 +1,8 @@
 import { loadRows, loadRowsByUid, searchFolder } from '../mail/mailbox';
 import type { MailSession } from '../mail/connection';
 import type { EnvelopeCache } from '../mail/envelopeCache';
-import { openFolderWithCache } from '../mail/envelopeCache';
-import type { RowsPage } from '../shared/protocol';
+import { completeFirstScreen, openFolderWithCache } from '../mail/envelopeCache';
+import type { MessageRow, RowsPage } from '../shared/protocol';
 import { isMailroomError } from '../util/errors';
 import { SearchResults } from './searchResults';
 
@@ -15,15 +15,19 @@ export class FolderRows {
 
   public constructor(private readonly cache: EnvelopeCache) {}
 
-  /** Opens `folder` for the list: watched for new mail from now on, earlier searches dropped. */
-  public async open(session: MailSession, folder: string, pageSize: number): Promise<RowsPage> {
+  /**
+   * Opens `folder` for the list: watched for new mail from now on, earlier searches dropped. The
+   * page is the first screen; `details`, when given, brings its rows with previews and paperclips.
+   */
+  public async open(session: MailSession, folder: string, pageSize: number): Promise<{ page: RowsPage; details?: Promise<MessageRow[] | undefined> }> {
     this.searches.clear();
     session.watch(folder);
     try {
       const result = await openFolderWithCache(session, this.cache, folder, pageSize);
-      return { total: result.status.total, start: 0, rows: result.rows, fromCache: false };
+      const page = { total: result.status.total, start: 0, rows: result.rows, fromCache: false };
+      return result.detailsPending ? { page, details: completeFirstScreen(session, this.cache, folder, result) } : { page };
     } catch (error) {
-      return this.fromCacheOr(session, folder, 0, pageSize, error);
+      return { page: await this.fromCacheOr(session, folder, 0, pageSize, error) };
     }
   }
 

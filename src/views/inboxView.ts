@@ -157,10 +157,15 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, InboxNavig
   private async openFolder(session: MailSession, folder: string): Promise<RowsPage> {
     this.selectedAccountId = session.account.id;
     this.selectedFolder = folder;
-    const page = await this.rows.open(session, folder, inboxSettings().pageSize);
+    const { page, details } = await this.rows.open(session, folder, inboxSettings().pageSize);
     if (!page.fromCache) {
       this.badge.schedule();
     }
+    const accountId = session.account.id;
+    details?.then(
+      (rows) => rows && this.post({ type: 'rowsDetailed', accountId, folder, rows }),
+      (error: unknown) => this.deps.logger.warn(`Previews of ${folder} not loaded: ${describeError(error)}`),
+    );
     return page;
   }
 

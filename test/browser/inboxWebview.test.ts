@@ -270,6 +270,39 @@ describe('inbox webview in a real browser', function () {
     }
   });
 
+  it('fills previews and paperclips into the rows shown when their details follow the first screen', async () => {
+    const page = await openInbox(browser, host, 'rows=3');
+    try {
+      await page.locator('#row-0:not(.placeholder)').waitFor();
+      const shown = (await page.locator('#row-0 .preview').textContent()) ?? '';
+      await postToWebview(page, {
+        type: 'rowsDetailed',
+        accountId: 'acc',
+        folder: 'INBOX',
+        rows: [
+          {
+            uid: 3,
+            from: 'Sender 0',
+            fromAddress: 'sender0@example.com',
+            subject: 'Message number 3',
+            date: 0,
+            preview: 'The words that followed',
+            unread: true,
+            flagged: false,
+            answered: false,
+            hasAttachment: true,
+          },
+        ],
+      });
+      await page.locator('#row-0 .preview', { hasText: 'The words that followed' }).waitFor();
+      assert.notEqual(shown, 'The words that followed');
+      assert.equal(await page.locator('#row-0 .codicon-file').count(), 1, 'the paperclip is shown');
+      assert.equal(await page.locator('.list .row:not(.placeholder)').count(), 3, 'rows updated in place, none added');
+    } finally {
+      await page.close();
+    }
+  });
+
   it('shows rows from the extension as text, never as markup', async () => {
     const page = await openInbox(browser, host, 'rows=3');
     try {

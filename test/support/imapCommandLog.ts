@@ -26,9 +26,9 @@ export class ImapCommandLog {
     });
   }
 
-  /** Command names, e.g. ['SELECT', 'FETCH']. */
+  /** Command names, e.g. ['SELECT', 'FETCH', 'UID FETCH']. */
   public get commands(): string[] {
-    return this.lines.map((line) => line.split(' ')[0] ?? '');
+    return commandNames(this.lines);
   }
 
   /** Command lines sent after the server accepted the sign-in. */
@@ -40,4 +40,12 @@ export class ImapCommandLog {
     this.lines = [];
     this.authenticatedAt = -1;
   }
+}
+
+/** The name of each command line: its first word, or its first two after UID. */
+export function commandNames(lines: readonly string[]): string[] {
+  return lines.map((line) => {
+    const [first = '', second = ''] = line.split(' ');
+    return first === 'UID' ? `${first} ${second}` : first;
+  });
 }

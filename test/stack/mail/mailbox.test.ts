@@ -22,14 +22,14 @@ import {
 } from '../../../src/mail/mailbox';
 import { loadMessage } from '../../../src/mail/message';
 import { MailSession, MailSessions } from '../../../src/mail/connection';
-import { EnvelopeCache, openFolderWithCache } from '../../../src/mail/envelopeCache';
+import { EnvelopeCache, completeFirstScreen, openFolderWithCache } from '../../../src/mail/envelopeCache';
 import type { FolderChange, SessionState } from '../../../src/mail/connection';
 import { recordingLogger } from '../../support/logging';
 import { withTestTransport } from '../../../src/util/testTransport';
 import { isMailroomError } from '../../../src/util/errors';
 import { StackMailAccounts } from '../../support/stackAccounts';
 import { countCommands } from '../../support/commandCounter';
-import { ImapCommandLog } from '../../support/imapCommandLog';
+import { ImapCommandLog, commandNames } from '../../support/imapCommandLog';
 
 function waitFor<T>(register: (resolve: (value: T) => void) => void, timeoutMs: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -107,12 +107,11 @@ describe('mail layer against Dovecot', function () {
   it('shows the first screen of a new session before any folder list, and its IDLE connection selects without a look-up', async () => {
     const log = new ImapCommandLog();
     const fresh = new MailSession(alice, withTestTransport({ accounts, logger: log.logger }, { extraCa: fs.readFileSync(stack.caFile) }));
-    const names = (lines: readonly string[]): string[] => lines.map((line) => line.split(' ')[0] ?? '');
     try {
       await fetchNewestRows(fresh, 'INBOX', 20);
       const firstScreen = log.afterAuthentication();
       // ID, NAMESPACE and ENABLE are imapflow's connection set-up, which it cannot skip.
-      assert.deepEqual(names(firstScreen), ['ID', 'NAMESPACE', 'ENABLE', 'SELECT', 'FETCH'], firstScreen.join(' | '));
+      assert.deepEqual(commandNames(firstScreen), ['ID', 'NAMESPACE', 'ENABLE', 'SELECT', 'FETCH'], firstScreen.join(' | '));
 
       log.reset();
       const watching = waitFor<string>(
@@ -127,7 +126,7 @@ describe('mail layer against Dovecot', function () {
       );
       fresh.watch('INBOX');
       await watching;
-      assert.deepEqual(names(log.afterAuthentication()), ['ID', 'NAMESPACE', 'ENABLE', 'EXAMINE'], log.afterAuthentication().join(' | '));
+      assert.deepEqual(commandNames(log.afterAuthentication()), ['ID', 'NAMESPACE', 'ENABLE', 'EXAMINE'], log.afterAuthentication().join(' | '));
     } finally {
       await fresh.dispose();
     }
@@ -160,12 +159,50 @@ describe('mail layer against Dovecot', function () {
     assert.ok(first.rows.every((row) => row.subject && row.from && row.date > 0));
   });
 
+  it('shows a folder first from the cheap items (SELECT + FETCH), then fills previews with a second FETCH after it', async () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-cache-'));
+    const log = new ImapCommandLog();
+    const fresh = new MailSession(alice, withTestTransport({ accounts, logger: log.logger }, { extraCa: fs.readFileSync(stack.caFile) }));
+    try {
+      const cache = new EnvelopeCache(directory, () => true, recordingLogger([]).logger);
+      await fresh.run(async () => undefined);
+      log.reset();
+      const first = await openFolderWithCache(fresh, cache, 'INBOX', 20);
+      const firstScreen = [...log.lines];
+      assert.deepEqual(log.commands, ['SELECT', 'FETCH'], firstScreen.join(' | '));
+      assert.doesNotMatch(firstScreen[1] ?? '', /BODYSTRUCTURE|BODY\.PEEK/, 'the first screen opens no message');
+      assert.equal(first.rows.length, 20);
+      assert.ok(
+        first.rows.every((row) => row.subject && row.from && row.date > 0 && row.preview === ''),
+        'rows are there before their previews',
+      );
+      assert.equal(await cache.read(alice.id, 'INBOX'), undefined, 'rows without previews are not kept');
+
+      const completed = await completeFirstScreen(fresh, cache, 'INBOX', first);
+      assert.deepEqual(log.commands, ['SELECT', 'FETCH', 'UID FETCH'], log.lines.join(' | '));
+      assert.match(log.lines[2] ?? '', /BODYSTRUCTURE/);
+      assert.deepEqual(
+        completed?.map((row) => row.uid),
+        first.rows.map((row) => row.uid),
+      );
+      assert.ok(
+        completed?.some((row) => row.preview.length > 0),
+        'previews are filled',
+      );
+      assert.deepEqual((await cache.read(alice.id, 'INBOX'))?.rows.slice(0, 20), completed);
+    } finally {
+      await fresh.dispose();
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
   it('reopens an unchanged folder from the cache with SELECT alone, and resyncs changed flags with CONDSTORE', async () => {
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-cache-'));
     const other = new MailSession(alice, withTestTransport({ accounts, logger: recordingLogger(logs).logger }, { extraCa: fs.readFileSync(stack.caFile) }));
     try {
       const cache = new EnvelopeCache(directory, () => true, recordingLogger(logs).logger);
-      const first = await openFolderWithCache(session, cache, 'INBOX', 20);
+      const firstScreen = await openFolderWithCache(session, cache, 'INBOX', 20);
+      const first = { ...firstScreen, rows: (await completeFirstScreen(session, cache, 'INBOX', firstScreen)) ?? [] };
       assert.ok(first.status.highestModseq, 'the server offers CONDSTORE');
       const { result: again, commands } = await countCommands(session, () => openFolderWithCache(session, cache, 'INBOX', 20));
       assert.deepEqual(commands, ['SELECT'], 'nothing changed: no FETCH');

@@ -193,6 +193,7 @@ describe('webview client', () => {
         connection: record,
         folderChanged: record,
         rowUpdated: record,
+        rowsDetailed: record,
         rowsRemoved: record,
         focusSearch: record,
         shortcut: record,

@@ -1,0 +1,55 @@
+import type { FetchQueryObject, ImapFlow } from 'imapflow';
+import type { MessageRow } from '../shared/protocol';
+import type { MailSession } from './connection';
+import { ensureSelected, sequenceRangeForIndexes, threadSizes } from './mailbox';
+import { firstScreenRow, loadPreviewDecoders, previewBytes, previewPartKey, rowDetails } from './rowModel';
+
+/**
+ * The first screen of a folder: only what the server answers from its index (envelope, flags,
+ * dates, size), so it opens no message. Mailroom's full row query made Dovecot open and parse every
+ * message of the page and cost 1.6-3 times the envelope-only floor's time (issue 12).
+ */
+const firstScreenQuery: FetchQueryObject = { uid: true, flags: true, envelope: true, internalDate: true, size: true };
+
+/** What the rows add a moment later: the structure (paperclip), the thread id and the first bytes of part 1 (preview). */
+const rowDetailsQuery: FetchQueryObject = {
+  uid: true,
+  bodyStructure: true,
+  threadId: true,
+  bodyParts: [{ key: previewPartKey, start: 0, maxLength: previewBytes }],
+};
+
+/** The newest rows [start, start + count) from the cheap items alone; previews and paperclips follow from {@link fetchRowDetails}. */
+export async function fetchFirstScreenRows(client: ImapFlow, total: number, start: number, count: number): Promise<MessageRow[]> {
+  const range = sequenceRangeForIndexes(total, start, count);
+  if (!range) {
+    return [];
+  }
+  const messages = await client.fetchAll(`${range.from}:${range.to}`, firstScreenQuery);
+  return messages.sort((a, b) => b.seq - a.seq).map((message) => firstScreenRow(message));
+}
+
+/**
+ * The second FETCH, after the first screen is shown: previews, paperclips and thread sizes of
+ * `rows`, by UID, in the order given. Undefined when another folder has been opened on the
+ * connection since (selecting this one again would delay that one).
+ */
+export async function fetchRowDetails(session: MailSession, path: string, rows: readonly MessageRow[]): Promise<MessageRow[] | undefined> {
+  if (rows.length === 0) {
+    return [];
+  }
+  return session.run(async (client) => {
+    if (!client.mailbox || client.mailbox.path !== path) {
+      return undefined;
+    }
+    await ensureSelected(client, path, false);
+    const messages = await client.fetchAll(rows.map((row) => row.uid).join(','), rowDetailsQuery, { uid: true });
+    const threads = threadSizes(messages);
+    const decoders = await loadPreviewDecoders();
+    const details = new Map(messages.map((message) => [message.uid, rowDetails(message, decoders, threads)]));
+    return rows.map((row) => {
+      const found = details.get(row.uid);
+      return found ? { ...row, ...found } : row;
+    });
+  });
+}
