@@ -25,6 +25,8 @@ import type { FloorRuns } from './floor';
 import { measureOpenFolder } from './openFolder';
 import type { OpenFolderRuns } from './openFolder';
 import { median, round } from './statistics';
+import { measureSlowNetwork, slowLink } from './slowNetwork';
+import type { SlowNetworkResults } from './slowNetwork';
 
 const repositoryRoot = path.resolve(__dirname, '..', '..');
 const resultsFile = path.join(repositoryRoot, 'bench', 'results', 'inbox.json');
@@ -33,7 +35,7 @@ const bigFolder = benchFolderOf(folderSize);
 const pageSize = 50;
 const warmRuns = 7;
 
-export interface InboxBenchmark {
+export interface InboxBenchmark extends SlowNetworkResults {
   'openFolder.roundTrips': number;
   'openFolder.ms': number;
   'openFolder.coldMs': number;
@@ -305,6 +307,10 @@ export async function runInboxBenchmark(): Promise<InboxBenchmark> {
     const floor = await measureFloor(stack, login, benchFolderSizes, pageSize, warmRuns);
     const mailroom = await measureOpenFolder(stack, accounts, account, benchFolderSizes, pageSize, warmRuns);
     notes.push(...floorNotes(floor, floorConnectMs, mailroom));
+    const slowNet = await measureSlowNetwork(stack, accounts, account, 3);
+    notes.push(
+      `slowNet.*: through the TCP relay of the e2e layer with ${slowLink.roundTripMs} ms round-trip delay and ${slowLink.bitsPerSecond / 1e6} Mbit/s each way, median of 3; round trips are IMAP commands (imapflow never pipelines), TLS handshake and greeting not counted; sign-in sends: ${slowNet['slowNet.signInCommands']}; newMail: LMTP delivery until IDLE reported it and the newest row was fetched`,
+    );
     const heapBefore = settledHeapBytes();
     const timings = new ServerTimings();
     const session = new MailSession(account, withTestTransport({ accounts, logger: timings.logger }, { extraCa: fs.readFileSync(stack.caFile) }));
@@ -433,6 +439,7 @@ export async function runInboxBenchmark(): Promise<InboxBenchmark> {
         'activation.ms': round(activationMs),
         'extensionHost.heapMB': round((heapAfter - heapBefore) / 1024 / 1024),
         ...floorResults(floor, floorConnectMs, mailroom),
+        ...slowNet,
         'meta.folderSize': folderSize,
         'meta.loadAverage': os.loadavg().map((load) => round(load, 2)),
         'meta.notes': notes,
@@ -513,6 +520,9 @@ const targets: Partial<Record<keyof InboxBenchmark, string>> = {
   'openFolder.roundTrips': '≤ 2',
   'floor.ms': '100k ≤ 2 × 1k',
   'openFolder.ratioToFloor': '≤ 1.5 (bytes ≤ 1.5)',
+  'slowNet.signInToFirstScreenRoundTrips': '≤ 4',
+  'slowNet.folderSwitchRoundTrips': '≤ 2',
+  'slowNet.openMessageRoundTrips': '≤ 1',
   'openFolder.ms': '< 300',
   'openMessage.ms': '< 150',
   'list.maxDomRows': '< 200',

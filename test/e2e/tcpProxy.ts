@@ -2,6 +2,7 @@
 // (close the port and cut every connection) and give it back on the same port, make the server slow,
 // or make it a black hole (connections stay open and are accepted, but nothing gets through either way).
 import * as net from 'node:net';
+import { performance } from 'node:perf_hooks';
 
 export interface TcpProxy {
   readonly port: number;
@@ -9,6 +10,8 @@ export interface TcpProxy {
   target: { host: string; port: number } | undefined;
   /** Holds back what the server sends by this long, like a server far away (0: at once). */
   latencyMs: number;
+  /** Caps what goes through each way of a connection to this many bytes a second, like a slow link (0: no cap). */
+  bytesPerSecond: number;
   /** Stops listening and cuts every open connection: clients see the server vanish. */
   cut(): Promise<void>;
   /**
@@ -31,9 +34,31 @@ function listen(server: net.Server, port: number): Promise<number> {
   });
 }
 
+/** One direction of a relayed connection: a chunk leaves after the ones before it have (at the capped rate), plus the delay; order is kept. */
+class Link {
+  private freeAt = 0;
+
+  public constructor(
+    private readonly limits: { bytesPerSecond: number },
+    private readonly delayMs: number | (() => number),
+  ) {}
+
+  public send(chunk: Buffer, to: net.Socket): void {
+    const delayMs = typeof this.delayMs === 'number' ? this.delayMs : this.delayMs();
+    if (delayMs <= 0 && this.limits.bytesPerSecond <= 0) {
+      to.write(chunk);
+      return;
+    }
+    const now = performance.now();
+    const transmitMs = this.limits.bytesPerSecond > 0 ? (chunk.length / this.limits.bytesPerSecond) * 1000 : 0;
+    this.freeAt = Math.max(now, this.freeAt) + transmitMs;
+    setTimeout(() => to.write(chunk), this.freeAt - now + delayMs);
+  }
+}
+
 export async function startTcpProxy(): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
-  const proxy = { target: undefined as TcpProxy['target'], latencyMs: 0 };
+  const proxy = { target: undefined as TcpProxy['target'], latencyMs: 0, bytesPerSecond: 0 };
   let blackHoled = false;
   const server = net.createServer((client) => {
     const target = proxy.target;
@@ -47,20 +72,16 @@ export async function startTcpProxy(): Promise<TcpProxy> {
       socket.on('close', () => sockets.delete(socket));
       socket.on('error', () => undefined);
     }
+    const toServer = new Link(proxy, 0);
+    const toClient = new Link(proxy, () => proxy.latencyMs);
     client.on('data', (chunk: Buffer) => {
       if (!blackHoled) {
-        upstream.write(chunk);
+        toServer.send(chunk, upstream);
       }
     });
-    // Chunks held back by the same delay keep their order.
     upstream.on('data', (chunk: Buffer) => {
-      if (blackHoled) {
-        return;
-      }
-      if (proxy.latencyMs > 0) {
-        setTimeout(() => client.write(chunk), proxy.latencyMs);
-      } else {
-        client.write(chunk);
+      if (!blackHoled) {
+        toClient.send(chunk, client);
       }
     });
     client.on('close', () => upstream.destroy());
