@@ -79,6 +79,8 @@ export async function measureSlowNetwork(stack: Stack, accounts: StackMailAccoun
       for (let run = 0; run < runs; run++) {
         switches.push(await timed(() => openFolderWithCache(session, noCache, run % 2 === 0 ? benchFolderOf(1000) : 'INBOX', 50)));
       }
+      // A message is opened from the folder on screen.
+      await openFolderWithCache(session, noCache, 'INBOX', 50);
       for (let run = 0; run < runs; run++) {
         opens.push(await timed(() => loadMessage(session, { accountId: far.id, folder: 'INBOX', uid: newest.uid })));
       }
