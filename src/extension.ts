@@ -13,6 +13,7 @@ import { AccountCheck } from './services/accountCheck';
 import { Composing } from './services/composing';
 import { MailLayer } from './services/mailLayer';
 import { MessageActions } from './services/messageActions';
+import { joinWindowGroup } from './services/windowSharing';
 import { createOutbox } from './services/outboxWiring';
 import { SharedSendLedger } from './windows/sharedSendLedger';
 import { QuickSend } from './services/quickSend';
@@ -52,8 +53,14 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(...registerAccountCommands(accounts), reports, registerCheckAccountCommand(checking));
   context.subscriptions.push(...registerSetupCommands(accounts));
   const storage = context.globalStorageUri.fsPath;
+  // The profile's windows share one IMAP session per account: the window holding the lease keeps the
+  // connections, the others relay through it (src/windows, README "Several windows").
+  const windows = joinWindowGroup({ directory: path.join(storage, 'windows'), accounts, sessions: () => sessions, logger });
   // One supervised IMAP session per account, shared by the inbox and the composer.
-  const sessions = new MailSessions({ accounts, logger });
+  const sessions = new MailSessions({ accounts, logger, relay: windows });
+  context.subscriptions.push(windows, vscode.window.onDidChangeWindowState((state) => windows.focusChanged(state.focused)));
+  windows.focusChanged(vscode.window.state.focused);
+  windows.start();
   const mail = new MailLayer({
     accounts,
     sessions,
@@ -61,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): void {
     cacheDirectory: path.join(storage, 'envelopes'),
     cacheEnabled: () => inboxSettings().cacheEnabled,
     logger,
+    announcesNewMail: () => windows.announcesNewMail,
   });
   context.subscriptions.push(
     { dispose: () => void sessions.dispose() },

@@ -8,6 +8,7 @@ import { describeError } from '../util/log';
 import type { FolderStatus, RowsResult } from './mailbox';
 import { ensureSelected, fetchRowsBySequence, sequenceRangeForIndexes, statusOf } from './mailbox';
 import type { MailSession } from './connection';
+import { relayedOperation } from './connection';
 
 /** The newest rows of a folder kept on disk: envelopes only, never bodies. */
 const cachedRowLimit = 500;
@@ -151,34 +152,42 @@ function isCachedFolder(value: unknown): value is CachedFolder {
 export async function openFolderWithCache(session: MailSession, cache: EnvelopeCache, folder: string, pageSize: number): Promise<RowsResult> {
   const accountId = session.account.id;
   const cached = await cache.read(accountId, folder);
-  const result = await session.run(async (client) => {
-    const mailbox = await ensureSelected(client, folder, true);
-    const status = { ...statusOf(mailbox), uidNext: mailbox.uidNext };
-    const wanted = Math.min(pageSize, status.total);
-    const reusable =
-      cached &&
-      cached.uidValidity === status.uidValidity &&
-      cached.uidNext === status.uidNext &&
-      cached.total === status.total &&
-      cached.rows.length >= wanted &&
-      cached.highestModseq !== undefined &&
-      status.highestModseq !== undefined;
-    if (!reusable) {
-      return { status, start: 0, rows: await fetchRowsBySequence(client, status.total, 0, pageSize) };
-    }
-    const rows = cached.rows.slice(0, wanted);
-    if (cached.highestModseq !== status.highestModseq) {
-      const range = sequenceRangeForIndexes(status.total, 0, wanted);
-      const changed = range
-        ? await client.fetchAll(`${range.from}:${range.to}`, { uid: true, flags: true }, { changedSince: BigInt(cached.highestModseq ?? '0') })
-        : [];
-      applyFlagChanges(rows, changed);
-    }
-    return { status, start: 0, rows };
-  });
+  const result = await selectWithCache(session, folder, pageSize, cached);
   await cache.remember(accountId, folder, result.status, 0, result.rows);
   return result;
 }
+
+/** SELECT, then the newest page: from `cached` where it is still valid, else fetched (the cache stays in the asking window). */
+const selectWithCache = relayedOperation(
+  'selectWithCache',
+  ['string', 'count', 'plain'],
+  async (session: MailSession, folder: string, pageSize: number, cached: CachedFolder | undefined) =>
+    session.run(async (client) => {
+      const mailbox = await ensureSelected(client, folder, true);
+      const status = { ...statusOf(mailbox), uidNext: mailbox.uidNext };
+      const wanted = Math.min(pageSize, status.total);
+      const reusable =
+        cached &&
+        cached.uidValidity === status.uidValidity &&
+        cached.uidNext === status.uidNext &&
+        cached.total === status.total &&
+        cached.rows.length >= wanted &&
+        cached.highestModseq !== undefined &&
+        status.highestModseq !== undefined;
+      if (!reusable) {
+        return { status, start: 0, rows: await fetchRowsBySequence(client, status.total, 0, pageSize) };
+      }
+      const rows = cached.rows.slice(0, wanted);
+      if (cached.highestModseq !== status.highestModseq) {
+        const range = sequenceRangeForIndexes(status.total, 0, wanted);
+        const changed = range
+          ? await client.fetchAll(`${range.from}:${range.to}`, { uid: true, flags: true }, { changedSince: BigInt(cached.highestModseq ?? '0') })
+          : [];
+        applyFlagChanges(rows, changed);
+      }
+      return { status, start: 0, rows };
+    }),
+);
 
 /** Updates unread/flagged/answered of rows from FETCH FLAGS results (CONDSTORE resync). */
 export function applyFlagChanges(rows: MessageRow[], changes: readonly { uid: number; flags?: Set<string> }[]): void {

@@ -1,6 +1,7 @@
 import type { ListResponse } from 'imapflow';
 import { MailroomError } from '../util/errors';
 import type { MailSession } from './connection';
+import { relayedOperation } from './connection';
 import { ui } from '../ui/text';
 
 /** Special-use attributes (RFC 6154) Mailroom looks folders up by. */
@@ -47,12 +48,12 @@ export interface AppendResult {
  * @throws MailroomError 'NotFound' when the server has no folder with that special use;
  *   connection errors as {@link MailSession.run} throws them.
  */
-export async function appendToSpecialUse(
+export const appendToSpecialUse = relayedOperation('appendToSpecialUse', ['string', 'bytes', 'strings'], async (
   session: MailSession,
   use: '\\Sent' | '\\Drafts',
   raw: string | Buffer,
   flags: string[] = ['\\Seen'],
-): Promise<AppendResult> {
+): Promise<AppendResult> => {
   const folders = await session.folders();
   const folder = findSpecialUse(folders, use);
   if (!folder) {
@@ -65,4 +66,4 @@ export async function appendToSpecialUse(
     }
     return { path: folder.path, uid: response.uid };
   });
-}
+});
