@@ -164,29 +164,37 @@ export async function streamAttachment(
   });
 }
 
-const attachmentContent = relayedOperation('attachmentContent', ['messageRef', 'plain', 'count'], async (session: MailSession, ref: MessageRef, attachment: AttachmentPart, maxBytes: number) => {
-  const chunks: Buffer[] = [];
-  const collector = new Writable({
-    write(chunk: Buffer, _encoding, callback): void {
-      chunks.push(chunk);
-      callback();
-    },
-  });
-  await streamAttachment(session, ref, attachment, collector, maxBytes);
-  return Buffer.concat(chunks);
-});
+const attachmentContent = relayedOperation(
+  'attachmentContent',
+  ['messageRef', 'plain', 'count'],
+  async (session: MailSession, ref: MessageRef, attachment: AttachmentPart, maxBytes: number) => {
+    const chunks: Buffer[] = [];
+    const collector = new Writable({
+      write(chunk: Buffer, _encoding, callback): void {
+        chunks.push(chunk);
+        callback();
+      },
+    });
+    await streamAttachment(session, ref, attachment, collector, maxBytes);
+    return Buffer.concat(chunks);
+  },
+);
 
 /** View Source reads at most this much of a message. */
 const sourceViewLimit = 20 * 1024 * 1024;
 
 /** A message's source as it is on the server, for reading (never parsed or rendered). */
-export const loadSource = relayedOperation('loadSource', ['messageRef', 'optionalCount'], async (session: MailSession, ref: MessageRef, maxBytes: number = sourceViewLimit): Promise<{ source: Buffer; truncated: boolean }> => {
-  const fetched = await session.run(async (client) => {
-    await ensureSelected(client, ref.folder, false);
-    return client.fetchOne(String(ref.uid), { uid: true, size: true, source: { start: 0, maxLength: maxBytes } }, { uid: true });
-  });
-  if (!fetched || !fetched.source) {
-    throw new MailroomError('NotFound', 'The message is no longer in this folder.', { accountId: ref.accountId });
-  }
-  return { source: fetched.source, truncated: (fetched.size ?? 0) > fetched.source.length };
-});
+export const loadSource = relayedOperation(
+  'loadSource',
+  ['messageRef', 'optionalCount'],
+  async (session: MailSession, ref: MessageRef, maxBytes: number = sourceViewLimit): Promise<{ source: Buffer; truncated: boolean }> => {
+    const fetched = await session.run(async (client) => {
+      await ensureSelected(client, ref.folder, false);
+      return client.fetchOne(String(ref.uid), { uid: true, size: true, source: { start: 0, maxLength: maxBytes } }, { uid: true });
+    });
+    if (!fetched || !fetched.source) {
+      throw new MailroomError('NotFound', 'The message is no longer in this folder.', { accountId: ref.accountId });
+    }
+    return { source: fetched.source, truncated: (fetched.size ?? 0) > fetched.source.length };
+  },
+);

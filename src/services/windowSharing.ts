@@ -31,7 +31,12 @@ export function joinWindowGroup(deps: {
       stateChanged: (accountId, state) => deps.sessions().find(accountId)?.relayedState(state),
     },
   });
-  group.onDidChangeRole(() => deps.sessions().all().forEach((session: MailSession) => session.followLeadership()));
+  group.onDidChangeRole(() =>
+    deps
+      .sessions()
+      .all()
+      .forEach((session: MailSession) => session.followLeadership()),
+  );
   return group;
 }
 

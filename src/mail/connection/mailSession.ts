@@ -105,7 +105,10 @@ export class MailSession {
     this.idle.watch(undefined);
     void this.command.dropConnection();
     const folder = this.watched;
-    void this.route.relay().then((relay) => relay?.watch(this.account.id, folder)).catch(() => undefined);
+    void this.route
+      .relay()
+      .then((relay) => relay?.watch(this.account.id, folder))
+      .catch(() => undefined);
   }
 
   /** A change the holder's IDLE connection saw, for this window's listeners. */

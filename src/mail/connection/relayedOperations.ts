@@ -34,7 +34,9 @@ export function relayedOperation<A extends unknown[], R>(
 export function runRelayedOperation(session: MailSession, name: string, args: readonly unknown[]): Promise<unknown> {
   const operation = name === FOLDERS_OPERATION ? folders : operations.get(name);
   if (!operation || args.length > operation.kinds.length || !operation.kinds.every((kind, index) => argumentFits(kind, args[index]))) {
-    return Promise.reject(new MailroomError('InvalidInput', 'Another Mailroom window asked for a mail operation that does not exist or with arguments that do not fit.'));
+    return Promise.reject(
+      new MailroomError('InvalidInput', 'Another Mailroom window asked for a mail operation that does not exist or with arguments that do not fit.'),
+    );
   }
   return (operation.run as (session: MailSession, ...args: unknown[]) => Promise<unknown>)(session, ...args);
 }
