@@ -58,7 +58,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const windows = joinWindowGroup({ directory: path.join(storage, 'windows'), accounts, sessions: () => sessions, logger });
   // One supervised IMAP session per account, shared by the inbox and the composer.
   const sessions = new MailSessions({ accounts, logger, relay: windows });
-  context.subscriptions.push(windows, vscode.window.onDidChangeWindowState((state) => windows.focusChanged(state.focused)));
+  context.subscriptions.push(
+    windows,
+    vscode.window.onDidChangeWindowState((state) => windows.focusChanged(state.focused)),
+  );
   windows.focusChanged(vscode.window.state.focused);
   windows.start();
   const mail = new MailLayer({

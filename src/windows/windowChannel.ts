@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import * as v8 from 'node:v8';
 import { isMailroomError, MailroomError } from '../util/errors';
 import type { MailroomErrorCode } from '../util/errors';
@@ -27,7 +27,7 @@ export class WindowChannel implements Subscription {
   private closed = false;
 
   public constructor(
-    private readonly socket: Socket,
+    private readonly socket: Duplex,
     private readonly handler?: RequestHandler,
   ) {
     socket.on('data', (chunk: Buffer) => this.received(chunk));
