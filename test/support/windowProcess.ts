@@ -32,8 +32,7 @@ export type WindowCommand =
   | { command: 'page'; folder: string; start: number; count: number }
   | { command: 'newest'; folder: string; count: number }
   | { command: 'message'; folder: string; uid: number }
-  | { command: 'timePages'; folder: string; times: number; count: number }
-  | { command: 'timeMessages'; folder: string; uid: number; times: number }
+  | { command: 'time'; what: 'page' | 'message' | 'folders'; folder: string; uid: number; times: number }
   | { command: 'removeAccount' }
   | { command: 'tokenRequests' };
 
@@ -109,10 +108,16 @@ async function start(setup: WindowSetup): Promise<void> {
         return (await fetchNewestRows(session, command.folder, command.count)).rows.map((row) => row.uid);
       case 'message':
         return (await loadMessage(session, ref(command.folder, command.uid))).view.subject;
-      case 'timePages':
-        return timeEach(command.times, () => loadRows(session, command.folder, 0, command.count));
-      case 'timeMessages':
-        return timeEach(command.times, () => loadMessage(session, ref(command.folder, command.uid)));
+      case 'time': {
+        const { folder, uid, times } = command;
+        const tasks = {
+          page: () => loadRows(session, folder, 0, 50),
+          message: () => loadMessage(session, ref(folder, uid)),
+          // Known on the connection already: no IMAP round trip, so a follower's time is the relay's own.
+          folders: () => session.folders(),
+        };
+        return timeEach(times, tasks[command.what]);
+      }
       case 'removeAccount':
         // What SecretStorage's onDidChange tells every window when one signs out.
         signedIn = [];
