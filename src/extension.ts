@@ -4,6 +4,7 @@ import { systemClock } from './util/clock';
 import { createLogger } from './util/log';
 import type { AccountService } from './auth/accountService';
 import { registerAuthentication } from './auth/registration';
+import type { UriCallbacks } from './services/windowSharing';
 import { registerAccountCommands } from './commands/account';
 import { registerCheckAccountCommand } from './commands/checkAccount';
 import { registerInboxCommands } from './commands/inbox';
@@ -39,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(channel);
   context.subscriptions.push(vscode.commands.registerCommand('mailroom.showLog', () => channel.show()));
   // A failed sign-in offers Check Account, which is built on the account service sign-in returns.
-  const accounts: AccountService = registerAuthentication(
+  const { accounts, callbacks }: { accounts: AccountService; callbacks: UriCallbacks } = registerAuthentication(
     context,
     logger,
     () => checking,
@@ -55,7 +56,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const storage = context.globalStorageUri.fsPath;
   // The profile's windows share one IMAP session per account: the window holding the lease keeps the
   // connections, the others relay through it (src/windows, README "Several windows").
-  const windows = joinWindowGroup({ directory: path.join(storage, 'windows'), accounts, sessions: () => sessions, logger });
+  const windows = joinWindowGroup({ directory: path.join(storage, 'windows'), accounts, sessions: () => sessions, callbacks, logger });
   // One supervised IMAP session per account, shared by the inbox and the composer.
   const sessions = new MailSessions({ accounts, logger, relay: windows });
   context.subscriptions.push(

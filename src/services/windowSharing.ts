@@ -6,6 +6,12 @@ import type { Logger } from '../util/log';
 import { WindowGroup } from '../windows/windowGroup';
 import type { LeaseTimings } from '../windows/leaderLease';
 
+/** The URI handler's callbacks: claimed here, or handed to the profile's other windows (the editor routes them to any window). */
+export interface UriCallbacks {
+  claim(uri: { path: string; query: string }): boolean;
+  handOffUnclaimed(handler: (uri: { path: string; query: string }) => void): void;
+}
+
 /** How long the leader waits for an account another window has just signed in to appear in its own storage. */
 const NEW_ACCOUNT_WAIT_MS = 2_000;
 
@@ -18,6 +24,8 @@ export function joinWindowGroup(deps: {
   directory: string;
   accounts: Pick<MailAccounts, 'list' | 'onDidChangeAccounts'>;
   sessions: () => MailSessions;
+  /** Absent in tests of the mail layer alone. */
+  callbacks?: UriCallbacks;
   logger: Logger;
   timings?: LeaseTimings;
 }): WindowGroup & Subscription {
@@ -26,11 +34,13 @@ export function joinWindowGroup(deps: {
     logger: deps.logger,
     ...(deps.timings ? { timings: deps.timings } : {}),
     sessionFor: async (accountId) => deps.sessions().get(await signedInAccount(deps.accounts, accountId)),
+    claimCallback: (uri) => deps.callbacks?.claim(uri) ?? false,
     followerEvents: {
       folderChanged: (change) => deps.sessions().find(change.accountId)?.relayedChange(change),
       stateChanged: (accountId, state) => deps.sessions().find(accountId)?.relayedState(state),
     },
   });
+  deps.callbacks?.handOffUnclaimed((uri) => group.handOffCallback(uri));
   group.onDidChangeRole(() =>
     deps
       .sessions()

@@ -8,12 +8,14 @@ import type { Subscription } from '../util/event';
 import type { Logger } from '../util/log';
 import { WindowChannel } from './windowChannel';
 import type { RequestHandler } from './windowChannel';
-import type { WindowEventName, WindowEvents, WindowMethod, WindowRequests } from './windowProtocol';
+import type { CallbackUri, WindowEventName, WindowEvents, WindowMethod, WindowRequests } from './windowProtocol';
 
 /** What the leader serves the other windows from: its own sessions, with its own sign-in. */
 export interface LeaderServices {
   /** The account's session on this window; waits a moment for an account signed in elsewhere a moment ago. */
   sessionFor(accountId: string): Promise<MailSession>;
+  /** Completes a sign-in this window started with a callback another window received; false when it is not this window's. */
+  claimCallback(uri: CallbackUri): boolean;
   readonly logger: Logger;
 }
 
@@ -71,6 +73,15 @@ export class LeaderHost implements Subscription {
     }
   }
 
+  /** Passes a callback nobody here started to every window but the one it came from. */
+  public passCallback(uri: CallbackUri, from?: WindowChannel): void {
+    for (const channel of this.followers.keys()) {
+      if (channel !== from) {
+        channel.emit('callback', uri);
+      }
+    }
+  }
+
   /** Sends the session's changes and state to every window from now on (once per session). */
   public share(session: MailSession): void {
     if (this.broadcasting.has(session)) {
@@ -120,7 +131,7 @@ export class LeaderHost implements Subscription {
         setImmediate(() => channel.dispose());
         throw new MailroomError('AccessDenied', 'A window says hello first.');
       }
-      return (await this.serve(windowId, method, params)) as WindowRequests[K]['result'];
+      return (await this.serve(channel, windowId, method, params)) as WindowRequests[K]['result'];
     };
     const channel = new WindowChannel(socket, handler);
     channel.onDidClose(() => {
@@ -132,7 +143,7 @@ export class LeaderHost implements Subscription {
     });
   }
 
-  private async serve(windowId: string, method: WindowMethod, params: unknown): Promise<unknown> {
+  private async serve(channel: WindowChannel, windowId: string, method: WindowMethod, params: unknown): Promise<unknown> {
     switch (method) {
       case 'mail': {
         const { accountId, operation, args } = params as WindowRequests['mail']['params'];
@@ -153,6 +164,13 @@ export class LeaderHost implements Subscription {
       case 'focus':
         this.focusChanged(windowId, (params as WindowRequests['focus']['params']).focused);
         return null;
+      case 'callback': {
+        const uri = params as CallbackUri;
+        if (!this.services.claimCallback(uri)) {
+          this.passCallback(uri, channel);
+        }
+        return null;
+      }
       default:
         throw new MailroomError('InvalidInput', 'Unknown request.');
     }

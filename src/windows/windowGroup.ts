@@ -12,6 +12,7 @@ import type { LeaseRecord, LeaseTimings } from './leaderLease';
 import { LeaderHost } from './leaderHost';
 import type { LeaderServices } from './leaderHost';
 import { WindowChannel } from './windowChannel';
+import type { CallbackUri } from './windowProtocol';
 
 export interface WindowGroupDependencies extends LeaderServices {
   /** The profile's global storage: shared by every window of the profile, on this extension host's machine. */
@@ -79,6 +80,15 @@ export class WindowGroup implements MailRelayRoute, Subscription {
   /** Whether this window announces new mail: the focused or last focused one of the group. */
   public get announcesNewMail(): boolean {
     return (this.host?.announcer ?? this.announcerId ?? this.id) === this.id;
+  }
+
+  /** A URI-handler callback this window did not start: to the window that did, through the leader. */
+  public handOffCallback(uri: CallbackUri): void {
+    if (this.host) {
+      this.host.passCallback(uri);
+    } else {
+      void this.link?.request('callback', uri).catch(() => undefined);
+    }
   }
 
   /** This window gained or lost the focus (the editor's window state). */
@@ -192,6 +202,7 @@ export class WindowGroup implements MailRelayRoute, Subscription {
     link.onEvent('folderChange', (change) => this.deps.followerEvents.folderChanged(change));
     link.onEvent('sessionState', ({ accountId, state }) => this.deps.followerEvents.stateChanged(accountId, state));
     link.onEvent('announcer', ({ window }) => (this.announcerId = window));
+    link.onEvent('callback', (uri) => void this.deps.claimCallback(uri));
     link.onDidClose(() => this.leaderLost(link));
     try {
       await link.request('hello', { secret: holder.secret, window: this.id });

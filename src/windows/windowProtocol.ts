@@ -23,6 +23,14 @@ export interface WindowRequests {
   watch: WindowRequestShape<{ accountId: string; folder: string | undefined }, null>;
   /** This window gained or lost the focus: new mail is announced in the focused (or last focused) window. */
   focus: WindowRequestShape<{ focused: boolean }, null>;
+  /** A URI-handler callback this window did not start: the leader tries it and passes it to the other windows. */
+  callback: WindowRequestShape<CallbackUri, null>;
+}
+
+/** A sign-in callback as the URI handler got it. Its query holds an authorization code (useless without the PKCE verifier, which stays in the window that started the sign-in); never logged. */
+export interface CallbackUri {
+  path: string;
+  query: string;
 }
 
 export interface WindowEvents {
@@ -30,6 +38,8 @@ export interface WindowEvents {
   sessionState: { accountId: string; state: SessionState };
   /** The window that announces new mail from now on: the focused or last focused one (the others only update their lists). */
   announcer: { window: string };
+  /** A callback some window received and did not start: the window that did completes its sign-in with it. */
+  callback: CallbackUri;
 }
 
 export type WindowMethod = keyof WindowRequests & string;
@@ -73,7 +83,12 @@ const paramChecks: { [K in WindowMethod]: (params: unknown) => params is WindowR
   watch: (params): params is WindowRequests['watch']['params'] =>
     isObject(params) && isString(params.accountId) && (params.folder === undefined || isString(params.folder)),
   focus: (params): params is WindowRequests['focus']['params'] => isObject(params) && typeof params.focused === 'boolean',
+  callback: (params): params is CallbackUri => isCallbackUri(params),
 };
+
+function isCallbackUri(value: unknown): value is CallbackUri {
+  return isObject(value) && isString(value.path, 200) && isString(value.query, 8192);
+}
 
 const eventChecks: { [K in WindowEventName]: (payload: unknown) => payload is WindowEvents[K] } = {
   folderChange: (payload): payload is FolderChange =>
@@ -86,6 +101,7 @@ const eventChecks: { [K in WindowEventName]: (payload: unknown) => payload is Wi
   sessionState: (payload): payload is WindowEvents['sessionState'] =>
     isObject(payload) && isString(payload.accountId) && isString(payload.state) && sessionStates.includes(payload.state),
   announcer: (payload): payload is WindowEvents['announcer'] => isObject(payload) && isString(payload.window, 200),
+  callback: (payload): payload is CallbackUri => isCallbackUri(payload),
 };
 
 export function isWindowMethod(value: unknown): value is WindowMethod {
