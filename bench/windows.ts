@@ -112,6 +112,33 @@ async function latencies(setup: WindowSetup): Promise<Record<string, number>> {
   }
 }
 
+/** Milliseconds until a window opened beside a leader has joined, and until a new leader serves after kill -9 of the old one. */
+async function handOvers(setup: WindowSetup): Promise<Record<string, number>> {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-bench-windows-'));
+  const windows: WindowProcess[] = [];
+  try {
+    windows.push(await WindowProcess.start({ ...setup, directory }));
+    await eventually(async () => (await windows[0].role()).leading, 10_000, 'the first window leads');
+    const opening = Date.now();
+    windows.push(await WindowProcess.start({ ...setup, directory }));
+    await eventually(async () => (await windows[1].role()).settled, 10_000, 'the second window follows');
+    const joinMs = Date.now() - opening;
+    windows.push(await WindowProcess.start({ ...setup, directory }));
+    await eventually(async () => (await windows[2].role()).settled, 10_000, 'the third window follows');
+    await windows[1].ask({ command: 'page', folder: 'INBOX', start: 0, count: 10 });
+    const killed = Date.now();
+    windows[0].signal('SIGKILL');
+    const rest = windows.slice(1);
+    await eventually(async () => (await Promise.all(rest.map((window) => window.role()))).some((role) => role.leading), 10_000, 'a new leader');
+    const electedMs = Date.now() - killed;
+    await rest[1].ask({ command: 'page', folder: 'INBOX', start: 0, count: 10 });
+    return { 'join.ms': joinMs, 'killedLeader.newLeaderMs': electedMs, 'killedLeader.servedAgainMs': Date.now() - killed };
+  } finally {
+    await Promise.all(windows.map((window) => window.stop()));
+    fs.rmSync(directory, { recursive: true, force: true });
+  }
+}
+
 export async function runWindowsBenchmark(): Promise<WindowsBenchmark> {
   const stack = await startStack({ seed: 'fixture' });
   try {
@@ -127,10 +154,11 @@ export async function runWindowsBenchmark(): Promise<WindowsBenchmark> {
       result[`connections.${count}windows`] = await connectionsWith(stack, setup, count);
       result[`connections.${count}windowsAlone`] = await connectionsWith(stack, { ...setup, alone: true }, count);
     }
-    Object.assign(result, await latencies(setup));
+    Object.assign(result, await latencies(setup), await handOvers(setup));
     result['meta.notes'] = [
       'connections: the most IMAP connections of the account Dovecot listed (doveadm who) while every window showed INBOX, paged it and opened messages',
       '…Alone: the same windows without the window group (each its own connections, as before issue 13)',
+      'join.ms: from starting a window process beside a leader to its first answered request; killedLeader: from kill -9 of the leader to a new leader, and to a follower served again (includes reopening the connection)',
       `latency: median of ${rounds * runsPerRound} runs (leader and follower taking turns, ${runsPerRound} at a time after a warm-up); a folder page is 50 rows (loadRows), a message is loadMessage, relayOnly is the folder list the connection already knows (no IMAP round trip: the relay's own cost); follower = relayed over the leader's local socket`,
     ];
     return result;
@@ -146,6 +174,8 @@ const targets: Record<string, string> = {
   'folderPage.addedMs': '< 10',
   'openMessage.addedMs': '< 10',
   'relayOnly.addedMs': '< 10',
+  'join.ms': '≤ 2000',
+  'killedLeader.newLeaderMs': 'a few seconds',
 };
 
 export function writeWindowsResults(result: WindowsBenchmark): string {
