@@ -43,6 +43,8 @@ export class WindowGroup implements MailRelayRoute, Subscription {
   private link: WindowChannel | undefined;
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private retry: ReturnType<typeof setTimeout> | undefined;
+  /** A follower's check that its leader still holds the lease (a frozen leader keeps its socket open). */
+  private watchdog: ReturnType<typeof setInterval> | undefined;
   private readonly changes = new Emitter<void>();
   private announcerId: string | undefined;
   private focused = false;
@@ -104,6 +106,7 @@ export class WindowGroup implements MailRelayRoute, Subscription {
   public dispose(): void {
     this.disposed = true;
     clearInterval(this.heartbeat);
+    clearInterval(this.watchdog);
     clearTimeout(this.retry);
     this.link?.dispose();
     this.host?.dispose();
@@ -211,14 +214,25 @@ export class WindowGroup implements MailRelayRoute, Subscription {
       throw error;
     }
     this.link = link;
+    this.watchdog = setInterval(() => void this.checkLeader(link, holder.owner), (this.deps.timings ?? DEFAULT_LEASE_TIMINGS).heartbeatMs);
     void link.request('focus', { focused: this.focused }).catch(() => undefined);
     this.setRole('follower');
+  }
+
+  /** The leader's lease went stale (its window froze) or passed on: this window leaves it and elects again. */
+  private async checkLeader(link: WindowChannel, owner: string): Promise<void> {
+    const holder = await this.lease.holder().catch(() => undefined);
+    if (holder?.owner !== owner && this.link === link) {
+      this.deps.logger.info('Windows: the window holding the mail connections stopped answering');
+      link.dispose();
+    }
   }
 
   private leaderLost(link: WindowChannel): void {
     if (this.link !== link) {
       return;
     }
+    clearInterval(this.watchdog);
     this.link = undefined;
     this.announcerId = undefined;
     this.deps.logger.info('Windows: the window holding the mail connections is gone; electing another');

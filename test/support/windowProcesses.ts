@@ -83,6 +83,8 @@ export class WindowProcess {
       return;
     }
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    // A window a test froze (SIGSTOP) would hold SIGTERM until woken.
+    this.child.kill('SIGCONT');
     this.child.kill('SIGTERM');
     await exited;
   }

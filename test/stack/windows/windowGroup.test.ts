@@ -72,6 +72,14 @@ describe('Several windows share one IMAP session per account (real processes, Do
     return windows;
   }
 
+  /** 'answered', or the code of the error the request failed with. */
+  function outcomeOf(request: Promise<unknown>): Promise<string | undefined> {
+    return request.then(
+      () => 'answered',
+      (error: Error & { code?: string }) => error.code,
+    );
+  }
+
   async function leaderOf(group: readonly WindowProcess[]): Promise<WindowProcess[]> {
     const roles = await Promise.all(group.map(async (window) => ({ window, role: await window.role() })));
     return roles.filter(({ role }) => role.leading).map(({ window }) => window);
@@ -151,10 +159,7 @@ describe('Several windows share one IMAP session per account (real processes, Do
     const followers = group.filter((window) => window !== leader);
     // Frozen first, so the follower's request is surely in flight when the leader dies.
     leader.signal('SIGSTOP');
-    const inFlight = followers[0].ask({ command: 'page', folder: 'INBOX', start: 0, count: 50 }).then(
-      () => 'answered',
-      (error: Error & { code?: string }) => error.code,
-    );
+    const inFlight = outcomeOf(followers[0].ask({ command: 'page', folder: 'INBOX', start: 0, count: 50 }));
     await new Promise((resolve) => setTimeout(resolve, 300));
     const killed = Date.now();
     leader.signal('SIGKILL');
@@ -167,6 +172,28 @@ describe('Several windows share one IMAP session per account (real processes, Do
     assert.ok(electedAfterMs < 3_000, `new leader after ${electedAfterMs} ms`);
     await followers[0].ask({ command: 'watch', folder: 'INBOX' });
     await eventually(async () => (await connectionsOfAlice()) <= 2, 10_000, 'the dead leader’s connections gone');
+  });
+
+  it('a frozen leader (alive, silent): its followers give up on it once its lease is stale, elect another, and it steps down when it wakes', async () => {
+    const group = await openWindows(3);
+    await busyWindows(group);
+    const [leader] = await leaderOf(group);
+    const followers = group.filter((window) => window !== leader);
+    leader.signal('SIGSTOP');
+    const stopped = Date.now();
+    const waiting = await outcomeOf(followers[0].ask({ command: 'page', folder: 'INBOX', start: 0, count: 50 }));
+    assert.equal(waiting, 'NetworkError');
+    const failedAfterMs = Date.now() - stopped;
+    await eventually(async () => (await leaderOf(followers)).length === 1, 5_000, 'a new leader');
+    assert.ok(failedAfterMs < 8_000, `the waiting request failed after ${failedAfterMs} ms`);
+    // The other follower may still be leaving the frozen leader: its request then fails the same way, and a retry is served.
+    const page = (): Promise<number[]> => followers[1].ask<number[]>({ command: 'page', folder: 'INBOX', start: 0, count: 20 });
+    assert.equal((await page().catch((error: Error & { code?: string }) => (error.code === 'NetworkError' ? page() : Promise.reject(error)))).length, 20);
+    leader.signal('SIGCONT');
+    await eventually(async () => !(await leader.role()).leading, 5_000, 'the old leader stepped down');
+    assert.equal((await leaderOf(group)).length, 1);
+    await Promise.all(group.map((window) => window.ask({ command: 'watch', folder: 'INBOX' })));
+    await eventually(async () => (await connectionsOfAlice()) <= 2, 10_000, 'the old leader closed its connections');
   });
 
   it('a window opened later joins within two seconds; closing the leader hands over at once', async () => {
