@@ -98,7 +98,7 @@ describe('Several windows share one IMAP session per account (real processes, Do
     );
   }
 
-  it('four windows: one leader, at most two connections for the account at Dovecot, followers ask for no token', async () => {
+  it('[SEC-31] four windows: one leader, at most two connections for the account at Dovecot, followers ask for no token', async () => {
     const group = await openWindows(4);
     assert.equal((await leaderOf(group)).length, 1);
     const samples: number[] = [];

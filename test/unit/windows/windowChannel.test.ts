@@ -81,7 +81,7 @@ describe('WindowChannel', () => {
     assert.equal(closed, 1);
   });
 
-  it('a frame that fails its check ends the connection; the handler never sees it', async () => {
+  it('[SEC-31] a frame that fails its check ends the connection; the handler never sees it', async () => {
     const [left, right] = streamPair();
     const seen: string[] = [];
     const leader = new WindowChannel(right, async (method) => {

@@ -42,7 +42,7 @@ function followerSession(): { session: MailSession; calls: unknown[][]; watched:
 }
 
 describe('relayed mail operations', () => {
-  it('a follower’s session sends the operation by name with its arguments, and asks for no token', async () => {
+  it('[SEC-31] a follower’s session sends the operation by name with its arguments, and asks for no token', async () => {
     const { session, calls, tokens } = followerSession();
     try {
       await loadRows(session, 'INBOX', 50, 25);
@@ -81,7 +81,7 @@ describe('relayed mail operations', () => {
     assert.deepEqual(asked, [{ refresh: true }]);
   });
 
-  it('the leader refuses an unknown operation, or arguments that do not fit, before touching the session', async () => {
+  it('[SEC-31] the leader refuses an unknown operation, or arguments that do not fit, before touching the session', async () => {
     const session = {
       run: () => assert.fail('the session was used'),
       folders: () => assert.fail('the session was used'),
