@@ -105,7 +105,7 @@ export default tseslint.config(
           patterns: [
             testTransportOnly,
             testPresetEndpointsOnly,
-            ...['views', 'commands', 'services', 'ui', 'auth'].map((layer) => ({
+            ...['views', 'commands', 'services', 'ui'].map((layer) => ({
               group: [`**/${layer}/*`],
               message: `src/windows does not import src/${layer}: the arrow would point up (see eslint.config.mjs).`,
             })),
