@@ -93,5 +93,25 @@ export default tseslint.config(
   },
   layerImports('services', ['views', 'commands']),
   layerImports('views', ['commands']),
-  layerImports('mail', ['views', 'commands', 'services']),
+  layerImports('mail', ['views', 'commands', 'services', 'windows']),
+  // The windows' coordination (lease, local socket, relay) is editor-free like src/mail: plain Node, unit-testable.
+  {
+    files: ['src/windows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'src/windows is editor-free: the editor reaches it through src/services and src/extension.ts.' }],
+          patterns: [
+            testTransportOnly,
+            testPresetEndpointsOnly,
+            ...['views', 'commands', 'services', 'ui'].map((layer) => ({
+              group: [`**/${layer}/*`],
+              message: `src/windows does not import src/${layer}: the arrow would point up (see eslint.config.mjs).`,
+            })),
+          ],
+        },
+      ],
+    },
+  },
 );

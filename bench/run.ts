@@ -1,9 +1,16 @@
 // `npm run bench`: runs the benchmarks and prints their tables (results also go to bench/results/).
 import { runInboxBenchmark, writeInboxResults } from './inbox';
+import { runWindowsBenchmark, writeWindowsResults } from './windows';
 
 async function main(): Promise<void> {
+  // `npm run bench -- windows` runs only the several-windows benchmark.
+  if (process.argv.includes('windows')) {
+    process.stdout.write(`${writeWindowsResults(await runWindowsBenchmark())}\n`);
+    return;
+  }
   const inbox = await runInboxBenchmark();
   process.stdout.write(`${writeInboxResults(inbox)}\n`);
+  process.stdout.write(`\n${writeWindowsResults(await runWindowsBenchmark())}\n`);
 }
 
 main().catch((error: unknown) => {

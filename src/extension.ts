@@ -4,6 +4,7 @@ import { systemClock } from './util/clock';
 import { createLogger } from './util/log';
 import type { AccountService } from './auth/accountService';
 import { registerAuthentication } from './auth/registration';
+import type { UriCallbacks } from './services/windowSharing';
 import { registerAccountCommands } from './commands/account';
 import { registerCheckAccountCommand } from './commands/checkAccount';
 import { registerInboxCommands } from './commands/inbox';
@@ -13,6 +14,7 @@ import { AccountCheck } from './services/accountCheck';
 import { Composing } from './services/composing';
 import { MailLayer } from './services/mailLayer';
 import { MessageActions } from './services/messageActions';
+import { joinWindowGroup } from './services/windowSharing';
 import { createOutbox } from './services/outboxWiring';
 import { SharedSendLedger } from './windows/sharedSendLedger';
 import { QuickSend } from './services/quickSend';
@@ -38,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(channel);
   context.subscriptions.push(vscode.commands.registerCommand('mailroom.showLog', () => channel.show()));
   // A failed sign-in offers Check Account, which is built on the account service sign-in returns.
-  const accounts: AccountService = registerAuthentication(
+  const { accounts, callbacks }: { accounts: AccountService; callbacks: UriCallbacks } = registerAuthentication(
     context,
     logger,
     () => checking,
@@ -52,8 +54,17 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(...registerAccountCommands(accounts), reports, registerCheckAccountCommand(checking));
   context.subscriptions.push(...registerSetupCommands(accounts));
   const storage = context.globalStorageUri.fsPath;
+  // The profile's windows share one IMAP session per account: the window holding the lease keeps the
+  // connections, the others relay through it (src/windows, README "Several windows").
+  const windows = joinWindowGroup({ directory: path.join(storage, 'windows'), accounts, sessions: () => sessions, callbacks, logger });
   // One supervised IMAP session per account, shared by the inbox and the composer.
-  const sessions = new MailSessions({ accounts, logger });
+  const sessions = new MailSessions({ accounts, logger, relay: windows });
+  context.subscriptions.push(
+    windows,
+    vscode.window.onDidChangeWindowState((state) => windows.focusChanged(state.focused)),
+  );
+  windows.focusChanged(vscode.window.state.focused);
+  windows.start();
   const mail = new MailLayer({
     accounts,
     sessions,
@@ -61,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): void {
     cacheDirectory: path.join(storage, 'envelopes'),
     cacheEnabled: () => inboxSettings().cacheEnabled,
     logger,
+    announcesNewMail: () => windows.announcesNewMail,
   });
   context.subscriptions.push(
     { dispose: () => void sessions.dispose() },

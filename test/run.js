@@ -9,7 +9,7 @@
 // network namespace where no socket can connect), browser starts Chromium, stack starts servers (the local
 // stack, fake IMAP/SMTP servers, loopback sign-in), integration and e2e start the editor.
 //   node test/run.js desktop         the integration suites in desktop VS Code (@vscode/test-electron)
-//   node test/run.js bench           the benchmarks under bench/
+//   node test/run.js bench           the benchmarks under bench/ (`bench windows`: only the several-windows one)
 'use strict';
 
 const { spawn, spawnSync } = require('node:child_process');
@@ -147,7 +147,7 @@ async function main() {
   if (requested[0] === 'bench') {
     ensureSystemPackages();
     build();
-    run(process.execPath, ['out/bench/run.js'], { env: { ...process.env, NODE_EXTRA_CA_CERTS: testCa } });
+    run(process.execPath, ['out/bench/run.js', ...requested.slice(1)], { env: { ...process.env, NODE_EXTRA_CA_CERTS: testCa } });
     return;
   }
 

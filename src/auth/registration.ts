@@ -8,6 +8,7 @@ import type { ProviderKind } from './accountApi';
 import type { AccountService, AccountUi } from './accountService';
 import { offerSignInInAccountsMenu } from './accountsMenu';
 import { buildAuthentication } from './authentication';
+import type { UriCallbackRouter } from './flows/uriHandlerFlow';
 import type { ProviderConfig } from './providerConfig';
 import { providerConfig } from './presets';
 import { PROVIDER_IDS, PROVIDER_KINDS, PROVIDER_LABELS } from './providerConfig';
@@ -19,14 +20,15 @@ const ATTEMPT_TIMEOUT_MS = 5 * 60_000;
 /**
  * Builds sign-in on the editor's pieces and registers one AuthenticationProvider per provider kind,
  * synchronously (the workbench waits only a few seconds for providers to appear), plus the URI handler.
- * `showFailure` shows a sign-in failure with the buttons that fix it (src/setup).
+ * `showFailure` shows a sign-in failure with the buttons that fix it (src/setup). Returns the accounts, and the
+ * URI callbacks, which the profile's other windows may hand over (src/windows).
  */
 export function registerAuthentication(
   context: vscode.ExtensionContext,
   logger: Logger,
   checking: () => AccountChecking,
   showFailure: AccountUi['showFailure'],
-): AccountService {
+): { accounts: AccountService; callbacks: Pick<UriCallbackRouter, 'claim' | 'handOffUnclaimed'> } {
   const configFor = (kind: ProviderKind): ProviderConfig => providerConfig(kind, readProviderSettings());
   const authentication = buildAuthentication({
     secrets: context.secrets,
@@ -60,5 +62,5 @@ export function registerAuthentication(
     }
   };
   context.subscriptions.push(offerSignInInAccountsMenu(service, scopesFor, logger));
-  return service;
+  return { accounts: service, callbacks: authentication.router };
 }

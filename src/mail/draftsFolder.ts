@@ -3,6 +3,17 @@ import type { DraftsFolder } from './drafts';
 import { appendToSpecialUse, findSpecialUse } from './folders';
 import { findByMessageId } from './mailbox';
 import type { MailSession } from './connection';
+import { relayedOperation } from './connection';
+
+/** Deletes the messages of `path` with this Message-ID (a draft's earlier copies). */
+const deleteByMessageId = relayedOperation('deleteByMessageId', ['string', 'string'], (session: MailSession, path: string, messageId: string) =>
+  session.run(async (client) => {
+    const uids = await findByMessageId(client, path, messageId);
+    if (uids.length > 0) {
+      await client.messageDelete(uids, { uid: true });
+    }
+  }),
+);
 
 /**
  * The account's IMAP Drafts folder as the draft store's server side: a copy replaces earlier
@@ -25,12 +36,7 @@ export class ImapDraftsFolder implements DraftsFolder {
     if (!drafts) {
       return;
     }
-    await session.run(async (client) => {
-      const uids = await findByMessageId(client, drafts.path, messageId);
-      if (uids.length > 0) {
-        await client.messageDelete(uids, { uid: true });
-      }
-    });
+    await deleteByMessageId(session, drafts.path, messageId);
   }
 
   private session(accountId: string): MailSession {

@@ -9,6 +9,7 @@ import type { FolderStatus, RowsResult } from './mailbox';
 import { ensureSelected, sequenceRangeForIndexes, statusOf } from './mailbox';
 import { fetchFirstScreenRows, fetchRowDetails } from './firstScreen';
 import type { MailSession } from './connection';
+import { relayedOperation } from './connection';
 
 /** The newest rows of a folder kept on disk: envelopes only, never bodies. */
 const cachedRowLimit = 500;
@@ -158,36 +159,47 @@ export interface FirstScreenResult extends RowsResult {
 export async function openFolderWithCache(session: MailSession, cache: EnvelopeCache, folder: string, pageSize: number): Promise<FirstScreenResult> {
   const accountId = session.account.id;
   const cached = await cache.read(accountId, folder);
-  const result = await session.run(async (client) => {
-    const mailbox = await ensureSelected(client, folder, true);
-    const status = { ...statusOf(mailbox), uidNext: mailbox.uidNext };
-    const wanted = Math.min(pageSize, status.total);
-    const reusable =
-      cached &&
-      cached.uidValidity === status.uidValidity &&
-      cached.uidNext === status.uidNext &&
-      cached.total === status.total &&
-      cached.rows.length >= wanted &&
-      cached.highestModseq !== undefined &&
-      status.highestModseq !== undefined;
-    if (!reusable) {
-      return { status, start: 0, rows: await fetchFirstScreenRows(client, status.total, 0, pageSize), detailsPending: true };
-    }
-    const rows = cached.rows.slice(0, wanted);
-    if (cached.highestModseq !== status.highestModseq) {
-      const range = sequenceRangeForIndexes(status.total, 0, wanted);
-      const changed = range
-        ? await client.fetchAll(`${range.from}:${range.to}`, { uid: true, flags: true }, { changedSince: BigInt(cached.highestModseq ?? '0') })
-        : [];
-      applyFlagChanges(rows, changed);
-    }
-    return { status, start: 0, rows, detailsPending: false };
-  });
+  const result = await selectWithCache(session, folder, pageSize, cached);
   if (!result.detailsPending) {
     await cache.remember(accountId, folder, result.status, 0, result.rows);
   }
   return result;
 }
+
+/**
+ * SELECT, then the newest page: from `cached` where it is still valid, else from the cheap items
+ * (the cache stays in the asking window; only the check and the FETCH run where the connection is).
+ */
+const selectWithCache = relayedOperation(
+  'selectWithCache',
+  ['string', 'count', 'plain'],
+  async (session: MailSession, folder: string, pageSize: number, cached: CachedFolder | undefined): Promise<FirstScreenResult> =>
+    session.run(async (client) => {
+      const mailbox = await ensureSelected(client, folder, true);
+      const status = { ...statusOf(mailbox), uidNext: mailbox.uidNext };
+      const wanted = Math.min(pageSize, status.total);
+      const reusable =
+        cached &&
+        cached.uidValidity === status.uidValidity &&
+        cached.uidNext === status.uidNext &&
+        cached.total === status.total &&
+        cached.rows.length >= wanted &&
+        cached.highestModseq !== undefined &&
+        status.highestModseq !== undefined;
+      if (!reusable) {
+        return { status, start: 0, rows: await fetchFirstScreenRows(client, status.total, 0, pageSize), detailsPending: true };
+      }
+      const rows = cached.rows.slice(0, wanted);
+      if (cached.highestModseq !== status.highestModseq) {
+        const range = sequenceRangeForIndexes(status.total, 0, wanted);
+        const changed = range
+          ? await client.fetchAll(`${range.from}:${range.to}`, { uid: true, flags: true }, { changedSince: BigInt(cached.highestModseq ?? '0') })
+          : [];
+        applyFlagChanges(rows, changed);
+      }
+      return { status, start: 0, rows, detailsPending: false };
+    }),
+);
 
 /**
  * The second FETCH of a first screen: the rows with their previews, paperclips and thread sizes,

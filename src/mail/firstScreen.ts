@@ -1,7 +1,9 @@
 import type { FetchQueryObject, ImapFlow } from 'imapflow';
 import type { MessageRow } from '../shared/protocol';
 import type { MailSession } from './connection';
+import { relayedOperation } from './connection';
 import { ensureSelected, sequenceRangeForIndexes, threadSizes } from './mailbox';
+import type { RowDetails } from './rowModel';
 import { firstScreenRow, loadPreviewDecoders, previewBytes, previewPartKey, rowDetails } from './rowModel';
 
 /**
@@ -38,18 +40,30 @@ export async function fetchRowDetails(session: MailSession, path: string, rows: 
   if (rows.length === 0) {
     return [];
   }
-  return session.run(async (client) => {
-    if (!client.mailbox || client.mailbox.path !== path) {
-      return undefined;
-    }
-    await ensureSelected(client, path, false);
-    const messages = await client.fetchAll(rows.map((row) => row.uid).join(','), rowDetailsQuery, { uid: true });
-    const threads = threadSizes(messages);
-    const decoders = await loadPreviewDecoders();
-    const details = new Map(messages.map((message) => [message.uid, rowDetails(message, decoders, threads)]));
-    return rows.map((row) => {
-      const found = details.get(row.uid);
-      return found ? { ...row, ...found } : row;
-    });
+  const details = await detailsByUid(session, path, rows.map((row) => row.uid));
+  if (!details) {
+    return undefined;
+  }
+  const byUid = new Map(details.map(({ uid, ...found }) => [uid, found]));
+  return rows.map((row) => {
+    const found = byUid.get(row.uid);
+    return found ? { ...row, ...found } : row;
   });
 }
+
+/** The details of the messages `uids` of `path`, run where the account's connection is (only the UIDs cross windows). */
+const detailsByUid = relayedOperation(
+  'rowDetails',
+  ['string', 'uids'],
+  async (session: MailSession, path: string, uids: number[]): Promise<(RowDetails & { uid: number })[] | undefined> =>
+    session.run(async (client) => {
+      if (!client.mailbox || client.mailbox.path !== path) {
+        return undefined;
+      }
+      await ensureSelected(client, path, false);
+      const messages = await client.fetchAll(uids.join(','), rowDetailsQuery, { uid: true });
+      const threads = threadSizes(messages);
+      const decoders = await loadPreviewDecoders();
+      return messages.map((message) => ({ uid: message.uid, ...rowDetails(message, decoders, threads) }));
+    }),
+);

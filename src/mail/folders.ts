@@ -1,6 +1,7 @@
 import type { ListResponse } from 'imapflow';
 import { MailroomError } from '../util/errors';
 import type { MailSession } from './connection';
+import { relayedOperation } from './connection';
 import { ui } from '../ui/text';
 
 /** Special-use attributes (RFC 6154) Mailroom looks folders up by. */
@@ -47,22 +48,21 @@ export interface AppendResult {
  * @throws MailroomError 'NotFound' when the server has no folder with that special use;
  *   connection errors as {@link MailSession.run} throws them.
  */
-export async function appendToSpecialUse(
-  session: MailSession,
-  use: '\\Sent' | '\\Drafts',
-  raw: string | Buffer,
-  flags: string[] = ['\\Seen'],
-): Promise<AppendResult> {
-  const folders = await session.folders();
-  const folder = findSpecialUse(folders, use);
-  if (!folder) {
-    throw new MailroomError('NotFound', ui`The mail server has no ${use.slice(1)} folder.`, { accountId: session.account.id });
-  }
-  return session.run(async (client) => {
-    const response = await client.append(folder.path, raw, flags);
-    if (!response) {
-      throw new MailroomError('InvalidResponse', ui`The mail server did not store the message in ${folder.path}.`, { accountId: session.account.id });
+export const appendToSpecialUse = relayedOperation(
+  'appendToSpecialUse',
+  ['string', 'bytes', 'strings'],
+  async (session: MailSession, use: '\\Sent' | '\\Drafts', raw: string | Buffer, flags: string[] = ['\\Seen']): Promise<AppendResult> => {
+    const folders = await session.folders();
+    const folder = findSpecialUse(folders, use);
+    if (!folder) {
+      throw new MailroomError('NotFound', ui`The mail server has no ${use.slice(1)} folder.`, { accountId: session.account.id });
     }
-    return { path: folder.path, uid: response.uid };
-  });
-}
+    return session.run(async (client) => {
+      const response = await client.append(folder.path, raw, flags);
+      if (!response) {
+        throw new MailroomError('InvalidResponse', ui`The mail server did not store the message in ${folder.path}.`, { accountId: session.account.id });
+      }
+      return { path: folder.path, uid: response.uid };
+    });
+  },
+);

@@ -5,7 +5,7 @@ import { findSpecialUse, sortFoldersForDisplay } from './folders';
 import type { SpecialUse } from './folders';
 import { envelopeToRow, loadPreviewDecoders, previewBytes, previewPartKey } from './rowModel';
 import type { MailSession } from './connection';
-import { selectWithoutLookup } from './connection';
+import { relayedOperation, selectWithoutLookup } from './connection';
 import { ui } from '../ui/text';
 
 /** Everything a list row needs, in one FETCH: envelope, flags, structure and the first bytes of part 1. */
@@ -71,13 +71,17 @@ export async function findByMessageId(client: ImapFlow, path: string, messageId:
  * Whether the account's folder of this special use holds a message with this Message-ID (a send
  * whose outcome was unknown is looked for in Sent). An account without such a folder has none.
  */
-export async function specialUseHoldsMessageId(session: MailSession, use: SpecialUse, messageId: string): Promise<boolean> {
-  const folder = findSpecialUse(await session.folders(), use);
-  if (!folder) {
-    return false;
-  }
-  return session.run(async (client) => (await findByMessageId(client, folder.path, messageId)).length > 0);
-}
+export const specialUseHoldsMessageId = relayedOperation(
+  'specialUseHoldsMessageId',
+  ['string', 'string'],
+  async (session: MailSession, use: SpecialUse, messageId: string): Promise<boolean> => {
+    const folder = findSpecialUse(await session.folders(), use);
+    if (!folder) {
+      return false;
+    }
+    return session.run(async (client) => (await findByMessageId(client, folder.path, messageId)).length > 0);
+  },
+);
 
 /** The sequence range of list indexes [start, start + count), where index 0 is the newest message. */
 export function sequenceRangeForIndexes(total: number, start: number, count: number): { from: number; to: number } | undefined {
@@ -119,22 +123,30 @@ export function threadSizes(messages: readonly { threadId?: string }[]): Map<str
  * Selects a folder afresh and fetches its newest `pageSize` rows: SELECT + one FETCH by sequence
  * range, two round trips on a connection that already knows its folders, whatever the size of the folder.
  */
-export async function fetchNewestRows(session: MailSession, path: string, pageSize: number): Promise<RowsResult> {
-  return session.run(async (client) => {
-    const mailbox = await ensureSelected(client, path, true);
-    const rows = await fetchRowsBySequence(client, mailbox.exists, 0, pageSize);
-    return { status: statusOf(mailbox), start: 0, rows };
-  });
-}
+export const fetchNewestRows = relayedOperation(
+  'fetchNewestRows',
+  ['string', 'count'],
+  async (session: MailSession, path: string, pageSize: number): Promise<RowsResult> => {
+    return session.run(async (client) => {
+      const mailbox = await ensureSelected(client, path, true);
+      const rows = await fetchRowsBySequence(client, mailbox.exists, 0, pageSize);
+      return { status: statusOf(mailbox), start: 0, rows };
+    });
+  },
+);
 
 /** Rows [start, start + count) of the folder as it is now (one FETCH when it is still selected). */
-export async function loadRows(session: MailSession, path: string, start: number, count: number): Promise<RowsResult> {
-  return session.run(async (client) => {
-    const mailbox = await ensureSelected(client, path, false);
-    const rows = await fetchRowsBySequence(client, mailbox.exists, start, count);
-    return { status: statusOf(mailbox), start, rows };
-  });
-}
+export const loadRows = relayedOperation(
+  'loadRows',
+  ['string', 'count', 'count'],
+  async (session: MailSession, path: string, start: number, count: number): Promise<RowsResult> => {
+    return session.run(async (client) => {
+      const mailbox = await ensureSelected(client, path, false);
+      const rows = await fetchRowsBySequence(client, mailbox.exists, start, count);
+      return { status: statusOf(mailbox), start, rows };
+    });
+  },
+);
 
 /** Builds the server-side search: Gmail's own syntax where offered (X-GM-RAW), else IMAP TEXT. */
 function searchQueryFor(query: string, capabilities: ReadonlyMap<string, unknown>): SearchObject {
@@ -142,99 +154,127 @@ function searchQueryFor(query: string, capabilities: ReadonlyMap<string, unknown
 }
 
 /** Searches a folder on the server; UIDs newest first. */
-export async function searchFolder(session: MailSession, path: string, query: string): Promise<{ status: FolderStatus; uids: number[] }> {
-  return session.run(async (client) => {
-    const alreadySelected = client.mailbox !== false && client.mailbox.path === path;
-    const mailbox = await ensureSelected(client, path, false);
-    if (alreadySelected) {
-      // A server searches only the messages it has announced on this connection: mail that arrived
-      // since its last command (seen by IDLE on the other one) is announced by a NOOP first.
-      await client.noop();
-    }
-    const found = await client.search(searchQueryFor(query, client.capabilities), { uid: true });
-    const uids = Array.isArray(found) ? [...found].sort((a, b) => b - a) : [];
-    return { status: statusOf(mailbox), uids };
-  });
-}
+export const searchFolder = relayedOperation(
+  'searchFolder',
+  ['string', 'string'],
+  async (session: MailSession, path: string, query: string): Promise<{ status: FolderStatus; uids: number[] }> => {
+    return session.run(async (client) => {
+      const alreadySelected = client.mailbox !== false && client.mailbox.path === path;
+      const mailbox = await ensureSelected(client, path, false);
+      if (alreadySelected) {
+        // A server searches only the messages it has announced on this connection: mail that arrived
+        // since its last command (seen by IDLE on the other one) is announced by a NOOP first.
+        await client.noop();
+      }
+      const found = await client.search(searchQueryFor(query, client.capabilities), { uid: true });
+      const uids = Array.isArray(found) ? [...found].sort((a, b) => b - a) : [];
+      return { status: statusOf(mailbox), uids };
+    });
+  },
+);
 
 /** Rows for the given UIDs (a page of search results), in the order given. */
-export async function loadRowsByUid(session: MailSession, path: string, uids: readonly number[]): Promise<MessageRow[]> {
-  if (uids.length === 0) {
-    return [];
-  }
-  return session.run(async (client) => {
-    await ensureSelected(client, path, false);
-    const messages = await client.fetchAll(uids.join(','), rowFetchQuery, { uid: true });
-    const threads = threadSizes(messages);
-    const decoders = await loadPreviewDecoders();
-    const byUid = new Map(messages.map((message) => [message.uid, envelopeToRow(message, decoders, threads)]));
-    return uids.map((uid) => byUid.get(uid)).filter((row): row is MessageRow => row !== undefined);
-  });
-}
+export const loadRowsByUid = relayedOperation(
+  'loadRowsByUid',
+  ['string', 'uids'],
+  async (session: MailSession, path: string, uids: readonly number[]): Promise<MessageRow[]> => {
+    if (uids.length === 0) {
+      return [];
+    }
+    return session.run(async (client) => {
+      await ensureSelected(client, path, false);
+      const messages = await client.fetchAll(uids.join(','), rowFetchQuery, { uid: true });
+      const threads = threadSizes(messages);
+      const decoders = await loadPreviewDecoders();
+      const byUid = new Map(messages.map((message) => [message.uid, envelopeToRow(message, decoders, threads)]));
+      return uids.map((uid) => byUid.get(uid)).filter((row): row is MessageRow => row !== undefined);
+    });
+  },
+);
 
 /** One row, fresh from the server (after a flag change). */
-export async function loadRow(session: MailSession, path: string, uid: number): Promise<MessageRow | undefined> {
-  const [row] = await loadRowsByUid(session, path, [uid]);
-  return row;
-}
+export const loadRow = relayedOperation(
+  'loadRow',
+  ['string', 'uid'],
+  async (session: MailSession, path: string, uid: number): Promise<MessageRow | undefined> => {
+    const [row] = await loadRowsByUid(session, path, [uid]);
+    return row;
+  },
+);
 
 export type FlagName = '\\Seen' | '\\Flagged' | '\\Answered';
 
-export async function setFlag(session: MailSession, path: string, uids: readonly number[], flag: FlagName, value: boolean): Promise<void> {
-  await session.run(async (client) => {
-    await ensureSelected(client, path, false);
-    const range = uids.join(',');
-    const done = value ? await client.messageFlagsAdd(range, [flag], { uid: true }) : await client.messageFlagsRemove(range, [flag], { uid: true });
-    if (!done) {
-      throw new MailroomError('InvalidResponse', 'The mail server did not change the message flags.', { accountId: session.account.id });
-    }
-  });
-}
+export const setFlag = relayedOperation(
+  'setFlag',
+  ['string', 'uids', 'string', 'boolean'],
+  async (session: MailSession, path: string, uids: readonly number[], flag: FlagName, value: boolean): Promise<void> => {
+    await session.run(async (client) => {
+      await ensureSelected(client, path, false);
+      const range = uids.join(',');
+      const done = value ? await client.messageFlagsAdd(range, [flag], { uid: true }) : await client.messageFlagsRemove(range, [flag], { uid: true });
+      if (!done) {
+        throw new MailroomError('InvalidResponse', 'The mail server did not change the message flags.', { accountId: session.account.id });
+      }
+    });
+  },
+);
 
 async function specialUseFolder(session: MailSession, use: SpecialUse): Promise<ListResponse | undefined> {
   return findSpecialUse(await session.folders(), use);
 }
 
-export async function moveMessages(session: MailSession, path: string, uids: readonly number[], destination: string): Promise<void> {
-  await session.run(async (client) => {
-    await ensureSelected(client, path, false);
-    const moved = await client.messageMove(uids.join(','), destination, { uid: true });
-    if (!moved) {
-      throw new MailroomError('InvalidResponse', ui`The mail server did not move the message to ${destination}.`, { accountId: session.account.id });
-    }
-  });
-}
+export const moveMessages = relayedOperation(
+  'moveMessages',
+  ['string', 'uids', 'string'],
+  async (session: MailSession, path: string, uids: readonly number[], destination: string): Promise<void> => {
+    await session.run(async (client) => {
+      await ensureSelected(client, path, false);
+      const moved = await client.messageMove(uids.join(','), destination, { uid: true });
+      if (!moved) {
+        throw new MailroomError('InvalidResponse', ui`The mail server did not move the message to ${destination}.`, { accountId: session.account.id });
+      }
+    });
+  },
+);
 
 /** Moves to Trash; in Trash itself (or without one) deletes for good. */
-export async function deleteMessages(session: MailSession, path: string, uids: readonly number[]): Promise<'trash' | 'expunged'> {
-  const trash = await specialUseFolder(session, '\\Trash');
-  if (trash && trash.path !== path) {
-    await moveMessages(session, path, uids, trash.path);
-    return 'trash';
-  }
-  await session.run(async (client) => {
-    await ensureSelected(client, path, false);
-    await client.messageDelete(uids.join(','), { uid: true });
-  });
-  return 'expunged';
-}
+export const deleteMessages = relayedOperation(
+  'deleteMessages',
+  ['string', 'uids'],
+  async (session: MailSession, path: string, uids: readonly number[]): Promise<'trash' | 'expunged'> => {
+    const trash = await specialUseFolder(session, '\\Trash');
+    if (trash && trash.path !== path) {
+      await moveMessages(session, path, uids, trash.path);
+      return 'trash';
+    }
+    await session.run(async (client) => {
+      await ensureSelected(client, path, false);
+      await client.messageDelete(uids.join(','), { uid: true });
+    });
+    return 'expunged';
+  },
+);
 
 /** Moves to the Archive folder (Gmail: All Mail, which removes the Inbox label). */
-export async function archiveMessages(session: MailSession, path: string, uids: readonly number[]): Promise<string> {
-  const archive = (await specialUseFolder(session, '\\Archive')) ?? (await specialUseFolder(session, '\\All'));
-  if (!archive) {
-    throw new MailroomError('NotFound', 'This account has no Archive folder.', { accountId: session.account.id });
-  }
-  if (archive.path !== path) {
-    await moveMessages(session, path, uids, archive.path);
-  }
-  return archive.path;
-}
+export const archiveMessages = relayedOperation(
+  'archiveMessages',
+  ['string', 'uids'],
+  async (session: MailSession, path: string, uids: readonly number[]): Promise<string> => {
+    const archive = (await specialUseFolder(session, '\\Archive')) ?? (await specialUseFolder(session, '\\All'));
+    if (!archive) {
+      throw new MailroomError('NotFound', 'This account has no Archive folder.', { accountId: session.account.id });
+    }
+    if (archive.path !== path) {
+      await moveMessages(session, path, uids, archive.path);
+    }
+    return archive.path;
+  },
+);
 
 /** Unread count of one folder (STATUS), for the badge. */
-export async function unreadCount(session: MailSession, path: string): Promise<number> {
+export const unreadCount = relayedOperation('unreadCount', ['string'], async (session: MailSession, path: string): Promise<number> => {
   return session.run(async (client) => {
     const status = await client.status(path, { unseen: true });
     return status && typeof status.unseen === 'number' ? status.unseen : 0;
   });
-}
+});

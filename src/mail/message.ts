@@ -1,5 +1,4 @@
-import { Transform } from 'node:stream';
-import type { Writable } from 'node:stream';
+import { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { AddressObject } from 'mailparser';
 import type { AddressView, AttachmentView, MessageRef, MessageView } from '../shared/protocol';
@@ -12,6 +11,7 @@ import { fileNameOf, generatedFileName, listedParts } from './partRoles';
 import type { BodyStructure } from './bodyStructure';
 import { loadCharsetDecoder } from './transferDecoding';
 import type { MailSession } from './connection';
+import { relayedOperation } from './connection';
 import { noSenderEvidence, senderEvidence } from './senderTrust';
 import type { SenderEvidence } from './senderTrust';
 import { ui } from '../ui/text';
@@ -35,7 +35,7 @@ export interface LoadedMessage {
 }
 
 /** Fetches what the reader needs in one round trip (structure, flags and the first 2 MB) and parses it. */
-export async function loadMessage(session: MailSession, ref: MessageRef): Promise<LoadedMessage> {
+export const loadMessage = relayedOperation('loadMessage', ['messageRef'], async (session: MailSession, ref: MessageRef): Promise<LoadedMessage> => {
   const fetched = await session.run(async (client) => {
     await ensureSelected(client, ref.folder, false);
     return client.fetchOne(
@@ -55,7 +55,7 @@ export async function loadMessage(session: MailSession, ref: MessageRef): Promis
     unread: !flags.has('\\Seen'),
     truncated: (fetched.size ?? 0) > fetched.source.length,
   });
-}
+});
 
 export interface MessageMeta {
   ref: MessageRef;
@@ -140,6 +140,12 @@ export async function streamAttachment(
       accountId: ref.accountId,
     });
   }
+  if (session.relaying) {
+    // The window holding the connection reads it whole (within the cap) and sends it over.
+    const content = await attachmentContent(session, ref, attachment, maxBytes);
+    await pipeline(Readable.from([content]), destination);
+    return content.length;
+  }
   return session.run(async (client) => {
     await ensureSelected(client, ref.folder, false);
     const download = await client.download(String(ref.uid), attachment.part, { uid: true });
@@ -158,17 +164,37 @@ export async function streamAttachment(
   });
 }
 
+const attachmentContent = relayedOperation(
+  'attachmentContent',
+  ['messageRef', 'plain', 'count'],
+  async (session: MailSession, ref: MessageRef, attachment: AttachmentPart, maxBytes: number) => {
+    const chunks: Buffer[] = [];
+    const collector = new Writable({
+      write(chunk: Buffer, _encoding, callback): void {
+        chunks.push(chunk);
+        callback();
+      },
+    });
+    await streamAttachment(session, ref, attachment, collector, maxBytes);
+    return Buffer.concat(chunks);
+  },
+);
+
 /** View Source reads at most this much of a message. */
 const sourceViewLimit = 20 * 1024 * 1024;
 
 /** A message's source as it is on the server, for reading (never parsed or rendered). */
-export async function loadSource(session: MailSession, ref: MessageRef, maxBytes = sourceViewLimit): Promise<{ source: Buffer; truncated: boolean }> {
-  const fetched = await session.run(async (client) => {
-    await ensureSelected(client, ref.folder, false);
-    return client.fetchOne(String(ref.uid), { uid: true, size: true, source: { start: 0, maxLength: maxBytes } }, { uid: true });
-  });
-  if (!fetched || !fetched.source) {
-    throw new MailroomError('NotFound', 'The message is no longer in this folder.', { accountId: ref.accountId });
-  }
-  return { source: fetched.source, truncated: (fetched.size ?? 0) > fetched.source.length };
-}
+export const loadSource = relayedOperation(
+  'loadSource',
+  ['messageRef', 'optionalCount'],
+  async (session: MailSession, ref: MessageRef, maxBytes: number = sourceViewLimit): Promise<{ source: Buffer; truncated: boolean }> => {
+    const fetched = await session.run(async (client) => {
+      await ensureSelected(client, ref.folder, false);
+      return client.fetchOne(String(ref.uid), { uid: true, size: true, source: { start: 0, maxLength: maxBytes } }, { uid: true });
+    });
+    if (!fetched || !fetched.source) {
+      throw new MailroomError('NotFound', 'The message is no longer in this folder.', { accountId: ref.accountId });
+    }
+    return { source: fetched.source, truncated: (fetched.size ?? 0) > fetched.source.length };
+  },
+);

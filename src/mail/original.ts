@@ -5,6 +5,7 @@ import { ensureSelected } from './mailbox';
 import type { MailAddress } from './outgoing';
 import type { OriginalMessage } from './reply';
 import type { MailSession } from './connection';
+import { relayedOperation } from './connection';
 
 /** Forwarding carries attachments, so the whole message is read, up to this size. */
 const originalFetchLimit = 50 * 1024 * 1024;
@@ -52,16 +53,20 @@ export async function parseOriginalMessage(source: Buffer): Promise<OriginalMess
 }
 
 /** Reads message `uid` of `folder` whole, on the account's command connection. */
-export async function readOriginalMessage(session: MailSession, folder: string, uid: number): Promise<OriginalMessage> {
-  const fetched = await session.run(async (client) => {
-    await ensureSelected(client, folder, false);
-    return client.fetchOne(String(uid), { uid: true, size: true, source: { start: 0, maxLength: originalFetchLimit } }, { uid: true });
-  });
-  if (!fetched || !fetched.source) {
-    throw new MailroomError('NotFound', 'The message is no longer in this folder.', { accountId: session.account.id });
-  }
-  if ((fetched.size ?? 0) > fetched.source.length) {
-    throw new MailroomError('MessageTooLarge', 'The message is too large to reply to or forward from here.', { accountId: session.account.id });
-  }
-  return parseOriginalMessage(fetched.source);
-}
+export const readOriginalMessage = relayedOperation(
+  'readOriginalMessage',
+  ['string', 'uid'],
+  async (session: MailSession, folder: string, uid: number): Promise<OriginalMessage> => {
+    const fetched = await session.run(async (client) => {
+      await ensureSelected(client, folder, false);
+      return client.fetchOne(String(uid), { uid: true, size: true, source: { start: 0, maxLength: originalFetchLimit } }, { uid: true });
+    });
+    if (!fetched || !fetched.source) {
+      throw new MailroomError('NotFound', 'The message is no longer in this folder.', { accountId: session.account.id });
+    }
+    if ((fetched.size ?? 0) > fetched.source.length) {
+      throw new MailroomError('MessageTooLarge', 'The message is too large to reply to or forward from here.', { accountId: session.account.id });
+    }
+    return parseOriginalMessage(fetched.source);
+  },
+);

@@ -17,6 +17,8 @@ export interface MailLayerDependencies {
   /** The `mailroom.cache.enabled` setting. */
   readonly cacheEnabled: () => boolean;
   readonly logger: Logger;
+  /** Whether this window announces new mail (one window of a group does: src/windows); absent: it does. */
+  readonly announcesNewMail?: () => boolean;
 }
 
 /**
@@ -47,6 +49,11 @@ export class MailLayer implements Subscription {
   /** The session of an account the caller already holds (sending, filing into Sent). */
   public sessionOf(account: MailAccount): MailSession {
     return this.deps.sessions.get(account);
+  }
+
+  /** Whether new mail is announced in this window: the focused (or last focused) window of the profile's windows. */
+  public announcesNewMail(): boolean {
+    return this.deps.announcesNewMail?.() ?? true;
   }
 
   /** Fires before an account's connections close, so views drop what they hold of it first. */

@@ -195,7 +195,8 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, InboxNavig
   private async folderChanged(session: MailSession, change: FolderChange): Promise<void> {
     this.post({ type: 'folderChanged', accountId: change.accountId, folder: change.folder, ...(change.exists === undefined ? {} : { total: change.exists }) });
     this.badge.schedule();
-    if (change.kind === 'exists' && inboxSettings().notifyNewMail) {
+    // Every window's list follows the change; one window of the profile announces it.
+    if (change.kind === 'exists' && inboxSettings().notifyNewMail && this.deps.mail.announcesNewMail()) {
       await notifyNewMail(session, change.folder, (ref) => this.deps.reader.show(ref));
     }
   }

@@ -73,6 +73,12 @@ export function parseHandlerQuery(decodedQuery: string, urlStates: readonly stri
 
 type Outcome = Exclude<CallbackOutcome, { kind: 'ignored' }>;
 
+/** A URI that reached the URI handler: its path and its (decoded) query. */
+export interface CallbackUri {
+  readonly path: string;
+  readonly query: string;
+}
+
 const ATTEMPT_IN_STATE = new RegExp(`${ATTEMPT_PARAMETER}(?:=|%3D|%253D)([A-Za-z0-9_-]{43})`);
 
 /**
@@ -91,6 +97,8 @@ function attemptMatches(state: string, query: URLSearchParams): boolean {
 export class UriCallbackRouter {
   private readonly waiting = new Map<string, (outcome: Outcome) => void>();
   private readonly urlStates = new Set<string>();
+  /** Where a callback goes that no attempt of this window is waiting for: the window that started it may (src/windows). */
+  private unclaimed: ((uri: CallbackUri) => void) | undefined;
 
   public constructor(
     private readonly pendingSignIns: PendingSignIns,
@@ -98,16 +106,36 @@ export class UriCallbackRouter {
   ) {}
 
   /** Called by the editor for `<scheme>://mailroom.mailroom/<path>?<query>` (query already decoded). */
-  public handleUri(uri: { readonly path: string; readonly query: string }): void {
+  public handleUri(uri: CallbackUri): void {
+    if (!this.claim(uri) && !this.knowsState(uri)) {
+      // The editor may route the callback to any of its windows: it goes on to the others (never logged).
+      this.unclaimed?.(uri);
+    }
+  }
+
+  /** Completes an attempt of this window with a callback another window received; false when it is not ours. Never passed on again. */
+  public claim(uri: CallbackUri): boolean {
     const query = parseHandlerQuery(uri.query, [...this.urlStates]);
     const accepts = (pending: PendingSignIn): boolean =>
       this.waiting.has(pending.state) && (!this.urlStates.has(pending.state) || attemptMatches(pending.state, query));
     const outcome = validateCallback({ path: uri.path, query, accepts }, this.pendingSignIns);
     if (outcome.kind === 'ignored') {
       this.logger.debug(`Ignored a URI for ${uri.path} (${outcome.reason})`);
-      return;
+      return false;
     }
     this.waiting.get(outcome.pending.state)?.(outcome);
+    return true;
+  }
+
+  /** Hands each callback that no attempt of this window knows to `handler`. */
+  public handOffUnclaimed(handler: (uri: CallbackUri) => void): void {
+    this.unclaimed = handler;
+  }
+
+  /** Whether this window started the attempt the callback names (then it is this window's to answer, or to drop). */
+  private knowsState(uri: CallbackUri): boolean {
+    const state = parseHandlerQuery(uri.query, [...this.urlStates]).get('state');
+    return state !== null && this.pendingSignIns.peek(state) !== undefined;
   }
 
   public waitFor(state: string, stateIsUrl: boolean): { outcome: Promise<Outcome>; dispose(): void } {

@@ -49,6 +49,13 @@ export class CommandConnection {
     });
   }
 
+  /** Closes the connection if one is open; a later task opens a new one. */
+  public async dropConnection(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    await client?.then(closeQuietly, () => undefined);
+  }
+
   /** Closes the connection; every later task fails. */
   public async close(): Promise<void> {
     this.closed = true;

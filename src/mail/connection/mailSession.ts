@@ -9,8 +9,9 @@ import { ConnectionState } from './connectionState';
 import type { SessionState } from './connectionState';
 import type { FolderChange } from './folderChange';
 import { IdleSupervisor } from './idleSupervisor';
-import { DEFAULT_IMAP_TIMEOUTS } from './sessionDependencies';
-import type { MailSessionDependencies } from './sessionDependencies';
+import { DEFAULT_IMAP_TIMEOUTS, FOLDERS_OPERATION } from './sessionDependencies';
+import type { MailRelayRoute, MailSessionDependencies } from './sessionDependencies';
+import { MailroomError } from '../../util/errors';
 
 /**
  * One account's IMAP connections, supervised: at most one command connection (opened on demand,
@@ -23,11 +24,15 @@ export class MailSession {
   private readonly folderChanges = new Emitter<FolderChange>();
   private readonly command: CommandConnection;
   private readonly idle: IdleSupervisor;
+  private readonly route: MailRelayRoute | undefined;
+  /** The folder this window's list shows: watched here, or by the window holding the connections. */
+  private watched: string | undefined;
 
   public constructor(
     public readonly account: MailAccount,
     deps: MailSessionDependencies,
   ) {
+    this.route = deps.relay;
     const random = deps.random ?? Math.random;
     const clock = deps.clock ?? systemClock;
     const timeouts = deps.timeouts ?? DEFAULT_IMAP_TIMEOUTS;
@@ -56,17 +61,64 @@ export class MailSession {
    * rely on it staying selected until it returns). Opens the connection first if needed.
    */
   public run<T>(task: (client: ImapFlow) => Promise<T>): Promise<T> {
+    if (this.route && !this.route.leading) {
+      // Only relayed operations reach the server from a window without the connections [issue 13].
+      return Promise.reject(new MailroomError('ConnectionFailed', 'Another Mailroom window holds the mail connections.', { accountId: this.account.id }));
+    }
     return this.command.run(task);
+  }
+
+  /**
+   * Runs the operation `name` here when this window holds the connections (`local`), else asks the
+   * window that does (relayedOperations.ts registers the operations by name).
+   */
+  public async relayed<T>(name: string, args: readonly unknown[], local: () => Promise<T>): Promise<T> {
+    const relay = await this.route?.relay();
+    return relay ? ((await relay.call(this.account.id, name, args)) as T) : local();
+  }
+
+  /** Whether another window holds this account's connections now (operations are relayed to it). */
+  public get relaying(): boolean {
+    return this.route !== undefined && !this.route.leading;
   }
 
   /** The folder list of the current command connection: listed once per connection, with unread counts. */
   public folders(options?: { refresh?: boolean }): Promise<ListResponse[]> {
-    return this.command.folders(options);
+    return this.relayed(FOLDERS_OPERATION, [options?.refresh === true], () => this.command.folders(options));
   }
 
   /** Keeps an IDLE connection on `folder` (replacing any other), or none with undefined. */
   public watch(folder: string | undefined): void {
-    this.idle.watch(folder);
+    this.watched = folder;
+    this.followLeadership();
+  }
+
+  /**
+   * This window took or lost the connections: IDLE runs here, or the holder is asked to watch
+   * this window's folder; a window that lost them closes its own.
+   */
+  public followLeadership(): void {
+    if (!this.route || this.route.leading) {
+      this.idle.watch(this.watched);
+      return;
+    }
+    this.idle.watch(undefined);
+    void this.command.dropConnection();
+    const folder = this.watched;
+    void this.route
+      .relay()
+      .then((relay) => relay?.watch(this.account.id, folder))
+      .catch(() => undefined);
+  }
+
+  /** A change the holder's IDLE connection saw, for this window's listeners. */
+  public relayedChange(change: FolderChange): void {
+    this.folderChanges.fire(change);
+  }
+
+  /** The holder's connection state, for this window's listeners. */
+  public relayedState(state: SessionState): void {
+    this.connectionState.set(state);
   }
 
   /** Closes both connections and stops every timer; the session cannot be used afterwards. */

@@ -21,6 +21,11 @@ export class MailSessions {
     return this.sessions.get(accountId);
   }
 
+  /** Every open session (to follow a change of the window holding the connections). */
+  public all(): MailSession[] {
+    return [...this.sessions.values()];
+  }
+
   /** Closes the account's connections (sign-out, account removed). */
   public async close(accountId: string): Promise<void> {
     const session = this.sessions.get(accountId);

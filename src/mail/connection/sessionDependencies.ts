@@ -11,6 +11,26 @@ export interface MailSessionDependencies {
   clock?: Clock;
   /** How long to wait for the server; tests shorten it, the product uses {@link DEFAULT_IMAP_TIMEOUTS}. */
   timeouts?: ImapTimeouts;
+  /** Where the account's connections are when several windows share them (src/windows); absent: always here. */
+  relay?: MailRelayRoute;
+}
+
+/** The name under which MailSession relays its folder list (the other operations register in relayedOperations.ts). */
+export const FOLDERS_OPERATION = 'folders';
+
+/** The way to the window that holds the connections of every account. */
+export interface MailRelay {
+  /** Runs a relayed operation (relayedOperations.ts) there and answers with its result or its failure. */
+  call(accountId: string, operation: string, args: readonly unknown[]): Promise<unknown>;
+  /** Asks that window to keep `folder` of the account live (its IDLE connection). */
+  watch(accountId: string, folder: string | undefined): Promise<void>;
+}
+
+export interface MailRelayRoute {
+  /** Whether this window holds the connections now. */
+  readonly leading: boolean;
+  /** Undefined when this window holds the connections; else the relay (waiting a moment while a leader is chosen). */
+  relay(): Promise<MailRelay | undefined>;
 }
 
 export interface ImapTimeouts {

@@ -1,0 +1,111 @@
+// Mail operations relayed to the window holding the connections (src/mail/connection/relayedOperations.ts):
+// a follower's session sends the operation's name and arguments and opens nothing; the leader checks both
+// before it runs anything.
+import * as assert from 'node:assert/strict';
+import type { MailAccount } from '../../../../src/auth/accountApi';
+import { MailSession, relayedOperationNames, runRelayedOperation } from '../../../../src/mail/connection';
+import type { MailRelay, MailRelayRoute } from '../../../../src/mail/connection';
+import { loadRows, setFlag } from '../../../../src/mail/mailbox';
+import { loadMessage } from '../../../../src/mail/message';
+import { MailroomError } from '../../../../src/util/errors';
+import { testLogger } from '../../../support/logging';
+
+const account: MailAccount = {
+  id: 'issuer|alice@example.test',
+  provider: 'oidc',
+  email: 'alice@example.test',
+  imap: { host: 'imap.example.test', port: 993, implicitTls: true },
+  smtp: { host: 'smtp.example.test', port: 465, implicitTls: true },
+  serverSavesSent: false,
+};
+
+function followerSession(): { session: MailSession; calls: unknown[][]; watched: unknown[][]; tokens: string[] } {
+  const calls: unknown[][] = [];
+  const watched: unknown[][] = [];
+  const tokens: string[] = [];
+  const relay: MailRelay = {
+    call: async (accountId, operation, args) => {
+      calls.push([accountId, operation, args]);
+      return { status: { path: 'INBOX', total: 1, uidValidity: '1' }, start: 0, rows: [] };
+    },
+    watch: async (accountId, folder) => void watched.push([accountId, folder]),
+  };
+  const route: MailRelayRoute = { leading: false, relay: async () => relay };
+  const accounts = {
+    getAccessToken: async (_id: string, host: string) => {
+      tokens.push(host);
+      return 'AT-SENTINEL';
+    },
+    requireSignIn: () => undefined,
+  };
+  return { session: new MailSession(account, { accounts, logger: testLogger(), relay: route }), calls, watched, tokens };
+}
+
+describe('relayed mail operations', () => {
+  it('[SEC-31] a follower’s session sends the operation by name with its arguments, and asks for no token', async () => {
+    const { session, calls, tokens } = followerSession();
+    try {
+      await loadRows(session, 'INBOX', 50, 25);
+      await setFlag(session, 'INBOX', [7], '\\Seen', true);
+      await session.folders({ refresh: true });
+      assert.deepEqual(calls, [
+        [account.id, 'loadRows', ['INBOX', 50, 25]],
+        [account.id, 'setFlag', ['INBOX', [7], '\\Seen', true]],
+        [account.id, 'folders', [true]],
+      ]);
+      assert.deepEqual(tokens, []);
+    } finally {
+      await session.dispose();
+    }
+  });
+
+  it('a follower’s session runs nothing on a connection of its own, and asks the leader to watch its folder', async () => {
+    const { session, watched } = followerSession();
+    try {
+      await assert.rejects(
+        session.run(async () => 'ran'),
+        (error: unknown) => error instanceof MailroomError && error.code === 'ConnectionFailed',
+      );
+      session.watch('INBOX');
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(watched, [[account.id, 'INBOX']]);
+    } finally {
+      await session.dispose();
+    }
+  });
+
+  it('the leader runs a known operation with fitting arguments on its own session', async () => {
+    const asked: unknown[] = [];
+    const session = { folders: async (options: unknown) => (asked.push(options), ['folder list']) } as unknown as MailSession;
+    assert.deepEqual(await runRelayedOperation(session, 'folders', [true]), ['folder list']);
+    assert.deepEqual(asked, [{ refresh: true }]);
+  });
+
+  it('[SEC-31] the leader refuses an unknown operation, or arguments that do not fit, before touching the session', async () => {
+    const session = {
+      run: () => assert.fail('the session was used'),
+      folders: () => assert.fail('the session was used'),
+      relayed: () => assert.fail('the session was used'),
+    } as unknown as MailSession;
+    const refused = (error: unknown): boolean => error instanceof MailroomError && error.code === 'InvalidInput';
+    await assert.rejects(runRelayedOperation(session, 'dropEverything', []), refused);
+    await assert.rejects(runRelayedOperation(session, 'toString', []), refused);
+    await assert.rejects(runRelayedOperation(session, 'loadRows', ['INBOX', -1, 5]), refused);
+    await assert.rejects(runRelayedOperation(session, 'loadRows', ['INBOX', 0]), refused);
+    await assert.rejects(runRelayedOperation(session, 'loadRows', ['INBOX', 0, 5, 'extra']), refused);
+    await assert.rejects(runRelayedOperation(session, 'setFlag', ['INBOX', [0], '\\Seen', true]), refused);
+    await assert.rejects(runRelayedOperation(session, 'loadMessage', [{ folder: 'INBOX', uid: 1, hook: () => 1 }]), refused);
+    await assert.rejects(runRelayedOperation(session, 'folders', ['yes']), refused);
+  });
+
+  it('every operation the views and sending use is registered under its name', () => {
+    void loadMessage;
+    const names = relayedOperationNames();
+    for (const name of ['folders', 'fetchNewestRows', 'loadRows', 'searchFolder', 'loadRowsByUid', 'loadRow', 'setFlag', 'moveMessages']) {
+      assert.ok(names.includes(name), name);
+    }
+    for (const name of ['deleteMessages', 'archiveMessages', 'unreadCount', 'loadMessage', 'loadSource', 'attachmentContent', 'specialUseHoldsMessageId']) {
+      assert.ok(names.includes(name), name);
+    }
+  });
+});
