@@ -40,7 +40,11 @@ export async function fetchRowDetails(session: MailSession, path: string, rows: 
   if (rows.length === 0) {
     return [];
   }
-  const details = await detailsByUid(session, path, rows.map((row) => row.uid));
+  const details = await detailsByUid(
+    session,
+    path,
+    rows.map((row) => row.uid),
+  );
   if (!details) {
     return undefined;
   }
