@@ -124,7 +124,8 @@ export class SignInRunner {
         this.options.logger.redactor.register(refreshToken);
         client.revokeRefreshToken(refreshToken).catch(() => undefined);
       }
-      const words = missing.map((scope) => `"${explainScope(scope)}"`).join(' and ');
+      // A list rather than an English "and": the message around it is translated whole.
+      const words = missing.map((scope) => `"${explainScope(scope)}"`).join(', ');
       throw new MailroomError(
         'ScopeNotGranted',
         ui`${config.displayName} did not grant all the permissions mail needs (missing: ${words}). Mailroom will not connect. Sign in again and allow every permission, or ask your administrator.`,

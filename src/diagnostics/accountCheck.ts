@@ -8,6 +8,7 @@ import type { ImapTimeouts } from '../mail/connection';
 import { DEFAULT_IMAP_TIMEOUTS } from '../mail/connection';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/log';
+import { MailroomError } from '../util/errors';
 import { plainText } from '../util/plainText';
 import type { CheckReport, CheckStepId, CheckStepResult } from './checkResult';
 import { CHECK_STEPS, failed, skipped, stepTitle } from './checkResult';
@@ -67,7 +68,7 @@ export async function checkAccount(target: CheckTarget, dependencies: AccountChe
   const account = 'accountId' in target ? dependencies.storedAccount(target.accountId) : undefined;
   const provider = 'accountId' in target ? account?.provider : target.provider;
   if (!provider) {
-    throw new Error('That account is no longer signed in.');
+    throw new MailroomError('NotFound', ui`That account is no longer signed in.`);
   }
   const results = new Map<CheckStepId, CheckStepResult>();
   const skipAfter = (step: CheckStepId, because: CheckStepId): void =>

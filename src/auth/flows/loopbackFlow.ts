@@ -5,6 +5,7 @@ import { validateCallback } from '../callback';
 import type { AttemptContext, SignInFlow, SignInResult } from './signInFlow';
 import { runRedirectAttempt } from './redirectAttempt';
 import type { Logger } from '../../util/log';
+import { translated } from '../../ui/text';
 
 /** The one path the loopback server answers; registered as `http://127.0.0.1/callback` (any port, RFC 8252 §7.3). */
 export const LOOPBACK_CALLBACK_PATH = '/callback';
@@ -18,20 +19,30 @@ const PAGE_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
 };
 
+/** The page the browser shows after the redirect, in the editor's language (our own words: escaped all the same). */
 function page(title: string, text: string): string {
+  const heading = escapeHtml(title);
   return (
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>` +
+    `<!doctype html><html><head><meta charset="utf-8"><title>${heading}</title>` +
     '<style>body{font-family:system-ui,sans-serif;margin:4em auto;max-width:32em;line-height:1.5}</style></head>' +
-    `<body><h1>${title}</h1><p>${text}</p></body></html>`
+    `<body><h1>${heading}</h1><p>${escapeHtml(text)}</p></body></html>`
   );
 }
 
-const SIGNED_IN_PAGE = page('Signed in to Mailroom', 'You can close this tab and return to your editor.');
-const FAILED_PAGE = page('Sign-in did not complete', 'Return to your editor to see what happened and try again.');
-const UNKNOWN_PAGE = page(
-  'Not a sign-in in progress',
-  'This link does not belong to a Mailroom sign-in that is waiting. Start the sign-in again from your editor.',
-);
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/** Built when answered, not at load: the translator is installed at activation, after this module loads. */
+export const loopbackPages = {
+  signedIn: (): string => page(translated('Signed in to Mailroom'), translated('You can close this tab and return to your editor.')),
+  failed: (): string => page(translated('Sign-in did not complete'), translated('Return to your editor to see what happened and try again.')),
+  unknown: (): string =>
+    page(
+      translated('Not a sign-in in progress'),
+      translated('This link does not belong to a Mailroom sign-in that is waiting. Start the sign-in again from your editor.'),
+    ),
+};
 
 type Outcome = Exclude<CallbackOutcome, { kind: 'ignored' }>;
 
@@ -75,10 +86,10 @@ export class LoopbackServer {
         const outcome = decide(url.searchParams);
         if (outcome.kind === 'ignored') {
           logger.debug(`Loopback server ignored a request (${outcome.reason})`);
-          response.writeHead(400, PAGE_HEADERS).end(UNKNOWN_PAGE);
+          response.writeHead(400, PAGE_HEADERS).end(loopbackPages.unknown());
           return;
         }
-        response.writeHead(200, PAGE_HEADERS).end(outcome.kind === 'code' ? SIGNED_IN_PAGE : FAILED_PAGE, () => void this.close());
+        response.writeHead(200, PAGE_HEADERS).end(outcome.kind === 'code' ? loopbackPages.signedIn() : loopbackPages.failed(), () => void this.close());
         resolve(outcome);
       });
     });

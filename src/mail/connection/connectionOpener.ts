@@ -4,6 +4,7 @@ import type { Clock } from '../../util/clock';
 import type { MailroomError } from '../../util/errors';
 import { isMailroomError } from '../../util/errors';
 import { describeError } from '../../util/log';
+import { ui } from '../../ui/text';
 import type { ImapFailureKind } from '../reconnectPolicy';
 import { ConnectionRateLimiter, ServerBackoff, classifyImapFailure, serverBackoffHintMs } from '../reconnectPolicy';
 import * as failures from './connectionErrors';
@@ -157,7 +158,7 @@ export class ConnectionOpener {
     const { id, imap } = this.account;
     if (this.state.value !== 'signInRequired') {
       this.state.set('signInRequired');
-      this.deps.accounts.requireSignIn(id, `The mail server ${imap.host} rejected the sign-in.`);
+      this.deps.accounts.requireSignIn(id, ui`The mail server ${imap.host} rejected the sign-in.`.value);
     }
     return failures.signInRejected(this.account);
   }

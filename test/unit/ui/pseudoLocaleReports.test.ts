@@ -1,5 +1,5 @@
 // The pseudo-locale test for what the extension writes as documents rather than webviews: Check Account's
-// report and the send preview, made by the real steps and renderers with the pseudo bundle installed
+// report, the send preview and the loopback sign-in's browser pages, made by the real steps and renderers with the pseudo bundle installed
 // (test/support/pseudoLocale.ts). Every line must be pseudo-localised (⟦…⟧) or data: code spans (values
 // quoted from servers, issuers and settings), addresses, hosts, the message's own text. Any English word
 // left was written without the `ui` tag / `translated`, or is missing from l10n/bundle.l10n.json.
@@ -14,6 +14,7 @@ import { checkScopes } from '../../../src/diagnostics/issuerSteps';
 import { checkFolders } from '../../../src/diagnostics/mailSteps';
 import { previewText } from '../../../src/mail/preview';
 import { buildSelectionContent } from '../../../src/mail/snippet';
+import { loopbackPages } from '../../../src/auth/flows/loopbackFlow';
 import { useTranslator } from '../../../src/ui/text';
 import { oidcConfig, storedOidcAccount } from '../../support/auth/fakes';
 import { testLogger } from '../../support/logging';
@@ -110,5 +111,18 @@ describe('pseudo-locale: no hard-coded English in the Check Account report or th
     assert.ok(preview.includes(content.text), 'the text part is in the preview as written');
     assert.deepEqual(englishLeft(preview.replace(content.text, '').split('\n'), data), []);
     assert.match(preview, /⟦Áttáçhméñt: a\.L1\.py \(⟦9 B⟧\)⟧/, 'the positive control: labels and sizes are pseudo-localised');
+  });
+
+  it('the pages the browser shows after a loopback sign-in', () => {
+    for (const [name, render] of Object.entries(loopbackPages)) {
+      const html = render();
+      const texts = [...html.matchAll(/<(title|h1|p)>([^<]*)</g)].map((match) => match[2] ?? '');
+      assert.equal(texts.length, 3, `${name}: title, heading and text`);
+      assert.deepEqual(englishLeft(texts, []), [], name);
+      assert.ok(
+        texts.every((text) => text.startsWith('⟦')),
+        `${name}: the positive control: every text is pseudo-localised`,
+      );
+    }
   });
 });
