@@ -83,10 +83,16 @@ const shippedTransportPlugin = {
   },
 };
 
+/**
+ * Mailroom's own modules loaded on first use (`*.lazy.ts`, such as the highlighter with its languages): each is
+ * bundled beside extension.js under its own name, where the extension's import() of `./<name>.js` finds it.
+ */
+const lazyModules = { 'highlighter.lazy': 'src/mail/highlighter.lazy.ts' };
+
 /** @type {import('esbuild').BuildOptions} */
 const extension = {
   ...nodeBundle,
-  entryPoints: { extension: 'src/extension.ts' },
+  entryPoints: { extension: 'src/extension.ts', ...lazyModules },
   plugins: [lazyVendorPlugin, shippedTransportPlugin],
 };
 

@@ -1,12 +1,14 @@
 import { MailroomError } from '../util/errors';
 import { escapeHtml } from '../util/html';
+import type { CodeColouring } from './codeHtml';
+import { codeBlockHtml } from './codeHtml';
 import type { MessageContent, OutgoingAttachment } from './outgoing';
 import { ui } from '../ui/text';
 
 /**
  * Turns a selection or a file into the content of a mail: a readable text part with a fenced code
- * block (language, workspace-relative path, line range) and an HTML part with the same, code escaped
- * in a <pre>. Pure: no editor, no file system, so every format rule is unit-tested.
+ * block (language, workspace-relative path, line range) and an HTML part with the same, code coloured
+ * (or escaped) in a <pre>. Pure: no editor, no file system, so every format rule is unit-tested.
  */
 
 /** Lines of a file the user selected; lines are 1-based and inclusive. */
@@ -32,6 +34,8 @@ export interface SnippetOptions {
   readonly note: string;
   /** Attach the selection as a file instead of inlining it in the body. */
   readonly attachInsteadOfInline: boolean;
+  /** Colours the code of the HTML part; without it the code is plain. */
+  readonly colours?: CodeColouring;
 }
 
 /** The minimum fence length CommonMark allows. */
@@ -113,10 +117,7 @@ export function buildSelectionContent(selection: CodeSelection, options: Snippet
       attachments: [attachment],
     };
   }
-  const languageClass = fenceLanguage(selection.languageId);
-  const codeHtml =
-    `<p>${captionHtml(selection)}</p>\n` +
-    `<pre style="${PRE_STYLE}"><code${languageClass ? ` class="language-${languageClass}"` : ''}>${escapeHtml(selection.code)}</code></pre>`;
+  const codeHtml = `<p>${captionHtml(selection)}</p>\n${codeBlockHtml(selection.code, selection.languageId, options.colours)}`;
   return {
     subject,
     text: textWithNote(options.note, `${caption}:\n\n${fencedCodeBlock(selection.code, selection.languageId)}\n`),
@@ -165,10 +166,6 @@ export function formatBytes(bytes: number): string {
   }
   return ui`${(bytes / (1024 * 1024)).toFixed(1)} MB`.value;
 }
-
-/** Code blocks keep the reader's font size but a monospace face and their own scroll, in any client. */
-const PRE_STYLE =
-  'font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; background: #f6f8fa; color: #24292f; padding: 12px; border-radius: 6px; overflow-x: auto; white-space: pre;';
 
 function captionHtml(selection: Pick<CodeSelection, 'path' | 'languageId' | 'startLine' | 'endLine'>): string {
   return `<code>${escapeHtml(selection.path)}</code>, ${linesPhrase(selection.startLine, selection.endLine)} (${escapeHtml(selection.languageId)})`;

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { MailAccounts } from '../auth/accountApi';
+import { loadCodeColouring } from '../mail/codeHtml';
 import type { MessageContent, OutgoingMessage } from '../mail/outgoing';
 import { assertWithinSizeLimit, buildFileContent, buildSelectionContent, estimateMessageBytes } from '../mail/snippet';
 import type { CodeSelection } from '../mail/snippet';
@@ -32,9 +33,10 @@ export class QuickSend {
       return;
     }
     const selection = selectedLines(editor);
-    const settings = sendSettings();
-    const content = buildSelectionContent(selection, { note: '', attachInsteadOfInline: settings.attachInsteadOfInline });
-    await this.send(content, (note) => buildSelectionContent(selection, { note, attachInsteadOfInline: settings.attachInsteadOfInline }));
+    const { attachInsteadOfInline } = sendSettings();
+    const colours = attachInsteadOfInline ? undefined : await loadCodeColouring();
+    const content = buildSelectionContent(selection, { note: '', attachInsteadOfInline, colours });
+    await this.send(content, (note) => buildSelectionContent(selection, { note, attachInsteadOfInline, colours }));
   }
 
   public async sendFile(uri: vscode.Uri | undefined): Promise<void> {

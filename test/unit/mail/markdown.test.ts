@@ -6,7 +6,16 @@ describe('composer Markdown → HTML part', () => {
     const html = await renderMarkdownEmail('Hello **Bob**\n\n- one\n- two\n\n```ts\nconst a = 1 < 2;\n```\n');
     assert.match(html, /<p>Hello <strong>Bob<\/strong><\/p>/);
     assert.match(html, /<li>one<\/li>/);
-    assert.match(html, /<pre><code class="language-ts">const a = 1 &lt; 2;\n<\/code><\/pre>/);
+    assert.match(
+      html,
+      /<pre style="[^"]*background: #f6f8fa; color: #24292f;[^"]*"><code><span style="color:#cf222e">const<\/span> a = <span style="color:#0550ae">1<\/span> &lt; <span style="color:#0550ae">2<\/span>;\n<\/code><\/pre>/,
+    );
+    assert.doesNotMatch(html, /class=|<style/);
+  });
+
+  it('shows a fenced block of a language it does not colour as escaped plain text in the same styled block', async () => {
+    const html = await renderMarkdownEmail('```brainfuck\n<+>\n```\n');
+    assert.match(html, /<pre style="[^"]*"><code>&lt;\+&gt;\n<\/code><\/pre>/);
   });
 
   it('renders quoted replies as blockquotes', async () => {

@@ -43,13 +43,10 @@ describe('snippet format', () => {
     assert.equal(fencedCodeBlock('a = 1', 'python'), '```python\na = 1\n```');
   });
 
-  it('shows the same code escaped inside <pre><code class="language-…"> in the HTML part', () => {
+  it('shows the same code escaped inside a styled <pre><code> (no class) in the HTML part', () => {
     const code = '<script>alert("x")</script> & \'y\'';
     const content = buildSelectionContent({ ...selection, code, languageId: 'html' }, { note: '<b>hi</b>', attachInsteadOfInline: false });
-    assert.match(
-      content.html,
-      /<pre style="[^"]*"><code class="language-html">&lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt; &amp; &#39;y&#39;<\/code><\/pre>/,
-    );
+    assert.match(content.html, /<pre style="[^"]*"><code>&lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt; &amp; &#39;y&#39;<\/code><\/pre>/);
     assert.match(content.html, /<p>&lt;b&gt;hi&lt;\/b&gt;<\/p>/);
     assert.match(content.html, /<code>src\/app\/server\.ts<\/code>, lines 10–24 \(html\)/);
     assert.doesNotMatch(content.html, /<script>|<b>/);

@@ -32,4 +32,16 @@ describe('libraries as the built extension loads them', () => {
     const createMarkdownIt = defaultExport(await importVendor('markdown-it')) as (options: object) => { render(source: string): string };
     assert.equal(createMarkdownIt({ html: false }).render('**b**'), '<p><strong>b</strong></p>\n');
   });
+
+  it('gets the highlighter from its own bundle beside extension.js, and the extension bundle itself holds no highlight.js', async () => {
+    const distDirectory = path.dirname(vendorDirectory);
+    const file = path.join(distDirectory, 'highlighter.lazy.js');
+    assert.ok(fs.existsSync(file), `${file} is missing; run node esbuild.js first`);
+    const loaded = (await import(file)) as { highlightCode?: unknown; default?: { highlightCode?: unknown } };
+    const highlightCode = (loaded.highlightCode ?? loaded.default?.highlightCode) as (code: string, languageId: string) => string | undefined;
+    assert.equal(highlightCode('fn x() {}', 'rust'), '<span style="color:#cf222e">fn</span> <span style="color:#8250df">x</span>() {}');
+    const extension = fs.readFileSync(path.join(distDirectory, 'extension.js'), 'utf8');
+    assert.ok(extension.includes('highlighter.lazy.js'), 'the extension names the highlighter bundle it loads');
+    assert.doesNotMatch(extension, /registerLanguage|Ivan Sagalaev/, 'highlight.js is not parsed at activation');
+  });
 });
