@@ -1,7 +1,7 @@
 // The reader: puts a message's header, notes, body (sanitized HTML in a sandboxed frame, or text),
 // links and attachments on the page, and turns what the person does (buttons, keyboard shortcuts)
 // into messages to the extension.
-import type { MessageAction, MessageRef, MessageView, ReaderProtocol, SenderTrust } from '../src/shared/protocol';
+import type { MessageAction, MessageRef, MessageView, ReaderProtocol, SenderTrust, SnippetView } from '../src/shared/protocol';
 import type { NotificationToWebview } from '../src/shared/webviewProtocol';
 import { element, loadingIndicator } from './dom';
 import { attachmentList } from './readerAttachments';
@@ -10,6 +10,7 @@ import { malformedNote, remoteContentBanner, trustedSenderBanner } from './reade
 import { MailFrame } from './readerFrame';
 import { ReaderHeader } from './readerHeader';
 import { linkList, textBody } from './readerLinks';
+import { snippetList } from './readerSnippets';
 import type { WebviewClient } from './webviewClient';
 import { connect } from './vscodeApi';
 import { reportFocusChanges } from './focusReport';
@@ -54,7 +55,7 @@ export class ReaderApp {
     switch (message.type) {
       case 'message':
         this.view = message.view;
-        this.render(message.view, message.allowRemoteContent, message.senderTrust);
+        this.render(message.view, message.allowRemoteContent, message.senderTrust, message.snippets ?? []);
         return;
       case 'flags':
         if (this.view) {
@@ -68,7 +69,7 @@ export class ReaderApp {
     }
   }
 
-  private render(view: MessageView, allowRemote: boolean, senderTrust: SenderTrust): void {
+  private render(view: MessageView, allowRemote: boolean, senderTrust: SenderTrust, snippets: readonly SnippetView[]): void {
     this.header.show(view);
     const openLink = (url: string): void => this.client.post({ type: 'openLink', url });
     const banners: HTMLElement[] = [];
@@ -95,6 +96,9 @@ export class ReaderApp {
     }
     if (view.truncated) {
       after.push(element('p', { className: 'note', text: t('truncated') }));
+    }
+    if (snippets.length > 0) {
+      after.push(snippetList(snippets, (action, index) => this.client.post({ type: 'snippet', action, index, message: view.ref })));
     }
     if (view.attachments.length > 0) {
       const message = view.ref;

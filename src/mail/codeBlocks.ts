@@ -1,3 +1,5 @@
+import { MAX_SNIPPETS } from '../shared/protocol';
+import type { SnippetView } from '../shared/protocol';
 import type { SourceRange } from './snippetSource';
 import { parseSourceReference, referencesInLine } from './snippetSource';
 
@@ -15,9 +17,6 @@ export interface MailSnippet {
   readonly language: string;
   readonly source?: SourceRange;
 }
-
-/** More than a reader can usefully list; the rest of a huge mail is left alone. */
-const MAX_SNIPPETS = 50;
 
 const OPENING_FENCE = /^ {0,3}(`{3,}|~{3,})[ \t]*([^\s`]*)[^`]*$/;
 
@@ -133,4 +132,15 @@ export function locateSnippet(fileText: string, code: string, source: Pick<Sourc
   }
   const lastLine = Math.max(1, file.length);
   return { kind: 'changed', startLine: Math.min(source.startLine, lastLine), endLine: Math.min(source.endLine, lastLine) };
+}
+
+/** What the reader is told of a snippet: never its code, only what it lists. */
+export function snippetView(snippet: MailSnippet, index: number): SnippetView {
+  const { source } = snippet;
+  return {
+    index,
+    language: snippet.language,
+    lines: snippet.code === undefined ? 0 : snippet.code.split('\n').length - 1,
+    ...(source ? { source: { path: source.path, startLine: source.startLine, endLine: source.endLine } } : {}),
+  };
 }

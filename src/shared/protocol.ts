@@ -175,6 +175,28 @@ export interface MessageView {
 }
 
 /**
+ * A code block or a file reference in the message, as the reader lists it (issue 15, part 3). The code
+ * itself stays with the extension: the reader names a snippet by its index, and the extension acts on
+ * its own copy of the message.
+ */
+export interface SnippetView {
+  index: number;
+  /** The fence's language word (`ts`, `typescript`); empty when it names none. */
+  language: string;
+  /** Lines of code in the block; 0 for a reference that has no block. */
+  lines: number;
+  /** The file and lines the mail says the code is from, already checked to be a plain relative path. */
+  source?: { path: string; startLine: number; endLine: number };
+}
+
+export type SnippetAction = 'copy' | 'openInEditor' | 'openInWorkspace' | 'compareWithWorkspace';
+
+export const snippetActions: readonly SnippetAction[] = ['copy', 'openInEditor', 'openInWorkspace', 'compareWithWorkspace'];
+
+/** The most snippets the reader lists for one message (src/mail/codeBlocks.ts finds no more). */
+export const MAX_SNIPPETS = 50;
+
+/**
  * How "always load remote content from this sender" applies to the message shown. `sender` is the
  * From address; `reason` says which header contradicts it (shown to the person as text).
  */
@@ -203,11 +225,13 @@ export interface ReaderProtocol {
     openAttachment: { index: number; message: MessageRef };
     /** The message's source, read-only in an editor. */
     viewSource: { message: MessageRef };
+    /** Copy, Open in Editor, Open in Workspace or Compare with Workspace on one of the message's snippets. */
+    snippet: { action: SnippetAction; index: number; message: MessageRef };
     /** The document gained or lost the keyboard focus (the reader's shortcuts apply only while it has it). */
     focusChanged: { focused: boolean };
   };
   toWebview: {
-    message: { view: MessageView; allowRemoteContent: boolean; senderTrust: SenderTrust };
+    message: { view: MessageView; allowRemoteContent: boolean; senderTrust: SenderTrust; snippets?: SnippetView[] };
     flags: { flagged: boolean; unread: boolean };
     /** A contributed keybinding for the message shown was pressed. */
     shortcut: { action: ReaderShortcut };

@@ -2,8 +2,8 @@
  * Checks of what a webview posts: the extension trusts nothing that comes from a webview, so every
  * message is validated against the protocol (protocol.ts) before it is handled.
  */
-import type { InboxToExtension, MessageAction, MessageRef, ReaderToExtension } from './protocol';
-import { messageActions } from './protocol';
+import type { InboxToExtension, MessageAction, MessageRef, ReaderToExtension, SnippetAction } from './protocol';
+import { MAX_SNIPPETS, messageActions, snippetActions } from './protocol';
 
 type Fields = Record<string, unknown>;
 
@@ -29,6 +29,10 @@ export function isMessageRef(value: unknown): value is MessageRef {
 
 function isMessageAction(value: unknown): value is MessageAction {
   return typeof value === 'string' && (messageActions as readonly string[]).includes(value);
+}
+
+function isSnippetAction(value: unknown): value is SnippetAction {
+  return typeof value === 'string' && (snippetActions as readonly string[]).includes(value);
 }
 
 /** Validates a message posted by the inbox webview. */
@@ -92,6 +96,8 @@ export function isReaderToExtension(value: unknown): value is ReaderToExtension 
     case 'saveAttachment':
     case 'openAttachment':
       return isCount(value.index) && isMessageRef(value.message);
+    case 'snippet':
+      return isSnippetAction(value.action) && isCount(value.index) && value.index < MAX_SNIPPETS && isMessageRef(value.message);
     default:
       return false;
   }

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { openExternal } from '../auth/editorSurface';
+import { findSnippets, snippetView } from '../mail/codeBlocks';
+import type { MailSnippet } from '../mail/codeBlocks';
 import type { LoadedMessage } from '../mail/message';
 import { loadMessage, loadSource } from '../mail/message';
 import { TrustedSenders } from '../mail/senderTrust';
@@ -12,6 +14,7 @@ import { MessageAttachment } from './messageAttachment';
 import { openLinkFromMail } from './linkPolicy';
 import type { MessageActions } from '../services/messageActions';
 import type { MessageSourceDocuments } from './messageSource';
+import type { SnippetActions } from './snippetActions';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
 import { WebviewFocus } from './webviewFocus';
 import { WebviewHost } from './webviewHost';
@@ -27,6 +30,8 @@ export interface ReaderDependencies {
   globalState: vscode.Memento;
   /** Where View Source opens a message's source. */
   sources: MessageSourceDocuments;
+  /** What the buttons of the message's code blocks and file references do. */
+  snippets: SnippetActions;
 }
 
 /**
@@ -144,6 +149,7 @@ export class ReaderPanel implements vscode.Disposable {
           saveAttachment: handle,
           openAttachment: handle,
           viewSource: handle,
+          snippet: handle,
         },
         requests: {},
       });
@@ -180,7 +186,8 @@ export class ReaderPanel implements vscode.Disposable {
   /** The message being shown, with the remote-content choice made for it. */
   private postCurrent(): void {
     if (this.current) {
-      this.post({ type: 'message', view: this.current.view, allowRemoteContent: this.allowRemoteContent, senderTrust: this.senderTrust });
+      const snippets = snippetsOf(this.current).map(snippetView);
+      this.post({ type: 'message', view: this.current.view, allowRemoteContent: this.allowRemoteContent, senderTrust: this.senderTrust, snippets });
     }
   }
 
@@ -226,6 +233,13 @@ export class ReaderPanel implements vscode.Disposable {
         await this.deps.sources.show(current.view.ref.uid, source, truncated);
         return;
       }
+      case 'snippet': {
+        const snippet = snippetsOf(current)[message.index];
+        if (snippet) {
+          await this.deps.snippets.run(message.action, snippet);
+        }
+        return;
+      }
     }
   }
 
@@ -242,6 +256,11 @@ export class ReaderPanel implements vscode.Disposable {
       openExternal,
     });
   }
+}
+
+/** The code blocks and file references of the message's text, found again from the extension's own copy. */
+function snippetsOf(message: LoadedMessage): MailSnippet[] {
+  return findSnippets(message.view.text, message.view.subject);
 }
 
 function sameMessage(a: MessageRef, b: MessageRef): boolean {

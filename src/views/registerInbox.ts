@@ -9,6 +9,7 @@ import type { Logger } from '../util/log';
 import { InboxViewProvider } from './inboxView';
 import { MessageSourceDocuments } from './messageSource';
 import { ReaderPanel } from './readerPanel';
+import { SnippetActions } from './snippetActions';
 import { registerShortcutCommands } from './shortcuts';
 
 export interface InboxRegistrationDependencies {
@@ -26,7 +27,15 @@ export interface InboxRegistrationDependencies {
  */
 export function registerInbox(context: vscode.ExtensionContext, deps: InboxRegistrationDependencies): InboxViewProvider {
   const sources = new MessageSourceDocuments();
-  const reader = new ReaderPanel({ actions: deps.actions, logger: deps.logger, extensionUri: context.extensionUri, globalState: context.globalState, sources });
+  const snippets = new SnippetActions();
+  const reader = new ReaderPanel({
+    actions: deps.actions,
+    logger: deps.logger,
+    extensionUri: context.extensionUri,
+    globalState: context.globalState,
+    sources,
+    snippets,
+  });
   const inbox = new InboxViewProvider({
     accounts: deps.accounts,
     mail: deps.mail,
@@ -40,6 +49,7 @@ export function registerInbox(context: vscode.ExtensionContext, deps: InboxRegis
     inbox,
     reader,
     sources,
+    snippets,
     vscode.window.registerWebviewViewProvider(inboxViewId, inbox),
     trackContextKeys(
       {

@@ -58,6 +58,17 @@ describe('webview protocol guards', () => {
     assert.equal(isReaderToExtension({ type: 'openLink', url: 42 }), false);
     assert.equal(isReaderToExtension({ type: 'saveAttachment', index: -1, message }), false);
     assert.equal(isReaderToExtension({ type: 'action', action: 'eval', message }), false);
+    assert.equal(isReaderToExtension({ type: 'snippet', action: 'openInWorkspace', index: 0, message }), true);
+    assert.equal(isReaderToExtension({ type: 'snippet', action: 'compareWithWorkspace', index: 49, message }), true);
+    assert.equal(isReaderToExtension({ type: 'snippet', action: 'runInTerminal', index: 0, message }), false);
+    assert.equal(isReaderToExtension({ type: 'snippet', action: 'copy', index: 50, message }), false);
+    assert.equal(isReaderToExtension({ type: 'snippet', action: 'copy', index: 1.5, message }), false);
+    assert.equal(isReaderToExtension({ type: 'snippet', action: 'copy', index: 0 }), false);
+    assert.equal(
+      isReaderToExtension({ type: 'snippet', action: 'openInWorkspace', index: 0, path: '/etc/passwd', message }),
+      true,
+      'extra fields are ignored: the extension reads only the index',
+    );
     // Acting on a message means naming it: the extension may already show another one.
     assert.equal(isReaderToExtension({ type: 'action', action: 'reply' }), false);
     assert.equal(isReaderToExtension({ type: 'loadRemoteContent' }), false);
