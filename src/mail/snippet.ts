@@ -126,7 +126,35 @@ export function buildSelectionContent(selection: CodeSelection, options: Snippet
   };
 }
 
-export function buildFileContent(file: FileShare, note: string): MessageContent {
+/** The largest file Send File puts in the body as code; a longer one is attached all the same. */
+const MAX_INLINE_FILE_BYTES = 256 * 1024;
+
+/** The file's text when it is UTF-8 text (no NUL byte, valid encoding), else undefined. */
+function fileText(content: Uint8Array): string | undefined {
+  if (content.byteLength > MAX_INLINE_FILE_BYTES || content.includes(0)) {
+    return undefined;
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(content);
+  } catch {
+    return undefined;
+  }
+}
+
+export interface FileShareOptions {
+  /** Put a text file in the body as a code block (lines 1 to its end) instead of attaching it. */
+  readonly inline?: boolean;
+  readonly colours?: CodeColouring;
+}
+
+export function buildFileContent(file: FileShare, note: string, options: FileShareOptions = {}): MessageContent {
+  const text = options.inline ? fileText(file.content) : undefined;
+  if (text !== undefined && text.length > 0) {
+    const lineCount = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+    const selection = { path: file.path, languageId: file.languageId, code: text, startLine: 1, endLine: lineCount };
+    const colours = options.colours ? { colours: options.colours } : {};
+    return { ...buildSelectionContent(selection, { note, attachInsteadOfInline: false, ...colours }), subject: file.path };
+  }
   const size = formatBytes(file.content.byteLength);
   return {
     subject: file.path,

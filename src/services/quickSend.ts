@@ -60,7 +60,9 @@ export class QuickSend {
     const content = open?.isDirty ? new TextEncoder().encode(open.getText()) : await vscode.workspace.fs.readFile(target);
     const languageId = open?.languageId ?? (/\.([A-Za-z0-9]+)$/.exec(path)?.[1].toLowerCase() || 'file');
     const file = { path, languageId, content };
-    await this.send(buildFileContent(file, ''), (note) => buildFileContent(file, note));
+    const inline = sendSettings().fileAsInlineCode;
+    const colours = inline ? await loadCodeColouring() : undefined;
+    await this.send(buildFileContent(file, '', { inline, colours }), (note) => buildFileContent(file, note, { inline, colours }));
   }
 
   /** Account, recipients, subject, note, preview, send. */

@@ -36,6 +36,8 @@ export interface SendSettings {
   readonly maxPerMinute: number;
   readonly maxMessageBytes: number;
   readonly attachInsteadOfInline: boolean;
+  /** Send File puts a text file in the body as a code block instead of attaching it. */
+  readonly fileAsInlineCode: boolean;
 }
 
 /** The `mailroom.send.*` settings, clamped to sane ranges. */
@@ -45,5 +47,6 @@ export function sendSettings(): SendSettings {
     maxPerMinute: Math.max(1, configuration.get<number>('maxPerMinute', 10)),
     maxMessageBytes: Math.max(0.1, configuration.get<number>('maxMessageSizeMB', 20)) * 1024 * 1024,
     attachInsteadOfInline: configuration.get<boolean>('attachInsteadOfInline', false),
+    fileAsInlineCode: configuration.get<boolean>('fileAsInlineCode', false),
   };
 }

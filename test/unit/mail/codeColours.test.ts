@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import type { CodeColouring } from '../../../src/mail/codeHtml';
 import { codeBlockHtml, loadCodeColouring } from '../../../src/mail/codeHtml';
 import { inlineStyles } from '../../../src/mail/codeColours';
-import { buildSelectionContent } from '../../../src/mail/snippet';
+import { findSnippets } from '../../../src/mail/codeBlocks';
+import { buildFileContent, buildSelectionContent } from '../../../src/mail/snippet';
 
 const goldenDirectory = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'unit', 'mail', 'golden');
 
@@ -121,5 +122,26 @@ describe('coloured code in sent mail', () => {
     assert.equal(coloured.text, plain.text);
     assert.match(coloured.html, /<code><span style="color:#cf222e">const<\/span> a = <span style="color:#0550ae">1<\/span>;\n<\/code>/);
     assert.doesNotMatch(coloured.html, /class=|<style/);
+  });
+
+  it('Send File as inline code (mailroom.send.fileAsInlineCode) puts a text file in the body, coloured, as lines 1 to its end', () => {
+    const file = { path: 'src/b.go', languageId: 'go', content: new TextEncoder().encode('package b\n\nfunc F() {}\n') };
+    const content = buildFileContent(file, 'the whole file', { inline: true, colours });
+    assert.equal(content.subject, 'src/b.go');
+    assert.deepEqual(content.attachments, []);
+    assert.equal(content.text, 'the whole file\n\nsrc/b.go, lines 1–3 (go):\n\n```go\npackage b\n\nfunc F() {}\n```\n');
+    assert.match(content.html, /<code><span style="color:#cf222e">package<\/span> b/);
+    assert.deepEqual(findSnippets(content.text, content.subject)[0]?.source, { path: 'src/b.go', startLine: 1, endLine: 3, fromUrl: false });
+  });
+
+  it('attaches a file all the same when it is not UTF-8 text, is empty or is over 256 KB, and when inline code is not asked for', () => {
+    const attached = (content: Uint8Array, inline = true): boolean =>
+      buildFileContent({ path: 'a.bin', languageId: 'file', content }, '', { inline, colours }).attachments.length === 1;
+    assert.ok(attached(new Uint8Array([0x61, 0x00, 0x62])), 'a NUL byte');
+    assert.ok(attached(new Uint8Array([0xc3, 0x28])), 'invalid UTF-8');
+    assert.ok(attached(new Uint8Array(0)), 'empty');
+    assert.ok(attached(new TextEncoder().encode('x\n'.repeat(128 * 1024 + 1))), 'over 256 KB');
+    assert.ok(attached(new TextEncoder().encode('x\n'), false), 'not asked for');
+    assert.ok(!attached(new TextEncoder().encode('x\n')), 'the positive control: small text goes inline');
   });
 });
