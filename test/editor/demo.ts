@@ -20,6 +20,40 @@ export function fibonacci(count: number): number[] {
 }
 `;
 
+/**
+ * A snippet mail about greet.ts in Mailroom's format (issue 15, part 3): the first block is greet.ts as it is, so
+ * Open in Workspace lands on its lines; the second is an older fibonacci, so Compare with Workspace shows the change.
+ */
+function snippetMail(to: string): string {
+  const lines = SAMPLE_FILE.split('\n');
+  const olderFibonacci = lines.slice(5, 11).join('\n').replace('while (numbers.length < count)', 'for (let i = 2; i < count; i++)');
+  return [
+    'From: Bob Example <bob@mailroom.test>',
+    `To: Alice Example <${to}>`,
+    'Subject: greet.ts:L2-L4',
+    'Message-ID: <demo-snippet@mailroom.test>',
+    'Date: Sun, 06 Dec 2026 09:30:00 +0000',
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: 8bit',
+    '',
+    'Two things in greet.ts:',
+    '',
+    'greet.ts, lines 2–4 (typescript):',
+    '',
+    '```typescript',
+    ...lines.slice(1, 4),
+    '```',
+    '',
+    'And greet.ts#L6-L11 as I remember it:',
+    '',
+    '```ts',
+    olderFibonacci,
+    '```',
+    '',
+  ].join('\r\n');
+}
+
 async function main(): Promise<void> {
   const vsix = process.argv[2];
   if (!vsix || !fs.existsSync(vsix)) {
@@ -53,6 +87,7 @@ async function main(): Promise<void> {
     throw error;
   }
   fs.writeFileSync(path.join(editor.workspaceDirectory, 'greet.ts'), SAMPLE_FILE);
+  await stack.deliver(summary.users[0].email, snippetMail(summary.users[0].email));
 
   const lines = [
     '',
