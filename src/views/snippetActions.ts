@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { MailSnippet, SnippetLocation } from '../mail/codeBlocks';
 import { locateSnippet } from '../mail/codeBlocks';
+import { candidatePaths, fileAsMailed } from '../mail/snippetPlacement';
 import type { SourceRange } from '../mail/snippetSource';
 import type { SnippetAction } from '../shared/protocol';
 import { notify, pickOne } from '../ui/surfaces';
@@ -81,11 +82,7 @@ export class SnippetActions implements vscode.Disposable {
       return;
     }
     const document = await vscode.workspace.openTextDocument(file);
-    const lines = document.getText().split(/\r?\n/);
-    const start = Math.min(snippet.source.startLine, lines.length + 1) - 1;
-    const end = Math.min(snippet.source.endLine, lines.length);
-    const mailLines = snippet.code.replace(/\r\n?/g, '\n').replace(/\n$/, '').split('\n');
-    const asMailed = [...lines.slice(0, start), ...mailLines, ...lines.slice(end)].join(document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n');
+    const asMailed = fileAsMailed(document.getText(), snippet.code, snippet.source);
     const name = snippet.source.path.split('/').pop() ?? 'snippet';
     const mailed = await this.documents.open(`/${++this.opened}/${name}`, asMailed, document.languageId);
     const title = ui`${name}: the mail's lines ${snippet.source.startLine}–${snippet.source.endLine} ↔ the workspace`;
@@ -96,11 +93,15 @@ export class SnippetActions implements vscode.Disposable {
   private async findFile(source: SourceRange): Promise<vscode.Uri | undefined> {
     const folders = vscode.workspace.workspaceFolders ?? [];
     const found: { folder: vscode.WorkspaceFolder; uri: vscode.Uri; path: string }[] = [];
-    for (const segments of candidatePaths(source, folders)) {
-      for (const { folder, path } of segments) {
-        const uri = vscode.Uri.joinPath(folder.uri, ...path);
-        if (await isFile(uri)) {
-          found.push({ folder, uri, path: path.join('/') });
+    for (const round of candidatePaths(
+      source,
+      folders.map((folder) => folder.name),
+    )) {
+      for (const candidate of round) {
+        const folder = folders[candidate.folder];
+        const uri = folder && vscode.Uri.joinPath(folder.uri, ...candidate.segments);
+        if (folder && uri && (await isFile(uri))) {
+          found.push({ folder, uri, path: candidate.segments.join('/') });
         }
       }
       if (found.length > 0) {
@@ -120,24 +121,6 @@ export class SnippetActions implements vscode.Disposable {
     );
     return picked?.candidate.uri;
   }
-}
-
-/**
- * Where a path may be, best first: as written in each folder; without its first segment in the folder
- * of that name (a multi-root workspace's paths start with it); and, for a path read from a URL whose
- * branch may have had slashes, without each leading segment in turn.
- */
-function candidatePaths(source: SourceRange, folders: readonly vscode.WorkspaceFolder[]): { folder: vscode.WorkspaceFolder; path: string[] }[][] {
-  const segments = source.path.split('/');
-  const rounds = [folders.map((folder) => ({ folder, path: segments }))];
-  const named = folders.filter((folder) => folder.name === segments[0]);
-  if (segments.length > 1 && named.length > 0) {
-    rounds.push(named.map((folder) => ({ folder, path: segments.slice(1) })));
-  }
-  for (let drop = 1; source.fromUrl && drop < segments.length; drop += 1) {
-    rounds.push(folders.map((folder) => ({ folder, path: segments.slice(drop) })));
-  }
-  return rounds;
 }
 
 async function isFile(uri: vscode.Uri): Promise<boolean> {

@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { findSnippets, locateSnippet } from '../../../src/mail/codeBlocks';
 import { buildSelectionContent } from '../../../src/mail/snippet';
+import { candidatePaths, fileAsMailed } from '../../../src/mail/snippetPlacement';
 import { parseSourceReference, safeRelativePath } from '../../../src/mail/snippetSource';
 
 const URL_FORM = true;
@@ -119,5 +120,31 @@ describe('finding a snippet in the file', () => {
   it('says changed, at the lines the mail names (cut to the end of the file), when the code is not there', () => {
     assert.deepEqual(locateSnippet(file, 'const a = 100;\n', { startLine: 3, endLine: 3 }), { kind: 'changed', startLine: 3, endLine: 3 });
     assert.deepEqual(locateSnippet('one\n', 'two\n', { startLine: 40, endLine: 42 }), { kind: 'changed', startLine: 1, endLine: 1 });
+  });
+});
+
+describe('where a snippet may be in the workspace', () => {
+  it('looks for the path as written in every folder first, then without a leading folder name that matches', () => {
+    assert.deepEqual(candidatePaths({ path: 'api/src/a.ts', fromUrl: false }, ['web', 'api']), [
+      [
+        { folder: 0, segments: ['api', 'src', 'a.ts'] },
+        { folder: 1, segments: ['api', 'src', 'a.ts'] },
+      ],
+      [{ folder: 1, segments: ['src', 'a.ts'] }],
+    ]);
+    assert.deepEqual(candidatePaths({ path: 'a.ts', fromUrl: false }, ['a.ts']), [[{ folder: 0, segments: ['a.ts'] }]]);
+  });
+
+  it("drops a URL path's leading segments in turn, since a branch name may have had slashes", () => {
+    assert.deepEqual(
+      candidatePaths({ path: 'x/src/a.ts', fromUrl: true }, ['only']).map((round) => round.map((candidate) => candidate.segments.join('/'))),
+      [['x/src/a.ts'], ['src/a.ts'], ['a.ts']],
+    );
+  });
+
+  it("puts the mail's lines in place of the lines it names, in the file's line endings, for Compare with Workspace", () => {
+    assert.equal(fileAsMailed('a\nb\nc\nd\n', 'B\nC\n', { startLine: 2, endLine: 3 }), 'a\nB\nC\nd\n');
+    assert.equal(fileAsMailed('a\r\nb\r\nc\r\n', 'X\n', { startLine: 3, endLine: 3 }), 'a\r\nb\r\nX\r\n');
+    assert.equal(fileAsMailed('a\nb\n', 'Y\nZ\n', { startLine: 9, endLine: 12 }), 'a\nb\n\nY\nZ', 'lines past the end go after it');
   });
 });
