@@ -22,6 +22,9 @@ import { SendRateLimiter } from '../../../src/mail/sendRateLimiter';
 import { SmtpSender } from '../../../src/mail/sender';
 import { MailSessions } from '../../../src/mail/connection';
 import { buildFileContent, buildSelectionContent } from '../../../src/mail/snippet';
+import { findSnippets } from '../../../src/mail/codeBlocks';
+import { loadCodeColouring } from '../../../src/mail/codeHtml';
+import type { CodeColouring } from '../../../src/mail/codeHtml';
 import { testLogger } from '../../support/logging';
 import { isPortClosed, startStack } from '..';
 import { findFreePort } from '../ports';
@@ -89,7 +92,7 @@ async function waitForNewest(
   throw new Error(`no message "${subject}" arrived in ${account.email}'s ${folder}`);
 }
 
-function selectionMessage(from: MailAccount, to: MailAccount, subjectSuffix: string): OutgoingMessage {
+function selectionMessage(from: MailAccount, to: MailAccount, subjectSuffix: string, colours?: CodeColouring): OutgoingMessage {
   const content = buildSelectionContent(
     {
       path: 'src/server/handler.ts',
@@ -98,7 +101,7 @@ function selectionMessage(from: MailAccount, to: MailAccount, subjectSuffix: str
       startLine: 10,
       endLine: 12,
     },
-    { note: `Can you review this? ${subjectSuffix}`, attachInsteadOfInline: false },
+    { note: `Can you review this? ${subjectSuffix}`, attachInsteadOfInline: false, ...(colours ? { colours } : {}) },
   );
   return {
     ...content,
@@ -149,7 +152,7 @@ describe('sending against the local stack', function () {
   });
 
   it("Send Selection delivers to the recipient's INBOX with the code block, language, path, line range and headers; a copy goes to Sent", async () => {
-    const message = selectionMessage(world.alice, world.bob, 'selection');
+    const message = selectionMessage(world.alice, world.bob, 'selection', await loadCodeColouring());
     const outcome = await world.outbox.send(world.alice, message);
     assert.equal(outcome.status, 'sent');
     assert.ok(outcome.status === 'sent' && outcome.inSent);
@@ -162,9 +165,14 @@ describe('sending against the local stack', function () {
       parsed.text,
       'Can you review this? selection\n\nsrc/server/handler.ts, lines 10–12 (typescript):\n\n```typescript\nexport function handle(): string {\n  return `ok ${"<b>"}`;\n}\n```\n',
     );
-    assert.match(
-      String(parsed.html),
-      /<pre[^>]*><code class="language-typescript">export function handle\(\): string \{\n {2}return `ok \$\{&quot;&lt;b&gt;&quot;\}`;\n\}\n<\/code><\/pre>/,
+    // The code arrives coloured by inline styles only (issue 15, part 4), its text escaped.
+    assert.match(String(parsed.html), /<pre style="[^"]*"><code><span style="color:#cf222e">export<\/span> <span style="color:#cf222e">function<\/span> /);
+    assert.match(String(parsed.html), /&quot;&lt;b&gt;&quot;/);
+    assert.doesNotMatch(String(parsed.html), /class=|<style/);
+    // And the receiver's reader finds the snippet's file and lines in it (issue 15, part 3).
+    assert.deepEqual(
+      findSnippets(parsed.text ?? '', parsed.subject ?? '').map((snippet) => snippet.source),
+      [{ path: 'src/server/handler.ts', startLine: 10, endLine: 12, fromUrl: false }],
     );
     assert.match(String(parsed.html), /<code>src\/server\/handler\.ts<\/code>, lines 10–12 \(typescript\)/);
     const sent = await waitForNewest(stack, world.accounts, world.alice, message.subject, 'Sent');
