@@ -4,6 +4,9 @@ import type { AddressObject } from 'mailparser';
 import type { AddressView, AttachmentView, MessageRef, MessageView } from '../shared/protocol';
 import { MailroomError } from '../util/errors';
 import { sanitizeAttachmentName } from './attachmentName';
+import { findSnippets } from './codeBlocks';
+import type { MailSnippet } from './codeBlocks';
+import { codeTextOf } from './codeText';
 import { ensureSelected } from './mailbox';
 import { parseMime } from './mimeTree';
 import { parseHeaders, renderBody } from './messageBody';
@@ -32,6 +35,8 @@ export interface LoadedMessage {
   attachments: AttachmentPart[];
   /** Who the headers say sent it, for remote-content trust. */
   sender: SenderEvidence;
+  /** Its code blocks and file references (from its plain text, which an HTML mail's reader view has not). */
+  snippets: MailSnippet[];
 }
 
 /** Fetches what the reader needs in one round trip (structure, flags and the first 2 MB) and parses it. */
@@ -80,10 +85,11 @@ export async function parseMessage(source: Buffer, meta: MessageMeta): Promise<L
   // be cut short) and numbers the parts the way the server downloads them.
   const attachments = attachmentsFromStructure(meta.structure ?? tree);
   const from = headers ? addresses(headers.from) : [];
+  const subject = headers ? (headers.subject ?? '') : '(unreadable message)';
   return {
     view: {
       ref: meta.ref,
-      subject: headers ? (headers.subject ?? '') : '(unreadable message)',
+      subject,
       from,
       to: addresses(headers?.to),
       cc: addresses(headers?.cc),
@@ -98,6 +104,7 @@ export async function parseMessage(source: Buffer, meta: MessageMeta): Promise<L
     },
     attachments,
     sender: headers ? senderEvidence(headers) : noSenderEvidence,
+    snippets: findSnippets(codeTextOf(tree, decodeCharset), subject),
   };
 }
 

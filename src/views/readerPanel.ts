@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { openExternal } from '../auth/editorSurface';
-import { findSnippets, snippetView } from '../mail/codeBlocks';
-import type { MailSnippet } from '../mail/codeBlocks';
+import { snippetView } from '../mail/codeBlocks';
 import type { LoadedMessage } from '../mail/message';
 import { loadMessage, loadSource } from '../mail/message';
 import { TrustedSenders } from '../mail/senderTrust';
@@ -186,7 +185,7 @@ export class ReaderPanel implements vscode.Disposable {
   /** The message being shown, with the remote-content choice made for it. */
   private postCurrent(): void {
     if (this.current) {
-      const snippets = snippetsOf(this.current).map(snippetView);
+      const snippets = this.current.snippets.map(snippetView);
       this.post({ type: 'message', view: this.current.view, allowRemoteContent: this.allowRemoteContent, senderTrust: this.senderTrust, snippets });
     }
   }
@@ -234,7 +233,7 @@ export class ReaderPanel implements vscode.Disposable {
         return;
       }
       case 'snippet': {
-        const snippet = snippetsOf(current)[message.index];
+        const snippet = current.snippets[message.index];
         if (snippet) {
           await this.deps.snippets.run(message.action, snippet);
         }
@@ -256,11 +255,6 @@ export class ReaderPanel implements vscode.Disposable {
       openExternal,
     });
   }
-}
-
-/** The code blocks and file references of the message's text, found again from the extension's own copy. */
-function snippetsOf(message: LoadedMessage): MailSnippet[] {
-  return findSnippets(message.view.text, message.view.subject);
 }
 
 function sameMessage(a: MessageRef, b: MessageRef): boolean {

@@ -1,6 +1,7 @@
 // Snippets back to the file (issue 15, part 3): the forms a mail names a file and lines in, read as data.
 import * as assert from 'node:assert/strict';
 import { findSnippets, locateSnippet } from '../../../src/mail/codeBlocks';
+import { parseMessage } from '../../../src/mail/message';
 import { buildSelectionContent } from '../../../src/mail/snippet';
 import { candidatePaths, fileAsMailed } from '../../../src/mail/snippetPlacement';
 import { parseSourceReference, safeRelativePath } from '../../../src/mail/snippetSource';
@@ -146,5 +147,42 @@ describe('where a snippet may be in the workspace', () => {
     assert.equal(fileAsMailed('a\nb\nc\nd\n', 'B\nC\n', { startLine: 2, endLine: 3 }), 'a\nB\nC\nd\n');
     assert.equal(fileAsMailed('a\r\nb\r\nc\r\n', 'X\n', { startLine: 3, endLine: 3 }), 'a\r\nb\r\nX\r\n');
     assert.equal(fileAsMailed('a\nb\n', 'Y\nZ\n', { startLine: 9, endLine: 12 }), 'a\nb\n\nY\nZ', 'lines past the end go after it');
+  });
+});
+
+describe('the snippets of a received mail', () => {
+  it("reads them from the plain twin of an HTML mail, whose reader view has no text (Send Selection's mail)", async () => {
+    const content = buildSelectionContent(
+      { path: 'src/lines.ts', languageId: 'typescript', code: 'const a = 1;\n', startLine: 3, endLine: 3 },
+      { note: 'Look', attachInsteadOfInline: false },
+    );
+    const source = Buffer.from(
+      [
+        'From: alice@mailroom.test',
+        'To: bob@mailroom.test',
+        `Subject: ${content.subject}`,
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/alternative; boundary="b"',
+        '',
+        '--b',
+        'Content-Type: text/plain; charset=utf-8',
+        'Content-Transfer-Encoding: 8bit',
+        '',
+        content.text,
+        '--b',
+        'Content-Type: text/html; charset=utf-8',
+        'Content-Transfer-Encoding: 8bit',
+        '',
+        content.html,
+        '--b--',
+        '',
+      ].join('\r\n'),
+      'utf8',
+    );
+    const loaded = await parseMessage(source, { ref: { accountId: 'a', folder: 'INBOX', uid: 1 }, flagged: false, unread: false, truncated: false });
+    assert.equal(loaded.view.text, '', 'the reader shows the HTML alternative only');
+    assert.deepEqual(loaded.snippets, [
+      { code: 'const a = 1;\n', language: 'typescript', source: { path: 'src/lines.ts', startLine: 3, endLine: 3, fromUrl: false } },
+    ]);
   });
 });
