@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { simpleParser } from 'mailparser';
-import { composerField, mailroomFrame, mailroomLogText, signInWithDeviceCode, webviewFocused } from './mailroom';
+import { composerField, mailroomFrame, mailroomLogText, readerShowing, signInWithDeviceCode, webviewFocused } from './mailroom';
 import type { Stack } from '../stack';
 import { openWorkbench } from './workbench';
 import type { Workbench } from './workbench';
@@ -152,6 +152,12 @@ describe('Sending mail in the installed .vsix', function () {
       parsed.text,
       `Could you look at these three lines?\n\nsrc/lines.ts, lines 3–5 (typescript):\n\n\`\`\`typescript\n${SOURCE.split('\n').slice(2, 5).join('\n')}\n\`\`\`\n`,
     );
+    // The HTML part colours the code with inline styles only (issue 15, part 4).
+    assert.match(
+      String(parsed.html),
+      /<span style="color:#cf222e">export<\/span> <span style="color:#cf222e">const<\/span> line3 = <span style="color:#0a3069">`value 3`<\/span>;/,
+    );
+    assert.doesNotMatch(String(parsed.html), /class=|<style/);
 
     // And the Inbox view shows it (new mail arrives over IDLE).
     const inbox = await mailroomFrame(page, 'inbox');
@@ -213,11 +219,70 @@ describe('Sending mail in the installed .vsix', function () {
     const { raw } = await submitted(stack, 'Hello **Alice**');
     assert.match(raw, /^Subject: =\?UTF-8\?/im);
     assert.match(raw, /Hello <strong>Alice<\/strong>/);
-    assert.match(raw, /<code class=3D"language-js">|<code class="language-js">/);
+    // The fenced block is coloured with inline styles (issue 15, part 4): no class a mail client would drop.
+    const html = String((await simpleParser(raw)).html);
+    assert.match(html, /<code><span style="color:#cf222e">const<\/span> x = <span style="color:#0550ae">1<\/span>;/);
+    assert.doesNotMatch(html, /class=|<style/);
     // Every send so far succeeded: nothing went wrong on the way, not even after the composer closed. The last
     // test is the positive control: a line written as a send fails is in the log after the same wait.
     await page.waitForTimeout(LOG_SETTLE_MS);
     assert.deepEqual(logLines(workbench, '[error]'), []);
+  });
+
+  it('the snippet received opens at its lines in the workspace; changed lines offer Compare with Workspace; moved lines are found', async () => {
+    const { page } = workbench;
+    const file = path.join(workbench.server.workspaceDirectory, 'src', 'lines.ts');
+    const lines = SOURCE.split('\n');
+    // The status bar's cursor item for a selection of the three lines that start at `first`, whose last line is `last`.
+    const selectionStatus = (first: number, last: string): string =>
+      `Ln ${first + 2}, Col ${last.length + 1} (${lines.slice(2, 5).join('\n').length} selected)`;
+    const openFromReader = async (): Promise<void> => {
+      await page.locator('.tabs-container .tab', { hasText: 'src/lines.ts:L3-L5' }).click();
+      const reader = await readerShowing(page, 'src/lines.ts:L3-L5');
+      await reader.locator('.snippets li', { hasText: 'src/lines.ts, lines 3–5' }).locator('vscode-button', { hasText: 'Open in Workspace' }).click();
+    };
+    const editorShows = (text: string): Promise<void> =>
+      page.locator('.editor-instance .monaco-editor .view-lines', { hasText: text }).first().waitFor({ timeout: 30_000 });
+
+    // The view container's own command: the activity bar entry's unread badge takes a click meant for it.
+    await workbench.runCommand('View: Show Mail');
+    const inbox = await mailroomFrame(page, 'inbox');
+    // Alice sent it to herself: open it from the Inbox, where it arrived.
+    await inbox.locator('vscode-single-select[aria-label="Folder"]').click();
+    await inbox.getByRole('option', { name: /^Inbox/ }).click();
+    await inbox.locator('.list .row', { hasText: 'src/lines.ts:L3-L5' }).first().click();
+    const reader = await readerShowing(page, 'src/lines.ts:L3-L5');
+    await reader.locator('.snippets li', { hasText: 'src/lines.ts, lines 3–5' }).waitFor();
+    await workbench.screenshot('snippet-reader');
+    await reader.locator('.snippets li', { hasText: 'src/lines.ts, lines 3–5' }).locator('vscode-button', { hasText: 'Open in Workspace' }).click();
+    const status = page.locator('[id="status.editor.selection"]');
+    await status.filter({ hasText: selectionStatus(3, lines[4]) }).waitFor({ timeout: 30_000 });
+    await workbench.screenshot('snippet-opened');
+
+    // Line 4 changes in the workspace: the same button says so and offers the comparison.
+    fs.writeFileSync(file, SOURCE.replace('value 4`', 'value four`'));
+    await editorShows('value four');
+    await openFromReader();
+    const changed = workbench.notification('src/lines.ts has changed since this mail: lines 3–5 differ from the snippet.');
+    await changed.locator('.monaco-button', { hasText: 'Compare with Workspace' }).click();
+    const diff = page.locator('.monaco-diff-editor');
+    await diff.locator('.editor.original .view-lines', { hasText: 'value 4`' }).waitFor({ timeout: 30_000 });
+    await diff.locator('.editor.modified .view-lines', { hasText: 'value four`' }).waitFor({ timeout: 30_000 });
+    await page.locator('.tabs-container .tab', { hasText: "lines.ts: the mail's lines 3–5 ↔ the workspace" }).waitFor();
+    await workbench.screenshot('snippet-compare');
+    await workbench.runCommand('Notifications: Clear All Notifications');
+
+    // Three lines are added above: the snippet is found where it went, lines 6 to 8.
+    fs.writeFileSync(file, `// one\n// two\n// three\n${SOURCE}`);
+    await page
+      .locator('.tabs-container .tab', { hasText: /^lines\.ts/ })
+      .first()
+      .click();
+    await editorShows('// three');
+    await openFromReader();
+    await status.filter({ hasText: selectionStatus(6, lines[4]) }).waitFor({ timeout: 30_000 });
+    await workbench.notification("The snippet's lines have moved in src/lines.ts: they are now lines 6–8.").waitFor({ timeout: 30_000 });
+    fs.writeFileSync(file, SOURCE);
   });
 
   // Last: it revokes alice's grant.
