@@ -21,6 +21,10 @@ const SHOTS = [
   // Taken before "Continue in Browser": the dialog names the issuer and what Mailroom asks for, and no code exists yet.
   { name: 'consent.png', shot: 'sign-in-consent.png', file: 'signIn.test.js' },
   { name: 'send-selection-preview.png', shot: 'send-selection-preview.png', file: 'sendSelection.test.js' },
+  // The snippet mail received: coloured code in the reader, and its Code in this message list.
+  { name: 'snippet-reader.png', shot: 'send-selection-snippet-reader.png', file: 'sendSelection.test.js' },
+  // Compare with Workspace after line 4 of the file changed.
+  { name: 'snippet-compare.png', shot: 'send-selection-snippet-compare.png', file: 'sendSelection.test.js' },
   { name: 'walkthrough.png', shot: 'guided-setup-walkthrough.png', file: 'guidedSetup.test.js' },
 ];
 
