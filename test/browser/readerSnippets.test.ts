@@ -49,7 +49,7 @@ describe('reader: code blocks and file references', function () {
     assert.deepEqual(await buttons(2), ['Open in Workspace']);
   });
 
-  it('posts the action and the index of the snippet, for the message shown, and nothing of the code or path', async () => {
+  it('[SEC-29c] posts the action and the index of the snippet, for the message shown, and nothing of the code or path', async () => {
     const rows = page.locator('.snippets li');
     for (const [row, label, action, index] of [
       [0, 'Open in Workspace', 'openInWorkspace', 0],

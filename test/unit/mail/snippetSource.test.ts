@@ -59,7 +59,7 @@ describe('snippet references', () => {
     });
   }
 
-  it('keeps a path only as plain relative segments', () => {
+  it('[SEC-29c] keeps a path only as plain relative segments: hostile forms are no reference', () => {
     assert.equal(safeRelativePath('a/./b.ts'), 'a/b.ts');
     for (const bad of ['', '..', 'a/../b', '/a', 'a\\b', 'a:b', ' a', 'a/ b', 'a\u0000b', 'x'.repeat(1025)]) {
       assert.equal(safeRelativePath(bad), undefined, JSON.stringify(bad));

@@ -45,7 +45,7 @@ describe('webview protocol guards', () => {
     }
   });
 
-  it('validates reader messages', () => {
+  it('validates reader messages ([SEC-29c] a snippet action is one of four, its index bounded)', () => {
     assert.equal(isReaderToExtension({ type: 'openLink', url: 'https://example.com' }), true);
     const message = { accountId: 'acc', folder: 'INBOX', uid: 7 };
     assert.equal(isReaderToExtension({ type: 'viewSource', message }), true);
