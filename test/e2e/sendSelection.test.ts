@@ -229,7 +229,7 @@ describe('Sending mail in the installed .vsix', function () {
     assert.deepEqual(logLines(workbench, '[error]'), []);
   });
 
-  it('the snippet received opens at its lines in the workspace; changed lines offer Compare with Workspace; moved lines are found', async () => {
+  it('the snippet received opens in an untitled editor and at its lines in the workspace; changed lines offer Compare with Workspace; moved lines are found', async () => {
     const { page } = workbench;
     const file = path.join(workbench.server.workspaceDirectory, 'src', 'lines.ts');
     const lines = SOURCE.split('\n');
@@ -254,7 +254,16 @@ describe('Sending mail in the installed .vsix', function () {
     const reader = await readerShowing(page, 'src/lines.ts:L3-L5');
     await reader.locator('.snippets li', { hasText: 'src/lines.ts, lines 3–5' }).waitFor();
     await workbench.screenshot('snippet-reader');
-    await reader.locator('.snippets li', { hasText: 'src/lines.ts, lines 3–5' }).locator('vscode-button', { hasText: 'Open in Workspace' }).click();
+    // Open in Editor: the block alone, in an untitled editor in its language.
+    await reader.locator('.snippets li', { hasText: 'src/lines.ts, lines 3–5' }).locator('vscode-button', { hasText: 'Open in Editor' }).click();
+    // The editor names an untitled tab after its first line.
+    await page.locator('.tabs-container .tab.active', { hasText: 'Untitled-1' }).waitFor({ timeout: 30_000 });
+    await page.locator('[id="status.editor.mode"]', { hasText: 'TypeScript' }).waitFor({ timeout: 30_000 });
+    const untitled = await page.locator('.editor-instance .monaco-editor .view-lines').first().innerText();
+    assert.match(untitled, /^export\sconst\sline3\s=\s`value\s3`;\nexport\sconst\sline4[^\n]*\nexport\sconst\sline5\s=\s`value\s5`;/);
+    assert.doesNotMatch(untitled, /line2|line6/);
+    await workbench.runCommand('View: Revert and Close Editor');
+    await openFromReader();
     const status = page.locator('[id="status.editor.selection"]');
     await status.filter({ hasText: selectionStatus(3, lines[4]) }).waitFor({ timeout: 30_000 });
     await workbench.screenshot('snippet-opened');
