@@ -3,7 +3,7 @@
 // browser is sent back to the editor (loopback port, or the forwarder and code-server's callback page).
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { OIDC_PROVIDER_LABEL, waitForAccountsMenu } from './mailroom';
+import { OIDC_PROVIDER_LABEL, OIDC_SIGN_IN_ENTRY, waitForAccountsMenu } from './mailroom';
 import type { Workbench } from './workbench';
 
 export interface BrowserSignInOptions {
@@ -13,7 +13,6 @@ export interface BrowserSignInOptions {
   deny?: boolean;
 }
 
-const SIGN_IN_ENTRY = new RegExp(`^Sign in with ${OIDC_PROVIDER_LABEL.replace(/[()]/g, '\\$&')}`);
 /** Typed with a delay between keys, as a person types. */
 const TYPING_DELAY_MS = 20;
 
@@ -24,12 +23,12 @@ const TYPING_DELAY_MS = 20;
 export async function openSignInPage(workbench: Workbench): Promise<Page> {
   const { page, stack } = workbench;
   assert.ok(stack, 'signing in needs the local stack');
-  const labels = await waitForAccountsMenu(workbench, (entries) => entries.some((label) => SIGN_IN_ENTRY.test(label)));
+  const labels = await waitForAccountsMenu(workbench, (entries) => entries.some((label) => OIDC_SIGN_IN_ENTRY.test(label)));
   assert.ok(
-    labels.some((label) => SIGN_IN_ENTRY.test(label)),
+    labels.some((label) => OIDC_SIGN_IN_ENTRY.test(label)),
     `no sign-in entry: ${labels.join(' | ')}`,
   );
-  await workbench.chooseMenuItem(SIGN_IN_ENTRY);
+  await workbench.chooseMenuItem(OIDC_SIGN_IN_ENTRY);
   const tabOpened = page.context().waitForEvent('page', { timeout: 30_000 });
   await workbench.dialog('with Mailroom?').locator('.monaco-button', { hasText: 'Continue in Browser' }).click();
   // The editor's link protection asks before opening a site outside its trusted domains, as it would

@@ -7,6 +7,8 @@ import type { Frame, Locator, Page } from 'playwright-core';
 import type { Workbench } from './workbench';
 
 export const OIDC_PROVIDER_LABEL = 'Mailroom (OpenID Connect)';
+/** The Accounts menu's entry that starts a sign-in with the OpenID Connect provider (also the session-request form "… to use Mailroom (1)"). */
+export const OIDC_SIGN_IN_ENTRY = new RegExp(`^Sign in with ${OIDC_PROVIDER_LABEL.replace(/[()]/g, '\\$&')}`);
 const EXTENSION_ID = 'mailroom.mailroom';
 
 /**
@@ -18,7 +20,7 @@ export async function signInWithDeviceCode(workbench: Workbench, user = workbenc
   const { page, stack } = workbench;
   assert.ok(stack && user, 'signing in needs the local stack');
   await waitForAccountsMenu(workbench, (labels) => labels.some((label) => label.startsWith(`Sign in with ${OIDC_PROVIDER_LABEL}`)));
-  await workbench.chooseMenuItem(new RegExp(`^Sign in with ${OIDC_PROVIDER_LABEL.replace(/[()]/g, '\\$&')}`));
+  await workbench.chooseMenuItem(OIDC_SIGN_IN_ENTRY);
   await workbench.dialog('with Mailroom?').locator('.monaco-button', { hasText: 'Continue in Browser' }).click();
   // The browser attempt cannot work here: decline the editor's "open the external website?" question
   // (it follows the attempt's progress notification), else cancel the attempt; either way Mailroom
