@@ -7,8 +7,8 @@ import type { AccountChecking } from '../services/accountChecking';
 import { inboxViewId } from '../services/inboxNavigation';
 import type { MailLayer } from '../services/mailLayer';
 import type { MessageActions, MessageChange } from '../services/messageActions';
-import { inboxSettings } from '../services/settings';
-import type { ConnectionStatus, FolderSummary, InboxProtocol, RowsPage } from '../shared/protocol';
+import { inboxSettings, setInboxViewMode } from '../services/settings';
+import type { ConnectionStatus, FolderSummary, InboxProtocol, MessageRef, RowsPage } from '../shared/protocol';
 import { isInboxToExtension } from '../shared/protocolChecks';
 import type { NotificationToWebview } from '../shared/webviewProtocol';
 import type { Subscription } from '../util/event';
@@ -90,6 +90,8 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, InboxNavig
         focusChanged: (message) => this.focus.set(message.focused),
         checkAccount: ({ accountId, failure }) => this.deps.checking.check({ accountId, earlierFailure: failure }),
         openMessage: (message) => this.deps.reader.show(message.message),
+        openConversation: ({ message }) => this.openConversation(message),
+        setViewMode: ({ mode }) => setInboxViewMode(mode),
         action: (message) => this.deps.actions.run(message.message, message.action),
       },
       requests: {
@@ -157,7 +159,8 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, InboxNavig
   private async openFolder(session: MailSession, folder: string): Promise<RowsPage> {
     this.selectedAccountId = session.account.id;
     this.selectedFolder = folder;
-    const { page, details } = await this.rows.open(session, folder, inboxSettings().pageSize);
+    const settings = inboxSettings();
+    const { page, details } = await this.rows.open(session, folder, settings.pageSize, settings.viewMode);
     if (!page.fromCache) {
       this.badge.schedule();
     }
@@ -167,6 +170,12 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, InboxNavig
       (error: unknown) => this.deps.logger.warn(`Previews of ${folder} not loaded: ${describeError(error)}`),
     );
     return page;
+  }
+
+  /** A conversation's row: all its messages in the reader (a row no longer threaded opens as a message). */
+  private async openConversation(ref: MessageRef): Promise<void> {
+    const members = this.rows.conversationOf(ref.accountId, ref.folder, ref.uid);
+    await (members ? this.deps.reader.showConversation(ref, members) : this.deps.reader.show(ref));
   }
 
   private sessionFor(accountId: string): MailSession {
@@ -233,6 +242,7 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, InboxNavig
       accounts: accounts.map((account) => ({ id: account.id, email: account.email })),
       pageSize: inboxSettings().pageSize,
       singleKeyShortcuts: inboxSettings().singleKeyShortcuts,
+      viewMode: inboxSettings().viewMode,
       ...(this.selectedAccountId === undefined ? {} : { selectedAccountId: this.selectedAccountId, selectedFolder: this.selectedFolder }),
     });
     if (accounts.length === 0) {
