@@ -151,7 +151,7 @@ export class ConversationList {
   }
 
   private async fetchSent(client: ImapFlow, path: string, start: number, count: number): Promise<ConversationMember[]> {
-    const mailbox = await client.mailboxOpen(path, { readOnly: true });
+    const mailbox = await ensureSelected(client, path, false);
     return fetchNewest(client, mailbox.exists, start, count, path, true);
   }
 

@@ -9,11 +9,12 @@ interface RawCommands {
     command: string,
     attributes: { type: string; value: string }[],
     options: { untagged: Record<string, (untagged: { attributes?: ResponseToken[] }) => Promise<void>> },
-  ): Promise<unknown>;
+  ): Promise<{ next(): void }>;
 }
 
-function hasExec(client: ImapFlow): client is ImapFlow & RawCommands {
-  return typeof (client as unknown as Partial<RawCommands>).exec === 'function';
+function rawCommandsOf(client: ImapFlow): RawCommands | undefined {
+  const raw = client as unknown as Partial<RawCommands>;
+  return typeof raw.exec === 'function' ? (raw as RawCommands) : undefined;
 }
 
 /** The numbers of one thread of a THREAD response, whatever its nesting (the tree's shape is not needed). */
@@ -39,12 +40,14 @@ export function threadGroupsOf(attributes: readonly ResponseToken[]): number[][]
  * client cannot send it (the caller threads by itself then).
  */
 export async function threadByReferences(client: ImapFlow, sequenceSet: string): Promise<number[][] | undefined> {
-  if (!hasExec(client)) {
+  const raw = rawCommandsOf(client);
+  if (!raw) {
     return undefined;
   }
   const groups: number[][] = [];
   try {
-    await client.exec(
+    const response = await raw.exec.call(
+      client,
       'UID THREAD',
       [
         { type: 'ATOM', value: 'REFERENCES' },
@@ -59,6 +62,8 @@ export async function threadByReferences(client: ImapFlow, sequenceSet: string):
         },
       },
     );
+    // The tagged answer holds the connection's reader until it is let go, as imapflow's own commands do.
+    response.next();
   } catch (error) {
     if (isRefusal(error)) {
       return undefined;

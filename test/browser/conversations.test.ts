@@ -106,12 +106,12 @@ describe('conversations in a real browser', function () {
       await page.locator('.actions vscode-button', { hasText: 'Unflag' }).waitFor();
       assert.equal(await entries.count(), 2);
       assert.equal(await page.locator('.conversation').count(), 1);
-      assert.deepEqual(await entries.evaluateAll((nodes) => nodes.map((node) => (node as HTMLDetailsElement).open)), [false, false]);
+      assert.deepEqual(await entries.evaluateAll((nodes) => nodes.map((node) => (node as unknown as { open: boolean }).open)), [false, false]);
       assert.equal(await entries.nth(1).locator('.entry-from').textContent(), 'me');
       assert.equal(await entries.nth(1).locator('.entry-words').textContent(), 'Agreed.');
       await entries.nth(1).locator('summary').click();
       const quoted = entries.nth(1).locator('details.quoted');
-      assert.equal(await quoted.evaluate((node) => (node as HTMLDetailsElement).open), false);
+      assert.equal(await quoted.evaluate((node) => (node as unknown as { open: boolean }).open), false);
       assert.ok(
         await entries
           .nth(1)
