@@ -1,4 +1,4 @@
-import type { MessageRow } from '../shared/protocol';
+import type { MessageAction, MessageRef, MessageRow } from '../shared/protocol';
 import { messageIdsIn, messagesOf, threadMessages } from './threading';
 import type { ThreadableMessage } from './threading';
 
@@ -179,4 +179,20 @@ export function conversationRow(row: MessageRow, conversation: readonly Conversa
     flagged: conversation.some((member) => member.flagged),
     conversation: { count: conversation.length, participants: participantsOf(conversation, me) },
   };
+}
+
+/** What archiving, deleting or marking a conversation's row read or unread does to the whole of it in the folder. */
+const wholeConversationActions: ReadonlySet<MessageAction> = new Set(['archive', 'delete', 'markRead', 'markUnread']);
+
+/**
+ * The messages an action on a row acts on, in order: the row's message alone, or for a conversation's
+ * row and an action above, its other messages in the folder (not those in Sent) and the row's last,
+ * so the row changes once the others are done.
+ */
+export function actionTargets(ref: MessageRef, action: MessageAction, conversation: readonly ConversationMember[] | undefined): MessageRef[] {
+  if (!conversation || !wholeConversationActions.has(action)) {
+    return [ref];
+  }
+  const others = conversation.filter((member) => !member.sent && member.folder === ref.folder && member.uid !== ref.uid);
+  return [...others.map((member) => ({ ...ref, uid: member.uid })), ref];
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { MailAccount, MailAccounts } from '../auth/accountApi';
+import { actionTargets } from '../mail/conversationGrouping';
 import { summarizeFolders } from '../mail/mailbox';
 import type { FolderChange, MailSession, SessionState } from '../mail/connection';
 import type { InboxNavigation } from '../services/inboxNavigation';
@@ -8,7 +9,7 @@ import { inboxViewId } from '../services/inboxNavigation';
 import type { MailLayer } from '../services/mailLayer';
 import type { MessageActions, MessageChange } from '../services/messageActions';
 import { inboxSettings, setInboxViewMode } from '../services/settings';
-import type { ConnectionStatus, FolderSummary, InboxProtocol, MessageRef, RowsPage } from '../shared/protocol';
+import type { ConnectionStatus, FolderSummary, InboxProtocol, MessageAction, MessageRef, RowsPage } from '../shared/protocol';
 import { isInboxToExtension } from '../shared/protocolChecks';
 import type { NotificationToWebview } from '../shared/webviewProtocol';
 import type { Subscription } from '../util/event';
@@ -92,7 +93,7 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, InboxNavig
         openMessage: (message) => this.deps.reader.show(message.message),
         openConversation: ({ message }) => this.openConversation(message),
         setViewMode: ({ mode }) => setInboxViewMode(mode),
-        action: (message) => this.deps.actions.run(message.message, message.action),
+        action: (message) => this.act(message.message, message.action),
       },
       requests: {
         listFolders: async ({ accountId }) => {
@@ -176,6 +177,13 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, InboxNavig
   private async openConversation(ref: MessageRef): Promise<void> {
     const members = this.rows.conversationOf(ref.accountId, ref.folder, ref.uid);
     await (members ? this.deps.reader.showConversation(ref, members) : this.deps.reader.show(ref));
+  }
+
+  /** An action on a row: on a conversation's, some take all its messages in the folder (see actionTargets). */
+  private async act(ref: MessageRef, action: MessageAction): Promise<void> {
+    for (const target of actionTargets(ref, action, this.rows.conversationOf(ref.accountId, ref.folder, ref.uid))) {
+      await this.deps.actions.run(target, action);
+    }
   }
 
   private sessionFor(accountId: string): MailSession {

@@ -38,6 +38,28 @@ describe('conversations in a real browser', function () {
       assert.equal(await second.locator('.thread-count').textContent(), '2');
       assert.match((await second.getAttribute('aria-label')) ?? '', /from Sender 1, me, 2 messages in this conversation, Message number 999/);
       assert.equal(await page.locator('.view-toggle').getAttribute('aria-pressed'), 'true');
+      // A flag change of the row's message (marked read) keeps what the row says of the conversation.
+      await page.locator('#row-0.unread').waitFor();
+      await postToWebview(page, {
+        type: 'rowUpdated',
+        accountId: 'acc',
+        folder: 'INBOX',
+        row: {
+          uid: total,
+          from: 'Sender 0',
+          fromAddress: '',
+          subject: 'Message number 1000',
+          date: 0,
+          preview: '',
+          unread: false,
+          flagged: false,
+          answered: false,
+          hasAttachment: false,
+        },
+      });
+      await page.locator('#row-0:not(.unread)').waitFor();
+      assert.equal(await page.locator('#row-0 .from').textContent(), 'Sender 0, me');
+      assert.notEqual(await page.locator('#row-0 .date').textContent(), '');
       await page.locator('.list').focus();
       await page.keyboard.press('j');
       await page.keyboard.press('ArrowDown');

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { conversationRow, groupConversations, memberOf, participantsOf, threadIdentityFor } from '../../../src/mail/conversationGrouping';
+import { actionTargets, conversationRow, groupConversations, memberOf, participantsOf, threadIdentityFor } from '../../../src/mail/conversationGrouping';
 import type { ConversationMember, FetchedForThreading } from '../../../src/mail/conversationGrouping';
 import { threadGroupsOf } from '../../../src/mail/serverThreads';
 import type { MessageRow } from '../../../src/shared/protocol';
@@ -115,5 +115,21 @@ describe('conversations', () => {
       [2],
       [3, 6, 4, 23, 44, 7, 96],
     ]);
+  });
+
+  it('archives, deletes and marks a conversation row as a whole in the folder; replies and flags act on its message', () => {
+    const conversation = [inbox({ uid: 1, day: 1 }), sent({ uid: 9, day: 2 }), inbox({ uid: 3, day: 3 })];
+    const ref = { accountId: 'a', folder: 'INBOX', uid: 3 };
+    assert.deepEqual(
+      actionTargets(ref, 'archive', conversation).map((target) => target.uid),
+      [1, 3],
+    );
+    assert.deepEqual(
+      actionTargets(ref, 'markRead', conversation).map((target) => target.uid),
+      [1, 3],
+    );
+    assert.deepEqual(actionTargets(ref, 'flag', conversation), [ref]);
+    assert.deepEqual(actionTargets(ref, 'reply', conversation), [ref]);
+    assert.deepEqual(actionTargets(ref, 'archive', undefined), [ref]);
   });
 });
