@@ -9,6 +9,7 @@ export class InboxViewToggle {
   private shown: InboxViewMode = 'messages';
 
   public constructor(choose: (mode: InboxViewMode) => void) {
+    this.element.replaceChildren(codicon('comment-discussion'));
     this.element.addEventListener('click', () => choose(this.shown === 'messages' ? 'conversations' : 'messages'));
     this.show('messages');
   }
@@ -17,7 +18,7 @@ export class InboxViewToggle {
     return this.shown;
   }
 
-  /** Pressed while conversations are shown; the label says what a press does. */
+  /** Pressed while conversations are shown; the tooltip says what a press does. */
   public show(mode: InboxViewMode): void {
     this.shown = mode;
     const conversations = mode === 'conversations';
@@ -25,6 +26,5 @@ export class InboxViewToggle {
     this.element.setAttribute('aria-pressed', String(conversations));
     this.element.setAttribute('aria-label', t('showConversations'));
     this.element.title = label;
-    this.element.replaceChildren(codicon(conversations ? 'comment-discussion' : 'list-flat'));
   }
 }

@@ -25,9 +25,7 @@ describe('Conversations in the installed .vsix', function () {
 
   it('shows conversations from the title bar, and opens one from the keyboard with its other messages', async () => {
     assert.equal(await inbox.locator('.view-toggle').getAttribute('aria-pressed'), 'false');
-    const sideBar = workbench.page.locator('.part.sidebar');
-    await sideBar.hover();
-    await sideBar.locator('.action-label[aria-label="Show Conversations"]').click();
+    await workbench.page.locator('.part.sidebar .action-label[aria-label="Show Conversations"]').click();
     await inbox.locator('.view-toggle[aria-pressed="true"]').waitFor({ timeout: 30_000 });
     // A conversation alice replied to: its row names her as "me" and counts her reply from Sent.
     const replied = inbox.locator('.list .row:not(.placeholder)', { has: inbox.locator('.from', { hasText: /\bme\b/ }) }).first();
