@@ -32,6 +32,8 @@ describe('Conversations in the installed .vsix', function () {
     const replied = inbox.locator('.list .row:not(.placeholder)', { has: inbox.locator('.from', { hasText: /\bme\b/ }) }).first();
     await replied.waitFor({ timeout: 30_000 });
     assert.ok(Number(await replied.locator('.thread-count').innerText()) >= 2);
+    // The label the next test watches for going away is there on every conversation's row.
+    assert.ok((await inbox.locator('.list .row[aria-label*="in this conversation"]').count()) > 1);
     const id = (await replied.getAttribute('id')) ?? '';
     const subject = (await replied.locator('.subject').innerText()).trim();
     await inbox.locator('.list').focus();
@@ -55,9 +57,11 @@ describe('Conversations in the installed .vsix', function () {
     await workbench.page.keyboard.press('Enter');
     await inbox.locator('.view-toggle[aria-pressed="false"]').waitFor({ timeout: 30_000 });
     await inbox.locator('.list .row:not(.placeholder)').first().waitFor();
+    // A conversation's row says so in its label ("3 messages in this conversation"); a message's does not.
+    const conversationRows = inbox.locator('.list .row[aria-label*="in this conversation"]');
     const deadline = Date.now() + 30_000;
-    while ((await inbox.locator('.list .row .from', { hasText: /\bme\b/ }).count()) > 0) {
-      assert.ok(Date.now() < deadline, 'the rows still name conversations');
+    while ((await conversationRows.count()) > 0) {
+      assert.ok(Date.now() < deadline, 'the rows still stand for conversations');
       await workbench.page.waitForTimeout(200);
     }
     await workbench.page.locator('.part.sidebar .action-label[aria-label="Show Conversations"]').first().waitFor();
