@@ -2,6 +2,7 @@ import type { FetchQueryObject, ImapFlow } from 'imapflow';
 import type { MessageRow } from '../shared/protocol';
 import { ui } from '../ui/text';
 import type { MailSession } from './connection';
+import { relayedOperation } from './connection';
 import { conversationRow, groupConversations, memberOf, rowMemberOf, threadIdentityFor } from './conversationGrouping';
 import type { ConversationMember, ThreadIdentity } from './conversationGrouping';
 import { findSpecialUse } from './folders';
@@ -33,6 +34,8 @@ interface ThreadedWindow {
   /** The Sent folder's messages are all fetched, or the oldest fetched is older than the window. */
   sentComplete: boolean;
   conversations: ConversationMember[][];
+  /** The server's threads of the whole window, where it threads. */
+  serverThreads: number[][] | null;
 }
 
 async function fetchNewest(client: ImapFlow, total: number, start: number, count: number, folder: string, sent: boolean): Promise<ConversationMember[]> {
@@ -43,6 +46,44 @@ async function fetchNewest(client: ImapFlow, total: number, start: number, count
   const messages = await client.fetchAll(`${range.from}:${range.to}`, threadingFetchQuery);
   return messages.map((message) => memberOf(message, folder, sent));
 }
+
+/** What one step of the window brings: the folder's state, its messages [start, start + count), and the server's threads of [0, start + count). */
+interface WindowStep {
+  status: FolderStatus;
+  identity: ThreadIdentity;
+  members: ConversationMember[];
+  /** THREAD=REFERENCES's groups of UIDs of the window so far; null where the server does not thread. */
+  serverThreads: number[][] | null;
+}
+
+/**
+ * One step of the window on the folder (selected afresh for the first): a relayed operation, so a
+ * window without the connections has the one holding them run it [issue 13].
+ */
+const folderWindowStep = relayedOperation(
+  'conversationFolderStep',
+  ['string', 'count', 'count', 'boolean'],
+  async (session: MailSession, folder: string, start: number, count: number, fresh: boolean): Promise<WindowStep> =>
+    session.run(async (client) => {
+      const status = statusOf(await ensureSelected(client, folder, fresh));
+      const members = await fetchNewest(client, status.total, start, count, folder, false);
+      const identity = threadIdentityFor(client.capabilities);
+      const range = sequenceRangeForIndexes(status.total, 0, start + count);
+      const serverThreads = identity === 'threadReferences' && range ? await threadByReferences(client, `${range.from}:${range.to}`) : undefined;
+      return { status, identity: identity === 'threadReferences' && !serverThreads ? 'jwz' : identity, members, serverThreads: serverThreads ?? null };
+    }),
+);
+
+/** The newest messages of Sent [start, start + count), for replies to join their conversations; relayed like the folder's. */
+const sentWindowStep = relayedOperation(
+  'conversationSentStep',
+  ['string', 'count', 'count'],
+  async (session: MailSession, path: string, start: number, count: number): Promise<ConversationMember[]> =>
+    session.run(async (client) => {
+      const mailbox = await ensureSelected(client, path, false);
+      return fetchNewest(client, mailbox.exists, start, count, path, true);
+    }),
+);
 
 /**
  * A folder shown as conversations (issue 15): the newest messages are threaded in a window that
@@ -98,61 +139,35 @@ export class ConversationList {
   /**
    * Sent first, then the folder: the folder stays selected for the rows' FETCH that follows, so the
    * big folder is selected once. Sent's newest messages are taken as many as the window's, and more
-   * only if they do not reach back to the window's oldest day.
+   * as the window grows (only those of the window's days join).
    */
   private async firstWindow(size: number): Promise<ThreadedWindow> {
     const sentPath = await this.sentPath();
-    const sentMembers = sentPath === undefined ? [] : await this.session.run((client) => this.fetchSent(client, sentPath, 0, size));
-    return this.session.run(async (client) => {
-      const mailbox = await ensureSelected(client, this.folder, true);
-      const status = statusOf(mailbox);
-      const folderMembers = await fetchNewest(client, status.total, 0, size, this.folder, false);
-      const identity = threadIdentityFor(client.capabilities);
-      const window: ThreadedWindow = {
-        status,
-        identity,
-        folderMembers,
-        sentMembers,
-        sentComplete: sentPath === undefined || sentMembers.length < size,
-        conversations: [],
-      };
-      return this.thread(client, window);
+    const sentMembers = sentPath === undefined ? [] : await sentWindowStep(this.session, sentPath, 0, size);
+    const step = await folderWindowStep(this.session, this.folder, 0, size, true);
+    return thread({
+      status: step.status,
+      identity: step.identity,
+      folderMembers: step.members,
+      sentMembers,
+      sentComplete: sentPath === undefined || sentMembers.length < size,
+      conversations: [],
+      serverThreads: step.serverThreads,
     });
   }
 
   private async widen(window: ThreadedWindow, step: number): Promise<ThreadedWindow> {
     const sentPath = window.sentComplete ? undefined : await this.sentPath();
-    const moreSent = sentPath === undefined ? [] : await this.session.run((client) => this.fetchSent(client, sentPath, window.sentMembers.length, step));
-    return this.session.run(async (client) => {
-      await ensureSelected(client, this.folder, false);
-      const older = await fetchNewest(client, window.status.total, window.folderMembers.length, step, this.folder, false);
-      const widened: ThreadedWindow = {
-        ...window,
-        folderMembers: [...window.folderMembers, ...older],
-        sentMembers: [...window.sentMembers, ...moreSent],
-        sentComplete: window.sentComplete || moreSent.length < step,
-      };
-      return this.thread(client, widened);
+    const moreSent = sentPath === undefined ? [] : await sentWindowStep(this.session, sentPath, window.sentMembers.length, step);
+    const older = await folderWindowStep(this.session, this.folder, window.folderMembers.length, step, false);
+    return thread({
+      ...window,
+      identity: older.identity,
+      folderMembers: [...window.folderMembers, ...older.members],
+      sentMembers: [...window.sentMembers, ...moreSent],
+      sentComplete: window.sentComplete || moreSent.length < step,
+      serverThreads: older.serverThreads,
     });
-  }
-
-  /** Threads the window (the folder is selected): the server's THREAD where it is the identity, else here. */
-  private async thread(client: ImapFlow, window: ThreadedWindow): Promise<ThreadedWindow> {
-    const oldest = window.folderMembers.reduce((earliest, member) => Math.min(earliest, member.date), Number.POSITIVE_INFINITY);
-    const sent = window.sentMembers.filter((member) => member.date >= oldest);
-    let identity = window.identity;
-    let serverThreads: number[][] | undefined;
-    if (identity === 'threadReferences' && window.folderMembers.length > 0) {
-      const range = sequenceRangeForIndexes(window.status.total, 0, window.folderMembers.length);
-      serverThreads = range && (await threadByReferences(client, `${range.from}:${range.to}`));
-      identity = serverThreads ? identity : 'jwz';
-    }
-    return { ...window, identity, conversations: groupConversations(window.folderMembers, sent, identity, serverThreads) };
-  }
-
-  private async fetchSent(client: ImapFlow, path: string, start: number, count: number): Promise<ConversationMember[]> {
-    const mailbox = await ensureSelected(client, path, false);
-    return fetchNewest(client, mailbox.exists, start, count, path, true);
   }
 
   /** The Sent folder whose replies join the conversations; none when the folder shown is Sent itself. */
@@ -160,4 +175,11 @@ export class ConversationList {
     const sent = findSpecialUse(await this.session.folders(), '\\Sent');
     return sent && sent.path !== this.folder ? sent.path : undefined;
   }
+}
+
+/** Threads the window: by the server's threads where it gave them, else here; Sent's replies of the window's days join. */
+function thread(window: ThreadedWindow): ThreadedWindow {
+  const oldest = window.folderMembers.reduce((earliest, member) => Math.min(earliest, member.date), Number.POSITIVE_INFINITY);
+  const sent = window.sentMembers.filter((member) => member.date >= oldest);
+  return { ...window, conversations: groupConversations(window.folderMembers, sent, window.identity, window.serverThreads ?? undefined) };
 }
