@@ -20,6 +20,7 @@ import { StackMailAccounts } from '../test/support/stackAccounts';
 import { countCommands } from '../test/support/commandCounter';
 import { distDirectory, showHtmlInReader, startWebviewHost, waitForPosted } from '../test/support/webviewHost';
 import type { MessageView } from '../src/shared/protocol';
+import { measureConversations } from './conversations';
 import { benchFolderOf, benchFolderSizes, measureFloor, measureFloorConnect, settleFolders } from './floor';
 import type { FloorRuns } from './floor';
 import { measureOpenFolder } from './openFolder';
@@ -40,6 +41,10 @@ export interface InboxBenchmark extends SlowNetworkResults {
   'openFolder.ms': number;
   'openFolder.coldMs': number;
   'openFolder.serverMs': number;
+  'conversations.firstScreenMs': number;
+  'conversations.messagesFirstScreenMs': number;
+  'conversations.ratio': number;
+  'conversations.coldMs': number;
   'openMessage.ms': number;
   'openMessage.fetchParseMs': number;
   'openMessage.renderMs': number;
@@ -340,6 +345,12 @@ export async function runInboxBenchmark(): Promise<InboxBenchmark> {
       notes.push(`commands to open the folder: ${cold.commands.join(' + ')}`);
       notes.push('openFolder.serverMs: the time Dovecot itself reports for that SELECT + FETCH (from its tagged OK), median of the warm runs');
       const heapAfter = settledHeapBytes();
+      // After the heap reading: the conversation mode's window and Sent are not part of opening the folder.
+      const conversations = await measureConversations(session, bigFolder, pageSize, warmRuns);
+      notes.push(
+        `conversations: the first screen (${pageSize} conversations, ${conversations.messagesPerRow.toFixed(1)} messages each on average) of the ${folderSize}-message folder as conversations, against the same screen as messages with their full rows (SELECT + FETCH, fetchNewestRows); medians of ${warmRuns} alternating runs from an unselected folder; commands: ${conversations.commands.join(' + ')}`,
+      );
+      notes.push("conversations.coldMs: the first time, when Dovecot builds the folder's thread index");
       notes.push(
         'extensionHost.heapMB: heap growth of the mail layer (session + 100,000-message folder open), measured in this Node process after GC; the stack servers in the same process are excluded by taking the difference',
       );
@@ -429,6 +440,10 @@ export async function runInboxBenchmark(): Promise<InboxBenchmark> {
         'openFolder.ms': round(median(warm)),
         'openFolder.coldMs': round(cold.ms),
         'openFolder.serverMs': round(median(serverWarm)),
+        'conversations.firstScreenMs': round(conversations.conversationsMs),
+        'conversations.messagesFirstScreenMs': round(conversations.messagesMs),
+        'conversations.ratio': round(conversations.conversationsMs / conversations.messagesMs, 2),
+        'conversations.coldMs': round(conversations.coldConversationsMs),
         'openMessage.ms': round(median(openTimes)),
         'openMessage.fetchParseMs': round(median(fetchTimes)),
         'openMessage.renderMs': round(median(renderTimes)),
@@ -524,6 +539,7 @@ const targets: Partial<Record<keyof InboxBenchmark, string>> = {
   'slowNet.folderSwitchRoundTrips': '≤ 2',
   'slowNet.openMessageRoundTrips': '≤ 1',
   'openFolder.ms': '< 300',
+  'conversations.ratio': '≤ 2',
   'openMessage.ms': '< 150',
   'list.maxDomRows': '< 200',
   'newMail.ms': '≈ 1000',

@@ -7,6 +7,7 @@ import { InboxPickers } from './inboxPickers';
 import { LoadedRows } from './inboxRows';
 import { InboxSearchBox } from './inboxSearch';
 import { InboxStatus } from './inboxStatus';
+import { InboxViewToggle } from './inboxViewToggle';
 import { VirtualList } from './virtualList';
 import type { WebviewClient } from './webviewClient';
 import { connect } from './vscodeApi';
@@ -20,6 +21,7 @@ export class InboxApp {
   private readonly pickers: InboxPickers;
   private readonly searchBox: InboxSearchBox;
   private readonly status: InboxStatus;
+  private readonly viewToggle: InboxViewToggle;
 
   public constructor(root: HTMLElement) {
     const receive = (message: NotificationToWebview<InboxProtocol>): void => this.receive(message);
@@ -55,6 +57,8 @@ export class InboxApp {
       },
     });
     this.listing = new InboxListing({ client: this.client, rows: this.rows, list: this.list, status: this.status, open: (row) => this.openMessage(row) });
+    this.viewToggle = new InboxViewToggle((mode) => this.client.post({ type: 'setViewMode', mode }));
+    this.pickers.toolbar.append(this.viewToggle.element);
     root.append(this.pickers.toolbar, this.searchBox.bar, this.status.banner, this.status.content);
     this.status.show('loading');
     this.client.ready();
@@ -71,6 +75,8 @@ export class InboxApp {
         this.rows.setPageSize(message.pageSize);
         this.list.singleKeyShortcuts = message.singleKeyShortcuts;
         this.pickers.showAccounts(accounts, listing.accountId);
+        const viewModeChanged = message.viewMode !== this.viewToggle.mode;
+        this.viewToggle.show(message.viewMode);
         if (accounts.length === 0) {
           listing.accountId = undefined;
           this.status.show('signIn');
@@ -86,6 +92,9 @@ export class InboxApp {
           listing.folder = message.selectedFolder ?? 'INBOX';
           this.pickers.showAccounts(accounts, listing.accountId);
           this.openFolderThenListFolders();
+        } else if (viewModeChanged && listing.search === undefined) {
+          // The same folder, listed the other way (a search's results stay messages).
+          void listing.openFolder();
         }
         return;
       }
@@ -176,7 +185,8 @@ export class InboxApp {
 
   private openMessage(row: MessageRow): void {
     if (this.listing.accountId) {
-      this.client.post({ type: 'openMessage', message: { accountId: this.listing.accountId, folder: this.listing.folder, uid: row.uid } });
+      const message = { accountId: this.listing.accountId, folder: this.listing.folder, uid: row.uid };
+      this.client.post(row.conversation ? { type: 'openConversation', message } : { type: 'openMessage', message });
     }
   }
 

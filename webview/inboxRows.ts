@@ -66,11 +66,14 @@ export class LoadedRows {
     this.pendingPages.delete(page.index);
   }
 
-  /** One message's row changed (its flags): every place it is shown takes the new row. */
+  /**
+   * One message's row changed (its flags): every place it is shown takes the new row. A conversation's
+   * row keeps what it says of the conversation (count, participants, latest date) with the new flags.
+   */
   public update(changed: MessageRow): void {
     for (const [index, row] of this.rows) {
       if (row.uid === changed.uid) {
-        this.rows.set(index, changed);
+        this.rows.set(index, row.conversation && !changed.conversation ? { ...changed, conversation: row.conversation, date: row.date } : changed);
       }
     }
   }

@@ -7,6 +7,7 @@ import { element, loadingIndicator } from './dom';
 import { attachmentList } from './readerAttachments';
 import type { RemoteContentChoices } from './readerBanners';
 import { malformedNote, remoteContentBanner, trustedSenderBanner } from './readerBanners';
+import { conversationSection } from './readerConversation';
 import { MailFrame } from './readerFrame';
 import { ReaderHeader } from './readerHeader';
 import { linkList, textBody } from './readerLinks';
@@ -27,7 +28,7 @@ export class ReaderApp {
     nonce: string,
   ) {
     const receive = (message: NotificationToWebview<ReaderProtocol>): void => this.receive(message);
-    this.client = connect<ReaderProtocol>({ message: receive, flags: receive, shortcut: receive });
+    this.client = connect<ReaderProtocol>({ message: receive, conversation: receive, flags: receive, shortcut: receive });
     this.header = new ReaderHeader(() => this.view, {
       act: (action) => this.act(action),
       viewSource: () => {
@@ -56,6 +57,12 @@ export class ReaderApp {
       case 'message':
         this.view = message.view;
         this.render(message.view, message.allowRemoteContent, message.senderTrust, message.snippets ?? []);
+        return;
+      case 'conversation':
+        if (this.view && sameRef(this.view.ref, message.ref) && message.others.length > 0) {
+          this.root.querySelector('.conversation')?.remove();
+          this.root.prepend(conversationSection(message.others, (url) => this.client.post({ type: 'openLink', url })));
+        }
         return;
       case 'flags':
         if (this.view) {
@@ -141,4 +148,8 @@ export class ReaderApp {
       this.header.focusTitle();
     }
   }
+}
+
+function sameRef(a: MessageRef, b: MessageRef): boolean {
+  return a.accountId === b.accountId && a.folder === b.folder && a.uid === b.uid;
 }

@@ -145,12 +145,14 @@ export class VirtualList {
     row.classList.toggle('unread', data.unread);
     row.dataset.uid = String(data.uid);
     const top = element('div', { className: 'line top' });
-    const from = element('span', { className: 'from', text: data.from });
+    // A conversation's row names who wrote in it; a message's, its sender.
+    const from = element('span', { className: 'from', text: data.conversation ? data.conversation.participants.join(', ') : data.from });
     from.title = data.fromAddress;
     const markers = element('span', { className: 'markers' });
-    if (data.threadCount) {
+    const threadCount = data.conversation?.count ?? data.threadCount;
+    if (threadCount && threadCount > 1) {
       markers.append(
-        element('span', { className: 'thread-count', text: String(data.threadCount), attributes: { title: t('messagesInConversation', data.threadCount) } }),
+        element('span', { className: 'thread-count', text: String(threadCount), attributes: { title: t('messagesInConversation', threadCount) } }),
       );
     }
     if (data.hasAttachment) {
@@ -174,7 +176,8 @@ export class VirtualList {
     const label = [
       data.unread && t('rowUnread'),
       data.flagged && t('rowFlagged'),
-      t('rowFrom', data.from),
+      t('rowFrom', from.textContent ?? data.from),
+      data.conversation !== undefined && t('messagesInConversation', data.conversation.count),
       data.subject,
       formatDate(data.date),
       data.hasAttachment && t('rowHasAttachments'),

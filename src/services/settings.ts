@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { InboxViewMode } from '../shared/protocol';
 
 export interface InboxSettings {
   /** Rows fetched per page (and shown first when a folder opens). */
@@ -9,6 +10,8 @@ export interface InboxSettings {
   cacheEnabled: boolean;
   /** Letter keys act in the Inbox and the reader (WCAG 2.1.4: they can be turned off). */
   singleKeyShortcuts: boolean;
+  /** One row per message, or one per conversation. */
+  viewMode: InboxViewMode;
 }
 
 /** The `mailroom.*` settings the inbox reads, clamped to sane ranges. */
@@ -20,7 +23,13 @@ export function inboxSettings(): InboxSettings {
     notifyNewMail: configuration.get<boolean>('notifications.newMail', true),
     cacheEnabled: configuration.get<boolean>('cache.enabled', true),
     singleKeyShortcuts: configuration.get<boolean>('keyboard.singleKeyShortcuts', true),
+    viewMode: configuration.get<string>('inbox.view', 'messages') === 'conversations' ? 'conversations' : 'messages',
   };
+}
+
+/** The Inbox's toggle (title bar, view): sets `mailroom.inbox.view` for every window. */
+export async function setInboxViewMode(mode: InboxViewMode): Promise<void> {
+  await vscode.workspace.getConfiguration('mailroom').update('inbox.view', mode, vscode.ConfigurationTarget.Global);
 }
 
 /** Turning the envelope cache off deletes what it holds: nothing stays on disk. */

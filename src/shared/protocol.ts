@@ -22,7 +22,16 @@ export interface MessageRow {
   hasAttachment: boolean;
   /** Number of messages in the thread, where the server tells (Gmail); otherwise absent. */
   threadCount?: number;
+  /**
+   * Shown as conversations: the row stands for its conversation (this message is the newest of the
+   * folder in it), with the number of messages (sent replies included) and who wrote them.
+   */
+  conversation?: { count: number; participants: string[] };
 }
+
+/** How the Inbox lists a folder: the `mailroom.inbox.view` setting. */
+export type InboxViewMode = 'messages' | 'conversations';
+export const inboxViewModes: readonly InboxViewMode[] = ['messages', 'conversations'];
 
 export interface AccountSummary {
   id: string;
@@ -92,6 +101,10 @@ export interface MessageRef {
 export interface InboxProtocol {
   toExtension: {
     openMessage: { message: MessageRef };
+    /** A conversation's row: the reader shows all its messages (the row's message is the newest of the folder). */
+    openConversation: { message: MessageRef };
+    /** The view's toggle between messages and conversations (it sets `mailroom.inbox.view`). */
+    setViewMode: { mode: InboxViewMode };
     action: { action: MessageAction; message: MessageRef };
     signIn: NoPayload;
     refresh: NoPayload;
@@ -105,7 +118,14 @@ export interface InboxProtocol {
      * Who is signed in and what the view should show, with the rows per page (the
      * `mailroom.inbox.pageSize` setting); sent after `ready` and on every change.
      */
-    accounts: { accounts: AccountSummary[]; selectedAccountId?: string; selectedFolder?: string; pageSize: number; singleKeyShortcuts: boolean };
+    accounts: {
+      accounts: AccountSummary[];
+      selectedAccountId?: string;
+      selectedFolder?: string;
+      pageSize: number;
+      singleKeyShortcuts: boolean;
+      viewMode: InboxViewMode;
+    };
     folders: { accountId: string; folders: FolderSummary[] };
     connection: { accountId: string; status: ConnectionStatus; message?: string };
     /**
@@ -174,6 +194,16 @@ export interface MessageView {
   truncated: boolean;
 }
 
+/** Another message of a conversation in the reader: shown collapsed, as text, its quoted lines folded. */
+export interface ConversationEntry {
+  ref: MessageRef;
+  from: string;
+  date: number | undefined;
+  text: string;
+  /** The person's own reply, from the Sent folder. */
+  sent: boolean;
+}
+
 /**
  * A code block or a file reference in the message, as the reader lists it (issue 15, part 3). The code
  * itself stays with the extension: the reader names a snippet by its index, and the extension acts on
@@ -232,6 +262,8 @@ export interface ReaderProtocol {
   };
   toWebview: {
     message: { view: MessageView; allowRemoteContent: boolean; senderTrust: SenderTrust; snippets?: SnippetView[] };
+    /** The other messages of the conversation of the message shown (`ref`), oldest first; sent after `message`. */
+    conversation: { ref: MessageRef; others: ConversationEntry[] };
     flags: { flagged: boolean; unread: boolean };
     /** A contributed keybinding for the message shown was pressed. */
     shortcut: { action: ReaderShortcut };

@@ -3,7 +3,7 @@
  * message is validated against the protocol (protocol.ts) before it is handled.
  */
 import type { InboxToExtension, MessageAction, MessageRef, ReaderToExtension, SnippetAction } from './protocol';
-import { MAX_SNIPPETS, messageActions, snippetActions } from './protocol';
+import { MAX_SNIPPETS, inboxViewModes, messageActions, snippetActions } from './protocol';
 
 type Fields = Record<string, unknown>;
 
@@ -64,7 +64,10 @@ export function isInboxToExtension(value: unknown): value is InboxToExtension {
     case 'search':
       return isCount(value.requestId) && isString(value.accountId) && isString(value.folder) && isString(value.query);
     case 'openMessage':
+    case 'openConversation':
       return isMessageRef(value.message);
+    case 'setViewMode':
+      return typeof value.mode === 'string' && (inboxViewModes as readonly string[]).includes(value.mode);
     case 'checkAccount':
       return isString(value.accountId) && isString(value.failure);
     case 'action':

@@ -1,8 +1,10 @@
 import { loadRows, loadRowsByUid, searchFolder } from '../mail/mailbox';
 import type { MailSession } from '../mail/connection';
+import { ConversationList } from '../mail/conversationList';
+import type { ConversationMember } from '../mail/conversationGrouping';
 import type { EnvelopeCache } from '../mail/envelopeCache';
 import { completeFirstScreen, openFolderWithCache } from '../mail/envelopeCache';
-import type { MessageRow, RowsPage } from '../shared/protocol';
+import type { InboxViewMode, MessageRow, RowsPage } from '../shared/protocol';
 import { isMailroomError } from '../util/errors';
 import { SearchResults } from './searchResults';
 
@@ -12,17 +14,32 @@ import { SearchResults } from './searchResults';
  */
 export class FolderRows {
   private readonly searches = new SearchResults();
+  /** The folder shown as conversations, per account (none while it is shown as messages). */
+  private readonly conversations = new Map<string, ConversationList>();
 
   public constructor(private readonly cache: EnvelopeCache) {}
 
   /**
    * Opens `folder` for the list: watched for new mail from now on, earlier searches dropped. The
    * page is the first screen; `details`, when given, brings its rows with previews and paperclips.
+   * As conversations, the rows come complete.
    */
-  public async open(session: MailSession, folder: string, pageSize: number): Promise<{ page: RowsPage; details?: Promise<MessageRow[] | undefined> }> {
+  public async open(
+    session: MailSession,
+    folder: string,
+    pageSize: number,
+    mode: InboxViewMode = 'messages',
+  ): Promise<{ page: RowsPage; details?: Promise<MessageRow[] | undefined> }> {
     this.searches.clear();
+    this.conversations.delete(session.account.id);
     session.watch(folder);
     try {
+      if (mode === 'conversations') {
+        const list = new ConversationList(session, folder);
+        this.conversations.set(session.account.id, list);
+        const opened = await list.open(pageSize);
+        return { page: { total: opened.total, start: 0, rows: opened.rows, fromCache: false } };
+      }
       const result = await openFolderWithCache(session, this.cache, folder, pageSize);
       const page = { total: result.status.total, start: 0, rows: result.rows, fromCache: false };
       return result.detailsPending ? { page, details: completeFirstScreen(session, this.cache, folder, result) } : { page };
@@ -35,6 +52,11 @@ export class FolderRows {
   public async load(session: MailSession, folder: string, start: number, count: number, search?: string): Promise<RowsPage> {
     if (search !== undefined) {
       return this.loadSearchRows(session, folder, search, start, count);
+    }
+    const conversations = this.conversations.get(session.account.id);
+    if (conversations?.folder === folder) {
+      const page = await conversations.load(start, count);
+      return { total: page.total, start, rows: page.rows, fromCache: false };
     }
     try {
       const result = await loadRows(session, folder, start, count);
@@ -52,8 +74,15 @@ export class FolderRows {
     return this.loadSearchRows(session, folder, query, 0, pageSize);
   }
 
+  /** The conversation a row of the folder shown as conversations stands for, oldest first. */
+  public conversationOf(accountId: string, folder: string, uid: number): readonly ConversationMember[] | undefined {
+    const conversations = this.conversations.get(accountId);
+    return conversations?.folder === folder ? conversations.conversationOf(uid) : undefined;
+  }
+
   public forgetAccount(accountId: string): void {
     this.searches.forgetAccount(accountId);
+    this.conversations.delete(accountId);
   }
 
   private async loadSearchRows(session: MailSession, folder: string, query: string, start: number, count: number): Promise<RowsPage> {

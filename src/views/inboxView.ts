@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { MailAccount, MailAccounts } from '../auth/accountApi';
+import { actionTargets } from '../mail/conversationGrouping';
 import { summarizeFolders } from '../mail/mailbox';
 import type { FolderChange, MailSession, SessionState } from '../mail/connection';
 import type { InboxNavigation } from '../services/inboxNavigation';
@@ -7,8 +8,8 @@ import type { AccountChecking } from '../services/accountChecking';
 import { inboxViewId } from '../services/inboxNavigation';
 import type { MailLayer } from '../services/mailLayer';
 import type { MessageActions, MessageChange } from '../services/messageActions';
-import { inboxSettings } from '../services/settings';
-import type { ConnectionStatus, FolderSummary, InboxProtocol, RowsPage } from '../shared/protocol';
+import { inboxSettings, setInboxViewMode } from '../services/settings';
+import type { ConnectionStatus, FolderSummary, InboxProtocol, MessageAction, MessageRef, RowsPage } from '../shared/protocol';
 import { isInboxToExtension } from '../shared/protocolChecks';
 import type { NotificationToWebview } from '../shared/webviewProtocol';
 import type { Subscription } from '../util/event';
@@ -90,7 +91,9 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, InboxNavig
         focusChanged: (message) => this.focus.set(message.focused),
         checkAccount: ({ accountId, failure }) => this.deps.checking.check({ accountId, earlierFailure: failure }),
         openMessage: (message) => this.deps.reader.show(message.message),
-        action: (message) => this.deps.actions.run(message.message, message.action),
+        openConversation: ({ message }) => this.openConversation(message),
+        setViewMode: ({ mode }) => setInboxViewMode(mode),
+        action: (message) => this.act(message.message, message.action),
       },
       requests: {
         listFolders: async ({ accountId }) => {
@@ -157,7 +160,8 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, InboxNavig
   private async openFolder(session: MailSession, folder: string): Promise<RowsPage> {
     this.selectedAccountId = session.account.id;
     this.selectedFolder = folder;
-    const { page, details } = await this.rows.open(session, folder, inboxSettings().pageSize);
+    const settings = inboxSettings();
+    const { page, details } = await this.rows.open(session, folder, settings.pageSize, settings.viewMode);
     if (!page.fromCache) {
       this.badge.schedule();
     }
@@ -167,6 +171,19 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, InboxNavig
       (error: unknown) => this.deps.logger.warn(`Previews of ${folder} not loaded: ${describeError(error)}`),
     );
     return page;
+  }
+
+  /** A conversation's row: all its messages in the reader (a row no longer threaded opens as a message). */
+  private async openConversation(ref: MessageRef): Promise<void> {
+    const members = this.rows.conversationOf(ref.accountId, ref.folder, ref.uid);
+    await (members ? this.deps.reader.showConversation(ref, members) : this.deps.reader.show(ref));
+  }
+
+  /** An action on a row: on a conversation's, some take all its messages in the folder (see actionTargets). */
+  private async act(ref: MessageRef, action: MessageAction): Promise<void> {
+    for (const target of actionTargets(ref, action, this.rows.conversationOf(ref.accountId, ref.folder, ref.uid))) {
+      await this.deps.actions.run(target, action);
+    }
   }
 
   private sessionFor(accountId: string): MailSession {
@@ -233,6 +250,7 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, InboxNavig
       accounts: accounts.map((account) => ({ id: account.id, email: account.email })),
       pageSize: inboxSettings().pageSize,
       singleKeyShortcuts: inboxSettings().singleKeyShortcuts,
+      viewMode: inboxSettings().viewMode,
       ...(this.selectedAccountId === undefined ? {} : { selectedAccountId: this.selectedAccountId, selectedFolder: this.selectedFolder }),
     });
     if (accounts.length === 0) {

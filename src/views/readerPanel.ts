@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import { openExternal } from '../auth/editorSurface';
 import { snippetView } from '../mail/codeBlocks';
+import type { ConversationMember } from '../mail/conversationGrouping';
+import { loadConversationEntries } from '../mail/conversationEntries';
 import type { LoadedMessage } from '../mail/message';
 import { loadMessage, loadSource } from '../mail/message';
 import { TrustedSenders } from '../mail/senderTrust';
-import type { MessageRef, ReaderProtocol, SenderTrust } from '../shared/protocol';
+import type { ConversationEntry, MessageRef, ReaderProtocol, SenderTrust } from '../shared/protocol';
 import type { MessagesOf, NotificationToWebview } from '../shared/webviewProtocol';
 import { isReaderToExtension } from '../shared/protocolChecks';
 import type { Subscription } from '../util/event';
@@ -50,6 +52,8 @@ export class ReaderPanel implements vscode.Disposable {
   private senderTrust: SenderTrust = { kind: 'none' };
   /** Whether the panel's current document has the CSP that lets remote images load. */
   private documentAllowsRemoteContent: boolean | undefined;
+  /** The other messages of the conversation of the message shown, once loaded. */
+  private conversation: { ref: MessageRef; others: ConversationEntry[] } | undefined;
   /** Counts calls to show(): only the latest one shows its message. */
   private showRequests = 0;
   /** Follows flag changes and removals of the message on show, whichever view made them. */
@@ -69,8 +73,26 @@ export class ReaderPanel implements vscode.Disposable {
     });
   }
 
+  /**
+   * Shows a conversation: its row's message as show() does, and the others (oldest first, the
+   * person's sent replies among them) listed above it once they are loaded.
+   */
+  public async showConversation(ref: MessageRef, members: readonly ConversationMember[]): Promise<void> {
+    const shown = this.show(ref);
+    const request = this.showRequests;
+    // Queued on the connection after the shown message's fetch, so that one comes first.
+    const others = loadConversationEntries(this.deps.actions.session(ref.accountId), ref, members).catch((): ConversationEntry[] => []);
+    await shown;
+    const loaded = await others;
+    if (request === this.showRequests && this.current && sameMessage(this.current.view.ref, ref)) {
+      this.conversation = { ref, others: loaded };
+      this.postConversation();
+    }
+  }
+
   public async show(ref: MessageRef): Promise<void> {
     const request = ++this.showRequests;
+    this.conversation = undefined;
     const loading = loadMessage(this.deps.actions.session(ref.accountId), ref);
     // The first message: the panel's webview starts while the message is fetched.
     const openedForThis = !this.panel;
@@ -187,6 +209,13 @@ export class ReaderPanel implements vscode.Disposable {
     if (this.current) {
       const snippets = this.current.snippets.map(snippetView);
       this.post({ type: 'message', view: this.current.view, allowRemoteContent: this.allowRemoteContent, senderTrust: this.senderTrust, snippets });
+      this.postConversation();
+    }
+  }
+
+  private postConversation(): void {
+    if (this.conversation && this.current && sameMessage(this.conversation.ref, this.current.view.ref)) {
+      this.post({ type: 'conversation', ref: this.conversation.ref, others: this.conversation.others });
     }
   }
 

@@ -61,7 +61,7 @@ export function registerInbox(context: vscode.ExtensionContext, deps: InboxRegis
     ),
     ...registerShortcutCommands({ inbox, reader }),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('mailroom.keyboard.singleKeyShortcuts')) {
+      if (event.affectsConfiguration('mailroom.keyboard.singleKeyShortcuts') || event.affectsConfiguration('mailroom.inbox.view')) {
         inbox.sendAccounts();
       }
     }),

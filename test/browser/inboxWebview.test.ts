@@ -174,6 +174,7 @@ describe('inbox webview in a real browser', function () {
         selectedFolder: 'INBOX',
         pageSize: 50,
         singleKeyShortcuts: true,
+        viewMode: 'messages',
       });
       await page.locator('.list').focus();
       await page.keyboard.press('j');

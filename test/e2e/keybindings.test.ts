@@ -3,8 +3,7 @@
 // mailroom.keyboard.singleKeyShortcuts turns them off is checked on the manifest and in the browser layer.)
 import * as assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
-import { mailroomFrame, readerShowing, signInWithDeviceCode } from './mailroom';
-import { openWorkbench } from './workbench';
+import { openSignedInInbox, readerShowing } from './mailroom';
 import type { Workbench } from './workbench';
 
 describe('Keyboard shortcuts as keybindings in the installed .vsix', function () {
@@ -27,11 +26,7 @@ describe('Keyboard shortcuts as keybindings in the installed .vsix', function ()
   }
 
   before(async () => {
-    workbench = await openWorkbench({ name: 'keybindings', stack: { seed: 'fixture' }, settings: { 'mailroom.notifications.newMail': false } });
-    await workbench.activityBarItem('Mail').click();
-    await signInWithDeviceCode(workbench);
-    inbox = await mailroomFrame(workbench.page, 'inbox');
-    await inbox.locator('.list .row:not(.placeholder)').first().waitFor({ timeout: 60_000 });
+    ({ workbench, inbox } = await openSignedInInbox('keybindings'));
   });
 
   afterEach(async function () {

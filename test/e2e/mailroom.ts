@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
+import { openWorkbench } from './workbench';
 import type { Workbench } from './workbench';
 
 export const OIDC_PROVIDER_LABEL = 'Mailroom (OpenID Connect)';
@@ -201,4 +202,14 @@ export function mailroomLogText(workbench: Workbench): string {
   const logs = filesUnder(workbench.server.directory).filter((file) => /mailroom/i.test(path.basename(file)) && file.endsWith('.log'));
   assert.ok(logs.length > 0, `the Mailroom output channel is written under ${workbench.server.userDataDirectory}`);
   return logs.map((file) => fs.readFileSync(file, 'utf8')).join('\n');
+}
+
+/** An editor with the fixture mailbox, alice signed in and the Inbox listing her mail: where most suites start. */
+export async function openSignedInInbox(name: string): Promise<{ workbench: Workbench; inbox: Frame }> {
+  const workbench = await openWorkbench({ name, stack: { seed: 'fixture' }, settings: { 'mailroom.notifications.newMail': false } });
+  await workbench.activityBarItem('Mail').click();
+  await signInWithDeviceCode(workbench);
+  const inbox = await mailroomFrame(workbench.page, 'inbox');
+  await inbox.locator('.list .row:not(.placeholder)').first().waitFor({ timeout: 60_000 });
+  return { workbench, inbox };
 }

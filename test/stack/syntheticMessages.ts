@@ -9,7 +9,11 @@ const SENDERS = [
 ];
 const TOPICS = ['Build report', 'Weekly sync notes', 'Invoice', 'Code review request', 'Deployment finished', 'Question about the API'];
 
-/** Yields `count` messages to `recipient`, oldest first, one minute apart, ending `count` minutes before `end`. */
+/**
+ * Yields `count` messages to `recipient`, oldest first, one minute apart, ending `count` minutes before
+ * `end`. Every three make a conversation (the second and third reply by References), so a folder shown
+ * as conversations has threads to build.
+ */
 export function* syntheticMessages(recipient: string, count: number, end: Date = new Date()): Generator<MaildirMessage> {
   const start = end.getTime() - count * 60_000;
   for (let index = 0; index < count; index++) {
@@ -22,6 +26,7 @@ export function* syntheticMessages(recipient: string, count: number, end: Date =
       `Subject: ${subject}`,
       `Date: ${date.toUTCString().replace('GMT', '+0000')}`,
       `Message-ID: <bulk-${index + 1}@bulk.mailroom.test>`,
+      ...replyHeaders(index),
       'MIME-Version: 1.0',
       'Content-Type: text/plain; charset=utf-8',
       '',
@@ -31,4 +36,14 @@ export function* syntheticMessages(recipient: string, count: number, end: Date =
     ].join('\n');
     yield { raw: Buffer.from(raw, 'utf8'), date, flags: index % 3 === 0 ? [] : ['Seen'] };
   }
+}
+
+/** The second and third message of each three reply to the ones before them in it. */
+function replyHeaders(index: number): string[] {
+  const position = index % 3;
+  if (position === 0) {
+    return [];
+  }
+  const earlier = Array.from({ length: position }, (_, offset) => `<bulk-${index - position + offset + 1}@bulk.mailroom.test>`);
+  return [`In-Reply-To: ${earlier[earlier.length - 1] ?? ''}`, `References: ${earlier.join(' ')}`];
 }

@@ -7,6 +7,8 @@
 //   &delay=300                     (inbox) answer each request after 300 ms, like a slow server (default 2)
 //   &pageSize=20                   (inbox) the mailroom.inbox.pageSize setting sent with the accounts (default 50)
 //   &singleKey=0                   (inbox) mailroom.keyboard.singleKeyShortcuts off, sent with the accounts
+//   &mode=conversations            (inbox) mailroom.inbox.view; rows are conversations then, and the
+//                                  view's toggle (setViewMode) is answered with the accounts again
 //   &remote=1                      the CSP the reader gets after "Load remote content"
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -37,6 +39,7 @@ function extensionStub(
   pageSize: number,
   openFails: boolean,
   singleKeyShortcuts: boolean,
+  viewMode: string,
 ): string {
   const answers =
     view !== 'inbox'
@@ -44,12 +47,16 @@ function extensionStub(
       : `
   const total = ${rows};
   const row = (index) => ({ uid: total - index, from: 'Sender ' + (index % 97), fromAddress: 'sender' + (index % 97) + '@example.com', subject: 'Message number ' + (total - index), date: Date.parse('2026-11-25T10:00:00Z') - index * 60000, preview: 'Preview line of message ' + (total - index), unread: index % 3 === 0, flagged: index % 11 === 0, answered: index % 5 === 0, hasAttachment: index % 7 === 0 });
-  const rowsFrom = (start, count) => Array.from({ length: Math.max(0, Math.min(count, total - start)) }, (_, offset) => row(start + offset));
+  let viewMode = ${JSON.stringify(viewMode)};
+  const conversationRow = (index) => ({ ...row(index), conversation: { count: (index % 4) + 1, participants: ['Sender ' + (index % 97), 'me'] } });
+  const rowsFrom = (start, count) => Array.from({ length: Math.max(0, Math.min(count, total - start)) }, (_, offset) => (viewMode === 'conversations' ? conversationRow : row)(start + offset));
+  const accounts = () => (${signedIn ? `{ type: 'accounts', accounts: [{ id: 'acc', email: 'alice@mailroom.test' }], selectedAccountId: 'acc', selectedFolder: 'INBOX', pageSize: ${pageSize}, singleKeyShortcuts: ${singleKeyShortcuts}, viewMode }` : `{ type: 'accounts', accounts: [], pageSize: ${pageSize}, singleKeyShortcuts: ${singleKeyShortcuts}, viewMode }`});
   const reply = (message) => setTimeout(() => window.postMessage(message, '*'), ${replyDelayMs});
   const answer = (message) => {
     const ok = (result) => reply({ type: 'response', requestId: message.requestId, ok: true, result });
     switch (message.type) {
-      case 'ready': return reply(${signedIn ? `{ type: 'accounts', accounts: [{ id: 'acc', email: 'alice@mailroom.test' }], selectedAccountId: 'acc', selectedFolder: 'INBOX', pageSize: ${pageSize}, singleKeyShortcuts: ${singleKeyShortcuts} }` : `{ type: 'accounts', accounts: [], pageSize: ${pageSize}, singleKeyShortcuts: ${singleKeyShortcuts} }`});
+      case 'ready': return reply(accounts());
+      case 'setViewMode': viewMode = message.mode; return reply(accounts());
       case 'listFolders': return ok([{ path: 'INBOX', name: 'Inbox', unread: 3, total }, { path: 'Sent', name: 'Sent', specialUse: '\\\\Sent' }]);
       case 'openFolder': return ${openFails} ? reply({ type: 'response', requestId: message.requestId, ok: false, error: { code: 'NetworkError', message: 'Could not reach 127.0.0.1: ECONNREFUSED' } }) : ok({ accountId: 'acc', folder: message.folder, total, start: 0, rows: rowsFrom(0, ${pageSize}), fromCache: false });
       case 'loadRows': return ok({ total, start: message.start, rows: rowsFrom(message.start, message.count), fromCache: false });
@@ -80,7 +87,7 @@ export function startWebviewHost(): Promise<WebviewHost> {
         allowRemoteImages: url.searchParams.get('remote') === '1',
       });
       const nonce = /nonce="([^"]+)"/.exec(html)?.[1] ?? '';
-      const stub = `<script nonce="${nonce}">${extensionStub(view, Number(url.searchParams.get('rows') ?? '0'), url.searchParams.get('accounts') !== '0', Number(url.searchParams.get('delay') ?? '2'), Number(url.searchParams.get('pageSize') ?? '50'), url.searchParams.get('openFails') === '1', url.searchParams.get('singleKey') !== '0')}</script>`;
+      const stub = `<script nonce="${nonce}">${extensionStub(view, Number(url.searchParams.get('rows') ?? '0'), url.searchParams.get('accounts') !== '0', Number(url.searchParams.get('delay') ?? '2'), Number(url.searchParams.get('pageSize') ?? '50'), url.searchParams.get('openFails') === '1', url.searchParams.get('singleKey') !== '0', url.searchParams.get('mode') ?? 'messages')}</script>`;
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       response.end(html.replace('<body', `${stub}<body`));
       return;
