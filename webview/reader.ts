@@ -10,6 +10,7 @@ import { malformedNote, remoteContentBanner, trustedSenderBanner } from './reade
 import { MailFrame } from './readerFrame';
 import { ReaderHeader } from './readerHeader';
 import { linkList, textBody } from './readerLinks';
+import { patchBody } from './readerPatch';
 import type { WebviewClient } from './webviewClient';
 import { connect } from './vscodeApi';
 import { reportFocusChanges } from './focusReport';
@@ -91,7 +92,9 @@ export class ReaderApp {
       }
     } else {
       this.frame.hide();
-      body = textBody(view.text, openLink);
+      body = view.patch
+        ? patchBody(view.patch, view.subject, { apply: () => this.act('applyPatch'), reply: () => this.act('replyToPatch') })
+        : textBody(view.text, openLink);
     }
     if (view.truncated) {
       after.push(element('p', { className: 'note', text: t('truncated') }));

@@ -55,7 +55,8 @@ export interface OpenFolderResult extends RowsPage {
   folder: string;
 }
 
-export type MessageAction = 'reply' | 'replyAll' | 'forward' | 'markUnread' | 'markRead' | 'flag' | 'unflag' | 'archive' | 'delete' | 'move';
+export type MessageAction =
+  'reply' | 'replyAll' | 'forward' | 'markUnread' | 'markRead' | 'flag' | 'unflag' | 'archive' | 'delete' | 'move' | 'applyPatch' | 'replyToPatch';
 
 export const messageActions: readonly MessageAction[] = [
   'reply',
@@ -68,6 +69,8 @@ export const messageActions: readonly MessageAction[] = [
   'archive',
   'delete',
   'move',
+  'applyPatch',
+  'replyToPatch',
 ];
 
 /**
