@@ -15,6 +15,8 @@ import { applyMails, formatPatches, runGit } from '../../../src/mail/patchGit';
 import { coverLetterDraft, missingParts, patchMessage } from '../../../src/mail/patchFormat';
 import { PatchSeriesSend } from '../../../src/mail/patchSeries';
 import { hunkAt, parsePatchText } from '../../../src/mail/patchText';
+import { readSeries } from '../../../src/mail/patchThread';
+import { MailSessions } from '../../../src/mail/connection';
 import { SendRateLimiter } from '../../../src/mail/sendRateLimiter';
 import { SmtpSender } from '../../../src/mail/sender';
 import { testLogger } from '../../support/logging';
@@ -54,7 +56,13 @@ async function topicRepository(root: string): Promise<string> {
   return repository;
 }
 
-async function readSeries(stack: Stack, accounts: StackMailAccounts, account: MailAccount, tag: string, count: number): Promise<Buffer[]> {
+async function waitForSeries(
+  stack: Stack,
+  accounts: StackMailAccounts,
+  account: MailAccount,
+  tag: string,
+  count: number,
+): Promise<{ uid: number; raw: Buffer }[]> {
   for (let attempt = 0; attempt < 50; attempt += 1) {
     const client = new ImapFlow({
       host: stack.imap.host,
@@ -64,12 +72,12 @@ async function readSeries(stack: Stack, accounts: StackMailAccounts, account: Ma
       logger: false,
     });
     await client.connect();
-    const found: Buffer[] = [];
+    const found: { uid: number; raw: Buffer }[] = [];
     try {
       await client.mailboxOpen('INBOX');
       for await (const message of client.fetch('1:*', { source: true, envelope: true })) {
         if (message.source && message.envelope?.subject?.includes(tag)) {
-          found.push(message.source);
+          found.push({ uid: message.uid, raw: message.source });
         }
       }
     } finally {
@@ -153,9 +161,16 @@ describe('patches by mail against the local stack', function () {
     });
     assert.deepEqual(result, { complete: true });
 
-    const received = await readSeries(stack, accounts, bob, '[PATCH rt ', 4);
-    const parsed = await Promise.all(received.map((raw) => simpleParser(raw)));
-    const bySubject = new Map(parsed.map((mail, index) => [mail.subject ?? '', { mail, raw: received[index] ?? Buffer.alloc(0) }]));
+    const review = await outbox.send(alice, {
+      ...cover,
+      subject: `Re: ${cover.subject}`,
+      text: 'A review of the series',
+      inReplyTo: coverSent.status === 'sent' ? coverSent.messageId : '',
+    });
+    assert.equal(review.status, 'sent');
+    const received = await waitForSeries(stack, accounts, bob, '[PATCH rt ', 5);
+    const parsed = await Promise.all(received.map(({ raw }) => simpleParser(raw)));
+    const bySubject = new Map(parsed.map((mail, index) => [mail.subject ?? '', { mail, ...(received[index] ?? { uid: 0, raw: Buffer.alloc(0) }) }]));
     const root0 = bySubject.get('[PATCH rt 0/3] Mail-safe notes');
     assert.ok(root0, 'the cover letter arrived');
     const parts = [1, 2, 3].map((part) => {
@@ -164,6 +179,15 @@ describe('patches by mail against the local stack', function () {
       return found;
     });
     assert.deepEqual(missingParts([...bySubject.keys()]), []);
+    // Apply Series… from part 2 finds the parts in order, leaving out the cover letter and the review.
+    const sessions = new MailSessions({ accounts, logger });
+    const found = await readSeries(sessions.get(bob), { accountId: bob.id, folder: 'INBOX', uid: parts[1]?.uid ?? 0 }, parts[1]?.mail.subject ?? '');
+    await sessions.dispose();
+    assert.deepEqual(
+      found.parts.map((part) => part.subject),
+      parts.map((part) => part.mail.subject),
+    );
+    assert.deepEqual(found.missing, []);
     for (const part of parts) {
       assert.equal(part.mail.inReplyTo, root0.mail.messageId);
       assert.deepEqual([part.mail.references].flat(), [root0.mail.messageId]);
@@ -178,7 +202,7 @@ describe('patches by mail against the local stack', function () {
     await git(clone, 'config', 'user.email', 'bob@example.org');
     const outcome = await applyMails(
       clone,
-      parts.map((part) => part.raw),
+      found.parts.map((part) => part.raw),
       { threeWay: false },
     );
     assert.deepEqual(outcome, { applied: true, commits: 3 });
