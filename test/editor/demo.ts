@@ -1,24 +1,12 @@
 // `npm run demo`: the local stack with the demo mailbox, and VS Code (code-server) with the packaged
 // Mailroom installed and pointed at that stack. Runs until Ctrl-C, then stops everything it started.
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startStack } from '../stack';
+import { DEMO_SOURCE, DEMO_SOURCE_FILE } from '../stack/fixturePatches';
 import { startCodeServer } from './codeServer';
 import { stackEnvironment, stackSettings, summarizeStack } from './stackSummary';
-
-const SAMPLE_FILE = `// Select a few lines, right-click, and choose "Send Selection as Mail…".
-export function greet(name: string): string {
-  return \`Hello, \${name}!\`;
-}
-
-export function fibonacci(count: number): number[] {
-  const numbers = [0, 1];
-  while (numbers.length < count) {
-    numbers.push(numbers[numbers.length - 1] + numbers[numbers.length - 2]);
-  }
-  return numbers.slice(0, count);
-}
-`;
 
 async function main(): Promise<void> {
   const vsix = process.argv[2];
@@ -52,7 +40,15 @@ async function main(): Promise<void> {
     await stopAll();
     throw error;
   }
-  fs.writeFileSync(path.join(editor.workspaceDirectory, 'greet.ts'), SAMPLE_FILE);
+  // A Git repository with greet.ts committed: the demo mailbox's patch series applies to it (Apply Series…),
+  // and its commits can go out with Send Commits as Patches….
+  const workspace = editor.workspaceDirectory;
+  fs.writeFileSync(path.join(workspace, DEMO_SOURCE_FILE), DEMO_SOURCE);
+  const git = (...args: string[]): void =>
+    void execFileSync('git', ['-c', 'user.name=Alice Example', '-c', 'user.email=alice@mailroom.test', ...args], { cwd: workspace, stdio: 'ignore' });
+  git('init', '-q', '-b', 'main');
+  git('add', '.');
+  git('commit', '-qm', 'Start the demo workspace');
 
   const lines = [
     '',

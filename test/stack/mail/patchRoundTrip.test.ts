@@ -22,6 +22,8 @@ import { SmtpSender } from '../../../src/mail/sender';
 import { testLogger } from '../../support/logging';
 import { StackMailAccounts } from '../../support/stackAccounts';
 import { startStack } from '..';
+import { DEMO_SOURCE, DEMO_SOURCE_FILE, patchSeriesMessages } from '../fixturePatches';
+import { buildMessage } from '../mimeBuilder';
 import type { Stack } from '..';
 
 const logger = testLogger(() => undefined);
@@ -233,5 +235,38 @@ describe('patches by mail against the local stack', function () {
     assert.equal(await git(repository, 'rev-parse', 'HEAD'), head);
     assert.equal(await git(repository, 'status', '--porcelain'), '?? untracked.txt\n');
     assert.equal((await runGit(repository, ['am', '--show-current-patch'])).code === 0, false, 'no am session is left behind');
+  });
+
+  it("the demo mailbox's patch series applies with git am to the demo workspace's greet.ts", async () => {
+    const repository = join(root, 'demo');
+    await runGit(root, ['init', '-q', '-b', 'main', repository]);
+    await git(repository, 'config', 'user.name', 'Alice');
+    await git(repository, 'config', 'user.email', 'alice@mailroom.test');
+    await writeFile(join(repository, DEMO_SOURCE_FILE), DEMO_SOURCE);
+    await git(repository, 'add', '.');
+    await git(repository, 'commit', '-qm', 'Demo workspace');
+    let counter = 0;
+    const [cover, ...parts] = patchSeriesMessages(
+      { name: 'Bob Example', address: 'bob@mailroom.test' },
+      { name: 'Alice Example', address: 'alice@mailroom.test' },
+      new Date(Date.UTC(2026, 0, 1)),
+      (kind) => `${kind}-${++counter}@x`,
+    );
+    assert.ok(cover && parsePatchText(cover.spec.text ?? '') === undefined, 'the cover letter carries no diff');
+    assert.deepEqual(missingParts(parts.map((part) => part.spec.subject)), []);
+    const outcome = await applyMails(
+      repository,
+      parts.map((part) => buildMessage(part.spec)),
+      { threeWay: false },
+    );
+    assert.deepEqual(outcome, { applied: true, commits: 2 });
+    assert.equal(
+      await git(repository, 'log', '--format=%an|%s', '-2'),
+      'Bob Example|fibonacci: return nothing for a count below one\nBob Example|greet: trim the name before greeting\n',
+    );
+    assert.match(
+      await git(repository, 'show', 'HEAD:greet.ts'),
+      /Hello, \$\{name\.trim\(\)\}!`;\n\}\n\nexport function fibonacci\(count: number\): number\[\] \{\n {2}if \(count < 1\) \{/,
+    );
   });
 });
