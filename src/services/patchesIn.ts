@@ -42,7 +42,12 @@ export class PatchesIn {
     if (!root) {
       return;
     }
-    const what = applicable.kind === 'diff' ? ui`Apply the diff (git apply)?` : ui`Apply ${applicable.raws.length} patches (git am)?`;
+    const what =
+      applicable.kind === 'diff'
+        ? ui`Apply the diff (git apply)?`
+        : applicable.raws.length === 1
+          ? ui`Apply the patch (git am)?`
+          : ui`Apply ${applicable.raws.length} patches (git am)?`;
     const missing =
       applicable.kind === 'mails' && applicable.missing.length > 0
         ? ui`Missing from the series: ${applicable.missing.map((part) => `${part}/${applicable.total}`).join(', ')}.\n`
@@ -62,7 +67,8 @@ export class PatchesIn {
 
   private tell(outcome: ApplyOutcome, applicable: Applicable): void {
     if (outcome.applied) {
-      void notify('info', applicable.kind === 'diff' ? ui`Applied the diff to the working tree.` : ui`Applied ${outcome.commits} commits.`);
+      const applied = outcome.commits === 1 ? ui`Applied 1 commit.` : ui`Applied ${outcome.commits} commits.`;
+      void notify('info', applicable.kind === 'diff' ? ui`Applied the diff to the working tree.` : applied);
       return;
     }
     this.deps.logger.warn(`git could not apply the patch: ${outcome.detail}`);
