@@ -102,7 +102,8 @@ export class PatchesOut {
     }
   }
 
-  private async sendSeries(account: MailAccount, series: PatchSeriesSend<StoredDraft>): Promise<void> {
+  /** Sends the series; after a failure, Resume Series carries on from the part that failed. */
+  public async sendSeries(account: MailAccount, series: PatchSeriesSend<StoredDraft>): Promise<void> {
     let failure = '';
     const { complete } = await series.sendRemaining(async (message, retryOf) => {
       const outcome = await this.deps.sending.deliver(account, message, retryOf, { fromComposer: true, announceSent: false });
