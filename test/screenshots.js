@@ -22,6 +22,8 @@ const SHOTS = [
   { name: 'consent.png', shot: 'sign-in-consent.png', file: 'signIn.test.js' },
   { name: 'send-selection-preview.png', shot: 'send-selection-preview.png', file: 'sendSelection.test.js' },
   { name: 'walkthrough.png', shot: 'guided-setup-walkthrough.png', file: 'guidedSetup.test.js' },
+  // A part of the demo's patch series in the reader: the commit message and the coloured diff.
+  { name: 'patch-reader.png', shot: 'patches-patch-reader.png', file: 'patches.test.js' },
 ];
 
 const shotDirectory = path.join(outputDir, 'screenshots');

@@ -38,7 +38,8 @@ export async function readSeries(session: MailSession, ref: MessageRef, subject:
     await ensureSelected(client, ref.folder, false);
     const self = await client.fetchOne(String(ref.uid), { uid: true, source: { start: 0, maxLength: partLimit } }, { uid: true });
     const source = self ? self.source : undefined;
-    const root = source ? ((own && own.index > 1 ? headerOf(source, 'In-Reply-To') : undefined) ?? headerOf(source, 'Message-ID')) : undefined;
+    // The cover letter is the thread's first mail; a part hangs under it, or under part 1 without one.
+    const root = source ? ((own && own.index > 0 ? headerOf(source, 'In-Reply-To') : undefined) ?? headerOf(source, 'Message-ID')) : undefined;
     const replies = root ? (await client.search({ header: { 'in-reply-to': root } }, { uid: true })) || [] : [];
     const first = root ? (await client.search({ header: { 'message-id': root } }, { uid: true })) || [] : [];
     const uids = [...new Set([...first, ...replies, ref.uid])];

@@ -87,17 +87,17 @@ export class PatchesIn {
     const session = this.deps.mail.session(ref.accountId);
     const { source } = await loadSource(session, ref);
     const original = await parseOriginalMessage(source);
-    const inBody = parsePatchText(original.text);
-    if (inBody && !inBody.commit) {
-      return { kind: 'diff', text: original.text };
-    }
-    if (inBody) {
-      if (!seriesPosition(original.subject)) {
-        return { kind: 'mails', raws: [source], texts: [original.text], missing: [], total: 1 };
-      }
+    const position = seriesPosition(original.subject);
+    if (position && position.total > 1) {
       const series = await readSeries(session, ref, original.subject);
       const texts = await Promise.all(series.parts.map(async (part) => (await parseOriginalMessage(part.raw)).text));
-      return { kind: 'mails', raws: series.parts.map((part) => part.raw), texts, missing: series.missing, total: series.total };
+      return series.parts.length > 0
+        ? { kind: 'mails', raws: series.parts.map((part) => part.raw), texts, missing: series.missing, total: series.total }
+        : undefined;
+    }
+    const inBody = parsePatchText(original.text);
+    if (inBody) {
+      return inBody.commit ? { kind: 'mails', raws: [source], texts: [original.text], missing: [], total: 1 } : { kind: 'diff', text: original.text };
     }
     // A .patch or .diff attachment: a format-patch file is a mail of its own, anything else a bare diff.
     const attached = original.attachments.find((attachment) => /\.(patch|diff)$/i.test(attachment.filename));

@@ -184,11 +184,16 @@ describe('patches by mail against the local stack', function () {
     // Apply Series… from part 2 finds the parts in order, leaving out the cover letter and the review.
     const sessions = new MailSessions({ accounts, logger });
     const found = await readSeries(sessions.get(bob), { accountId: bob.id, folder: 'INBOX', uid: parts[1]?.uid ?? 0 }, parts[1]?.mail.subject ?? '');
+    // … and so does it from part 1 (threaded under the cover letter) and from the cover letter itself.
+    const fromFirst = await readSeries(sessions.get(bob), { accountId: bob.id, folder: 'INBOX', uid: parts[0]?.uid ?? 0 }, parts[0]?.mail.subject ?? '');
+    const fromCover = await readSeries(sessions.get(bob), { accountId: bob.id, folder: 'INBOX', uid: root0.uid }, root0.mail.subject ?? '');
     await sessions.dispose();
-    assert.deepEqual(
-      found.parts.map((part) => part.subject),
-      parts.map((part) => part.mail.subject),
-    );
+    for (const series of [found, fromFirst, fromCover]) {
+      assert.deepEqual(
+        series.parts.map((part) => part.subject),
+        parts.map((part) => part.mail.subject),
+      );
+    }
     assert.deepEqual(found.missing, []);
     for (const part of parts) {
       assert.equal(part.mail.inReplyTo, root0.mail.messageId);
