@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { runGit } from '../mail/patchGit';
 
 /** The part of the built-in Git extension's API (`vscode.git`, version 1) Mailroom reads. */
 interface GitApi {
@@ -17,16 +18,30 @@ export interface WorkspaceRepository {
 }
 
 /**
- * The repositories the built-in Git extension found in the workspace; none when it is turned off. Its
- * discovery (nested repositories, submodules, the folders the person opened) is what Mailroom offers.
+ * The repositories the built-in Git extension found in the workspace (its discovery: nested repositories,
+ * submodules, the folders the person opened). Where it is turned off (`git.enabled`) or not ready, the
+ * workspace folders that are inside a repository, as `git rev-parse --show-toplevel` says.
  */
 export async function gitRepositories(): Promise<WorkspaceRepository[]> {
   const extension = vscode.extensions.getExtension<GitExtension>('vscode.git');
-  if (!extension) {
-    return [];
+  try {
+    if (extension) {
+      const git = extension.isActive ? extension.exports : await extension.activate();
+      const found = git
+        .getAPI(1)
+        .repositories.map((repository) => ({ root: repository.rootUri.fsPath, name: vscode.workspace.asRelativePath(repository.rootUri, true) }));
+      if (found.length > 0) {
+        return found;
+      }
+    }
+  } catch {
+    // "Git model not found": the Git extension is disabled; the folders are asked below.
   }
-  const git = extension.isActive ? extension.exports : await extension.activate();
-  return git.getAPI(1).repositories.map((repository) => ({ root: repository.rootUri.fsPath, name: vscode.workspace.asRelativePath(repository.rootUri, true) }));
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file');
+  const tops = await Promise.all(
+    folders.map(async (folder) => (await runGit(folder.uri.fsPath, ['rev-parse', '--show-toplevel']).catch(() => undefined))?.stdout.trim()),
+  );
+  return [...new Set(tops.filter((top): top is string => Boolean(top)))].map((root) => ({ root, name: path.basename(root) }));
 }
 
 /**

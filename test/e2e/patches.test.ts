@@ -21,6 +21,8 @@ describe('Patches in the installed .vsix', function () {
     workbench = await openWorkbench({
       name: 'patches',
       stack: { seed: 'fixture' },
+      // The test editor turns Git off; here its extension is what finds the workspace's repository.
+      settings: { 'git.enabled': true },
       prepareWorkspace: (directory) => {
         fs.writeFileSync(path.join(directory, DEMO_SOURCE_FILE), DEMO_SOURCE);
         git(directory, 'init', '-q', '-b', 'main');
