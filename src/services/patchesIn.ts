@@ -72,6 +72,10 @@ export class PatchesIn {
       return;
     }
     this.deps.logger.warn(`git could not apply the patch: ${outcome.detail}`);
+    if (/tell me who you are|unable to auto-detect email/i.test(outcome.detail)) {
+      void notify('error', ui`git needs your name and email to make the commits (git config user.name, git config user.email). The repository is as it was.`);
+      return;
+    }
     const text = applicable.kind === 'mails' ? applicable.texts[(outcome.part ?? 1) - 1] : applicable.text;
     const hunk = outcome.file && outcome.line !== undefined ? (hunkAt(text ?? '', outcome.file, outcome.line) ?? `line ${outcome.line}`) : undefined;
     const part = applicable.kind === 'mails' && outcome.part !== undefined ? ui`Patch ${outcome.part} of ${applicable.raws.length}` : ui`The patch`;

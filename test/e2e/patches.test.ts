@@ -26,6 +26,9 @@ describe('Patches in the installed .vsix', function () {
       prepareWorkspace: (directory) => {
         fs.writeFileSync(path.join(directory, DEMO_SOURCE_FILE), DEMO_SOURCE);
         git(directory, 'init', '-q', '-b', 'main');
+        // git am commits as the person applying: the repository knows who that is (a fresh machine has no global identity).
+        git(directory, 'config', 'user.name', 'Alice Example');
+        git(directory, 'config', 'user.email', 'alice@mailroom.test');
         git(directory, 'add', '.');
         git(directory, 'commit', '-qm', 'Start');
       },

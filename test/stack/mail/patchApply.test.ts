@@ -112,4 +112,26 @@ describe('Apply Patch… (fake editor, real git)', () => {
     assert.equal(await git(repository, 'rev-parse', 'HEAD'), head);
     assert.equal(await git(repository, 'status', '--porcelain'), '');
   });
+
+  it('says git needs a name and email when the repository has no identity to commit with', async () => {
+    await git(repository, 'config', '--unset', 'user.name');
+    await git(repository, 'config', '--unset', 'user.email');
+    await git(repository, 'config', 'user.useConfigOnly', 'true');
+    const head = await git(repository, 'rev-parse', 'HEAD');
+    const globalConfig = process.env.GIT_CONFIG_GLOBAL;
+    process.env.GIT_CONFIG_GLOBAL = '/dev/null';
+    try {
+      await applier(patchMail('second, reworded')).apply({ accountId: 'a', folder: 'INBOX', uid: 7 });
+    } finally {
+      if (globalConfig === undefined) {
+        delete process.env.GIT_CONFIG_GLOBAL;
+      } else {
+        process.env.GIT_CONFIG_GLOBAL = globalConfig;
+      }
+    }
+    assert.deepEqual(told('error message'), [
+      'git needs your name and email to make the commits (git config user.name, git config user.email). The repository is as it was.',
+    ]);
+    assert.equal(await git(repository, 'rev-parse', 'HEAD'), head);
+  });
 });
