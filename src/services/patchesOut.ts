@@ -97,7 +97,11 @@ export class PatchesOut {
     }
     const subjects = files.map((file) => file.subject).join('\n');
     const send = ui`Send`;
-    if ((await askModal('info', ui`Send ${files.length} patch mails to ${formatAddressList(recipients.to)}?`, ui`${subjects}`, send)) === send) {
+    const question =
+      files.length === 1
+        ? ui`Send the patch to ${formatAddressList(recipients.to)}?`
+        : ui`Send ${files.length} patch mails to ${formatAddressList(recipients.to)}?`;
+    if ((await askModal('info', question, ui`${subjects}`, send)) === send) {
       await this.sendSeries(account, new PatchSeriesSend(files.map((file) => patchMessage(file, addressing))));
     }
   }
@@ -114,7 +118,7 @@ export class PatchesOut {
       return { status: 'sent', messageId: outcome.messageId };
     });
     if (complete) {
-      void notify('info', ui`Sent all ${series.total} mails of the series.`);
+      void notify('info', series.total === 1 ? ui`Sent the patch.` : ui`Sent all ${series.total} mails of the series.`);
       return;
     }
     const resume = ui`Resume Series`;

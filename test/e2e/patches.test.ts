@@ -65,4 +65,31 @@ describe('Patches in the installed .vsix', function () {
     );
     assert.match(fs.readFileSync(path.join(workspace, DEMO_SOURCE_FILE), 'utf8'), /name\.trim\(\)/);
   });
+
+  it("sends the workspace's last commit as a patch, which arrives as a patch with its author in the body", async () => {
+    // The last commit is Bob's (applied above); alice sends it, to herself so it arrives where she reads.
+    const page = workbench.page;
+    await workbench.runCommand('Mailroom: Send Commits as Patches…');
+    await workbench.pickQuickInputItem('The last commit');
+    await page.locator('.quick-input-widget', { hasText: 'Subject prefix' }).waitFor();
+    await workbench.answerQuickInput('PATCH v2');
+    // Bob's Signed-off-by: trailer: copy him.
+    await workbench.dialog('Copy the people the commits name?').locator('.monaco-button', { hasText: 'Copy Them' }).click();
+    await page.locator('.quick-input-widget', { hasText: 'To (sendemail.to)' }).waitFor();
+    await workbench.answerQuickInput('alice@mailroom.test');
+    await page.locator('.quick-input-widget', { hasText: 'Cc (sendemail.cc and trailers)' }).waitFor();
+    assert.equal(await page.locator('.quick-input-widget input').inputValue(), 'Bob Example <bob@mailroom.test>');
+    await page.locator('.quick-input-widget input').press('Enter');
+    const confirm = workbench.dialog('Send the patch to alice@mailroom.test?');
+    assert.match((await confirm.textContent()) ?? '', /\[PATCH v2\] fibonacci: return nothing for a count below one/);
+    await confirm.locator('.monaco-button', { hasText: /^Send$/ }).click();
+    await workbench.notification('Sent the patch.').waitFor({ timeout: 60_000 });
+
+    const reader = await openMessageBySearch(page, 'PATCH v2');
+    await reader.locator('.patch-diff .patch-added', { hasText: 'if (count < 1) {' }).waitFor({ timeout: 30_000 });
+    assert.match(
+      (await reader.locator('.patch-message').textContent()) ?? '',
+      /^From: Bob Example <bob@mailroom\.test>\nDate: .+\n\nfibonacci\(0\) returned \[0\]/,
+    );
+  });
 });
