@@ -81,7 +81,8 @@ describe('Patches in the installed .vsix', function () {
     assert.equal(await page.locator('.quick-input-widget input').inputValue(), 'Bob Example <bob@mailroom.test>');
     await page.locator('.quick-input-widget input').press('Enter');
     const confirm = workbench.dialog('Send the patch to alice@mailroom.test?');
-    assert.match((await confirm.textContent()) ?? '', /\[PATCH v2\] fibonacci: return nothing for a count below one/);
+    // Dialog texts show a commit's brackets as parentheses (the ui tag: no Markdown link can form).
+    assert.match((await confirm.textContent()) ?? '', /\(PATCH v2\) fibonacci: return nothing for a count below one/);
     await confirm.locator('.monaco-button', { hasText: /^Send$/ }).click();
     await workbench.notification('Sent the patch.').waitFor({ timeout: 60_000 });
 
