@@ -52,7 +52,12 @@ function patchMail(line2: string): Buffer {
 /** A session whose folder holds `source` as UID 7. */
 function sessionHolding(source: Buffer): MailSession {
   const client = { mailbox: { path: 'INBOX' }, fetchOne: async () => ({ uid: 7, size: source.length, source }) };
-  return { account: { id: 'a' }, run: async (work: (imap: unknown) => Promise<unknown>) => work(client) } as unknown as MailSession;
+  // This window holds the connections: relayed operations run here.
+  return {
+    account: { id: 'a' },
+    run: async (work: (imap: unknown) => Promise<unknown>) => work(client),
+    relayed: async (_name: string, _args: unknown[], local: () => Promise<unknown>) => local(),
+  } as unknown as MailSession;
 }
 
 describe('Apply Patch… (fake editor, real git)', () => {
