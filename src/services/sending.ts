@@ -43,7 +43,8 @@ export class Sending {
     account: MailAccount,
     message: OutgoingMessage,
     previous?: StoredDraft,
-    options: { fromComposer: boolean } = { fromComposer: false },
+    /** `fromComposer`: the caller tells a failure itself; `announceSent: false`: and the success too (a series). */
+    options: { fromComposer: boolean; announceSent?: boolean } = { fromComposer: false },
   ): Promise<SendOutcome> {
     const outcome: SendOutcome = await withProgress(
       { where: 'notification', title: ui`Sending to ${formatAddressList([...message.to, ...message.cc, ...message.bcc])}…`, cancellable: true },
@@ -69,7 +70,9 @@ export class Sending {
       );
       return outcome;
     }
-    void this.announceSent(account, message, outcome.alreadySent === true);
+    if (options.announceSent !== false) {
+      void this.announceSent(account, message, outcome.alreadySent === true);
+    }
     return outcome;
   }
 
