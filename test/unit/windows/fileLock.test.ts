@@ -165,7 +165,8 @@ describe('FileLocks: a mutex shared by processes through a folder', function () 
       holder.child.kill('SIGKILL');
       await holder.exited;
       const workers = Array.from({ length: 4 }, () => worker(['critical', directory, '1', log, counter]));
-      assert.deepEqual(await Promise.all(workers.map((each) => each.exited)), [0, 0, 0, 0]);
+      const codes = await Promise.all(workers.map((each) => each.exited));
+      assert.deepEqual(codes, [0, 0, 0, 0], workers.map((each) => each.messages.join(', ')).join(' | '));
       assert.equal(sectionsIn(log), 4);
       assert.equal(readFileSync(counter, 'utf8'), '4');
       assert.deepEqual(

@@ -8,6 +8,7 @@ import { SendRateLimiter } from '../../../src/mail/sendRateLimiter';
 import { isMailroomError } from '../../../src/util/errors';
 import { SharedSendLedger } from '../../../src/windows/sharedSendLedger';
 import { FakeClock, advanceWithFiles } from '../../support/clock';
+import { eventually } from '../../support/windowProcesses';
 
 /** Real time for the file system to answer, the fake clock standing still: until `count` sends started, and a little longer. */
 async function settle(starts: number[], count: number): Promise<void> {
@@ -23,12 +24,23 @@ async function settle(starts: number[], count: number): Promise<void> {
  */
 async function burstOverTwoWindows(ledgers: [SendLedger, SendLedger], clock: FakeClock): Promise<{ atOnce: number[]; aMinuteLater: number[] }> {
   const starts: number[] = [];
-  const sends = ledgers.flatMap((ledger) => {
+  const startsInWindow = [0, 0];
+  const sends = ledgers.flatMap((ledger, window) => {
     const limiter = new SendRateLimiter(() => 3, clock, ledger);
-    return [1, 2, 3].map(() => limiter.acquire('alice').then(() => void starts.push(clock.now())));
+    return [1, 2, 3].map(() =>
+      limiter.acquire('alice').then(() => {
+        starts.push(clock.now());
+        startsInWindow[window] += 1;
+      }),
+    );
   });
   await settle(starts, 3);
   const atOnce = [...starts];
+  // A window's sends queue one behind the other, so each window with sends left has one of them asleep on the
+  // clock, once it has read the shared ledger from disk: moving the clock before then would leave it asleep past
+  // a minute that has already gone by.
+  const waitingWindows = startsInWindow.filter((count) => count < 3).length;
+  await eventually(() => clock.slept.length >= waitingWindows, 10_000, 'each window with sends left waits on the clock');
   await clock.advance(60_000, 60_000);
   await settle(starts, 6);
   await Promise.all(sends);
@@ -71,7 +83,10 @@ describe('send rate limit shared by windows (SharedSendLedger)', function () {
     abort.abort();
     await assert.rejects(cancelled, (error: unknown) => isMailroomError(error, 'Cancelled'));
     const started: number[] = [];
+    const sleepsBefore = clock.slept.length;
     const next = windowA.acquire('alice').then(() => void started.push(clock.now()));
+    // It reads the ledger from disk first: the clock moves on only once it waits on it (else it would start a step late).
+    await eventually(() => clock.slept.length > sleepsBefore, 10_000, 'the next send waits on the clock');
     await advanceWithFiles(clock, 40_000, 1_000);
     await next;
     assert.deepEqual(started, [1_060_000], 'the next send starts when the first leaves the minute, not a minute later');
