@@ -26,8 +26,6 @@ const SHOTS = [
   // Compare with Workspace after line 4 of the file changed.
   { name: 'snippet-compare.png', shot: 'send-selection-snippet-compare.png', file: 'sendSelection.test.js' },
   { name: 'walkthrough.png', shot: 'guided-setup-walkthrough.png', file: 'guidedSetup.test.js' },
-  // A part of the demo's patch series in the reader: the commit message and the coloured diff.
-  { name: 'patch-reader.png', shot: 'patches-patch-reader.png', file: 'patches.test.js' },
 ];
 
 const shotDirectory = path.join(outputDir, 'screenshots');

@@ -12,7 +12,6 @@ import { MailFrame } from './readerFrame';
 import { ReaderHeader } from './readerHeader';
 import { linkList, textBody } from './readerLinks';
 import { snippetList } from './readerSnippets';
-import { patchBody } from './readerPatch';
 import type { WebviewClient } from './webviewClient';
 import { connect } from './vscodeApi';
 import { reportFocusChanges } from './focusReport';
@@ -100,9 +99,7 @@ export class ReaderApp {
       }
     } else {
       this.frame.hide();
-      body = view.patch
-        ? patchBody(view.patch, view.subject, { apply: () => this.act('applyPatch'), reply: () => this.act('replyToPatch') })
-        : textBody(view.text, openLink);
+      body = textBody(view.text, openLink);
     }
     if (view.truncated) {
       after.push(element('p', { className: 'note', text: t('truncated') }));

@@ -116,7 +116,6 @@ function deserialize(text: string): StoredDraft | undefined {
       attachments,
       ...(typeof message.inReplyTo === 'string' ? { inReplyTo: message.inReplyTo } : {}),
       ...(Array.isArray(message.references) ? { references: message.references.map(String) } : {}),
-      ...(message.verbatimText === true ? { verbatimText: true } : {}),
     },
   };
 }

@@ -43,8 +43,7 @@ export class Sending {
     account: MailAccount,
     message: OutgoingMessage,
     previous?: StoredDraft,
-    /** `fromComposer`: the caller tells a failure itself; `announceSent: false`: and the success too (a series). */
-    options: { fromComposer: boolean; announceSent?: boolean } = { fromComposer: false },
+    options: { fromComposer: boolean } = { fromComposer: false },
   ): Promise<SendOutcome> {
     const outcome: SendOutcome = await withProgress(
       { where: 'notification', title: ui`Sending to ${formatAddressList([...message.to, ...message.cc, ...message.bcc])}…`, cancellable: true },
@@ -70,9 +69,7 @@ export class Sending {
       );
       return outcome;
     }
-    if (options.announceSent !== false) {
-      void this.announceSent(account, message, outcome.alreadySent === true);
-    }
+    void this.announceSent(account, message, outcome.alreadySent === true);
     return outcome;
   }
 

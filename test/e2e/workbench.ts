@@ -36,8 +36,6 @@ export interface WorkbenchOptions {
   installBeforeStart?: boolean;
   /** Extra Chromium switches (see launchChromium). */
   browserArguments?: readonly string[];
-  /** Fills the workspace folder before the workbench opens it (a Git repository the Git extension finds at start). */
-  prepareWorkspace?: (workspaceDirectory: string) => void;
 }
 
 export interface Workbench {
@@ -282,7 +280,6 @@ export async function openWorkbench(options: WorkbenchOptions): Promise<Workbenc
       env: { ...context.env, ...options.env },
       ...(options.workspaceTrust ? { workspaceTrust: true } : {}),
     });
-    options.prepareWorkspace?.(server.workspaceDirectory);
     browser = await launchChromium(options.browserArguments);
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     recordBrowserConsole(page, path.join(server.directory, 'browser-console.log'));
