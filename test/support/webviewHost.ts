@@ -131,7 +131,12 @@ export async function waitForPosted(page: Page, matches: (message: Record<string
 
 /** Delivers a message from the "extension" to the webview. */
 export async function postToWebview(page: Page, message: unknown): Promise<void> {
-  await page.evaluate(`window.postMessage(${JSON.stringify(message)}, '*')`);
+  // Resolves once the message has been dispatched: this listener is added after the webview's own, so it runs
+  // after the webview has handled it. (Resolving right after postMessage let a key pressed next reach the page
+  // before the message did: the single-key test pressed j before the setting that turns j on had arrived.)
+  await page.evaluate(
+    `new Promise((resolve) => { window.addEventListener('message', () => resolve(), { once: true }); window.postMessage(${JSON.stringify(message)}, '*'); })`,
+  );
 }
 
 /**
