@@ -1,6 +1,7 @@
 import type { MessageAction, MessageRef, MessageRow } from '../shared/protocol';
 import { messageIdsIn, messagesOf, threadMessages } from './threading';
 import type { ThreadableMessage } from './threading';
+import type { FetchedEnvelope } from './rowModel';
 
 /** One message of a conversation: of the folder shown, or of Sent (a reply the person sent). */
 export interface ConversationMember extends ThreadableMessage {
@@ -30,19 +31,9 @@ export function threadIdentityFor(capabilities: ReadonlyMap<string, unknown>): T
   return capabilities.has('THREAD=REFERENCES') ? 'threadReferences' : 'jwz';
 }
 
-/** The parts of an imapflow FETCH result threading reads (structural, so tests need no server). */
-export interface FetchedForThreading {
-  uid: number;
-  flags?: Set<string>;
-  internalDate?: Date | string;
-  threadId?: string;
-  envelope?: {
-    date?: Date | string;
-    subject?: string;
-    messageId?: string;
-    inReplyTo?: string;
-    from?: { name?: string; address?: string }[];
-  };
+/** The parts of an imapflow FETCH result threading reads: a list row's, with the ids that link messages and the headers. */
+export interface FetchedForThreading extends Pick<FetchedEnvelope, 'uid' | 'flags' | 'internalDate' | 'threadId'> {
+  envelope?: FetchedEnvelope['envelope'] & { messageId?: string; inReplyTo?: string };
   headers?: Buffer;
 }
 

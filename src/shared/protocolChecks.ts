@@ -5,17 +5,18 @@
 import type { InboxToExtension, MessageAction, MessageRef, ReaderToExtension, SnippetAction } from './protocol';
 import { MAX_SNIPPETS, inboxViewModes, messageActions, snippetActions } from './protocol';
 
-type Fields = Record<string, unknown>;
+export type Fields = Record<string, unknown>;
 
-function isObject(value: unknown): value is Fields {
+/** The value checks every wire shared by Mailroom's processes uses: webviews here, other windows in src/windows. */
+export function isObject(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isString(value: unknown, maxLength = 1000): value is string {
+export function isString(value: unknown, maxLength = 1000): value is string {
   return typeof value === 'string' && value.length <= maxLength;
 }
 
-function isCount(value: unknown): value is number {
+export function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 

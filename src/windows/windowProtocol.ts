@@ -8,6 +8,7 @@
  * else is disconnected.
  */
 import type { FolderChange, SessionState } from '../mail/connection';
+import { isCount, isObject, isString } from '../shared/protocolChecks';
 
 export interface WindowRequestShape<Params, Result> {
   params: Params;
@@ -59,20 +60,6 @@ export type WindowFrame =
   | { kind: 'reply'; id: number; ok: false; error: WireError }
   | { kind: 'event'; name: WindowEventName; payload: unknown };
 
-type Fields = Record<string, unknown>;
-
-function isObject(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isString(value: unknown, maxLength = 1000): value is string {
-  return typeof value === 'string' && value.length <= maxLength;
-}
-
-function isId(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
-
 const sessionStates: readonly string[] = ['notConnected', 'connecting', 'online', 'offline', 'signInRequired'] satisfies readonly SessionState[];
 const folderChangeKinds: readonly string[] = ['exists', 'expunge', 'flags', 'watching'];
 
@@ -97,7 +84,7 @@ const eventChecks: { [K in WindowEventName]: (payload: unknown) => payload is Wi
     isString(payload.folder) &&
     isString(payload.kind) &&
     folderChangeKinds.includes(payload.kind) &&
-    (payload.exists === undefined || isId(payload.exists)),
+    (payload.exists === undefined || isCount(payload.exists)),
   sessionState: (payload): payload is WindowEvents['sessionState'] =>
     isObject(payload) && isString(payload.accountId) && isString(payload.state) && sessionStates.includes(payload.state),
   announcer: (payload): payload is WindowEvents['announcer'] => isObject(payload) && isString(payload.window, 200),
@@ -117,7 +104,7 @@ function isWireError(value: unknown): value is WireError {
     isObject(value) &&
     isString(value.code, 100) &&
     isString(value.message, 4000) &&
-    (value.retryAfterMs === undefined || isId(value.retryAfterMs)) &&
+    (value.retryAfterMs === undefined || isCount(value.retryAfterMs)) &&
     (value.accountId === undefined || isString(value.accountId))
   );
 }
@@ -129,9 +116,9 @@ export function checkFrame(value: unknown): value is WindowFrame {
   }
   switch (value.kind) {
     case 'request':
-      return isId(value.id) && isWindowMethod(value.method) && checkParams(value.method, value.params);
+      return isCount(value.id) && isWindowMethod(value.method) && checkParams(value.method, value.params);
     case 'reply':
-      return isId(value.id) && (value.ok === true ? 'value' in value : value.ok === false && isWireError(value.error));
+      return isCount(value.id) && (value.ok === true ? 'value' in value : value.ok === false && isWireError(value.error));
     case 'event':
       return typeof value.name === 'string' && Object.hasOwn(eventChecks, value.name) && eventChecks[value.name as WindowEventName](value.payload);
     default:
