@@ -148,16 +148,44 @@ export function rowMemberOf(conversation: readonly ConversationMember[]): Conver
     .reduce<ConversationMember | undefined>((best, member) => (!best || isNewer(member, best) ? member : best), undefined);
 }
 
-/** The names in a conversation, in the order they first wrote; the person's own sent replies as "me". */
+/**
+ * The names in a conversation, in the order they first wrote; the person's own sent replies as "me". One
+ * other writer keeps their whole name ("The Weekly Compiler", not "The"); several are told apart by the
+ * name people call them by (see `callingName`), as mail clients list a thread's participants.
+ */
 export function participantsOf(conversation: readonly ConversationMember[], me: string): string[] {
+  const writers: ConversationMember[] = [];
+  for (const member of conversation) {
+    if (!member.sent && !writers.some((writer) => sameWriter(writer, member))) {
+      writers.push(member);
+    }
+  }
   const names: string[] = [];
   for (const member of conversation) {
-    const name = member.sent ? me : (member.from.split(/\s+/)[0] ?? member.from);
+    const name = member.sent ? me : writers.length === 1 ? member.from : callingName(member.from);
     if (!names.includes(name)) {
       names.push(name);
     }
   }
   return names;
+}
+
+function sameWriter(a: ConversationMember, b: ConversationMember): boolean {
+  return a.fromAddress && b.fromAddress ? a.fromAddress.toLowerCase() === b.fromAddress.toLowerCase() : a.from === b.from;
+}
+
+/**
+ * A display name shortened to the name a person is called by: the given name of "Last, First" (the
+ * directory form Outlook sends), the first word otherwise; an address without a name by its local part.
+ */
+export function callingName(displayName: string): string {
+  const name = displayName.trim();
+  if (/^[^\s@]+@[^\s@]+$/.test(name)) {
+    return name.slice(0, name.lastIndexOf('@'));
+  }
+  const comma = name.indexOf(',');
+  const given = comma > 0 && comma < name.length - 1 ? name.slice(comma + 1) : name;
+  return given.trim().split(/\s+/)[0] || name;
 }
 
 /** The row of the conversation's newest folder message, made the conversation's row. */

@@ -1,5 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { actionTargets, conversationRow, groupConversations, memberOf, participantsOf, threadIdentityFor } from '../../../src/mail/conversationGrouping';
+import {
+  actionTargets,
+  callingName,
+  conversationRow,
+  groupConversations,
+  memberOf,
+  participantsOf,
+  threadIdentityFor,
+} from '../../../src/mail/conversationGrouping';
 import type { ConversationMember, FetchedForThreading } from '../../../src/mail/conversationGrouping';
 import { threadGroupsOf } from '../../../src/mail/serverThreads';
 import type { MessageRow } from '../../../src/shared/protocol';
@@ -26,7 +34,8 @@ function fetched(spec: Spec): FetchedForThreading {
       subject: spec.subject ?? 'Topic',
       ...(spec.id === undefined ? {} : { messageId: `<${spec.id}>` }),
       ...(spec.inReplyTo === undefined ? {} : { inReplyTo: `<${spec.inReplyTo}>` }),
-      from: [{ name: spec.from ?? 'Bob Builder', address: 'bob@mailroom.test' }],
+      // Each name writes from its own address.
+      from: [{ name: spec.from ?? 'Bob Builder', address: `${(spec.from ?? 'Bob Builder').replace(/[^A-Za-z]+/g, '.').toLowerCase()}@mailroom.test` }],
     },
     ...(spec.refs === undefined ? {} : { headers: Buffer.from(`References: ${spec.refs}\r\n\r\n`) }),
   };
@@ -85,6 +94,28 @@ describe('conversations', () => {
     const groups = groupConversations(folder, replies, 'threadReferences', [[5, 7], [6]]);
     assert.deepEqual(shape(groups), ['8', '5 7', '6 s1 s2']);
   });
+
+  it('lists one other writer by their whole name, and several by the names they are called by', () => {
+    const newsletter = [inbox({ uid: 1, day: 1, from: 'The Weekly Compiler' }), inbox({ uid: 2, day: 2, from: 'The Weekly Compiler' })];
+    assert.deepEqual(participantsOf(newsletter, 'me'), ['The Weekly Compiler']);
+    assert.deepEqual(participantsOf([inbox({ uid: 1, day: 1, from: "O'Brien, Liam" }), sent({ uid: 9, day: 2 })], 'me'), ["O'Brien, Liam", 'me']);
+    const several = [inbox({ uid: 1, day: 1, from: "O'Brien, Liam" }), inbox({ uid: 2, day: 2, from: 'ci@builds.example.com' })];
+    assert.deepEqual(participantsOf(several, 'me'), ['Liam', 'ci']);
+  });
+
+  for (const [displayName, called] of [
+    ['Carol Danvers', 'Carol'],
+    ["O'Brien, Liam", 'Liam'],
+    ['Ødegård, Søren Kristian', 'Søren'],
+    ['ci@builds.example.com', 'ci'],
+    ['Prince', 'Prince'],
+    ['Acme,', 'Acme,'],
+    ['  Olena   Kovalenko ', 'Olena'],
+  ]) {
+    it(`calls “${displayName}” “${called}”`, () => {
+      assert.equal(callingName(displayName), called);
+    });
+  }
 
   it('makes the row of a conversation: count, participants in order with the person as “me”, unread if any is', () => {
     const conversation = [
