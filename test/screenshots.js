@@ -26,6 +26,8 @@ const SHOTS = [
   // Compare with Workspace after line 4 of the file changed.
   { name: 'snippet-compare.png', shot: 'send-selection-snippet-compare.png', file: 'sendSelection.test.js' },
   { name: 'walkthrough.png', shot: 'guided-setup-walkthrough.png', file: 'guidedSetup.test.js' },
+  // A conversation with alice's reply from Sent, opened from the keyboard.
+  { name: 'conversation.png', shot: 'conversations-conversation-reader.png', file: 'conversations.test.js' },
 ];
 
 const shotDirectory = path.join(outputDir, 'screenshots');

@@ -28,8 +28,9 @@ describe('Conversations in the installed .vsix', function () {
     // The view container's title shows the view's actions (the view's own header holds them too, hidden).
     await workbench.page.locator('.part.sidebar .action-label[aria-label="Show Conversations"]').first().click();
     await inbox.locator('.view-toggle[aria-pressed="true"]').waitFor({ timeout: 30_000 });
-    // A conversation alice replied to: its row names her as "me" and counts her reply from Sent.
-    const replied = inbox.locator('.list .row:not(.placeholder)', { has: inbox.locator('.from', { hasText: /\bme\b/ }) }).first();
+    // A conversation alice replied to: its row names her as "me" among its writers ("Priya Raman, me";
+    // not the "me" of "Café Crème Deals") and counts her reply from Sent.
+    const replied = inbox.locator('.list .row:not(.placeholder)', { has: inbox.locator('.from', { hasText: /(^|, )me(,|$)/ }) }).first();
     await replied.waitFor({ timeout: 30_000 });
     assert.ok(Number(await replied.locator('.thread-count').innerText()) >= 2);
     // The label the next test watches for going away is there on every conversation's row.
@@ -47,6 +48,9 @@ describe('Conversations in the installed .vsix', function () {
     const others = reader.locator('.conversation .conversation-entry');
     await others.first().waitFor({ timeout: 30_000 });
     assert.ok((await reader.locator('.conversation-entry.sent').count()) >= 1, 'her reply from Sent is among the others');
+    // Away from the title bar, whose tooltip would otherwise cover the view in the README's picture.
+    await workbench.page.mouse.move(640, 790, { steps: 5 });
+    await workbench.page.locator('.workbench-hover-container').waitFor({ state: 'hidden' });
     await workbench.screenshot('conversation-reader');
   });
 
