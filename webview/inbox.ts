@@ -32,6 +32,7 @@ export class InboxApp {
       folderChanged: receive,
       rowUpdated: receive,
       rowsDetailed: receive,
+      folderReconciled: receive,
       rowsRemoved: receive,
       focusSearch: receive,
       shortcut: receive,
@@ -123,6 +124,11 @@ export class InboxApp {
         if (aboutWhatIsShown(message)) {
           message.rows.forEach((row) => this.rows.update(row));
           this.list.refresh();
+        }
+        return;
+      case 'folderReconciled':
+        if (aboutWhatIsShown(message)) {
+          listing.reconciled(message.page);
         }
         return;
       case 'rowsRemoved':

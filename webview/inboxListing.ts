@@ -1,7 +1,7 @@
 // What the message list shows (one account's folder, or a search in it) and loading it: the first
 // page, more pages as the list scrolls, and again when the folder changes on the server. Each load
 // belongs to a generation; an answer for an older one (another folder, another search) is dropped.
-import type { InboxProtocol, MessageRow } from '../src/shared/protocol';
+import type { InboxProtocol, MessageRow, RowsPage } from '../src/shared/protocol';
 import type { InboxStatus } from './inboxStatus';
 import type { LoadedRows, PageRequest } from './inboxRows';
 import type { VirtualList } from './virtualList';
@@ -58,7 +58,7 @@ export class InboxListing {
     }
     const { page } = outcome;
     rows.accept(page);
-    status.setConnection(page.fromCache ? 'offline' : 'online');
+    status.setConnection(page.fromCache ? 'offline' : page.reconciling ? 'connecting' : 'online');
     status.show(page.total === 0 ? 'empty' : 'list');
     list.reset();
     if (firstLoad.change && firstLoad.change.total !== page.total) {
@@ -138,7 +138,7 @@ export class InboxListing {
   }
 
   private async reloadAfterChange(): Promise<void> {
-    const { client, rows, list, status } = this.parts;
+    const { client, rows } = this.parts;
     const previousTotal = rows.total;
     const outcome = await this.load(
       (accountId) => client.request('openFolder', { accountId, folder: this.folder }),
@@ -148,7 +148,18 @@ export class InboxListing {
       // Stay on what is shown; the connection banner tells what is going on.
       return;
     }
-    const { page } = outcome;
+    this.showReloaded(outcome.page, previousTotal);
+  }
+
+  /** After a cold start from the cache, the server's page: taken in place, as after new mail. */
+  public reconciled(page: RowsPage): void {
+    if (this.search === undefined && !this.firstLoad) {
+      this.showReloaded(page, this.parts.rows.total);
+    }
+  }
+
+  private showReloaded(page: RowsPage, previousTotal: number): void {
+    const { rows, list, status } = this.parts;
     rows.clear();
     rows.accept(page);
     status.show(page.total === 0 ? 'empty' : 'list');

@@ -187,7 +187,9 @@ const selectWithCache = relayedOperation(
         cached.highestModseq !== undefined &&
         status.highestModseq !== undefined;
       if (!reusable) {
-        return { status, start: 0, rows: await fetchFirstScreenRows(client, status.total, 0, pageSize), detailsPending: true };
+        const rows = await fetchFirstScreenRows(client, status.total, 0, pageSize);
+        const known = cached?.uidValidity === status.uidValidity ? cached.rows : [];
+        return { status, start: 0, rows: withKnownDetails(rows, known), detailsPending: true };
       }
       const rows = cached.rows.slice(0, wanted);
       if (cached.highestModseq !== status.highestModseq) {
@@ -217,6 +219,25 @@ export async function completeFirstScreen(
     await cache.remember(session.account.id, folder, first.status, 0, rows);
   }
   return rows;
+}
+
+/**
+ * Fresh rows with the previews, paperclips and thread sizes the cache already knows for their UIDs
+ * (same UIDVALIDITY), so rows shown from the cache keep them until the second FETCH brings them again.
+ */
+function withKnownDetails(rows: MessageRow[], known: readonly MessageRow[]): MessageRow[] {
+  const byUid = new Map(known.map((row) => [row.uid, row]));
+  return rows.map((row) => {
+    const cached = byUid.get(row.uid);
+    return cached
+      ? {
+          ...row,
+          preview: cached.preview,
+          hasAttachment: cached.hasAttachment,
+          ...(cached.threadCount === undefined ? {} : { threadCount: cached.threadCount }),
+        }
+      : row;
+  });
 }
 
 /** Updates unread/flagged/answered of rows from FETCH FLAGS results (CONDSTORE resync). */

@@ -57,6 +57,8 @@ export interface RowsPage {
   rows: MessageRow[];
   /** True when these rows come from the cache because the server cannot be reached. */
   fromCache: boolean;
+  /** Cold start: the envelope cache's rows, shown before any IMAP command; `folderReconciled` follows. */
+  reconciling?: boolean;
 }
 
 export interface OpenFolderResult extends RowsPage {
@@ -137,6 +139,8 @@ export interface InboxProtocol {
     rowUpdated: { accountId: string; folder: string; row: MessageRow };
     /** The first screen's rows with what followed them: previews, paperclips, thread sizes; update in place. */
     rowsDetailed: { accountId: string; folder: string; rows: MessageRow[] };
+    /** The server's first page after a cold start shown from the cache: new rows above, flags updated, gone ones out. */
+    folderReconciled: { accountId: string; folder: string; page: RowsPage };
     rowsRemoved: { accountId: string; folder: string; uids: number[] };
     focusSearch: NoPayload;
     /** A contributed keybinding for the focused row was pressed. */

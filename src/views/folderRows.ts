@@ -8,6 +8,15 @@ import type { InboxViewMode, MessageRow, RowsPage } from '../shared/protocol';
 import { isMailroomError } from '../util/errors';
 import { SearchResults } from './searchResults';
 
+/** A folder opened for the list: its first page, and what follows it. */
+export interface OpenedFolder {
+  page: RowsPage;
+  /** The page's rows with their previews and paperclips. */
+  details?: Promise<MessageRow[] | undefined>;
+  /** After a cold start from the cache: the server's page (and its details), reconciled with CONDSTORE. */
+  reconciled?: Promise<OpenedFolder>;
+}
+
 /**
  * The pages of rows the Inbox view asks for: a folder's (kept in the envelope cache, and read from
  * it while offline) or a search's (the UIDs found, fetched a page at a time).
@@ -22,17 +31,25 @@ export class FolderRows {
   /**
    * Opens `folder` for the list: watched for new mail from now on, earlier searches dropped. The
    * page is the first screen; `details`, when given, brings its rows with previews and paperclips.
-   * As conversations, the rows come complete.
+   * As conversations, the rows come complete. On a cold start (the session has not connected yet)
+   * with the folder's messages in the envelope cache, the page is the cache's, read before any IMAP
+   * command, and `reconciled` brings the server's.
    */
-  public async open(
-    session: MailSession,
-    folder: string,
-    pageSize: number,
-    mode: InboxViewMode = 'messages',
-  ): Promise<{ page: RowsPage; details?: Promise<MessageRow[] | undefined> }> {
+  public async open(session: MailSession, folder: string, pageSize: number, mode: InboxViewMode = 'messages'): Promise<OpenedFolder> {
     this.searches.clear();
     this.conversations.delete(session.account.id);
+    // Read before watch() starts the IDLE connection: nothing has gone to the server yet.
+    const coldStart = mode === 'messages' && session.state === 'notConnected';
+    const cached = coldStart ? await this.cache.read(session.account.id, folder) : undefined;
     session.watch(folder);
+    if (cached && cached.rows.length > 0) {
+      const page = { total: cached.total, start: 0, rows: cached.rows.slice(0, pageSize), fromCache: false, reconciling: true };
+      return { page, reconciled: this.openFromServer(session, folder, pageSize, mode) };
+    }
+    return this.openFromServer(session, folder, pageSize, mode);
+  }
+
+  private async openFromServer(session: MailSession, folder: string, pageSize: number, mode: InboxViewMode): Promise<OpenedFolder> {
     try {
       if (mode === 'conversations') {
         const list = new ConversationList(session, folder);

@@ -16,6 +16,7 @@ import type { Subscription } from '../util/event';
 import type { Logger } from '../util/log';
 import { describeError } from '../util/log';
 import { FolderRows } from './folderRows';
+import type { OpenedFolder } from './folderRows';
 import { notifyNewMail } from './newMailNotifier';
 import type { ReaderPanel } from './readerPanel';
 import { UnreadBadge } from './unreadBadge';
@@ -161,16 +162,28 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, InboxNavig
     this.selectedAccountId = session.account.id;
     this.selectedFolder = folder;
     const settings = inboxSettings();
-    const { page, details } = await this.rows.open(session, folder, settings.pageSize, settings.viewMode);
-    if (!page.fromCache) {
+    const opened = await this.rows.open(session, folder, settings.pageSize, settings.viewMode);
+    const accountId = session.account.id;
+    opened.reconciled?.then(
+      (reconciled) => {
+        this.post({ type: 'folderReconciled', accountId, folder, page: reconciled.page });
+        this.followFirstScreen(accountId, folder, reconciled);
+      },
+      (error: unknown) => this.deps.logger.warn(`${folder} not reconciled with the server: ${describeError(error)}`),
+    );
+    this.followFirstScreen(accountId, folder, opened);
+    return opened.page;
+  }
+
+  /** The badge once the server answered, and the rows' previews when they follow. */
+  private followFirstScreen(accountId: string, folder: string, { page, details }: OpenedFolder): void {
+    if (!page.fromCache && !page.reconciling) {
       this.badge.schedule();
     }
-    const accountId = session.account.id;
     details?.then(
       (rows) => rows && this.post({ type: 'rowsDetailed', accountId, folder, rows }),
       (error: unknown) => this.deps.logger.warn(`Previews of ${folder} not loaded: ${describeError(error)}`),
     );
-    return page;
   }
 
   /** A conversation's row: all its messages in the reader (a row no longer threaded opens as a message). */

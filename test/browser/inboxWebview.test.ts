@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../editor/browser';
 import { postToWebview, postedMessages, startWebviewHost, waitForPosted } from '../support/webviewHost';
 import type { WebviewHost } from '../support/webviewHost';
+import type { MessageRow } from '../../src/shared/protocol';
 
 const total = 100_000;
 
@@ -299,6 +300,35 @@ describe('inbox webview in a real browser', function () {
       assert.notEqual(shown, 'The words that followed');
       assert.equal(await page.locator('#row-0 .codicon-file').count(), 1, 'the paperclip is shown');
       assert.equal(await page.locator('.list .row:not(.placeholder)').count(), 3, 'rows updated in place, none added');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("takes the server's page in place after a cold start from the cache: the new message above, changed flags", async () => {
+    const page = await openInbox(browser, host, 'rows=3');
+    try {
+      await page.locator('#row-0:not(.placeholder)').waitFor();
+      const row = (uid: number, subject: string, flagged: boolean): MessageRow => ({
+        uid,
+        from: 'Sender',
+        fromAddress: 'sender@example.com',
+        subject,
+        date: 0,
+        preview: '',
+        unread: false,
+        flagged,
+        answered: false,
+        hasAttachment: false,
+      });
+      const rows = [row(4, 'A new message', false), row(3, 'Message number 3', true), row(2, 'Message number 2', false), row(1, 'Message number 1', false)];
+      await postToWebview(page, { type: 'folderReconciled', accountId: 'acc', folder: 'INBOX', page: { total: 4, start: 0, rows, fromCache: false } });
+      await page.locator('.list .row:not(.placeholder)', { hasText: 'A new message' }).waitFor();
+      assert.equal(await page.locator('.list .row:not(.placeholder)').count(), 4, 'the new row is added, none doubled');
+      const subjects = await page.locator('.list .row .subject').allTextContents();
+      assert.deepEqual(subjects, ['A new message', 'Message number 3', 'Message number 2', 'Message number 1']);
+      const starred = page.locator('.list .row', { hasText: 'Message number 3' }).locator('.codicon-star-full');
+      assert.equal(await starred.count(), 1, 'the flag changed on the server is shown');
     } finally {
       await page.close();
     }

@@ -24,6 +24,7 @@ import { loadMessage } from '../../../src/mail/message';
 import { MailSession, MailSessions } from '../../../src/mail/connection';
 import { EnvelopeCache, completeFirstScreen, openFolderWithCache } from '../../../src/mail/envelopeCache';
 import type { FolderChange, SessionState } from '../../../src/mail/connection';
+import { FolderRows } from '../../../src/views/folderRows';
 import { recordingLogger } from '../../support/logging';
 import { withTestTransport } from '../../../src/util/testTransport';
 import { isMailroomError } from '../../../src/util/errors';
@@ -77,6 +78,11 @@ describe('mail layer against Dovecot', function () {
     alice = await accounts.signInAs(stack, user);
     session = new MailSession(alice, withTestTransport({ accounts, logger: recordingLogger(logs).logger }, { extraCa: fs.readFileSync(stack.caFile) }));
   });
+
+  /** A session of its own, as another window or a reloaded one has. */
+  function newSession(logger = recordingLogger(logs).logger): MailSession {
+    return new MailSession(alice, withTestTransport({ accounts, logger }, { extraCa: fs.readFileSync(stack.caFile) }));
+  }
 
   after(async () => {
     await session?.dispose();
@@ -218,6 +224,78 @@ describe('mail layer against Dovecot', function () {
       await setFlag(other, 'INBOX', [target.uid], '\\Flagged', target.flagged);
     } finally {
       await other.dispose();
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('cold start: shows the cached rows before any IMAP command, then the server page with a changed flag and a new message', async () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-cache-'));
+    const cache = new EnvelopeCache(directory, () => true, recordingLogger(logs).logger);
+    // The window before the reload: the Inbox was shown and cached with its previews.
+    const before = newSession();
+    let cachedRows;
+    try {
+      const firstScreen = await openFolderWithCache(before, cache, 'INBOX', 20);
+      cachedRows = await completeFirstScreen(before, cache, 'INBOX', firstScreen);
+    } finally {
+      await before.dispose();
+    }
+    assert.ok(cachedRows && cachedRows.length === 20);
+    const target = cachedRows[3];
+    assert.ok(target);
+
+    // Meanwhile another client flags a message and new mail arrives.
+    const other = newSession();
+    const subject = `Arrived while the window was closed ${Date.now()}`;
+    try {
+      await setFlag(other, 'INBOX', [target.uid], '\\Flagged', !target.flagged);
+      await other.run((client) => client.append('INBOX', plainMessage(subject)));
+    } finally {
+      await other.dispose();
+    }
+
+    // The reloaded window.
+    const log = new ImapCommandLog();
+    const reloaded = newSession(log.logger);
+    try {
+      const opened = await new FolderRows(cache).open(reloaded, 'INBOX', 20);
+      assert.deepEqual(log.lines, [], 'the cached rows came before any IMAP command');
+      assert.equal(opened.page.reconciling, true);
+      assert.deepEqual(opened.page.rows, cachedRows);
+      assert.ok(opened.reconciled, 'the server page follows');
+
+      const reconciled = await opened.reconciled;
+      assert.ok(log.commands.includes('SELECT'), `the reconciliation went to the server: ${log.lines.join(' | ')}`);
+      assert.equal(reconciled.page.reconciling, undefined);
+      assert.equal(reconciled.page.total, opened.page.total + 1);
+      assert.equal(reconciled.page.rows[0]?.subject, subject, 'the new message is on top');
+      const flagged = reconciled.page.rows.find((row) => row.uid === target.uid);
+      assert.equal(flagged?.flagged, !target.flagged, 'the flag changed elsewhere is shown');
+      assert.equal(flagged?.preview, target.preview, 'known rows keep their cached previews until the details follow');
+      const details = await reconciled.details;
+      assert.equal(details?.[0]?.subject, subject);
+      await setFlag(reloaded, 'INBOX', [target.uid], '\\Flagged', target.flagged);
+    } finally {
+      await reloaded.dispose();
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('a session that is already connected opens from the server as before, without a cached first page', async () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-cache-'));
+    const live = newSession();
+    try {
+      const cache = new EnvelopeCache(directory, () => true, recordingLogger(logs).logger);
+      await live.run(async () => undefined);
+      await (
+        await new FolderRows(cache).open(live, 'INBOX', 20)
+      ).details;
+      assert.ok(await cache.read(alice.id, 'INBOX'), 'the folder is cached (the cold path would have been taken)');
+      const opened = await new FolderRows(cache).open(live, 'INBOX', 20);
+      assert.equal(opened.page.reconciling, undefined);
+      assert.equal(opened.reconciled, undefined);
+    } finally {
+      await live.dispose();
       fs.rmSync(directory, { recursive: true, force: true });
     }
   });

@@ -198,6 +198,7 @@ describe('webview client', () => {
         folderChanged: record,
         rowUpdated: record,
         rowsDetailed: record,
+        folderReconciled: record,
         rowsRemoved: record,
         focusSearch: record,
         shortcut: record,
