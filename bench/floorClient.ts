@@ -82,6 +82,11 @@ export class FloorClient {
     return (await this.command(`SELECT "${folder}"`)).serverMs;
   }
 
+  /** Any one command; Dovecot's own time for it (from its tagged OK). */
+  public async serverMsOf(text: string): Promise<number> {
+    return (await this.command(text)).serverMs;
+  }
+
   /** LOGOUT and wait for the server to close: Dovecot writes a folder's index files as its session ends. */
   public async logout(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.socket.once('close', () => resolve()));

@@ -28,6 +28,8 @@ import type { OpenFolderRuns } from './openFolder';
 import { median, round } from './statistics';
 import { measureSlowNetwork, slowLink } from './slowNetwork';
 import type { SlowNetworkResults } from './slowNetwork';
+import { coldStartNote, measureColdStart } from './coldStart';
+import type { ColdStartResults } from './coldStart';
 
 const repositoryRoot = path.resolve(__dirname, '..', '..');
 const resultsFile = path.join(repositoryRoot, 'bench', 'results', 'inbox.json');
@@ -36,7 +38,7 @@ const bigFolder = benchFolderOf(folderSize);
 const pageSize = 50;
 const warmRuns = 7;
 
-export interface InboxBenchmark extends SlowNetworkResults {
+export interface InboxBenchmark extends SlowNetworkResults, ColdStartResults {
   'openFolder.roundTrips': number;
   'openFolder.ms': number;
   'openFolder.coldMs': number;
@@ -316,6 +318,8 @@ export async function runInboxBenchmark(): Promise<InboxBenchmark> {
     notes.push(
       `slowNet.*: through the TCP relay of the e2e layer with ${slowLink.roundTripMs} ms round-trip delay and ${slowLink.bitsPerSecond / 1e6} Mbit/s each way, median of 3; round trips are IMAP commands (imapflow never pipelines), TLS handshake and greeting not counted; sign-in sends: ${slowNet['slowNet.signInCommands']}; newMail: LMTP delivery until IDLE reported it and the newest row was fetched`,
     );
+    const coldStart = await measureColdStart(stack, accounts, account, bigFolder, pageSize, warmRuns);
+    notes.push(coldStartNote(folderSize, warmRuns));
     const heapBefore = settledHeapBytes();
     const timings = new ServerTimings();
     const session = new MailSession(account, withTestTransport({ accounts, logger: timings.logger }, { extraCa: fs.readFileSync(stack.caFile) }));
@@ -455,6 +459,7 @@ export async function runInboxBenchmark(): Promise<InboxBenchmark> {
         'extensionHost.heapMB': round((heapAfter - heapBefore) / 1024 / 1024),
         ...floorResults(floor, floorConnectMs, mailroom),
         ...slowNet,
+        ...coldStart,
         'meta.folderSize': folderSize,
         'meta.loadAverage': os.loadavg().map((load) => round(load, 2)),
         'meta.notes': notes,
@@ -538,6 +543,8 @@ const targets: Partial<Record<keyof InboxBenchmark, string>> = {
   'slowNet.signInToFirstScreenRoundTrips': '≤ 4',
   'slowNet.folderSwitchRoundTrips': '≤ 2',
   'slowNet.openMessageRoundTrips': '≤ 1',
+  'coldStart.cachedRowsMs': '≤ 100',
+  'coldStart.commandsBeforeRows': '0',
   'openFolder.ms': '< 300',
   'conversations.ratio': '≤ 2',
   'openMessage.ms': '< 150',
