@@ -27,6 +27,8 @@ export interface FloorMeasurement {
 interface TaggedAnswer {
   lines: string[];
   serverMs: number;
+  /** Dovecot's timing as it wrote it: "(running + lock waits + output waits secs)". */
+  timing: string;
 }
 
 /** Dovecot's own timing of a command, from the text of its tagged OK. */
@@ -82,9 +84,10 @@ export class FloorClient {
     return (await this.command(`SELECT "${folder}"`)).serverMs;
   }
 
-  /** Any one command; Dovecot's own time for it (from its tagged OK). */
-  public async serverMsOf(text: string): Promise<number> {
-    return (await this.command(text)).serverMs;
+  /** Any one command; Dovecot's own time for it (from its tagged OK), and its timing as written. */
+  public async timed(text: string): Promise<{ serverMs: number; timing: string }> {
+    const { serverMs, timing } = await this.command(text);
+    return { serverMs, timing };
   }
 
   /** LOGOUT and wait for the server to close: Dovecot writes a folder's index files as its session ends. */
@@ -160,7 +163,7 @@ export class FloorClient {
     }
     this.waiting = undefined;
     if (line.startsWith(`${waiting.tag} OK`)) {
-      waiting.resolve({ lines: waiting.lines, serverMs: serverMsOfTaggedOk(line) });
+      waiting.resolve({ lines: waiting.lines, serverMs: serverMsOfTaggedOk(line), timing: /\([^)]*secs\)/.exec(line)?.[0] ?? '' });
     } else {
       waiting.reject(new Error(`the server refused ${line.split(' ').slice(1, 3).join(' ')}`));
     }

@@ -1,6 +1,6 @@
 // Where the ~70 ms of Mailroom's SELECT at 100k go (issue 12): the floor's EXAMINE costs Dovecot ~1 ms on
 // the same folder. Opens the settled 100k folder in the ways a client may and prints Dovecot's own
-// time for the opening command, median of 7 each. Run: node out/bench/selectProbe.js (under the heavy lock).
+// time for each command, median of 7 each. `npm run bench -- select` (under the heavy lock).
 import * as fs from 'node:fs';
 import { startStack } from '../test/stack';
 import { StackMailAccounts } from '../test/support/stackAccounts';
@@ -11,17 +11,24 @@ import { median } from './statistics';
 const size = 100_000;
 const runs = 7;
 
-/** Each way: set-up commands once per connection, then per run the opening command and what follows it. */
-const ways: { name: string; setup: string[]; open: string; after: string[] }[] = [
-  { name: 'EXAMINE, FETCH, UNSELECT (the floor)', setup: ['ENABLE CONDSTORE'], open: 'EXAMINE', after: ['FETCH', 'UNSELECT'] },
-  { name: 'SELECT, FETCH, UNSELECT', setup: ['ENABLE CONDSTORE'], open: 'SELECT', after: ['FETCH', 'UNSELECT'] },
-  { name: 'SELECT, FETCH, CLOSE (the bench switch)', setup: ['ENABLE CONDSTORE'], open: 'SELECT', after: ['FETCH', 'CLOSE'] },
-  { name: 'EXAMINE, FETCH, CLOSE', setup: ['ENABLE CONDSTORE'], open: 'EXAMINE', after: ['FETCH', 'CLOSE'] },
-  { name: 'QRESYNC; SELECT (CONDSTORE), FETCH, UNSELECT', setup: ['ENABLE CONDSTORE QRESYNC'], open: 'SELECT', after: ['FETCH', 'UNSELECT'] },
-  { name: 'SELECT, FETCH, UNSELECT again', setup: ['ENABLE CONDSTORE'], open: 'SELECT', after: ['FETCH', 'UNSELECT'] },
+/** Each way: set-up commands once per connection, then per run these commands ({f} is the folder, {page} the newest 50). */
+const ways: { name: string; setup: string[]; cycle: string[] }[] = [
+  { name: 'no CONDSTORE: EXAMINE, FETCH ENVELOPE, UNSELECT (the floor)', setup: [], cycle: ['EXAMINE {f}', 'FETCH {page} (ENVELOPE)', 'UNSELECT'] },
+  { name: 'CONDSTORE: EXAMINE, FETCH ENVELOPE, UNSELECT', setup: ['ENABLE CONDSTORE'], cycle: ['EXAMINE {f}', 'FETCH {page} (ENVELOPE)', 'UNSELECT'] },
+  {
+    name: 'no CONDSTORE: SELECT, FETCH first screen, CLOSE',
+    setup: [],
+    cycle: ['SELECT {f}', 'FETCH {page} (UID FLAGS ENVELOPE INTERNALDATE RFC822.SIZE)', 'CLOSE'],
+  },
+  {
+    name: 'CONDSTORE: SELECT, FETCH first screen, CLOSE (Mailroom)',
+    setup: ['ENABLE CONDSTORE'],
+    cycle: ['SELECT {f}', 'FETCH {page} (UID FLAGS ENVELOPE INTERNALDATE RFC822.SIZE)', 'CLOSE'],
+  },
+  { name: 'no CONDSTORE again: EXAMINE, FETCH ENVELOPE, UNSELECT', setup: [], cycle: ['EXAMINE {f}', 'FETCH {page} (ENVELOPE)', 'UNSELECT'] },
 ];
 
-async function main(): Promise<void> {
+export async function runSelectProbe(): Promise<void> {
   const stack = await startStack();
   try {
     await stack.seedLargeFolder('alice@mailroom.test', benchFolderOf(size), size);
@@ -37,28 +44,24 @@ async function main(): Promise<void> {
     for (const way of ways) {
       const client = await FloorClient.connect({ host: stack.imap.host, port: stack.imap.port, ca: fs.readFileSync(stack.caFile), ...login });
       for (const command of way.setup) {
-        await client.serverMsOf(command);
+        await client.timed(command);
       }
-      const opening: number[] = [];
-      const following: number[] = [];
+      const perCommand: number[][] = way.cycle.map(() => []);
+      const lines: string[] = [];
       for (let run = 0; run < runs; run++) {
-        const parameter = way.setup[0]?.includes('QRESYNC') && way.open === 'SELECT' ? ' (CONDSTORE)' : '';
-        opening.push(await client.serverMsOf(`${way.open} ${folder}${parameter}`));
-        let after = 0;
-        for (const command of way.after) {
-          after += await client.serverMsOf(command === 'FETCH' ? `FETCH ${size - 49}:${size} (UID FLAGS ENVELOPE INTERNALDATE RFC822.SIZE)` : command);
+        const timings: string[] = [];
+        for (const [index, template] of way.cycle.entries()) {
+          const answer = await client.timed(template.replace('{f}', folder).replace('{page}', `${size - 49}:${size}`));
+          perCommand[index]?.push(answer.serverMs);
+          timings.push(answer.timing);
         }
-        following.push(after);
+        lines.push(`    run ${run + 1}: ${timings.join('  ')}`);
       }
       await client.logout();
-      process.stdout.write(`${way.name.padEnd(48)} open ${median(opening)} ms (all: ${opening.join(' ')}), then ${median(following)} ms\n`);
+      const medians = way.cycle.map((template, index) => `${template.split(' ')[0] ?? ''} ${median(perCommand[index] ?? [])} ms`).join(', ');
+      process.stdout.write(`${way.name}\n  medians: ${medians}\n${lines.join('\n')}\n`);
     }
   } finally {
     await stack.stop();
   }
 }
-
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
