@@ -347,12 +347,12 @@ export async function runInboxBenchmark(): Promise<InboxBenchmark> {
         roundTrips = Math.max(roundTrips, counted.commands.length);
       }
       notes.push(`commands to open the folder: ${cold.commands.join(' + ')}`);
-      notes.push('openFolder.serverMs: the time Dovecot itself reports for that SELECT + FETCH (from its tagged OK), median of the warm runs');
+      notes.push('openFolder.serverMs: the time Dovecot itself reports for that EXAMINE + FETCH (from its tagged OK), median of the warm runs');
       const heapAfter = settledHeapBytes();
       // After the heap reading: the conversation mode's window and Sent are not part of opening the folder.
       const conversations = await measureConversations(session, bigFolder, pageSize, warmRuns);
       notes.push(
-        `conversations: the first screen (${pageSize} conversations, ${conversations.messagesPerRow.toFixed(1)} messages each on average) of the ${folderSize}-message folder as conversations, against the same screen as messages with their full rows (SELECT + FETCH, fetchNewestRows); medians of ${warmRuns} alternating runs from an unselected folder; commands: ${conversations.commands.join(' + ')}`,
+        `conversations: the first screen (${pageSize} conversations, ${conversations.messagesPerRow.toFixed(1)} messages each on average) of the ${folderSize}-message folder as conversations, against the same screen as messages with their full rows (EXAMINE + FETCH, fetchNewestRows); medians of ${warmRuns} alternating runs from an unselected folder; commands: ${conversations.commands.join(' + ')}`,
       );
       notes.push("conversations.coldMs: the first time, when Dovecot builds the folder's thread index");
       notes.push(
@@ -531,7 +531,7 @@ function floorNotes(floor: readonly FloorRuns[], floorConnectMs: number, mailroo
     `floor.ms: our own minimal client (bench/floorClient.ts), EXAMINE + FETCH <newest 50> (ENVELOPE) on an authenticated connection, median of ${warmRuns}; flat: 100k / 1k = ${round(last / first, 2)} (target ≤ 2)`,
     `floor.connectMs: the same client's TLS + greeting + AUTHENTICATE (${round(floorConnectMs)} ms); openFolder.ratioToFloor.newConnection divides by connect + floor`,
     `openFolder.newConnectionMs: a new MailSession from nothing to the first screen (the Inbox's path, no cache); commands after authentication: ${mailroom[0]?.newConnectionCommands.join(' ') ?? ''}`,
-    'openFolder.firstPaintMs / firstPaintBytes: CLOSE, then the first screen again on the live connection (SELECT + FETCH of envelope, flags, dates, size); bytes read from the socket, as for the floor; previewsMs: from the same start until the second FETCH filled previews and paperclips',
+    'openFolder.firstPaintMs / firstPaintBytes: CLOSE, then the first screen again on the live connection (EXAMINE + FETCH of envelope, flags, dates, size); bytes read from the socket, as for the floor; previewsMs: from the same start until the second FETCH filled previews and paperclips',
     'openFolder.fullQueryMs: the same switch with the former one-FETCH row query (fetchNewestRows: + BODYSTRUCTURE, thread id, first 400 bytes of part 1)',
   ];
 }

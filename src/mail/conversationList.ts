@@ -65,7 +65,7 @@ const folderWindowStep = relayedOperation(
   ['string', 'count', 'count', 'boolean'],
   async (session: MailSession, folder: string, start: number, count: number, fresh: boolean): Promise<WindowStep> =>
     session.run(async (client) => {
-      const status = statusOf(await ensureSelected(client, folder, fresh));
+      const status = statusOf(await ensureSelected(client, folder, fresh, true));
       const members = await fetchNewest(client, status.total, start, count, folder, false);
       const identity = threadIdentityFor(client.capabilities);
       const range = sequenceRangeForIndexes(status.total, 0, start + count);
@@ -80,7 +80,7 @@ const sentWindowStep = relayedOperation(
   ['string', 'count', 'count'],
   async (session: MailSession, path: string, start: number, count: number): Promise<ConversationMember[]> =>
     session.run(async (client) => {
-      const mailbox = await ensureSelected(client, path, false);
+      const mailbox = await ensureSelected(client, path, false, true);
       return fetchNewest(client, mailbox.exists, start, count, path, true);
     }),
 );

@@ -175,7 +175,7 @@ const selectWithCache = relayedOperation(
   ['string', 'count', 'plain'],
   async (session: MailSession, folder: string, pageSize: number, cached: CachedFolder | undefined): Promise<FirstScreenResult> =>
     session.run(async (client) => {
-      const mailbox = await ensureSelected(client, folder, true);
+      const mailbox = await ensureSelected(client, folder, true, true);
       const status = { ...statusOf(mailbox), uidNext: mailbox.uidNext };
       const wanted = Math.min(pageSize, status.total);
       const reusable =

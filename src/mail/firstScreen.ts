@@ -64,7 +64,7 @@ const detailsByUid = relayedOperation(
       if (!client.mailbox || client.mailbox.path !== path) {
         return undefined;
       }
-      await ensureSelected(client, path, false);
+      await ensureSelected(client, path, false, true);
       const messages = await client.fetchAll(uids.join(','), rowDetailsQuery, { uid: true });
       const threads = threadSizes(messages);
       const decoders = await loadPreviewDecoders();

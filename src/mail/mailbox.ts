@@ -52,18 +52,23 @@ export function statusOf(mailbox: MailboxObject): FolderStatus {
   };
 }
 
-/** Selects `path` on the command connection unless it is selected already: SELECT alone, no LIST first. */
-export async function ensureSelected(client: ImapFlow, path: string, fresh: boolean): Promise<MailboxObject> {
-  if (!fresh && client.mailbox && client.mailbox.path === path) {
+/**
+ * Opens `path` on the command connection unless it is open already: SELECT or EXAMINE alone, no LIST
+ * first. Reads (`readOnly`) take the folder as it is open and open it with EXAMINE: a read-write
+ * SELECT costs Dovecot time in proportion to the folder (~60 ms at 100,000 messages, 1 ms read-only;
+ * `npm run bench -- select`). Changes (flags, move, delete) reopen a folder that is read-only.
+ */
+export async function ensureSelected(client: ImapFlow, path: string, fresh: boolean, readOnly = false): Promise<MailboxObject> {
+  if (!fresh && client.mailbox && client.mailbox.path === path && (readOnly || !client.mailbox.readOnly)) {
     return client.mailbox;
   }
   selectWithoutLookup(client, path);
-  return client.mailboxOpen(path);
+  return client.mailboxOpen(path, { readOnly });
 }
 
 /** UIDs of the messages in `path` with this Message-ID (normally one or none); inside {@link MailSession.run}. */
 export async function findByMessageId(client: ImapFlow, path: string, messageId: string): Promise<number[]> {
-  await ensureSelected(client, path, false);
+  await ensureSelected(client, path, false, true);
   return (await client.search({ header: { 'message-id': messageId } }, { uid: true })) || [];
 }
 
@@ -128,7 +133,7 @@ export const fetchNewestRows = relayedOperation(
   ['string', 'count'],
   async (session: MailSession, path: string, pageSize: number): Promise<RowsResult> => {
     return session.run(async (client) => {
-      const mailbox = await ensureSelected(client, path, true);
+      const mailbox = await ensureSelected(client, path, true, true);
       const rows = await fetchRowsBySequence(client, mailbox.exists, 0, pageSize);
       return { status: statusOf(mailbox), start: 0, rows };
     });
@@ -141,7 +146,7 @@ export const loadRows = relayedOperation(
   ['string', 'count', 'count'],
   async (session: MailSession, path: string, start: number, count: number): Promise<RowsResult> => {
     return session.run(async (client) => {
-      const mailbox = await ensureSelected(client, path, false);
+      const mailbox = await ensureSelected(client, path, false, true);
       const rows = await fetchRowsBySequence(client, mailbox.exists, start, count);
       return { status: statusOf(mailbox), start, rows };
     });
@@ -160,7 +165,7 @@ export const searchFolder = relayedOperation(
   async (session: MailSession, path: string, query: string): Promise<{ status: FolderStatus; uids: number[] }> => {
     return session.run(async (client) => {
       const alreadySelected = client.mailbox !== false && client.mailbox.path === path;
-      const mailbox = await ensureSelected(client, path, false);
+      const mailbox = await ensureSelected(client, path, false, true);
       if (alreadySelected) {
         // A server searches only the messages it has announced on this connection: mail that arrived
         // since its last command (seen by IDLE on the other one) is announced by a NOOP first.
@@ -182,7 +187,7 @@ export const loadRowsByUid = relayedOperation(
       return [];
     }
     return session.run(async (client) => {
-      await ensureSelected(client, path, false);
+      await ensureSelected(client, path, false, true);
       const messages = await client.fetchAll(uids.join(','), rowFetchQuery, { uid: true });
       const threads = threadSizes(messages);
       const decoders = await loadPreviewDecoders();

@@ -42,7 +42,7 @@ export interface LoadedMessage {
 /** Fetches what the reader needs in one round trip (structure, flags and the first 2 MB) and parses it. */
 export const loadMessage = relayedOperation('loadMessage', ['messageRef'], async (session: MailSession, ref: MessageRef): Promise<LoadedMessage> => {
   const fetched = await session.run(async (client) => {
-    await ensureSelected(client, ref.folder, false);
+    await ensureSelected(client, ref.folder, false, true);
     return client.fetchOne(
       String(ref.uid),
       { uid: true, flags: true, size: true, bodyStructure: true, source: { start: 0, maxLength: sourceFetchLimit } },
@@ -154,7 +154,7 @@ export async function streamAttachment(
     return content.length;
   }
   return session.run(async (client) => {
-    await ensureSelected(client, ref.folder, false);
+    await ensureSelected(client, ref.folder, false, true);
     const download = await client.download(String(ref.uid), attachment.part, { uid: true });
     if (!('content' in download) || !download.content) {
       throw new MailroomError('NotFound', ui`${attachment.filename} is no longer on the server.`, { accountId: ref.accountId });
@@ -196,7 +196,7 @@ export const loadSource = relayedOperation(
   ['messageRef', 'optionalCount'],
   async (session: MailSession, ref: MessageRef, maxBytes: number = sourceViewLimit): Promise<{ source: Buffer; truncated: boolean }> => {
     const fetched = await session.run(async (client) => {
-      await ensureSelected(client, ref.folder, false);
+      await ensureSelected(client, ref.folder, false, true);
       return client.fetchOne(String(ref.uid), { uid: true, size: true, source: { start: 0, maxLength: maxBytes } }, { uid: true });
     });
     if (!fetched || !fetched.source) {

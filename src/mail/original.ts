@@ -58,7 +58,7 @@ export const readOriginalMessage = relayedOperation(
   ['string', 'uid'],
   async (session: MailSession, folder: string, uid: number): Promise<OriginalMessage> => {
     const fetched = await session.run(async (client) => {
-      await ensureSelected(client, folder, false);
+      await ensureSelected(client, folder, false, true);
       return client.fetchOne(String(uid), { uid: true, size: true, source: { start: 0, maxLength: originalFetchLimit } }, { uid: true });
     });
     if (!fetched || !fetched.source) {

@@ -117,7 +117,7 @@ describe('mail layer against Dovecot', function () {
       await fetchNewestRows(fresh, 'INBOX', 20);
       const firstScreen = log.afterAuthentication();
       // ID, NAMESPACE and ENABLE are imapflow's connection set-up, which it cannot skip.
-      assert.deepEqual(commandNames(firstScreen), ['ID', 'NAMESPACE', 'ENABLE', 'SELECT', 'FETCH'], firstScreen.join(' | '));
+      assert.deepEqual(commandNames(firstScreen), ['ID', 'NAMESPACE', 'ENABLE', 'EXAMINE', 'FETCH'], firstScreen.join(' | '));
 
       log.reset();
       const watching = waitFor<string>(
@@ -138,13 +138,13 @@ describe('mail layer against Dovecot', function () {
     }
   });
 
-  it('opens a folder with two commands (SELECT + FETCH) and pages older messages', async () => {
+  it('opens a folder with two commands (EXAMINE + FETCH) and pages older messages', async () => {
     await session.folders();
     await session.run(async (client) => {
       await client.mailboxClose().catch(() => undefined);
     });
     const { result: first, commands } = await countCommands(session, () => fetchNewestRows(session, 'INBOX', 20));
-    assert.deepEqual(commands, ['SELECT', 'FETCH'], `commands sent: ${commands.join(', ')}`);
+    assert.deepEqual(commands, ['EXAMINE', 'FETCH'], `commands sent: ${commands.join(', ')}`);
     assert.equal(first.status.total, stack.fixture?.folders.INBOX);
     assert.equal(first.rows.length, 20);
     const uids = first.rows.map((row) => row.uid);
@@ -165,7 +165,7 @@ describe('mail layer against Dovecot', function () {
     assert.ok(first.rows.every((row) => row.subject && row.from && row.date > 0));
   });
 
-  it('shows a folder first from the cheap items (SELECT + FETCH), then fills previews with a second FETCH after it', async () => {
+  it('shows a folder first from the cheap items (EXAMINE + FETCH), then fills previews with a second FETCH after it', async () => {
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-cache-'));
     const log = new ImapCommandLog();
     const fresh = new MailSession(alice, withTestTransport({ accounts, logger: log.logger }, { extraCa: fs.readFileSync(stack.caFile) }));
@@ -175,7 +175,7 @@ describe('mail layer against Dovecot', function () {
       log.reset();
       const first = await openFolderWithCache(fresh, cache, 'INBOX', 20);
       const firstScreen = [...log.lines];
-      assert.deepEqual(log.commands, ['SELECT', 'FETCH'], firstScreen.join(' | '));
+      assert.deepEqual(log.commands, ['EXAMINE', 'FETCH'], firstScreen.join(' | '));
       assert.doesNotMatch(firstScreen[1] ?? '', /BODYSTRUCTURE|BODY\.PEEK/, 'the first screen opens no message');
       assert.equal(first.rows.length, 20);
       assert.ok(
@@ -185,7 +185,7 @@ describe('mail layer against Dovecot', function () {
       assert.equal(await cache.read(alice.id, 'INBOX'), undefined, 'rows without previews are not kept');
 
       const completed = await completeFirstScreen(fresh, cache, 'INBOX', first);
-      assert.deepEqual(log.commands, ['SELECT', 'FETCH', 'UID FETCH'], log.lines.join(' | '));
+      assert.deepEqual(log.commands, ['EXAMINE', 'FETCH', 'UID FETCH'], log.lines.join(' | '));
       assert.match(log.lines[2] ?? '', /BODYSTRUCTURE/);
       assert.deepEqual(
         completed?.map((row) => row.uid),
@@ -202,7 +202,7 @@ describe('mail layer against Dovecot', function () {
     }
   });
 
-  it('reopens an unchanged folder from the cache with SELECT alone, and resyncs changed flags with CONDSTORE', async () => {
+  it('reopens an unchanged folder from the cache with EXAMINE alone, and resyncs changed flags with CONDSTORE', async () => {
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-cache-'));
     const other = new MailSession(alice, withTestTransport({ accounts, logger: recordingLogger(logs).logger }, { extraCa: fs.readFileSync(stack.caFile) }));
     try {
@@ -211,14 +211,14 @@ describe('mail layer against Dovecot', function () {
       const first = { ...firstScreen, rows: (await completeFirstScreen(session, cache, 'INBOX', firstScreen)) ?? [] };
       assert.ok(first.status.highestModseq, 'the server offers CONDSTORE');
       const { result: again, commands } = await countCommands(session, () => openFolderWithCache(session, cache, 'INBOX', 20));
-      assert.deepEqual(commands, ['SELECT'], 'nothing changed: no FETCH');
+      assert.deepEqual(commands, ['EXAMINE'], 'nothing changed: no FETCH');
       assert.deepEqual(again.rows, first.rows);
       const target = first.rows[3];
       assert.ok(target);
       // Another client flags a message.
       await setFlag(other, 'INBOX', [target.uid], '\\Flagged', !target.flagged);
       const { result: synced, commands: resync } = await countCommands(session, () => openFolderWithCache(session, cache, 'INBOX', 20));
-      assert.deepEqual(resync, ['SELECT', 'FETCH'], 'only the changed flags are fetched');
+      assert.deepEqual(resync, ['EXAMINE', 'FETCH'], 'only the changed flags are fetched');
       assert.equal(synced.rows[3]?.flagged, !target.flagged);
       assert.equal((await cache.read(alice.id, 'INBOX'))?.rows[3]?.flagged, !target.flagged);
       await setFlag(other, 'INBOX', [target.uid], '\\Flagged', target.flagged);
@@ -265,7 +265,7 @@ describe('mail layer against Dovecot', function () {
       assert.ok(opened.reconciled, 'the server page follows');
 
       const reconciled = await opened.reconciled;
-      assert.ok(log.commands.includes('SELECT'), `the reconciliation went to the server: ${log.lines.join(' | ')}`);
+      assert.ok(log.commands.includes('EXAMINE'), `the reconciliation went to the server: ${log.lines.join(' | ')}`);
       assert.equal(reconciled.page.reconciling, undefined);
       assert.equal(reconciled.page.total, opened.page.total + 1);
       assert.equal(reconciled.page.rows[0]?.subject, subject, 'the new message is on top');
@@ -300,11 +300,14 @@ describe('mail layer against Dovecot', function () {
     }
   });
 
-  it('sets and clears flags', async () => {
+  it('sets and clears flags: the folder the list opened read-only is selected read-write for the change, once', async () => {
     const { rows } = await fetchNewestRows(session, 'INBOX', 5);
     const target = rows[0];
     assert.ok(target);
-    await setFlag(session, 'INBOX', [target.uid], '\\Flagged', true);
+    const { commands: change } = await countCommands(session, () => setFlag(session, 'INBOX', [target.uid], '\\Flagged', true));
+    assert.deepEqual(change, ['SELECT', 'UID STORE'], 'EXAMINE for reading, SELECT for changing');
+    const { commands: read } = await countCommands(session, () => loadRow(session, 'INBOX', target.uid));
+    assert.deepEqual(read, ['UID FETCH'], 'a read takes the folder as it is open');
     await setFlag(session, 'INBOX', [target.uid], '\\Seen', true);
     let row = await loadRow(session, 'INBOX', target.uid);
     assert.equal(row?.flagged, true);
