@@ -66,9 +66,12 @@ export async function ensureSelected(client: ImapFlow, path: string, fresh: bool
   return client.mailboxOpen(path, { readOnly });
 }
 
-/** UIDs of the messages in `path` with this Message-ID (normally one or none); inside {@link MailSession.run}. */
+/**
+ * UIDs of the messages in `path` with this Message-ID (normally one or none); inside {@link MailSession.run}.
+ * Selected read-write: a draft's earlier copies found here are deleted on the same selection.
+ */
 export async function findByMessageId(client: ImapFlow, path: string, messageId: string): Promise<number[]> {
-  await ensureSelected(client, path, false, true);
+  await ensureSelected(client, path, false);
   return (await client.search({ header: { 'message-id': messageId } }, { uid: true })) || [];
 }
 
