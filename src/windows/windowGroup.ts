@@ -174,6 +174,13 @@ export class WindowGroup implements MailRelayRoute, Subscription {
       await this.lease.release();
       throw error;
     }
+    if (this.disposed) {
+      // Disposed while electing (a window closed at once): nothing may outlive it, and another window may lead now.
+      this.host.dispose();
+      this.host = undefined;
+      await this.lease.release();
+      return;
+    }
     this.host.focusChanged(this.id, this.focused);
     this.heartbeat = setInterval(() => void this.beat(), (this.deps.timings ?? DEFAULT_LEASE_TIMINGS).heartbeatMs);
     this.deps.logger.info('Windows: this window holds the mail connections');
@@ -212,6 +219,10 @@ export class WindowGroup implements MailRelayRoute, Subscription {
     } catch (error) {
       link.dispose();
       throw error;
+    }
+    if (this.disposed) {
+      link.dispose();
+      return;
     }
     this.link = link;
     this.watchdog = setInterval(() => void this.checkLeader(link, holder.owner), (this.deps.timings ?? DEFAULT_LEASE_TIMINGS).heartbeatMs);
