@@ -1,7 +1,9 @@
 // `npm run bench`: runs the benchmarks and prints their tables (results also go to bench/results/).
+import * as os from 'node:os';
 import { runInboxBenchmark, writeInboxResults } from './inbox';
 import { runWindowsBenchmark, writeWindowsResults } from './windows';
 import { runSelectProbe } from './selectProbe';
+import { runSlowNetworkBenchmark, slowLink } from './slowNetwork';
 
 async function main(): Promise<void> {
   // `npm run bench -- windows` runs only the several-windows benchmark.
@@ -12,6 +14,18 @@ async function main(): Promise<void> {
   // `npm run bench -- select`: Dovecot's time per command for the ways of opening the 100k folder.
   if (process.argv.includes('select')) {
     await runSelectProbe();
+    return;
+  }
+  // `npm run bench -- slownet`: the slow-network stage alone, median of 5, nothing written to bench/results/.
+  if (process.argv.includes('slownet')) {
+    const results = await runSlowNetworkBenchmark(5);
+    process.stdout.write(
+      `${slowLink.roundTripMs} ms round trip, ${slowLink.bitsPerSecond / 1e6} Mbit/s; load ${os
+        .loadavg()
+        .map((load) => load.toFixed(1))
+        .join(' / ')}\n`,
+    );
+    process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
     return;
   }
   const inbox = await runInboxBenchmark();

@@ -10,10 +10,11 @@ import { loadRows } from '../src/mail/mailbox';
 import { loadMessage } from '../src/mail/message';
 import { withTestTransport } from '../src/util/testTransport';
 import { startTcpProxy } from '../test/e2e/tcpProxy';
+import { startStack } from '../test/stack';
 import type { Stack } from '../test/stack';
 import { ImapCommandLog } from '../test/support/imapCommandLog';
 import { testLogger } from '../test/support/logging';
-import type { StackMailAccounts } from '../test/support/stackAccounts';
+import { StackMailAccounts } from '../test/support/stackAccounts';
 import { benchFolderOf } from './floor';
 import { median, round } from './statistics';
 
@@ -134,5 +135,28 @@ export async function measureSlowNetwork(stack: Stack, accounts: StackMailAccoun
     }
   } finally {
     await proxy.close();
+  }
+}
+
+/**
+ * `npm run bench -- slownet`: the slow-network stage alone (a stack with the 1,000-message folder the
+ * folder switch needs), for changes to the connection set-up; the full `npm run bench` runs it too.
+ */
+export async function runSlowNetworkBenchmark(runs: number): Promise<SlowNetworkResults> {
+  const stack = await startStack();
+  try {
+    await stack.seedLargeFolder('alice@mailroom.test', benchFolderOf(1000), 1000);
+    // The Inbox of the whole benchmark holds a few messages too.
+    for (const subject of ['first', 'second']) {
+      await stack.deliver('alice@mailroom.test', `From: bob@mailroom.test\r\nTo: alice@mailroom.test\r\nSubject: ${subject}\r\n\r\nhello\r\n`);
+    }
+    const accounts = await StackMailAccounts.create(stack);
+    const user = stack.users.find((candidate) => candidate.email === 'alice@mailroom.test');
+    if (!user) {
+      throw new Error('the stack has no alice');
+    }
+    return await measureSlowNetwork(stack, accounts, await accounts.signInAs(stack, user), runs);
+  } finally {
+    await stack.stop();
   }
 }
