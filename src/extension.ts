@@ -15,7 +15,8 @@ import { Composing } from './services/composing';
 import { MailLayer } from './services/mailLayer';
 import { MessageActions } from './services/messageActions';
 import { joinWindowGroup } from './services/windowSharing';
-import { createOutbox } from './services/outboxWiring';
+import { createOutbox, drainOutboxPeriodically } from './services/outboxWiring';
+import { SharedOutboxQueue } from './windows/sharedOutbox';
 import { SharedSendLedger } from './windows/sharedSendLedger';
 import { QuickSend } from './services/quickSend';
 import { PreviewDocuments, RecentRecipients } from './services/sendPrompts';
@@ -79,13 +80,16 @@ export function activate(context: vscode.ExtensionContext): void {
     mail,
     clearCacheWhenDisabled(() => mail.cache.clear()),
   );
+  const outboxQueue = new SharedOutboxQueue(path.join(storage, 'outbox'), logger);
   const { drafts, outbox, sentFolderOf } = createOutbox({
     accounts,
     mail,
     logger,
     draftsDirectory: path.join(storage, 'drafts'),
-    // Global storage is shared by every window of the profile: the send limit holds across them.
+    // Global storage is shared by every window of the profile: the send limit holds across them, and a
+    // send queued in a window that closes is sent by another (README "Several windows").
     sendLedger: new SharedSendLedger(path.join(storage, 'sends')),
+    queue: outboxQueue,
   });
   const recent = new RecentRecipients(context.globalState);
   const previews = new PreviewDocuments();
@@ -96,6 +100,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const inbox = registerInbox(context, { accounts, mail, actions: new MessageActions(mail, composing), checking, logger });
   const sending: Sending = new Sending({ accounts, outbox, drafts, recent, composing, inbox, checking, sentFolderOf });
   const quickSend = new QuickSend({ accounts, recent, previews, sending, composing });
+  context.subscriptions.push(drainOutboxPeriodically({ queue: outboxQueue, outbox, accounts, logger, report: (sent) => void sending.reportLeftBehind(sent) }));
   context.subscriptions.push(
     composer,
     previews.register(),

@@ -59,7 +59,8 @@ const DRAFT_FILE = /^[0-9a-f-]{36}\.json$/;
 /** The server copy is a bonus: a Drafts folder that does not answer must not hold the user up. */
 const SERVER_SAVE_TIMEOUT_MS = 15_000;
 
-function serialize(draft: StoredDraft): string {
+/** A draft as the text of its file (also the message inside a queued send, src/mail/outboxQueue.ts). */
+export function serializeDraft(draft: StoredDraft): string {
   const serialized: SerializedDraft = {
     ...draft,
     message: {
@@ -81,7 +82,7 @@ function addressList(value: unknown): MailAddress[] {
 }
 
 /** Reads a stored draft back, rejecting files that are not one (never trusting their shape). */
-function deserialize(text: string): StoredDraft | undefined {
+export function parseDraft(text: string): StoredDraft | undefined {
   const data = JSON.parse(text) as Partial<SerializedDraft>;
   const message = data.message;
   if (
@@ -220,7 +221,7 @@ export class DraftStore {
 
   private async read(name: string): Promise<StoredDraft | undefined> {
     try {
-      return deserialize(await readFile(join(this.directory, name), 'utf8'));
+      return parseDraft(await readFile(join(this.directory, name), 'utf8'));
     } catch (error) {
       this.logger.warn(`Skipping unreadable draft ${name}: ${describeError(error)}`);
       return undefined;
@@ -230,7 +231,7 @@ export class DraftStore {
   /** Write-then-rename, so a crash mid-write never leaves half a draft. Readable by the user only. */
   private async write(draft: StoredDraft): Promise<void> {
     await mkdir(this.directory, { recursive: true, mode: 0o700 });
-    await writeFileAtomically(join(this.directory, `${draft.id}.json`), serialize(draft));
+    await writeFileAtomically(join(this.directory, `${draft.id}.json`), serializeDraft(draft));
   }
 
   private async saveToServer(draft: StoredDraft): Promise<boolean> {

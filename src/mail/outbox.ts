@@ -5,14 +5,17 @@ import { describeError } from '../util/log';
 import type { DraftStore, StoredDraft } from './drafts';
 import { newMessageId } from './mime';
 import type { OutgoingMessage } from './outgoing';
-import type { SendResult } from './sender';
+import type { ClaimedSend, OutboxQueue } from './outboxQueue';
+import type { SendResult, SmtpSendOptions } from './sender';
 import { mapSmtpError } from './smtpErrors';
 import { ownMessage, ui } from '../ui/text';
 import type { UiText } from '../ui/text';
 
 export interface OutboxDependencies {
-  readonly sender: { send(account: MailAccount, message: OutgoingMessage, options: { messageId: string; signal?: AbortSignal }): Promise<SendResult> };
+  readonly sender: { send(account: MailAccount, message: OutgoingMessage, options: SmtpSendOptions & { messageId: string }): Promise<SendResult> };
   readonly drafts: DraftStore;
+  /** Where a send waits on disk until the server took it; the extension's is shared by the profile's windows. */
+  readonly queue?: OutboxQueue;
   /** Files a sent message in the account's Sent folder (IMAP APPEND); absent where IMAP is not wired. */
   readonly fileInSent?: (account: MailAccount, raw: Buffer) => Promise<void>;
   /**
@@ -65,7 +68,6 @@ export class Outbox {
    * retry of a send whose outcome was unknown looks in Sent first and never sends twice unasked [SEC-32].
    */
   public async send(account: MailAccount, message: OutgoingMessage, previous?: StoredDraft, options: SendOptions = {}): Promise<SendOutcome> {
-    const { sender, drafts, logger } = this.dependencies;
     const messageId = previous?.messageId ?? newMessageId(message.from);
     if (previous?.failure?.code === 'SendOutcomeUnknown') {
       const settled = await this.settleUnknownOutcome(account, previous, options);
@@ -73,15 +75,65 @@ export class Outbox {
         return settled;
       }
     }
+    // On disk before anything else: if this window closes while the send waits, another sends it.
+    const claimed = await this.dependencies.queue?.add({ accountId: account.id, messageId, message, ...(previous ? { previousDraftId: previous.id } : {}) });
+    return this.sendClaimed(account, message, messageId, previous, claimed, options.signal);
+  }
+
+  /**
+   * Sends a queued send that its window left behind (it was closed or died), claimed by this window.
+   * One that window had handed to SMTP may have gone out: it is never sent again from here, only
+   * looked for in Sent, and otherwise kept as a draft that may already have been sent [SEC-32].
+   */
+  public async resume(account: MailAccount, claimed: ClaimedSend): Promise<SendOutcome> {
+    const { drafts, logger } = this.dependencies;
+    const { item } = claimed;
+    const previous = item.previousDraftId ? await drafts.get(item.previousDraftId) : undefined;
+    if (item.handedOverAt === undefined) {
+      return this.sendClaimed(account, item.message, item.messageId, previous, claimed);
+    }
+    if ((await this.searchSent(account, item.messageId)) === true) {
+      logger.info('A send left by a closed window is in Sent: it was sent, and is not sent again');
+      await claimed.finish();
+      if (previous) {
+        await drafts.discard(previous);
+      }
+      return { status: 'sent', messageId: item.messageId, inSent: true, refused: [], alreadySent: true };
+    }
+    const error = new MailroomError('SendOutcomeUnknown', 'A window was closed while it sent this message: it may already have been sent.', {
+      accountId: account.id,
+    });
+    const draft = await drafts.keep(account.id, item.message, { messageId: item.messageId, failure: error, ...(previous ? { existingId: previous.id } : {}) });
+    await claimed.finish();
+    return { status: 'failed', error, draft };
+  }
+
+  private async sendClaimed(
+    account: MailAccount,
+    message: OutgoingMessage,
+    messageId: string,
+    previous: StoredDraft | undefined,
+    claimed: ClaimedSend | undefined,
+    signal?: AbortSignal,
+  ): Promise<SendOutcome> {
+    const { sender, drafts, logger } = this.dependencies;
     let result: SendResult;
     try {
-      result = await sender.send(account, message, { messageId, ...(options.signal ? { signal: options.signal } : {}) });
+      result = await sender.send(account, message, {
+        messageId,
+        ...(signal ? { signal } : {}),
+        ...(claimed ? { beforeExchange: () => claimed.markHandedOver() } : {}),
+      });
     } catch (error) {
       const mapped = mapSmtpError(error, account.smtp.host);
       logger.warn(`Sending failed (${mapped.code}); the message is kept as a draft`);
+      // The draft first, then out of the queue: a window dying in between leaves both, never neither.
       const draft = await drafts.keep(account.id, message, { messageId, failure: mapped, ...(previous ? { existingId: previous.id } : {}) });
+      await claimed?.finish();
       return { status: 'failed', error: mapped, draft };
     }
+    // Out of the queue the moment the server took it, so no window sends it again.
+    await claimed?.finish();
     if (previous) {
       await drafts.discard(previous);
     }

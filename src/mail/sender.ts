@@ -29,6 +29,12 @@ export interface SendResult {
   readonly rejected: string[];
 }
 
+export interface SmtpSendOptions {
+  readonly messageId?: string;
+  readonly signal?: AbortSignal;
+  readonly beforeExchange?: () => Promise<void>;
+}
+
 interface AttemptOutcome {
   readonly accepted: string[];
   readonly rejected: string[];
@@ -45,11 +51,16 @@ interface AttemptOutcome {
 export class SmtpSender {
   public constructor(private readonly dependencies: SenderDependencies) {}
 
-  /** `signal` cancels the send while it waits for the rate limit; once the SMTP exchange starts, it runs to its end. */
-  public async send(account: MailAccount, message: OutgoingMessage, options: { messageId?: string; signal?: AbortSignal } = {}): Promise<SendResult> {
+  /**
+   * `signal` cancels the send while it waits for the rate limit; once the SMTP exchange starts, it runs
+   * to its end. `beforeExchange` runs once the send has its slot, before any connection is opened
+   * (the shared outbox records there that the message may reach the server); its failure stops the send.
+   */
+  public async send(account: MailAccount, message: OutgoingMessage, options: SmtpSendOptions = {}): Promise<SendResult> {
     const composed = await composeMessage(message, options);
     assertWithinSizeLimit(composed.raw.length, this.dependencies.maxMessageBytes());
     await this.dependencies.rateLimiter.acquire(account.id, options.signal);
+    await options.beforeExchange?.();
     const outcome = await this.sendWithOneRefresh(account, composed);
     if (outcome.accepted.length === 0) {
       throw new MailroomError('RecipientRefused', ui`${account.smtp.host} refused every recipient (${outcome.rejected.join(', ')}).`, {

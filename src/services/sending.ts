@@ -5,6 +5,7 @@ import type { DraftStore, StoredDraft } from '../mail/drafts';
 import { whereDraftIsKept } from '../mail/drafts';
 import { describeSendFailure } from '../mail/outbox';
 import type { Outbox, SendOutcome } from '../mail/outbox';
+import type { LeftBehindSend } from '../mail/outboxDrain';
 import type { OutgoingMessage } from '../mail/outgoing';
 import { MailroomError } from '../util/errors';
 import { abortSignalOf, askModal, notify, pickOne, withProgress } from '../ui/surfaces';
@@ -60,17 +61,31 @@ export class Sending {
       }
       return outcome;
     }
+    await this.tellSent(account, message, outcome, false);
+    return outcome;
+  }
+
+  /**
+   * Tells the outcome of a send that a closed window had queued and this window sent (or settled as
+   * a draft): the window that queued it is gone, so this one, the one that drained the outbox, says it.
+   */
+  public async reportLeftBehind({ account, message, outcome }: LeftBehindSend): Promise<void> {
+    if (outcome.status === 'failed') {
+      void this.offerRecovery(account, outcome.error, outcome.draft);
+    } else {
+      await this.tellSent(account, message, outcome, true);
+    }
+  }
+
+  /** Remembers the recipients, and says "Sent", or offers the draft to the recipients the server refused. */
+  private async tellSent(account: MailAccount, message: OutgoingMessage, outcome: SendOutcome & { status: 'sent' }, leftBehind: boolean): Promise<void> {
     await this.deps.recent.remember([...message.to, ...message.cc, ...message.bcc].filter((address) => !outcome.refused.includes(address.address)));
     if (outcome.draft) {
-      void this.offerRecovery(
-        account,
-        new MailroomError('RecipientRefused', ui`Sent, but ${account.smtp.host} refused ${outcome.refused.join(', ')}.`),
-        outcome.draft,
-      );
-      return outcome;
+      const error = new MailroomError('RecipientRefused', ui`Sent, but ${account.smtp.host} refused ${outcome.refused.join(', ')}.`);
+      void this.offerRecovery(account, error, outcome.draft);
+    } else {
+      void this.announceSent(account, message, outcome.alreadySent === true, leftBehind);
     }
-    void this.announceSent(account, message, outcome.alreadySent === true);
-    return outcome;
   }
 
   /** Unsent drafts (kept after failures): retry, edit or discard. */
@@ -103,9 +118,12 @@ export class Sending {
     }
   }
 
-  private async announceSent(account: MailAccount, message: OutgoingMessage, alreadySent: boolean): Promise<void> {
+  private async announceSent(account: MailAccount, message: OutgoingMessage, alreadySent: boolean, leftBehind = false): Promise<void> {
     const showInSent = ui`Show in Sent`;
-    const text = alreadySent ? ui`This message had already been sent: it is in Sent, so it was not sent again.` : ui`Sent to ${formatAddressList(message.to)}.`;
+    const sentText = leftBehind
+      ? ui`Sent to ${formatAddressList(message.to)} (queued in a window that was closed).`
+      : ui`Sent to ${formatAddressList(message.to)}.`;
+    const text = alreadySent ? ui`This message had already been sent: it is in Sent, so it was not sent again.` : sentText;
     if ((await notify('info', text, showInSent)) === showInSent) {
       const folder = await this.deps.sentFolderOf(account);
       await (folder ? this.deps.inbox.showFolder(account.id, folder) : this.deps.inbox.reveal());

@@ -37,6 +37,8 @@ export interface AcquireOptions {
 export interface HeldLock {
   /** Aborted when this holder lost the lock (it stopped renewing for longer than the lease and was taken over). */
   readonly lost: AbortSignal;
+  /** Reads the lock file: whether it is still this holder's (a holder frozen past its lease may have been taken over). */
+  stillHeld(): Promise<boolean>;
   release(): Promise<void>;
 }
 
@@ -246,6 +248,7 @@ export class FileLocks {
     let releasing: Promise<void> | undefined;
     return {
       lost: lost.signal,
+      stillHeld: async () => !released.signal.aborted && (await this.readHolder(file))?.record.id === record.id,
       release: () => {
         releasing ??= (async () => {
           released.abort();
