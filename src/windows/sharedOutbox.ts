@@ -144,7 +144,14 @@ export class SharedOutboxQueue implements OutboxQueue {
   }
 
   private async write(item: QueuedSend): Promise<void> {
-    const draft = serializeDraft({ id: item.id, accountId: item.accountId, messageId: item.messageId, savedAt: item.queuedAt, message: item.message, savedToServer: false });
+    const draft = serializeDraft({
+      id: item.id,
+      accountId: item.accountId,
+      messageId: item.messageId,
+      savedAt: item.queuedAt,
+      message: item.message,
+      savedToServer: false,
+    });
     const file: ItemFile = {
       queuedAt: item.queuedAt,
       draft,

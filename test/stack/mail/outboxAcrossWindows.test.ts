@@ -12,6 +12,7 @@ import type { MailAccount } from '../../../src/auth/accountApi';
 import { SharedOutboxQueue } from '../../../src/windows/sharedOutbox';
 import { SharedSendLedger } from '../../../src/windows/sharedSendLedger';
 import { testLogger } from '../../support/logging';
+import { messageToBob } from '../../support/outboxFixtures';
 import { StackMailAccounts } from '../../support/stackAccounts';
 import { startStack } from '..';
 import type { Stack } from '..';
@@ -50,7 +51,9 @@ describe('outbox shared by windows (separate processes, one account)', function 
   });
 
   function openWindow(maxPerMinute: number): ChildProcess {
-    const window = fork(WORKER, [storage, String(stack.smtp.port), account.id, account.email, String(maxPerMinute)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const window = fork(WORKER, [storage, String(stack.smtp.port), account.id, account.email, String(maxPerMinute)], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     windows.push(window);
     return window;
   }
@@ -114,7 +117,7 @@ describe('outbox shared by windows (separate processes, one account)', function 
       // Sends left behind by windows that are gone: on disk, claimed by nobody.
       const queue = new SharedOutboxQueue(path.join(storage, 'outbox'), testLogger());
       for (const subject of subjects) {
-        const message = { from: { address: account.email }, to: [{ address: 'bob@mailroom.test' }], cc: [], bcc: [], subject, text: 'x', html: '', attachments: [] };
+        const message = messageToBob(subject, account.email);
         await (await queue.add({ accountId: account.id, messageId: `<${randomBytes(8).toString('hex')}@mailroom.test>`, message })).release();
       }
       const [first, second] = [openWindow(100), openWindow(100)];
@@ -124,7 +127,11 @@ describe('outbox shared by windows (separate processes, one account)', function 
         statuses.flat().every((status) => status === 'sent'),
         JSON.stringify(statuses),
       );
-      assert.deepEqual(acceptedCounts(subjects), subjects.map(() => 1), 'each message reached the SMTP server exactly once');
+      assert.deepEqual(
+        acceptedCounts(subjects),
+        subjects.map(() => 1),
+        'each message reached the SMTP server exactly once',
+      );
       assert.deepEqual(queuedFiles(), []);
     });
   }

@@ -18,10 +18,9 @@ import { systemClock } from '../../../src/util/clock';
 import { SharedOutboxQueue } from '../../../src/windows/sharedOutbox';
 import { SharedSendLedger } from '../../../src/windows/sharedSendLedger';
 import { testLogger } from '../../support/logging';
+import { messageToBob } from '../../support/outboxFixtures';
 
-export type OutboxWorkerRequest =
-  | { command: 'queue'; accessToken: string; subject: string }
-  | { command: 'drain'; accessToken: string; drainLock: boolean };
+export type OutboxWorkerRequest = { command: 'queue'; accessToken: string; subject: string } | { command: 'drain'; accessToken: string; drainLock: boolean };
 
 const [storage, smtpPort, accountId, email, maxPerMinute] = process.argv.slice(2);
 const account: MailAccount = {
@@ -60,11 +59,13 @@ process.on('message', (request: OutboxWorkerRequest) => {
       claimOrphans: () => shared.claimOrphans(),
       whileDraining: (task) => shared.whileDraining(task),
     };
-    const message = { from: { address: email }, to: [{ address: 'bob@mailroom.test' }], cc: [], bcc: [], subject: request.subject, text: 'x', html: '<p>x</p>', attachments: [] };
+    const message = messageToBob(request.subject, email);
     void outboxOver(telling).send(account, message);
     return;
   }
-  const queue: OutboxQueue = request.drainLock ? shared : { add: (send) => shared.add(send), claimOrphans: () => shared.claimOrphans(), whileDraining: (task) => task() };
+  const queue: OutboxQueue = request.drainLock
+    ? shared
+    : { add: (send) => shared.add(send), claimOrphans: () => shared.claimOrphans(), whileDraining: (task) => task() };
   void drainLeftBehindSends({ queue, outbox: outboxOver(queue), accountOf: () => account, logger }).then(
     (sent) => process.send?.(sent.map((each) => each.outcome.status)),
     (error: unknown) => process.send?.(`drain failed: ${String(error)}`),

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { MailAccount, MailAccounts } from '../../../src/auth/accountApi';
+import type { MailAccounts } from '../../../src/auth/accountApi';
 import { DraftStore } from '../../../src/mail/drafts';
 import { Outbox } from '../../../src/mail/outbox';
 import type { OutgoingMessage } from '../../../src/mail/outgoing';
@@ -10,18 +10,12 @@ import { SendRateLimiter } from '../../../src/mail/sendRateLimiter';
 import { SmtpSender } from '../../../src/mail/sender';
 import { MailroomError, isMailroomError } from '../../../src/util/errors';
 import { testLogger } from '../../support/logging';
+import { outboxAccount } from '../../support/outboxFixtures';
 import { FakeClock, flush } from '../../support/clock';
 
 const quiet = testLogger();
 
-const account: MailAccount = {
-  id: 'acc',
-  provider: 'oidc',
-  email: 'alice@mailroom.test',
-  imap: { host: 'imap.mailroom.test', port: 993, implicitTls: true },
-  smtp: { host: 'smtp.mailroom.test', port: 465, implicitTls: true },
-  serverSavesSent: false,
-};
+const account = outboxAccount;
 
 const message: OutgoingMessage = {
   from: { address: 'alice@mailroom.test' },

@@ -9,17 +9,11 @@ import type { OutgoingMessage } from '../../../src/mail/outgoing';
 import type { SendResult } from '../../../src/mail/sender';
 import { MailroomError } from '../../../src/util/errors';
 import { testLogger } from '../../support/logging';
+import { outboxAccount } from '../../support/outboxFixtures';
 
 const quiet = testLogger();
 
-const account: MailAccount = {
-  id: 'acc',
-  provider: 'oidc',
-  email: 'alice@mailroom.test',
-  imap: { host: 'imap.mailroom.test', port: 993, implicitTls: true },
-  smtp: { host: 'smtp.mailroom.test', port: 465, implicitTls: true },
-  serverSavesSent: false,
-};
+const account = outboxAccount;
 
 const message: OutgoingMessage = {
   from: { address: 'alice@mailroom.test' },
