@@ -75,9 +75,21 @@ export class Outbox {
         return settled;
       }
     }
-    // On disk before anything else: if this window closes while the send waits, another sends it.
-    const claimed = await this.dependencies.queue?.add({ accountId: account.id, messageId, message, ...(previous ? { previousDraftId: previous.id } : {}) });
+    const claimed = await this.queue(account, message, messageId, previous);
     return this.sendClaimed(account, message, messageId, previous, claimed, options.signal);
+  }
+
+  /**
+   * On disk before anything else, so that if this window closes while the send waits another sends it.
+   * An outbox folder out of reach does not stop sending: the send then lives in this window only.
+   */
+  private async queue(account: MailAccount, message: OutgoingMessage, messageId: string, previous: StoredDraft | undefined): Promise<ClaimedSend | undefined> {
+    try {
+      return await this.dependencies.queue?.add({ accountId: account.id, messageId, message, ...(previous ? { previousDraftId: previous.id } : {}) });
+    } catch (error) {
+      this.dependencies.logger.warn(`The send is not in the shared outbox, it goes from this window only: ${describeError(error)}`);
+      return undefined;
+    }
   }
 
   /**

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DraftStore } from '../../../src/mail/drafts';
@@ -150,6 +150,24 @@ describe('outbox shared by windows (SharedOutboxQueue)', function () {
     assert.equal((await sending.send(account, message)).status, 'sent');
     assert.deepEqual(queuedFiles(), []);
     assert.deepEqual(await window.drain(), []);
+  });
+
+  it('an outbox folder out of reach does not stop sending: the send goes from this window', async () => {
+    writeFileSync(outboxFolder, 'a file where the folder should be');
+    const sent: string[] = [];
+    const outbox = new Outbox({
+      sender: {
+        send: async (_account, _message, options) => (
+          sent.push(options.messageId),
+          { messageId: options.messageId, raw: Buffer.from('raw'), accepted: ['bob@mailroom.test'], rejected: [] }
+        ),
+      },
+      drafts,
+      logger,
+      queue: new SharedOutboxQueue(outboxFolder, logger),
+    });
+    assert.equal((await outbox.send(account, message)).status, 'sent');
+    assert.equal(sent.length, 1);
   });
 
   it('one window drains at a time', async () => {
