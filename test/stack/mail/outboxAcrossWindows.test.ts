@@ -90,7 +90,7 @@ describe('outbox shared by windows (separate processes, one account)', function 
     ['is killed (kill -9)', 'SIGKILL'],
     ['is closed', 'SIGTERM'],
   ] as const) {
-    it(`a send waiting for the rate limit in a window that ${how} is sent once by the next window`, async function () {
+    it(`[SEC-32] a send waiting for the rate limit in a window that ${how} is sent once by the next window`, async function () {
       // The account's one send of the minute started 56 s ago (in another window): the next may start in about 4 s.
       const lastSendAt = Date.now() - 56_000;
       await new SharedSendLedger(path.join(storage, 'sends')).claim(account.id, 1, () => lastSendAt);
@@ -112,7 +112,7 @@ describe('outbox shared by windows (separate processes, one account)', function 
   }
 
   for (const drainLock of [true, false]) {
-    it(`two windows draining at once send each queued message exactly once (${drainLock ? 'one drains, the other skips' : 'the per-send claims alone'})`, async function () {
+    it(`[SEC-32] two windows draining at once send each queued message exactly once (${drainLock ? 'one drains, the other skips' : 'the per-send claims alone'})`, async function () {
       const subjects = Array.from({ length: 8 }, (_, index) => `queued ${index} ${randomBytes(4).toString('hex')}`);
       // Sends left behind by windows that are gone: on disk, claimed by nobody.
       const queue = new SharedOutboxQueue(path.join(storage, 'outbox'), testLogger());
