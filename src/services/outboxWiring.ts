@@ -84,8 +84,11 @@ export function drainOutboxPeriodically(deps: {
   readonly accounts: MailAccounts;
   readonly logger: Logger;
   readonly report: (sent: LeftBehindSend) => void;
+  readonly everyMs?: number;
 }): Subscription {
   let draining = false;
+  // A folder that stays out of reach fails every pass: said once, and again only when the reason changes.
+  let lastFailure: string | undefined;
   const drain = async (): Promise<void> => {
     if (draining) {
       return;
@@ -94,13 +97,18 @@ export function drainOutboxPeriodically(deps: {
     try {
       const sent = await drainLeftBehindSends({ ...deps, accountOf: (accountId) => findAccount(deps.accounts, accountId) });
       sent.forEach(deps.report);
+      lastFailure = undefined;
     } catch (error) {
-      deps.logger.warn(`Could not drain the outbox: ${describeError(error)}`);
+      const failure = describeError(error);
+      if (failure !== lastFailure) {
+        deps.logger.warn(`Could not drain the outbox: ${failure}`);
+      }
+      lastFailure = failure;
     } finally {
       draining = false;
     }
   };
   void drain();
-  const timer = setInterval(() => void drain(), DRAIN_EVERY_MS);
+  const timer = setInterval(() => void drain(), deps.everyMs ?? DRAIN_EVERY_MS);
   return { dispose: () => clearInterval(timer) };
 }

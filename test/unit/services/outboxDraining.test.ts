@@ -11,7 +11,7 @@ import type * as SendingModule from '../../../src/services/sending';
 import type { SendingDependencies } from '../../../src/services/sending';
 import { SharedOutboxQueue } from '../../../src/windows/sharedOutbox';
 import { FakeEditor, installFakeVscode } from '../../support/fakeVscode';
-import { testLogger } from '../../support/logging';
+import { recordingLogger, testLogger } from '../../support/logging';
 import { messageToBob, outboxAccount } from '../../support/outboxFixtures';
 import { eventually } from '../../support/windowProcesses';
 
@@ -75,5 +75,34 @@ describe('sends left behind by a closed window: drained and told in one window',
     } finally {
       draining.forEach((each) => each.dispose());
     }
+  });
+
+  it('says once that the outbox cannot be drained while every pass fails the same way', async () => {
+    const { logger: recording, lines } = recordingLogger();
+    let passes = 0;
+    const unreachable = {
+      whileDraining: async () => {
+        passes++;
+        throw new Error('EACCES: permission denied, open outbox/drain.lock');
+      },
+    } as unknown as SharedOutboxQueue;
+    const draining = wiring.drainOutboxPeriodically({
+      queue: unreachable,
+      outbox: {} as Outbox,
+      accounts,
+      logger: recording,
+      report: () => undefined,
+      everyMs: 10,
+    });
+    try {
+      // The control: the passes did run, and failed, several times.
+      await eventually(() => passes >= 4, 5_000, 'four passes');
+    } finally {
+      draining.dispose();
+    }
+    assert.deepEqual(
+      lines.filter((line) => line.startsWith('warn')),
+      ['warn Could not drain the outbox: EACCES: permission denied, open outbox/drain.lock'],
+    );
   });
 });
