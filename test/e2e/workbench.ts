@@ -36,6 +36,8 @@ export interface WorkbenchOptions {
   installBeforeStart?: boolean;
   /** Extra Chromium switches (see launchChromium). */
   browserArguments?: readonly string[];
+  /** Keep SecretStorage in the browser's localStorage, as code-server does (see CodeServerOptions). */
+  persistSecrets?: boolean;
 }
 
 export interface Workbench {
@@ -64,13 +66,21 @@ export interface Workbench {
   notification(text: string | RegExp): Locator;
   /** Presses Escape until no quick input, menu or dialog is open. */
   dismiss(): Promise<void>;
-  /** Closes every other browser tab (a sign-in page, say) and brings the workbench to the front. */
+  /** Closes every other browser tab (a sign-in page, say; not another window) and brings the workbench to the front. */
   returnToEditor(): Promise<void>;
   /** The activity bar entry with this title (e.g. "Mail"). */
   activityBarItem(title: string): Locator;
   /** Opens the Accounts menu (bottom of the activity bar) and returns the labels of its entries ([] if it has none). */
   openAccountsMenu(): Promise<string[]>;
-  /** Closes the browser, stops code-server and the stack. */
+  /**
+   * Another window of the same editor: a new tab of the same browser (so the same browser storage, where the
+   * workbench keeps SecretStorage) on the same server, which gives it its own extension host. Resolves once its
+   * workbench is ready; its `close` closes that tab only.
+   */
+  openAnotherWindow(name: string): Promise<Workbench>;
+  /** Closes this window's tab as a person closes a window (its unload handlers run); the server goes on. */
+  closeWindow(): Promise<void>;
+  /** Closes the browser, stops code-server and the stack (another window's: closes its tab). */
   close(): Promise<void>;
 }
 
@@ -95,13 +105,13 @@ async function waitForWorkbench(page: Page, mailroomInstalled: boolean): Promise
   await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout });
 }
 
-type WorkbenchHelpers = Omit<Workbench, 'page' | 'server' | 'stack' | 'close'>;
+type WorkbenchHelpers = Omit<Workbench, 'page' | 'server' | 'stack' | 'close' | 'closeWindow' | 'openAnotherWindow'>;
 
 function exactly(label: string): RegExp {
   return new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 }
 
-function workbenchHelpers(page: Page, name: string): WorkbenchHelpers {
+function workbenchHelpers(page: Page, name: string, windowPages: ReadonlySet<Page>): WorkbenchHelpers {
   const dismiss = async (): Promise<void> => {
     const overlays = page.locator(`${QUICK_INPUT}:visible, .context-view .monaco-menu:visible, .monaco-dialog-box:visible`);
     for (let attempt = 0; attempt < 3 && (await overlays.count()) > 0; attempt += 1) {
@@ -188,7 +198,7 @@ function workbenchHelpers(page: Page, name: string): WorkbenchHelpers {
       page
         .context()
         .pages()
-        .filter((tab) => tab !== page)
+        .filter((tab) => tab !== page && !windowPages.has(tab))
         .map(async (tab) => tab.close().catch(() => undefined)),
     );
     // As a person does after the browser part of a sign-in: back to the editor, nothing else open.
@@ -257,6 +267,13 @@ function recordBrowserConsole(page: Page, file: string): void {
   page.on('pageerror', (error) => append(`[uncaught] ${error.message}`));
 }
 
+/** Closes one window's tab as a person does (the page's unload handlers run) and resolves once it is gone. */
+async function closeTab(page: Page): Promise<void> {
+  const closed = new Promise<void>((resolve) => page.once('close', () => resolve()));
+  await page.close({ runBeforeUnload: true });
+  await closed;
+}
+
 /** Starts what the options ask for and opens the workbench with the packaged extension installed. */
 export async function openWorkbench(options: WorkbenchOptions): Promise<Workbench> {
   const vsix = packagedExtensionPath();
@@ -279,13 +296,32 @@ export async function openWorkbench(options: WorkbenchOptions): Promise<Workbenc
       settings: { ...context.settings, ...(typeof options.settings === 'function' ? options.settings(context.stack) : options.settings) },
       env: { ...context.env, ...options.env },
       ...(options.workspaceTrust ? { workspaceTrust: true } : {}),
+      ...(options.persistSecrets ? { persistSecrets: true } : {}),
     });
     browser = await launchChromium(options.browserArguments);
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    recordBrowserConsole(page, path.join(server.directory, 'browser-console.log'));
-    await page.goto(server.workbenchUrl());
-    await waitForWorkbench(page, options.installBeforeStart !== false);
-    return { page, server, stack: context.stack, close, ...workbenchHelpers(page, options.name) };
+    const browserContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const { stack } = context;
+    const started = server;
+    const mailroomInstalled = options.installBeforeStart !== false;
+    const windowPages = new Set<Page>();
+    const openWindow = async (name: string, windowClose: (page: Page) => Promise<void>): Promise<Workbench> => {
+      const page = await browserContext.newPage();
+      windowPages.add(page);
+      page.once('close', () => windowPages.delete(page));
+      recordBrowserConsole(page, path.join(started.directory, name === options.name ? 'browser-console.log' : `browser-console-${name}.log`));
+      await page.goto(started.workbenchUrl());
+      await waitForWorkbench(page, mailroomInstalled);
+      return {
+        page,
+        server: started,
+        stack,
+        close: () => windowClose(page),
+        closeWindow: () => closeTab(page),
+        openAnotherWindow: (other) => openWindow(other, closeTab),
+        ...workbenchHelpers(page, name, windowPages),
+      };
+    };
+    return await openWindow(options.name, close);
   } catch (error) {
     await close();
     throw error;

@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import { serverMainScript } from './paths';
 import { freshRunDirectory } from './runDirectory';
 import { writeUserSettings } from './userSettings';
+import { startWebKeyProxy } from './webKeyProxy';
+import type { WebKeyProxy } from './webKeyProxy';
 
 export interface CodeServerOptions {
   /** Names the run's folder, .test-output/editor/<name>-<pid>/ (see runDirectory.ts). */
@@ -33,6 +35,12 @@ export interface CodeServerOptions {
    * `security.workspace.trust.enabled: true`).
    */
   workspaceTrust?: boolean;
+  /**
+   * Serves the workbench through a front end that adds code-server's `/mint-key` route (see webKeyProxy.ts), so
+   * SecretStorage is sealed into the browser's localStorage as in code-server itself: tabs opened later start
+   * signed in. Without it each tab keeps its secrets in memory.
+   */
+  persistSecrets?: boolean;
 }
 
 export interface CodeServer {
@@ -237,7 +245,9 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const exited = new Promise<void>((resolve) => server.once('close', () => resolve()));
   const removeGuard = guardAgainstOrphans(groupId);
 
+  let proxy: WebKeyProxy | undefined;
   const stop = async (): Promise<void> => {
+    await proxy?.close();
     removeGuard();
     if (processGroupAlive(groupId)) {
       process.kill(-groupId, 'SIGTERM');
@@ -253,6 +263,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   let port: number;
   try {
     port = await waitForPort(server, logFile, options.startTimeoutMs ?? 30_000);
+    if (options.persistSecrets) {
+      proxy = await startWebKeyProxy(port, userDataDirectory);
+      port = proxy.port;
+    }
   } catch (error) {
     await stop();
     throw error;
