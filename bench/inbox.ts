@@ -102,8 +102,8 @@ function settledHeapBytes(): number {
   return process.memoryUsage().heapUsed;
 }
 
-const htmlMessageSubject = 'Benchmark: 50 kB HTML newsletter';
-const shortHtmlSubject = 'Benchmark: a short HTML note';
+export const htmlMessageSubject = 'Benchmark: 50 kB HTML newsletter';
+export const shortHtmlSubject = 'Benchmark: a short HTML note';
 
 /** An HTML-only mail to alice, as delivered over LMTP. */
 function htmlMail(from: string, subject: string, html: string): string {
@@ -120,7 +120,7 @@ function htmlMail(from: string, subject: string, html: string): string {
   ].join('\r\n');
 }
 
-function shortHtmlMessage(): string {
+export function shortHtmlMessage(): string {
   return htmlMail(
     'Bob <bob@mailroom.test>',
     shortHtmlSubject,
@@ -128,7 +128,7 @@ function shortHtmlMessage(): string {
   );
 }
 
-function htmlMessageOf50kB(): string {
+export function htmlMessageOf50kB(): string {
   const paragraphs: string[] = [];
   let index = 0;
   while (paragraphs.join('').length < 50_000) {

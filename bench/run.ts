@@ -1,11 +1,17 @@
 // `npm run bench`: runs the benchmarks and prints their tables (results also go to bench/results/).
 import * as os from 'node:os';
+import { runEditorBenchmark, writeEditorResults } from './editor';
 import { runInboxBenchmark, writeInboxResults } from './inbox';
 import { runWindowsBenchmark, writeWindowsResults } from './windows';
 import { runSelectProbe } from './selectProbe';
 import { runSlowNetworkBenchmark, slowLink } from './slowNetwork';
 
 async function main(): Promise<void> {
+  // `npm run bench -- editor` runs only the real-editor benchmark (code-server with the packaged .vsix).
+  if (process.argv.includes('editor')) {
+    process.stdout.write(`${writeEditorResults(await runEditorBenchmark())}\n`);
+    return;
+  }
   // `npm run bench -- windows` runs only the several-windows benchmark.
   if (process.argv.includes('windows')) {
     process.stdout.write(`${writeWindowsResults(await runWindowsBenchmark())}\n`);

@@ -9,7 +9,8 @@
 // network namespace where no socket can connect), browser starts Chromium, stack starts servers (the local
 // stack, fake IMAP/SMTP servers, loopback sign-in), integration and e2e start the editor.
 //   node test/run.js desktop         the integration suites in desktop VS Code (@vscode/test-electron)
-//   node test/run.js bench           the benchmarks under bench/ (`bench windows`: only the several-windows one)
+//   node test/run.js bench           the benchmarks under bench/ (`bench windows`: only the several-windows one;
+//                                    `bench editor`: the packaged .vsix in code-server)
 'use strict';
 
 const { spawn, spawnSync } = require('node:child_process');
@@ -148,7 +149,9 @@ async function main() {
   if (requested[0] === 'bench') {
     ensureSystemPackages();
     build();
-    run(process.execPath, ['out/bench/run.js', ...requested.slice(1)], { env: { ...process.env, NODE_EXTRA_CA_CERTS: testCa } });
+    // `bench editor` measures the packaged .vsix in code-server (bench/editor.ts).
+    const editor = requested.includes('editor') ? (ensureEditor(), { MAILROOM_VSIX: packageVsix(path.join(outputDir, 'mailroom.vsix')) }) : {};
+    run(process.execPath, ['out/bench/run.js', ...requested.slice(1)], { env: { ...process.env, ...editor, NODE_EXTRA_CA_CERTS: testCa } });
     return;
   }
 
