@@ -8,9 +8,9 @@ import type { Workbench } from '../test/e2e/workbench';
 import type { ProbeRecord } from './editorProbes';
 
 /** A time the probes should have taken; a missing one is a broken probe, not a number. */
-function taken(at: number | undefined, what: string): number {
+function taken(at: number | undefined, what: string, record: ProbeRecord): number {
   if (at === undefined || !Number.isFinite(at)) {
-    throw new Error(`the webview probes did not see ${what}`);
+    throw new Error(`the webview probes did not see ${what}; they did: ${record.trace.join(', ')}`);
   }
   return at;
 }
@@ -81,7 +81,7 @@ export async function openFolder(inbox: Frame, folderPattern: RegExp, rowSelecto
   await option.click();
   const rowAt = await rowSeenAt(inbox);
   const record = await probeOf(inbox);
-  const clickAt = taken(record.clicks.filter((at) => at <= rowAt).pop(), 'the click on the folder');
+  const clickAt = taken(record.clicks.filter((at) => at <= rowAt).pop(), 'the click on the folder', record);
   const first = firstReceivedAfter(record, clickAt);
   return { ms: rowAt - clickAt, extensionMs: (first?.at ?? Number.NaN) - clickAt, firstMessageType: first?.type ?? 'none' };
 }
@@ -134,7 +134,8 @@ export async function openMessage(workbench: Workbench, inbox: Frame, subject: s
   await focusRow(page, inbox, subject);
   await page.keyboard.press('Enter');
   const reader = await readerShowing(page, subject);
-  const enterAt = taken((await probeOf(inbox)).enters.pop(), 'Enter in the Inbox');
+  const inboxRecord = await probeOf(inbox);
+  const enterAt = taken(inboxRecord.enters.pop(), 'Enter in the Inbox', inboxRecord);
   const loadedAt = await loadedMailFrameAfter(reader, enterAt);
   const record = await probeOf(reader);
   const received = record.received.filter((message) => message.at >= enterAt && message.at <= loadedAt && message.type === 'message').pop();

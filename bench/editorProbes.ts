@@ -1,9 +1,10 @@
 // Timestamps taken inside Mailroom's webviews in the real editor, for bench/editor.ts. The workbench hosts
-// each webview in a host frame (VS Code's pre/index.html) that writes the view's document into a child
-// frame with document.open/write; listeners added to that child before the write would be erased. So a
-// script added to every frame of the browser context acts in Mailroom's host frames only: each time a
-// Mailroom view has been written into a child frame, it listens in that view's window (capture phase,
-// before Mailroom's own handlers) and keeps the timestamps in the host frame's `__mailroomBench`.
+// each webview in a host frame (VS Code's pre/index.html) that loads a placeholder page into a child frame
+// and then writes the view's document into it (document.open/write/close); listeners added before the
+// write would be erased. So this script, added to every frame of the browser context, keeps a record in
+// each of Mailroom's host frames (`__mailroomBench`), and in a placeholder page whose parent holds such a
+// record it wraps close() of that window's documents: once the view is written, it listens in the view's
+// window (capture phase, before Mailroom's own handlers) and writes into the host frame's record.
 //
 // Every time is `performance.timeOrigin + performance.now()`: milliseconds since the epoch at sub-
 // millisecond resolution, comparable between the workbench's frames (and, to the millisecond, with the
@@ -22,48 +23,57 @@ export interface ProbeRecord {
   received: { at: number; type: string }[];
   /** Load events of frames inside the view (the reader's mail frame), with the size of their srcdoc. */
   frameLoads: { at: number; srcdocLength: number }[];
+  /** What the probes did, for the message of a failed measurement. */
+  trace: string[];
 }
 
-/** Runs in every frame (Playwright's addInitScript); stays inert outside Mailroom's webview host frames. */
+/** Runs in every frame (Playwright's addInitScript); does nothing outside Mailroom's webviews. */
 export function installWebviewProbes(extensionId: string): void {
-  const host = globalThis as unknown as {
-    location: { search: string };
-    document: { querySelectorAll(selector: string): Iterable<unknown>; documentElement: unknown };
-    MutationObserver: new (callback: () => void) => { observe(target: unknown, options: object): void };
-    __mailroomBench?: ProbeRecord;
-  };
-  if (!new URLSearchParams(host.location.search).get('extensionId')?.includes(extensionId) || host.__mailroomBench) {
-    return;
-  }
   type ViewWindow = {
+    location: { search: string };
+    parent: unknown;
     performance: { timeOrigin: number; now(): number };
     document: {
       body: { dataset: Record<string, string | undefined> } | null;
       addEventListener(type: 'load', listener: (event: { target?: unknown }) => void, capture: boolean): void;
     };
     addEventListener(type: string, listener: (event: { key?: string; data?: unknown; target?: unknown }) => void, capture: boolean): void;
+    __mailroomBench?: ProbeRecord;
   };
-  type ChildFrame = { contentWindow: ViewWindow | null };
+  const self = globalThis as unknown as ViewWindow;
+  if (new URLSearchParams(self.location.search).get('extensionId') === extensionId) {
+    self.__mailroomBench ??= { clicks: [], enters: [], received: [], frameLoads: [], trace: [] };
+    return;
+  }
+  let record: ProbeRecord | undefined;
+  try {
+    record = self.parent !== self ? (self.parent as ViewWindow).__mailroomBench : undefined;
+  } catch {
+    return; // a frame of another origin (the reader's sandboxed mail frame)
+  }
+  if (!record) {
+    return;
+  }
+  const probe = record;
   const now = (): number => performance.timeOrigin + performance.now();
-  const record: ProbeRecord = { clicks: [], enters: [], received: [], frameLoads: [] };
-  host.__mailroomBench = record;
-  const listened = new WeakSet<object>();
+  let listening = false;
   const listenIn = (view: ViewWindow): void => {
     const body = view.document.body;
-    if (!body?.dataset.view || listened.has(view.document)) {
-      return; // the placeholder document before the write, or already listening
+    if (listening || !body?.dataset.view) {
+      return;
     }
-    listened.add(view.document);
-    record.view = body.dataset.view;
-    record.documentStartedAt = view.performance.timeOrigin;
-    record.documentWrittenAt = now();
-    view.addEventListener('click', () => record.clicks.push(now()), true);
-    view.addEventListener('keydown', (event) => event.key === 'Enter' && record.enters.push(now()), true);
+    listening = true;
+    probe.trace.push(`listening in ${body.dataset.view}`);
+    probe.view = body.dataset.view;
+    probe.documentStartedAt = view.performance.timeOrigin;
+    probe.documentWrittenAt = now();
+    view.addEventListener('click', () => probe.clicks.push(now()), true);
+    view.addEventListener('keydown', (event) => event.key === 'Enter' && probe.enters.push(now()), true);
     view.addEventListener(
       'message',
       (event) => {
         const type = (event.data as { type?: unknown } | null)?.type;
-        record.received.push({ at: now(), type: typeof type === 'string' ? type : '?' });
+        probe.received.push({ at: now(), type: typeof type === 'string' ? type : '?' });
       },
       true,
     );
@@ -73,37 +83,20 @@ export function installWebviewProbes(extensionId: string): void {
       (event) => {
         const frame = event.target as { tagName?: string; srcdoc?: string };
         if (frame.tagName === 'IFRAME') {
-          record.frameLoads.push({ at: now(), srcdocLength: frame.srcdoc?.length ?? 0 });
+          probe.frameLoads.push({ at: now(), srcdocLength: frame.srcdoc?.length ?? 0 });
         }
       },
       true,
     );
   };
-  // The host frame writes the view's document into the child frame (document.open/write/close) when the
-  // child's placeholder page has fired DOMContentLoaded. Listeners added before the write would be erased,
-  // so the placeholder document's close() is wrapped: once the view's document is written, listen in it.
-  const hooked = new WeakSet<object>();
-  const hookFrames = (): void => {
-    for (const frame of host.document.querySelectorAll('iframe') as Iterable<ChildFrame>) {
-      const view = frame.contentWindow;
-      if (view && !hooked.has(frame)) {
-        hooked.add(frame);
-        view.addEventListener(
-          'DOMContentLoaded',
-          (event) => {
-            const placeholder = event.target as { close(): void };
-            const close = placeholder.close.bind(placeholder);
-            placeholder.close = () => {
-              close();
-              listenIn(view);
-              // If the parser still waits for a script, the body comes later.
-              view.addEventListener('DOMContentLoaded', () => listenIn(view), true);
-            };
-          },
-          true,
-        );
-      }
-    }
+  probe.trace.push('placeholder page');
+  // The prototype's close(), not the document's own: document.open() keeps the window and its realm.
+  const documentPrototype = (self as unknown as { Document: { prototype: { close(this: unknown): void } } }).Document.prototype;
+  const close = documentPrototype.close;
+  documentPrototype.close = function closeAndListen(this: unknown): void {
+    close.call(this);
+    listenIn(self);
+    // If the parser still waits for a script, the body comes later.
+    self.addEventListener('DOMContentLoaded', () => listenIn(self), true);
   };
-  new host.MutationObserver(hookFrames).observe(host.document.documentElement, { childList: true, subtree: true });
 }
