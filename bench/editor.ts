@@ -115,7 +115,7 @@ export async function runEditorBenchmark(): Promise<EditorBenchmark> {
       `editor.activationMs: the workbench's own activation times for ${extensionId} ("Developer: Startup Performance", as the extension host reported them): Load Code + Call Activate, which the Running Extensions editor shows as "Activation"; one activation per run (event: ${activation.activationEvent}); breakdown.activateResolvedMs is until activate()'s promise settled`,
       `editor.heapMB: V8 heap in use in the extension host after two full GCs (Node inspector switched on by SIGUSR1, DevTools protocol HeapProfiler.collectGarbage + Runtime.getHeapUsage), after opening ${bigFolder} and scrolling its list top to bottom (${Math.round(scrollMs)} ms, at most ${maxDomRows} rows in the DOM); the host also runs code-server's built-in extensions: breakdown.heapBeforeMailMB is the same reading before the Mail view was opened`,
       `editor.openFolderMs: click on ${bigFolder} in the Inbox's folder picker until its first row is in the webview's DOM, median of ${runs} (switching from the Inbox each time); breakdown.openFolderExtensionMs: click until the first message from the extension reached the webview; openInboxMs: the way back`,
-      `editor.openMessageFirstMs: Enter on the 50 kB HTML message's row until the mail frame of a new reader (all editors closed before) has loaded it, median of ${runs}; breakdown: newReaderDocumentMs (Enter until the reader document's navigation started), extensionMs (Enter until the message reached the reader's window), renderMs (then until the mail frame loaded)`,
+      `editor.openMessageFirstMs: Enter on the 50 kB HTML message's row until the mail frame of a new reader (all editors closed before) has loaded it, median of ${runs}; breakdown, each from Enter: newReaderDocumentMs (the reader's frame started to load), newReaderWrittenMs (Mailroom's document written into it), newReaderReadyMs (the reader posted ready); openMessageFirstExtensionMs: from ready until the message reached the reader's window (the extension host's fetch, parse and post); openMessageFirstRenderMs: then until the mail frame loaded; for the open reader, openMessageExtensionMs is from Enter`,
       `editor.openMessageMs: the same with the reader already showing a short HTML message, median of ${runs}`,
       `editor.newMailMs: from handing a message to LMTP (test process clock) until its row is in the Inbox's DOM (webview clock; the same system clock), median of ${runs}; breakdown: lmtpMs (the LMTP transaction) and newMailExtensionMs (delivered until the first message from the extension reached the Inbox)`,
     );
@@ -139,6 +139,8 @@ export async function runEditorBenchmark(): Promise<EditorBenchmark> {
         openInboxMs: medianOf(inboxOpenings, (opening) => opening.ms),
         openMessageFirstRuns: firstOpenings.map((opening) => round(opening.ms)).join(' '),
         newReaderDocumentMs: medianOf(firstOpenings, (opening) => opening.newDocumentMs),
+        newReaderWrittenMs: medianOf(firstOpenings, (opening) => opening.writtenMs),
+        newReaderReadyMs: medianOf(firstOpenings, (opening) => opening.readyMs),
         openMessageFirstExtensionMs: medianOf(firstOpenings, (opening) => opening.extensionMs),
         openMessageFirstRenderMs: medianOf(firstOpenings, (opening) => opening.renderMs),
         openMessageRuns: nextOpenings.map((opening) => round(opening.ms)).join(' '),

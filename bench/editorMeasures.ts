@@ -105,9 +105,11 @@ async function focusRow(page: Page, inbox: Frame, subject: string): Promise<void
 
 export interface MessageOpening {
   ms: number;
-  /** Enter until the reader's document started to load (a new reader only). */
+  /** A new reader only: Enter until its frame started to load, until the view was written into it, until it posted `ready`. */
   newDocumentMs?: number;
-  /** Enter until the message reached the reader's window: the extension host's fetch, parse and post. */
+  writtenMs?: number;
+  readyMs?: number;
+  /** Enter (a new reader: its `ready`) until the message reached the reader's window: the extension host's fetch, parse and post. */
   extensionMs: number;
   /** From then until the mail frame had loaded the message: the reader's render. */
   renderMs: number;
@@ -140,10 +142,16 @@ export async function openMessage(workbench: Workbench, inbox: Frame, subject: s
   const record = await probeOf(reader);
   const received = record.received.filter((message) => message.at >= enterAt && message.at <= loadedAt && message.type === 'message').pop();
   const receivedAt = received?.at ?? Number.NaN;
+  if (record.documentStartedAt === undefined || record.documentStartedAt < enterAt) {
+    return { ms: loadedAt - enterAt, extensionMs: receivedAt - enterAt, renderMs: loadedAt - receivedAt };
+  }
+  const readyAt = record.posted.find((message) => message.type === 'ready')?.at ?? Number.NaN;
   return {
     ms: loadedAt - enterAt,
-    ...(record.documentStartedAt !== undefined && record.documentStartedAt >= enterAt ? { newDocumentMs: record.documentStartedAt - enterAt } : {}),
-    extensionMs: receivedAt - enterAt,
+    newDocumentMs: record.documentStartedAt - enterAt,
+    writtenMs: (record.documentWrittenAt ?? Number.NaN) - enterAt,
+    readyMs: readyAt - enterAt,
+    extensionMs: receivedAt - readyAt,
     renderMs: loadedAt - receivedAt,
   };
 }

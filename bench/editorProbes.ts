@@ -19,6 +19,8 @@ export interface ProbeRecord {
   documentWrittenAt?: number;
   clicks: number[];
   enters: number[];
+  /** Messages the view posted to the extension (as the host frame received them), by type. */
+  posted: { at: number; type: string }[];
   /** Messages from the extension, by type, as the view's window received them. */
   received: { at: number; type: string }[];
   /** Load events of frames inside the view (the reader's mail frame), with the size of their srcdoc. */
@@ -42,7 +44,20 @@ export function installWebviewProbes(extensionId: string): void {
   };
   const self = globalThis as unknown as ViewWindow;
   if (new URLSearchParams(self.location.search).get('extensionId') === extensionId) {
-    self.__mailroomBench ??= { clicks: [], enters: [], received: [], frameLoads: [], trace: [] };
+    const hostRecord: ProbeRecord = { clicks: [], enters: [], posted: [], received: [], frameLoads: [], trace: [] };
+    self.__mailroomBench ??= hostRecord;
+    // The view's acquireVsCodeApi().postMessage reaches the host frame as { command: 'onmessage', data: { message } }.
+    self.addEventListener(
+      'message',
+      (event) => {
+        const posted = event.data as { command?: unknown; data?: { message?: { type?: unknown } } } | null;
+        const type = posted?.command === 'onmessage' ? posted.data?.message?.type : undefined;
+        if (typeof type === 'string') {
+          hostRecord.posted.push({ at: performance.timeOrigin + performance.now(), type });
+        }
+      },
+      true,
+    );
     return;
   }
   let record: ProbeRecord | undefined;
