@@ -70,6 +70,9 @@ export interface FolderOpening {
   /** Click until the first message from the extension arrived in the view, and its type. */
   extensionMs: number;
   firstMessageType: string;
+  /** Click until the message that brought the rows arrived (the rest is the webview drawing them), and its type. */
+  rowsMessageMs: number;
+  rowsMessageType: string;
 }
 
 /** Picks a folder in the Inbox's folder picker; from the click on it until a row of it is in the webview's DOM. */
@@ -83,7 +86,15 @@ export async function openFolder(inbox: Frame, folderPattern: RegExp, rowSelecto
   const record = await probeOf(inbox);
   const clickAt = taken(record.clicks.filter((at) => at <= rowAt).pop(), 'the click on the folder', record);
   const first = firstReceivedAfter(record, clickAt);
-  return { ms: rowAt - clickAt, extensionMs: (first?.at ?? Number.NaN) - clickAt, firstMessageType: first?.type ?? 'none' };
+  // The message that brought the rows: the last one the view received before they were drawn.
+  const rows = record.received.filter((message) => message.at >= clickAt && message.at <= rowAt).pop();
+  return {
+    ms: rowAt - clickAt,
+    extensionMs: (first?.at ?? Number.NaN) - clickAt,
+    firstMessageType: first?.type ?? 'none',
+    rowsMessageMs: (rows?.at ?? Number.NaN) - clickAt,
+    rowsMessageType: rows?.type ?? 'none',
+  };
 }
 
 /** Moves the Inbox's focus to the row showing `subject` with the keyboard, as a person does before Enter. */
@@ -107,6 +118,9 @@ export interface MessageOpening {
   ms: number;
   /** A new reader only: Enter until its frame started to load, until the view was written into it, until it posted `ready`. */
   newDocumentMs?: number;
+  /** A new reader only: Enter until VS Code's placeholder page in its frame had loaded, and that page's time to its first byte. */
+  placeholderMs?: number;
+  placeholderFirstByteMs?: number;
   writtenMs?: number;
   readyMs?: number;
   /** Enter (a new reader: its `ready`) until the message reached the reader's window: the extension host's fetch, parse and post. */
@@ -149,6 +163,8 @@ export async function openMessage(workbench: Workbench, inbox: Frame, subject: s
   return {
     ms: loadedAt - enterAt,
     newDocumentMs: record.documentStartedAt - enterAt,
+    placeholderMs: (record.placeholderLoadedAt ?? Number.NaN) - enterAt,
+    placeholderFirstByteMs: record.placeholderTiming?.responseStart ?? Number.NaN,
     writtenMs: (record.documentWrittenAt ?? Number.NaN) - enterAt,
     readyMs: readyAt - enterAt,
     extensionMs: receivedAt - readyAt,

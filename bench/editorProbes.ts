@@ -15,6 +15,9 @@ export interface ProbeRecord {
   view?: string;
   /** When the child frame started to load (its placeholder's timeOrigin, which the written view keeps). */
   documentStartedAt?: number;
+  /** The placeholder page (VS Code's fake.html): when it fired DOMContentLoaded, and its navigation timing (ms from the frame's start). */
+  placeholderLoadedAt?: number;
+  placeholderTiming?: { workerStart: number; requestStart: number; responseStart: number; responseEnd: number };
   /** When the view's document had been written into it. */
   documentWrittenAt?: number;
   clicks: number[];
@@ -105,6 +108,19 @@ export function installWebviewProbes(extensionId: string): void {
     );
   };
   probe.trace.push('placeholder page');
+  self.addEventListener(
+    'DOMContentLoaded',
+    () => {
+      probe.placeholderLoadedAt = now();
+      const timing = performance as unknown as { getEntriesByType(type: string): NonNullable<ProbeRecord['placeholderTiming']>[] };
+      const [navigation] = timing.getEntriesByType('navigation');
+      if (navigation) {
+        const { workerStart, requestStart, responseStart, responseEnd } = navigation;
+        probe.placeholderTiming = { workerStart, requestStart, responseStart, responseEnd };
+      }
+    },
+    true,
+  );
   // The prototype's close(), not the document's own: document.open() keeps the window and its realm.
   const documentPrototype = (self as unknown as { Document: { prototype: { close(this: unknown): void } } }).Document.prototype;
   const close = documentPrototype.close;
