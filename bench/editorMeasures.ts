@@ -116,14 +116,16 @@ async function focusRow(page: Page, inbox: Frame, subject: string): Promise<void
 
 export interface MessageOpening {
   ms: number;
-  /** A new reader only: Enter until its frame started to load, until the view was written into it, until it posted `ready`. */
+  /** A new reader only: Enter until its frame started to load, until Mailroom's document was written into it. */
   newDocumentMs?: number;
   /** A new reader only: Enter until VS Code's placeholder page in its frame had loaded, and that page's time to its first byte. */
   placeholderMs?: number;
   placeholderFirstByteMs?: number;
   writtenMs?: number;
-  readyMs?: number;
-  /** Enter (a new reader: its `ready`) until the message reached the reader's window: the extension host's fetch, parse and post. */
+  /**
+   * Enter (a new reader: its document written) until the message reached the reader's window: the extension host's
+   * fetch, parse and post (a new reader: also its script's start and its `ready`, while the fetch runs).
+   */
   extensionMs: number;
   /** From then until the mail frame had loaded the message: the reader's render. */
   renderMs: number;
@@ -159,15 +161,14 @@ export async function openMessage(workbench: Workbench, inbox: Frame, subject: s
   if (record.documentStartedAt === undefined || record.documentStartedAt < enterAt) {
     return { ms: loadedAt - enterAt, extensionMs: receivedAt - enterAt, renderMs: loadedAt - receivedAt };
   }
-  const readyAt = record.posted.find((message) => message.type === 'ready')?.at ?? Number.NaN;
+  const writtenAt = record.documentWrittenAt ?? Number.NaN;
   return {
     ms: loadedAt - enterAt,
     newDocumentMs: record.documentStartedAt - enterAt,
     placeholderMs: (record.placeholderLoadedAt ?? Number.NaN) - enterAt,
     placeholderFirstByteMs: record.placeholderTiming?.responseStart ?? Number.NaN,
-    writtenMs: (record.documentWrittenAt ?? Number.NaN) - enterAt,
-    readyMs: readyAt - enterAt,
-    extensionMs: receivedAt - readyAt,
+    writtenMs: writtenAt - enterAt,
+    extensionMs: receivedAt - writtenAt,
     renderMs: loadedAt - receivedAt,
   };
 }

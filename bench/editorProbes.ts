@@ -15,15 +15,13 @@ export interface ProbeRecord {
   view?: string;
   /** When the child frame started to load (its placeholder's timeOrigin, which the written view keeps). */
   documentStartedAt?: number;
-  /** The placeholder page (VS Code's fake.html): when it fired DOMContentLoaded, and its navigation timing (ms from the frame's start). */
+  /** When the host started writing the view over the placeholder page (VS Code's fake.html), and that page's navigation timing (ms from the frame's start). */
   placeholderLoadedAt?: number;
   placeholderTiming?: { workerStart: number; requestStart: number; responseStart: number; responseEnd: number };
   /** When the view's document had been written into it. */
   documentWrittenAt?: number;
   clicks: number[];
   enters: number[];
-  /** Messages the view posted to the extension (as the host frame received them), by type. */
-  posted: { at: number; type: string }[];
   /** Messages from the extension, by type, as the view's window received them. */
   received: { at: number; type: string }[];
   /** Load events of frames inside the view (the reader's mail frame), with the size of their srcdoc. */
@@ -47,20 +45,7 @@ export function installWebviewProbes(extensionId: string): void {
   };
   const self = globalThis as unknown as ViewWindow;
   if (new URLSearchParams(self.location.search).get('extensionId') === extensionId) {
-    const hostRecord: ProbeRecord = { clicks: [], enters: [], posted: [], received: [], frameLoads: [], trace: [] };
-    self.__mailroomBench ??= hostRecord;
-    // The view's acquireVsCodeApi().postMessage reaches the host frame as { command: 'onmessage', data: { message } }.
-    self.addEventListener(
-      'message',
-      (event) => {
-        const posted = event.data as { command?: unknown; data?: { message?: { type?: unknown } } } | null;
-        const type = posted?.command === 'onmessage' ? posted.data?.message?.type : undefined;
-        if (typeof type === 'string') {
-          hostRecord.posted.push({ at: performance.timeOrigin + performance.now(), type });
-        }
-      },
-      true,
-    );
+    self.__mailroomBench ??= { clicks: [], enters: [], received: [], frameLoads: [], trace: [] };
     return;
   }
   let record: ProbeRecord | undefined;
@@ -108,23 +93,21 @@ export function installWebviewProbes(extensionId: string): void {
     );
   };
   probe.trace.push('placeholder page');
-  self.addEventListener(
-    'DOMContentLoaded',
-    () => {
-      probe.placeholderLoadedAt = now();
-      const timing = performance as unknown as { getEntriesByType(type: string): NonNullable<ProbeRecord['placeholderTiming']>[] };
-      const [navigation] = timing.getEntriesByType('navigation');
-      if (navigation) {
-        const { workerStart, requestStart, responseStart, responseEnd } = navigation;
-        probe.placeholderTiming = { workerStart, requestStart, responseStart, responseEnd };
-      }
-    },
-    true,
-  );
   // The prototype's close(), not the document's own: document.open() keeps the window and its realm.
   const documentPrototype = (self as unknown as { Document: { prototype: { close(this: unknown): void } } }).Document.prototype;
   const close = documentPrototype.close;
+  const location = self.location as unknown as { href: string };
+  probe.trace.push(`placeholder ${location.href.split('?')[0] ?? ''}`);
   documentPrototype.close = function closeAndListen(this: unknown): void {
+    // Before the write replaces it: the placeholder as the host found it, and how its page loaded.
+    probe.placeholderLoadedAt = now();
+    probe.trace.push(`written over ${location.href.split('?')[0] ?? ''}`);
+    const timing = performance as unknown as { getEntriesByType(type: string): NonNullable<ProbeRecord['placeholderTiming']>[] };
+    const [navigation] = timing.getEntriesByType('navigation');
+    if (navigation) {
+      const { workerStart, requestStart, responseStart, responseEnd } = navigation;
+      probe.placeholderTiming = { workerStart, requestStart, responseStart, responseEnd };
+    }
     close.call(this);
     listenIn(self);
     // If the parser still waits for a script, the body comes later.
