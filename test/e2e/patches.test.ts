@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEMO_SOURCE, DEMO_SOURCE_FILE } from '../stack/fixturePatches';
 import { openMessageBySearch, signInWithDeviceCode } from './mailroom';
+import { waitForSendOutcome } from './sendDiagnostics';
 import { openWorkbench } from './workbench';
 import type { Workbench } from './workbench';
 
@@ -84,7 +85,7 @@ describe('Patches in the installed .vsix', function () {
     // Dialog texts show a commit's brackets as parentheses (the ui tag: no Markdown link can form).
     assert.match((await confirm.textContent()) ?? '', /\(PATCH v2\) fibonacci: return nothing for a count below one/);
     await confirm.locator('.monaco-button', { hasText: /^Send$/ }).click();
-    await workbench.notification('Sent the patch.').waitFor({ timeout: 60_000 });
+    await waitForSendOutcome(workbench, 'Sent the patch.', 'PATCH v2', 60_000);
 
     const reader = await openMessageBySearch(page, 'PATCH v2');
     await reader.locator('.patch-diff .patch-added', { hasText: 'if (count < 1) {' }).waitFor({ timeout: 30_000 });
