@@ -8,6 +8,7 @@ import type { UriCallbacks } from './services/windowSharing';
 import { registerAccountCommands } from './commands/account';
 import { registerCheckAccountCommand } from './commands/checkAccount';
 import { registerInboxCommands } from './commands/inbox';
+import { registerPatchCommands } from './commands/patches';
 import { registerSendCommands } from './commands/send';
 import { MailSessions } from './mail/connection';
 import { AccountCheck } from './services/accountCheck';
@@ -15,6 +16,8 @@ import { Composing } from './services/composing';
 import { MailLayer } from './services/mailLayer';
 import { MessageActions } from './services/messageActions';
 import { joinWindowGroup } from './services/windowSharing';
+import { PatchesIn } from './services/patchesIn';
+import { PatchesOut } from './services/patchesOut';
 import { createOutbox, drainOutboxPeriodically } from './services/outboxWiring';
 import { SharedOutboxQueue } from './windows/sharedOutbox';
 import { SharedSendLedger } from './windows/sharedSendLedger';
@@ -26,6 +29,7 @@ import { trackContextKeys } from './ui/contextKeys';
 import { CheckReportView } from './views/checkReportView';
 import { ComposerPanels } from './views/composer';
 import { registerSetupCommands, showFailureWithFixes } from './setup/registerSetup';
+import { gitRepositories } from './views/gitRepositories';
 import { registerInbox } from './views/registerInbox';
 import { showUnsentDrafts } from './views/unsentDraftsStatus';
 import { placeholdersOf, useTranslator } from './ui/text';
@@ -97,7 +101,9 @@ export function activate(context: vscode.ExtensionContext): void {
   // composer for Reply: the composer reaches `sending` when it sends, long after it exists.
   const composer = new ComposerPanels({ accounts, drafts, logger, extensionUri: context.extensionUri, deliver: (...args) => sending.deliver(...args) });
   const composing = new Composing({ accounts, composer, mail });
-  const inbox = registerInbox(context, { accounts, mail, actions: new MessageActions(mail, composing), checking, logger });
+  const patchesOut = new PatchesOut({ accounts, composing, sending: { deliver: (...args) => sending.deliver(...args) }, repositories: gitRepositories });
+  const patchesIn = new PatchesIn({ mail, repositories: patchesOut, logger });
+  const inbox = registerInbox(context, { accounts, mail, actions: new MessageActions(mail, composing, patchesIn), checking, logger });
   const sending: Sending = new Sending({ accounts, outbox, drafts, recent, composing, inbox, checking, sentFolderOf });
   const quickSend = new QuickSend({ accounts, recent, previews, sending, composing });
   context.subscriptions.push(drainOutboxPeriodically({ queue: outboxQueue, outbox, accounts, logger, report: (sent) => void sending.reportLeftBehind(sent) }));
@@ -111,6 +117,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ),
     ...registerInboxCommands(inbox),
     ...registerSendCommands({ quickSend, composing, sending, logger }),
+    ...registerPatchCommands(patchesOut, logger),
   );
   logger.info(`Mailroom ${String(context.extension.packageJSON.version)} activated`);
 }

@@ -28,6 +28,8 @@ const SHOTS = [
   { name: 'walkthrough.png', shot: 'guided-setup-walkthrough.png', file: 'guidedSetup.test.js' },
   // A conversation with alice's reply from Sent, opened from the keyboard.
   { name: 'conversation.png', shot: 'conversations-conversation-reader.png', file: 'conversations.test.js' },
+  // A part of the demo's patch series in the reader: the commit message and the coloured diff.
+  { name: 'patch-reader.png', shot: 'patches-patch-reader.png', file: 'patches.test.js' },
 ];
 
 const shotDirectory = path.join(outputDir, 'screenshots');

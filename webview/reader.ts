@@ -12,6 +12,7 @@ import { MailFrame } from './readerFrame';
 import { ReaderHeader } from './readerHeader';
 import { linkList, textBody } from './readerLinks';
 import { snippetList } from './readerSnippets';
+import { patchBody } from './readerPatch';
 import type { WebviewClient } from './webviewClient';
 import { connect } from './vscodeApi';
 import { reportFocusChanges } from './focusReport';
@@ -99,7 +100,9 @@ export class ReaderApp {
       }
     } else {
       this.frame.hide();
-      body = textBody(view.text, openLink);
+      body = view.patch
+        ? patchBody(view.patch, view.subject, { apply: () => this.act('applyPatch'), reply: () => this.act('replyToPatch') })
+        : textBody(view.text, openLink);
     }
     if (view.truncated) {
       after.push(element('p', { className: 'note', text: t('truncated') }));

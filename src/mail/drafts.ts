@@ -117,6 +117,7 @@ export function parseDraft(text: string): StoredDraft | undefined {
       attachments,
       ...(typeof message.inReplyTo === 'string' ? { inReplyTo: message.inReplyTo } : {}),
       ...(Array.isArray(message.references) ? { references: message.references.map(String) } : {}),
+      ...(message.verbatimText === true ? { verbatimText: true } : {}),
     },
   };
 }

@@ -1,7 +1,7 @@
 import { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { AddressObject } from 'mailparser';
-import type { AddressView, AttachmentView, MessageRef, MessageView } from '../shared/protocol';
+import type { AddressView, AttachmentView, MessageRef, MessageView, PatchView } from '../shared/protocol';
 import { MailroomError } from '../util/errors';
 import { sanitizeAttachmentName } from './attachmentName';
 import { findSnippets } from './codeBlocks';
@@ -10,6 +10,7 @@ import { codeTextOf } from './codeText';
 import { ensureSelected } from './mailbox';
 import { parseMime } from './mimeTree';
 import { parseHeaders, renderBody } from './messageBody';
+import { parsePatchText } from './patchText';
 import { fileNameOf, generatedFileName, listedParts } from './partRoles';
 import type { BodyStructure } from './bodyStructure';
 import { loadCharsetDecoder } from './transferDecoding';
@@ -76,6 +77,12 @@ export interface MessageMeta {
  * messages are shown with their headers; where the structure is broken, its source text is shown
  * and the view says the message is malformed. Never throws.
  */
+/** A plain-text body that carries a diff is shown as a patch (an HTML body is the sender's layout). */
+function patchOf(body: { text: string; html: string | undefined }): { patch?: PatchView } {
+  const patch = body.html === undefined ? parsePatchText(body.text) : undefined;
+  return patch ? { patch } : {};
+}
+
 export async function parseMessage(source: Buffer, meta: MessageMeta): Promise<LoadedMessage> {
   const decodeCharset = await loadCharsetDecoder();
   const tree = parseMime(source, decodeCharset);
@@ -101,6 +108,7 @@ export async function parseMessage(source: Buffer, meta: MessageMeta): Promise<L
       flagged: meta.flagged,
       unread: meta.unread,
       truncated: meta.truncated,
+      ...patchOf(body),
     },
     attachments,
     sender: headers ? senderEvidence(headers) : noSenderEvidence,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { defaultExport } from '../util/interop';
 import type { MailAddress, OutgoingMessage } from './outgoing';
 import { allRecipients } from './outgoing';
+import { withVerbatimBody } from './patchMime';
 
 /** A message as the bytes that go over SMTP, and into Sent or Drafts. */
 export interface ComposedMessage {
@@ -45,9 +46,10 @@ export async function composeMessage(message: OutgoingMessage, options: ComposeO
     messageId,
     inReplyTo: message.inReplyTo,
     references: message.references && message.references.length > 0 ? [...message.references] : undefined,
-    text: message.text,
-    html: message.html,
-    attachments: message.attachments.map((attachment) => ({
+    // A verbatim text is put in after building (patchMime.ts): nodemailer would choose its own encoding.
+    text: message.verbatimText ? '-' : message.text,
+    html: message.verbatimText ? undefined : message.html,
+    attachments: (message.verbatimText ? [] : message.attachments).map((attachment) => ({
       filename: attachment.filename,
       contentType: attachment.contentType,
       content: Buffer.from(attachment.content),
@@ -57,7 +59,8 @@ export async function composeMessage(message: OutgoingMessage, options: ComposeO
     newline: 'win',
   }).compile();
   node.keepBcc = options.keepBcc === true;
-  const raw = await node.build();
+  const built = await node.build();
+  const raw = message.verbatimText ? withVerbatimBody(built, message.text) : built;
   return {
     raw,
     messageId,

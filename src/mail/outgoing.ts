@@ -34,6 +34,11 @@ export interface OutgoingMessage extends MessageContent {
   readonly inReplyTo?: string;
   /** The thread's Message-IDs, oldest first (angle brackets included). */
   readonly references?: readonly string[];
+  /**
+   * The text goes out byte for byte as the only part (text/plain, 8bit or quoted-printable, never
+   * re-wrapped): a patch `git am` must apply. `html` and attachments are not sent.
+   */
+  readonly verbatimText?: boolean;
 }
 
 /** Every address the message goes to (the SMTP envelope), in To, Cc, Bcc order. */

@@ -25,6 +25,8 @@ export interface ComposerInit {
   readonly references?: readonly string[];
   /** The stored draft this edit continues; sending it removes the draft. */
   readonly draft?: StoredDraft;
+  /** Called with the Message-ID once the message is sent (a cover letter: the patches follow it). */
+  readonly onSent?: (messageId: string) => void;
 }
 
 /** Opens a composer tab (implemented by the composer view). */

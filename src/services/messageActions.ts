@@ -7,6 +7,7 @@ import { pickOne } from '../ui/surfaces';
 import { ui } from '../ui/text';
 import type { Composing } from './composing';
 import type { MailLayer } from './mailLayer';
+import type { PatchesIn } from './patchesIn';
 
 /** What an action did to a message, so every view showing it can follow. */
 export type MessageChange = { ref: MessageRef; removed: true } | { ref: MessageRef; removed: false; row: MessageRow };
@@ -19,6 +20,8 @@ export class MessageActions {
     private readonly mail: Pick<MailLayer, 'session'>,
     /** Reply, Reply All and Forward open the composer. */
     private readonly composing: Pick<Composing, 'respond'>,
+    /** Apply Patch… on a patch mail. */
+    private readonly patches: Pick<PatchesIn, 'apply'>,
   ) {}
 
   public onDidChangeMessage(listener: (change: MessageChange) => void): Subscription {
@@ -36,6 +39,11 @@ export class MessageActions {
       case 'replyAll':
       case 'forward':
         return this.composing.respond(action, ref);
+      // A review answers everyone on the patch, the diff quoted with "> ", in its thread.
+      case 'replyToPatch':
+        return this.composing.respond('replyAll', ref);
+      case 'applyPatch':
+        return this.patches.apply(ref);
       case 'markRead':
       case 'markUnread':
         await setFlag(session, ref.folder, [ref.uid], '\\Seen', action === 'markRead');

@@ -44,7 +44,8 @@ export class Sending {
     account: MailAccount,
     message: OutgoingMessage,
     previous?: StoredDraft,
-    options: { fromComposer: boolean } = { fromComposer: false },
+    /** `fromComposer`: the caller tells a failure itself; `announceSent: false`: and the success too (a series). */
+    options: { fromComposer: boolean; announceSent?: boolean } = { fromComposer: false },
   ): Promise<SendOutcome> {
     const outcome: SendOutcome = await withProgress(
       { where: 'notification', title: ui`Sending to ${formatAddressList([...message.to, ...message.cc, ...message.bcc])}…`, cancellable: true },
@@ -61,7 +62,7 @@ export class Sending {
       }
       return outcome;
     }
-    await this.tellSent(account, message, outcome, false);
+    await this.tellSent(account, message, outcome, { leftBehind: false, announce: options.announceSent !== false });
     return outcome;
   }
 
@@ -73,18 +74,26 @@ export class Sending {
     if (outcome.status === 'failed') {
       void this.offerRecovery(account, outcome.error, outcome.draft);
     } else {
-      await this.tellSent(account, message, outcome, true);
+      await this.tellSent(account, message, outcome, { leftBehind: true, announce: true });
     }
   }
 
-  /** Remembers the recipients, and says "Sent", or offers the draft to the recipients the server refused. */
-  private async tellSent(account: MailAccount, message: OutgoingMessage, outcome: SendOutcome & { status: 'sent' }, leftBehind: boolean): Promise<void> {
+  /**
+   * Remembers the recipients, and says "Sent" (unless `announce` is false: a series says it once), or offers
+   * the draft to the recipients the server refused.
+   */
+  private async tellSent(
+    account: MailAccount,
+    message: OutgoingMessage,
+    outcome: SendOutcome & { status: 'sent' },
+    how: { leftBehind: boolean; announce: boolean },
+  ): Promise<void> {
     await this.deps.recent.remember([...message.to, ...message.cc, ...message.bcc].filter((address) => !outcome.refused.includes(address.address)));
     if (outcome.draft) {
       const error = new MailroomError('RecipientRefused', ui`Sent, but ${account.smtp.host} refused ${outcome.refused.join(', ')}.`);
       void this.offerRecovery(account, error, outcome.draft);
-    } else {
-      void this.announceSent(account, message, outcome.alreadySent === true, leftBehind);
+    } else if (how.announce) {
+      void this.announceSent(account, message, outcome.alreadySent === true, how.leftBehind);
     }
   }
 

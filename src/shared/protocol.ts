@@ -66,7 +66,8 @@ export interface OpenFolderResult extends RowsPage {
   folder: string;
 }
 
-export type MessageAction = 'reply' | 'replyAll' | 'forward' | 'markUnread' | 'markRead' | 'flag' | 'unflag' | 'archive' | 'delete' | 'move';
+export type MessageAction =
+  'reply' | 'replyAll' | 'forward' | 'markUnread' | 'markRead' | 'flag' | 'unflag' | 'archive' | 'delete' | 'move' | 'applyPatch' | 'replyToPatch';
 
 export const messageActions: readonly MessageAction[] = [
   'reply',
@@ -79,6 +80,8 @@ export const messageActions: readonly MessageAction[] = [
   'archive',
   'delete',
   'move',
+  'applyPatch',
+  'replyToPatch',
 ];
 
 /**
@@ -179,6 +182,19 @@ export function opensAsText(contentType: string): boolean {
   return /^(text\/|message\/(rfc822|global|delivery-status)$|application\/(json|xml|javascript|x-sh|x-yaml|yaml|toml|x-patch|x-diff)$)/.test(contentType);
 }
 
+/** What a line of a diff is, for its colour in the reader. */
+export type PatchLineKind = 'file' | 'hunk' | 'added' | 'removed' | 'context' | 'meta';
+
+/** A message that carries a unified diff: the commit message above, the diff's lines classified. */
+export interface PatchView {
+  message: string;
+  lines: { kind: PatchLineKind; text: string }[];
+  /** The files the diff touches (new names). */
+  files: string[];
+  /** A commit to apply with `git am` (mail headers and message), or a bare diff for `git apply`. */
+  commit: boolean;
+}
+
 /** A parsed message as the reader shows it. `html` is NOT sanitized yet: the reader sanitizes it with DOMPurify before display. */
 export interface MessageView {
   ref: MessageRef;
@@ -196,6 +212,8 @@ export interface MessageView {
   unread: boolean;
   /** The body was longer than what was fetched; the end is not shown. */
   truncated: boolean;
+  /** The body carries a patch (shown coloured, with Apply Patch…). */
+  patch?: PatchView;
 }
 
 /** Another message of a conversation in the reader: shown collapsed, as text, its quoted lines folded. */

@@ -91,6 +91,12 @@ export const webviewMessages = {
   discard: 'Discard',
   remove: 'Remove',
   removeAttachment: 'Remove attachment {0}',
+  applyPatch: 'Apply Patch…',
+  applySeries: 'Apply Series…',
+  replyToPatch: 'Reply to Patch',
+  patchActions: 'Patch actions',
+  patchFiles: 'Changes {0}',
+  patchDiff: 'The patch',
 } as const;
 
 export type WebviewStringKey = keyof typeof webviewMessages;

@@ -30,6 +30,8 @@ export type MailroomErrorCode =
   | 'NotFound'
   | 'InvalidInput'
   | 'SendFailed'
+  /** A `git` command Mailroom ran (format-patch, am, apply) failed. */
+  | 'GitFailed'
   /** The editor's secret storage (the system keychain) refused a read or a write. */
   | 'StorageUnavailable'
   /** The connection dropped after the message was handed over and before the server confirmed it. */

@@ -181,6 +181,7 @@ class ComposerPanel {
       if (outcome.status === 'sent') {
         this.finished = true;
         this.panel.dispose();
+        this.init.onSent?.(outcome.messageId);
         return;
       }
       // The outbox kept the message as a draft: further sends and saves continue that draft.

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { TINY_PDF } from '../stack/fixtureMailbox';
-import { mailroomFrame, readerShowing, signInWithDeviceCode } from './mailroom';
+import { mailroomFrame, openMessageBySearch, readerShowing, signInWithDeviceCode } from './mailroom';
 import { startPixelServer } from './pixelServer';
 import type { PixelServer } from './pixelServer';
 import { openWorkbench } from './workbench';
@@ -35,18 +35,7 @@ describe('Reader actions in the installed .vsix', function () {
     await pixel?.close();
   });
 
-  /** Finds the message by a server-side search in the Inbox view and opens it in the reader. */
-  async function openMessage(subject: string): Promise<Frame> {
-    const inbox = await mailroomFrame(workbench.page, 'inbox');
-    // The text field's own input (inside its shadow root): fill() focuses it even when an editor had the focus.
-    const search = inbox.locator('.searchbar vscode-textfield input');
-    await search.fill(subject);
-    await search.press('Enter');
-    const row = inbox.locator('.list .row:not(.placeholder)', { hasText: subject }).first();
-    await row.waitFor({ timeout: 30_000 });
-    await row.click();
-    return readerShowing(workbench.page, subject);
-  }
+  const openMessage = (subject: string): Promise<Frame> => openMessageBySearch(workbench.page, subject);
 
   it('Save As… writes the attachment, byte for byte, where the save dialog says', async () => {
     const reader = await openMessage('Quarterly report');

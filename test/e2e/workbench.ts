@@ -38,6 +38,8 @@ export interface WorkbenchOptions {
   browserArguments?: readonly string[];
   /** Keep SecretStorage in the browser's localStorage, as code-server does (see CodeServerOptions). */
   persistSecrets?: boolean;
+  /** Fills the workspace folder before the workbench opens it (a Git repository the Git extension finds at start). */
+  prepareWorkspace?: (workspaceDirectory: string) => void;
 }
 
 export interface Workbench {
@@ -298,6 +300,7 @@ export async function openWorkbench(options: WorkbenchOptions): Promise<Workbenc
       ...(options.workspaceTrust ? { workspaceTrust: true } : {}),
       ...(options.persistSecrets ? { persistSecrets: true } : {}),
     });
+    options.prepareWorkspace?.(server.workspaceDirectory);
     browser = await launchChromium(options.browserArguments);
     const browserContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const { stack } = context;

@@ -1,31 +1,19 @@
 // `npm run demo`: the local stack with the demo mailbox, and VS Code (code-server) with the packaged
 // Mailroom installed and pointed at that stack. Runs until Ctrl-C, then stops everything it started.
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startStack } from '../stack';
+import { DEMO_SOURCE, DEMO_SOURCE_FILE } from '../stack/fixturePatches';
 import { startCodeServer } from './codeServer';
 import { stackEnvironment, stackSettings, summarizeStack } from './stackSummary';
-
-const SAMPLE_FILE = `// Select a few lines, right-click, and choose "Send Selection as Mail…".
-export function greet(name: string): string {
-  return \`Hello, \${name}!\`;
-}
-
-export function fibonacci(count: number): number[] {
-  const numbers = [0, 1];
-  while (numbers.length < count) {
-    numbers.push(numbers[numbers.length - 1] + numbers[numbers.length - 2]);
-  }
-  return numbers.slice(0, count);
-}
-`;
 
 /**
  * A snippet mail about greet.ts in Mailroom's format (issue 15, part 3): the first block is greet.ts as it is, so
  * Open in Workspace lands on its lines; the second is an older fibonacci, so Compare with Workspace shows the change.
  */
 function snippetMail(to: string): string {
-  const lines = SAMPLE_FILE.split('\n');
+  const lines = DEMO_SOURCE.split('\n');
   const olderFibonacci = lines.slice(5, 11).join('\n').replace('while (numbers.length < count)', 'for (let i = 2; i < count; i++)');
   return [
     'From: Bob Example <bob@mailroom.test>',
@@ -86,7 +74,15 @@ async function main(): Promise<void> {
     await stopAll();
     throw error;
   }
-  fs.writeFileSync(path.join(editor.workspaceDirectory, 'greet.ts'), SAMPLE_FILE);
+  // A Git repository with greet.ts committed: the demo mailbox's patch series applies to it (Apply Series…),
+  // and its commits can go out with Send Commits as Patches….
+  const workspace = editor.workspaceDirectory;
+  fs.writeFileSync(path.join(workspace, DEMO_SOURCE_FILE), DEMO_SOURCE);
+  const git = (...args: string[]): void =>
+    void execFileSync('git', ['-c', 'user.name=Alice Example', '-c', 'user.email=alice@mailroom.test', ...args], { cwd: workspace, stdio: 'ignore' });
+  git('init', '-q', '-b', 'main');
+  git('add', '.');
+  git('commit', '-qm', 'Start the demo workspace');
   await stack.deliver(summary.users[0].email, snippetMail(summary.users[0].email));
 
   const lines = [

@@ -6,6 +6,7 @@ import type { Dovecot } from './dovecot';
 import { buildMessage } from './mimeBuilder';
 import type { Attachment, Mailbox, MessageSpec } from './mimeBuilder';
 import { writeMaildirMessages } from './maildirWriter';
+import { PATCH_SERIES_COVER_SUBJECT, patchSeriesMessages } from './fixturePatches';
 import type { MaildirFlag, MaildirMessage } from './maildirWriter';
 
 export const FIXTURE_CUSTOM_FOLDER = 'Projects/Mailroom';
@@ -24,7 +25,7 @@ export interface FixtureSummary {
   unreadInInbox: number;
   flaggedInInbox: number;
   /** Subjects of a few well-known messages tests can look for. */
-  landmarks: { hostileHtml: string; hostileAttachments: string; nonAsciiAttachment: string; longestThread: string };
+  landmarks: { hostileHtml: string; hostileAttachments: string; nonAsciiAttachment: string; longestThread: string; patchSeries: string };
 }
 
 /** Small deterministic PRNG (mulberry32), so every run produces the same mailbox. */
@@ -411,6 +412,8 @@ export function buildFixtureMessages(now: Date): FixtureMessage[] {
       flags: index < 3 ? [] : ['Seen'],
     });
   }
+  // A patch series from Bob against the demo workspace's greet.ts (Apply Series… in the reader).
+  messages.push(...patchSeriesMessages(BOB, ALICE, hoursAgo(96), nextId));
   return messages;
 }
 
@@ -433,6 +436,7 @@ function summarize(owner: string, messages: FixtureMessage[]): FixtureSummary {
       hostileAttachments: HOSTILE_ATTACHMENTS_SUBJECT,
       nonAsciiAttachment: 'Präsentation für Montag',
       longestThread: THREAD_SUBJECTS[0],
+      patchSeries: PATCH_SERIES_COVER_SUBJECT,
     },
   };
 }

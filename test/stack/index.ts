@@ -107,6 +107,8 @@ export interface Stack {
   smtpStartTls: { host: '127.0.0.1'; port: number };
   /** Every message accepted by the SMTP server, in order (including those for non-local recipients). */
   submissions: SubmittedMessage[];
+  /** The submission server's steps for each message (data read, delivered over LMTP, answered), timestamped. */
+  submissionLog(): string;
   /** What `seed: 'fixture'` put into alice's mailbox (undefined without it). */
   fixture?: FixtureSummary;
   /** Dovecot's generated config, for `doveadm -c`. */
@@ -217,9 +219,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     introspectionUrlWithCredentials.password = provider.introspectionClientSecret;
 
     const submissions: SubmittedMessage[] = [];
+    const submissionSteps: string[] = [];
+    const noteSubmissionStep = (step: string): void => void submissionSteps.push(`${new Date().toISOString()} ${step}`);
     const dovecotStarting = startDovecot({ directory, introspectionUrl: introspectionUrlWithCredentials.href, scope: MAIL_SCOPE });
     const deliver = async (envelope: { from: string; to: string[] }, raw: string | Buffer): Promise<void> =>
-      deliverOverLmtp((await dovecotStarting).lmtpPort, envelope, raw);
+      deliverOverLmtp((await dovecotStarting).lmtpPort, envelope, raw, (reply) => noteSubmissionStep(`LMTP ${reply}`));
     const smtpOptions = {
       introspector,
       scope: MAIL_SCOPE,
@@ -227,6 +231,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       localDomain: MAIL_DOMAIN,
       deliverLocally: deliver,
       onSubmitted: (message: SubmittedMessage) => submissions.push(message),
+      onStep: noteSubmissionStep,
     };
     const smtpStarting = startSmtpSubmission({ ...smtpOptions, tlsMode: 'implicit' });
     const smtpStartTlsStarting = startSmtpSubmission({ ...smtpOptions, tlsMode: 'starttls' });
@@ -259,6 +264,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       smtp: { host: '127.0.0.1', port: smtp.port },
       smtpStartTls: { host: '127.0.0.1', port: smtpStartTls.port },
       submissions,
+      submissionLog: () => submissionSteps.join('\n'),
       fixture,
       dovecotConfigFile: runningDovecot.configFile,
       doveadm: (args) => runningDovecot.doveadm(args),

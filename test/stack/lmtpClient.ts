@@ -55,8 +55,9 @@ class ReplyReader {
   }
 }
 
-async function expect(reader: ReplyReader, expected: number, step: string): Promise<void> {
+async function expect(reader: ReplyReader, expected: number, step: string, onReply?: (reply: string) => void): Promise<void> {
   const reply = await reader.next();
+  onReply?.(`${step}: ${reply.code} ${reply.text}`);
   if (Math.floor(reply.code / 100) !== expected) throw new Error(`LMTP ${step} failed: ${reply.code} ${reply.text}`);
 }
 
@@ -67,7 +68,13 @@ function encodeData(raw: Buffer): Buffer {
   return Buffer.from(`${stuffed}${stuffed.endsWith('\r\n') ? '' : '\r\n'}.\r\n`, 'latin1');
 }
 
-export async function deliverOverLmtp(port: number, envelope: { from: string; to: readonly string[] }, raw: string | Buffer): Promise<void> {
+/** `onReply` hears each of the server's replies after DATA (for explaining a delivery that stalls). */
+export async function deliverOverLmtp(
+  port: number,
+  envelope: { from: string; to: readonly string[] },
+  raw: string | Buffer,
+  onReply?: (reply: string) => void,
+): Promise<void> {
   const socket = net.connect({ host: '127.0.0.1', port });
   const reader = new ReplyReader(socket);
   const send = (line: string): void => {
@@ -86,7 +93,7 @@ export async function deliverOverLmtp(port: number, envelope: { from: string; to
     send('DATA');
     await expect(reader, 3, 'DATA');
     socket.write(encodeData(Buffer.isBuffer(raw) ? raw : Buffer.from(raw, 'utf8')));
-    for (const recipient of envelope.to) await expect(reader, 2, `delivery to ${recipient}`);
+    for (const recipient of envelope.to) await expect(reader, 2, `delivery to ${recipient}`, onReply);
     send('QUIT');
     await reader.next().catch(() => undefined);
   } finally {

@@ -27,6 +27,8 @@ export interface SmtpSubmissionOptions {
   onSubmitted(message: SubmittedMessage): unknown;
   /** A provider's own refusal of a valid sign-in (Microsoft: SMTP AUTH turned off for the mailbox), as `5.x.x text`. */
   refuseAuthentication?(user: string): string | undefined;
+  /** Each step of a submission (data read, delivered, answered), for explaining a send that stalls. */
+  onStep?(step: string): void;
 }
 
 export interface SmtpSubmission {
@@ -109,18 +111,31 @@ export async function startSmtpSubmission(options: SmtpSubmissionOptions): Promi
       callback();
     },
     onData(stream, session, callback): void {
+      const step = (text: string): void => options.onStep?.(`${session.id}: ${text}`);
+      step(`DATA from ${String(session.user)} to ${session.envelope.rcptTo.map((recipient) => recipient.address).join(', ')}`);
       readStream(stream)
         .then(async (raw) => {
+          step(`read ${raw.length} bytes`);
           if (stream.sizeExceeded) throw new SmtpError('5.3.4 Message too big', 552);
           const from = session.envelope.mailFrom ? session.envelope.mailFrom.address.toLowerCase() : String(session.user);
           const to = session.envelope.rcptTo.map((recipient) => recipient.address.toLowerCase());
           const local = to.filter((recipient) => recipient.endsWith(`@${options.localDomain}`));
-          if (local.length) await options.deliverLocally({ from, to: local }, raw);
+          if (local.length) {
+            step(`delivering to ${local.join(', ')} over LMTP`);
+            await options.deliverLocally({ from, to: local }, raw);
+            step('delivered');
+          }
           await options.onSubmitted({ from, to, raw, acceptedAtMs: Date.now() });
         })
         .then(
-          () => callback(),
-          (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+          () => {
+            step('answered 250');
+            callback();
+          },
+          (error: unknown) => {
+            step(`answered with an error: ${String(error)}`);
+            callback(error instanceof Error ? error : new Error(String(error)));
+          },
         );
     },
   });

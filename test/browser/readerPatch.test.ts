@@ -1,0 +1,73 @@
+// A patch mail in the reader: the commit message above, the diff's lines coloured by kind, everything
+// as text (markup in a diff shows as written, nothing runs), and Apply / Reply to Patch acting on the
+// message shown. Real reader bundle in Debian's Chromium, under the extension's CSP.
+import * as assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { parsePatchText } from '../../src/mail/patchText';
+import { openReaderPage, postToWebview, readerMessage, waitForPosted } from '../support/webviewHost';
+import type { ReaderPage } from '../support/webviewHost';
+
+const text = [
+  'Escape markup in titles',
+  '',
+  'Signed-off-by: Ada <ada@example.org>',
+  '---',
+  ' page.html | 2 +-',
+  '',
+  'diff --git a/page.html b/page.html',
+  '--- a/page.html',
+  '+++ b/page.html',
+  '@@ -1,2 +1,2 @@',
+  ' <html>',
+  '-<title><img src=x onerror="document.title=\'ran\'"></title>',
+  '+<title>&lt;safe&gt;</title>',
+  '-- ',
+  '2.39.5',
+].join('\n');
+
+describe('reader: patch mails', function () {
+  this.timeout(60_000);
+  let reader: ReaderPage | undefined;
+  let page: Page;
+
+  before(async () => {
+    reader = await openReaderPage();
+    page = reader.page;
+  });
+
+  after(async () => {
+    await reader?.close();
+  });
+
+  it('shows the message, then the diff coloured by line kind, all as text', async () => {
+    const patch = parsePatchText(text);
+    assert.ok(patch);
+    await postToWebview(page, {
+      type: 'message',
+      view: readerMessage({ subject: '[PATCH 2/3] Escape markup in titles', text, patch }),
+      allowRemoteContent: false,
+      senderTrust: { kind: 'none' },
+    });
+    await page.waitForSelector('.patch-diff');
+    assert.equal(await page.textContent('.patch-message'), 'Escape markup in titles\n\nSigned-off-by: Ada <ada@example.org>');
+    assert.equal(await page.textContent('.patch-removed'), '-<title><img src=x onerror="document.title=\'ran\'"></title>\n');
+    assert.equal(await page.textContent('.patch-added'), '+<title>&lt;safe&gt;</title>\n');
+    assert.equal(await page.textContent('.patch-hunk'), '@@ -1,2 +1,2 @@\n');
+    assert.equal(await page.locator('.patch-file').count(), 3);
+    assert.equal(await page.locator('.patch-diff img').count(), 0);
+    assert.notEqual(await page.title(), 'ran');
+    const colours = (await page.evaluate(
+      "[...document.querySelectorAll('.patch-added, .patch-removed, .patch-context')].map((line) => getComputedStyle(line).backgroundColor)",
+    )) as string[];
+    assert.equal(new Set(colours).size, 3, `added, removed and context lines look alike: ${colours.join(' | ')}`);
+    assert.equal(await page.locator('.mail-text:not(.patch-message)').count(), 0, 'the plain-text body is not shown as well');
+  });
+
+  it('offers Apply Series… on a part of a series, and both buttons act on the message shown', async () => {
+    await page.locator('.patch-actions vscode-button', { hasText: 'Apply Series…' }).click();
+    const apply = await waitForPosted(page, (message) => message.type === 'action' && message.action === 'applyPatch');
+    assert.deepEqual(apply.message, readerMessage({}).ref);
+    await page.locator('.patch-actions vscode-button', { hasText: 'Reply to Patch' }).click();
+    await waitForPosted(page, (message) => message.type === 'action' && message.action === 'replyToPatch');
+  });
+});

@@ -1,0 +1,34 @@
+// A patch mail in the reader: the commit message, then the diff with each line coloured by what it is
+// (file and hunk headers, added, removed), and the patch's own actions. Every line goes in as text.
+import type { PatchView } from '../src/shared/protocol';
+import { element, vscodeButton } from './dom';
+import { t } from './strings';
+import './patch.css';
+
+export interface PatchActions {
+  apply(): void;
+  reply(): void;
+}
+
+/** `[PATCH 2/5]`: part of a series of more than one, so Apply takes the whole series. */
+function isSeries(subject: string): boolean {
+  const match = /\[[^\]]*\bPATCH\b[^\]]*\s\d+\/(\d+)\s*\]/i.exec(subject);
+  return match !== null && Number(match[1]) > 1;
+}
+
+export function patchBody(patch: PatchView, subject: string, actions: PatchActions): HTMLElement {
+  const body = element('div', { className: 'patch', attributes: { role: 'document', 'aria-label': t('messageBody') } });
+  const toolbar = element('div', { className: 'patch-actions', attributes: { role: 'toolbar', 'aria-label': t('patchActions') } });
+  toolbar.append(
+    vscodeButton(isSeries(subject) ? t('applySeries') : t('applyPatch'), actions.apply, { icon: 'git-pull-request' }),
+    vscodeButton(t('replyToPatch'), actions.reply, { icon: 'reply', secondary: true }),
+  );
+  const files = element('p', { className: 'patch-files', text: t('patchFiles', patch.files.join(', ')) });
+  const message = element('div', { className: 'mail-text patch-message', text: patch.message });
+  const diff = element('pre', { className: 'patch-diff', attributes: { 'aria-label': t('patchDiff') } });
+  for (const line of patch.lines) {
+    diff.append(element('span', { className: `patch-line patch-${line.kind}`, text: `${line.text}\n` }));
+  }
+  body.append(toolbar, files, message, diff);
+  return body;
+}
