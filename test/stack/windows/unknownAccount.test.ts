@@ -3,60 +3,20 @@
 // refuses the account, and the follower serves it with its own connections, asking the leader once, not
 // on every request; it asks again when the leader's accounts change. Real processes against Dovecot.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { StackMailAccounts } from '../../support/stackAccounts';
 import { eventually, WindowProcess } from '../../support/windowProcesses';
-import type { WindowSetup } from '../../support/windowProcess';
-import { startStack } from '..';
-import type { Stack } from '..';
-
-const alice = 'alice@mailroom.test';
+import { alice, mailToAlice, windowSuite } from './windowSuite';
 
 describe('A leader window not signed in to a follower’s account (real processes, Dovecot)', function () {
   this.timeout(120_000);
-  let stack: Stack;
-  let setup: WindowSetup;
-  let windows: WindowProcess[] = [];
-
-  before(async () => {
-    stack = await startStack({ seed: 'fixture' });
-    const accounts = await StackMailAccounts.create(stack);
-    const user = stack.users.find((candidate) => candidate.email === alice);
-    assert.ok(user);
-    const account = await accounts.signInAs(stack, user);
-    const accessToken = await accounts.getAccessToken(account.id, account.imap.host);
-    setup = { directory: '', account, accessToken, caFile: stack.caFile };
-  });
-
-  beforeEach(async () => {
-    setup = { ...setup, directory: fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-windows-')) };
-    await eventually(async () => (await connectionsOfAlice()) === 0, 10_000, 'connections of an earlier test closed');
-  });
-
-  afterEach(async () => {
-    await Promise.all(windows.map((window) => window.stop()));
-    windows = [];
-    fs.rmSync(setup.directory, { recursive: true, force: true });
-  });
-
-  after(async () => {
-    await stack?.stop();
-  });
-
-  async function connectionsOfAlice(): Promise<number> {
-    const lines = (await stack.doveadm(['who', '-1', alice])).split('\n');
-    return lines.filter((line) => line.includes(alice) && /\bimap\b/.test(line)).length;
-  }
+  const suite = windowSuite();
 
   /** A leader whose storage lacks the account (it starts first, so it leads), and a follower signed in to it. */
   async function leaderWithoutTheAccount(): Promise<{ leader: WindowProcess; follower: WindowProcess }> {
-    const leader = await WindowProcess.start({ ...setup, withoutAccount: true });
-    windows.push(leader);
+    const leader = await WindowProcess.start({ ...suite.setup, withoutAccount: true });
+    suite.windows.push(leader);
     await eventually(async () => (await leader.role()).leading, 10_000, 'the first window leads');
-    const follower = await WindowProcess.start(setup);
-    windows.push(follower);
+    const follower = await WindowProcess.start(suite.setup);
+    suite.windows.push(follower);
     await eventually(async () => (await follower.role()).settled, 10_000, 'the second window follows');
     assert.equal((await follower.role()).leading, false);
     return { leader, follower };
@@ -79,8 +39,8 @@ describe('A leader window not signed in to a follower’s account (real processe
     assert.equal(await leader.ask({ command: 'tokenRequests' }), 0, 'the leader signed in to an account it does not know');
     assert.ok((await follower.ask<number>({ command: 'tokenRequests' })) > 0);
     // The follower's own command and IDLE connections, and no others.
-    await eventually(async () => (await connectionsOfAlice()) === 2, 5_000, 'the follower’s IDLE and command connections open');
-    await stack.deliver(alice, newMail('Heard by the window serving its own account'));
+    await eventually(async () => (await suite.connectionsOfAlice()) === 2, 5_000, 'the follower’s IDLE and command connections open');
+    await suite.stack.deliver(alice, mailToAlice('Heard by the window serving its own account'));
     await eventually(
       () => follower.folderChanges.some((report) => report.change.kind === 'exists' && report.announces),
       5_000,
@@ -94,27 +54,13 @@ describe('A leader window not signed in to a follower’s account (real processe
     await follower.ask({ command: 'page', folder: 'INBOX', start: 0, count: 20 });
     const refusals = await follower.ask<number>({ command: 'refusals' });
     assert.ok(refusals >= 1);
-    await eventually(async () => (await connectionsOfAlice()) === 2, 5_000, 'the follower serves the account');
+    await eventually(async () => (await suite.connectionsOfAlice()) === 2, 5_000, 'the follower serves the account');
     await leader.ask({ command: 'addAccount' });
     await eventually(async () => (await leader.ask<number>({ command: 'tokenRequests' })) > 0, 5_000, 'the leader took the follower’s watch');
     const tokensBefore = await follower.ask<number>({ command: 'tokenRequests' });
     assert.equal((await follower.ask<number[]>({ command: 'page', folder: 'INBOX', start: 0, count: 20 })).length, 20);
     assert.equal(await follower.ask({ command: 'tokenRequests' }), tokensBefore, 'the follower still opens connections of its own');
-    await eventually(async () => (await connectionsOfAlice()) === 2, 10_000, 'only the leader’s two connections');
+    await eventually(async () => (await suite.connectionsOfAlice()) === 2, 10_000, 'only the leader’s two connections');
     assert.equal(await follower.ask({ command: 'refusals' }), refusals, 'the leader refused the account it signed in to');
   });
 });
-
-function newMail(subject: string): string {
-  return [
-    'From: Bob <bob@mailroom.test>',
-    `To: ${alice}`,
-    `Subject: ${subject}`,
-    `Message-ID: <${Date.now()}.${Math.random()}@mailroom.test>`,
-    `Date: ${new Date().toUTCString()}`,
-    'Content-Type: text/plain; charset=utf-8',
-    '',
-    `Body of ${subject}.`,
-    '',
-  ].join('\r\n');
-}
