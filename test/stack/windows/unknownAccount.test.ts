@@ -22,7 +22,7 @@ describe('A leader window not signed in to a follower’s account (real processe
     return { leader, follower };
   }
 
-  it('the follower’s folder pages and messages are served, the leader refusing the account once, not per request', async () => {
+  it('[SEC-31] the follower’s folder pages and messages are served on its own two connections, the leader refusing the account once, not per request', async () => {
     const { leader, follower } = await leaderWithoutTheAccount();
     const first = await follower.ask<number[]>({ command: 'page', folder: 'INBOX', start: 0, count: 20 });
     assert.equal(first.length, 20);
