@@ -51,9 +51,12 @@ export class MailLayer implements Subscription {
     return this.deps.sessions.get(account);
   }
 
-  /** Whether new mail is announced in this window: the focused (or last focused) window of the profile's windows. */
-  public announcesNewMail(): boolean {
-    return this.deps.announcesNewMail?.() ?? true;
+  /**
+   * Whether new mail of `session` is announced in this window: the focused (or last focused) window of
+   * the profile's windows, or this one when it serves the account itself (only it hears of that mail).
+   */
+  public announcesNewMail(session: MailSession): boolean {
+    return session.refusedByLeader || (this.deps.announcesNewMail?.() ?? true);
   }
 
   /** Fires before an account's connections close, so views drop what they hold of it first. */

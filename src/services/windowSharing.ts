@@ -1,7 +1,8 @@
 import type { MailAccounts } from '../auth/accountApi';
-import { requireAccount } from '../auth/accountApi';
+import type { MailAccount } from '../auth/accountApi';
 import type { MailSession, MailSessions } from '../mail/connection';
 import type { Subscription } from '../util/event';
+import { MailroomError } from '../util/errors';
 import type { Logger } from '../util/log';
 import { WindowGroup } from '../windows/windowGroup';
 import type { LeaseTimings } from '../windows/leaderLease';
@@ -34,39 +35,52 @@ export function joinWindowGroup(deps: {
     logger: deps.logger,
     ...(deps.timings ? { timings: deps.timings } : {}),
     sessionFor: async (accountId) => deps.sessions().get(await signedInAccount(deps.accounts, accountId)),
+    onDidChangeAccounts: deps.accounts.onDidChangeAccounts,
     claimCallback: (uri) => deps.callbacks?.claim(uri) ?? false,
     followerEvents: {
       folderChanged: (change) => deps.sessions().find(change.accountId)?.relayedChange(change),
       stateChanged: (accountId, state) => deps.sessions().find(accountId)?.relayedState(state),
+      // An account the leader refused may be known to it now: its sessions ask it again.
+      leaderAccountsChanged: followLeadership,
     },
   });
   deps.callbacks?.handOffUnclaimed((uri) => group.handOffCallback(uri));
-  group.onDidChangeRole(() =>
+  group.onDidChangeRole(followLeadership);
+  return group;
+
+  function followLeadership(): void {
     deps
       .sessions()
       .all()
-      .forEach((session: MailSession) => session.followLeadership()),
-  );
-  return group;
+      .forEach((session: MailSession) => session.followLeadership());
+  }
 }
 
-/** The account, once this window's storage knows it (signed in elsewhere a moment ago: SecretStorage tells every window). */
-async function signedInAccount(accounts: Pick<MailAccounts, 'list' | 'onDidChangeAccounts'>, accountId: string): Promise<ReturnType<typeof requireAccount>> {
-  if (accounts.list().some((account) => account.id === accountId)) {
-    return requireAccount(accounts, accountId);
-  }
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(done, NEW_ACCOUNT_WAIT_MS);
-    const subscription = accounts.onDidChangeAccounts(() => {
-      if (accounts.list().some((account) => account.id === accountId)) {
-        done();
+/**
+ * The account, once this window's storage knows it (signed in elsewhere a moment ago: SecretStorage
+ * tells every window of one browser or desktop profile). One it still does not know (code-server tabs
+ * of different browsers have different SecretStorage) is refused, so the window that asked serves it.
+ */
+async function signedInAccount(accounts: Pick<MailAccounts, 'list' | 'onDidChangeAccounts'>, accountId: string): Promise<MailAccount> {
+  const known = (): MailAccount | undefined => accounts.list().find((account) => account.id === accountId);
+  const account =
+    known() ??
+    (await new Promise<MailAccount | undefined>((resolve) => {
+      const timer = setTimeout(() => done(undefined), NEW_ACCOUNT_WAIT_MS);
+      const subscription = accounts.onDidChangeAccounts(() => {
+        const found = known();
+        if (found) {
+          done(found);
+        }
+      });
+      function done(found: MailAccount | undefined): void {
+        clearTimeout(timer);
+        subscription.dispose();
+        resolve(found);
       }
-    });
-    function done(): void {
-      clearTimeout(timer);
-      subscription.dispose();
-      resolve();
-    }
-  });
-  return requireAccount(accounts, accountId);
+    }));
+  if (!account) {
+    throw new MailroomError('AccountNotShared', 'The Mailroom window that holds the mail connections is not signed in to this account.', { accountId });
+  }
+  return account;
 }

@@ -35,7 +35,12 @@ export type MailroomErrorCode =
   /** The editor's secret storage (the system keychain) refused a read or a write. */
   | 'StorageUnavailable'
   /** The connection dropped after the message was handed over and before the server confirmed it. */
-  | 'SendOutcomeUnknown';
+  | 'SendOutcomeUnknown'
+  /**
+   * The window holding the mail connections is not signed in to the account (its SecretStorage lacks
+   * it: code-server tabs of different browsers), so the window that asked serves it itself.
+   */
+  | 'AccountNotShared';
 
 /**
  * A message made with the `ui` tag (src/ui/text.ts; structural, so this file imports nothing): made

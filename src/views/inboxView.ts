@@ -226,7 +226,7 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, InboxNavig
     this.post({ type: 'folderChanged', accountId: change.accountId, folder: change.folder, ...(change.exists === undefined ? {} : { total: change.exists }) });
     this.badge.schedule();
     // Every window's list follows the change; one window of the profile announces it.
-    if (change.kind === 'exists' && inboxSettings().notifyNewMail && this.deps.mail.announcesNewMail()) {
+    if (change.kind === 'exists' && inboxSettings().notifyNewMail && this.deps.mail.announcesNewMail(session)) {
       await notifyNewMail(session, change.folder, (ref) => this.deps.reader.show(ref));
     }
   }

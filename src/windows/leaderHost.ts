@@ -14,6 +14,8 @@ import type { CallbackUri, WindowEventName, WindowEvents, WindowMethod, WindowRe
 export interface LeaderServices {
   /** The account's session on this window; waits a moment for an account signed in elsewhere a moment ago. */
   sessionFor(accountId: string): Promise<MailSession>;
+  /** This window's accounts changed: followers ask again for an account refused before. */
+  onDidChangeAccounts(listener: () => void): Subscription;
   /** Completes a sign-in this window started with a callback another window received; false when it is not this window's. */
   claimCallback(uri: CallbackUri): boolean;
   readonly logger: Logger;
@@ -28,6 +30,7 @@ export class LeaderHost implements Subscription {
   private readonly followers = new Map<WindowChannel, string>();
   private readonly broadcasting = new Map<MailSession, Subscription[]>();
   private announcerId: string;
+  private readonly accountChanges: Subscription;
 
   private constructor(
     private readonly server: net.Server,
@@ -37,6 +40,7 @@ export class LeaderHost implements Subscription {
     private readonly socketPath: string,
   ) {
     this.announcerId = ownId;
+    this.accountChanges = services.onDidChangeAccounts(() => this.broadcast('accountsChanged', null));
   }
 
   /** Listens on `socketPath` (a stale socket file of a dead leader is removed first). */
@@ -95,6 +99,7 @@ export class LeaderHost implements Subscription {
   }
 
   public dispose(): void {
+    this.accountChanges.dispose();
     this.server.close();
     for (const channel of this.followers.keys()) {
       channel.dispose();

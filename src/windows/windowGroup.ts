@@ -21,6 +21,7 @@ export interface WindowGroupDependencies extends LeaderServices {
   readonly followerEvents: {
     folderChanged(change: FolderChange): void;
     stateChanged(accountId: string, state: SessionState): void;
+    leaderAccountsChanged(): void;
   };
   readonly timings?: LeaseTimings;
 }
@@ -213,6 +214,7 @@ export class WindowGroup implements MailRelayRoute, Subscription {
     link.onEvent('sessionState', ({ accountId, state }) => this.deps.followerEvents.stateChanged(accountId, state));
     link.onEvent('announcer', ({ window }) => (this.announcerId = window));
     link.onEvent('callback', (uri) => void this.deps.claimCallback(uri));
+    link.onEvent('accountsChanged', () => this.deps.followerEvents.leaderAccountsChanged());
     link.onDidClose(() => this.leaderLost(link));
     try {
       await link.request('hello', { secret: holder.secret, window: this.id });

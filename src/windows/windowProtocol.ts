@@ -41,6 +41,8 @@ export interface WindowEvents {
   announcer: { window: string };
   /** A callback some window received and did not start: the window that did completes its sign-in with it. */
   callback: CallbackUri;
+  /** The leader's accounts changed: a follower serving an account the leader refused asks it again. */
+  accountsChanged: null;
 }
 
 export type WindowMethod = keyof WindowRequests & string;
@@ -89,6 +91,7 @@ const eventChecks: { [K in WindowEventName]: (payload: unknown) => payload is Wi
     isObject(payload) && isString(payload.accountId) && isString(payload.state) && sessionStates.includes(payload.state),
   announcer: (payload): payload is WindowEvents['announcer'] => isObject(payload) && isString(payload.window, 200),
   callback: (payload): payload is CallbackUri => isCallbackUri(payload),
+  accountsChanged: (payload): payload is null => payload === null,
 };
 
 export function isWindowMethod(value: unknown): value is WindowMethod {

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { MailAccount, MailAccounts } from '../../src/auth/accountApi';
 import { MailSessions } from '../../src/mail/connection';
+import type { MailRelayRoute, MailSession } from '../../src/mail/connection';
 import { fetchNewestRows, loadRows } from '../../src/mail/mailbox';
 import { loadMessage } from '../../src/mail/message';
 import { MailLayer } from '../../src/services/mailLayer';
@@ -23,6 +24,8 @@ export interface WindowSetup {
   caFile: string;
   /** The control: the window keeps its own connections, as before windows cooperated. */
   alone?: boolean;
+  /** The window's storage does not know the account (a code-server tab of another browser: SecretStorage is the browser's). */
+  withoutAccount?: boolean;
 }
 
 export type WindowCommand =
@@ -34,7 +37,9 @@ export type WindowCommand =
   | { command: 'message'; folder: string; uid: number }
   | { command: 'time'; what: 'page' | 'message' | 'folders'; folder: string; uid: number; times: number }
   | { command: 'removeAccount' }
-  | { command: 'tokenRequests' };
+  | { command: 'addAccount' }
+  | { command: 'tokenRequests' }
+  | { command: 'refusals' };
 
 export type WindowReport =
   | { kind: 'reply'; id: number; ok: true; value: unknown }
@@ -47,8 +52,9 @@ function send(report: WindowReport): void {
 }
 
 async function start(setup: WindowSetup): Promise<void> {
-  let signedIn = [setup.account];
+  let signedIn = setup.withoutAccount ? [] : [setup.account];
   let tokenRequests = 0;
+  let refusals = 0;
   const accountChanges = new Emitter<void>();
   const accounts: MailAccounts = {
     list: () => signedIn,
@@ -62,8 +68,23 @@ async function start(setup: WindowSetup): Promise<void> {
   } as unknown as MailAccounts;
   const logger = testLogger();
   const windows = joinWindowGroup({ directory: setup.directory, accounts, sessions: () => sessions, logger });
+  // The group's relay, counting the leader's refusals of an account it is not signed in to.
+  const counted = <T>(request: Promise<T>): Promise<T> =>
+    request.catch((error: unknown) => {
+      refusals += isMailroomError(error, 'AccountNotShared') ? 1 : 0;
+      throw error;
+    });
+  const route: MailRelayRoute = {
+    get leading() {
+      return windows.leading;
+    },
+    relay: async () => {
+      const relay = await windows.relay();
+      return relay && { call: (...args) => counted(relay.call(...args)), watch: (...args) => counted(relay.watch(...args)) };
+    },
+  };
   const sessions = new MailSessions(
-    withTestTransport({ accounts, logger, ...(setup.alone ? {} : { relay: windows }) }, { extraCa: fs.readFileSync(setup.caFile) }),
+    withTestTransport({ accounts, logger, ...(setup.alone ? {} : { relay: route }) }, { extraCa: fs.readFileSync(setup.caFile) }),
   );
   const mail = new MailLayer({
     accounts,
@@ -77,13 +98,15 @@ async function start(setup: WindowSetup): Promise<void> {
   if (!setup.alone) {
     windows.start();
   }
-  const session = mail.session(setup.account.id);
-  session.onDidChangeFolder((change) =>
-    send({ kind: 'folderChange', window: windows.id, change, announces: mail.announcesNewMail(), leading: windows.leading }),
+  // A window without the account has no session of it: it only leads (or follows) the group.
+  const ownSession = setup.withoutAccount ? undefined : mail.session(setup.account.id);
+  ownSession?.onDidChangeFolder((change) =>
+    send({ kind: 'folderChange', window: windows.id, change, announces: mail.announcesNewMail(ownSession), leading: windows.leading }),
   );
   const ref = (folder: string, uid: number): { accountId: string; folder: string; uid: number } => ({ accountId: setup.account.id, folder, uid });
 
   const run = async (command: WindowCommand): Promise<unknown> => {
+    const session = (): MailSession => ownSession ?? mail.session(setup.account.id);
     switch (command.command) {
       case 'role':
         return setup.alone
@@ -97,24 +120,24 @@ async function start(setup: WindowSetup): Promise<void> {
               ),
             };
       case 'watch':
-        session.watch(command.folder);
+        session().watch(command.folder);
         return null;
       case 'focus':
         windows.focusChanged(command.focused);
         return null;
       case 'page':
-        return (await loadRows(session, command.folder, command.start, command.count)).rows.map((row) => row.uid);
+        return (await loadRows(session(), command.folder, command.start, command.count)).rows.map((row) => row.uid);
       case 'newest':
-        return (await fetchNewestRows(session, command.folder, command.count)).rows.map((row) => row.uid);
+        return (await fetchNewestRows(session(), command.folder, command.count)).rows.map((row) => row.uid);
       case 'message':
-        return (await loadMessage(session, ref(command.folder, command.uid))).view.subject;
+        return (await loadMessage(session(), ref(command.folder, command.uid))).view.subject;
       case 'time': {
         const { folder, uid, times } = command;
         const tasks = {
-          page: () => loadRows(session, folder, 0, 50),
-          message: () => loadMessage(session, ref(folder, uid)),
+          page: () => loadRows(session(), folder, 0, 50),
+          message: () => loadMessage(session(), ref(folder, uid)),
           // Known on the connection already: no IMAP round trip, so a follower's time is the relay's own.
-          folders: () => session.folders(),
+          folders: () => session().folders(),
         };
         return timeEach(times, tasks[command.what]);
       }
@@ -123,8 +146,15 @@ async function start(setup: WindowSetup): Promise<void> {
         signedIn = [];
         accountChanges.fire();
         return null;
+      case 'addAccount':
+        // Signed in to the account in this window (a code-server tab of another browser signing in too).
+        signedIn = [setup.account];
+        accountChanges.fire();
+        return null;
       case 'tokenRequests':
         return tokenRequests;
+      case 'refusals':
+        return refusals;
     }
   };
 

@@ -11,7 +11,8 @@ import type { FolderChange } from './folderChange';
 import { IdleSupervisor } from './idleSupervisor';
 import { DEFAULT_IMAP_TIMEOUTS, FOLDERS_OPERATION } from './sessionDependencies';
 import type { MailRelayRoute, MailSessionDependencies } from './sessionDependencies';
-import { MailroomError } from '../../util/errors';
+import { isMailroomError, MailroomError } from '../../util/errors';
+import type { Logger } from '../../util/log';
 
 /**
  * One account's IMAP connections, supervised: at most one command connection (opened on demand,
@@ -25,14 +26,24 @@ export class MailSession {
   private readonly command: CommandConnection;
   private readonly idle: IdleSupervisor;
   private readonly route: MailRelayRoute | undefined;
+  private readonly logger: Logger;
   /** The folder this window's list shows: watched here, or by the window holding the connections. */
   private watched: string | undefined;
+  /**
+   * The window holding the connections refused this account (it is not signed in to it): this
+   * window, the only one that can, serves it with its own connections until the leader or the
+   * leader's accounts change, rather than asking (and waiting for a refusal) on every request.
+   */
+  private servedHere = false;
+  /** Counts changes of leader, so a refusal from the previous one is not taken for the new one's. */
+  private leaderChanges = 0;
 
   public constructor(
     public readonly account: MailAccount,
     deps: MailSessionDependencies,
   ) {
     this.route = deps.relay;
+    this.logger = deps.logger;
     const random = deps.random ?? Math.random;
     const clock = deps.clock ?? systemClock;
     const timeouts = deps.timeouts ?? DEFAULT_IMAP_TIMEOUTS;
@@ -61,7 +72,7 @@ export class MailSession {
    * rely on it staying selected until it returns). Opens the connection first if needed.
    */
   public run<T>(task: (client: ImapFlow) => Promise<T>): Promise<T> {
-    if (this.route && !this.route.leading) {
+    if (this.relaying) {
       // Only relayed operations reach the server from a window without the connections [issue 13].
       return Promise.reject(new MailroomError('ConnectionFailed', 'Another Mailroom window holds the mail connections.', { accountId: this.account.id }));
     }
@@ -73,13 +84,31 @@ export class MailSession {
    * window that does (relayedOperations.ts registers the operations by name).
    */
   public async relayed<T>(name: string, args: readonly unknown[], local: () => Promise<T>): Promise<T> {
-    const relay = await this.route?.relay();
-    return relay ? ((await relay.call(this.account.id, name, args)) as T) : local();
+    const leaderChange = this.leaderChanges;
+    const relay = this.servedHere ? undefined : await this.route?.relay();
+    if (!relay) {
+      return local();
+    }
+    try {
+      return (await relay.call(this.account.id, name, args)) as T;
+    } catch (error) {
+      if (!isMailroomError(error, 'AccountNotShared')) {
+        throw error;
+      }
+      this.serveHere(leaderChange);
+      // Served here now, or asked again of a leader that came meanwhile.
+      return this.relayed(name, args, local);
+    }
+  }
+
+  /** The window holding the connections is not signed in to this account: this window serves it (and announces its new mail). */
+  public get refusedByLeader(): boolean {
+    return this.servedHere;
   }
 
   /** Whether another window holds this account's connections now (operations are relayed to it). */
   public get relaying(): boolean {
-    return this.route !== undefined && !this.route.leading;
+    return this.route !== undefined && !this.route.leading && !this.servedHere;
   }
 
   /** The folder list of the current command connection: listed once per connection, with unread counts. */
@@ -90,25 +119,44 @@ export class MailSession {
   /** Keeps an IDLE connection on `folder` (replacing any other), or none with undefined. */
   public watch(folder: string | undefined): void {
     this.watched = folder;
-    this.followLeadership();
+    this.placeConnections();
   }
 
   /**
-   * This window took or lost the connections: IDLE runs here, or the holder is asked to watch
-   * this window's folder; a window that lost them closes its own.
+   * This window took or lost the connections, or the leader's accounts changed: the leader is asked
+   * again (it may know the account now) and the connections go where the account is served.
    */
   public followLeadership(): void {
-    if (!this.route || this.route.leading) {
+    this.leaderChanges++;
+    this.servedHere = false;
+    this.placeConnections();
+  }
+
+  /** IDLE runs here, or the holder is asked to watch this window's folder; a window that does not serve the account closes its own. */
+  private placeConnections(): void {
+    const route = this.route;
+    if (!route || !this.relaying) {
       this.idle.watch(this.watched);
       return;
     }
     this.idle.watch(undefined);
     void this.command.dropConnection();
     const folder = this.watched;
-    void this.route
+    const leaderChange = this.leaderChanges;
+    void route
       .relay()
       .then((relay) => relay?.watch(this.account.id, folder))
-      .catch(() => undefined);
+      .catch((error: unknown) => isMailroomError(error, 'AccountNotShared') && this.serveHere(leaderChange));
+  }
+
+  /** The leader refused the account: from now on this window serves it (unless that leader is gone meanwhile). */
+  private serveHere(leaderChange: number): void {
+    if (leaderChange !== this.leaderChanges || this.servedHere) {
+      return;
+    }
+    this.servedHere = true;
+    this.logger.info('Windows: the window holding the mail connections is not signed in to an account of this window; this window serves it itself');
+    this.idle.watch(this.watched);
   }
 
   /** A change the holder's IDLE connection saw, for this window's listeners. */

@@ -38,6 +38,7 @@ describe('URI callbacks handed to the window that started the sign-in (window gr
       directory,
       logger: testLogger(),
       sessionFor: () => Promise.reject(new Error('no mail in this test')),
+      onDidChangeAccounts: () => ({ dispose: () => undefined }),
       claimCallback: (uri) => {
         const state = new URLSearchParams(uri.query).get('state') ?? '';
         if (!started.delete(state)) {
@@ -46,7 +47,7 @@ describe('URI callbacks handed to the window that started the sign-in (window gr
         completed.push(uri);
         return true;
       },
-      followerEvents: { folderChanged: () => undefined, stateChanged: () => undefined },
+      followerEvents: { folderChanged: () => undefined, stateChanged: () => undefined, leaderAccountsChanged: () => undefined },
     });
     group.start();
     const window = { group, started, completed };

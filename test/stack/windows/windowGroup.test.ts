@@ -1,17 +1,8 @@
 // Several windows, one mailbox (issue 13): real processes, each a MailLayer whose sessions join the same
 // window group (src/windows), against the stack's Dovecot. Connections are counted by Dovecot itself.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import type { MailAccount } from '../../../src/auth/accountApi';
-import { StackMailAccounts } from '../../support/stackAccounts';
 import { eventually, WindowProcess } from '../../support/windowProcesses';
-import type { WindowSetup } from '../../support/windowProcess';
-import { startStack } from '..';
-import type { Stack } from '..';
-
-const alice = 'alice@mailroom.test';
+import { alice, windowSuite } from './windowSuite';
 
 function plainMessage(subject: string): string {
   return [
@@ -29,47 +20,14 @@ function plainMessage(subject: string): string {
 
 describe('Several windows share one IMAP session per account (real processes, Dovecot)', function () {
   this.timeout(120_000);
-  let stack: Stack;
-  let account: MailAccount;
-  let setup: WindowSetup;
-  let windows: WindowProcess[] = [];
-
-  before(async () => {
-    stack = await startStack({ seed: 'fixture' });
-    const accounts = await StackMailAccounts.create(stack);
-    const user = stack.users.find((candidate) => candidate.email === alice);
-    assert.ok(user);
-    account = await accounts.signInAs(stack, user);
-    const accessToken = await accounts.getAccessToken(account.id, account.imap.host);
-    setup = { directory: '', account, accessToken, caFile: stack.caFile };
-  });
-
-  beforeEach(async () => {
-    setup = { ...setup, alone: false, directory: fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-windows-')) };
-    await eventually(async () => (await connectionsOfAlice()) === 0, 10_000, 'connections of an earlier test closed');
-  });
-
-  afterEach(async () => {
-    await Promise.all(windows.map((window) => window.stop()));
-    windows = [];
-    fs.rmSync(setup.directory, { recursive: true, force: true });
-  });
-
-  after(async () => {
-    await stack?.stop();
-  });
-
-  async function connectionsOfAlice(): Promise<number> {
-    const lines = (await stack.doveadm(['who', '-1', alice])).split('\n');
-    return lines.filter((line) => line.includes(alice) && /\bimap\b/.test(line)).length;
-  }
+  const suite = windowSuite();
 
   async function openWindows(count: number): Promise<WindowProcess[]> {
     for (let index = 0; index < count; index++) {
-      windows.push(await WindowProcess.start(setup));
+      suite.windows.push(await WindowProcess.start(suite.setup));
     }
-    await Promise.all(windows.map((window) => eventually(async () => (await window.role()).settled, 10_000, 'the window joined its group')));
-    return windows;
+    await Promise.all(suite.windows.map((window) => eventually(async () => (await window.role()).settled, 10_000, 'the window joined its group')));
+    return suite.windows;
   }
 
   /** 'answered', or the code of the error the request failed with. */
@@ -105,11 +63,11 @@ describe('Several windows share one IMAP session per account (real processes, Do
     let busy = true;
     const work = busyWindows(group).finally(() => (busy = false));
     while (busy) {
-      samples.push(await connectionsOfAlice());
+      samples.push(await suite.connectionsOfAlice());
     }
     await work;
-    await eventually(async () => (await connectionsOfAlice()) === 2, 5_000, 'the IDLE and command connections open');
-    samples.push(await connectionsOfAlice());
+    await eventually(async () => (await suite.connectionsOfAlice()) === 2, 5_000, 'the IDLE and command connections open');
+    samples.push(await suite.connectionsOfAlice());
     assert.ok(Math.max(...samples) <= 2, `more than two connections: ${samples.join(' ')}`);
     // Positive control: the count sees both of the leader's connections.
     assert.equal(samples.at(-1), 2);
@@ -121,11 +79,11 @@ describe('Several windows share one IMAP session per account (real processes, Do
   });
 
   it('control: four windows that do not cooperate open eight connections and announce new mail four times', async () => {
-    setup = { ...setup, alone: true };
+    suite.setup = { ...suite.setup, alone: true };
     const group = await openWindows(4);
     await busyWindows(group);
-    await eventually(async () => (await connectionsOfAlice()) === 8, 10_000, 'two connections per window');
-    await stack.deliver(alice, plainMessage('For each window alone'));
+    await eventually(async () => (await suite.connectionsOfAlice()) === 8, 10_000, 'two connections per window');
+    await suite.stack.deliver(alice, plainMessage('For each window alone'));
     const announced = (window: WindowProcess): boolean => window.folderChanges.some((report) => report.change.kind === 'exists' && report.announces);
     await eventually(() => group.every(announced), 5_000, 'every window announces');
   });
@@ -133,14 +91,14 @@ describe('Several windows share one IMAP session per account (real processes, Do
   it('new mail: every window hears of it within a second, exactly one announces it, and it is the focused one', async () => {
     const group = await openWindows(3);
     await busyWindows(group);
-    await eventually(async () => (await connectionsOfAlice()) === 2, 10_000, 'IDLE is on');
+    await eventually(async () => (await suite.connectionsOfAlice()) === 2, 10_000, 'IDLE is on');
     await new Promise((resolve) => setTimeout(resolve, 300));
     const [leader] = await leaderOf(group);
     const focused = group.find((window) => window !== leader) ?? leader;
     await focused.ask({ command: 'focus', focused: true });
     await new Promise((resolve) => setTimeout(resolve, 200));
     const delivered = Date.now();
-    await stack.deliver(alice, plainMessage('For every window'));
+    await suite.stack.deliver(alice, plainMessage('For every window'));
     const exists = (window: WindowProcess): boolean => window.folderChanges.some((report) => report.change.kind === 'exists');
     await eventually(() => group.every(exists), 3_000, 'every window heard of the new mail');
     const heardWithinMs = Date.now() - delivered;
@@ -164,14 +122,14 @@ describe('Several windows share one IMAP session per account (real processes, Do
     const killed = Date.now();
     leader.signal('SIGKILL');
     assert.equal(await inFlight, 'NetworkError');
-    windows = windows.filter((window) => window !== leader);
+    suite.windows = suite.windows.filter((window) => window !== leader);
     const electedAfterMs = await eventually(async () => (await leaderOf(followers)).length === 1, 5_000, 'a new leader');
     const pages = await followers[1].ask<number[]>({ command: 'page', folder: 'INBOX', start: 0, count: 20 });
     assert.equal(pages.length, 20);
     assert.ok(Date.now() - killed < 10_000);
     assert.ok(electedAfterMs < 3_000, `new leader after ${electedAfterMs} ms`);
     await followers[0].ask({ command: 'watch', folder: 'INBOX' });
-    await eventually(async () => (await connectionsOfAlice()) <= 2, 10_000, 'the dead leader’s connections gone');
+    await eventually(async () => (await suite.connectionsOfAlice()) <= 2, 10_000, 'the dead leader’s connections gone');
   });
 
   it('a frozen leader (alive, silent): its followers give up on it once its lease is stale, elect another, and it steps down when it wakes', async () => {
@@ -193,27 +151,27 @@ describe('Several windows share one IMAP session per account (real processes, Do
     await eventually(async () => !(await leader.role()).leading, 5_000, 'the old leader stepped down');
     assert.equal((await leaderOf(group)).length, 1);
     await Promise.all(group.map((window) => window.ask({ command: 'watch', folder: 'INBOX' })));
-    await eventually(async () => (await connectionsOfAlice()) <= 2, 10_000, 'the old leader closed its connections');
+    await eventually(async () => (await suite.connectionsOfAlice()) <= 2, 10_000, 'the old leader closed its connections');
   });
 
   it('a window opened later joins within two seconds; closing the leader hands over at once', async () => {
     const group = await openWindows(2);
     const started = Date.now();
-    windows.push(await WindowProcess.start(setup));
-    await eventually(async () => (await windows[2].role()).settled, 2_000, 'the late window joined');
+    suite.windows.push(await WindowProcess.start(suite.setup));
+    await eventually(async () => (await suite.windows[2].role()).settled, 2_000, 'the late window joined');
     assert.ok(Date.now() - started < 2_000);
     const [leader] = await leaderOf(group);
     await leader.stop();
-    windows = windows.filter((window) => window !== leader);
-    const handedOverMs = await eventually(async () => (await leaderOf(windows)).length === 1, 3_000, 'a new leader');
+    suite.windows = suite.windows.filter((window) => window !== leader);
+    const handedOverMs = await eventually(async () => (await leaderOf(suite.windows)).length === 1, 3_000, 'a new leader');
     assert.ok(handedOverMs < 1_500, `handed over after ${handedOverMs} ms`);
   });
 
   it('sign-out seen by every window (SecretStorage): the leader closes the account’s connections', async () => {
     const group = await openWindows(3);
     await busyWindows(group);
-    await eventually(async () => (await connectionsOfAlice()) === 2, 5_000, 'connections open');
+    await eventually(async () => (await suite.connectionsOfAlice()) === 2, 5_000, 'connections open');
     await Promise.all(group.map((window) => window.ask({ command: 'removeAccount' })));
-    await eventually(async () => (await connectionsOfAlice()) === 0, 2_000, 'every connection closed');
+    await eventually(async () => (await suite.connectionsOfAlice()) === 0, 2_000, 'every connection closed');
   });
 });

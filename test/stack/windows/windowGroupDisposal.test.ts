@@ -14,8 +14,9 @@ function groupIn(directory: string): WindowGroup {
     directory,
     logger: testLogger(),
     sessionFor: () => Promise.reject(new Error('no sessions in this test')),
+    onDidChangeAccounts: () => ({ dispose: () => undefined }),
     claimCallback: () => false,
-    followerEvents: { folderChanged: () => undefined, stateChanged: () => undefined },
+    followerEvents: { folderChanged: () => undefined, stateChanged: () => undefined, leaderAccountsChanged: () => undefined },
   });
 }
 

@@ -74,6 +74,42 @@ describe('relayed mail operations', () => {
     }
   });
 
+  it('a session whose leader is not signed in to its account serves it here, asking again only when the leader changes', async () => {
+    const asked: string[] = [];
+    let leaderKnowsAccount = false;
+    const relay: MailRelay = {
+      call: async (_accountId, operation) => {
+        asked.push(operation);
+        if (!leaderKnowsAccount) {
+          throw new MailroomError('AccountNotShared', 'The leader is not signed in to this account.', { accountId: account.id });
+        }
+        return 'from the leader';
+      },
+      watch: async () => undefined,
+    };
+    const session = new MailSession(account, {
+      accounts: { getAccessToken: async () => 'AT', requireSignIn: () => undefined },
+      logger: testLogger(),
+      relay: { leading: false, relay: async () => relay },
+    });
+    try {
+      const here = async (): Promise<string> => 'served here';
+      assert.equal(await session.relayed('loadRows', [], here), 'served here');
+      assert.equal(await session.relayed('loadRows', [], here), 'served here');
+      assert.equal(await session.relayed('setFlag', [], here), 'served here');
+      assert.deepEqual(asked, ['loadRows'], 'asked the leader again after its refusal');
+      assert.equal(session.relaying, false);
+      assert.equal(session.refusedByLeader, true);
+      leaderKnowsAccount = true;
+      session.followLeadership();
+      assert.equal(session.relaying, true);
+      assert.equal(await session.relayed('loadRows', [], here), 'from the leader');
+      assert.deepEqual(asked, ['loadRows', 'loadRows']);
+    } finally {
+      await session.dispose();
+    }
+  });
+
   it('the leader runs a known operation with fitting arguments on its own session', async () => {
     const asked: unknown[] = [];
     const session = { folders: async (options: unknown) => (asked.push(options), ['folder list']) } as unknown as MailSession;

@@ -1,0 +1,78 @@
+// The frame of a suite of window processes (test/support/windowProcess.ts) against the stack's Dovecot:
+// one stack with alice signed in, a fresh group folder per test, every window stopped after it, and
+// alice's IMAP connections counted by Dovecot itself.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { StackMailAccounts } from '../../support/stackAccounts';
+import { eventually } from '../../support/windowProcesses';
+import type { WindowProcess } from '../../support/windowProcesses';
+import type { WindowSetup } from '../../support/windowProcess';
+import { buildMessage } from '../mimeBuilder';
+import { startStack } from '..';
+import type { Stack } from '..';
+
+export const alice = 'alice@mailroom.test';
+
+export interface WindowSuite {
+  stack: Stack;
+  /** This test's setup: alice's account and token, and a group folder of its own. */
+  setup: WindowSetup;
+  /** The windows this test started: stopped after it. */
+  windows: WindowProcess[];
+  connectionsOfAlice(): Promise<number>;
+}
+
+/** Registers the suite's hooks (call it inside `describe`); the fields are set once `before` has run. */
+export function windowSuite(): WindowSuite {
+  let signedIn: WindowSetup;
+  const suite: WindowSuite = {
+    stack: undefined as unknown as Stack,
+    setup: undefined as unknown as WindowSetup,
+    windows: [],
+    async connectionsOfAlice() {
+      const lines = (await suite.stack.doveadm(['who', '-1', alice])).split('\n');
+      return lines.filter((line) => line.includes(alice) && /\bimap\b/.test(line)).length;
+    },
+  };
+
+  before(async () => {
+    suite.stack = await startStack({ seed: 'fixture' });
+    const accounts = await StackMailAccounts.create(suite.stack);
+    const user = suite.stack.users.find((candidate) => candidate.email === alice);
+    assert.ok(user);
+    const account = await accounts.signInAs(suite.stack, user);
+    const accessToken = await accounts.getAccessToken(account.id, account.imap.host);
+    signedIn = { directory: '', account, accessToken, caFile: suite.stack.caFile };
+  });
+
+  beforeEach(async () => {
+    suite.setup = { ...signedIn, directory: fs.mkdtempSync(path.join(os.tmpdir(), 'mailroom-windows-')) };
+    await eventually(async () => (await suite.connectionsOfAlice()) === 0, 10_000, 'connections of an earlier test closed');
+  });
+
+  afterEach(async () => {
+    await Promise.all(suite.windows.map((window) => window.stop()));
+    suite.windows = [];
+    fs.rmSync(suite.setup.directory, { recursive: true, force: true });
+  });
+
+  after(async () => {
+    await suite.stack?.stop();
+  });
+
+  return suite;
+}
+
+/** A plain mail from Bob to alice, for `stack.deliver`. */
+export function mailToAlice(subject: string): Buffer {
+  return buildMessage({
+    from: { name: 'Bob', address: 'bob@mailroom.test' },
+    to: [{ name: 'Alice', address: alice }],
+    subject,
+    date: new Date(),
+    messageId: `${Date.now()}.${Math.random()}@mailroom.test`,
+    text: `Body of ${subject}.`,
+  });
+}
