@@ -4,6 +4,8 @@
 import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Stack } from '../test/stack';
+import type { MailAccount } from '../src/auth/accountApi';
+import { StackMailAccounts } from '../test/support/stackAccounts';
 import { FloorClient } from './floorClient';
 import type { FloorMeasurement } from './floorClient';
 import { median } from './statistics';
@@ -44,6 +46,17 @@ export async function settleFolders(stack: Stack, login: { user: string; accessT
   throw new Error(`Dovecot did not settle the benchmark folders in ${maxPasses} sessions`);
 }
 
+/** Alice signed in on the stack: Mailroom's account, and the login the floor client authenticates with. */
+export async function signInAlice(stack: Stack): Promise<{ accounts: StackMailAccounts; account: MailAccount; login: { user: string; accessToken: string } }> {
+  const accounts = await StackMailAccounts.create(stack);
+  const user = stack.users.find((candidate) => candidate.email === 'alice@mailroom.test');
+  if (!user) {
+    throw new Error('the stack has no alice');
+  }
+  const account = await accounts.signInAs(stack, user);
+  return { accounts, account, login: { user: user.email, accessToken: await accounts.getAccessToken(account.id, account.imap.host) } };
+}
+
 export interface FloorRuns {
   size: number;
   ms: number;
@@ -52,16 +65,21 @@ export interface FloorRuns {
   roundTrips: number;
 }
 
-/** `runs` EXAMINE + FETCH on one authenticated connection, medians per folder size. */
+/** `runs` EXAMINE + FETCH on one authenticated connection (with CONDSTORE enabled if asked), medians per folder size. */
 export async function measureFloor(
   stack: Stack,
   login: { user: string; accessToken: string },
   sizes: readonly number[],
   pageSize: number,
   runs: number,
+  condstore = false,
 ): Promise<FloorRuns[]> {
   const client = await FloorClient.connect({ host: stack.imap.host, port: stack.imap.port, ca: fs.readFileSync(stack.caFile), ...login });
   try {
+    if (condstore) {
+      // As Mailroom's sessions do (imapflow enables it; the envelope cache needs HIGHESTMODSEQ).
+      await client.enableCondstore();
+    }
     const results: FloorRuns[] = [];
     for (const size of sizes) {
       const measured: FloorMeasurement[] = [];

@@ -16,12 +16,11 @@ import { withTestTransport } from '../src/util/testTransport';
 import { launchChromium } from '../test/editor/browser';
 import { startStack } from '../test/stack';
 import { testLogger } from '../test/support/logging';
-import { StackMailAccounts } from '../test/support/stackAccounts';
 import { countCommands } from '../test/support/commandCounter';
 import { distDirectory, showHtmlInReader, startWebviewHost, waitForPosted } from '../test/support/webviewHost';
 import type { MessageView } from '../src/shared/protocol';
 import { measureConversations } from './conversations';
-import { benchFolderOf, benchFolderSizes, measureFloor, measureFloorConnect, settleFolders } from './floor';
+import { benchFolderOf, benchFolderSizes, measureFloor, measureFloorConnect, settleFolders, signInAlice } from './floor';
 import type { FloorRuns } from './floor';
 import { measureOpenFolder } from './openFolder';
 import type { OpenFolderRuns } from './openFolder';
@@ -323,13 +322,7 @@ export async function runInboxBenchmark(): Promise<InboxBenchmark> {
     await stack.deliver('alice@mailroom.test', htmlMessageOf50kB());
     await stack.deliver('alice@mailroom.test', shortHtmlMessage());
 
-    const accounts = await StackMailAccounts.create(stack);
-    const user = stack.users.find((candidate) => candidate.email === 'alice@mailroom.test');
-    if (!user) {
-      throw new Error('the stack has no alice');
-    }
-    const account = await accounts.signInAs(stack, user);
-    const login = { user: user.email, accessToken: await accounts.getAccessToken(account.id, account.imap.host) };
+    const { accounts, account, login } = await signInAlice(stack);
     const settledAfter = await settleFolders(stack, login, benchFolderSizes, pageSize);
     notes.push(`Dovecot's index of the seeded folders settled after ${settledAfter} SELECT + LOGOUT sessions (see bench/floor.ts)`);
     const floorConnectMs = await measureFloorConnect(stack, login, warmRuns);
@@ -553,7 +546,7 @@ function floorNotes(floor: readonly FloorRuns[], floorConnectMs: number, mailroo
     `floor.ms: our own minimal client (bench/floorClient.ts), EXAMINE + FETCH <newest 50> (ENVELOPE) on an authenticated connection, median of ${warmRuns}; flat: 100k / 1k = ${round(last / first, 2)} (target ≤ 2)`,
     `floor.connectMs: the same client's TLS + greeting + AUTHENTICATE (${round(floorConnectMs)} ms); openFolder.ratioToFloor.newConnection divides by connect + floor`,
     `openFolder.newConnectionMs: a new MailSession from nothing to the first screen (the Inbox's path, no cache); commands after authentication: ${mailroom[0]?.newConnectionCommands.join(' ') ?? ''}`,
-    'openFolder.firstPaintMs / firstPaintBytes: CLOSE, then the first screen again on the live connection (EXAMINE + FETCH of envelope, flags, dates, size); bytes read from the socket, as for the floor; previewsMs: from the same start until the second FETCH filled previews and paperclips',
+    'openFolder.firstPaintMs / firstPaintBytes: CLOSE, then the first screen again on the live connection (EXAMINE + FETCH of envelope, flags, dates); bytes read from the socket, as for the floor; previewsMs: from the same start until the second FETCH filled previews and paperclips',
     'openFolder.fullQueryMs: the same switch with the former one-FETCH row query (fetchNewestRows: + BODYSTRUCTURE, thread id, first 400 bytes of part 1)',
   ];
 }

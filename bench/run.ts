@@ -4,6 +4,7 @@ import { runEditorBenchmark, writeEditorResults } from './editor';
 import { runInboxBenchmark, writeInboxResults } from './inbox';
 import { runWindowsBenchmark, writeWindowsResults } from './windows';
 import { runSelectProbe } from './selectProbe';
+import { runOpenFolderStage } from './openFolderStage';
 import { runSlowNetworkBenchmark, slowLink } from './slowNetwork';
 
 async function main(): Promise<void> {
@@ -20,6 +21,11 @@ async function main(): Promise<void> {
   // `npm run bench -- select`: Dovecot's time per command for the ways of opening the 100k folder.
   if (process.argv.includes('select')) {
     await runSelectProbe();
+    return;
+  }
+  // `npm run bench -- openfolder`: the floor and Mailroom's folder opening alone, nothing written.
+  if (process.argv.includes('openfolder')) {
+    await runOpenFolderStage();
     return;
   }
   // `npm run bench -- slownet`: the slow-network stage alone, median of 5, nothing written to bench/results/.

@@ -8,10 +8,13 @@ import { firstScreenRow, loadPreviewDecoders, previewBytes, previewPartKey, rowD
 
 /**
  * The first screen of a folder: only what the server answers from its index (envelope, flags,
- * dates, size), so it opens no message. Mailroom's full row query made Dovecot open and parse every
- * message of the page and cost 1.6-3 times the envelope-only floor's time (issue 12).
+ * dates), so it opens no message. Mailroom's full row query made Dovecot open and parse every
+ * message of the page and cost 1.6-3 times the envelope-only floor's time (issue 12). No size
+ * either: no row shows it, and on a Maildir Dovecot takes RFC822.SIZE from the file name, so it
+ * reads the folder's whole dovecot-uidlist on each open (~46 ms at 100,000 messages, the rest
+ * of the page 1 ms; `npm run bench -- select`).
  */
-const firstScreenQuery: FetchQueryObject = { uid: true, flags: true, envelope: true, internalDate: true, size: true };
+const firstScreenQuery: FetchQueryObject = { uid: true, flags: true, envelope: true, internalDate: true };
 
 /** What the rows add a moment later: the structure (paperclip), the thread id and the first bytes of part 1 (preview). */
 const rowDetailsQuery: FetchQueryObject = {

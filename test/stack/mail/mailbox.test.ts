@@ -177,6 +177,15 @@ describe('mail layer against Dovecot', function () {
       const firstScreen = [...log.lines];
       assert.deepEqual(log.commands, ['EXAMINE', 'FETCH'], firstScreen.join(' | '));
       assert.doesNotMatch(firstScreen[1] ?? '', /BODYSTRUCTURE|BODY\.PEEK/, 'the first screen opens no message');
+      // RFC822.SIZE would make Dovecot read a Maildir's whole uidlist on every open; no row shows it.
+      assert.deepEqual(
+        /\(([^()]*)\)$/
+          .exec(firstScreen[1] ?? '')?.[1]
+          ?.split(' ')
+          .sort(),
+        ['ENVELOPE', 'FLAGS', 'INTERNALDATE', 'MODSEQ', 'UID'],
+        firstScreen[1],
+      );
       assert.equal(first.rows.length, 20);
       assert.ok(
         first.rows.every((row) => row.subject && row.from && row.date > 0 && row.preview === ''),
