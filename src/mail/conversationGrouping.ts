@@ -104,7 +104,8 @@ function joinSent(groups: ConversationMember[][], sent: readonly ConversationMem
 /**
  * The folder's messages (and the person's sent replies) as conversations, each oldest first, the
  * conversation with the newest message of the folder first. `serverThreads` are THREAD=REFERENCES's
- * groups of UIDs of the folder, used when the identity says so.
+ * groups of UIDs of the folder, used when the identity says so; until they are read (the first
+ * screen does without them), the messages are threaded here as the server would.
  */
 export function groupConversations(
   folder: readonly ConversationMember[],
@@ -113,7 +114,7 @@ export function groupConversations(
   serverThreads?: readonly (readonly number[])[],
 ): ConversationMember[][] {
   let groups: ConversationMember[][];
-  if (identity === 'jwz') {
+  if (identity === 'jwz' || (identity === 'threadReferences' && !serverThreads)) {
     groups = threadMessages([...folder, ...sent])
       .map((thread) => messagesOf(thread))
       .filter((members) => members.some((member) => !member.sent));
@@ -198,6 +199,24 @@ export function conversationRow(row: MessageRow, conversation: readonly Conversa
     flagged: conversation.some((member) => member.flagged),
     conversation: { count: conversation.length, participants: participantsOf(conversation, me) },
   };
+}
+
+/**
+ * The rows of a page shown before the window's conversations were complete, made again from
+ * `conversations` (the page's, once the server's threads and Sent's replies are in): undefined when
+ * the page's rows are no longer the same messages (the list has to load the page again then).
+ */
+export function regroupedPage(shown: readonly MessageRow[], conversations: readonly (readonly ConversationMember[])[], me: string): MessageRow[] | undefined {
+  const byUid = new Map(conversations.map((conversation) => [rowMemberOf(conversation)?.uid, conversation]));
+  const rows: MessageRow[] = [];
+  for (const row of shown) {
+    const conversation = byUid.get(row.uid);
+    if (!conversation) {
+      return undefined;
+    }
+    rows.push(conversationRow(row, conversation, me));
+  }
+  return rows.length === conversations.length ? rows : undefined;
 }
 
 /** What archiving, deleting or marking a conversation's row read or unread does to the whole of it in the folder. */

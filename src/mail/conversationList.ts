@@ -3,11 +3,13 @@ import type { MessageRow } from '../shared/protocol';
 import { ui } from '../ui/text';
 import type { MailSession } from './connection';
 import { relayedOperation } from './connection';
-import { conversationRow, groupConversations, memberOf, rowMemberOf, threadIdentityFor } from './conversationGrouping';
+import { conversationRow, groupConversations, memberOf, regroupedPage, rowMemberOf, threadIdentityFor } from './conversationGrouping';
 import type { ConversationMember, ThreadIdentity } from './conversationGrouping';
+import { fetchRowDetails } from './firstScreen';
 import { findSpecialUse } from './folders';
 import { ensureSelected, loadRowsByUid, sequenceRangeForIndexes, statusOf } from './mailbox';
 import type { FolderStatus } from './mailbox';
+import { firstScreenRow } from './rowModel';
 import { threadByReferences } from './serverThreads';
 
 /** What threading reads of each message of the window: no structure, no preview (the rows fetch those for one page). */
@@ -38,13 +40,21 @@ interface ThreadedWindow {
   serverThreads: number[][] | null;
 }
 
-async function fetchNewest(client: ImapFlow, total: number, start: number, count: number, folder: string, sent: boolean): Promise<ConversationMember[]> {
+/** The messages [start, start + count) of the selected folder as members, and as rows of the first screen where asked. */
+async function fetchNewest(
+  client: ImapFlow,
+  total: number,
+  start: number,
+  count: number,
+  folder: string,
+  sent: boolean,
+): Promise<{ members: ConversationMember[]; rows: MessageRow[] }> {
   const range = sequenceRangeForIndexes(total, start, count);
   if (!range) {
-    return [];
+    return { members: [], rows: [] };
   }
   const messages = await client.fetchAll(`${range.from}:${range.to}`, threadingFetchQuery);
-  return messages.map((message) => memberOf(message, folder, sent));
+  return { members: messages.map((message) => memberOf(message, folder, sent)), rows: messages.map((message) => firstScreenRow(message)) };
 }
 
 /** What one step of the window brings: the folder's state, its messages [start, start + count), and the server's threads of [0, start + count). */
@@ -52,26 +62,47 @@ interface WindowStep {
   status: FolderStatus;
   identity: ThreadIdentity;
   members: ConversationMember[];
-  /** THREAD=REFERENCES's groups of UIDs of the window so far; null where the server does not thread. */
+  /** THREAD=REFERENCES's groups of UIDs of the window so far; null where the server does not thread, or not yet asked. */
   serverThreads: number[][] | null;
+  /** The first screen's rows of the members (envelope, flags, dates), for the first step only. */
+  rows: MessageRow[];
 }
 
 /**
- * One step of the window on the folder (selected afresh for the first): a relayed operation, so a
- * window without the connections has the one holding them run it [issue 13].
+ * One step of the window on the folder: a relayed operation, so a window without the connections
+ * has the one holding them run it [issue 13]. The first step selects the folder afresh and is the
+ * first screen: the FETCH of the cheap items alone, no THREAD (it costs Dovecot a pass over the
+ * folder's thread index, ~35 ms at 100,000 messages); {@link ConversationList.completeFirstScreen}
+ * asks the server's threads after.
  */
 const folderWindowStep = relayedOperation(
   'conversationFolderStep',
   ['string', 'count', 'count', 'boolean'],
-  async (session: MailSession, folder: string, start: number, count: number, fresh: boolean): Promise<WindowStep> =>
+  async (session: MailSession, folder: string, start: number, count: number, firstScreen: boolean): Promise<WindowStep> =>
     session.run(async (client) => {
-      const status = statusOf(await ensureSelected(client, folder, fresh, true));
-      const members = await fetchNewest(client, status.total, start, count, folder, false);
+      const status = statusOf(await ensureSelected(client, folder, firstScreen, true));
+      const { members, rows } = await fetchNewest(client, status.total, start, count, folder, false);
       const identity = threadIdentityFor(client.capabilities);
-      const range = sequenceRangeForIndexes(status.total, 0, start + count);
-      const serverThreads = identity === 'threadReferences' && range ? await threadByReferences(client, `${range.from}:${range.to}`) : undefined;
-      return { status, identity: identity === 'threadReferences' && !serverThreads ? 'jwz' : identity, members, serverThreads: serverThreads ?? null };
+      const serverThreads = identity === 'threadReferences' && !firstScreen ? await windowThreads(client, status.total, start + count) : null;
+      return { status, identity, members, serverThreads, rows: firstScreen ? rows : [] };
     }),
+);
+
+/** THREAD=REFERENCES of the newest `size` messages of the selected folder; null when the server refuses it. */
+async function windowThreads(client: ImapFlow, total: number, size: number): Promise<number[][] | null> {
+  const range = sequenceRangeForIndexes(total, 0, size);
+  return (range && (await threadByReferences(client, `${range.from}:${range.to}`))) ?? null;
+}
+
+/**
+ * The server's threads of the first screen's window, asked after it is shown; undefined when another
+ * folder has been selected since (selecting this one again would delay that one).
+ */
+const firstWindowThreads = relayedOperation(
+  'conversationFirstThreads',
+  ['string', 'count', 'count'],
+  async (session: MailSession, folder: string, total: number, size: number): Promise<number[][] | null | undefined> =>
+    session.run(async (client) => (client.mailbox && client.mailbox.path === folder ? windowThreads(client, total, size) : undefined)),
 );
 
 /** The newest messages of Sent [start, start + count), for replies to join their conversations; relayed like the folder's. */
@@ -81,7 +112,7 @@ const sentWindowStep = relayedOperation(
   async (session: MailSession, path: string, start: number, count: number): Promise<ConversationMember[]> =>
     session.run(async (client) => {
       const mailbox = await ensureSelected(client, path, false, true);
-      return fetchNewest(client, mailbox.exists, start, count, path, true);
+      return (await fetchNewest(client, mailbox.exists, start, count, path, true)).members;
     }),
 );
 
@@ -93,16 +124,65 @@ const sentWindowStep = relayedOperation(
  */
 export class ConversationList {
   private window: ThreadedWindow | undefined;
+  /** The first screen's window and rows, until {@link completeFirstScreen} has added what they lack. */
+  private shown: { window: ThreadedWindow; rows: MessageRow[] } | undefined;
 
   public constructor(
     private readonly session: MailSession,
     public readonly folder: string,
   ) {}
 
-  /** Selects the folder afresh and returns the first page of conversations. */
+  /**
+   * Selects the folder afresh and returns the first page of conversations from one FETCH of the
+   * cheap items, threaded here (by the server's thread ids where it gives them). Call
+   * {@link completeFirstScreen} next, as message mode fetches its rows' details after its first screen.
+   */
   public async open(pageSize: number): Promise<ConversationPage> {
     this.window = undefined;
-    return this.load(0, pageSize);
+    this.shown = undefined;
+    const { window, rows: stepRows } = await this.firstWindow(pageSize * windowPerPage);
+    this.window = window;
+    if (window.conversations.length <= pageSize && window.folderMembers.length < window.status.total) {
+      // Long conversations: the window widens (with the server's threads and Sent), the rows come complete.
+      return this.load(0, pageSize);
+    }
+    const rowOf = new Map(stepRows.map((row) => [row.uid, row]));
+    const rows = window.conversations
+      .slice(0, pageSize)
+      .map((conversation) => rowOf.get(rowMemberOf(conversation)?.uid ?? 0))
+      .filter((row): row is MessageRow => row !== undefined);
+    this.shown = { window, rows };
+    return this.page(window, 0, pageSize, rows);
+  }
+
+  /**
+   * After the first screen: the previews and paperclips of its rows, the server's threads of the
+   * window (THREAD=REFERENCES) and the person's replies from Sent. The page's rows again, or
+   * 'regrouped' when the server's threads make other messages the page's rows (the list loads it
+   * again), or undefined when there is nothing to add (the rows came complete, or another folder
+   * was opened meanwhile).
+   */
+  public async completeFirstScreen(): Promise<MessageRow[] | 'regrouped' | undefined> {
+    const shown = this.shown;
+    this.shown = undefined;
+    const rows = shown && (await fetchRowDetails(this.session, this.folder, shown.rows));
+    if (!shown || !rows) {
+      return undefined;
+    }
+    const { window } = shown;
+    const size = window.folderMembers.length;
+    const serverThreads = window.identity === 'threadReferences' ? await firstWindowThreads(this.session, this.folder, window.status.total, size) : null;
+    if (serverThreads !== undefined) {
+      // Last, as it selects Sent: the folder's own commands are done by then.
+      const sentPath = await this.sentPath();
+      const sentMembers = sentPath === undefined ? [] : await sentWindowStep(this.session, sentPath, 0, size);
+      if (this.window === window) {
+        // Not widened meanwhile: a widened window has the server's threads and Sent already.
+        this.window = thread({ ...window, serverThreads, sentMembers, sentComplete: sentPath === undefined || sentMembers.length < size });
+      }
+    }
+    const conversations = (this.window ?? window).conversations.slice(0, rows.length);
+    return regroupedPage(rows, conversations, ui`me`.value) ?? 'regrouped';
   }
 
   /** Conversations [start, start + count), threading older messages first where the window is short. */
@@ -110,9 +190,13 @@ export class ConversationList {
     const window = await this.threadedFor(start + count + 1, count);
     const page = window.conversations.slice(start, start + count);
     const uids = page.map((conversation) => rowMemberOf(conversation)?.uid).filter((uid): uid is number => uid !== undefined);
-    const rows = await loadRowsByUid(this.session, this.folder, uids);
+    return this.page(window, start, count, await loadRowsByUid(this.session, this.folder, uids));
+  }
+
+  /** The page [start, start + count) of the window, made of `rows` (one per conversation's row message). */
+  private page(window: ThreadedWindow, start: number, count: number, rows: readonly MessageRow[]): ConversationPage {
     const me = ui`me`.value;
-    const byUid = new Map(page.map((conversation) => [rowMemberOf(conversation)?.uid, conversation]));
+    const byUid = new Map(window.conversations.slice(start, start + count).map((conversation) => [rowMemberOf(conversation)?.uid, conversation]));
     const complete = window.folderMembers.length >= window.status.total;
     return {
       status: window.status,
@@ -128,7 +212,7 @@ export class ConversationList {
   }
 
   private async threadedFor(wanted: number, pageSize: number): Promise<ThreadedWindow> {
-    let window = this.window ?? (await this.firstWindow(pageSize * windowPerPage));
+    let window = this.window ?? (await this.firstWindow(pageSize * windowPerPage)).window;
     while (window.conversations.length < wanted && window.folderMembers.length < window.status.total) {
       window = await this.widen(window, Math.min(largestWindowStep, Math.max(pageSize * windowPerPage, window.folderMembers.length)));
     }
@@ -136,24 +220,19 @@ export class ConversationList {
     return window;
   }
 
-  /**
-   * Sent first, then the folder: the folder stays selected for the rows' FETCH that follows, so the
-   * big folder is selected once. Sent's newest messages are taken as many as the window's, and more
-   * as the window grows (only those of the window's days join).
-   */
-  private async firstWindow(size: number): Promise<ThreadedWindow> {
-    const sentPath = await this.sentPath();
-    const sentMembers = sentPath === undefined ? [] : await sentWindowStep(this.session, sentPath, 0, size);
+  /** The first step of the window: the folder selected afresh, its newest messages threaded here (Sent joins later). */
+  private async firstWindow(size: number): Promise<{ window: ThreadedWindow; rows: MessageRow[] }> {
     const step = await folderWindowStep(this.session, this.folder, 0, size, true);
-    return thread({
+    const window = thread({
       status: step.status,
       identity: step.identity,
       folderMembers: step.members,
-      sentMembers,
-      sentComplete: sentPath === undefined || sentMembers.length < size,
+      sentMembers: [],
+      sentComplete: false,
       conversations: [],
       serverThreads: step.serverThreads,
     });
+    return { window, rows: step.rows };
   }
 
   private async widen(window: ThreadedWindow, step: number): Promise<ThreadedWindow> {

@@ -11,8 +11,8 @@ import { SearchResults } from './searchResults';
 /** A folder opened for the list: its first page, and what follows it. */
 export interface OpenedFolder {
   page: RowsPage;
-  /** The page's rows with their previews and paperclips. */
-  details?: Promise<MessageRow[] | undefined>;
+  /** The page's rows with their previews and paperclips; 'regrouped' when a conversation page has to be loaded again. */
+  details?: Promise<MessageRow[] | 'regrouped' | undefined>;
   /** After a cold start from the cache: the server's page (and its details), reconciled with CONDSTORE. */
   reconciled?: Promise<OpenedFolder>;
 }
@@ -30,8 +30,9 @@ export class FolderRows {
 
   /**
    * Opens `folder` for the list: watched for new mail from now on, earlier searches dropped. The
-   * page is the first screen; `details`, when given, brings its rows with previews and paperclips.
-   * As conversations, the rows come complete. On a cold start (the session has not connected yet)
+   * page is the first screen; `details`, when given, brings its rows with previews and paperclips
+   * (as conversations, also with the server's threads and the replies from Sent joined), or says
+   * the conversations were regrouped so that the page has to be loaded again. On a cold start (the session has not connected yet)
    * with the folder's messages in the envelope cache, the page is the cache's, read before any IMAP
    * command, and `reconciled` brings the server's.
    */
@@ -55,7 +56,7 @@ export class FolderRows {
         const list = new ConversationList(session, folder);
         this.conversations.set(session.account.id, list);
         const opened = await list.open(pageSize);
-        return { page: { total: opened.total, start: 0, rows: opened.rows, fromCache: false } };
+        return { page: { total: opened.total, start: 0, rows: opened.rows, fromCache: false }, details: list.completeFirstScreen() };
       }
       const result = await openFolderWithCache(session, this.cache, folder, pageSize);
       const page = { total: result.status.total, start: 0, rows: result.rows, fromCache: false };

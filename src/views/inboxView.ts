@@ -181,7 +181,8 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, InboxNavig
       this.badge.schedule();
     }
     details?.then(
-      (rows) => rows && this.post({ type: 'rowsDetailed', accountId, folder, rows }),
+      (rows) =>
+        rows === 'regrouped' ? this.post({ type: 'folderChanged', accountId, folder }) : rows && this.post({ type: 'rowsDetailed', accountId, folder, rows }),
       (error: unknown) => this.deps.logger.warn(`Previews of ${folder} not loaded: ${describeError(error)}`),
     );
   }

@@ -108,16 +108,47 @@ describe('conversations against Dovecot', function () {
     assert.deepEqual(sorted(jwz), sorted(expected));
   });
 
-  it('lists the folder as conversations, newest first, with the reply from Sent joined', async () => {
+  it('shows the first screen from SELECT + one FETCH of the cheap items, then adds previews, the server’s threads and the reply from Sent', async () => {
     const list = new ConversationList(session, folder);
-    const { result: page, commands } = await countCommands(session, () => list.open(50));
-    assert.ok(commands.includes('UID THREAD'), `the server threads the window: ${commands.join(', ')}`);
+    const fetchItems: string[] = [];
+    const { result: page, commands } = await countCommands(
+      session,
+      () => list.open(50),
+      (command, attributes) => {
+        if (command.endsWith('FETCH')) {
+          fetchItems.push(JSON.stringify(attributes));
+        }
+      },
+    );
+    assert.deepEqual(commands, ['SELECT', 'FETCH'], 'the first screen: the folder selected and one FETCH');
+    assert.equal(fetchItems.length, 1);
+    assert.match(fetchItems[0] ?? '', /"ENVELOPE"/);
+    assert.doesNotMatch(fetchItems[0] ?? '', /BODYSTRUCTURE|"section":\[\{"type":"ATOM","value":"1"\}/, 'no structure, no body bytes on the first screen');
     assert.equal(page.total, 2);
     assert.deepEqual(
-      page.rows.map((row) => [row.uid, row.subject, row.conversation]),
+      page.rows.map((row) => [row.uid, row.subject, row.preview, row.conversation]),
       [
-        [uid('late'), 'Re: Lunch', { count: 3, participants: ['Dave', 'me', 'Carol'] }],
-        [uid('subjectOnly'), 'RE: Release plan', { count: 3, participants: ['Carol', 'Bob', 'Erin'] }],
+        [uid('late'), 'Re: Lunch', '', { count: 2, participants: ['Dave', 'Carol'] }],
+        [uid('subjectOnly'), 'RE: Release plan', '', { count: 3, participants: ['Carol', 'Bob', 'Erin'] }],
+      ],
+    );
+
+    const detailItems: string[] = [];
+    const { result: completed, commands: after } = await countCommands(
+      session,
+      () => list.completeFirstScreen(),
+      (command, attributes) => command === 'UID FETCH' && detailItems.push(JSON.stringify(attributes)),
+    );
+    assert.deepEqual(after, ['UID FETCH', 'UID THREAD', 'SELECT', 'FETCH'], 'previews, the server threads the window, then Sent');
+    // The pattern above finds structure and body bytes where they are asked for.
+    assert.match(detailItems[0] ?? '', /BODYSTRUCTURE/);
+    assert.match(detailItems[0] ?? '', /"section":\[\{"type":"ATOM","value":"1"\}/);
+    assert.ok(Array.isArray(completed), `the page stays as it is: ${String(completed)}`);
+    assert.deepEqual(
+      completed.map((row) => [row.uid, row.preview, row.conversation]),
+      [
+        [uid('late'), 'Words of late.', { count: 3, participants: ['Dave', 'me', 'Carol'] }],
+        [uid('subjectOnly'), 'Words of subjectOnly.', { count: 3, participants: ['Carol', 'Bob', 'Erin'] }],
       ],
     );
     assert.deepEqual(
@@ -126,6 +157,16 @@ describe('conversations against Dovecot', function () {
         ['folder', uid('lunch')],
         ['sent', sentReplyUid],
         ['folder', uid('late')],
+      ],
+    );
+    // Scrolling on: the folder is selected again for the rows (Sent was selected last).
+    const { result: more, commands: scrolled } = await countCommands(session, () => list.load(0, 50));
+    assert.deepEqual(scrolled, ['SELECT', 'UID FETCH']);
+    assert.deepEqual(
+      more.rows.map((row) => [row.uid, row.conversation?.count]),
+      [
+        [uid('late'), 3],
+        [uid('subjectOnly'), 3],
       ],
     );
   });

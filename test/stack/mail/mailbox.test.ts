@@ -282,7 +282,8 @@ describe('mail layer against Dovecot', function () {
       assert.equal(flagged?.flagged, !target.flagged, 'the flag changed elsewhere is shown');
       assert.equal(flagged?.preview, target.preview, 'known rows keep their cached previews until the details follow');
       const details = await reconciled.details;
-      assert.equal(details?.[0]?.subject, subject);
+      assert.ok(Array.isArray(details), 'the details are rows');
+      assert.equal(details[0]?.subject, subject);
       await setFlag(reloaded, 'INBOX', [target.uid], '\\Flagged', target.flagged);
     } finally {
       await reloaded.dispose();

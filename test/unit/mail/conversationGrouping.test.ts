@@ -6,6 +6,7 @@ import {
   groupConversations,
   memberOf,
   participantsOf,
+  regroupedPage,
   threadIdentityFor,
 } from '../../../src/mail/conversationGrouping';
 import type { ConversationMember, FetchedForThreading } from '../../../src/mail/conversationGrouping';
@@ -116,6 +117,45 @@ describe('conversations', () => {
       assert.equal(callingName(displayName), called);
     });
   }
+
+  it('THREAD=REFERENCES before the server was asked (the first screen): threaded here by References, as the server would', () => {
+    const folder = [
+      inbox({ uid: 5, id: 'a@x', subject: 'Plan', day: 1 }),
+      inbox({ uid: 6, id: 'b@x', subject: 'Lunch', day: 2 }),
+      inbox({ uid: 7, id: 'c@x', refs: '<a@x>', subject: 'Re: Plan', day: 3 }),
+    ];
+    assert.deepEqual(shape(groupConversations(folder, [], 'threadReferences')), ['5 7', '6']);
+    assert.deepEqual(shape(groupConversations(folder, [], 'threadReferences', [[5], [6], [7]])), ['7', '6', '5']);
+  });
+
+  it('remakes the first screen’s rows once the conversations are complete, unless other messages became the rows', () => {
+    const plain = (uid: number, day: number): MessageRow => ({
+      uid,
+      from: 'Bob',
+      fromAddress: '',
+      subject: 'Topic',
+      date: Date.UTC(2026, 0, day),
+      preview: `preview ${uid}`,
+      unread: false,
+      flagged: false,
+      answered: false,
+      hasAttachment: false,
+    });
+    const plan = [inbox({ uid: 5, day: 1, from: 'Carol' }), sent({ uid: 9, day: 2 }), inbox({ uid: 7, day: 3, from: 'Bob' })];
+    const lunch = [inbox({ uid: 6, day: 2, from: 'Dave' })];
+    const shown = [plain(7, 3), plain(6, 2)];
+    assert.deepEqual(
+      regroupedPage(shown, [plan, lunch], 'me')?.map((row) => [row.uid, row.preview, row.conversation]),
+      [
+        [7, 'preview 7', { count: 3, participants: ['Carol', 'me', 'Bob'] }],
+        [6, 'preview 6', { count: 1, participants: ['Dave'] }],
+      ],
+    );
+    // The server put 6 and 7 in one conversation: the page's second row is another message now.
+    const merged = [inbox({ uid: 6, day: 2 }), inbox({ uid: 7, day: 3 })];
+    assert.equal(regroupedPage(shown, [merged, [inbox({ uid: 4, day: 1 })]], 'me'), undefined);
+    assert.equal(regroupedPage(shown, [merged], 'me'), undefined);
+  });
 
   it('makes the row of a conversation: count, participants in order with the person as “me”, unread if any is', () => {
     const conversation = [

@@ -32,8 +32,21 @@ const member = (uid: number, folder: string, sent: boolean, inReplyTo?: string):
   sent,
 });
 
+const row = (uid: number): Record<string, unknown> => ({
+  uid,
+  from: 'Bob',
+  fromAddress: '',
+  subject: `Subject ${uid}`,
+  date: uid * 1000,
+  preview: '',
+  unread: false,
+  flagged: false,
+  answered: false,
+  hasAttachment: false,
+});
+
 describe('conversations relayed to the window holding the connections', () => {
-  it('asks the holder for Sent, the folder’s window with its threads, and the rows', async () => {
+  it('asks the holder for the first screen’s window, then the rows’ details, the server’s threads and Sent', async () => {
     const calls: [string, readonly unknown[]][] = [];
     const relay: MailRelay = {
       call: async (_accountId, operation, args) => {
@@ -48,21 +61,13 @@ describe('conversations relayed to the window holding the connections', () => {
               status: { path: 'INBOX', total: 2, uidValidity: '1' },
               identity: 'threadReferences',
               members: [member(2, 'INBOX', false), member(1, 'INBOX', false)],
-              serverThreads: [[1], [2]],
+              serverThreads: null,
+              rows: [row(2), row(1)],
             };
-          case 'loadRowsByUid':
-            return (args[1] as number[]).map((uid) => ({
-              uid,
-              from: 'Bob',
-              fromAddress: '',
-              subject: `Subject ${uid}`,
-              date: uid * 1000,
-              preview: '',
-              unread: false,
-              flagged: false,
-              answered: false,
-              hasAttachment: false,
-            }));
+          case 'rowDetails':
+            return (args[1] as number[]).map((uid) => ({ uid, preview: `preview ${uid}`, hasAttachment: false }));
+          case 'conversationFirstThreads':
+            return [[1], [2]];
           default:
             throw new Error(`unexpected ${operation}`);
         }
@@ -75,17 +80,25 @@ describe('conversations relayed to the window holding the connections', () => {
       relay: { leading: false, relay: async () => relay },
     });
     try {
-      const page = await new ConversationList(session, 'INBOX').open(50);
+      const list = new ConversationList(session, 'INBOX');
+      const page = await list.open(1);
       assert.deepEqual(
         calls.map(([operation]) => operation),
-        ['folders', 'conversationSentStep', 'conversationFolderStep', 'loadRowsByUid'],
+        ['conversationFolderStep'],
       );
       assert.deepEqual(
-        page.rows.map((row) => [row.uid, row.conversation?.count]),
-        [
-          [2, 2],
-          [1, 1],
-        ],
+        page.rows.map((shown) => [shown.uid, shown.preview, shown.conversation?.count]),
+        [[2, '', 1]],
+      );
+      const completed = await list.completeFirstScreen();
+      assert.deepEqual(
+        calls.map(([operation]) => operation),
+        ['conversationFolderStep', 'rowDetails', 'conversationFirstThreads', 'folders', 'conversationSentStep'],
+      );
+      assert.ok(Array.isArray(completed));
+      assert.deepEqual(
+        completed.map((shown) => [shown.uid, shown.preview, shown.conversation?.count]),
+        [[2, 'preview 2', 2]],
       );
     } finally {
       await session.dispose();
