@@ -15,11 +15,11 @@ import { MailSession } from '../src/mail/connection';
 import { withTestTransport } from '../src/util/testTransport';
 import { launchChromium } from '../test/editor/browser';
 import { startStack } from '../test/stack';
-import { testLogger } from '../test/support/logging';
 import { countCommands } from '../test/support/commandCounter';
 import { distDirectory, showHtmlInReader, startWebviewHost, waitForPosted } from '../test/support/webviewHost';
 import type { MessageView } from '../src/shared/protocol';
-import { measureConversations } from './conversations';
+import { ServerTimings } from './commandTimes';
+import { describeCommands, measureConversations } from './conversations';
 import { benchFolderOf, benchFolderSizes, measureFloor, measureFloorConnect, settleFolders, signInAlice } from './floor';
 import type { FloorRuns } from './floor';
 import { measureOpenFolder } from './openFolder';
@@ -71,25 +71,6 @@ export interface InboxBenchmark extends SlowNetworkResults, ColdStartResults {
   'meta.folderSize': number;
   'meta.loadAverage': number[];
   'meta.notes': string[];
-}
-
-/**
- * Dovecot ends each tagged OK with its own timing, "(0.104 + 0.000 + 0.103 secs)"; the first number
- * is the whole command on the server. Kept from imapflow's (redacted) debug lines.
- */
-class ServerTimings {
-  public readonly seconds: { command: string; secs: number }[] = [];
-  public readonly logger = testLogger((line, level) => {
-    const match = level === 'debug' ? /\b(Select|Fetch) completed \((\d+\.\d+) \+/.exec(line) : null;
-    if (match) {
-      this.seconds.push({ command: match[1] ?? '', secs: Number(match[2]) });
-    }
-  });
-
-  /** Server milliseconds of the last `count` commands. */
-  public lastMs(count: number): number {
-    return this.seconds.slice(-count).reduce((sum, entry) => sum + entry.secs * 1000, 0);
-  }
 }
 
 /** Heap in use after a full collection, so the number is what stays, not garbage. */
@@ -365,9 +346,15 @@ export async function runInboxBenchmark(): Promise<InboxBenchmark> {
       notes.push('openFolder.serverMs: the time Dovecot itself reports for that EXAMINE + FETCH (from its tagged OK), median of the warm runs');
       const heapAfter = settledHeapBytes();
       // After the heap reading: the conversation mode's window and Sent are not part of opening the folder.
-      const conversations = await measureConversations(session, bigFolder, pageSize, warmRuns);
+      const conversations = await measureConversations(session, bigFolder, pageSize, warmRuns, timings);
       notes.push(
-        `conversations: the first screen (${pageSize} conversations, ${conversations.messagesPerRow.toFixed(1)} messages each on average) of the ${folderSize}-message folder as conversations, against the same screen as messages with their full rows (EXAMINE + FETCH, fetchNewestRows); medians of ${warmRuns} alternating runs from an unselected folder; commands: ${conversations.commands.join(' + ')}`,
+        `conversations: the first screen (${pageSize} conversations, ${conversations.messagesPerRow.toFixed(1)} messages each on average) of the ${folderSize}-message folder as conversations, against message mode's first screen (EXAMINE + FETCH of envelope, flags, dates, size; previews follow); medians of ${warmRuns} alternating runs from an unselected folder; conversations: ${describeCommands(conversations.conversationCommands)}; messages: ${describeCommands(conversations.messageCommands)}`,
+      );
+      notes.push(
+        `conversations.completedMs: after the first screen, until its previews, the server's threads (THREAD=REFERENCES) and Sent's replies are in: ${round(conversations.completedMs)} ms; ${describeCommands(conversations.completingCommands)}`,
+      );
+      notes.push(
+        `conversations.fullRowsMs: message mode's rows in one FETCH (fetchNewestRows, the first screen before issue 12's split): ${round(conversations.fullRowsMs)} ms`,
       );
       notes.push("conversations.coldMs: the first time, when Dovecot builds the folder's thread index");
       notes.push(

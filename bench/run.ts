@@ -1,5 +1,6 @@
 // `npm run bench`: runs the benchmarks and prints their tables (results also go to bench/results/).
 import * as os from 'node:os';
+import { runConversationsBenchmark } from './conversations';
 import { runEditorBenchmark, writeEditorResults } from './editor';
 import { runInboxBenchmark, writeInboxResults } from './inbox';
 import { runWindowsBenchmark, writeWindowsResults } from './windows';
@@ -38,6 +39,11 @@ async function main(): Promise<void> {
         .join(' / ')}\n`,
     );
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+    return;
+  }
+  // `npm run bench -- conversations` runs only the conversation mode's first screen against message mode's.
+  if (process.argv.includes('conversations')) {
+    process.stdout.write(`${await runConversationsBenchmark(100_000, 50, 7)}\n`);
     return;
   }
   const inbox = await runInboxBenchmark();
