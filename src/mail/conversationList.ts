@@ -1,19 +1,12 @@
-import type { FetchQueryObject, ImapFlow } from 'imapflow';
 import type { MessageRow } from '../shared/protocol';
 import { ui } from '../ui/text';
 import type { MailSession } from './connection';
-import { relayedOperation } from './connection';
-import { conversationRow, groupConversations, memberOf, regroupedPage, rowMemberOf, threadIdentityFor } from './conversationGrouping';
+import { conversationRow, groupConversations, regroupedPage, rowMemberOf } from './conversationGrouping';
 import type { ConversationMember, ThreadIdentity } from './conversationGrouping';
-import { fetchRowDetails } from './firstScreen';
-import { findSpecialUse } from './folders';
-import { ensureSelected, loadRowsByUid, sequenceRangeForIndexes, statusOf } from './mailbox';
+import { firstScreenCompletion, folderWindowStep, sentFolderFor, sentWindowStep } from './conversationSteps';
+import { withRowDetails } from './firstScreen';
+import { loadRowsByUid } from './mailbox';
 import type { FolderStatus } from './mailbox';
-import { firstScreenRow } from './rowModel';
-import { threadByReferences } from './serverThreads';
-
-/** What threading reads of each message of the window: no structure, no preview (the rows fetch those for one page). */
-const threadingFetchQuery: FetchQueryObject = { uid: true, flags: true, envelope: true, internalDate: true, threadId: true, headers: ['references'] };
 
 /** Messages threaded per page of conversations on the first screen; the window grows as the list scrolls. */
 const windowPerPage = 3;
@@ -39,82 +32,6 @@ interface ThreadedWindow {
   /** The server's threads of the whole window, where it threads. */
   serverThreads: number[][] | null;
 }
-
-/** The messages [start, start + count) of the selected folder as members, and as rows of the first screen where asked. */
-async function fetchNewest(
-  client: ImapFlow,
-  total: number,
-  start: number,
-  count: number,
-  folder: string,
-  sent: boolean,
-): Promise<{ members: ConversationMember[]; rows: MessageRow[] }> {
-  const range = sequenceRangeForIndexes(total, start, count);
-  if (!range) {
-    return { members: [], rows: [] };
-  }
-  const messages = await client.fetchAll(`${range.from}:${range.to}`, threadingFetchQuery);
-  return { members: messages.map((message) => memberOf(message, folder, sent)), rows: messages.map((message) => firstScreenRow(message)) };
-}
-
-/** What one step of the window brings: the folder's state, its messages [start, start + count), and the server's threads of [0, start + count). */
-interface WindowStep {
-  status: FolderStatus;
-  identity: ThreadIdentity;
-  members: ConversationMember[];
-  /** THREAD=REFERENCES's groups of UIDs of the window so far; null where the server does not thread, or not yet asked. */
-  serverThreads: number[][] | null;
-  /** The first screen's rows of the members (envelope, flags, dates), for the first step only. */
-  rows: MessageRow[];
-}
-
-/**
- * One step of the window on the folder: a relayed operation, so a window without the connections
- * has the one holding them run it [issue 13]. The first step selects the folder afresh and is the
- * first screen: the FETCH of the cheap items alone, no THREAD (it costs Dovecot a pass over the
- * folder's thread index, ~35 ms at 100,000 messages); {@link ConversationList.completeFirstScreen}
- * asks the server's threads after.
- */
-const folderWindowStep = relayedOperation(
-  'conversationFolderStep',
-  ['string', 'count', 'count', 'boolean'],
-  async (session: MailSession, folder: string, start: number, count: number, firstScreen: boolean): Promise<WindowStep> =>
-    session.run(async (client) => {
-      const status = statusOf(await ensureSelected(client, folder, firstScreen, true));
-      const { members, rows } = await fetchNewest(client, status.total, start, count, folder, false);
-      const identity = threadIdentityFor(client.capabilities);
-      const serverThreads = identity === 'threadReferences' && !firstScreen ? await windowThreads(client, status.total, start + count) : null;
-      return { status, identity, members, serverThreads, rows: firstScreen ? rows : [] };
-    }),
-);
-
-/** THREAD=REFERENCES of the newest `size` messages of the selected folder; null when the server refuses it. */
-async function windowThreads(client: ImapFlow, total: number, size: number): Promise<number[][] | null> {
-  const range = sequenceRangeForIndexes(total, 0, size);
-  return (range && (await threadByReferences(client, `${range.from}:${range.to}`))) ?? null;
-}
-
-/**
- * The server's threads of the first screen's window, asked after it is shown; undefined when another
- * folder has been selected since (selecting this one again would delay that one).
- */
-const firstWindowThreads = relayedOperation(
-  'conversationFirstThreads',
-  ['string', 'count', 'count'],
-  async (session: MailSession, folder: string, total: number, size: number): Promise<number[][] | null | undefined> =>
-    session.run(async (client) => (client.mailbox && client.mailbox.path === folder ? windowThreads(client, total, size) : undefined)),
-);
-
-/** The newest messages of Sent [start, start + count), for replies to join their conversations; relayed like the folder's. */
-const sentWindowStep = relayedOperation(
-  'conversationSentStep',
-  ['string', 'count', 'count'],
-  async (session: MailSession, path: string, start: number, count: number): Promise<ConversationMember[]> =>
-    session.run(async (client) => {
-      const mailbox = await ensureSelected(client, path, false, true);
-      return (await fetchNewest(client, mailbox.exists, start, count, path, true)).members;
-    }),
-);
 
 /**
  * A folder shown as conversations (issue 15): the newest messages are threaded in a window that
@@ -165,24 +82,23 @@ export class ConversationList {
   public async completeFirstScreen(): Promise<MessageRow[] | 'regrouped' | undefined> {
     const shown = this.shown;
     this.shown = undefined;
-    const rows = shown && (await fetchRowDetails(this.session, this.folder, shown.rows));
-    if (!shown || !rows) {
+    if (!shown) {
       return undefined;
     }
     const { window } = shown;
+    const uids = shown.rows.map((row) => row.uid);
     const size = window.folderMembers.length;
-    const serverThreads = window.identity === 'threadReferences' ? await firstWindowThreads(this.session, this.folder, window.status.total, size) : null;
-    if (serverThreads !== undefined) {
-      // Last, as it selects Sent: the folder's own commands are done by then.
-      const sentPath = await this.sentPath();
-      const sentMembers = sentPath === undefined ? [] : await sentWindowStep(this.session, sentPath, 0, size);
-      if (this.window === window) {
-        // Not widened meanwhile: a widened window has the server's threads and Sent already.
-        this.window = thread({ ...window, serverThreads, sentMembers, sentComplete: sentPath === undefined || sentMembers.length < size });
-      }
+    const completion = await firstScreenCompletion(this.session, this.folder, uids, window.status.total, size, window.identity === 'threadReferences');
+    if (!completion) {
+      return undefined;
     }
-    const conversations = (this.window ?? window).conversations.slice(0, rows.length);
-    return regroupedPage(rows, conversations, ui`me`.value) ?? 'regrouped';
+    if (this.window === window) {
+      // Not widened meanwhile: a widened window has the server's threads and Sent already.
+      const { serverThreads, sentMembers, sentComplete } = completion;
+      this.window = thread({ ...window, serverThreads, sentMembers, sentComplete });
+    }
+    const rows = withRowDetails(shown.rows, completion.details);
+    return regroupedPage(rows, (this.window ?? window).conversations.slice(0, rows.length), ui`me`.value) ?? 'regrouped';
   }
 
   /** Conversations [start, start + count), threading older messages first where the window is short. */
@@ -236,7 +152,7 @@ export class ConversationList {
   }
 
   private async widen(window: ThreadedWindow, step: number): Promise<ThreadedWindow> {
-    const sentPath = window.sentComplete ? undefined : await this.sentPath();
+    const sentPath = window.sentComplete ? undefined : await sentFolderFor(this.session, this.folder);
     const moreSent = sentPath === undefined ? [] : await sentWindowStep(this.session, sentPath, window.sentMembers.length, step);
     const older = await folderWindowStep(this.session, this.folder, window.folderMembers.length, step, false);
     return thread({
@@ -247,12 +163,6 @@ export class ConversationList {
       sentComplete: window.sentComplete || moreSent.length < step,
       serverThreads: older.serverThreads,
     });
-  }
-
-  /** The Sent folder whose replies join the conversations; none when the folder shown is Sent itself. */
-  private async sentPath(): Promise<string | undefined> {
-    const sent = findSpecialUse(await this.session.folders(), '\\Sent');
-    return sent && sent.path !== this.folder ? sent.path : undefined;
   }
 }
 

@@ -48,14 +48,27 @@ export async function fetchRowDetails(session: MailSession, path: string, rows: 
     path,
     rows.map((row) => row.uid),
   );
-  if (!details) {
-    return undefined;
-  }
+  return details && withRowDetails(rows, details);
+}
+
+/** `rows` with the details fetched for them (a row without any stays as it is). */
+export function withRowDetails(rows: readonly MessageRow[], details: readonly (RowDetails & { uid: number })[]): MessageRow[] {
   const byUid = new Map(details.map(({ uid, ...found }) => [uid, found]));
   return rows.map((row) => {
     const found = byUid.get(row.uid);
     return found ? { ...row, ...found } : row;
   });
+}
+
+/** The details of the messages `uids` of the folder selected on `client`. */
+export async function fetchDetailsByUid(client: ImapFlow, uids: readonly number[]): Promise<(RowDetails & { uid: number })[]> {
+  if (uids.length === 0) {
+    return [];
+  }
+  const messages = await client.fetchAll(uids.join(','), rowDetailsQuery, { uid: true });
+  const threads = threadSizes(messages);
+  const decoders = await loadPreviewDecoders();
+  return messages.map((message) => ({ uid: message.uid, ...rowDetails(message, decoders, threads) }));
 }
 
 /** The details of the messages `uids` of `path`, run where the account's connection is (only the UIDs cross windows). */
@@ -68,9 +81,6 @@ const detailsByUid = relayedOperation(
         return undefined;
       }
       await ensureSelected(client, path, false, true);
-      const messages = await client.fetchAll(uids.join(','), rowDetailsQuery, { uid: true });
-      const threads = threadSizes(messages);
-      const decoders = await loadPreviewDecoders();
-      return messages.map((message) => ({ uid: message.uid, ...rowDetails(message, decoders, threads) }));
+      return fetchDetailsByUid(client, uids);
     }),
 );

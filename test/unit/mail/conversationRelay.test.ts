@@ -46,16 +46,12 @@ const row = (uid: number): Record<string, unknown> => ({
 });
 
 describe('conversations relayed to the window holding the connections', () => {
-  it('asks the holder for the first screen’s window, then the rows’ details, the server’s threads and Sent', async () => {
+  it('asks the holder for the first screen’s window, then what completes it (the rows’ details, the server’s threads, Sent) in one', async () => {
     const calls: [string, readonly unknown[]][] = [];
     const relay: MailRelay = {
       call: async (_accountId, operation, args) => {
         calls.push([operation, args]);
         switch (operation) {
-          case 'folders':
-            return [{ path: 'Sent', specialUse: '\\Sent', name: 'Sent', delimiter: '/', flags: new Set(), listed: true, subscribed: true }];
-          case 'conversationSentStep':
-            return [member(5, 'Sent', true, 'INBOX-2@x')];
           case 'conversationFolderStep':
             return {
               status: { path: 'INBOX', total: 2, uidValidity: '1' },
@@ -64,10 +60,13 @@ describe('conversations relayed to the window holding the connections', () => {
               serverThreads: null,
               rows: [row(2), row(1)],
             };
-          case 'rowDetails':
-            return (args[1] as number[]).map((uid) => ({ uid, preview: `preview ${uid}`, hasAttachment: false }));
-          case 'conversationFirstThreads':
-            return [[1], [2]];
+          case 'conversationCompletion':
+            return {
+              details: (args[1] as number[]).map((uid) => ({ uid, preview: `preview ${uid}`, hasAttachment: false })),
+              serverThreads: [[1], [2]],
+              sentMembers: [member(5, 'Sent', true, 'INBOX-2@x')],
+              sentComplete: true,
+            };
           default:
             throw new Error(`unexpected ${operation}`);
         }
@@ -93,7 +92,7 @@ describe('conversations relayed to the window holding the connections', () => {
       const completed = await list.completeFirstScreen();
       assert.deepEqual(
         calls.map(([operation]) => operation),
-        ['conversationFolderStep', 'rowDetails', 'conversationFirstThreads', 'folders', 'conversationSentStep'],
+        ['conversationFolderStep', 'conversationCompletion'],
       );
       assert.ok(Array.isArray(completed));
       assert.deepEqual(
