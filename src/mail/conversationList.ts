@@ -43,6 +43,7 @@ export class ConversationList {
   private window: ThreadedWindow | undefined;
   /** The first screen's window and rows, until {@link completeFirstScreen} has added what they lack. */
   private shown: { window: ThreadedWindow; rows: MessageRow[] } | undefined;
+  private completing: Promise<unknown> | undefined;
 
   public constructor(
     private readonly session: MailSession,
@@ -57,6 +58,7 @@ export class ConversationList {
   public async open(pageSize: number): Promise<ConversationPage> {
     this.window = undefined;
     this.shown = undefined;
+    this.completing = undefined;
     const { window, rows: stepRows } = await this.firstWindow(pageSize * windowPerPage);
     this.window = window;
     if (window.conversations.length <= pageSize && window.folderMembers.length < window.status.total) {
@@ -79,7 +81,13 @@ export class ConversationList {
    * again), or undefined when there is nothing to add (the rows came complete, or another folder
    * was opened meanwhile).
    */
-  public async completeFirstScreen(): Promise<MessageRow[] | 'regrouped' | undefined> {
+  public completeFirstScreen(): Promise<MessageRow[] | 'regrouped' | undefined> {
+    const completing = this.complete();
+    this.completing = completing;
+    return completing;
+  }
+
+  private async complete(): Promise<MessageRow[] | 'regrouped' | undefined> {
     const shown = this.shown;
     this.shown = undefined;
     if (!shown) {
@@ -103,6 +111,9 @@ export class ConversationList {
 
   /** Conversations [start, start + count), threading older messages first where the window is short. */
   public async load(start: number, count: number): Promise<ConversationPage> {
+    // A page asked for while the first screen is being completed is made from the completed window
+    // (with the server's threads and Sent's replies), not from the one about to be replaced.
+    await this.completing?.catch(() => undefined);
     const window = await this.threadedFor(start + count + 1, count);
     const page = window.conversations.slice(start, start + count);
     const uids = page.map((conversation) => rowMemberOf(conversation)?.uid).filter((uid): uid is number => uid !== undefined);

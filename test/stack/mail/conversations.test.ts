@@ -108,6 +108,19 @@ describe('conversations against Dovecot', function () {
     assert.deepEqual(sorted(jwz), sorted(expected));
   });
 
+  it('makes a page asked for while the first screen is completed with the reply from Sent joined', async () => {
+    const list = new ConversationList(session, folder);
+    await list.open(50);
+    const [, page] = await Promise.all([list.completeFirstScreen(), list.load(0, 50)]);
+    assert.deepEqual(
+      page.rows.map((row) => [row.uid, row.conversation]),
+      [
+        [uid('late'), { count: 3, participants: ['Dave', 'me', 'Carol'] }],
+        [uid('subjectOnly'), { count: 3, participants: ['Carol', 'Bob', 'Erin'] }],
+      ],
+    );
+  });
+
   it('shows the first screen from SELECT + one FETCH of the cheap items, then adds previews, the server’s threads and the reply from Sent', async () => {
     const list = new ConversationList(session, folder);
     const fetchItems: string[] = [];
