@@ -259,8 +259,13 @@ export class VirtualList {
   }
 }
 
+/**
+ * Everything a row shows: it is drawn again when any of it changed, flags or what follows the first
+ * screen (preview, paperclip, a conversation's count and participants), not only its flags.
+ */
 function rowKey(row: MessageRow): string {
-  return `${row.uid}:${row.unread ? 1 : 0}${row.flagged ? 1 : 0}${row.answered ? 1 : 0}:${row.subject.length}`;
+  const { uid, unread, flagged, answered, subject, from, date, preview, hasAttachment, threadCount, conversation } = row;
+  return JSON.stringify([uid, unread, flagged, answered, subject, from, date, preview, hasAttachment, threadCount, conversation]);
 }
 
 const TIME_FORMAT = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });

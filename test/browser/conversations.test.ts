@@ -29,6 +29,41 @@ describe('conversations in a real browser', function () {
     return page;
   }
 
+  it('draws a row again when what follows the first screen changes only its conversation and preview', async () => {
+    const page = await openPage(`view=inbox&rows=${total}&mode=conversations`);
+    try {
+      const second = page.locator('#row-1');
+      await second.waitFor();
+      assert.equal(await second.locator('.from').textContent(), 'Sender 1, me');
+      // The same message, flags and subject: Sent's reply and the server's threads joined, the preview fetched.
+      await postToWebview(page, {
+        type: 'rowsDetailed',
+        accountId: 'acc',
+        folder: 'INBOX',
+        rows: [
+          {
+            uid: total - 1,
+            from: 'Sender 1',
+            fromAddress: 'sender1@example.com',
+            subject: `Message number ${total - 1}`,
+            date: Date.parse('2026-11-25T10:00:00Z') - 60_000,
+            preview: 'The words that followed',
+            unread: false,
+            flagged: false,
+            answered: false,
+            hasAttachment: false,
+            conversation: { count: 3, participants: ['Sender 1', 'me', 'Bob'] },
+          },
+        ],
+      });
+      await second.locator('.from', { hasText: 'Sender 1, me, Bob' }).waitFor({ timeout: 5_000 });
+      assert.equal(await second.locator('.thread-count').textContent(), '3');
+      assert.equal(await second.locator('.preview').textContent(), 'The words that followed');
+    } finally {
+      await page.close();
+    }
+  });
+
   it('shows a conversation row with its participants and count, and opens it from the keyboard as a conversation', async () => {
     const page = await openPage(`view=inbox&rows=${total}&mode=conversations`);
     try {
