@@ -24,8 +24,8 @@ export class ServerTimings {
     }
   });
 
-  /** Server milliseconds of the last `count` commands of these kinds (Dovecot's words: Select, Fetch, ...). */
-  public lastMs(count: number, kinds: readonly string[] = ['Select', 'Fetch']): number {
+  /** Server milliseconds of the last `count` commands of these kinds (Dovecot's words: Select, Examine, Fetch, ...). */
+  public lastMs(count: number, kinds: readonly string[] = ['Select', 'Examine', 'Fetch']): number {
     return this.seconds
       .filter((entry) => kinds.includes(entry.command))
       .slice(-count)

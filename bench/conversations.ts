@@ -17,7 +17,7 @@ import { benchFolderOf, settleFolders, signInAlice } from './floor';
 import { median, round } from './statistics';
 
 export interface ConversationBenchmark {
-  /** Message mode's first screen: SELECT + FETCH of envelope, flags, dates and size (previews follow). */
+  /** Message mode's first screen: EXAMINE + FETCH of envelope, flags, dates and size (previews follow). */
   messagesMs: number;
   /** The same screen with the full rows in one FETCH (fetchNewestRows: + structure, thread id, preview bytes). */
   fullRowsMs: number;
@@ -33,10 +33,10 @@ export interface ConversationBenchmark {
   messagesPerRow: number;
 }
 
-/** Message mode's first screen as the Inbox shows it before previews: a fresh SELECT and the cheap FETCH. */
+/** Message mode's first screen as the Inbox shows it before previews: a fresh EXAMINE and the cheap FETCH. */
 function messagesFirstScreen(session: MailSession, folder: string, pageSize: number): Promise<unknown> {
   return session.run(async (client) => {
-    const mailbox = await ensureSelected(client, folder, true);
+    const mailbox = await ensureSelected(client, folder, true, true);
     return fetchFirstScreenRows(client, mailbox.exists, 0, pageSize);
   });
 }

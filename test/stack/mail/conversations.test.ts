@@ -121,7 +121,7 @@ describe('conversations against Dovecot', function () {
     );
   });
 
-  it('shows the first screen from SELECT + one FETCH of the cheap items, then adds previews, the server’s threads and the reply from Sent', async () => {
+  it('shows the first screen from EXAMINE + one FETCH of the cheap items, then adds previews, the server’s threads and the reply from Sent', async () => {
     const list = new ConversationList(session, folder);
     const fetchItems: string[] = [];
     const { result: page, commands } = await countCommands(
@@ -133,7 +133,7 @@ describe('conversations against Dovecot', function () {
         }
       },
     );
-    assert.deepEqual(commands, ['SELECT', 'FETCH'], 'the first screen: the folder selected and one FETCH');
+    assert.deepEqual(commands, ['EXAMINE', 'FETCH'], 'the first screen: the folder opened and one FETCH');
     assert.equal(fetchItems.length, 1);
     assert.match(fetchItems[0] ?? '', /"ENVELOPE"/);
     assert.doesNotMatch(fetchItems[0] ?? '', /BODYSTRUCTURE|"section":\[\{"type":"ATOM","value":"1"\}/, 'no structure, no body bytes on the first screen');
@@ -152,7 +152,7 @@ describe('conversations against Dovecot', function () {
       () => list.completeFirstScreen(),
       (command, attributes) => command === 'UID FETCH' && detailItems.push(JSON.stringify(attributes)),
     );
-    assert.deepEqual(after, ['UID FETCH', 'UID THREAD', 'SELECT', 'FETCH', 'SELECT'], 'previews, the server threads the window, Sent, the folder again');
+    assert.deepEqual(after, ['UID FETCH', 'UID THREAD', 'EXAMINE', 'FETCH', 'EXAMINE'], 'previews, the server threads the window, Sent, the folder again');
     // The pattern above finds structure and body bytes where they are asked for.
     assert.match(detailItems[0] ?? '', /BODYSTRUCTURE/);
     assert.match(detailItems[0] ?? '', /"section":\[\{"type":"ATOM","value":"1"\}/);
