@@ -86,6 +86,11 @@ export class ReaderApp {
     }
     const after: HTMLElement[] = [];
     let body: HTMLElement | undefined;
+    const patch = view.patch ? patchBody(view.patch, view.subject, { apply: () => this.act('applyPatch'), reply: () => this.act('replyToPatch') }) : undefined;
+    if (patch && view.patch?.attachment !== undefined) {
+      // An attached patch follows the message's own text (or HTML), which says what it is.
+      after.push(patch);
+    }
     if (view.html !== undefined) {
       const sanitized = this.frame.show(view.html, allowRemote);
       const choices = this.remoteContentChoices(view.ref);
@@ -100,9 +105,7 @@ export class ReaderApp {
       }
     } else {
       this.frame.hide();
-      body = view.patch
-        ? patchBody(view.patch, view.subject, { apply: () => this.act('applyPatch'), reply: () => this.act('replyToPatch') })
-        : textBody(view.text, openLink);
+      body = patch && view.patch?.attachment === undefined ? patch : textBody(view.text, openLink);
     }
     if (view.truncated) {
       after.push(element('p', { className: 'note', text: t('truncated') }));

@@ -24,6 +24,9 @@ export function patchBody(patch: PatchView, subject: string, actions: PatchActio
     vscodeButton(t('replyToPatch'), actions.reply, { icon: 'reply', secondary: true }),
   );
   const files = element('p', { className: 'patch-files', text: t('patchFiles', patch.files.join(', ')) });
+  if (patch.attachment !== undefined) {
+    body.append(element('p', { className: 'patch-attachment', text: t('patchAttachment', patch.attachment) }));
+  }
   const message = element('div', { className: 'mail-text patch-message', text: patch.message });
   const diff = element('pre', { className: 'patch-diff', attributes: { 'aria-label': t('patchDiff') } });
   for (const line of patch.lines) {

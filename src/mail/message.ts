@@ -10,10 +10,14 @@ import { codeTextOf } from './codeText';
 import { ensureSelected } from './mailbox';
 import { parseMime } from './mimeTree';
 import { parseHeaders, renderBody } from './messageBody';
+import type { RenderedBody } from './messageBody';
+import type { MimeEntity } from './mimeTree';
+import { attachedPatch, patchShowLimit } from './patchAttachment';
 import { parsePatchText } from './patchText';
 import { fileNameOf, generatedFileName, listedParts } from './partRoles';
 import type { BodyStructure } from './bodyStructure';
 import { loadCharsetDecoder } from './transferDecoding';
+import type { CharsetDecoder } from './transferDecoding';
 import type { MailSession } from './connection';
 import { relayedOperation } from './connection';
 import { noSenderEvidence, senderEvidence } from './senderTrust';
@@ -72,17 +76,22 @@ export interface MessageMeta {
 }
 
 /**
+ * A plain-text body that carries a diff is shown as a patch (an HTML body is the sender's layout);
+ * otherwise a .patch/.diff attachment small enough to show, unless the fetch cut the message short
+ * (the attachment may be cut too). A larger one stays in the attachment list, to open or save.
+ */
+function patchOf(body: RenderedBody, tree: MimeEntity, decodeCharset: CharsetDecoder, truncated: boolean): { patch?: PatchView } {
+  const patch =
+    (body.html === undefined ? parsePatchText(body.text) : undefined) ?? (truncated ? undefined : attachedPatch(tree, decodeCharset, patchShowLimit)?.view);
+  return patch ? { patch } : {};
+}
+
+/**
  * MIME → the reader's view model. Odd and broken mail is shown, never silently lost [SEC-29b]: every
  * leaf part is shown in the body, in order, or listed as an attachment (partRoles.ts); enclosed
  * messages are shown with their headers; where the structure is broken, its source text is shown
  * and the view says the message is malformed. Never throws.
  */
-/** A plain-text body that carries a diff is shown as a patch (an HTML body is the sender's layout). */
-function patchOf(body: { text: string; html: string | undefined }): { patch?: PatchView } {
-  const patch = body.html === undefined ? parsePatchText(body.text) : undefined;
-  return patch ? { patch } : {};
-}
-
 export async function parseMessage(source: Buffer, meta: MessageMeta): Promise<LoadedMessage> {
   const decodeCharset = await loadCharsetDecoder();
   const tree = parseMime(source, decodeCharset);
@@ -108,7 +117,7 @@ export async function parseMessage(source: Buffer, meta: MessageMeta): Promise<L
       flagged: meta.flagged,
       unread: meta.unread,
       truncated: meta.truncated,
-      ...patchOf(body),
+      ...patchOf(body, tree, decodeCharset, meta.truncated),
     },
     attachments,
     sender: headers ? senderEvidence(headers) : noSenderEvidence,

@@ -138,11 +138,15 @@ export async function applyMails(repository: string, messages: readonly Buffer[]
   });
 }
 
-/** `git apply` of a bare diff (no commit to make); checked first, so a failure touches nothing. */
-export async function applyDiff(repository: string, diff: string): Promise<ApplyOutcome> {
+/**
+ * `git apply` of a bare diff (no commit to make); checked first, so a failure touches nothing. An
+ * attached diff comes as its bytes: a diff of Latin-1 files applies only byte for byte.
+ */
+export async function applyDiff(repository: string, diff: string | Buffer): Promise<ApplyOutcome> {
   return withTemporaryDirectory(async (directory) => {
     const file = join(directory, 'change.diff');
-    await writeFile(file, diff.endsWith('\n') ? diff : `${diff}\n`, 'utf8');
+    const bytes = typeof diff === 'string' ? Buffer.from(diff, 'utf8') : diff;
+    await writeFile(file, bytes.at(-1) === 0x0a ? bytes : Buffer.concat([bytes, Buffer.from('\n')]));
     const check = await runGit(repository, ['apply', '--check', file]);
     if (check.code !== 0) {
       return failureOf(check);

@@ -1,10 +1,13 @@
 import { loadSource } from '../mail/message';
+import { parseMime } from '../mail/mimeTree';
 import { parseOriginalMessage } from '../mail/original';
+import { attachedPatch } from '../mail/patchAttachment';
 import type { ApplyOutcome } from '../mail/patchGit';
 import { applyDiff, applyMails } from '../mail/patchGit';
 import { seriesPosition } from '../mail/patchFormat';
 import { hunkAt, parsePatchText } from '../mail/patchText';
 import { readSeries } from '../mail/patchThread';
+import { loadCharsetDecoder } from '../mail/transferDecoding';
 import type { MessageRef } from '../shared/protocol';
 import { askModal, notify, withProgress } from '../ui/surfaces';
 import { ui } from '../ui/text';
@@ -20,7 +23,7 @@ export interface PatchesInDependencies {
 }
 
 /** What is applied: mails for `git am` (a commit each), or a bare diff for `git apply`. */
-type Applicable = { kind: 'mails'; raws: Buffer[]; texts: string[]; missing: number[]; total: number } | { kind: 'diff'; text: string };
+type Applicable = { kind: 'mails'; raws: Buffer[]; texts: string[]; missing: number[]; total: number } | { kind: 'diff'; text: string; bytes?: Buffer };
 
 /**
  * "Apply Patch…" / "Apply Series…": the patch mail (or the series it belongs to, or a .patch/.diff
@@ -60,7 +63,7 @@ export class PatchesIn {
       return;
     }
     const outcome = await withProgress({ where: 'notification', title: ui`Applying…` }, () =>
-      applicable.kind === 'mails' ? applyMails(root, applicable.raws, { threeWay: choice === threeWay }) : applyDiff(root, applicable.text),
+      applicable.kind === 'mails' ? applyMails(root, applicable.raws, { threeWay: choice === threeWay }) : applyDiff(root, applicable.bytes ?? applicable.text),
     );
     this.tell(outcome, applicable);
   }
@@ -104,13 +107,13 @@ export class PatchesIn {
       return inBody.commit ? { kind: 'mails', raws: [source], texts: [original.text], missing: [], total: 1 } : { kind: 'diff', text: original.text };
     }
     // A .patch or .diff attachment: a format-patch file is a mail of its own, anything else a bare diff.
-    const attached = original.attachments.find((attachment) => /\.(patch|diff)$/i.test(attachment.filename));
-    const text = attached ? Buffer.from(attached.content).toString('utf8') : undefined;
-    const patch = text ? parsePatchText(text) : undefined;
-    if (!text || !patch) {
+    const decodeCharset = await loadCharsetDecoder();
+    const attached = attachedPatch(parseMime(source, decodeCharset), decodeCharset);
+    if (!attached) {
       return undefined;
     }
-    const mbox = /^From [0-9a-f]{40} .*\n/.exec(text);
-    return mbox ? { kind: 'mails', raws: [Buffer.from(text.slice(mbox[0].length))], texts: [text], missing: [], total: 1 } : { kind: 'diff', text };
+    return attached.mail
+      ? { kind: 'mails', raws: [attached.mail], texts: [attached.text], missing: [], total: 1 }
+      : { kind: 'diff', text: attached.text, bytes: attached.bytes };
   }
 }

@@ -193,6 +193,8 @@ export interface PatchView {
   files: string[];
   /** A commit to apply with `git am` (mail headers and message), or a bare diff for `git apply`. */
   commit: boolean;
+  /** The patch is this attached file (sanitized name); the message's own text is shown above it. */
+  attachment?: string;
 }
 
 /** A parsed message as the reader shows it. `html` is NOT sanitized yet: the reader sanitizes it with DOMPurify before display. */
@@ -212,7 +214,7 @@ export interface MessageView {
   unread: boolean;
   /** The body was longer than what was fetched; the end is not shown. */
   truncated: boolean;
-  /** The body carries a patch (shown coloured, with Apply Patch…). */
+  /** The body, or a .patch/.diff attachment, carries a patch (shown coloured, with Apply Patch…). */
   patch?: PatchView;
 }
 

@@ -96,6 +96,7 @@ export const webviewMessages = {
   replyToPatch: 'Reply to Patch',
   patchActions: 'Patch actions',
   patchFiles: 'Changes {0}',
+  patchAttachment: 'Attached patch: {0}',
   patchDiff: 'The patch',
 } as const;
 

@@ -4,7 +4,8 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { parsePatchText } from '../../src/mail/patchText';
-import { openReaderPage, postToWebview, readerMessage, waitForPosted } from '../support/webviewHost';
+import type { MessageView } from '../../src/shared/protocol';
+import { openReaderPage, postToWebview, postedMessages, readerMessage, waitForPosted } from '../support/webviewHost';
 import type { ReaderPage } from '../support/webviewHost';
 
 const text = [
@@ -39,16 +40,15 @@ describe('reader: patch mails', function () {
     await reader?.close();
   });
 
+  async function showPatchMail(view: MessageView): Promise<void> {
+    await postToWebview(page, { type: 'message', view, allowRemoteContent: false, senderTrust: { kind: 'none' } });
+    await page.waitForSelector('.patch-diff');
+  }
+
   it('shows the message, then the diff coloured by line kind, all as text', async () => {
     const patch = parsePatchText(text);
     assert.ok(patch);
-    await postToWebview(page, {
-      type: 'message',
-      view: readerMessage({ subject: '[PATCH 2/3] Escape markup in titles', text, patch }),
-      allowRemoteContent: false,
-      senderTrust: { kind: 'none' },
-    });
-    await page.waitForSelector('.patch-diff');
+    await showPatchMail(readerMessage({ subject: '[PATCH 2/3] Escape markup in titles', text, patch }));
     assert.equal(await page.textContent('.patch-message'), 'Escape markup in titles\n\nSigned-off-by: Ada <ada@example.org>');
     assert.equal(await page.textContent('.patch-removed'), '-<title><img src=x onerror="document.title=\'ran\'"></title>\n');
     assert.equal(await page.textContent('.patch-added'), '+<title>&lt;safe&gt;</title>\n');
@@ -69,5 +69,31 @@ describe('reader: patch mails', function () {
     assert.deepEqual(apply.message, readerMessage({}).ref);
     await page.locator('.patch-actions vscode-button', { hasText: 'Reply to Patch' }).click();
     await waitForPosted(page, (message) => message.type === 'action' && message.action === 'replyToPatch');
+  });
+
+  it('shows the mail’s own text, then the attached diff coloured like a body patch, as text', async () => {
+    const diff = ['--- a/page.html', '+++ b/page.html', '@@ -1 +1 @@', '-<b onmouseover="x()">old</b>', '+<i>new</i>'].join('\n');
+    const parsed = parsePatchText(diff);
+    assert.ok(parsed);
+    const patch = { ...parsed, attachment: '<fix>.diff' };
+    const attachments = [{ index: 0, filename: '<fix>.diff', contentType: 'text/x-diff', size: diff.length }];
+    await showPatchMail(readerMessage({ subject: 'A fix for the page', text: 'The fix is attached.', patch, attachments }));
+    assert.equal(await page.textContent('.mail-text:not(.patch-message)'), 'The fix is attached.');
+    assert.equal(await page.textContent('.patch-attachment'), 'Attached patch: <fix>.diff');
+    assert.equal(await page.textContent('.patch-removed'), '-<b onmouseover="x()">old</b>\n');
+    assert.equal(await page.textContent('.patch-added'), '+<i>new</i>\n');
+    assert.equal(await page.locator('.patch-diff b, .patch-diff i').count(), 0);
+    const colours = (await page.evaluate(
+      "[...document.querySelectorAll('.patch-added, .patch-removed')].map((line) => getComputedStyle(line).backgroundColor)",
+    )) as string[];
+    assert.equal(new Set(colours).size, 2, `added and removed lines look alike: ${colours.join(' | ')}`);
+    const applies = async (): Promise<number> => (await postedMessages(page)).filter((message) => message.action === 'applyPatch').length;
+    const earlier = await applies();
+    await page.locator('.patch-actions vscode-button', { hasText: 'Apply Patch…' }).click();
+    // Posts are kept from the start: the earlier Apply Series… click must not count for this one.
+    for (let tries = 0; (await applies()) === earlier && tries < 100; tries += 1) {
+      await page.waitForTimeout(50);
+    }
+    assert.equal(await applies(), earlier + 1);
   });
 });

@@ -3,7 +3,7 @@
 // The editor is the fake one (its dialogs answer with the first button); git is real.
 import * as assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MailSession } from '../../../src/mail/connection';
@@ -44,6 +44,33 @@ function patchMail(line2: string): Buffer {
       ' third',
       '-- ',
       '2.39.5',
+      '',
+    ].join('\r\n'),
+  );
+}
+
+/** A mail that says what it carries and attaches `file` as `name` (base64), as a mail client attaches a patch file. */
+function attachmentMail(name: string, type: string, file: Buffer): Buffer {
+  return Buffer.from(
+    [
+      'From: Carol <carol@example.org>',
+      'To: alice@mailroom.test',
+      'Subject: A fix for notes.txt',
+      'Message-ID: <a1@example.org>',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="part"',
+      '',
+      '--part',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'The fix is attached.',
+      '--part',
+      `Content-Type: ${type}; name="${name}"`,
+      `Content-Disposition: attachment; filename="${name}"`,
+      'Content-Transfer-Encoding: base64',
+      '',
+      file.toString('base64'),
+      '--part--',
       '',
     ].join('\r\n'),
   );
@@ -106,6 +133,30 @@ describe('Apply Patch… (fake editor, real git)', () => {
     assert.ok(told('information message').some((text) => text.startsWith('Touches: notes.txt\nIn: ')));
     assert.ok(told('information message').includes('Applied 1 commit.'));
     assert.equal(await git(repository, 'log', '-1', '--format=%an|%s'), 'Carol|Reword the second line\n');
+  });
+
+  it('applies a format-patch file attached as application/octet-stream with git am, as a commit by its author', async () => {
+    // A format-patch file without the mbox From line (some tools leave it out): its headers make it a mail.
+    const file = patchMail('second, from the attachment').toString('utf8').split('\r\n').join('\n');
+    await applier(attachmentMail('0001-Reword.patch', 'application/octet-stream', Buffer.from(file))).apply({ accountId: 'a', folder: 'INBOX', uid: 7 });
+    assert.ok(told('information message').includes('Apply the patch (git am)?'));
+    assert.ok(told('information message').includes('Applied 1 commit.'));
+    assert.equal(await git(repository, 'log', '-1', '--format=%an|%s'), 'Carol|Reword the second line\n');
+    assert.equal(await readFile(join(repository, 'notes.txt'), 'utf8'), 'first\nsecond, from the attachment\nthird\n');
+  });
+
+  it('applies a Latin-1 .diff attachment with git apply, byte for byte', async () => {
+    await writeFile(join(repository, 'notes.txt'), Buffer.from('first\nd\u00e9j\u00e0 vu\nthird\n', 'latin1'));
+    await git(repository, 'commit', '-qam', 'Latin-1');
+    const diff = ['--- a/notes.txt', '+++ b/notes.txt', '@@ -1,3 +1,3 @@', ' first', '-d\u00e9j\u00e0 vu', '+d\u00e9j\u00e0 lu', ' third', ''].join('\n');
+    await applier(attachmentMail('fix.diff', 'text/x-diff; charset=iso-8859-1', Buffer.from(diff, 'latin1'))).apply({
+      accountId: 'a',
+      folder: 'INBOX',
+      uid: 7,
+    });
+    assert.ok(told('information message').includes('Apply the diff (git apply)?'));
+    assert.ok(told('information message').includes('Applied the diff to the working tree.'));
+    assert.deepEqual(await readFile(join(repository, 'notes.txt')), Buffer.from('first\nd\u00e9j\u00e0 lu\nthird\n', 'latin1'));
   });
 
   it('a patch that does not apply is named with its hunk, and the repository is as it was', async () => {
