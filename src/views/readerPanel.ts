@@ -149,7 +149,9 @@ export class ReaderPanel implements vscode.Disposable {
         'mailroom.reader',
         title.value,
         { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
-        { ...webviewOptions(this.deps.extensionUri, vscode.Uri.joinPath), retainContextWhenHidden: false },
+        // Kept while another editor covers it: code-server would otherwise build a new webview when it shows
+        // again, and a new webview waits about a second for its service worker (bench/serviceWorkerVersions.ts).
+        { ...webviewOptions(this.deps.extensionUri, vscode.Uri.joinPath), retainContextWhenHidden: true },
       );
       this.panel.iconPath = vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'mail.svg');
       const panel = this.panel;

@@ -70,6 +70,16 @@ describe('Reader actions in the installed .vsix', function () {
     assert.ok(!fs.existsSync(path.join(workbench.server.workspaceDirectory, 'cleanup.ts')), 'nothing was written to the workspace');
   });
 
+  it('a reader covered by another editor shows the next message in the document it kept', async () => {
+    const reader = await openMessage('Quarterly report');
+    await reader.evaluate(() => Object.assign(globalThis, { documentKept: true }));
+    await workbench.runCommand('File: New Untitled Text File');
+    await workbench.page.locator('.tabs-container .tab.active', { hasText: /^Untitled/ }).waitFor();
+    const next = await openMessage('The script I mentioned');
+    // A new document would have cost a new webview: about a second in code-server (bench/serviceWorkerVersions.ts).
+    assert.equal(await next.evaluate(() => (globalThis as { documentKept?: boolean }).documentKept), true);
+  });
+
   it('Move… files the message into the folder picked from the list', async () => {
     const stack = workbench.stack;
     assert.ok(stack);
