@@ -13,6 +13,7 @@ import { StackMailAccounts } from '../test/support/stackAccounts';
 import { closeReader, deliverAndWait, openFolder, openMessage, readActivationTimes, scrollToEnd } from './editorMeasures';
 import type { FolderOpening, MailArrival, MessageOpening } from './editorMeasures';
 import { installWebviewProbes } from './editorProbes';
+import { watchServiceWorkerVersions } from './serviceWorkerVersions';
 import { extensionHostHeapMB, extensionHostPid, residentMB } from './extensionHostHeap';
 import { benchFolderOf, settleFolders } from './floor';
 import { htmlMessageOf50kB, htmlMessageSubject, shortHtmlMessage, shortHtmlSubject } from './inbox';
@@ -62,6 +63,7 @@ export async function runEditorBenchmark(): Promise<EditorBenchmark> {
       throw new Error('the workbench started without the stack');
     }
     await page.context().addInitScript(installWebviewProbes, extensionId);
+    const workers = await watchServiceWorkerVersions(page);
     const seedStarted = performance.now();
     await stack.seedLargeFolder('alice@mailroom.test', bigFolder, folderSize);
     const settledAfter = await settleFolders(stack, await signedInAccountLogin(stack), [folderSize], 50);
@@ -90,12 +92,18 @@ export async function runEditorBenchmark(): Promise<EditorBenchmark> {
     const firstOpenings: MessageOpening[] = [];
     for (let run = 0; run < runs; run++) {
       await closeReader(workbench);
-      firstOpenings.push(await openMessage(workbench, inbox, htmlMessageSubject));
+      firstOpenings.push(await openMessage(workbench, inbox, htmlMessageSubject, workers));
     }
     const nextOpenings: MessageOpening[] = [];
     for (let run = 0; run < runs; run++) {
       await openMessage(workbench, inbox, shortHtmlSubject);
       nextOpenings.push(await openMessage(workbench, inbox, htmlMessageSubject));
+    }
+    const coveredOpenings: MessageOpening[] = [];
+    for (let run = 0; run < runs; run++) {
+      await openMessage(workbench, inbox, shortHtmlSubject);
+      await workbench.runCommand('File: New Untitled Text File');
+      coveredOpenings.push(await openMessage(workbench, inbox, htmlMessageSubject));
     }
     await closeReader(workbench);
 
@@ -115,8 +123,9 @@ export async function runEditorBenchmark(): Promise<EditorBenchmark> {
       `editor.activationMs: the workbench's own activation times for ${extensionId} ("Developer: Startup Performance", as the extension host reported them): Load Code + Call Activate, which the Running Extensions editor shows as "Activation"; one activation per run (event: ${activation.activationEvent}); breakdown.activateResolvedMs is until activate()'s promise settled`,
       `editor.heapMB: V8 heap in use in the extension host after two full GCs (Node inspector switched on by SIGUSR1, DevTools protocol HeapProfiler.collectGarbage + Runtime.getHeapUsage), after opening ${bigFolder} and scrolling its list top to bottom (${Math.round(scrollMs)} ms, at most ${maxDomRows} rows in the DOM); the host also runs code-server's built-in extensions: breakdown.heapBeforeMailMB is the same reading before the Mail view was opened`,
       `editor.openFolderMs: click on ${bigFolder} in the Inbox's folder picker until its first row is in the webview's DOM, median of ${runs} (switching from the Inbox each time); breakdown.openFolderExtensionMs: click until the first message from the extension reached the webview; openFolderRowsMessageMs: click until the message that brought the rows (the last before they were drawn; its type in openFolderRowsMessage) reached it, the rest is the webview's drawing; openInboxMs: the way back`,
-      `editor.openMessageFirstMs: Enter on the 50 kB HTML message's row until the mail frame of a new reader (all editors closed before) has loaded it, median of ${runs}; breakdown, each from Enter: newReaderDocumentMs (the reader's frame started to load), newReaderPlaceholderMs (the host began writing over VS Code's placeholder page fake.html; newReaderPlaceholderFirstByteMs: that page's first byte, from the frame's start), newReaderWrittenMs (Mailroom's document written into it); openMessageFirstExtensionMs: from then until the message reached the reader's window (the reader's script start and ready, and the extension host's fetch, parse and post, which began at Enter); openMessageFirstRenderMs: then until the mail frame loaded; for the open reader, openMessageExtensionMs is from Enter`,
-      `editor.openMessageMs: the same with the reader already showing a short HTML message, median of ${runs}`,
+      `editor.openMessageFirstMs: Enter on the 50 kB HTML message's row until the mail frame of a new reader (all editors closed before) has loaded it, median of ${runs}; breakdown, each from Enter: newReaderDocumentMs (the reader's frame started to load), newReaderPlaceholderMs (the host began writing over VS Code's placeholder page fake.html), newReaderWrittenMs (Mailroom's document written into it); openMessageFirstExtensionMs: from then until the message reached the reader's window (the reader's script start and ready, and the extension host's fetch, parse and post, which began at Enter); openMessageFirstRenderMs: then until the mail frame loaded; for the open reader, openMessageExtensionMs is from Enter`,
+      `where a new reader's second goes: the placeholder's Resource Timing from its frame's start: newReaderPlaceholderWorkerStartMs (the webview service worker took the navigation), newReaderPlaceholderRequestStartMs (the request went to code-server), newReaderPlaceholderFirstByteMs (its first byte): the network and the server take a millisecond or two, the navigation waits for the service worker. Each webview host registers its own service-worker script URL (its webview id in the query) on the one registration all of code-server's same-origin webviews share, so a new webview installs a new version over the running one; Chromium activates it once the old one has stopped and continues the activation 1 s later (ServiceWorkerRegistration::ActivateWaitingVersion with delay), and only the activated version takes the navigation. newReaderWorkerActivationMs: the reader's version from activating to activated, newReaderWorkerActivatedMs: Enter until then (DevTools protocol, ServiceWorker domain). code-server and Chromium, not the harness nor Mailroom: a person in code-server waits the same second for every new webview; Mailroom's reader reuses its webview for every further message (openMessageMs)`,
+      `editor.openMessageMs: the same with the reader already showing a short HTML message, median of ${runs}; breakdown.openMessageCoveredReaderMs: the same with an untitled editor opened over the reader first (the reader keeps its webview while covered; without that it costs a new reader's second)`,
       `editor.newMailMs: from handing a message to LMTP (test process clock) until its row is in the Inbox's DOM (webview clock; the same system clock), median of ${runs}; breakdown: lmtpMs (the LMTP transaction) and newMailExtensionMs (delivered until the first message from the extension reached the Inbox)`,
     );
     return {
@@ -142,13 +151,19 @@ export async function runEditorBenchmark(): Promise<EditorBenchmark> {
         openMessageFirstRuns: firstOpenings.map((opening) => round(opening.ms)).join(' '),
         newReaderDocumentMs: medianOf(firstOpenings, (opening) => opening.newDocumentMs),
         newReaderPlaceholderMs: medianOf(firstOpenings, (opening) => opening.placeholderMs),
+        newReaderPlaceholderWorkerStartMs: medianOf(firstOpenings, (opening) => opening.placeholderWorkerStartMs),
+        newReaderPlaceholderRequestStartMs: medianOf(firstOpenings, (opening) => opening.placeholderRequestStartMs),
         newReaderPlaceholderFirstByteMs: medianOf(firstOpenings, (opening) => opening.placeholderFirstByteMs),
+        newReaderWorkerActivationMs: medianOf(firstOpenings, (opening) => opening.workerActivationMs),
+        newReaderWorkerActivatedMs: medianOf(firstOpenings, (opening) => opening.workerActivatedMs),
         newReaderWrittenMs: medianOf(firstOpenings, (opening) => opening.writtenMs),
         openMessageFirstExtensionMs: medianOf(firstOpenings, (opening) => opening.extensionMs),
         openMessageFirstRenderMs: medianOf(firstOpenings, (opening) => opening.renderMs),
         openMessageRuns: nextOpenings.map((opening) => round(opening.ms)).join(' '),
         openMessageExtensionMs: medianOf(nextOpenings, (opening) => opening.extensionMs),
         openMessageRenderMs: medianOf(nextOpenings, (opening) => opening.renderMs),
+        openMessageCoveredReaderMs: medianOf(coveredOpenings, (opening) => opening.ms),
+        openMessageCoveredReaderRuns: coveredOpenings.map((opening) => round(opening.ms)).join(' '),
         newMailRuns: arrivals.map((arrival) => round(arrival.ms)).join(' '),
         lmtpMs: medianOf(arrivals, (arrival) => arrival.lmtpMs),
         newMailExtensionMs: medianOf(arrivals, (arrival) => arrival.extensionMs),

@@ -6,6 +6,8 @@ import type { Stack } from '../test/stack';
 import { mailroomFrame, readerShowing } from '../test/e2e/mailroom';
 import type { Workbench } from '../test/e2e/workbench';
 import type { ProbeRecord } from './editorProbes';
+import { webviewIdOf } from './serviceWorkerVersions';
+import type { ServiceWorkerVersions } from './serviceWorkerVersions';
 
 /** A time the probes should have taken; a missing one is a broken probe, not a number. */
 function taken(at: number | undefined, what: string, record: ProbeRecord): number {
@@ -121,6 +123,15 @@ export interface MessageOpening {
   /** A new reader only: Enter until VS Code's placeholder page in its frame had loaded, and that page's time to its first byte. */
   placeholderMs?: number;
   placeholderFirstByteMs?: number;
+  /**
+   * A new reader only, from its frame's start (Resource Timing of the placeholder): until the service worker took the
+   * navigation (workerStart), until the request went to the server (requestStart); the server's answer is the rest.
+   */
+  placeholderWorkerStartMs?: number;
+  placeholderRequestStartMs?: number;
+  /** A new reader only: its webview's service-worker version, from `activating` until `activated`, and from Enter until `activated`. */
+  workerActivationMs?: number;
+  workerActivatedMs?: number;
   writtenMs?: number;
   /**
    * Enter (a new reader: its document written) until the message reached the reader's window: the extension host's
@@ -147,7 +158,7 @@ async function loadedMailFrameAfter(reader: Frame, after: number): Promise<numbe
 }
 
 /** Enter on the row showing `subject`, until the reader's mail frame has loaded it. */
-export async function openMessage(workbench: Workbench, inbox: Frame, subject: string): Promise<MessageOpening> {
+export async function openMessage(workbench: Workbench, inbox: Frame, subject: string, workers?: ServiceWorkerVersions): Promise<MessageOpening> {
   const { page } = workbench;
   await focusRow(page, inbox, subject);
   await page.keyboard.press('Enter');
@@ -162,11 +173,17 @@ export async function openMessage(workbench: Workbench, inbox: Frame, subject: s
     return { ms: loadedAt - enterAt, extensionMs: receivedAt - enterAt, renderMs: loadedAt - receivedAt };
   }
   const writtenAt = record.documentWrittenAt ?? Number.NaN;
+  const webviewId = webviewIdOf(reader.parentFrame()?.url() ?? 'about:blank');
+  const worker = webviewId === undefined ? {} : (workers?.activationOf(webviewId) ?? {});
   return {
     ms: loadedAt - enterAt,
     newDocumentMs: record.documentStartedAt - enterAt,
     placeholderMs: (record.placeholderLoadedAt ?? Number.NaN) - enterAt,
     placeholderFirstByteMs: record.placeholderTiming?.responseStart ?? Number.NaN,
+    placeholderWorkerStartMs: record.placeholderTiming?.workerStart ?? Number.NaN,
+    placeholderRequestStartMs: record.placeholderTiming?.requestStart ?? Number.NaN,
+    workerActivationMs: (worker.activatedAt ?? Number.NaN) - (worker.activatingAt ?? Number.NaN),
+    workerActivatedMs: (worker.activatedAt ?? Number.NaN) - enterAt,
     writtenMs: writtenAt - enterAt,
     extensionMs: receivedAt - writtenAt,
     renderMs: loadedAt - receivedAt,

@@ -10,6 +10,20 @@
 // millisecond resolution, comparable between the workbench's frames (and, to the millisecond, with the
 // test process's Date.now()).
 
+/** The Resource Timing of VS Code's placeholder page (fake.html), ms from its frame's start. */
+export interface PlaceholderTiming {
+  startTime: number;
+  workerStart: number;
+  fetchStart: number;
+  domainLookupStart: number;
+  connectStart: number;
+  connectEnd: number;
+  requestStart: number;
+  responseStart: number;
+  responseEnd: number;
+  nextHopProtocol: string;
+}
+
 export interface ProbeRecord {
   /** The view the host frame shows (inbox, reader, composer), once its document has loaded. */
   view?: string;
@@ -17,7 +31,7 @@ export interface ProbeRecord {
   documentStartedAt?: number;
   /** When the host started writing the view over the placeholder page (VS Code's fake.html), and that page's navigation timing (ms from the frame's start). */
   placeholderLoadedAt?: number;
-  placeholderTiming?: { workerStart: number; requestStart: number; responseStart: number; responseEnd: number };
+  placeholderTiming?: PlaceholderTiming;
   /** When the view's document had been written into it. */
   documentWrittenAt?: number;
   clicks: number[];
@@ -102,11 +116,23 @@ export function installWebviewProbes(extensionId: string): void {
     // Before the write replaces it: the placeholder as the host found it, and how its page loaded.
     probe.placeholderLoadedAt = now();
     probe.trace.push(`written over ${location.href.split('?')[0] ?? ''}`);
-    const timing = performance as unknown as { getEntriesByType(type: string): NonNullable<ProbeRecord['placeholderTiming']>[] };
+    const timing = performance as unknown as { getEntriesByType(type: string): PlaceholderTiming[] };
     const [navigation] = timing.getEntriesByType('navigation');
     if (navigation) {
-      const { workerStart, requestStart, responseStart, responseEnd } = navigation;
-      probe.placeholderTiming = { workerStart, requestStart, responseStart, responseEnd };
+      const { startTime, workerStart, fetchStart, domainLookupStart, connectStart, connectEnd, requestStart, responseStart, responseEnd, nextHopProtocol } =
+        navigation;
+      probe.placeholderTiming = {
+        startTime,
+        workerStart,
+        fetchStart,
+        domainLookupStart,
+        connectStart,
+        connectEnd,
+        requestStart,
+        responseStart,
+        responseEnd,
+        nextHopProtocol,
+      };
     }
     close.call(this);
     listenIn(self);
