@@ -37,6 +37,11 @@ export function serverMsOfTaggedOk(line: string): number {
   return match ? Number(match[1]) * 1000 : 0;
 }
 
+/** The message count of an EXAMINE's untagged answers. */
+function existsOf(lines: readonly string[]): number {
+  return Number(lines.map((line) => /^\* (\d+) EXISTS/.exec(line)?.[1]).find((value) => value !== undefined) ?? 0);
+}
+
 export class FloorClient {
   private buffer = Buffer.alloc(0);
   private tagCounter = 0;
@@ -66,12 +71,22 @@ export class FloorClient {
     const bytesBefore = this.socket.bytesRead;
     const started = performance.now();
     const examined = await this.command(`EXAMINE "${folder}"`);
-    const exists = Number(examined.lines.map((line) => /^\* (\d+) EXISTS/.exec(line)?.[1]).find((value) => value !== undefined) ?? 0);
+    const exists = existsOf(examined.lines);
     const fetched = await this.command(`FETCH ${Math.max(1, exists - count + 1)}:${Math.max(1, exists)} (ENVELOPE)`);
     const ms = performance.now() - started;
     // Leave the folder so the next EXAMINE opens it afresh, as a folder switch does.
     await this.command('UNSELECT');
     return { ms, commands: 2, roundTrips: 2, bytes: this.socket.bytesRead - bytesBefore, serverMs: examined.serverMs + fetched.serverMs, exists };
+  }
+
+  /** EXAMINE `folder`, FETCH each of `itemLists` of its newest `count` messages, UNSELECT: what a client's reads leave in Dovecot's cache. */
+  public async fetchNewest(folder: string, count: number, itemLists: readonly string[]): Promise<void> {
+    const examined = await this.command(`EXAMINE "${folder}"`);
+    const exists = existsOf(examined.lines);
+    for (const items of itemLists) {
+      await this.command(`FETCH ${Math.max(1, exists - count + 1)}:${Math.max(1, exists)} (${items})`);
+    }
+    await this.command('UNSELECT');
   }
 
   /** Mailroom's sessions enable CONDSTORE, so a mailbox it uses keeps modseqs in its index. */
