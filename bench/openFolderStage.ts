@@ -29,6 +29,7 @@ export async function runOpenFolderStage(): Promise<void> {
       .map((value) => value.toFixed(1))
       .join(' / ');
     process.stdout.write(`settled after ${passes} passes; floor.connectMs ${round(connectMs)}; load ${load}\n`);
+    process.stdout.write(`Mailroom's commands on a new connection after authentication: ${mailroom[0]?.newConnectionCommands.join(' ') ?? ''}\n`);
     for (const [index, size] of benchFolderSizes.entries()) {
       const floorRuns = floor[index];
       const ours = mailroom[index];

@@ -6,6 +6,7 @@ import { runInboxBenchmark, writeInboxResults } from './inbox';
 import { runWindowsBenchmark, writeWindowsResults } from './windows';
 import { runSelectProbe } from './selectProbe';
 import { runOpenFolderStage } from './openFolderStage';
+import { runExamineProbe } from './examineProbe';
 import { runSlowNetworkBenchmark, slowLink } from './slowNetwork';
 
 async function main(): Promise<void> {
@@ -22,6 +23,11 @@ async function main(): Promise<void> {
   // `npm run bench -- select`: Dovecot's time per command for the ways of opening the 100k folder.
   if (process.argv.includes('select')) {
     await runSelectProbe();
+    return;
+  }
+  // `npm run bench -- examine`: which of Mailroom's commands makes later EXAMINEs slow.
+  if (process.argv.includes('examine')) {
+    await runExamineProbe();
     return;
   }
   // `npm run bench -- openfolder`: the floor and Mailroom's folder opening alone, nothing written.
