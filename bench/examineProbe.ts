@@ -10,7 +10,8 @@
 // nobody read before): both open the mailbox list index in the session's process, whose status
 // update after each mailbox sync asks the open Maildir for its GUID, and Maildir reads it from the
 // uidlist. Once Mailroom's items are cached (two sessions and a read-write SELECT), its FETCHes
-// write nothing and later EXAMINEs stay at 1 ms; the first EXAMINE of each new session stays slow.
+// write nothing and later EXAMINEs stay at 1 ms; the first EXAMINE of each new session stays slow
+// (~55-64 ms), also after a read-write SELECT, `doveadm force-resync` and `doveadm index`.
 import * as childProcess from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -28,6 +29,10 @@ interface Step {
   select?: boolean;
   /** Sent right after ENABLE CONDSTORE, before anything is opened (as a session's set-up). */
   setup?: string[];
+  /** Run with doveadm before the step's sessions (an index pass a seeding could add). */
+  doveadm?: string[];
+  /** Wait before the step's sessions (Dovecot rescans a Maildir's cur/ changed within the last second). */
+  pauseMs?: number;
 }
 
 const firstScreen = 'FETCH {page} (UID FLAGS ENVELOPE INTERNALDATE MODSEQ)';
@@ -45,6 +50,14 @@ const steps: Step[] = [
   { name: 'control: nothing, after a read-write session', commands: [] },
   { name: "Mailroom's first screen + details, third time", commands: [firstScreen, details] },
   { name: 'control: nothing, at the end', commands: [] },
+  { name: 'control: nothing, after doveadm force-resync', commands: [], doveadm: ['force-resync', '-u', 'alice@mailroom.test', '{folder}'] },
+  { name: 'control: nothing, after doveadm index', commands: [], doveadm: ['index', '-u', 'alice@mailroom.test', '{folder}'] },
+  {
+    name: 'a flag change: STORE +FLAGS then -FLAGS (\\Flagged) on the page, read-write',
+    commands: ['STORE {page} +FLAGS.SILENT (\\Flagged)', 'STORE {page} -FLAGS.SILENT (\\Flagged)'],
+    select: true,
+  },
+  { name: 'control: nothing, 2 s after the flag change', commands: [], pauseMs: 2000 },
   {
     name: 'set-up: LIST "" "*" RETURN (SPECIAL-USE STATUS (MESSAGES UNSEEN)), at the end',
     commands: [],
@@ -155,6 +168,10 @@ export async function runExamineProbe(): Promise<void> {
       FloorClient.connect({ host: stack.imap.host, port: stack.imap.port, ca: fs.readFileSync(stack.caFile), ...login });
     const page = `${size - 49}:${size}`;
     for (const step of steps) {
+      await new Promise((resolve) => setTimeout(resolve, step.pauseMs ?? 0));
+      if (step.doveadm) {
+        await stack.doveadm(step.doveadm.map((argument) => argument.replace('{folder}', folder)));
+      }
       const client = await connect();
       await client.timed('ENABLE CONDSTORE');
       for (const command of step.setup ?? []) {
