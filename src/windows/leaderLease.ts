@@ -134,7 +134,8 @@ export function parseLease(raw: string): LeaseRecord | undefined {
   }
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process of this machine runs with that pid. */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

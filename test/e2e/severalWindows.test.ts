@@ -6,7 +6,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { Frame } from 'playwright-core';
 import type { CodeServer } from '../editor/codeServer';
+import { parseLease, processAlive } from '../../src/windows/leaderLease';
 import type { Stack } from '../stack';
+import { eventually } from '../support/windowProcesses';
 import { filesUnder, mailroomFrame, signInWithDeviceCode } from './mailroom';
 import { openWorkbench } from './workbench';
 import type { Workbench } from './workbench';
@@ -34,28 +36,10 @@ function launchedExtensionHosts(server: CodeServer): number[] {
 function leaseHolder(server: CodeServer): number | undefined {
   const lease = filesUnder(server.userDataDirectory).find((file) => file.endsWith('leader.lease'));
   try {
-    return lease ? (JSON.parse(fs.readFileSync(lease, 'utf8')) as { pid: number }).pid : undefined;
+    return lease ? parseLease(fs.readFileSync(lease, 'utf8'))?.pid : undefined;
   } catch {
-    return undefined;
+    return undefined; // given up between the listing and the read
   }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<number> {
-  const started = Date.now();
-  while (!(await condition())) {
-    assert.ok(Date.now() - started < timeoutMs, `${what} (waited ${timeoutMs} ms)`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return Date.now() - started;
 }
 
 function newMail(to: string, subject: string): string {
@@ -127,7 +111,7 @@ describe('Several code-server windows, one mailbox (issue 13)', function () {
 
   async function leader(): Promise<MailWindow> {
     let holder: MailWindow | undefined;
-    await waitUntil(
+    await eventually(
       () => {
         const pid = leaseHolder(first.server);
         holder = windows.find((window) => window.extensionHost === pid);
@@ -211,7 +195,7 @@ describe('Several code-server windows, one mailbox (issue 13)', function () {
     assert.equal(new Set(windows.map((window) => window.extensionHost)).size, WINDOWS);
     // Every window reads its own folder page (through the leader unless it is the leader).
     await Promise.all(windows.map(async (window) => (window.inbox = await showMail(window.workbench))));
-    await waitUntil(async () => (await connectionsAtDovecot()) >= 2, 15_000, 'the IDLE and command connections are open');
+    await eventually(async () => (await connectionsAtDovecot()) >= 2, 15_000, 'the IDLE and command connections are open');
     connectionSamples.push(await connectionsAtDovecot());
     assert.ok(Math.max(...connectionSamples) <= 2, `more than two connections at Dovecot: ${connectionSamples.join(' ')}`);
     // Positive control: the count sees both of the leader's connections.
@@ -241,11 +225,11 @@ describe('Several code-server windows, one mailbox (issue 13)', function () {
     const closedAt = Date.now();
     await closing.workbench.closeWindow();
     windows = windows.filter((window) => window !== closing);
-    const endedAfterMs = await waitUntil(() => !processAlive(closing.extensionHost), 60_000, "the closed window's extension host ends");
-    await waitUntil(() => windows.some((window) => window.extensionHost === leaseHolder(first.server)), 10_000, 'another window holds the lease');
+    const endedAfterMs = await eventually(() => !processAlive(closing.extensionHost), 60_000, "the closed window's extension host ends");
+    await eventually(() => windows.some((window) => window.extensionHost === leaseHolder(first.server)), 10_000, 'another window holds the lease');
     const takenOverAfterMs = Date.now() - closedAt;
     // Mail that arrives before the new holder's IDLE connection has opened the folder is listed, not announced.
-    await waitUntil(
+    await eventually(
       async () => (await dovecotConnections()).filter((line) => !closingConnections.has(line)).length === 2,
       15_000,
       "the new holder's IDLE and command connections are open",
