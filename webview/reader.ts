@@ -12,7 +12,7 @@ import { MailFrame } from './readerFrame';
 import { ReaderHeader } from './readerHeader';
 import { linkList, textBody } from './readerLinks';
 import { snippetList } from './readerSnippets';
-import { patchBody } from './readerPatch';
+import { patchBody, patchTooLargeNote } from './readerPatch';
 import type { WebviewClient } from './webviewClient';
 import { connect } from './vscodeApi';
 import { reportFocusChanges } from './focusReport';
@@ -86,7 +86,11 @@ export class ReaderApp {
     }
     const after: HTMLElement[] = [];
     let body: HTMLElement | undefined;
-    const patch = view.patch ? patchBody(view.patch, view.subject, { apply: () => this.act('applyPatch'), reply: () => this.act('replyToPatch') }) : undefined;
+    const patchActions = { apply: () => this.act('applyPatch'), reply: () => this.act('replyToPatch') };
+    const patch = view.patch ? patchBody(view.patch, view.subject, patchActions) : undefined;
+    if (view.patchTooLarge) {
+      after.push(patchTooLargeNote(view.patchTooLarge, view.subject, patchActions));
+    }
     if (patch && view.patch?.attachment !== undefined) {
       // An attached patch follows the message's own text (or HTML), which says what it is.
       after.push(patch);

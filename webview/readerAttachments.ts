@@ -31,7 +31,7 @@ export function attachmentList(attachments: AttachmentView[], actions: Attachmen
   return section;
 }
 
-function formatSize(bytes: number): string {
+export function formatSize(bytes: number): string {
   if (bytes < 1024) {
     return t('sizeBytes', bytes);
   }

@@ -1,7 +1,7 @@
 import { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { AddressObject } from 'mailparser';
-import type { AddressView, AttachmentView, MessageRef, MessageView, PatchView } from '../shared/protocol';
+import type { AddressView, AttachmentView, MessageRef, MessageView, PatchTooLarge, PatchView } from '../shared/protocol';
 import { MailroomError } from '../util/errors';
 import { sanitizeAttachmentName } from './attachmentName';
 import { findSnippets } from './codeBlocks';
@@ -12,7 +12,7 @@ import { parseMime } from './mimeTree';
 import { parseHeaders, renderBody } from './messageBody';
 import type { RenderedBody } from './messageBody';
 import type { MimeEntity } from './mimeTree';
-import { attachedPatch, patchShowLimit } from './patchAttachment';
+import { attachedPatch, patchShowLimit, patchTooLargeInStructure } from './patchAttachment';
 import { parsePatchText } from './patchText';
 import { fileNameOf, generatedFileName, listedParts } from './partRoles';
 import type { BodyStructure } from './bodyStructure';
@@ -77,13 +77,33 @@ export interface MessageMeta {
 
 /**
  * A plain-text body that carries a diff is shown as a patch (an HTML body is the sender's layout);
- * otherwise a .patch/.diff attachment small enough to show, unless the fetch cut the message short
- * (the attachment may be cut too). A larger one stays in the attachment list, to open or save.
+ * otherwise a .patch/.diff attachment: shown up to the cap, above it named with its size and offered
+ * to apply (its text never goes to the webview). Where the fetch cut the message short the attachment
+ * may be cut too: the server's structure says whether a large one is there. An inline patch part is
+ * shown once: as the patch, not also as text in an HTML body, and never whole in the body above the cap.
  */
-function patchOf(body: RenderedBody, tree: MimeEntity, decodeCharset: CharsetDecoder, truncated: boolean): { patch?: PatchView } {
-  const patch =
-    (body.html === undefined ? parsePatchText(body.text) : undefined) ?? (truncated ? undefined : attachedPatch(tree, decodeCharset, patchShowLimit)?.view);
-  return patch ? { patch } : {};
+async function bodyAndPatch(
+  tree: MimeEntity,
+  decodeCharset: CharsetDecoder,
+  meta: MessageMeta,
+): Promise<{ body: RenderedBody; patch?: PatchView; patchTooLarge?: PatchTooLarge }> {
+  let body = await renderBody(tree, decodeCharset);
+  const attached = meta.truncated ? undefined : attachedPatch(tree, decodeCharset);
+  const tooLarge = attached !== undefined && attached.bytes.length > patchShowLimit;
+  if (attached?.shownInBody && (body.html !== undefined || tooLarge)) {
+    body = await renderBody(tree, decodeCharset, attached.node);
+  }
+  const inBody = body.html === undefined ? parsePatchText(body.text) : undefined;
+  if (inBody) {
+    return { body, patch: inBody };
+  }
+  if (!attached) {
+    const inStructure = meta.truncated ? patchTooLargeInStructure(meta.structure ?? tree) : undefined;
+    return inStructure ? { body, patchTooLarge: inStructure } : { body };
+  }
+  return tooLarge
+    ? { body, patchTooLarge: { attachment: attached.view.attachment ?? attached.filename, size: attached.bytes.length } }
+    : { body, patch: attached.view };
 }
 
 /**
@@ -96,7 +116,7 @@ export async function parseMessage(source: Buffer, meta: MessageMeta): Promise<L
   const decodeCharset = await loadCharsetDecoder();
   const tree = parseMime(source, decodeCharset);
   const headers = await parseHeaders(tree.headerBytes);
-  const body = await renderBody(tree, decodeCharset);
+  const { body, ...patch } = await bodyAndPatch(tree, decodeCharset, meta);
   // The server's structure where there is one: it covers the whole message (the source fetched may
   // be cut short) and numbers the parts the way the server downloads them.
   const attachments = attachmentsFromStructure(meta.structure ?? tree);
@@ -117,7 +137,7 @@ export async function parseMessage(source: Buffer, meta: MessageMeta): Promise<L
       flagged: meta.flagged,
       unread: meta.unread,
       truncated: meta.truncated,
-      ...patchOf(body, tree, decodeCharset, meta.truncated),
+      ...patch,
     },
     attachments,
     sender: headers ? senderEvidence(headers) : noSenderEvidence,

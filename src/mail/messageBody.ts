@@ -41,13 +41,17 @@ export interface RenderedBody {
 /**
  * The parts the rule says to show, in order. With no HTML part the body is text; with one, each text
  * part becomes an escaped block of that HTML (which the reader sanitizes like any mail HTML), so a
- * mailing list's plain footer after an HTML message is not lost.
+ * mailing list's plain footer after an HTML message is not lost. `shownElsewhere`: a part the reader
+ * shows on its own (an inline patch), left out here so it is not shown twice.
  */
-export async function renderBody(tree: MimeEntity, decodeCharset: CharsetDecoder): Promise<RenderedBody> {
+export async function renderBody(tree: MimeEntity, decodeCharset: CharsetDecoder, shownElsewhere?: MimeEntity): Promise<RenderedBody> {
   const blocks: BodyBlock[] = [];
   let malformed = false;
   for (const { node, role } of partsInOrder(tree)) {
     const enclosed = node.childNodes?.[0];
+    if (node === shownElsewhere) {
+      continue;
+    }
     if (role === 'shown' || role === 'shownAndListed') {
       blocks.push(
         node.type === 'text/html' ? { kind: 'html', html: decodeTextPart(node, decodeCharset) } : { kind: 'text', text: decodeTextPart(node, decodeCharset) },

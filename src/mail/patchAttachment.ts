@@ -1,22 +1,26 @@
 /**
  * Patches in, attached: a `.patch` or `.diff` file (what `git format-patch` writes, or a bare diff)
  * found among a message's parts, read as text in its declared charset, and shown and applied like a
- * patch in the body. A part is one only by its name and a type a patch is sent as, and never when its
- * bytes are binary: a file named `.patch` is not trusted to be text.
+ * patch in the body. A part is one only by its name and a type a patch is sent as (or, unnamed, by a
+ * patch type of its own), and never when its bytes are binary: a file named `.patch` is not trusted to be text.
  */
-import type { PatchView } from '../shared/protocol';
+import type { PatchTooLarge, PatchView } from '../shared/protocol';
 import { sanitizeAttachmentName } from './attachmentName';
+import type { BodyStructure } from './bodyStructure';
 import type { MimeEntity } from './mimeTree';
+import type { PartRole } from './partRoles';
 import { fileNameOf, partsInOrder } from './partRoles';
 import { parsePatchText } from './patchText';
 import type { CharsetDecoder } from './transferDecoding';
 import { decodeTransfer } from './transferDecoding';
 
-/** The reader shows an attached patch up to this size (decoded); a larger one stays an attachment to open or save. */
+/** The reader shows an attached patch up to this size (decoded); a larger one gets only its actions, never its text. */
 export const patchShowLimit = 1024 * 1024;
 
+/** The types that say "patch" themselves: a part of one of these is a patch even without a name (`git format-patch --inline`). */
+const ownPatchTypes = new Set(['text/x-patch', 'text/x-diff', 'application/x-patch', 'application/x-diff']);
 /** The types mail clients and git send a patch file as (octet-stream: clients that know no better). */
-const patchTypes = new Set(['text/x-patch', 'text/x-diff', 'text/plain', 'application/octet-stream', 'application/x-patch', 'application/x-diff']);
+const patchTypes = new Set([...ownPatchTypes, 'text/plain', 'application/octet-stream']);
 
 /** git's own test for binary content: a NUL byte in the first 8000 bytes. */
 const binaryProbe = 8000;
@@ -29,31 +33,87 @@ export interface AttachedPatch {
   /** A format-patch file (mail headers From and Subject): the mail `git am` applies. Otherwise a bare diff for `git apply`. */
   readonly mail: Buffer | undefined;
   readonly view: PatchView;
+  /** The part itself, and whether the body shows it as text too (an inline text part). */
+  readonly node: MimeEntity;
+  readonly shownInBody: boolean;
 }
 
 /** The text as the mail `git am` reads, without mbox's `From <commit> <date>` line; undefined for a bare diff. */
 function mailOf(text: string): Buffer | undefined {
   const message = text.replace(/^From \S+ .*\r?\n/, '');
-  const head = message.split(/\r?\n\r?\n/)[0] ?? '';
-  return /^From:/im.test(head) && /^Subject:/im.test(head) ? Buffer.from(message) : undefined;
+  const blank = /\r?\n\r?\n/.exec(message);
+  const head = blank ? message.slice(0, blank.index) : message;
+  if (!/^From:/im.test(head) || !/^Subject:/im.test(head)) {
+    return undefined;
+  }
+  const body = blank ? message.slice(blank.index + blank[0].length) : '';
+  if (head.includes('\r') || !body.includes('\r')) {
+    return Buffer.from(message);
+  }
+  // An mbox line ends in LF and git am takes a CR before it for part of the line end ("quoted CRLF"):
+  // a CRLF file in the patch would lose its CRs. In base64 the body keeps every byte.
+  const fields = head.split(/\n(?![ \t])/).filter((field) => !/^(content-transfer-encoding|mime-version):/i.test(field));
+  const type = fields.some((field) => /^content-type:/i.test(field)) ? [] : ['Content-Type: text/plain'];
+  const encoded = Buffer.from(body).toString('base64').replace(/.{76}/g, '$&\n');
+  return Buffer.from([...fields, ...type, 'MIME-Version: 1.0', 'Content-Transfer-Encoding: base64', '', encoded, ''].join('\n'));
 }
 
-/** The first attachment that is a patch, up to `maxBytes` decoded; undefined when none is. */
-export function attachedPatch(tree: MimeEntity, decodeCharset: CharsetDecoder, maxBytes = Number.POSITIVE_INFINITY): AttachedPatch | undefined {
-  for (const { node, role } of partsInOrder(tree)) {
-    const filename = fileNameOf(node)?.trim();
-    if ((role !== 'listed' && role !== 'shownAndListed') || !filename || !/\.(patch|diff)$/i.test(filename) || !patchTypes.has(node.type.toLowerCase())) {
+/** The name a part is a patch by: its own `.patch`/`.diff` name, or one made for an unnamed part of a patch type; else undefined. */
+function patchNameOf(node: BodyStructure, role: PartRole, part: string): string | undefined {
+  const type = node.type.toLowerCase();
+  const filename = fileNameOf(node)?.trim();
+  if (filename) {
+    return (role === 'listed' || role === 'shownAndListed') && /\.(patch|diff)$/i.test(filename) && patchTypes.has(type) ? filename : undefined;
+  }
+  return (role === 'listed' || role === 'shown') && ownPatchTypes.has(type) ? `part-${part}.${type.endsWith('diff') ? 'diff' : 'patch'}` : undefined;
+}
+
+/**
+ * The file a part carries: base64 (and binary) carry its bytes exactly; in 7bit, 8bit and
+ * quoted-printable the mail's CRLF line ends stand for the file's, which a diff has as LF.
+ */
+function fileBytes(node: MimeEntity): Buffer {
+  const encoding = node.encoding?.trim().toLowerCase();
+  if (encoding === 'base64' || encoding === 'binary') {
+    return decodeTransfer(node.body, node.encoding);
+  }
+  return decodeTransfer(Buffer.from(node.body.toString('latin1').replace(/\r\n/g, '\n'), 'latin1'), node.encoding);
+}
+
+/** The first attachment that is a patch; undefined when none is. */
+export function attachedPatch(tree: MimeEntity, decodeCharset: CharsetDecoder): AttachedPatch | undefined {
+  for (const { node, role, part } of partsInOrder(tree)) {
+    const filename = patchNameOf(node, role, part);
+    if (!filename) {
       continue;
     }
-    const bytes = decodeTransfer(node.body, node.encoding);
-    if (bytes.length > maxBytes || bytes.subarray(0, binaryProbe).includes(0)) {
+    const bytes = fileBytes(node);
+    if (bytes.subarray(0, binaryProbe).includes(0)) {
       continue;
     }
     const text = decodeCharset(bytes, node.parameters?.charset);
     const patch = parsePatchText(text);
     if (patch) {
       const mail = mailOf(text);
-      return { filename, text, bytes, mail, view: { ...patch, commit: mail !== undefined, attachment: sanitizeAttachmentName(filename) } };
+      const view = { ...patch, commit: mail !== undefined, attachment: sanitizeAttachmentName(filename) };
+      return { filename, text, bytes, mail, view, node, shownInBody: role !== 'listed' };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * In a message the reader could not load whole (its source was cut short), the first part that is a
+ * patch by name and type and is larger than the reader shows, from the server's structure: its bytes
+ * are not there to check, so Apply Patch… reads the message whole and checks them then.
+ */
+export function patchTooLargeInStructure(structure: BodyStructure): PatchTooLarge | undefined {
+  for (const { node, role, part } of partsInOrder(structure)) {
+    const filename = patchNameOf(node, role, part);
+    // The structure counts the part as sent: base64 lines of 76 characters and CRLF carry 57 bytes each.
+    const size = Math.floor((node.size ?? 0) * (node.encoding?.toLowerCase() === 'base64' ? 57 / 78 : 1));
+    if (filename) {
+      return size > patchShowLimit ? { attachment: sanitizeAttachmentName(filename), size } : undefined;
     }
   }
   return undefined;

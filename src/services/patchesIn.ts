@@ -25,6 +25,9 @@ export interface PatchesInDependencies {
 /** What is applied: mails for `git am` (a commit each), or a bare diff for `git apply`. */
 type Applicable = { kind: 'mails'; raws: Buffer[]; texts: string[]; missing: number[]; total: number } | { kind: 'diff'; text: string; bytes?: Buffer };
 
+/** A patch mail is read whole to apply, up to this size (as a reply reads it): a patch cut short could apply in part. */
+const patchReadLimit = 50 * 1024 * 1024;
+
 /**
  * "Apply Patch…" / "Apply Series…": the patch mail (or the series it belongs to, or a .patch/.diff
  * attachment) applied to a workspace repository after a preview of the files it touches. A failure
@@ -35,6 +38,13 @@ export class PatchesIn {
 
   public async apply(ref: MessageRef): Promise<void> {
     const applicable = await withProgress({ where: 'window', title: ui`Mailroom: reading the patch` }, () => this.read(ref));
+    if (applicable === 'tooLarge') {
+      void notify(
+        'error',
+        ui`This message is larger than ${patchReadLimit / 1024 / 1024} MB: too large to apply from here. Save the patch and apply it with git.`,
+      );
+      return;
+    }
     if (!applicable) {
       void notify('info', ui`This message carries no patch to apply.`);
       return;
@@ -90,9 +100,12 @@ export class PatchesIn {
     );
   }
 
-  private async read(ref: MessageRef): Promise<Applicable | undefined> {
+  private async read(ref: MessageRef): Promise<Applicable | 'tooLarge' | undefined> {
     const session = this.deps.mail.session(ref.accountId);
-    const { source } = await loadSource(session, ref);
+    const { source, truncated } = await loadSource(session, ref, patchReadLimit);
+    if (truncated) {
+      return 'tooLarge';
+    }
     const original = await parseOriginalMessage(source);
     const position = seriesPosition(original.subject);
     if (position && position.total > 1) {

@@ -4,6 +4,7 @@
  * Each webview's messages are declared once, as maps (see webviewProtocol.ts).
  */
 import type { FromWebview, NoPayload, RequestMessage, RequestShape, ToWebview } from './webviewProtocol';
+import type { PatchTooLarge, PatchView } from './patchView';
 
 /** One row of the message list: what the list shows, nothing more. */
 export interface MessageRow {
@@ -182,20 +183,7 @@ export function opensAsText(contentType: string): boolean {
   return /^(text\/|message\/(rfc822|global|delivery-status)$|application\/(json|xml|javascript|x-sh|x-yaml|yaml|toml|x-patch|x-diff)$)/.test(contentType);
 }
 
-/** What a line of a diff is, for its colour in the reader. */
-export type PatchLineKind = 'file' | 'hunk' | 'added' | 'removed' | 'context' | 'meta';
-
-/** A message that carries a unified diff: the commit message above, the diff's lines classified. */
-export interface PatchView {
-  message: string;
-  lines: { kind: PatchLineKind; text: string }[];
-  /** The files the diff touches (new names). */
-  files: string[];
-  /** A commit to apply with `git am` (mail headers and message), or a bare diff for `git apply`. */
-  commit: boolean;
-  /** The patch is this attached file (sanitized name); the message's own text is shown above it. */
-  attachment?: string;
-}
+export type { PatchLineKind, PatchTooLarge, PatchView } from './patchView';
 
 /** A parsed message as the reader shows it. `html` is NOT sanitized yet: the reader sanitizes it with DOMPurify before display. */
 export interface MessageView {
@@ -216,6 +204,8 @@ export interface MessageView {
   truncated: boolean;
   /** The body, or a .patch/.diff attachment, carries a patch (shown coloured, with Apply Patch…). */
   patch?: PatchView;
+  /** Instead of `patch`: an attached patch too large to show, with Apply Patch… and Reply to Patch all the same. */
+  patchTooLarge?: PatchTooLarge;
 }
 
 /** Another message of a conversation in the reader: shown collapsed, as text, its quoted lines folded. */

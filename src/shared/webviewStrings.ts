@@ -97,6 +97,7 @@ export const webviewMessages = {
   patchActions: 'Patch actions',
   patchFiles: 'Changes {0}',
   patchAttachment: 'Attached patch: {0}',
+  patchTooLarge: 'Attached patch: {0} ({1}), too large to show here',
   patchDiff: 'The patch',
 } as const;
 

@@ -96,4 +96,31 @@ describe('reader: patch mails', function () {
     }
     assert.equal(await applies(), earlier + 1);
   });
+
+  it('names an attached patch too large to show with its size and offers Apply and Reply, with none of its text', async () => {
+    const attachments = [{ index: 0, filename: '<big>.patch', contentType: 'text/x-patch', size: 3_500_000 }];
+    const view = readerMessage({
+      subject: '[PATCH] A large change',
+      text: 'The change is attached.',
+      attachments,
+      patchTooLarge: { attachment: '<big>.patch', size: 3_500_000 },
+    });
+    await postToWebview(page, { type: 'message', view, allowRemoteContent: false, senderTrust: { kind: 'none' } });
+    await page.waitForSelector('.patch-too-large');
+    assert.equal(await page.textContent('.patch-too-large .patch-attachment'), 'Attached patch: <big>.patch (3.3 MB), too large to show here');
+    assert.equal(await page.locator('.patch-diff').count(), 0);
+    assert.equal(await page.textContent('.mail-text'), 'The change is attached.');
+    const posted = async (action: string): Promise<number> => (await postedMessages(page)).filter((message) => message.action === action).length;
+    for (const [label, action] of [
+      ['Apply Patch…', 'applyPatch'],
+      ['Reply to Patch', 'replyToPatch'],
+    ] as const) {
+      const earlier = await posted(action);
+      await page.locator('.patch-too-large vscode-button', { hasText: label }).click();
+      for (let tries = 0; (await posted(action)) === earlier && tries < 100; tries += 1) {
+        await page.waitForTimeout(50);
+      }
+      assert.equal(await posted(action), earlier + 1, label);
+    }
+  });
 });

@@ -6,11 +6,13 @@ import { createRequire } from 'node:module';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { MailSession } from '../../../src/mail/connection';
+import { parseMessage } from '../../../src/mail/message';
+import { patchShowLimit } from '../../../src/mail/patchAttachment';
 import { runGit } from '../../../src/mail/patchGit';
 import type * as PatchesInModule from '../../../src/services/patchesIn';
 import { testLogger } from '../../support/logging';
 import { FakeEditor, installFakeVscode } from '../../support/fakeVscode';
+import { mailAttaching, sessionHolding } from '../../support/heldMessage';
 
 async function git(repository: string, ...args: string[]): Promise<string> {
   const output = await runGit(repository, args);
@@ -49,42 +51,10 @@ function patchMail(line2: string): Buffer {
   );
 }
 
-/** A mail that says what it carries and attaches `file` as `name` (base64), as a mail client attaches a patch file. */
+/** A mail that attaches `file` as `name`, as a mail client attaches a patch file. */
 function attachmentMail(name: string, type: string, file: Buffer): Buffer {
-  return Buffer.from(
-    [
-      'From: Carol <carol@example.org>',
-      'To: alice@mailroom.test',
-      'Subject: A fix for notes.txt',
-      'Message-ID: <a1@example.org>',
-      'MIME-Version: 1.0',
-      'Content-Type: multipart/mixed; boundary="part"',
-      '',
-      '--part',
-      'Content-Type: text/plain; charset=utf-8',
-      '',
-      'The fix is attached.',
-      '--part',
-      `Content-Type: ${type}; name="${name}"`,
-      `Content-Disposition: attachment; filename="${name}"`,
-      'Content-Transfer-Encoding: base64',
-      '',
-      file.toString('base64'),
-      '--part--',
-      '',
-    ].join('\r\n'),
-  );
-}
-
-/** A session whose folder holds `source` as UID 7. */
-function sessionHolding(source: Buffer): MailSession {
-  const client = { mailbox: { path: 'INBOX' }, fetchOne: async () => ({ uid: 7, size: source.length, source }) };
-  // This window holds the connections: relayed operations run here.
-  return {
-    account: { id: 'a' },
-    run: async (work: (imap: unknown) => Promise<unknown>) => work(client),
-    relayed: async (_name: string, _args: unknown[], local: () => Promise<unknown>) => local(),
-  } as unknown as MailSession;
+  const headers = ['From: Carol <carol@example.org>', 'To: alice@mailroom.test', 'Subject: A fix for notes.txt', 'Message-ID: <a1@example.org>'];
+  return mailAttaching(headers, name, type, file);
 }
 
 describe('Apply Patch… (fake editor, real git)', () => {
@@ -117,9 +87,9 @@ describe('Apply Patch… (fake editor, real git)', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  function applier(source: Buffer): PatchesInModule.PatchesIn {
+  function applier(source: Buffer, size = source.length): PatchesInModule.PatchesIn {
     return new patches.PatchesIn({
-      mail: { session: () => sessionHolding(source) },
+      mail: { session: () => sessionHolding(source, size) },
       repositories: { chooseRepository: async () => repository },
       logger: testLogger(() => undefined),
     });
@@ -189,5 +159,86 @@ describe('Apply Patch… (fake editor, real git)', () => {
       'git needs your name and email to make the commits (git config user.name, git config user.email). The repository is as it was.',
     ]);
     assert.equal(await git(repository, 'rev-parse', 'HEAD'), head);
+  });
+
+  /** A clone of the repository with one commit adding `big.txt`: over the reader's cap, with what patches lose (trailing blanks, tabs, CRLF, `From `, non-ASCII). */
+  async function largeChange(): Promise<string> {
+    const source = join(root, 'source');
+    await git(root, 'clone', '-q', repository, source);
+    await git(source, 'config', 'user.name', 'Carol');
+    await git(source, 'config', 'user.email', 'carol@example.org');
+    const kinds = ['trailing blank   ', '\tindented\twith tabs', 'crlf line\r', 'From the start of a line', 'caf\u00e9 d\u00e9j\u00e0 vu'];
+    const lines = Array.from({ length: 80_000 }, (_, index) => `${String(index).padStart(6, '0')} ${kinds[index % kinds.length] ?? ''}`);
+    await writeFile(join(source, 'big.txt'), `${lines.join('\n')}\n`);
+    await writeFile(join(source, 'notes.txt'), 'first\nsecond, with big.txt\nthird\n');
+    await git(source, 'add', '.');
+    await git(source, 'commit', '-qm', 'Add big.txt');
+    return source;
+  }
+
+  it('applies a format-patch file over the reader’s cap, which the reader names for Apply: the same tree, byte for byte', async () => {
+    const source = await largeChange();
+    const file = Buffer.from(await git(source, 'format-patch', '-1', '--stdout'));
+    const mail = attachmentMail('0001-Add-big.txt.patch', 'application/octet-stream', file);
+    const { view } = await parseMessage(mail, { ref: { accountId: 'a', folder: 'INBOX', uid: 7 }, flagged: false, unread: true, truncated: false });
+    assert.equal(view.patch, undefined);
+    assert.deepEqual(view.patchTooLarge, { attachment: '0001-Add-big.txt.patch', size: file.length });
+    assert.ok(file.length > patchShowLimit);
+    await applier(mail).apply({ accountId: 'a', folder: 'INBOX', uid: 7 });
+    assert.ok(told('information message').includes('Apply the patch (git am)?'));
+    assert.ok(told('information message').includes('Applied 1 commit.'));
+    assert.equal(await git(repository, 'rev-parse', 'HEAD^{tree}'), await git(source, 'rev-parse', 'HEAD^{tree}'));
+    assert.equal(await git(repository, 'log', '-1', '--format=%an|%s'), 'Carol|Add big.txt\n');
+  });
+
+  it('applies a bare diff over the reader’s cap with git apply, byte for byte', async () => {
+    const source = await largeChange();
+    const diff = Buffer.from(await git(source, 'diff', 'HEAD~1', 'HEAD'));
+    assert.ok(diff.length > patchShowLimit);
+    await applier(attachmentMail('big.diff', 'text/x-diff', diff)).apply({ accountId: 'a', folder: 'INBOX', uid: 7 });
+    assert.ok(told('information message').includes('Applied the diff to the working tree.'));
+    for (const name of ['big.txt', 'notes.txt']) {
+      assert.deepEqual(await readFile(join(repository, name)), await readFile(join(source, name)), name);
+    }
+  });
+
+  it('refuses a message larger than it reads whole, so a patch cut short never applies in part', async () => {
+    const file = patchMail('second, reworded').toString('utf8').split('\r\n').join('\n');
+    const mail = attachmentMail('0001-Reword.patch', 'application/octet-stream', Buffer.from(file));
+    const head = await git(repository, 'rev-parse', 'HEAD');
+    await applier(mail, 60 * 1024 * 1024).apply({ accountId: 'a', folder: 'INBOX', uid: 7 });
+    assert.deepEqual(told('error message'), ['This message is larger than 50 MB: too large to apply from here. Save the patch and apply it with git.']);
+    assert.equal(await git(repository, 'rev-parse', 'HEAD'), head);
+    await applier(mail).apply({ accountId: 'a', folder: 'INBOX', uid: 7 });
+    assert.ok(told('information message').includes('Applied 1 commit.'), 'the positive control: the same mail, whole');
+  });
+
+  it('applies an unnamed inline text/x-diff part after an HTML body, which the reader shows once as the patch', async () => {
+    const diff = ['--- a/notes.txt', '+++ b/notes.txt', '@@ -1,3 +1,3 @@', ' first', '-second', '+second, inline', ' third', ''];
+    const mail = Buffer.from(
+      [
+        'From: Carol <carol@example.org>',
+        'Subject: A fix for notes.txt',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="part"',
+        '',
+        '--part',
+        'Content-Type: text/html; charset=utf-8',
+        '',
+        '<p>The fix is below.</p>',
+        '--part',
+        'Content-Type: text/x-diff',
+        'Content-Disposition: inline',
+        '',
+        ...diff,
+        '--part--',
+        '',
+      ].join('\r\n'),
+    );
+    const { view } = await parseMessage(mail, { ref: { accountId: 'a', folder: 'INBOX', uid: 7 }, flagged: false, unread: true, truncated: false });
+    assert.equal(view.patch?.attachment, 'part-2.diff');
+    await applier(mail).apply({ accountId: 'a', folder: 'INBOX', uid: 7 });
+    assert.ok(told('information message').includes('Applied the diff to the working tree.'), JSON.stringify(editor.rendered));
+    assert.equal(await readFile(join(repository, 'notes.txt'), 'utf8'), 'first\nsecond, inline\nthird\n');
   });
 });

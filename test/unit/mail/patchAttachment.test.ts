@@ -101,13 +101,13 @@ describe('patches in: a .patch/.diff attachment', () => {
     assert.equal(view.patch, undefined);
   });
 
-  it('shows one up to the cap; a larger one, or one in a message cut short, stays an attachment that Apply still reads', async () => {
-    const filler = Array.from({ length: Math.ceil(patchShowLimit / 18) }, (_, index) => `+line ${String(index).padStart(12, '0')}`);
-    const large = ['--- a/big.txt', '+++ b/big.txt', `@@ -0,0 +1,${filler.length} @@`, ...filler, ''].join('\n');
-    assert.ok(Buffer.byteLength(large) > patchShowLimit);
+  it('shows one up to the cap; a larger one is named with its size for Apply, its text not sent to the reader', async () => {
+    const large = largeDiff();
     const source = mailWith(attached('text/x-patch', 'big.patch'), Buffer.from(large));
     const { view } = await parseMessage(source, meta);
     assert.equal(view.patch, undefined);
+    assert.deepEqual(view.patchTooLarge, { attachment: 'big.patch', size: Buffer.byteLength(large) });
+    assert.ok(!JSON.stringify(view).includes('+line 000000000001'), 'none of the patch’s text goes to the webview');
     assert.deepEqual(
       view.attachments.map((attachment) => attachment.filename),
       ['big.patch'],
@@ -115,7 +115,33 @@ describe('patches in: a .patch/.diff attachment', () => {
     const decode = await loadCharsetDecoder();
     assert.deepEqual(attachedPatch(parseMime(source, decode), decode)?.view.files, ['big.txt']);
     const small = mailWith(attached('text/x-patch', 'fix.patch'), Buffer.from(bareDiff));
-    assert.equal((await parseMessage(small, { ...meta, truncated: true })).view.patch, undefined);
+    assert.equal((await parseMessage(small, meta)).view.patchTooLarge, undefined, 'a small one is shown, not named too large');
+  });
+
+  it('in a message cut short, goes by the server’s structure: a large patch is named for Apply, a small one stays an attachment', async () => {
+    const decode = await loadCharsetDecoder();
+    const large = largeDiff();
+    const source = mailWith(attached('text/x-patch', 'big.patch'), Buffer.from(large));
+    const cut = { ...meta, truncated: true, structure: parseMime(source, decode) };
+    const { view } = await parseMessage(source.subarray(0, 600_000), cut);
+    assert.equal(view.patch, undefined);
+    assert.equal(view.patchTooLarge?.attachment, 'big.patch');
+    assert.ok(
+      Math.abs((view.patchTooLarge?.size ?? 0) - Buffer.byteLength(large)) < Buffer.byteLength(large) / 100,
+      'the size is the decoded one, not base64’s',
+    );
+    const small = mailWith(attached('text/x-patch', 'fix.patch'), Buffer.from(bareDiff));
+    const smallView = (await parseMessage(small, { ...meta, truncated: true, structure: parseMime(small, decode) })).view;
+    assert.equal(smallView.patch, undefined);
+    assert.equal(smallView.patchTooLarge, undefined);
     assert.ok((await parseMessage(small, meta)).view.patch, 'the positive control');
   });
 });
+
+/** A bare diff adding lines to big.txt, past the reader's cap. */
+function largeDiff(): string {
+  const filler = Array.from({ length: Math.ceil(patchShowLimit / 18) }, (_, index) => `+line ${String(index).padStart(12, '0')}`);
+  const large = ['--- a/big.txt', '+++ b/big.txt', `@@ -0,0 +1,${filler.length} @@`, ...filler, ''].join('\n');
+  assert.ok(Buffer.byteLength(large) > patchShowLimit);
+  return large;
+}
