@@ -52,21 +52,24 @@ export async function parseOriginalMessage(source: Buffer): Promise<OriginalMess
   };
 }
 
+/** The source of message `uid` of `folder`, whole (refused above the limit: a reply must not quote a message cut short). */
+export async function fetchOriginalSource(session: MailSession, folder: string, uid: number): Promise<Buffer> {
+  const fetched = await session.run(async (client) => {
+    await ensureSelected(client, folder, false, true);
+    return client.fetchOne(String(uid), { uid: true, size: true, source: { start: 0, maxLength: originalFetchLimit } }, { uid: true });
+  });
+  if (!fetched || !fetched.source) {
+    throw new MailroomError('NotFound', 'The message is no longer in this folder.', { accountId: session.account.id });
+  }
+  if ((fetched.size ?? 0) > fetched.source.length) {
+    throw new MailroomError('MessageTooLarge', 'The message is too large to reply to or forward from here.', { accountId: session.account.id });
+  }
+  return fetched.source;
+}
+
 /** Reads message `uid` of `folder` whole, on the account's command connection. */
 export const readOriginalMessage = relayedOperation(
   'readOriginalMessage',
   ['string', 'uid'],
-  async (session: MailSession, folder: string, uid: number): Promise<OriginalMessage> => {
-    const fetched = await session.run(async (client) => {
-      await ensureSelected(client, folder, false, true);
-      return client.fetchOne(String(uid), { uid: true, size: true, source: { start: 0, maxLength: originalFetchLimit } }, { uid: true });
-    });
-    if (!fetched || !fetched.source) {
-      throw new MailroomError('NotFound', 'The message is no longer in this folder.', { accountId: session.account.id });
-    }
-    if ((fetched.size ?? 0) > fetched.source.length) {
-      throw new MailroomError('MessageTooLarge', 'The message is too large to reply to or forward from here.', { accountId: session.account.id });
-    }
-    return parseOriginalMessage(fetched.source);
-  },
+  async (session: MailSession, folder: string, uid: number): Promise<OriginalMessage> => parseOriginalMessage(await fetchOriginalSource(session, folder, uid)),
 );

@@ -3,6 +3,7 @@ import { requireAccount } from '../auth/accountApi';
 import type { StoredDraft } from '../mail/drafts';
 import type { MailAddress, OutgoingAttachment } from '../mail/outgoing';
 import { readOriginalMessage } from '../mail/original';
+import { readPatchOriginal } from '../mail/patchReply';
 import type { ReplyKind } from '../mail/reply';
 import { buildReplyDraft } from '../mail/reply';
 import type { MessageRef } from '../shared/protocol';
@@ -56,10 +57,19 @@ export class Composing {
     }
   }
 
-  public async respond(kind: ReplyKind, ref: MessageRef): Promise<void> {
+  public respond(kind: ReplyKind, ref: MessageRef): Promise<void> {
+    return this.respondTo(kind, ref, readOriginalMessage);
+  }
+
+  /** A review: answers everyone on the patch, the patch quoted with "> " (an attached one too), in its thread. */
+  public respondToPatch(ref: MessageRef): Promise<void> {
+    return this.respondTo('replyAll', ref, readPatchOriginal);
+  }
+
+  private async respondTo(kind: ReplyKind, ref: MessageRef, read: typeof readOriginalMessage): Promise<void> {
     const account = requireAccount(this.deps.accounts, ref.accountId);
     const original = await withProgress({ where: 'window', title: ui`Mailroom: loading the message` }, () =>
-      readOriginalMessage(this.deps.mail.session(ref.accountId), ref.folder, ref.uid),
+      read(this.deps.mail.session(ref.accountId), ref.folder, ref.uid),
     );
     const draft = buildReplyDraft(original, kind, account.email);
     this.open({

@@ -18,8 +18,8 @@ export class MessageActions {
 
   public constructor(
     private readonly mail: Pick<MailLayer, 'session'>,
-    /** Reply, Reply All and Forward open the composer. */
-    private readonly composing: Pick<Composing, 'respond'>,
+    /** Reply, Reply All, Forward and Reply to Patch open the composer. */
+    private readonly composing: Pick<Composing, 'respond' | 'respondToPatch'>,
     /** Apply Patch… on a patch mail. */
     private readonly patches: Pick<PatchesIn, 'apply'>,
   ) {}
@@ -39,9 +39,8 @@ export class MessageActions {
       case 'replyAll':
       case 'forward':
         return this.composing.respond(action, ref);
-      // A review answers everyone on the patch, the diff quoted with "> ", in its thread.
       case 'replyToPatch':
-        return this.composing.respond('replyAll', ref);
+        return this.composing.respondToPatch(ref);
       case 'applyPatch':
         return this.patches.apply(ref);
       case 'markRead':

@@ -7,6 +7,7 @@ import { MailSession, relayedOperationNames, runRelayedOperation } from '../../.
 import type { MailRelay, MailRelayRoute } from '../../../../src/mail/connection';
 import { loadRows, setFlag } from '../../../../src/mail/mailbox';
 import { loadMessage } from '../../../../src/mail/message';
+import { readPatchOriginal } from '../../../../src/mail/patchReply';
 import { MailroomError } from '../../../../src/util/errors';
 import { testLogger } from '../../../support/logging';
 
@@ -136,11 +137,21 @@ describe('relayed mail operations', () => {
 
   it('every operation the views and sending use is registered under its name', () => {
     void loadMessage;
+    void readPatchOriginal;
     const names = relayedOperationNames();
     for (const name of ['folders', 'fetchNewestRows', 'loadRows', 'searchFolder', 'loadRowsByUid', 'loadRow', 'setFlag', 'moveMessages']) {
       assert.ok(names.includes(name), name);
     }
-    for (const name of ['deleteMessages', 'archiveMessages', 'unreadCount', 'loadMessage', 'loadSource', 'attachmentContent', 'specialUseHoldsMessageId']) {
+    for (const name of [
+      'deleteMessages',
+      'archiveMessages',
+      'unreadCount',
+      'loadMessage',
+      'loadSource',
+      'attachmentContent',
+      'specialUseHoldsMessageId',
+      'readPatchOriginal',
+    ]) {
       assert.ok(names.includes(name), name);
     }
   });
