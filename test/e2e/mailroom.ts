@@ -159,13 +159,19 @@ export async function readerShowing(page: Page, subject: string, timeoutMs = 30_
   }
 }
 
-/** Finds the message by a server-side search in the Inbox view and opens it in the reader. */
-export async function openMessageBySearch(page: Page, subject: string): Promise<Frame> {
+/** Runs a server-side search in the Inbox view and returns the view, which then lists what the search found. */
+export async function searchInbox(page: Page, text: string): Promise<Frame> {
   const inbox = await mailroomFrame(page, 'inbox');
   // The text field's own input (inside its shadow root): fill() focuses it even when an editor had the focus.
   const search = inbox.locator('.searchbar vscode-textfield input');
-  await search.fill(subject);
+  await search.fill(text);
   await search.press('Enter');
+  return inbox;
+}
+
+/** Finds the message by a server-side search in the Inbox view and opens it in the reader. */
+export async function openMessageBySearch(page: Page, subject: string): Promise<Frame> {
+  const inbox = await searchInbox(page, subject);
   const row = inbox.locator('.list .row:not(.placeholder)', { hasText: subject }).first();
   await row.waitFor({ timeout: 30_000 });
   await row.click();

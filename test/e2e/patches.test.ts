@@ -2,17 +2,14 @@
 // Series… from the reader applies both parts with git am to the workspace's repository (the one the
 // built-in Git extension found), as the person confirms in the editor's dialog.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEMO_SOURCE, DEMO_SOURCE_FILE } from '../stack/fixturePatches';
+import { commitAll, git, initRepository } from './gitWorkspace';
 import { openMessageBySearch, signInWithDeviceCode } from './mailroom';
 import { waitForSendOutcome } from './sendDiagnostics';
 import { openWorkbench } from './workbench';
 import type { Workbench } from './workbench';
-
-const git = (directory: string, ...args: string[]): string =>
-  execFileSync('git', ['-c', 'user.name=Alice Example', '-c', 'user.email=alice@mailroom.test', ...args], { cwd: directory, encoding: 'utf8' });
 
 describe('Patches in the installed .vsix', function () {
   this.timeout(240_000);
@@ -26,12 +23,8 @@ describe('Patches in the installed .vsix', function () {
       settings: { 'git.enabled': true },
       prepareWorkspace: (directory) => {
         fs.writeFileSync(path.join(directory, DEMO_SOURCE_FILE), DEMO_SOURCE);
-        git(directory, 'init', '-q', '-b', 'main');
-        // git am commits as the person applying: the repository knows who that is (a fresh machine has no global identity).
-        git(directory, 'config', 'user.name', 'Alice Example');
-        git(directory, 'config', 'user.email', 'alice@mailroom.test');
-        git(directory, 'add', '.');
-        git(directory, 'commit', '-qm', 'Start');
+        initRepository(directory);
+        commitAll(directory, 'Start');
       },
     });
   });

@@ -94,28 +94,32 @@ const TOAST_GRACE_MS = 15_000;
  * The workbench was seen to draw no toast at all for "Sent the patch." (6 runs of 8, code-server 4.100): the
  * notification had reached it (it was in the notification center, the bell showed it), the mail had been
  * delivered and filed in Sent, and the toasts before and after it were drawn. What the person is told is
- * the notification; whether the workbench also draws its toast is the workbench's matter. When neither
- * comes, the error says where the send of `subject` stopped ({@link describeSend}).
+ * the notification; whether the workbench also draws its toast is the workbench's matter.
  */
-export async function waitForSendOutcome(workbench: Workbench, text: string, subject: string, timeout: number): Promise<void> {
+export async function waitForNotification(workbench: Workbench, text: string, timeout: number): Promise<void> {
   const { page } = workbench;
   const deadline = Date.now() + timeout;
+  const toasted = await workbench
+    .notification(text)
+    .waitFor({ timeout: Math.min(TOAST_GRACE_MS, timeout) })
+    .then(
+      () => true,
+      () => false,
+    );
+  if (toasted) {
+    return;
+  }
+  await workbench.runCommand('Notifications: Show Notifications');
+  await page.locator('.notifications-center .notification-list-item', { hasText: text }).waitFor({ timeout: Math.max(deadline - Date.now(), 1_000) });
+  console.log(`      (no toast was drawn for "${text}"; it is in the notification center)`);
+  await page.keyboard.press('Escape');
+  await page.locator('.notifications-center.visible').waitFor({ state: 'hidden', timeout: 5_000 });
+}
+
+/** {@link waitForNotification} for a send's outcome; when none comes, the error says where the send of `subject` stopped ({@link describeSend}). */
+export async function waitForSendOutcome(workbench: Workbench, text: string, subject: string, timeout: number): Promise<void> {
   try {
-    const toasted = await workbench
-      .notification(text)
-      .waitFor({ timeout: Math.min(TOAST_GRACE_MS, timeout) })
-      .then(
-        () => true,
-        () => false,
-      );
-    if (toasted) {
-      return;
-    }
-    await workbench.runCommand('Notifications: Show Notifications');
-    await page.locator('.notifications-center .notification-list-item', { hasText: text }).waitFor({ timeout: Math.max(deadline - Date.now(), 1_000) });
-    console.log(`      (no toast was drawn for "${text}"; it is in the notification center)`);
-    await page.keyboard.press('Escape');
-    await page.locator('.notifications-center.visible').waitFor({ state: 'hidden', timeout: 5_000 });
+    await waitForNotification(workbench, text, timeout);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`${reason}\n\nWhere the send of "${subject}" stopped:\n${await describeSend(workbench, subject)}`, { cause: error });

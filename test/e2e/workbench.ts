@@ -109,7 +109,8 @@ async function waitForWorkbench(page: Page, mailroomInstalled: boolean): Promise
 
 type WorkbenchHelpers = Omit<Workbench, 'page' | 'server' | 'stack' | 'close' | 'closeWindow' | 'openAnotherWindow'>;
 
-function exactly(label: string): RegExp {
+/** Matches exactly this text (a label, a title), as `hasText` takes it. */
+export function exactly(label: string): RegExp {
   return new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 }
 
