@@ -25,12 +25,14 @@ export class PatchSeriesSend<Draft> {
     private readonly rootMessageId?: string,
   ) {}
 
+  /** The mails of the series, a cover letter the composer sent before them included (it is one of them to the person). */
   public get total(): number {
-    return this.parts.length;
+    return this.parts.length + (this.rootMessageId === undefined ? 0 : 1);
   }
 
+  /** The mails of the series sent so far, a cover letter the composer sent included. */
   public get sent(): number {
-    return this.sentIds.length;
+    return this.sentIds.length + (this.rootMessageId === undefined ? 0 : 1);
   }
 
   public get done(): boolean {

@@ -109,7 +109,7 @@ describe('A patch series from the Source Control view, in the installed .vsix', 
     await body.fill(`Amounts in cents, a total, and euros to show it.\n${prefilled}`);
     await workbench.screenshot('cover-letter');
     await composer.getByRole('button', { name: 'Send' }).click();
-    await waitForSendOutcome(workbench, 'Sent all 3 mails of the series.', 'ledger', 90_000);
+    await waitForSendOutcome(workbench, 'Sent all 4 mails of the series.', 'ledger', 90_000);
   });
 
   it('the four mails arrive threaded under the cover letter, in the Inbox and on the server', async () => {

@@ -71,4 +71,26 @@ describe('Send Commits as Patches: a series that fails part-way', () => {
     assert.ok(editor.rendered.some((entry) => entry.surface === 'error button' && entry.text === 'Resume Series'));
     assert.ok(editor.rendered.some((entry) => entry.surface === 'information message' && entry.text === 'Sent all 3 mails of the series.'));
   });
+
+  it('counts the cover letter the composer sent as one of the series: how far it got, and all of it once done', async () => {
+    let failures = 1;
+    const deliver = async (_account: MailAccount, message: OutgoingMessage, previous?: StoredDraft): Promise<SendOutcome> => {
+      if (failures-- > 0) {
+        const draft = { id: 'd', accountId: 'a', messageId: '<d@x>', savedAt: 0, savedToServer: false, message } as StoredDraft;
+        return { status: 'failed', error: new MailroomError('ConnectionFailed', 'The server did not answer.'), draft };
+      }
+      return { status: 'sent', messageId: `<${message.subject}${previous ? ' again' : ''}@x>`, inSent: true, refused: [] };
+    };
+    const patches = new module.PatchesOut({ accounts: {} as never, composing: { open: () => undefined }, sending: { deliver }, repositories: async () => [] });
+    editor.rendered.length = 0;
+    editor.choose = 0;
+    await patches.sendSeries(
+      { id: 'a', email: 'alice@x.org' } as MailAccount,
+      new PatchSeriesSend<StoredDraft>([part('[PATCH 1/3]'), part('[PATCH 2/3]'), part('[PATCH 3/3]')], '<cover@x>'),
+    );
+    const errors = editor.rendered.filter((entry) => entry.surface === 'error message').map((entry) => entry.text);
+    assert.deepEqual(errors, ['Not sent: The server did not answer. Sent 1 of 4; "(PATCH 1/3)" and the parts after it are waiting.']);
+    const done = editor.rendered.filter((entry) => entry.surface === 'information message').map((entry) => entry.text);
+    assert.deepEqual(done, ['Sent all 4 mails of the series.']);
+  });
 });
