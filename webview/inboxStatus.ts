@@ -28,7 +28,9 @@ interface StatusActions {
 }
 
 export class InboxStatus {
-  public readonly banner = element('div', { className: 'banner', attributes: { role: 'status', 'aria-live': 'polite' } });
+  // Hidden until the first word on the connection: a search that overtakes the folder's first load drops that
+  // load's answer, and with it the setConnection that would have hidden an empty banner.
+  public readonly banner = element('div', { className: 'banner', attributes: { role: 'status', 'aria-live': 'polite', hidden: '' } });
   public readonly content = element('div', { className: 'content' });
   private connection: ConnectionStatus = 'connecting';
 

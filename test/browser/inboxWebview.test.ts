@@ -272,6 +272,21 @@ describe('inbox webview in a real browser', function () {
     }
   });
 
+  it('shows no connection banner before the extension says how the connection is, even when a search overtakes the first load', async () => {
+    // Every answer takes a second: the search is asked before the folder's first page arrives, which it then drops.
+    const page = await openInbox(browser, host, 'rows=10&delay=1000');
+    try {
+      await waitForPosted(page, (message) => message.type === 'openFolder');
+      const search = page.locator('.searchbar vscode-textfield input');
+      await search.fill('nothing like it');
+      await search.press('Enter');
+      await page.locator('.state.empty', { hasText: 'nothing like it' }).waitFor();
+      assert.equal(await page.locator('.banner').isVisible(), false, 'an empty banner stands above the results');
+    } finally {
+      await page.close();
+    }
+  });
+
   it('fills previews and paperclips into the rows shown when their details follow the first screen', async () => {
     const page = await openInbox(browser, host, 'rows=3');
     try {
