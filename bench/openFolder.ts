@@ -16,6 +16,8 @@ import { testLogger } from '../test/support/logging';
 import type { StackMailAccounts } from '../test/support/stackAccounts';
 import { benchFolderOf } from './floor';
 import { median } from './statistics';
+import { measureSwitchSplit } from './switchSplit';
+import type { SwitchSteps } from './switchSplit';
 
 export interface OpenFolderRuns {
   size: number;
@@ -31,6 +33,8 @@ export interface OpenFolderRuns {
   firstPaintBytes: number;
   /** The same switch with the one-FETCH row query (envelope, structure, thread id, preview bytes) the first screen used before. */
   fullQueryMs: number;
+  /** Where the switch's time goes, from separate probed runs (bench/switchSplit.ts). */
+  switchSteps: SwitchSteps;
 }
 
 function bytesReadOf(client: ImapFlow): number {
@@ -108,6 +112,7 @@ export async function measureOpenFolder(
         await fetchNewestRows(session, folder, pageSize);
         fullQuery.push(performance.now() - fullStarted);
       }
+      const switchSteps = await measureSwitchSplit(session, noCache, folder, pageSize, runs);
       results.push({
         size,
         newConnectionMs: median(fresh),
@@ -118,6 +123,7 @@ export async function measureOpenFolder(
         firstPaintRoundTrips: paintCommands,
         firstPaintBytes: median(bytes),
         fullQueryMs: median(fullQuery),
+        switchSteps,
       });
     } finally {
       await session.dispose();
