@@ -538,7 +538,7 @@ function switchSplitAt(floorSplit: readonly SwitchSteps[], mailroom: readonly Op
   if (!floor || !ours) {
     throw new Error('the floor and Mailroom were split on different folders');
   }
-  return { mailroom: ours.switchSteps, floor };
+  return { mailroom: ours.switchSteps, floor, mailroomCpu: ours.switchCpu };
 }
 
 function switchSplitNotes(floorSplit: readonly SwitchSteps[], mailroom: readonly OpenFolderRuns[]): string[] {

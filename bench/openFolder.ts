@@ -17,6 +17,7 @@ import type { StackMailAccounts } from '../test/support/stackAccounts';
 import { benchFolderOf } from './floor';
 import { median } from './statistics';
 import { measureSwitchSplit } from './switchSplit';
+import { profileSwitches } from './switchProfile';
 import type { SwitchSteps } from './switchSplit';
 
 export interface OpenFolderRuns {
@@ -35,11 +36,16 @@ export interface OpenFolderRuns {
   fullQueryMs: number;
   /** Where the switch's time goes, from separate probed runs (bench/switchSplit.ts). */
   switchSteps: SwitchSteps;
+  /** The client's CPU milliseconds per switch by part of the path, from V8's profiler (bench/switchProfile.ts). */
+  switchCpu: Record<string, number>;
 }
 
 function bytesReadOf(client: ImapFlow): number {
   return (client as unknown as { socket: { bytesRead: number } }).socket.bytesRead;
 }
+
+/** Enough switches for the sampling profiler (every 50 µs) to split a few milliseconds each. */
+const profiledSwitches = 200;
 
 /** No cache: every open is a first screen from the server. */
 const noCache = new EnvelopeCache('/nonexistent', () => false, testLogger());
@@ -113,6 +119,7 @@ export async function measureOpenFolder(
         fullQuery.push(performance.now() - fullStarted);
       }
       const switchSteps = await measureSwitchSplit(session, noCache, folder, pageSize, runs);
+      const switchCpu = await profileSwitches(session, noCache, folder, pageSize, profiledSwitches);
       results.push({
         size,
         newConnectionMs: median(fresh),
@@ -124,6 +131,7 @@ export async function measureOpenFolder(
         firstPaintBytes: median(bytes),
         fullQueryMs: median(fullQuery),
         switchSteps,
+        switchCpu,
       });
     } finally {
       await session.dispose();

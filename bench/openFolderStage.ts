@@ -45,7 +45,7 @@ export async function runOpenFolderStage(): Promise<void> {
       );
       const floorSteps = floorSplit[index];
       if (floorSteps) {
-        process.stdout.write(`${describeSwitchSplit(size, { mailroom: ours.switchSteps, floor: floorSteps })}\n`);
+        process.stdout.write(`${describeSwitchSplit(size, { mailroom: ours.switchSteps, floor: floorSteps, mailroomCpu: ours.switchCpu })}\n`);
       }
     }
   } finally {

@@ -53,6 +53,8 @@ export interface SwitchSteps {
 export interface SwitchSplit {
   mailroom: SwitchSteps;
   floor: SwitchSteps;
+  /** Mailroom's CPU milliseconds per switch by part of the path (bench/switchProfile.ts). */
+  mailroomCpu?: Record<string, number>;
 }
 
 interface Marks {
@@ -227,5 +229,12 @@ export function describeSwitchSplit(size: number, split: SwitchSplit): string {
     pair('client (total - Dovecot)', ours.clientMs, floor.clientMs),
     pair('CPU', ours.cpuMs, floor.cpuMs),
     pair('event loop idle', ours.loopIdleMs, floor.loopIdleMs),
+    ...(split.mailroomCpu
+      ? [
+          `Mailroom's CPU per switch: ${Object.entries(split.mailroomCpu)
+            .map(([part, ms]) => `${part} ${ms}`)
+            .join(', ')}`,
+        ]
+      : []),
   ].join('; ');
 }
