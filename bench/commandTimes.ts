@@ -17,12 +17,13 @@ export interface CommandTime {
  */
 export class ServerTimings {
   public readonly seconds: { command: string; secs: number }[] = [];
+  /** Debug and above: the tagged OKs are debug lines; trace (each FETCH line) stays off, as in the extension. */
   public readonly logger = testLogger((line, level) => {
     const match = level === 'debug' ? /\b(\w+) completed \((\d+\.\d+) \+/.exec(line) : null;
     if (match) {
       this.seconds.push({ command: match[1] ?? '', secs: Number(match[2]) });
     }
-  });
+  }, 'debug');
 
   /** Server milliseconds of the last `count` commands of these kinds (Dovecot's words: Select, Examine, Fetch, ...). */
   public lastMs(count: number, kinds: readonly string[] = ['Select', 'Examine', 'Fetch']): number {

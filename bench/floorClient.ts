@@ -116,6 +116,11 @@ export class FloorClient {
     this.socket.destroy();
   }
 
+  /** The connection's socket, for timing probes (bench/wireTimeline.ts). */
+  public get tlsSocket(): tls.TLSSocket {
+    return this.socket;
+  }
+
   private command(text: string): Promise<TaggedAnswer> {
     const tag = `F${++this.tagCounter}`;
     return new Promise<TaggedAnswer>((resolve, reject) => {

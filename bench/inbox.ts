@@ -24,6 +24,8 @@ import { benchFolderOf, benchFolderSizes, measureFloor, measureFloorConnect, set
 import type { FloorRuns } from './floor';
 import { measureOpenFolder } from './openFolder';
 import type { OpenFolderRuns } from './openFolder';
+import { describeSwitchSplit, measureFloorSplit } from './switchSplit';
+import type { SwitchSplit, SwitchSteps } from './switchSplit';
 import { median, round } from './statistics';
 import { measureSlowNetwork, slowLink } from './slowNetwork';
 import type { SlowNetworkResults } from './slowNetwork';
@@ -68,6 +70,7 @@ export interface InboxBenchmark extends SlowNetworkResults, ColdStartResults {
   'openFolder.firstPaintBytes': Record<string, number>;
   'openFolder.fullQueryMs': Record<string, number>;
   'openFolder.ratioToFloor': Record<string, { newConnection: number; switch: number; bytes: number }>;
+  'openFolder.switchSplit': Record<string, SwitchSplit>;
   'meta.folderSize': number;
   'meta.loadAverage': number[];
   'meta.notes': string[];
@@ -308,8 +311,10 @@ export async function runInboxBenchmark(): Promise<InboxBenchmark> {
     notes.push(`Dovecot's index of the seeded folders settled after ${settledAfter} SELECT + LOGOUT sessions (see bench/floor.ts)`);
     const floorConnectMs = await measureFloorConnect(stack, login, warmRuns);
     const floor = await measureFloor(stack, login, benchFolderSizes, pageSize, warmRuns);
+    const floorSplit = await measureFloorSplit(stack, login, benchFolderSizes, pageSize, warmRuns);
     const mailroom = await measureOpenFolder(stack, accounts, account, benchFolderSizes, pageSize, warmRuns);
     notes.push(...floorNotes(floor, floorConnectMs, mailroom));
+    notes.push(...switchSplitNotes(floorSplit, mailroom));
     const slowNet = await measureSlowNetwork(stack, accounts, account, 3);
     notes.push(
       `slowNet.*: through the TCP relay of the e2e layer with ${slowLink.roundTripMs} ms round-trip delay and ${slowLink.bitsPerSecond / 1e6} Mbit/s each way, median of 3; round trips are IMAP commands (imapflow never pipelines), TLS handshake and greeting not counted; sign-in sends: ${slowNet['slowNet.signInCommands']}; newMail: LMTP delivery until IDLE reported it and the newest row was fetched`,
@@ -460,6 +465,7 @@ export async function runInboxBenchmark(): Promise<InboxBenchmark> {
         'activation.ms': round(activationMs),
         'extensionHost.heapMB': round((heapAfter - heapBefore) / 1024 / 1024),
         ...floorResults(floor, floorConnectMs, mailroom),
+        'openFolder.switchSplit': bySize(mailroom, (index) => switchSplitAt(floorSplit, mailroom, index)),
         ...slowNet,
         ...coldStart,
         'meta.folderSize': folderSize,
@@ -524,6 +530,22 @@ function floorResults(floor: readonly FloorRuns[], floorConnectMs: number, mailr
       };
     }),
   };
+}
+
+function switchSplitAt(floorSplit: readonly SwitchSteps[], mailroom: readonly OpenFolderRuns[], index: number): SwitchSplit {
+  const floor = floorSplit[index];
+  const ours = mailroom[index];
+  if (!floor || !ours) {
+    throw new Error('the floor and Mailroom were split on different folders');
+  }
+  return { mailroom: ours.switchSteps, floor, mailroomCpu: ours.switchCpu };
+}
+
+function switchSplitNotes(floorSplit: readonly SwitchSteps[], mailroom: readonly OpenFolderRuns[]): string[] {
+  return [
+    `openFolder.switchSplit: where a folder switch's time goes, Mailroom's first screen beside the floor, from separate probed runs (median of ${warmRuns}): socket writes and reads of each command, Dovecot's time from its tagged OK, when imapflow's mailboxOpen and fetchAll resolved (bench/switchSplit.ts)`,
+    ...mailroom.map((ours, index) => describeSwitchSplit(ours.size, switchSplitAt(floorSplit, mailroom, index))),
+  ];
 }
 
 function floorNotes(floor: readonly FloorRuns[], floorConnectMs: number, mailroom: readonly OpenFolderRuns[]): string[] {

@@ -16,6 +16,9 @@ import { testLogger } from '../test/support/logging';
 import type { StackMailAccounts } from '../test/support/stackAccounts';
 import { benchFolderOf } from './floor';
 import { median } from './statistics';
+import { measureSwitchSplit } from './switchSplit';
+import { profileSwitches } from './switchProfile';
+import type { SwitchSteps } from './switchSplit';
 
 export interface OpenFolderRuns {
   size: number;
@@ -31,11 +34,21 @@ export interface OpenFolderRuns {
   firstPaintBytes: number;
   /** The same switch with the one-FETCH row query (envelope, structure, thread id, preview bytes) the first screen used before. */
   fullQueryMs: number;
+  /** Where the switch's time goes, from separate probed runs (bench/switchSplit.ts). */
+  switchSteps: SwitchSteps;
+  /** The client's CPU milliseconds per switch by part of the path, from V8's profiler (bench/switchProfile.ts). */
+  switchCpu: Record<string, number>;
 }
 
 function bytesReadOf(client: ImapFlow): number {
   return (client as unknown as { socket: { bytesRead: number } }).socket.bytesRead;
 }
+
+/** Untimed folder switches before the timed ones, per folder size. */
+const warmUpSwitches = 20;
+
+/** Enough switches for the sampling profiler (every 50 µs) to split a few milliseconds each. */
+const profiledSwitches = 200;
 
 /** No cache: every open is a first screen from the server. */
 const noCache = new EnvelopeCache('/nonexistent', () => false, testLogger());
@@ -86,7 +99,12 @@ export async function measureOpenFolder(
         return bytesReadOf(client);
       });
     try {
-      await firstScreen(session, folder, pageSize);
+      // Untimed switches first: the first ones of a process run imapflow's parser before V8 has
+      // optimized it (measured: the first size's switches took ~2x the others' without these).
+      for (let warmUp = 0; warmUp < warmUpSwitches; warmUp++) {
+        await leaveFolder();
+        await firstScreen(session, folder, pageSize);
+      }
       const paints: number[] = [];
       const previews: number[] = [];
       const bytes: number[] = [];
@@ -108,6 +126,8 @@ export async function measureOpenFolder(
         await fetchNewestRows(session, folder, pageSize);
         fullQuery.push(performance.now() - fullStarted);
       }
+      const switchSteps = await measureSwitchSplit(session, noCache, folder, pageSize, runs);
+      const switchCpu = await profileSwitches(session, noCache, folder, pageSize, profiledSwitches);
       results.push({
         size,
         newConnectionMs: median(fresh),
@@ -118,6 +138,8 @@ export async function measureOpenFolder(
         firstPaintRoundTrips: paintCommands,
         firstPaintBytes: median(bytes),
         fullQueryMs: median(fullQuery),
+        switchSteps,
+        switchCpu,
       });
     } finally {
       await session.dispose();

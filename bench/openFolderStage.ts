@@ -5,6 +5,7 @@ import { startStack } from '../test/stack';
 import { benchFolderOf, benchFolderSizes, measureFloor, measureFloorConnect, settleFolders, signInAlice } from './floor';
 import { measureOpenFolder } from './openFolder';
 import { round } from './statistics';
+import { describeSwitchSplit, measureFloorSplit } from './switchSplit';
 
 const pageSize = 50;
 const runs = 7;
@@ -20,6 +21,7 @@ export async function runOpenFolderStage(): Promise<void> {
     const connectMs = await measureFloorConnect(stack, login, runs);
     const floor = await measureFloor(stack, login, benchFolderSizes, pageSize, runs);
     const condstoreFloor = await measureFloor(stack, login, benchFolderSizes, pageSize, runs, true);
+    const floorSplit = await measureFloorSplit(stack, login, benchFolderSizes, pageSize, runs);
     const mailroom = await measureOpenFolder(stack, accounts, account, benchFolderSizes, pageSize, runs);
     // The same floors once Mailroom has used the folders (fetched dates, structures, previews).
     const floorAfter = await measureFloor(stack, login, benchFolderSizes, pageSize, runs);
@@ -41,6 +43,10 @@ export async function runOpenFolderStage(): Promise<void> {
           `switch ratio ${round(ours.firstPaintMs / floorRuns.ms, 2)}, bytes ratio ${round(ours.firstPaintBytes / floorRuns.bytes, 2)}, ` +
           `previewsMs ${round(ours.previewsMs)}, newConnectionMs ${round(ours.newConnectionMs)} (ratio ${round(ours.newConnectionMs / (connectMs + floorRuns.ms), 2)})\n`,
       );
+      const floorSteps = floorSplit[index];
+      if (floorSteps) {
+        process.stdout.write(`${describeSwitchSplit(size, { mailroom: ours.switchSteps, floor: floorSteps, mailroomCpu: ours.switchCpu })}\n`);
+      }
     }
   } finally {
     await stack.stop();

@@ -13,6 +13,8 @@ export class ImapCommandLog {
   public readonly logger: Logger;
 
   public constructor(also?: (line: string, level: string) => void) {
+    // Debug and above, like a log channel set to Debug: the commands are debug lines, and imapflow
+    // then builds no trace line for each FETCH answer (neither does the extension at its default level).
     this.logger = testLogger((line, level) => {
       also?.(line, level);
       if (line.includes('[imapflow] User authenticated')) {
@@ -23,7 +25,7 @@ export class ImapCommandLog {
       if (sent && !/^(OK|NO|BAD)\b/.test(sent)) {
         this.lines.push(sent);
       }
-    });
+    }, 'debug');
   }
 
   /** Command names, e.g. ['SELECT', 'FETCH', 'UID FETCH']. */

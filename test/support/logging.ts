@@ -1,16 +1,26 @@
 // The tests' one way to make a Logger: quiet, recording, or handing each line to the test.
-import { Logger } from '../../src/util/log';
-import type { LogSink } from '../../src/util/log';
+import { Logger, logLevelNumbers } from '../../src/util/log';
+import type { LogLevelName, LogSink } from '../../src/util/log';
 
-export type LogLevel = keyof LogSink;
+export type LogLevel = LogLevelName;
 
-/** A Logger whose lines go to `write` with their level; with no `write`, nowhere. */
-export function testLogger(write: (message: string, level: LogLevel) => void = () => undefined): Logger {
+/**
+ * A Logger whose lines go to `write` with their level; with no `write`, nowhere. With `lowest`,
+ * its sink keeps only that level and above, as a log channel set to that level does.
+ */
+export function testLogger(write: (message: string, level: LogLevel) => void = () => undefined, lowest?: LogLevel): Logger {
   const to =
     (level: LogLevel) =>
     (message: string): void =>
       write(message, level);
-  return new Logger({ trace: to('trace'), debug: to('debug'), info: to('info'), warn: to('warn'), error: to('error') });
+  return new Logger({
+    trace: to('trace'),
+    debug: to('debug'),
+    info: to('info'),
+    warn: to('warn'),
+    error: to('error'),
+    ...(lowest === undefined ? {} : { logLevel: logLevelNumbers[lowest] }),
+  });
 }
 
 /** A LogSink that keeps every line as "<level> <message>", for sentinel scans and expected warnings. */
