@@ -12,7 +12,8 @@ import { parseMime } from './mimeTree';
 import { parseHeaders, renderBody } from './messageBody';
 import type { RenderedBody } from './messageBody';
 import type { MimeEntity } from './mimeTree';
-import { attachedPatch, patchShowLimit, patchTooLargeInStructure } from './patchAttachment';
+import { attachedPatch, patchOfPart, patchPartInStructure, patchShowLimit, patchTooLargeInStructure } from './patchAttachment';
+import type { PatchPart } from './patchAttachment';
 import { parsePatchText } from './patchText';
 import { fileNameOf, generatedFileName, listedParts } from './partRoles';
 import type { BodyStructure } from './bodyStructure';
@@ -58,14 +59,32 @@ export const loadMessage = relayedOperation('loadMessage', ['messageRef'], async
     throw new MailroomError('NotFound', 'The message is no longer in this folder.', { accountId: ref.accountId });
   }
   const flags = fetched.flags ?? new Set<string>();
+  const truncated = (fetched.size ?? 0) > fetched.source.length;
   return parseMessage(fetched.source, {
     ref,
     structure: fetched.bodyStructure,
     flagged: flags.has('\\Flagged'),
     unread: !flags.has('\\Seen'),
-    truncated: (fetched.size ?? 0) > fetched.source.length,
+    truncated,
+    patchFile: truncated && fetched.bodyStructure ? await patchFileOf(session, ref, fetched.bodyStructure) : undefined,
   });
 });
+
+/**
+ * In a message cut short, the patch part the structure names, fetched on its own when the reader
+ * shows one that size (a 20 kB patch next to a 5 MB screenshot); undefined when there is none, it is
+ * larger, or it cannot be read (then it is listed like any attachment).
+ */
+async function patchFileOf(session: MailSession, ref: MessageRef, structure: BodyStructure): Promise<MessageMeta['patchFile']> {
+  const found = patchPartInStructure(structure);
+  if (!found || found.size > patchShowLimit) {
+    return undefined;
+  }
+  const part = { index: 0, part: found.part, filename: found.filename, contentType: '', size: found.size };
+  // As sent: imapflow would turn an inline text part into UTF-8 and undo format=flowed, which a patch must keep.
+  const content = await attachmentContent(session, ref, part, patchShowLimit, false).catch(() => undefined);
+  return content && { part: found, content };
+}
 
 export interface MessageMeta {
   ref: MessageRef;
@@ -73,6 +92,8 @@ export interface MessageMeta {
   flagged: boolean;
   unread: boolean;
   truncated: boolean;
+  /** In a message cut short, its patch part fetched on its own (transfer encoding undone). */
+  patchFile?: { part: PatchPart; content: Buffer };
 }
 
 /**
@@ -88,9 +109,10 @@ async function bodyAndPatch(
   meta: MessageMeta,
 ): Promise<{ body: RenderedBody; patch?: PatchView; patchTooLarge?: PatchTooLarge }> {
   let body = await renderBody(tree, decodeCharset);
-  const attached = meta.truncated ? undefined : attachedPatch(tree, decodeCharset);
+  const fetched = meta.patchFile && patchOfPart(meta.patchFile.part, meta.patchFile.content, decodeCharset);
+  const attached = meta.truncated ? fetched && { ...fetched, node: undefined, shownInBody: false } : attachedPatch(tree, decodeCharset);
   const tooLarge = attached !== undefined && attached.bytes.length > patchShowLimit;
-  if (attached?.shownInBody && (body.html !== undefined || tooLarge)) {
+  if (attached?.shownInBody && attached.node && (body.html !== undefined || tooLarge)) {
     body = await renderBody(tree, decodeCharset, attached.node);
   }
   const inBody = body.html === undefined ? parsePatchText(body.text) : undefined;
@@ -178,6 +200,7 @@ export async function streamAttachment(
   attachment: AttachmentPart,
   destination: Writable,
   maxBytes = attachmentSizeCap,
+  decodeText = true,
 ): Promise<number> {
   if (attachment.size > maxBytes) {
     throw new MailroomError('MessageTooLarge', ui`${attachment.filename} is larger than ${Math.round(maxBytes / 1024 / 1024)} MB.`, {
@@ -186,13 +209,13 @@ export async function streamAttachment(
   }
   if (session.relaying) {
     // The window holding the connection reads it whole (within the cap) and sends it over.
-    const content = await attachmentContent(session, ref, attachment, maxBytes);
+    const content = await attachmentContent(session, ref, attachment, maxBytes, decodeText);
     await pipeline(Readable.from([content]), destination);
     return content.length;
   }
   return session.run(async (client) => {
     await ensureSelected(client, ref.folder, false, true);
-    const download = await client.download(String(ref.uid), attachment.part, { uid: true });
+    const download = await client.download(String(ref.uid), attachment.part, { uid: true, decodeText });
     if (!('content' in download) || !download.content) {
       throw new MailroomError('NotFound', ui`${attachment.filename} is no longer on the server.`, { accountId: ref.accountId });
     }
@@ -210,8 +233,8 @@ export async function streamAttachment(
 
 const attachmentContent = relayedOperation(
   'attachmentContent',
-  ['messageRef', 'plain', 'count'],
-  async (session: MailSession, ref: MessageRef, attachment: AttachmentPart, maxBytes: number) => {
+  ['messageRef', 'plain', 'count', 'boolean'],
+  async (session: MailSession, ref: MessageRef, attachment: AttachmentPart, maxBytes: number, decodeText: boolean) => {
     const chunks: Buffer[] = [];
     const collector = new Writable({
       write(chunk: Buffer, _encoding, callback): void {
@@ -219,7 +242,7 @@ const attachmentContent = relayedOperation(
         callback();
       },
     });
-    await streamAttachment(session, ref, attachment, collector, maxBytes);
+    await streamAttachment(session, ref, attachment, collector, maxBytes, decodeText);
     return Buffer.concat(chunks);
   },
 );

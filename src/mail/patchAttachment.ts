@@ -68,53 +68,78 @@ function patchNameOf(node: BodyStructure, role: PartRole, part: string): string 
   return (role === 'listed' || role === 'shown') && ownPatchTypes.has(type) ? `part-${part}.${type.endsWith('diff') ? 'diff' : 'patch'}` : undefined;
 }
 
-/**
- * The file a part carries: base64 (and binary) carry its bytes exactly; in 7bit, 8bit and
- * quoted-printable the mail's CRLF line ends stand for the file's, which a diff has as LF.
- */
+/** The file's line ends as sent: in 7bit, 8bit and quoted-printable the mail's CRLF line ends stand for the file's, which a diff has as LF. */
+function fileLineEnds(content: Buffer, encoding: string | undefined): Buffer {
+  const kept = ['base64', 'binary'].includes(encoding?.trim().toLowerCase() ?? '');
+  return kept ? content : Buffer.from(content.toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
+}
+
+/** The file a part carries: base64 (and binary) carry its bytes exactly, the other encodings its lines. */
 function fileBytes(node: MimeEntity): Buffer {
-  const encoding = node.encoding?.trim().toLowerCase();
-  if (encoding === 'base64' || encoding === 'binary') {
-    return decodeTransfer(node.body, node.encoding);
+  return decodeTransfer(fileLineEnds(node.body, node.encoding), node.encoding);
+}
+
+type PatchFile = Pick<AttachedPatch, 'filename' | 'text' | 'bytes' | 'mail' | 'view'>;
+
+/** The patch a file named `filename` carries; undefined when it is binary (git's test) or holds no diff. */
+function patchOfFile(filename: string, bytes: Buffer, charset: string | undefined, decodeCharset: CharsetDecoder): PatchFile | undefined {
+  if (bytes.subarray(0, binaryProbe).includes(0)) {
+    return undefined;
   }
-  return decodeTransfer(Buffer.from(node.body.toString('latin1').replace(/\r\n/g, '\n'), 'latin1'), node.encoding);
+  const text = decodeCharset(bytes, charset);
+  const patch = parsePatchText(text);
+  if (!patch) {
+    return undefined;
+  }
+  const mail = mailOf(text);
+  return { filename, text, bytes, mail, view: { ...patch, commit: mail !== undefined, attachment: sanitizeAttachmentName(filename) } };
 }
 
 /** The first attachment that is a patch; undefined when none is. */
 export function attachedPatch(tree: MimeEntity, decodeCharset: CharsetDecoder): AttachedPatch | undefined {
   for (const { node, role, part } of partsInOrder(tree)) {
     const filename = patchNameOf(node, role, part);
-    if (!filename) {
-      continue;
-    }
-    const bytes = fileBytes(node);
-    if (bytes.subarray(0, binaryProbe).includes(0)) {
-      continue;
-    }
-    const text = decodeCharset(bytes, node.parameters?.charset);
-    const patch = parsePatchText(text);
+    const patch = filename ? patchOfFile(filename, fileBytes(node), node.parameters?.charset, decodeCharset) : undefined;
     if (patch) {
-      const mail = mailOf(text);
-      const view = { ...patch, commit: mail !== undefined, attachment: sanitizeAttachmentName(filename) };
-      return { filename, text, bytes, mail, view, node, shownInBody: role !== 'listed' };
+      return { ...patch, node, shownInBody: role !== 'listed' };
     }
   }
   return undefined;
 }
 
-/**
- * In a message the reader could not load whole (its source was cut short), the first part that is a
- * patch by name and type and is larger than the reader shows, from the server's structure: its bytes
- * are not there to check, so Apply Patch… reads the message whole and checks them then.
- */
-export function patchTooLargeInStructure(structure: BodyStructure): PatchTooLarge | undefined {
+/** A part the server's structure names as a patch: its IMAP part number, name, encoding and charset, and its size decoded (estimated). */
+export interface PatchPart {
+  readonly part: string;
+  readonly filename: string;
+  readonly size: number;
+  readonly encoding: string | undefined;
+  readonly charset: string | undefined;
+}
+
+/** The first part of `structure` that is a patch by name and type; undefined when none is. */
+export function patchPartInStructure(structure: BodyStructure): PatchPart | undefined {
   for (const { node, role, part } of partsInOrder(structure)) {
     const filename = patchNameOf(node, role, part);
-    // The structure counts the part as sent: base64 lines of 76 characters and CRLF carry 57 bytes each.
-    const size = Math.floor((node.size ?? 0) * (node.encoding?.toLowerCase() === 'base64' ? 57 / 78 : 1));
     if (filename) {
-      return size > patchShowLimit ? { attachment: sanitizeAttachmentName(filename), size } : undefined;
+      // The structure counts the part as sent: base64 lines of 76 characters and CRLF carry 57 bytes each.
+      const size = Math.floor((node.size ?? 0) * (node.encoding?.toLowerCase() === 'base64' ? 57 / 78 : 1));
+      return { part, filename, size, encoding: node.encoding, charset: node.parameters?.charset };
     }
   }
   return undefined;
+}
+
+/** The patch a part fetched on its own carries (`content` with its transfer encoding undone, charset as sent). */
+export function patchOfPart(part: PatchPart, content: Buffer, decodeCharset: CharsetDecoder): PatchFile | undefined {
+  return patchOfFile(part.filename, fileLineEnds(content, part.encoding), part.charset, decodeCharset);
+}
+
+/**
+ * In a message the reader could not load whole (its source was cut short), the first part that is a
+ * patch by name and type, when it is larger than the reader shows, from the server's structure: its
+ * bytes are not there to check, so Apply Patch… reads the message whole and checks them then.
+ */
+export function patchTooLargeInStructure(structure: BodyStructure): PatchTooLarge | undefined {
+  const found = patchPartInStructure(structure);
+  return found && found.size > patchShowLimit ? { attachment: sanitizeAttachmentName(found.filename), size: found.size } : undefined;
 }
