@@ -49,5 +49,13 @@ export function patchBody(patch: PatchView, subject: string, actions: PatchActio
     diff.append(element('span', { className: `patch-line patch-${line.kind}`, text: `${line.text}\n` }));
   }
   body.append(toolbar, files, message, diff);
+  if (patch.uncoloured !== undefined) {
+    // Past what is coloured, one text: as fast to show as a plain-text mail, and all of it there to read and find.
+    const lines = patch.uncoloured.split('\n').length;
+    body.append(
+      element('p', { className: 'note patch-uncoloured-note', text: t('patchUncoloured', lines.toLocaleString()) }),
+      element('pre', { className: 'patch-diff patch-uncoloured', text: `${patch.uncoloured}\n`, attributes: { 'aria-label': t('patchDiff') } }),
+    );
+  }
   return body;
 }

@@ -14,7 +14,7 @@ import type { RenderedBody } from './messageBody';
 import type { MimeEntity } from './mimeTree';
 import { attachedPatch, patchOfPart, patchPartInStructure, patchShowLimit, patchTooLargeInStructure } from './patchAttachment';
 import type { PatchPart } from './patchAttachment';
-import { parsePatchText } from './patchText';
+import { colourCapped, parsePatchText } from './patchText';
 import { fileNameOf, generatedFileName, listedParts } from './partRoles';
 import type { BodyStructure } from './bodyStructure';
 import { loadCharsetDecoder } from './transferDecoding';
@@ -117,7 +117,7 @@ async function bodyAndPatch(
   }
   const inBody = body.html === undefined ? parsePatchText(body.text) : undefined;
   if (inBody) {
-    return { body, patch: inBody };
+    return { body, patch: colourCapped(inBody) };
   }
   if (!attached) {
     const inStructure = meta.truncated ? patchTooLargeInStructure(meta.structure ?? tree) : undefined;
@@ -125,7 +125,7 @@ async function bodyAndPatch(
   }
   return tooLarge
     ? { body, patchTooLarge: { attachment: attached.view.attachment ?? attached.filename, size: attached.bytes.length } }
-    : { body, patch: attached.view };
+    : { body, patch: colourCapped(attached.view) };
 }
 
 /**

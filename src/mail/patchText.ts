@@ -91,3 +91,20 @@ export function hunkAt(text: string, file: string, line: number): string | undef
   }
   return undefined;
 }
+
+/**
+ * The reader colours this much of a diff (characters, whole lines): each coloured line is an element,
+ * and tens of thousands of them made a 2 MB diff take the reader twice as long as the same text.
+ */
+export const colouredPatchLimit = 200 * 1024;
+
+/** `patch` as the reader shows it: its lines coloured up to the limit, the rest as one uncoloured text. */
+export function colourCapped(patch: PatchView): PatchView {
+  let size = 0;
+  const end = patch.lines.findIndex((line) => (size += line.text.length + 1) > colouredPatchLimit);
+  if (end < 0) {
+    return patch;
+  }
+  const rest = patch.lines.slice(end).map((line) => line.text);
+  return { ...patch, lines: patch.lines.slice(0, end), uncoloured: rest.join('\n') };
+}

@@ -13,6 +13,8 @@ export interface PatchView {
   commit: boolean;
   /** The patch is this attached file (sanitized name); the message's own text is shown above it. */
   attachment?: string;
+  /** A large diff's lines past the ones coloured, as one text: the reader shows them uncoloured (see colourCapped). */
+  uncoloured?: string;
 }
 
 /** An attached patch larger than the reader shows: named with its size, offered to apply and reply to, its text never sent to the webview. */

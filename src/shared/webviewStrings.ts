@@ -99,6 +99,7 @@ export const webviewMessages = {
   patchAttachment: 'Attached patch: {0}',
   patchTooLarge: 'Attached patch: {0} ({1}), too large to show here',
   patchDiff: 'The patch',
+  patchUncoloured: 'A large diff: its last {0} lines are shown without colour.',
 } as const;
 
 export type WebviewStringKey = keyof typeof webviewMessages;

@@ -3,7 +3,8 @@
 // message shown. Real reader bundle in Debian's Chromium, under the extension's CSP.
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { parsePatchText } from '../../src/mail/patchText';
+import { parseMessage } from '../../src/mail/message';
+import { colouredPatchLimit, parsePatchText } from '../../src/mail/patchText';
 import type { MessageView } from '../../src/shared/protocol';
 import { openReaderPage, postToWebview, postedMessages, readerMessage, waitForPosted } from '../support/webviewHost';
 import type { ReaderPage } from '../support/webviewHost';
@@ -122,5 +123,33 @@ describe('reader: patch mails', function () {
       }
       assert.equal(await posted(action), earlier + 1, label);
     }
+  });
+
+  it('colours a 2 MB diff in the body up to the limit and shows the rest as one text, all of it, with Apply', async () => {
+    const hunkCount = 12_000;
+    const hunks = Array.from({ length: hunkCount }, (_, index) => [
+      `@@ -${index * 10 + 1},4 +${index * 10 + 1},4 @@`,
+      '   const value = compute(input, options);',
+      `-  return value + ${index};`,
+      `+  return value + ${index + 1};`,
+      '   // a line of context that is long enough',
+      '   if (value > limit) {',
+    ]);
+    const diff = ['diff --git a/big.ts b/big.ts', '--- a/big.ts', '+++ b/big.ts', ...hunks.flat(), '-- ', '2.39.5', ''].join('\n');
+    const headers = ['From: Carol <carol@example.org>', 'Subject: [PATCH] Count one more', 'Content-Type: text/plain; charset=utf-8', ''];
+    const source = Buffer.from([...headers, 'Count one more everywhere.', '---', ' big.ts | 24000 +-', '', diff].join('\r\n').replace(/\r?\n/g, '\r\n'));
+    assert.ok(source.length > 2_000_000);
+    const loaded = await parseMessage(source, { ref: readerMessage({}).ref, flagged: false, unread: true, truncated: false });
+    const lines = loaded.view.patch?.lines.length ?? 0;
+    assert.ok(lines > 0 && lines < (colouredPatchLimit / 20) * 1.1, `${lines} lines coloured`);
+    await showPatchMail(loaded.view);
+    assert.equal(await page.locator('.patch-line').count(), lines);
+    const shown = (await page.$$eval('.patch-diff', (diffs) => diffs.map((element) => element.textContent).join(''))) as string;
+    const fromSeparator = `---\n big.ts | 24000 +-\n\n${diff}`;
+    assert.equal(shown, `${fromSeparator}\n`, 'every line of the diff, once, in order');
+    assert.equal(await page.locator('.patch-uncoloured .patch-line').count(), 0);
+    const left = fromSeparator.split('\n').length - lines;
+    assert.equal(await page.textContent('.patch-uncoloured-note'), `A large diff: its last ${left.toLocaleString('en-US')} lines are shown without colour.`);
+    assert.equal(await page.locator('.patch-actions vscode-button', { hasText: 'Apply Patch…' }).count(), 1);
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { hunkAt, parsePatchText } from '../../../src/mail/patchText';
+import { colourCapped, colouredPatchLimit, hunkAt, parsePatchText } from '../../../src/mail/patchText';
 
 const commitMail = [
   'The parser now counts hunk lines.',
@@ -60,5 +60,21 @@ describe('patch parsing (the reader and Apply)', () => {
   it('names the hunk git reports as failing (file and old start line)', () => {
     assert.equal(hunkAt(commitMail, 'b.c', 10), '@@ -10,2 +10,2 @@ int main()');
     assert.equal(hunkAt(commitMail, 'a.txt', 10), undefined);
+  });
+
+  it('colours a diff up to the limit in whole lines, and keeps the rest, every line of it, as one text', () => {
+    // Lines of 99 characters and a line end: the limit falls inside a line, which goes uncoloured whole.
+    const added = (count: number): string[] => Array.from({ length: count }, (_, index) => `+${String(index).padEnd(98, '.')}`);
+    const diffOf = (count: number): string => ['--- a/big.txt', '+++ b/big.txt', `@@ -0,0 +1,${count} @@`, ...added(count)].join('\n');
+    const within = parsePatchText(diffOf(colouredPatchLimit / 100 - 3));
+    assert.ok(within);
+    assert.equal(colourCapped(within), within, 'a diff within the limit is coloured whole');
+    const large = parsePatchText(diffOf(colouredPatchLimit / 50));
+    assert.ok(large);
+    const capped = colourCapped(large);
+    const coloured = capped.lines.reduce((size, line) => size + line.text.length + 1, 0);
+    assert.ok(coloured <= colouredPatchLimit && coloured > colouredPatchLimit - 100, `${coloured} characters coloured`);
+    assert.deepEqual(capped.files, ['big.txt']);
+    assert.equal([...capped.lines.map((line) => line.text), capped.uncoloured].join('\n'), diffOf(colouredPatchLimit / 50));
   });
 });
