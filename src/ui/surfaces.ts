@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { systemClock } from '../util/clock';
+import { NotificationPacer } from './notificationPacing';
 import type { UiText } from './text';
 
 /**
@@ -8,6 +10,9 @@ import type { UiText } from './text';
  */
 
 type Severity = 'info' | 'warning' | 'error';
+
+/** Every notification below goes through it, so that the editor draws a toast for each (tests give it their clock). */
+export const notificationPacing = new NotificationPacer(systemClock);
 
 interface ActionItem extends vscode.MessageItem {
   readonly action: UiText;
@@ -34,9 +39,13 @@ async function ask(severity: Severity, message: UiText, options: vscode.MessageO
   return chosen?.action;
 }
 
-/** A notification; resolves to the action chosen (the same object that was passed), if any. */
+/**
+ * A notification; resolves to the action chosen (the same object that was passed), if any. Shown once
+ * {@link notificationPacing} has room: about a second later when Mailroom has just shown three.
+ */
 export function notify(severity: Severity, message: UiText, ...actions: readonly UiText[]): Promise<UiText | undefined> {
-  return ask(severity, message, {}, actions);
+  const turn = notificationPacing.nextTurn();
+  return turn ? turn.then(() => ask(severity, message, {}, actions)) : ask(severity, message, {}, actions);
 }
 
 /** A modal dialog with a detail line; resolves to the action chosen, undefined when cancelled. */
@@ -53,6 +62,10 @@ export interface ProgressOptions {
 
 export function withProgress<T>(options: ProgressOptions, task: (cancellation: vscode.CancellationToken) => Thenable<T>): Thenable<T> {
   const location = options.where === 'notification' ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window;
+  if (options.where === 'notification') {
+    // The work starts now; a message shown after it waits its turn. A quiet 'window' progress is not counted by the editor.
+    notificationPacing.shownNow();
+  }
   return vscode.window.withProgress({ location, title: options.title.value, cancellable: options.cancellable ?? false }, (_progress, token) => task(token));
 }
 

@@ -1,4 +1,8 @@
-import Module from 'node:module';
+import Module, { createRequire } from 'node:module';
+import { PACING_WINDOW_MS } from '../../src/ui/notificationPacing';
+import type * as Surfaces from '../../src/ui/surfaces';
+import type { Clock } from '../../src/util/clock';
+import { systemClock } from '../../src/util/clock';
 
 /**
  * A stand-in for the `vscode` module that records every string the editor's surfaces are handed, so
@@ -7,6 +11,8 @@ import Module from 'node:module';
 export interface Rendered {
   readonly surface: string;
   readonly text: string;
+  /** When the editor was handed it, on {@link FakeEditor.now}. */
+  readonly at: number;
 }
 
 export class FakeEditor {
@@ -15,11 +21,13 @@ export class FakeEditor {
   public readonly executedCommands: unknown[][] = [];
   /** The answer a message or picker gives: the index of the action or item to choose. */
   public choose: number | undefined = 0;
+  /** The time a rendering is stamped with (a test's fake clock). */
+  public now: () => number = () => 0;
 
   private record(surface: string, ...texts: (string | undefined)[]): void {
     for (const text of texts) {
       if (text !== undefined) {
-        this.rendered.push({ surface, text });
+        this.rendered.push({ surface, text, at: this.now() });
       }
     }
   }
@@ -136,13 +144,30 @@ const sharedModule = {
   commands: forwardToCurrent('commands'),
 };
 
-/** Makes `require('vscode')` reach `editor` until the returned function is called. */
+/** A clock on which every reading is a pacing window after the one before: no notification waits for its turn. */
+function clockWithRoomForEveryNotification(): Clock {
+  let time = 0;
+  return {
+    now: () => (time += PACING_WINDOW_MS),
+    sleep: async () => undefined,
+  };
+}
+
+/**
+ * Makes `require('vscode')` reach `editor` until the returned function is called. The fake editor has no
+ * toast limit, so Mailroom's notifications reach it at once (src/ui/notificationPacing.ts keeps them to the
+ * real editor's); a test of that pacing gives `notificationPacing` its own clock after this.
+ */
 export function installFakeVscode(editor: FakeEditor): () => void {
   const original = loader._resolveFilename;
   current = editor;
   loader._resolveFilename = (request, ...rest) => (request === 'vscode' ? FAKE_PATH : original(request, ...rest));
   Reflect.set(loader._cache, FAKE_PATH, { id: FAKE_PATH, filename: FAKE_PATH, loaded: true, children: [], exports: sharedModule });
+  // Loaded only now: the module reaches for `vscode` as it loads.
+  const { notificationPacing } = createRequire(__filename)('../../src/ui/surfaces') as typeof Surfaces;
+  notificationPacing.useClock(clockWithRoomForEveryNotification());
   return () => {
+    notificationPacing.useClock(systemClock);
     loader._resolveFilename = original;
     current = undefined;
   };
