@@ -41,7 +41,11 @@ export class InboxApp {
       { total: () => this.rows.total, row: (index) => this.rows.get(index), request: (start, end) => this.listing.requestRows(start, end) },
       { open: (index) => this.listing.open(index), escape: () => this.clearSearch() },
     );
-    this.pickers = new InboxPickers(() => this.listing, { account: (accountId) => this.pickAccount(accountId), folder: (path) => this.pickFolder(path) });
+    this.pickers = new InboxPickers(() => this.listing, {
+      account: (accountId) => this.pickAccount(accountId),
+      folder: (path) => this.pickFolder(path),
+      openingFolders: () => void this.loadFolders(true),
+    });
     this.searchBox = new InboxSearchBox({
       search: (query) => void this.listing.runSearch(query),
       clear: () => this.clearSearch(),
@@ -174,13 +178,14 @@ export class InboxApp {
     }
   }
 
-  private async loadFolders(): Promise<void> {
+  /** `freshCounts`: the picker is about to open, so it shows the server's unread counts, not the ones listed at connecting. */
+  private async loadFolders(freshCounts = false): Promise<void> {
     const accountId = this.listing.accountId;
     if (!accountId) {
       return;
     }
     try {
-      const folders = await this.client.request('listFolders', { accountId });
+      const folders = await this.client.request('listFolders', freshCounts ? { accountId, freshCounts } : { accountId });
       if (accountId === this.listing.accountId) {
         this.pickers.showFolders(folders, this.listing.folder);
       }

@@ -13,6 +13,8 @@ interface PickerChoices {
   account(accountId: string): void;
   /** Another folder was picked. */
   folder(path: string): void;
+  /** The folder picker is about to open (pointer over it, or focus on it): its counts should be current. */
+  openingFolders(): void;
 }
 
 export class InboxPickers {
@@ -22,6 +24,8 @@ export class InboxPickers {
     attributes: { 'aria-label': t('account') },
   }) as SelectElement;
   private readonly folderSelect = element('vscode-single-select', { className: 'folder-select', attributes: { 'aria-label': t('folder') } }) as SelectElement;
+  /** The folders' labels as shown: the same list again is not rebuilt (an open drop-down keeps its place). */
+  private shownFolders = '';
 
   /** `current` says which account and folder are shown: a pick of the same one is no change. */
   public constructor(current: () => { accountId: string | undefined; folder: string }, choices: PickerChoices) {
@@ -36,6 +40,8 @@ export class InboxPickers {
         choices.folder(this.folderSelect.value);
       }
     });
+    this.folderSelect.addEventListener('pointerenter', () => choices.openingFolders());
+    this.folderSelect.addEventListener('focusin', () => choices.openingFolders());
   }
 
   /** The picker is shown only when there is more than one account to pick from. */
@@ -57,11 +63,17 @@ export class InboxPickers {
 
   /** Each folder with its unread count, if any. */
   public showFolders(folders: FolderSummary[], selectedPath: string): void {
+    const labels = folders.map((folder) => ({ path: folder.path, label: folder.unread ? `${folder.name} (${folder.unread})` : folder.name }));
+    const shown = JSON.stringify([selectedPath, labels]);
+    if (shown === this.shownFolders) {
+      this.folderSelect.value = selectedPath;
+      return;
+    }
+    this.shownFolders = shown;
     this.folderSelect.replaceChildren(
-      ...folders.map((folder) => {
-        const label = folder.unread ? `${folder.name} (${folder.unread})` : folder.name;
-        const option = element('vscode-option', { text: label, attributes: { value: folder.path } });
-        if (folder.path === selectedPath) {
+      ...labels.map(({ path, label }) => {
+        const option = element('vscode-option', { text: label, attributes: { value: path } });
+        if (path === selectedPath) {
           option.setAttribute('selected', '');
         }
         return option;

@@ -279,10 +279,5 @@ export const archiveMessages = relayedOperation(
   },
 );
 
-/** Unread count of one folder (STATUS), for the badge. */
-export const unreadCount = relayedOperation('unreadCount', ['string'], async (session: MailSession, path: string): Promise<number> => {
-  return session.run(async (client) => {
-    const status = await client.status(path, { unseen: true });
-    return status && typeof status.unseen === 'number' ? status.unseen : 0;
-  });
-});
+/** Unread count of one folder (STATUS), for the badge; the folder list of the connection holding window shows it too. */
+export const unreadCount = relayedOperation('unreadCount', ['string'], (session: MailSession, path: string): Promise<number> => session.unseen(path));

@@ -154,7 +154,8 @@ export interface InboxProtocol {
     openFolder: RequestShape<{ accountId: string; folder: string }, OpenFolderResult>;
     loadRows: RequestShape<{ accountId: string; folder: string; start: number; count: number; search?: string }, RowsPage>;
     search: RequestShape<{ accountId: string; folder: string; query: string }, RowsPage>;
-    listFolders: RequestShape<{ accountId: string }, FolderSummary[]>;
+    /** `freshCounts`: the picker is about to open, so unread counts older than a few seconds are read again. */
+    listFolders: RequestShape<{ accountId: string; freshCounts?: boolean }, FolderSummary[]>;
   };
 }
 

@@ -51,7 +51,7 @@ export function isInboxToExtension(value: unknown): value is InboxToExtension {
     case 'openFolder':
       return isCount(value.requestId) && isString(value.accountId) && isString(value.folder);
     case 'listFolders':
-      return isCount(value.requestId) && isString(value.accountId);
+      return isCount(value.requestId) && isString(value.accountId) && (value.freshCounts === undefined || typeof value.freshCounts === 'boolean');
     case 'loadRows':
       return (
         isCount(value.requestId) &&

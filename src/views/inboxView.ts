@@ -25,6 +25,9 @@ import { WebviewHost } from './webviewHost';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
 import { ui } from '../ui/text';
 
+/** Unread counts older than this are read again (STATUS) when the folder picker opens; the badge's folder is counted on every change. */
+const pickerCountsMaxAgeMs = 15_000;
+
 export interface InboxDependencies {
   accounts: MailAccounts;
   mail: MailLayer;
@@ -97,8 +100,8 @@ export class InboxViewProvider implements vscode.WebviewViewProvider, InboxNavig
         action: (message) => this.act(message.message, message.action),
       },
       requests: {
-        listFolders: async ({ accountId }) => {
-          const folders = summarizeFolders(await this.sessionFor(accountId).folders());
+        listFolders: async ({ accountId, freshCounts }) => {
+          const folders = summarizeFolders(await this.sessionFor(accountId).folders(freshCounts ? { countsMaxAgeMs: pickerCountsMaxAgeMs } : {}));
           this.shownFolders = { accountId, folders };
           return folders;
         },

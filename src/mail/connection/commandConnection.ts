@@ -8,7 +8,7 @@ import type { ConnectionOpener } from './connectionOpener';
 import type { ConnectionState } from './connectionState';
 import { FolderListCache } from './folderListCache';
 import { closeQuietly } from './imapClient';
-import type { ImapTimeouts } from './sessionDependencies';
+import type { FolderListOptions, ImapTimeouts } from './sessionDependencies';
 
 /**
  * An account's command connection: opened on demand, one command task at a time, reopened after
@@ -17,7 +17,7 @@ import type { ImapTimeouts } from './sessionDependencies';
 export class CommandConnection {
   private client: Promise<ImapFlow> | undefined;
   private readonly queue = new CommandQueue();
-  private readonly folderLists = new FolderListCache();
+  private readonly folderLists: FolderListCache;
   private closed = false;
 
   public constructor(
@@ -27,7 +27,10 @@ export class CommandConnection {
     private readonly timeouts: ImapTimeouts,
     /** The server went silent on this connection: the IDLE connection goes through the same network. */
     private readonly onStoppedAnswering: () => void,
-  ) {}
+    now: () => number,
+  ) {
+    this.folderLists = new FolderListCache(now);
+  }
 
   /** Runs `task` on the connection after the tasks queued before it, opening the connection first if needed. */
   public run<T>(task: (client: ImapFlow) => Promise<T>): Promise<T> {
@@ -41,12 +44,24 @@ export class CommandConnection {
     });
   }
 
-  /** The folder list of the current connection: listed once per connection, with unread counts, when first asked for. */
-  public folders(options?: { refresh?: boolean }): Promise<ListResponse[]> {
+  /**
+   * The folder list of the current connection: listed once per connection, with unread counts, when
+   * first asked for (or with `refresh`); with `countsMaxAgeMs`, the counts older than that are read
+   * again (STATUS), not the whole list.
+   */
+  public folders(options?: FolderListOptions): Promise<ListResponse[]> {
     return this.run(async (client) => {
       const known = this.folderLists.known(client);
-      return known && !options?.refresh ? known : this.folderLists.list(client);
+      if (!known || options?.refresh) {
+        return this.folderLists.list(client);
+      }
+      return options?.countsMaxAgeMs === undefined ? known : this.folderLists.refreshCounts(client, options.countsMaxAgeMs);
     });
+  }
+
+  /** The unread count of `path` (STATUS), which the folder list then shows too. */
+  public unseen(path: string): Promise<number> {
+    return this.run((client) => this.folderLists.countUnseen(client, path));
   }
 
   /** Closes the connection if one is open; a later task opens a new one. */

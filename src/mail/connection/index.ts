@@ -8,7 +8,7 @@ export type { SessionState } from './connectionState';
 export type { FolderChange } from './folderChange';
 export { IDLE_RENEWAL_MS } from './idleSupervisor';
 export { DEFAULT_IMAP_TIMEOUTS } from './sessionDependencies';
-export type { ImapTimeouts, MailRelay, MailRelayRoute, MailSessionDependencies } from './sessionDependencies';
+export type { FolderListOptions, ImapTimeouts, MailRelay, MailRelayRoute, MailSessionDependencies } from './sessionDependencies';
 export { relayedOperation, relayedOperationNames, runRelayedOperation } from './relayedOperations';
 export { closeQuietly, imapClientOptions } from './imapClient';
 export { selectWithoutLookup } from './folderListCache';

@@ -10,7 +10,7 @@ import type { SessionState } from './connectionState';
 import type { FolderChange } from './folderChange';
 import { IdleSupervisor } from './idleSupervisor';
 import { DEFAULT_IMAP_TIMEOUTS, FOLDERS_OPERATION } from './sessionDependencies';
-import type { MailRelayRoute, MailSessionDependencies } from './sessionDependencies';
+import type { FolderListOptions, MailRelayRoute, MailSessionDependencies } from './sessionDependencies';
 import { isMailroomError, MailroomError } from '../../util/errors';
 import type { Logger } from '../../util/log';
 
@@ -51,7 +51,14 @@ export class MailSession {
     this.idle = new IdleSupervisor(account, opener, this.connectionState, this.folderChanges, { logger: deps.logger, clock, random, timeouts });
     // A command connection that went silent means the network is gone: the IDLE connection is
     // rebuilt now rather than after its own, far longer timeout.
-    this.command = new CommandConnection(account, opener, this.connectionState, timeouts, () => this.idle.restartAfterNetworkFailure());
+    this.command = new CommandConnection(
+      account,
+      opener,
+      this.connectionState,
+      timeouts,
+      () => this.idle.restartAfterNetworkFailure(),
+      () => clock.now(),
+    );
   }
 
   public get state(): SessionState {
@@ -72,11 +79,12 @@ export class MailSession {
    * rely on it staying selected until it returns). Opens the connection first if needed.
    */
   public run<T>(task: (client: ImapFlow) => Promise<T>): Promise<T> {
-    if (this.relaying) {
-      // Only relayed operations reach the server from a window without the connections [issue 13].
-      return Promise.reject(new MailroomError('ConnectionFailed', 'Another Mailroom window holds the mail connections.', { accountId: this.account.id }));
-    }
-    return this.command.run(task);
+    return this.relaying ? this.heldElsewhere() : this.command.run(task);
+  }
+
+  /** Only relayed operations reach the server from a window without the connections [issue 13]. */
+  private heldElsewhere(): Promise<never> {
+    return Promise.reject(new MailroomError('ConnectionFailed', 'Another Mailroom window holds the mail connections.', { accountId: this.account.id }));
   }
 
   /**
@@ -111,9 +119,18 @@ export class MailSession {
     return this.route !== undefined && !this.route.leading && !this.servedHere;
   }
 
-  /** The folder list of the current command connection: listed once per connection, with unread counts. */
-  public folders(options?: { refresh?: boolean }): Promise<ListResponse[]> {
-    return this.relayed(FOLDERS_OPERATION, [options?.refresh === true], () => this.command.folders(options));
+  /**
+   * The folder list of the current command connection: listed once per connection, with unread
+   * counts kept current by {@link unseen}; `countsMaxAgeMs` reads older counts again (see CommandConnection).
+   */
+  public folders(options?: FolderListOptions): Promise<ListResponse[]> {
+    const maxAge = options?.countsMaxAgeMs;
+    return this.relayed(FOLDERS_OPERATION, [options?.refresh === true, ...(maxAge === undefined ? [] : [maxAge])], () => this.command.folders(options));
+  }
+
+  /** The unread count of `path` (STATUS) on this window's connection; the folder list keeps it too. Relayed by mailbox.ts's unreadCount. */
+  public unseen(path: string): Promise<number> {
+    return this.relaying ? this.heldElsewhere() : this.command.unseen(path);
   }
 
   /** Keeps an IDLE connection on `folder` (replacing any other), or none with undefined. */

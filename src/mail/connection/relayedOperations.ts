@@ -42,7 +42,11 @@ export function runRelayedOperation(session: MailSession, name: string, args: re
 }
 
 /** The one operation MailSession relays itself. */
-const folders = { kinds: ['boolean'] as const, run: ((session: MailSession, refresh: boolean) => session.folders({ refresh })) as Operation };
+const folders = {
+  kinds: ['boolean', 'optionalCount'] as const,
+  run: ((session: MailSession, refresh: boolean, countsMaxAgeMs?: number) =>
+    session.folders({ refresh, ...(countsMaxAgeMs === undefined ? {} : { countsMaxAgeMs }) })) as Operation,
+};
 
 export function relayedOperationNames(): string[] {
   return [FOLDERS_OPERATION, ...operations.keys()];

@@ -18,6 +18,13 @@ export interface MailSessionDependencies {
 /** The name under which MailSession relays its folder list (the other operations register in relayedOperations.ts). */
 export const FOLDERS_OPERATION = 'folders';
 
+export interface FolderListOptions {
+  /** List the folders again (LIST), not only their counts. */
+  readonly refresh?: boolean;
+  /** Read again (STATUS UNSEEN) the unread counts older than this; without it the counts stay as known. */
+  readonly countsMaxAgeMs?: number;
+}
+
 /** The way to the window that holds the connections of every account. */
 export interface MailRelay {
   /** Runs a relayed operation (relayedOperations.ts) there and answers with its result or its failure. */
