@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import type { MailAccount } from '../../../../src/auth/accountApi';
 import { MailSession, relayedOperationNames, runRelayedOperation } from '../../../../src/mail/connection';
 import type { MailRelay, MailRelayRoute } from '../../../../src/mail/connection';
-import { loadRows, setFlag } from '../../../../src/mail/mailbox';
+import { loadRows, setFlag, unreadCount } from '../../../../src/mail/mailbox';
 import { loadMessage } from '../../../../src/mail/message';
 import { readPatchOriginal } from '../../../../src/mail/patchReply';
 import { MailroomError } from '../../../../src/util/errors';
@@ -115,7 +115,24 @@ describe('relayed mail operations', () => {
     const asked: unknown[] = [];
     const session = { folders: async (options: unknown) => (asked.push(options), ['folder list']) } as unknown as MailSession;
     assert.deepEqual(await runRelayedOperation(session, 'folders', [true]), ['folder list']);
-    assert.deepEqual(asked, [{ refresh: true }]);
+    assert.deepEqual(await runRelayedOperation(session, 'folders', [false, 15_000]), ['folder list']);
+    assert.deepEqual(asked, [{ refresh: true }, { refresh: false, countsMaxAgeMs: 15_000 }]);
+  });
+
+  it('a follower’s picker asks the leader for counts no older than its limit, and its badge for the leader’s count', async () => {
+    const { session, calls } = followerSession();
+    try {
+      await session.folders({ countsMaxAgeMs: 15_000 });
+      await session.folders();
+      await unreadCount(session, 'INBOX');
+      assert.deepEqual(calls, [
+        [account.id, 'folders', [false, 15_000]],
+        [account.id, 'folders', [false]],
+        [account.id, 'unreadCount', ['INBOX']],
+      ]);
+    } finally {
+      await session.dispose();
+    }
   });
 
   it('[SEC-31] the leader refuses an unknown operation, or arguments that do not fit, before touching the session', async () => {
@@ -133,6 +150,8 @@ describe('relayed mail operations', () => {
     await assert.rejects(runRelayedOperation(session, 'setFlag', ['INBOX', [0], '\\Seen', true]), refused);
     await assert.rejects(runRelayedOperation(session, 'loadMessage', [{ folder: 'INBOX', uid: 1, hook: () => 1 }]), refused);
     await assert.rejects(runRelayedOperation(session, 'folders', ['yes']), refused);
+    await assert.rejects(runRelayedOperation(session, 'folders', [false, -1]), refused);
+    await assert.rejects(runRelayedOperation(session, 'folders', [false, 1.5]), refused);
   });
 
   it('every operation the views and sending use is registered under its name', () => {
