@@ -48,6 +48,27 @@ describe('inbox webview in a real browser', function () {
     }
   });
 
+  it('the folder picker about to open (pointer over it, or focus) asks for fresh unread counts and shows them', async () => {
+    const page = await openInbox(browser, host, 'rows=500');
+    const inboxLabel = (label: string): Promise<void> =>
+      page.locator(`.folder-select vscode-option[value="INBOX"]:text-is("${label}")`).waitFor({ state: 'attached' });
+    const freshAsks = async (): Promise<number> =>
+      (await postedMessages(page)).filter((message) => message.type === 'listFolders' && message.freshCounts === true).length;
+    try {
+      await inboxLabel('Inbox (3)');
+      assert.equal(await freshAsks(), 0, 'no fresh counts before the picker is approached');
+      await page.locator('.folder-select').hover();
+      await waitForPosted(page, (message) => message.type === 'listFolders' && message.freshCounts === true);
+      await inboxLabel('Inbox (4)');
+      await page.mouse.move(0, 400);
+      await page.evaluate('window.__posted.length = 0');
+      await page.locator('.folder-select').focus();
+      await waitForPosted(page, (message) => message.type === 'listFolders' && message.freshCounts === true);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('keeps only visible rows in the DOM while scrolling 100,000 messages, loading pages on demand', async () => {
     const page = await openInbox(browser, host, `rows=${total}`);
     try {

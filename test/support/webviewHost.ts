@@ -57,7 +57,8 @@ function extensionStub(
     switch (message.type) {
       case 'ready': return reply(accounts());
       case 'setViewMode': viewMode = message.mode; return reply(accounts());
-      case 'listFolders': return ok([{ path: 'INBOX', name: 'Inbox', unread: 3, total }, { path: 'Sent', name: 'Sent', specialUse: '\\\\Sent' }]);
+      // A picker about to open asks for fresh counts: one more unread mail arrived since the listing.
+      case 'listFolders': return ok([{ path: 'INBOX', name: 'Inbox', unread: message.freshCounts ? 4 : 3, total }, { path: 'Sent', name: 'Sent', specialUse: '\\\\Sent' }]);
       case 'openFolder': return ${openFails} ? reply({ type: 'response', requestId: message.requestId, ok: false, error: { code: 'NetworkError', message: 'Could not reach 127.0.0.1: ECONNREFUSED' } }) : ok({ accountId: 'acc', folder: message.folder, total, start: 0, rows: rowsFrom(0, ${pageSize}), fromCache: false });
       case 'loadRows': return ok({ total, start: message.start, rows: rowsFrom(message.start, message.count), fromCache: false });
       case 'search': return ok({ total: 0, start: 0, rows: [], fromCache: false });
