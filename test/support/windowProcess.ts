@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import type { MailAccount, MailAccounts } from '../../src/auth/accountApi';
 import { MailSessions } from '../../src/mail/connection';
 import type { MailRelayRoute, MailSession } from '../../src/mail/connection';
-import { fetchNewestRows, loadRows } from '../../src/mail/mailbox';
+import { fetchNewestRows, loadRows, summarizeFolders, unreadCount } from '../../src/mail/mailbox';
 import { loadMessage } from '../../src/mail/message';
 import { MailLayer } from '../../src/services/mailLayer';
 import { joinWindowGroup } from '../../src/services/windowSharing';
@@ -35,6 +35,8 @@ export type WindowCommand =
   | { command: 'page'; folder: string; start: number; count: number }
   | { command: 'newest'; folder: string; count: number }
   | { command: 'message'; folder: string; uid: number }
+  | { command: 'unread'; folder: string }
+  | { command: 'folderCounts'; countsMaxAgeMs?: number }
   | { command: 'time'; what: 'page' | 'message' | 'folders'; folder: string; uid: number; times: number }
   | { command: 'removeAccount' }
   | { command: 'addAccount' }
@@ -131,6 +133,15 @@ async function start(setup: WindowSetup): Promise<void> {
         return (await fetchNewestRows(session(), command.folder, command.count)).rows.map((row) => row.uid);
       case 'message':
         return (await loadMessage(session(), ref(command.folder, command.uid))).view.subject;
+      case 'unread':
+        // The badge's count.
+        return unreadCount(session(), command.folder);
+      case 'folderCounts': {
+        // The folder picker's counts, folder by folder (a folder without unread mail: 0).
+        const { countsMaxAgeMs } = command;
+        const folders = summarizeFolders(await session().folders(countsMaxAgeMs === undefined ? {} : { countsMaxAgeMs }));
+        return Object.fromEntries(folders.map((folder) => [folder.path, folder.unread ?? 0]));
+      }
       case 'time': {
         const { folder, uid, times } = command;
         const tasks = {
