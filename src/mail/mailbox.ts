@@ -224,6 +224,9 @@ export const setFlag = relayedOperation(
         throw new MailroomError('InvalidResponse', 'The mail server did not change the message flags.', { accountId: session.account.id });
       }
     });
+    if (flag === '\\Seen') {
+      session.countsChanged([path]);
+    }
   },
 );
 
@@ -242,6 +245,7 @@ export const moveMessages = relayedOperation(
         throw new MailroomError('InvalidResponse', ui`The mail server did not move the message to ${destination}.`, { accountId: session.account.id });
       }
     });
+    session.countsChanged([path, destination]);
   },
 );
 
@@ -259,6 +263,7 @@ export const deleteMessages = relayedOperation(
       await ensureSelected(client, path, false);
       await client.messageDelete(uids.join(','), { uid: true });
     });
+    session.countsChanged([path]);
     return 'expunged';
   },
 );

@@ -64,6 +64,14 @@ export class CommandConnection {
     return this.run((client) => this.folderLists.countUnseen(client, path));
   }
 
+  /** The counts of `paths` in the current connection's list are out of date (see FolderListCache.markStale). */
+  public countsChanged(paths: readonly string[]): void {
+    void this.client?.then(
+      (client) => this.folderLists.markStale(client, paths),
+      () => undefined,
+    );
+  }
+
   /** Closes the connection if one is open; a later task opens a new one. */
   public async dropConnection(): Promise<void> {
     const client = this.client;

@@ -46,6 +46,12 @@ export class FolderListCache {
     return unseen;
   }
 
+  /** Mailroom changed what `paths` hold: their counts are read again by the next refresh, whatever their age. */
+  public markStale(client: ImapFlow, paths: readonly string[]): void {
+    const countedAt = this.lists.get(client)?.countedAt;
+    paths.forEach((path) => countedAt?.delete(path));
+  }
+
   /**
    * The connection's list with every count older than `maxAgeMs` read again (STATUS UNSEEN, at most
    * {@link MAX_COUNTS_PER_REFRESH}). A folder that went meanwhile keeps its last count.

@@ -133,6 +133,11 @@ export class MailSession {
     return this.relaying ? this.heldElsewhere() : this.command.unseen(path);
   }
 
+  /** Mailroom changed what `paths` hold (moved, flagged read, deleted): the folder list reads their counts again when next asked for fresh ones. */
+  public countsChanged(paths: readonly string[]): void {
+    this.command.countsChanged(paths);
+  }
+
   /** Keeps an IDLE connection on `folder` (replacing any other), or none with undefined. */
   public watch(folder: string | undefined): void {
     this.watched = folder;

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import { ImapFlow } from 'imapflow';
 import type { MailAccount } from '../../../src/auth/accountApi';
 import { MailSession } from '../../../src/mail/connection';
-import { summarizeFolders, unreadCount } from '../../../src/mail/mailbox';
+import { fetchNewestRows, moveMessages, setFlag, summarizeFolders, unreadCount } from '../../../src/mail/mailbox';
 import { withTestTransport } from '../../../src/util/testTransport';
 import { countCommands } from '../../support/commandCounter';
 import { testLogger } from '../../support/logging';
@@ -108,5 +108,22 @@ describe('folder counts against Dovecot', function () {
     const { result: again, commands: whileFresh } = await countCommands(session, () => session.folders({ countsMaxAgeMs: 60_000 }));
     assert.deepEqual(whileFresh, [], 'counts read a moment ago are not read again');
     assert.deepEqual(pickerCounts(again), counts);
+  });
+
+  it('Mailroom’s own move and read: the picker reads again just the two folders they changed, however fresh the others', async () => {
+    await session.folders({ countsMaxAgeMs: 0 });
+    const [moved, read] = (await fetchNewestRows(session, 'INBOX', 20)).rows.filter((row) => row.unread);
+    assert.ok(moved && read, 'two unread messages in INBOX');
+    const listed = pickerCounts(await session.folders());
+    await moveMessages(session, 'INBOX', [moved.uid], 'Junk');
+    await setFlag(session, 'INBOX', [read.uid], '\\Seen', true);
+    await setFlag(session, 'INBOX', [read.uid], '\\Flagged', true);
+    assert.equal(await serverUnseen('Junk'), (listed.get('Junk') ?? 0) + 1, 'positive control: Junk has one more unread');
+
+    const { result, commands } = await countCommands(session, () => session.folders({ countsMaxAgeMs: 60_000 }));
+    assert.deepEqual(commands, ['STATUS', 'STATUS'], 'INBOX and Junk, no other folder');
+    const counts = pickerCounts(result);
+    assert.equal(counts.get('INBOX'), await serverUnseen('INBOX'));
+    assert.equal(counts.get('Junk'), await serverUnseen('Junk'));
   });
 });

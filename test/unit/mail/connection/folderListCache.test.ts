@@ -91,6 +91,23 @@ describe('the folder list cache', () => {
     assert.deepEqual(commands, ['LIST', 'STATUS INBOX', 'STATUS Projects/Mailroom', 'STATUS Sent'], 'INBOX was counted 14.5 s ago: not again');
   });
 
+  it('a folder Mailroom changed (markStale) is read again by the next refresh, however recent its count', async () => {
+    let now = 0;
+    const cache = new FolderListCache(() => now);
+    const { client, commands } = fakeClient(
+      new Map([
+        ['INBOX', 1],
+        ['Projects/Mailroom', 3],
+        ['Sent', 0],
+      ]),
+    );
+    await cache.list(client);
+    now = 10;
+    cache.markStale(client, ['Sent']);
+    await cache.refreshCounts(client, 60_000);
+    assert.deepEqual(commands, ['LIST', 'STATUS Sent']);
+  });
+
   it('a folder gone since the listing keeps its count and the others are still read; a connection gone fails the refresh', async () => {
     let now = 0;
     const cache = new FolderListCache(() => now);
