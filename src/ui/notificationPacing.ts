@@ -28,13 +28,17 @@ export class NotificationPacer {
   private readonly shownAt: number[] = [];
   private queue: Promise<void> = Promise.resolve();
   private waiting = 0;
+  /** Aborted when the clock changes: a turn asleep on the old clock wakes and measures again on the new one. */
+  private clockChanged = new AbortController();
 
   public constructor(private clock: Clock) {}
 
-  /** Tests pace with their own clock. */
+  /** Tests pace with their own clock. Messages waiting on the old one are measured again on it, not left asleep. */
   public useClock(clock: Clock): void {
     this.clock = clock;
     this.shownAt.length = 0;
+    this.clockChanged.abort();
+    this.clockChanged = new AbortController();
   }
 
   /** Counts a notification that is shown at once: a progress notification, whose work cannot wait. */
@@ -57,11 +61,16 @@ export class NotificationPacer {
     }
     this.waiting += 1;
     const turn = this.queue.then(async () => {
-      for (let wait = this.roomIn(); wait > 0; wait = this.roomIn()) {
-        await this.clock.sleep(wait);
+      try {
+        for (let wait = this.roomIn(); wait > 0; wait = this.roomIn()) {
+          await this.clock.sleep(wait, this.clockChanged.signal);
+        }
+      } catch {
+        // A clock that cannot wait: the message is shown now rather than lost, and the turns after it still come.
+      } finally {
+        this.shownNow();
+        this.waiting -= 1;
       }
-      this.shownNow();
-      this.waiting -= 1;
     });
     this.queue = turn;
     return turn;

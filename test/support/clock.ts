@@ -25,13 +25,28 @@ export class FakeClock implements Clock {
     return this.time;
   }
 
-  public sleep(milliseconds: number): Promise<void> {
+  public sleep(milliseconds: number, signal?: AbortSignal): Promise<void> {
     this.slept.push(milliseconds);
     if (this.options.sleep === 'instant') {
       this.time += milliseconds;
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.sleepers.push({ until: this.time + Math.max(0, milliseconds), wake: resolve }));
+    if (signal?.aborted) {
+      return Promise.resolve();
+    }
+    // As the Clock contract says: an abort wakes the sleeper at once, without time moving.
+    return new Promise((resolve) => {
+      const sleeper = { until: this.time + Math.max(0, milliseconds), wake: resolve };
+      this.sleepers.push(sleeper);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.sleepers = this.sleepers.filter((other) => other !== sleeper);
+          resolve();
+        },
+        { once: true },
+      );
+    });
   }
 
   /** Moves time forward in steps, letting every woken task run before the next step. */

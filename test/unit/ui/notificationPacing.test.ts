@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { EDITOR_TOAST_WINDOW_MS, EDITOR_TOASTS_PER_WINDOW, NotificationPacer, PACING_WINDOW_MS } from '../../../src/ui/notificationPacing';
 import type * as Surfaces from '../../../src/ui/surfaces';
 import { ui } from '../../../src/ui/text';
+import type { Clock } from '../../../src/util/clock';
 import { FakeClock, flush } from '../../support/clock';
 import type { Rendered } from '../../support/fakeVscode';
 import { FakeEditor, installFakeVscode } from '../../support/fakeVscode';
@@ -58,6 +59,29 @@ describe('Notifications are paced so that the editor draws a toast for each', ()
     assert.equal(pacer.nextTurn(), undefined);
     assert.equal(pacer.nextTurn(), undefined);
     assert.notEqual(pacer.nextTurn(), undefined, 'the 4th in the window waits');
+  });
+
+  it('a message waiting on a clock that is replaced is measured again on the new one, not left asleep', async () => {
+    const stopped = new FakeClock();
+    const pacer = new NotificationPacer(stopped);
+    [1, 2, 3].forEach(() => pacer.shownNow());
+    let fourth = false;
+    void pacer.nextTurn()?.then(() => (fourth = true));
+    await flush();
+    assert.equal(fourth, false, 'the 4th waits while the window is full (control)');
+    pacer.useClock(new FakeClock());
+    await flush();
+    assert.equal(fourth, true, 'the new clock has room: the 4th goes without the old clock moving');
+    assert.equal(pacer.nextTurn(), undefined, 'and the next one has room at once');
+  });
+
+  it('a clock that fails to wait: the message is shown rather than lost, and later turns still come', async () => {
+    const failing: Clock = { now: () => 0, sleep: () => Promise.reject(new Error('no timers')) };
+    const pacer = new NotificationPacer(failing);
+    [1, 2, 3].forEach(() => pacer.shownNow());
+    const shown: number[] = [];
+    await Promise.all([pacer.nextTurn()?.then(() => shown.push(4)), pacer.nextTurn()?.then(() => shown.push(5))]);
+    assert.deepEqual(shown, [4, 5]);
   });
 
   describe('through the editor surfaces', () => {
