@@ -9,7 +9,8 @@
 // network namespace where no socket can connect), browser starts Chromium, stack starts servers (the local
 // stack, fake IMAP/SMTP servers, loopback sign-in), integration and e2e start the editor.
 //   node test/run.js desktop         the integration suites in desktop VS Code (@vscode/test-electron)
-//   node test/run.js bench           the benchmarks under bench/ (`bench windows`: only the several-windows one;
+//   node test/run.js bench           the benchmarks under bench/, the real editor's included (`bench inbox`: all but
+//                                    the editor; `bench windows`: only the several-windows one;
 //                                    `bench editor`: the packaged .vsix in code-server)
 'use strict';
 
@@ -149,8 +150,9 @@ async function main() {
   if (requested[0] === 'bench') {
     ensureSystemPackages();
     build();
-    // `bench editor` measures the packaged .vsix in code-server (bench/editor.ts).
-    const editor = requested.includes('editor') ? (ensureEditor(), { MAILROOM_VSIX: packageVsix(path.join(outputDir, 'mailroom.vsix')) }) : {};
+    // `bench` and `bench editor` measure the packaged .vsix in code-server too (bench/editor.ts); `bench inbox` does not.
+    const withEditor = requested.length === 1 || requested.includes('editor');
+    const editor = withEditor ? (ensureEditor(), { MAILROOM_VSIX: packageVsix(path.join(outputDir, 'mailroom.vsix')) }) : {};
     run(process.execPath, ['out/bench/run.js', ...requested.slice(1)], { env: { ...process.env, ...editor, NODE_EXTRA_CA_CERTS: testCa } });
     return;
   }
