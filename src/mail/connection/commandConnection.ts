@@ -50,12 +50,12 @@ export class CommandConnection {
    * again (STATUS), not the whole list.
    */
   public folders(options?: FolderListOptions): Promise<ListResponse[]> {
+    if (options?.countsMaxAgeMs !== undefined && !options.refresh) {
+      return this.folderLists.refreshCounts((task) => this.run(task), options.countsMaxAgeMs);
+    }
     return this.run(async (client) => {
       const known = this.folderLists.known(client);
-      if (!known || options?.refresh) {
-        return this.folderLists.list(client);
-      }
-      return options?.countsMaxAgeMs === undefined ? known : this.folderLists.refreshCounts(client, options.countsMaxAgeMs);
+      return known && !options?.refresh ? known : this.folderLists.list(client);
     });
   }
 

@@ -1,7 +1,13 @@
 import type { ImapFlow, ListResponse } from 'imapflow';
 
-/** At most this many folders are counted again (STATUS) in one refresh: the oldest counts first. */
-export const MAX_COUNTS_PER_REFRESH = 50;
+/**
+ * At most this many folders are counted again (STATUS) in one refresh, the oldest counts first: the
+ * picker waits for the last of them, and the next approach counts the ones left out.
+ */
+export const MAX_COUNTS_PER_REFRESH = 15;
+
+/** Runs `task` on the connection once the tasks queued before it are done (CommandConnection.run). */
+export type InTurn = <T>(task: (client: ImapFlow) => Promise<T>) => Promise<T>;
 
 interface ListedFolders {
   list: ListResponse[];
@@ -54,23 +60,33 @@ export class FolderListCache {
 
   /**
    * The connection's list with every count older than `maxAgeMs` read again (STATUS UNSEEN, at most
-   * {@link MAX_COUNTS_PER_REFRESH}). A folder that went meanwhile keeps its last count.
+   * {@link MAX_COUNTS_PER_REFRESH}), each STATUS a task of its own on the connection: the picker asks
+   * as the pointer comes near, just before a folder is picked, and that folder's switch must not wait
+   * behind all of them. A folder that went meanwhile keeps its last count; a connection opened
+   * meanwhile has a list of its own and is not counted here.
    */
-  public async refreshCounts(client: ImapFlow, maxAgeMs: number): Promise<ListResponse[]> {
-    const listed = this.lists.get(client);
-    if (!listed) {
-      return this.list(client);
+  public async refreshCounts(inTurn: InTurn, maxAgeMs: number): Promise<ListResponse[]> {
+    const { client, list, stale } = await inTurn(async (client) => {
+      const listed = this.lists.get(client);
+      return listed
+        ? { client, list: listed.list, stale: staleCounts(listed.list, listed.countedAt, this.now() - maxAgeMs, MAX_COUNTS_PER_REFRESH) }
+        : { client, list: await this.list(client), stale: [] };
+    });
+    for (const path of stale) {
+      await inTurn((current) => (current === client ? this.countQuietly(client, path) : Promise.resolve()));
     }
-    for (const path of staleCounts(listed.list, listed.countedAt, this.now() - maxAgeMs, MAX_COUNTS_PER_REFRESH)) {
-      try {
-        await this.countUnseen(client, path);
-      } catch (error) {
-        if (!client.usable) {
-          throw error;
-        }
+    return this.known(client) ?? list;
+  }
+
+  /** Counts `path` again; a folder that went meanwhile (the connection still fine) keeps its last count. */
+  private async countQuietly(client: ImapFlow, path: string): Promise<void> {
+    try {
+      await this.countUnseen(client, path);
+    } catch (error) {
+      if (!client.usable) {
+        throw error;
       }
     }
-    return listed.list;
   }
 }
 

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import { ImapFlow } from 'imapflow';
 import type { MailAccount } from '../../../src/auth/accountApi';
 import { MailSession } from '../../../src/mail/connection';
+import { MAX_COUNTS_PER_REFRESH } from '../../../src/mail/connection/folderListCache';
 import { fetchNewestRows, moveMessages, setFlag, summarizeFolders, unreadCount } from '../../../src/mail/mailbox';
 import { withTestTransport } from '../../../src/util/testTransport';
 import { countCommands } from '../../support/commandCounter';
@@ -125,5 +126,49 @@ describe('folder counts against Dovecot', function () {
     const counts = pickerCounts(result);
     assert.equal(counts.get('INBOX'), await serverUnseen('INBOX'));
     assert.equal(counts.get('Junk'), await serverUnseen('Junk'));
+  });
+
+  it('a folder switch asked for while the picker reads many counts again is answered before the last of them', async () => {
+    const created = Array.from({ length: 12 }, (_, index) => `Counted/Folder ${index + 1}`);
+    for (const path of created) {
+      await other.mailboxCreate(path);
+    }
+    const listed = pickerCounts(await session.folders({ refresh: true }));
+    assert.ok(listed.size > MAX_COUNTS_PER_REFRESH, `positive control: more folders (${listed.size}) than one refresh counts`);
+    for (const path of created) {
+      await other.append(path, mailToAlice(`Unread in ${path}`));
+    }
+    await markAllInOtherClient('INBOX', true);
+
+    const events: string[] = [];
+    const countedPaths: string[] = [];
+    const { result: refreshed } = await countCommands(
+      session,
+      async () => {
+        const refreshing = session.folders({ countsMaxAgeMs: 0 }).then((folders) => (events.push('refreshed'), folders));
+        const switching = fetchNewestRows(session, FIXTURE_CUSTOM_FOLDER, 20).then(() => void events.push('switched'));
+        return (await Promise.all([refreshing, switching]))[0];
+      },
+      (command, attributes) => {
+        events.push(command);
+        if (command === 'STATUS') {
+          countedPaths.push(String((attributes as [{ value: unknown }])[0].value));
+        }
+      },
+    );
+    const switchedAt = events.indexOf('switched');
+    assert.ok(switchedAt >= 0 && switchedAt < events.indexOf('refreshed'), `the switch is answered first: ${events.join(' ')}`);
+    const statusesBeforeSwitch = events.slice(0, switchedAt).filter((event) => event === 'STATUS').length;
+    assert.ok(statusesBeforeSwitch <= 1, `the switch waits for at most one STATUS, not ${statusesBeforeSwitch}: ${events.join(' ')}`);
+
+    assert.equal(countedPaths.length, MAX_COUNTS_PER_REFRESH, 'the oldest counts, as many as one refresh reads');
+    const counts = pickerCounts(refreshed);
+    for (const path of countedPaths) {
+      assert.equal(counts.get(path), await serverUnseen(path), `${path}: the picker’s count is the server’s`);
+    }
+    assert.ok(
+      countedPaths.some((path) => counts.get(path) !== listed.get(path)),
+      'positive control: a count read again changed (13 of the folders changed, more than the ones left out)',
+    );
   });
 });

@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import type { ImapFlow, ListResponse } from 'imapflow';
 import { FolderListCache, MAX_COUNTS_PER_REFRESH, staleCounts, withUnseen } from '../../../../src/mail/connection/folderListCache';
+import type { InTurn } from '../../../../src/mail/connection/folderListCache';
 
 function folder(path: string, unseen?: number): ListResponse {
   return {
@@ -40,6 +41,11 @@ function fakeClient(unseen: Map<string, number>): { client: ImapFlow; commands: 
     },
   };
   return { client: client as unknown as ImapFlow, commands };
+}
+
+/** Runs each task on `client` at once, as a connection with nothing else queued would. */
+function inTurnOn(client: ImapFlow): InTurn {
+  return (task) => task(client);
 }
 
 function unreadOf(list: readonly ListResponse[]): Record<string, number | undefined> {
@@ -86,7 +92,7 @@ describe('the folder list cache', () => {
 
     server.set('Sent', 1);
     now = 16_500;
-    const refreshed = await cache.refreshCounts(client, 15_000);
+    const refreshed = await cache.refreshCounts(inTurnOn(client), 15_000);
     assert.deepEqual(unreadOf(refreshed), { INBOX: 26, Projects: undefined, 'Projects/Mailroom': 3, Sent: 1 });
     assert.deepEqual(commands, ['LIST', 'STATUS INBOX', 'STATUS Projects/Mailroom', 'STATUS Sent'], 'INBOX was counted 14.5 s ago: not again');
   });
@@ -104,7 +110,7 @@ describe('the folder list cache', () => {
     await cache.list(client);
     now = 10;
     cache.markStale(client, ['Sent']);
-    await cache.refreshCounts(client, 60_000);
+    await cache.refreshCounts(inTurnOn(client), 60_000);
     assert.deepEqual(commands, ['LIST', 'STATUS Sent']);
   });
 
@@ -121,10 +127,10 @@ describe('the folder list cache', () => {
     server.delete('Projects/Mailroom');
     server.set('Sent', 4);
     now = 1;
-    assert.deepEqual(unreadOf(await cache.refreshCounts(client, 0)), { INBOX: 2, Projects: undefined, 'Projects/Mailroom': 3, Sent: 4 });
+    assert.deepEqual(unreadOf(await cache.refreshCounts(inTurnOn(client), 0)), { INBOX: 2, Projects: undefined, 'Projects/Mailroom': 3, Sent: 4 });
     (client as { usable: boolean }).usable = false;
     now = 2;
-    await assert.rejects(cache.refreshCounts(client, 0), /does not exist/);
+    await assert.rejects(cache.refreshCounts(inTurnOn(client), 0), /does not exist/);
   });
 
   it('a refresh before any listing lists; at most MAX_COUNTS_PER_REFRESH STATUS commands at once', async () => {
@@ -137,10 +143,10 @@ describe('the folder list cache', () => {
     } as unknown as ImapFlow;
     let now = 0;
     const cache = new FolderListCache(() => now);
-    await cache.refreshCounts(client, 0);
+    await cache.refreshCounts(inTurnOn(client), 0);
     assert.deepEqual(commands, ['LIST']);
     now = 1;
-    await cache.refreshCounts(client, 0);
+    await cache.refreshCounts(inTurnOn(client), 0);
     assert.equal(commands.filter((command) => command === 'STATUS').length, MAX_COUNTS_PER_REFRESH);
   });
 });
