@@ -233,8 +233,8 @@ export async function streamAttachment(
 
 const attachmentContent = relayedOperation(
   'attachmentContent',
-  ['messageRef', 'plain', 'count', 'boolean'],
-  async (session: MailSession, ref: MessageRef, attachment: AttachmentPart, maxBytes: number, decodeText: boolean) => {
+  ['messageRef', 'plain', 'count', 'boolean?'],
+  async (session: MailSession, ref: MessageRef, attachment: AttachmentPart, maxBytes: number, decodeText: boolean = true) => {
     const chunks: Buffer[] = [];
     const collector = new Writable({
       write(chunk: Buffer, _encoding, callback): void {
@@ -253,7 +253,7 @@ const sourceViewLimit = 20 * 1024 * 1024;
 /** A message's source as it is on the server, for reading (never parsed or rendered). */
 export const loadSource = relayedOperation(
   'loadSource',
-  ['messageRef', 'optionalCount'],
+  ['messageRef', 'count?'],
   async (session: MailSession, ref: MessageRef, maxBytes: number = sourceViewLimit): Promise<{ source: Buffer; truncated: boolean }> => {
     const fetched = await session.run(async (client) => {
       await ensureSelected(client, ref.folder, false, true);

@@ -8,7 +8,14 @@ import { FOLDERS_OPERATION } from './sessionDependencies';
  * nothing another process sends is trusted) and the function itself. Arguments and results are
  * plain data (strings, numbers, Buffers, Sets, Dates), never a token.
  */
-export type ArgumentKind = 'string' | 'count' | 'uid' | 'uids' | 'boolean' | 'bytes' | 'strings' | 'messageRef' | 'optionalCount' | 'plain';
+type RequiredKind = 'string' | 'count' | 'uid' | 'uids' | 'boolean' | 'bytes' | 'strings' | 'messageRef' | 'plain';
+
+/**
+ * A kind ending in `?` is an optional trailing argument: absent (or undefined), the operation gets
+ * its own default. Every argument added to an operation after its first release is optional, so a
+ * window not yet reloaded after an update, which sends without it, is still served.
+ */
+export type ArgumentKind = RequiredKind | `${RequiredKind}?`;
 
 type Operation = (session: MailSession, ...args: never[]) => Promise<unknown>;
 
@@ -25,6 +32,9 @@ export function relayedOperation<A extends unknown[], R>(
 ): (session: MailSession, ...args: A) => Promise<R> {
   if (operations.has(name)) {
     throw new Error(`Two relayed mail operations are named ${name}`);
+  }
+  if (kinds.some((kind, index) => isOptional(kind) && !isOptional(kinds[index + 1] ?? 'string?'))) {
+    throw new Error(`${name}: only trailing arguments can be optional`);
   }
   operations.set(name, { kinds, run: run as unknown as Operation });
   return (session, ...args) => session.relayed(name, args, () => run(session, ...args));
@@ -43,7 +53,7 @@ export function runRelayedOperation(session: MailSession, name: string, args: re
 
 /** The one operation MailSession relays itself. */
 const folders = {
-  kinds: ['boolean', 'optionalCount'] as const,
+  kinds: ['boolean', 'count?'] as const,
   run: ((session: MailSession, refresh: boolean, countsMaxAgeMs?: number) =>
     session.folders({ refresh, ...(countsMaxAgeMs === undefined ? {} : { countsMaxAgeMs }) })) as Operation,
 };
@@ -73,14 +83,20 @@ function isPlain(value: unknown, depth = 0): boolean {
   return typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype && Object.values(value).every((item) => isPlain(item, depth + 1));
 }
 
+function isOptional(kind: ArgumentKind): kind is `${RequiredKind}?` {
+  return kind.endsWith('?');
+}
+
 function argumentFits(kind: ArgumentKind, value: unknown): boolean {
+  return isOptional(kind) ? value === undefined || requiredFits(kind.slice(0, -1) as RequiredKind, value) : requiredFits(kind, value);
+}
+
+function requiredFits(kind: RequiredKind, value: unknown): boolean {
   switch (kind) {
     case 'string':
       return typeof value === 'string' && value.length <= 10_000;
     case 'count':
       return isCount(value);
-    case 'optionalCount':
-      return value === undefined || isCount(value);
     case 'uid':
       return isUid(value);
     case 'uids':

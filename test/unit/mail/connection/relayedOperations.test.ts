@@ -2,8 +2,9 @@
 // a follower's session sends the operation's name and arguments and opens nothing; the leader checks both
 // before it runs anything.
 import * as assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import type { MailAccount } from '../../../../src/auth/accountApi';
-import { MailSession, relayedOperationNames, runRelayedOperation } from '../../../../src/mail/connection';
+import { MailSession, relayedOperation, relayedOperationNames, runRelayedOperation } from '../../../../src/mail/connection';
 import type { MailRelay, MailRelayRoute } from '../../../../src/mail/connection';
 import { loadRows, setFlag, unreadCount } from '../../../../src/mail/mailbox';
 import { loadMessage } from '../../../../src/mail/message';
@@ -152,6 +153,45 @@ describe('relayed mail operations', () => {
     await assert.rejects(runRelayedOperation(session, 'folders', ['yes']), refused);
     await assert.rejects(runRelayedOperation(session, 'folders', [false, -1]), refused);
     await assert.rejects(runRelayedOperation(session, 'folders', [false, 1.5]), refused);
+  });
+
+  it('a window not yet reloaded after an update is served without a newer trailing argument, which then takes its default', async () => {
+    const downloads: unknown[] = [];
+    const client = {
+      mailbox: { path: 'INBOX', readOnly: true },
+      download: async (_uid: string, _part: string, options: { decodeText: boolean }) => {
+        downloads.push(options.decodeText);
+        return { content: Readable.from([Buffer.from('attached')]) };
+      },
+    };
+    const session = { relaying: false, run: (task: (connected: unknown) => Promise<unknown>) => task(client) } as unknown as MailSession;
+    const ref = { accountId: account.id, folder: 'INBOX', uid: 3 };
+    const attachment = { index: 0, filename: 'notes.txt', contentType: 'text/plain', size: 8, part: '2' };
+
+    assert.deepEqual(await runRelayedOperation(session, 'attachmentContent', [ref, attachment, 1024]), Buffer.from('attached'));
+    assert.deepEqual(await runRelayedOperation(session, 'attachmentContent', [ref, attachment, 1024, false]), Buffer.from('attached'));
+    assert.deepEqual(downloads, [true, false], 'absent: decoded, as before the argument was added');
+
+    const folders: unknown[] = [];
+    const leader = { folders: async (options: unknown) => (folders.push(options), []) } as unknown as MailSession;
+    await runRelayedOperation(leader, 'folders', [false]);
+    assert.deepEqual(folders, [{ refresh: false }], 'absent: the counts as listed, no age asked');
+  });
+
+  it('[SEC-31] an optional argument that is present is checked as strictly as a required one', async () => {
+    const session = { run: () => assert.fail('the session was used'), folders: () => assert.fail('the session was used') } as unknown as MailSession;
+    const refused = (error: unknown): boolean => error instanceof MailroomError && error.code === 'InvalidInput';
+    const ref = { accountId: account.id, folder: 'INBOX', uid: 3 };
+    const attachment = { index: 0, filename: 'notes.txt', contentType: 'text/plain', size: 8, part: '2' };
+    await assert.rejects(runRelayedOperation(session, 'attachmentContent', [ref, attachment, 1024, 'false']), refused);
+    await assert.rejects(runRelayedOperation(session, 'attachmentContent', [ref, attachment, 1024, 0]), refused);
+    await assert.rejects(runRelayedOperation(session, 'attachmentContent', [ref, attachment, 1024, null]), refused);
+    await assert.rejects(runRelayedOperation(session, 'attachmentContent', [ref, attachment]), refused, 'a required argument stays required');
+    await assert.rejects(runRelayedOperation(session, 'folders', [false, '15000']), refused);
+  });
+
+  it('only trailing arguments can be optional', () => {
+    assert.throws(() => relayedOperation('optionalInTheMiddle', ['boolean?', 'string'], async () => undefined), /only trailing arguments/);
   });
 
   it('every operation the views and sending use is registered under its name', () => {
