@@ -23,12 +23,15 @@ export class WindowChannel implements Subscription {
   private readonly waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private readonly events = new Emitter<{ name: WindowEventName; payload: unknown }>();
   private readonly closing = new Emitter<void>();
-  private buffered: Buffer = Buffer.alloc(0);
+  /** What arrived of the next frames, kept as it came: joined once a frame is whole, not per chunk (a 60 MB frame comes in thousands). */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
   private closed = false;
 
   public constructor(
     private readonly socket: Duplex,
     private readonly handler?: RequestHandler,
+    private readonly maxFrameBytes = MAX_FRAME_BYTES,
   ) {
     socket.on('data', (chunk: Buffer) => this.received(chunk));
     socket.on('close', () => this.ended());
@@ -46,7 +49,12 @@ export class WindowChannel implements Subscription {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.send({ kind: 'request', id, method, params });
+      try {
+        this.send({ kind: 'request', id, method, params });
+      } catch (error) {
+        this.waiting.delete(id);
+        reject(error as Error);
+      }
     });
   }
 
@@ -73,28 +81,42 @@ export class WindowChannel implements Subscription {
     this.ended();
   }
 
+  /**
+   * Sends `frame`, or throws if it is larger than the other end accepts: sent, it would end the
+   * connection there. An answer that large (a follower saving an attachment of 64 to 200 MB) fails
+   * with a clear error instead, in {@link answer}, and the windows stay connected.
+   */
   private send(frame: WindowFrame): void {
     const body = v8.serialize(frame);
+    if (body.length > this.maxFrameBytes) {
+      throw new MailroomError(
+        'MessageTooLarge',
+        `This is too large to pass between Mailroom windows (over ${Math.floor(this.maxFrameBytes / 1024 / 1024)} MB). Try again in the Mailroom window that holds the mail connections (usually the first opened), or after closing the other Mailroom windows.`,
+      );
+    }
     const header = Buffer.alloc(4);
     header.writeUInt32BE(body.length);
     this.socket.write(Buffer.concat([header, body]));
   }
 
   private received(chunk: Buffer): void {
-    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
-    while (this.buffered.length >= 4) {
-      const length = this.buffered.readUInt32BE(0);
-      if (length > MAX_FRAME_BYTES) {
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    while (this.pendingBytes >= 4) {
+      const length = this.frameLength();
+      if (length > this.maxFrameBytes) {
         return this.dispose();
       }
-      if (this.buffered.length < 4 + length) {
+      if (this.pendingBytes < 4 + length) {
         return;
       }
-      const body = this.buffered.subarray(4, 4 + length);
-      this.buffered = this.buffered.subarray(4 + length);
+      const whole = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+      const rest = whole.subarray(4 + length);
+      this.pending = rest.length === 0 ? [] : [rest];
+      this.pendingBytes = rest.length;
       let frame: unknown;
       try {
-        frame = v8.deserialize(body);
+        frame = v8.deserialize(whole.subarray(4, 4 + length));
       } catch {
         return this.dispose();
       }
@@ -103,6 +125,14 @@ export class WindowChannel implements Subscription {
       }
       this.handle(frame);
     }
+  }
+
+  /** The length the next frame's header announces (its 4 bytes may have come in more than one chunk). */
+  private frameLength(): number {
+    if (this.pending[0].length < 4) {
+      this.pending = [Buffer.concat(this.pending, this.pendingBytes)];
+    }
+    return this.pending[0].readUInt32BE(0);
   }
 
   private handle(frame: WindowFrame): void {

@@ -105,6 +105,51 @@ describe('WindowChannel', () => {
     await closed;
   });
 
+  it('an answer larger than the other end accepts fails there with a clear error, and the windows stay connected', async () => {
+    const [left, right] = streamPair();
+    const limit = 64 * 1024;
+    new WindowChannel(right, async (method) => (method === 'mail' ? Buffer.alloc(limit + 1) : 'small') as never, limit);
+    const follower = new WindowChannel(left, undefined, limit);
+    await assert.rejects(
+      follower.request('mail', { accountId: 'a', operation: 'attachmentContent', args: [] }),
+      (error: unknown) =>
+        error instanceof MailroomError && error.code === 'MessageTooLarge' && /too large to pass between Mailroom windows/.test(error.message),
+    );
+    assert.equal(follower.isClosed, false);
+    assert.equal(await follower.request('focus', { focused: true }), 'small', 'the same link answers the next request');
+  });
+
+  it('a large frame arriving in many chunks is joined once it is whole, not again per chunk', async () => {
+    const [left, right] = streamPair();
+    const content = Buffer.alloc(4 * 1024 * 1024, 7);
+    const bytes = frame({ kind: 'request', id: 1, method: 'mail', params: { accountId: 'a', operation: 'x', args: [content] } });
+    let received: unknown;
+    const arrived = new Promise<void>((resolve) => {
+      new WindowChannel(right, async (_method, params) => {
+        received = params;
+        resolve();
+        return null as never;
+      });
+    });
+    const concat = Buffer.concat;
+    let copied = 0;
+    Buffer.concat = ((list: readonly Uint8Array[], totalLength?: number) => {
+      const joined = concat(list, totalLength);
+      copied += joined.length;
+      return joined;
+    }) as typeof Buffer.concat;
+    try {
+      for (let start = 0; start < bytes.length; start += 64 * 1024) {
+        left.write(bytes.subarray(start, start + 64 * 1024));
+      }
+      await arrived;
+    } finally {
+      Buffer.concat = concat;
+    }
+    assert.ok((received as { args: Buffer[] }).args[0].equals(content), 'the frame read whole');
+    assert.ok(copied <= 2 * bytes.length, `joined ${copied} bytes for a frame of ${bytes.length}`);
+  });
+
   it('frames split across chunks and several frames in one chunk are both read', async () => {
     const [left, right] = streamPair();
     const seen: boolean[] = [];
