@@ -13,6 +13,7 @@ import { StackMailAccounts } from '../test/support/stackAccounts';
 import { closeReader, deliverAndWait, openFolder, openMessage, readActivationTimes, scrollToEnd } from './editorMeasures';
 import type { FolderOpening, MailArrival, MessageOpening } from './editorMeasures';
 import { installWebviewProbes } from './editorProbes';
+import { idleBreakdown, idleNote, openFirstReadersAfterIdle } from './readerAfterIdle';
 import { watchServiceWorkerVersions } from './serviceWorkerVersions';
 import { extensionHostHeapMB, extensionHostPid, residentMB } from './extensionHostHeap';
 import { benchFolderOf, settleFolders } from './floor';
@@ -94,6 +95,7 @@ export async function runEditorBenchmark(): Promise<EditorBenchmark> {
       await closeReader(workbench);
       firstOpenings.push(await openMessage(workbench, inbox, htmlMessageSubject, workers));
     }
+    const idleOpenings = await openFirstReadersAfterIdle(workbench, inbox, htmlMessageSubject, workers);
     const nextOpenings: MessageOpening[] = [];
     for (let run = 0; run < runs; run++) {
       await openMessage(workbench, inbox, shortHtmlSubject);
@@ -125,6 +127,7 @@ export async function runEditorBenchmark(): Promise<EditorBenchmark> {
       `editor.openFolderMs: click on ${bigFolder} in the Inbox's folder picker until its first row is in the webview's DOM, median of ${runs} (switching from the Inbox each time); breakdown.openFolderExtensionMs: click until the first message from the extension reached the webview; openFolderRowsMessageMs: click until the message that brought the rows (the last before they were drawn; its type in openFolderRowsMessage) reached it, the rest is the webview's drawing; openInboxMs: the way back`,
       `editor.openMessageFirstMs: Enter on the 50 kB HTML message's row until the mail frame of a new reader (all editors closed before) has loaded it, median of ${runs}; breakdown, each from Enter: newReaderDocumentMs (the reader's frame started to load), newReaderPlaceholderMs (the host began writing over VS Code's placeholder page fake.html), newReaderWrittenMs (Mailroom's document written into it); openMessageFirstExtensionMs: from then until the message reached the reader's window (the reader's script start and ready, and the extension host's fetch, parse and post, which began at Enter); openMessageFirstRenderMs: then until the mail frame loaded; for the open reader, openMessageExtensionMs is from Enter`,
       `where a new reader's second goes: the placeholder's Resource Timing from its frame's start: newReaderPlaceholderWorkerStartMs (the webview service worker took the navigation), newReaderPlaceholderRequestStartMs (the request went to code-server), newReaderPlaceholderFirstByteMs (its first byte): the network and the server take a millisecond or two, the navigation waits for the service worker. Each webview host registers its own service-worker script URL (its webview id in the query) on the one registration all of code-server's same-origin webviews share, so a new webview installs a new version over the running one; Chromium activates it once the old one has stopped and continues the activation 1 s later (ServiceWorkerRegistration::ActivateWaitingVersion with delay), and only the activated version takes the navigation. newReaderWorkerActivationMs: the reader's version from activating to activated, newReaderWorkerActivatedMs: Enter until then (DevTools protocol, ServiceWorker domain). code-server and Chromium, not the harness nor Mailroom: a person in code-server waits the same second for every new webview; Mailroom's reader reuses its webview for every further message (openMessageMs)`,
+      idleNote,
       `editor.openMessageMs: the same with the reader already showing a short HTML message, median of ${runs}; breakdown.openMessageCoveredReaderMs: the same with an untitled editor opened over the reader first (the reader keeps its webview while covered; without that it costs a new reader's second)`,
       `editor.newMailMs: from handing a message to LMTP (test process clock) until its row is in the Inbox's DOM (webview clock; the same system clock), median of ${runs}; breakdown: lmtpMs (the LMTP transaction) and newMailExtensionMs (delivered until the first message from the extension reached the Inbox)`,
     );
@@ -157,6 +160,7 @@ export async function runEditorBenchmark(): Promise<EditorBenchmark> {
         newReaderWorkerActivationMs: medianOf(firstOpenings, (opening) => opening.workerActivationMs),
         newReaderWorkerActivatedMs: medianOf(firstOpenings, (opening) => opening.workerActivatedMs),
         newReaderWrittenMs: medianOf(firstOpenings, (opening) => opening.writtenMs),
+        ...idleBreakdown(idleOpenings),
         openMessageFirstExtensionMs: medianOf(firstOpenings, (opening) => opening.extensionMs),
         openMessageFirstRenderMs: medianOf(firstOpenings, (opening) => opening.renderMs),
         openMessageRuns: nextOpenings.map((opening) => round(opening.ms)).join(' '),

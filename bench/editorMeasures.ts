@@ -118,6 +118,8 @@ async function focusRow(page: Page, inbox: Frame, subject: string): Promise<void
 
 export interface MessageOpening {
   ms: number;
+  /** When Enter was pressed (the Inbox webview's clock, ms since the epoch). */
+  enterAt: number;
   /** A new reader only: Enter until its frame started to load, until Mailroom's document was written into it. */
   newDocumentMs?: number;
   /** A new reader only: Enter until VS Code's placeholder page in its frame had loaded, and that page's time to its first byte. */
@@ -170,13 +172,14 @@ export async function openMessage(workbench: Workbench, inbox: Frame, subject: s
   const received = record.received.filter((message) => message.at >= enterAt && message.at <= loadedAt && message.type === 'message').pop();
   const receivedAt = received?.at ?? Number.NaN;
   if (record.documentStartedAt === undefined || record.documentStartedAt < enterAt) {
-    return { ms: loadedAt - enterAt, extensionMs: receivedAt - enterAt, renderMs: loadedAt - receivedAt };
+    return { ms: loadedAt - enterAt, enterAt, extensionMs: receivedAt - enterAt, renderMs: loadedAt - receivedAt };
   }
   const writtenAt = record.documentWrittenAt ?? Number.NaN;
   const webviewId = webviewIdOf(reader.parentFrame()?.url() ?? 'about:blank');
   const worker = webviewId === undefined ? {} : (workers?.activationOf(webviewId) ?? {});
   return {
     ms: loadedAt - enterAt,
+    enterAt,
     newDocumentMs: record.documentStartedAt - enterAt,
     placeholderMs: (record.placeholderLoadedAt ?? Number.NaN) - enterAt,
     placeholderFirstByteMs: record.placeholderTiming?.responseStart ?? Number.NaN,
