@@ -10,6 +10,7 @@
 // This measures both: after an idle wait as the harness leaves it, and after the same wait with the bench
 // stopping the idle worker itself, as Chromium does without DevTools.
 import type { Frame } from 'playwright-core';
+import { mailroomFrame } from '../test/e2e/mailroom';
 import type { Workbench } from '../test/e2e/workbench';
 import { closeReader, openMessage } from './editorMeasures';
 import type { MessageOpening } from './editorMeasures';
@@ -26,6 +27,8 @@ export interface IdleOpening {
   afterIdle: string;
   /** Its running status when Enter was pressed. */
   atEnter: string;
+  /** Enter until the active worker took the new webview host's own navigation (pre/index.html); NaN if it did not. */
+  hostWorkerStartMs: number;
   /** Its running-status changes during the wait and from Enter on, as `status@ms` (from the wait's start, from Enter). */
   duringIdle: string;
   afterEnter: string;
@@ -54,10 +57,19 @@ async function openAfterIdle(
     await workers.stopWorker(active.versionId);
   }
   const opening = await openMessage(workbench, inbox, subject, workers);
+  const host = (await mailroomFrame(workbench.page, 'reader')).parentFrame();
+  // The host page's Navigation Timing: workerStart is 0 unless a service worker took its navigation.
+  const hostWorkerStartAt = Number(
+    await host?.evaluate(`(() => {
+      const navigation = performance.getEntriesByType('navigation')[0];
+      return navigation && navigation.workerStart > 0 ? performance.timeOrigin + navigation.workerStart : Number.NaN;
+    })()`),
+  );
   const changes = workers.runningStatusChanges(active.versionId, 0);
   return {
     opening,
     afterIdle: active.runningStatus,
+    hostWorkerStartMs: hostWorkerStartAt - opening.enterAt,
     atEnter: changes.filter((change) => change.at <= opening.enterAt).at(-1)?.runningStatus ?? 'unknown',
     duringIdle,
     afterEnter: trail(
@@ -91,6 +103,10 @@ function breakdownOf(prefix: string, openings: readonly IdleOpening[]): Record<s
   return {
     [`${prefix}Ms`]: medianMs(openings, (opening) => opening.ms),
     [`${prefix}Runs`]: openings.map((idle) => round(idle.opening.ms)).join(' '),
+    // Each run from Enter: the host's navigation taken by the old worker, the new version activated, Mailroom's document written.
+    [`${prefix}RunSteps`]: openings
+      .map(({ opening, hostWorkerStartMs }) => [hostWorkerStartMs, opening.workerActivatedMs, opening.writtenMs].map((ms) => round(ms ?? Number.NaN)).join('/'))
+      .join(' '),
     [`${prefix}WorkerActivationMs`]: medianMs(openings, (opening) => opening.workerActivationMs),
     [`${prefix}WorkerActivatedMs`]: medianMs(openings, (opening) => opening.workerActivatedMs),
     [`${prefix}ActiveWorkerAfterIdle`]: openings.map((idle) => idle.afterIdle).join(' '),
@@ -107,6 +123,7 @@ export function idleBreakdown(openings: IdleOpenings): Record<string, number | s
 export const idleNote =
   `openMessageFirstAfterIdle*: editor.openMessageFirstMs's opening made after all editors were closed and the workbench left alone for ${idleMs / 1000} s (longer than Chromium's 30 s service-worker idle delay), median of ${idleRuns}; ` +
   `…WorkerActivationMs/…WorkerActivatedMs as newReaderWorker*; …ActiveWorkerAfterIdle/AtEnter: the running status of the active version (the one the reader's version replaces) after the wait and at Enter; ` +
+  `…RunSteps: each run's hostWorkerStart/workerActivated/written ms from Enter, where hostWorkerStart is when the active worker took the new webview host page's own navigation (its Navigation Timing's workerStart; NaN: no worker took it); ` +
   `…DuringIdle/AfterEnter: its running-status changes (status@ms from the wait's start, from Enter; DevTools ServiceWorker domain). ` +
   `Chromium activates a new version at once only if the active one has no work (no request in the browser, and its idle timer fired on the renderer or it is stopped); otherwise it has the active worker stop as soon as it is idle and activates 1 s after it stopped. ` +
   `A worker whose idle timer fired is stopped, except while a DevTools client is attached to it: Playwright attaches to every service worker, so in this harness the idle worker keeps running (openMessageFirstAfterIdle*). ` +
