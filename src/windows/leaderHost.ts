@@ -51,15 +51,21 @@ export class LeaderHost implements Subscription {
     const server = net.createServer();
     const host = new LeaderHost(server, ownId, secret, services, socketPath);
     server.on('connection', (socket) => host.accept(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(socketPath, () => {
-        server.off('error', reject);
-        resolve();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(socketPath, () => {
+          server.off('error', reject);
+          resolve();
+        });
       });
-    });
-    if (process.platform !== 'win32') {
-      await fs.chmod(socketPath, 0o600);
+      if (process.platform !== 'win32') {
+        await fs.chmod(socketPath, 0o600);
+      }
+    } catch (error) {
+      // Left listening, the socket would keep its address and every later try fail with EADDRINUSE.
+      host.dispose();
+      throw error;
     }
     return host;
   }

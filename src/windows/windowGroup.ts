@@ -255,15 +255,19 @@ export class WindowGroup implements MailRelayRoute, Subscription {
   }
 }
 
+/** The longest Unix socket path used: the system keeps 104 (macOS) or 108 (Linux) bytes and cuts a longer one short. */
+export const socketPathLimit = 100;
+
 /**
- * Where a leader listens: a named pipe on Windows; elsewhere a socket in the storage folder, or
- * under the temporary folder when that path would pass the ~104 bytes a Unix socket path may have.
+ * Where a leader listens: a named pipe on Windows; elsewhere a socket in the storage folder, or under
+ * the temporary folder when that path is too long for a socket, or under /tmp when that one is too (a
+ * TMPDIR deep in a project folder). A cut path would be a socket nobody else finds.
  */
-export function leaderSocketPath(directory: string, owner: string): string {
+export function leaderSocketPath(directory: string, owner: string, temporary = os.tmpdir()): string {
   const id = createHash('sha256').update(directory).update(owner).digest('hex').slice(0, 20);
   if (process.platform === 'win32') {
     return `\\\\.\\pipe\\mailroom-${id}`;
   }
-  const inStorage = path.join(directory, `leader-${id.slice(0, 8)}.sock`);
-  return Buffer.byteLength(inStorage) <= 100 ? inStorage : path.join(os.tmpdir(), `mailroom-${id}.sock`);
+  const candidates = [path.join(directory, `leader-${id.slice(0, 8)}.sock`), path.join(temporary, `mailroom-${id}.sock`)];
+  return candidates.find((candidate) => Buffer.byteLength(candidate) <= socketPathLimit) ?? `/tmp/mailroom-${id}.sock`;
 }
