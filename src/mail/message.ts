@@ -12,7 +12,7 @@ import { parseMime } from './mimeTree';
 import { parseHeaders, renderBody } from './messageBody';
 import type { RenderedBody } from './messageBody';
 import type { MimeEntity } from './mimeTree';
-import { attachedPatch, patchOfPart, patchPartInStructure, patchShowLimit, patchTooLargeInStructure } from './patchAttachment';
+import { attachedPatch, fetchedPatch, patchPartInStructure, patchShowLimit, patchTooLargeInStructure } from './patchAttachment';
 import type { PatchPart } from './patchAttachment';
 import { colourCapped, parsePatchText } from './patchText';
 import { fileNameOf, generatedFileName, listedParts } from './partRoles';
@@ -107,10 +107,9 @@ async function bodyAndPatch(
   tree: MimeEntity,
   decodeCharset: CharsetDecoder,
   meta: MessageMeta,
-): Promise<{ body: RenderedBody; patch?: PatchView; patchTooLarge?: PatchTooLarge }> {
+): Promise<{ body: RenderedBody; patch?: PatchView; patchTooLarge?: PatchTooLarge; tooLargePart?: string }> {
   let body = await renderBody(tree, decodeCharset);
-  const fetched = meta.patchFile && patchOfPart(meta.patchFile.part, meta.patchFile.content, decodeCharset);
-  const attached = meta.truncated ? fetched && { ...fetched, node: undefined, shownInBody: false } : attachedPatch(tree, decodeCharset);
+  const attached = meta.truncated ? meta.patchFile && fetchedPatch(tree, meta.patchFile, decodeCharset) : attachedPatch(tree, decodeCharset);
   const tooLarge = attached !== undefined && attached.bytes.length > patchShowLimit;
   if (attached?.shownInBody && attached.node && (body.html !== undefined || tooLarge)) {
     body = await renderBody(tree, decodeCharset, attached.node);
@@ -121,10 +120,11 @@ async function bodyAndPatch(
   }
   if (!attached) {
     const inStructure = meta.truncated ? patchTooLargeInStructure(meta.structure ?? tree) : undefined;
-    return inStructure ? { body, patchTooLarge: inStructure } : { body };
+    return inStructure ? { body, patchTooLarge: inStructure.note, tooLargePart: inStructure.part } : { body };
   }
+  // A patch too large to show is named in a note and listed under that name, so Open shows it [SEC-29b].
   return tooLarge
-    ? { body, patchTooLarge: { attachment: attached.view.attachment ?? attached.filename, size: attached.bytes.length } }
+    ? { body, patchTooLarge: { attachment: attached.view.attachment ?? attached.filename, size: attached.bytes.length }, tooLargePart: attached.part }
     : { body, patch: colourCapped(attached.view) };
 }
 
@@ -138,10 +138,10 @@ export async function parseMessage(source: Buffer, meta: MessageMeta): Promise<L
   const decodeCharset = await loadCharsetDecoder();
   const tree = parseMime(source, decodeCharset);
   const headers = await parseHeaders(tree.headerBytes);
-  const { body, ...patch } = await bodyAndPatch(tree, decodeCharset, meta);
+  const { body, tooLargePart, ...patch } = await bodyAndPatch(tree, decodeCharset, meta);
   // The server's structure where there is one: it covers the whole message (the source fetched may
   // be cut short) and numbers the parts the way the server downloads them.
-  const attachments = attachmentsFromStructure(meta.structure ?? tree);
+  const attachments = attachmentsFromStructure(meta.structure ?? tree, tooLargePart);
   const from = headers ? addresses(headers.from) : [];
   const subject = headers ? (headers.subject ?? '') : '(unreadable message)';
   return {
@@ -174,10 +174,11 @@ function addresses(field: AddressObject | AddressObject[] | undefined): AddressV
 
 /**
  * The parts the reader lists, numbered in order, with sanitized names [SEC-29]; a part without a name
- * gets one made from its number and type, so it can be saved or opened like any other.
+ * gets one made from its number and type, so it can be saved or opened like any other. `alsoListed`:
+ * a shown part the body leaves out (listedParts).
  */
-export function attachmentsFromStructure(structure: BodyStructure): AttachmentPart[] {
-  return listedParts(structure).map(({ node, part }, index) => {
+export function attachmentsFromStructure(structure: BodyStructure, alsoListed?: string): AttachmentPart[] {
+  return listedParts(structure, alsoListed).map(({ node, part }, index) => {
     const name = fileNameOf(node);
     const type = node.type.toLowerCase();
     return {

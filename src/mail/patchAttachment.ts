@@ -9,7 +9,7 @@ import { sanitizeAttachmentName } from './attachmentName';
 import type { BodyStructure } from './bodyStructure';
 import type { MimeEntity } from './mimeTree';
 import type { PartRole } from './partRoles';
-import { fileNameOf, partsInOrder } from './partRoles';
+import { fileNameOf, generatedFileName, partsInOrder } from './partRoles';
 import { parsePatchText } from './patchText';
 import type { CharsetDecoder } from './transferDecoding';
 import { decodeTransfer } from './transferDecoding';
@@ -33,8 +33,9 @@ export interface AttachedPatch {
   /** A format-patch file (mail headers From and Subject): the mail `git am` applies. Otherwise a bare diff for `git apply`. */
   readonly mail: Buffer | undefined;
   readonly view: PatchView;
-  /** The part itself, and whether the body shows it as text too (an inline text part). */
+  /** The part itself, its IMAP part number, and whether the body shows it as text too (an inline text part). */
   readonly node: MimeEntity;
+  readonly part: string;
   readonly shownInBody: boolean;
 }
 
@@ -65,7 +66,7 @@ function patchNameOf(node: BodyStructure, role: PartRole, part: string): string 
   if (filename) {
     return (role === 'listed' || role === 'shownAndListed') && /\.(patch|diff)$/i.test(filename) && patchTypes.has(type) ? filename : undefined;
   }
-  return (role === 'listed' || role === 'shown') && ownPatchTypes.has(type) ? `part-${part}.${type.endsWith('diff') ? 'diff' : 'patch'}` : undefined;
+  return (role === 'listed' || role === 'shown') && ownPatchTypes.has(type) ? generatedFileName(part, type) : undefined;
 }
 
 /** The file's line ends as sent: in 7bit, 8bit and quoted-printable the mail's CRLF line ends stand for the file's, which a diff has as LF. */
@@ -101,7 +102,7 @@ export function attachedPatch(tree: MimeEntity, decodeCharset: CharsetDecoder): 
     const filename = patchNameOf(node, role, part);
     const patch = filename ? patchOfFile(filename, fileBytes(node), node.parameters?.charset, decodeCharset) : undefined;
     if (patch) {
-      return { ...patch, node, shownInBody: role !== 'listed' };
+      return { ...patch, node, part, shownInBody: role !== 'listed' };
     }
   }
   return undefined;
@@ -137,9 +138,31 @@ export function patchOfPart(part: PatchPart, content: Buffer, decodeCharset: Cha
 /**
  * In a message the reader could not load whole (its source was cut short), the first part that is a
  * patch by name and type, when it is larger than the reader shows, from the server's structure: its
- * bytes are not there to check, so Apply Patch… reads the message whole and checks them then.
+ * bytes are not there to check, so Apply Patch… reads the message whole and checks them then. With
+ * its part number, which the attachment list then lists.
  */
-export function patchTooLargeInStructure(structure: BodyStructure): PatchTooLarge | undefined {
+export function patchTooLargeInStructure(structure: BodyStructure): { note: PatchTooLarge; part: string } | undefined {
   const found = patchPartInStructure(structure);
-  return found && found.size > patchShowLimit ? { attachment: sanitizeAttachmentName(found.filename), size: found.size } : undefined;
+  return found && found.size > patchShowLimit
+    ? { note: { attachment: sanitizeAttachmentName(found.filename), size: found.size }, part: found.part }
+    : undefined;
+}
+
+/**
+ * In a message cut short, the patch of the part fetched on its own, matched by its number to its
+ * node in the source that was fetched, so that the body leaves it out as it does in a whole message;
+ * without a node when the cut came before it.
+ */
+export function fetchedPatch(
+  tree: MimeEntity,
+  file: { part: PatchPart; content: Buffer },
+  decodeCharset: CharsetDecoder,
+): (Omit<AttachedPatch, 'node'> & { node: MimeEntity | undefined }) | undefined {
+  const patch = patchOfPart(file.part, file.content, decodeCharset);
+  if (!patch) {
+    return undefined;
+  }
+  const visit = partsInOrder(tree).find(({ part }) => part === file.part.part);
+  const shownInBody = visit?.role === 'shown' || visit?.role === 'shownAndListed';
+  return { ...patch, node: visit?.node, part: file.part.part, shownInBody };
 }
