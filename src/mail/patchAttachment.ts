@@ -39,24 +39,38 @@ export interface AttachedPatch {
   readonly shownInBody: boolean;
 }
 
-/** The text as the mail `git am` reads, without mbox's `From <commit> <date>` line; undefined for a bare diff. */
-function mailOf(text: string): Buffer | undefined {
-  const message = text.replace(/^From \S+ .*\r?\n/, '');
+/** A part's charset as a parameter git am may read; undefined for none or for one that is not a plain name. */
+function charsetParameter(charset: string | undefined): string | undefined {
+  const name = charset?.trim();
+  return name && /^[A-Za-z0-9!#$%&'+^_`{}~.-]+$/.test(name) ? name : undefined;
+}
+
+/**
+ * The file as the mail `git am` reads, byte for byte (its diff must match the files' bytes, whatever
+ * the charset), without mbox's `From <commit> <date>` line; undefined for a bare diff. Its header is
+ * found in a latin1 view, one character a byte. Without a Content-Type of its own, it gets one with
+ * the part's charset, which git am converts the commit message from.
+ */
+function mailOf(file: Buffer, charset: string | undefined): Buffer | undefined {
+  const message = file.toString('latin1').replace(/^From \S+ .*\r?\n/, '');
   const blank = /\r?\n\r?\n/.exec(message);
   const head = blank ? message.slice(0, blank.index) : message;
   if (!/^From:/im.test(head) || !/^Subject:/im.test(head)) {
     return undefined;
   }
-  const body = blank ? message.slice(blank.index + blank[0].length) : '';
-  if (head.includes('\r') || !body.includes('\r')) {
-    return Buffer.from(message);
+  const body = file.subarray(file.length - message.length + (blank ? blank.index + blank[0].length : message.length));
+  const fields = head.split(/\r?\n(?![ \t])/);
+  const named = charsetParameter(charset);
+  const type = fields.some((field) => /^content-type:/i.test(field)) ? [] : [`Content-Type: text/plain${named ? `; charset=${named}` : ''}`];
+  if (head.includes('\r') || !body.includes(13)) {
+    const lineEnd = head.includes('\r') ? '\r\n' : '\n';
+    return named && type.length > 0 ? Buffer.concat([Buffer.from([head, ...type, '', ''].join(lineEnd), 'latin1'), body]) : Buffer.from(message, 'latin1');
   }
   // An mbox line ends in LF and git am takes a CR before it for part of the line end ("quoted CRLF"):
   // a CRLF file in the patch would lose its CRs. In base64 the body keeps every byte.
-  const fields = head.split(/\n(?![ \t])/).filter((field) => !/^(content-transfer-encoding|mime-version):/i.test(field));
-  const type = fields.some((field) => /^content-type:/i.test(field)) ? [] : ['Content-Type: text/plain'];
-  const encoded = Buffer.from(body).toString('base64').replace(/.{76}/g, '$&\n');
-  return Buffer.from([...fields, ...type, 'MIME-Version: 1.0', 'Content-Transfer-Encoding: base64', '', encoded, ''].join('\n'));
+  const kept = fields.filter((field) => !/^(content-transfer-encoding|mime-version):/i.test(field));
+  const encoded = body.toString('base64').replace(/.{76}/g, '$&\n');
+  return Buffer.from([...kept, ...type, 'MIME-Version: 1.0', 'Content-Transfer-Encoding: base64', '', encoded, ''].join('\n'), 'latin1');
 }
 
 /** The name a part is a patch by: its own `.patch`/`.diff` name, or one made for an unnamed part of a patch type; else undefined. */
@@ -92,7 +106,7 @@ function patchOfFile(filename: string, bytes: Buffer, charset: string | undefine
   if (!patch) {
     return undefined;
   }
-  const mail = mailOf(text);
+  const mail = mailOf(bytes, charset);
   return { filename, text, bytes, mail, view: { ...patch, commit: mail !== undefined, attachment: sanitizeAttachmentName(filename) } };
 }
 
