@@ -2,7 +2,7 @@ import { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { AddressObject } from 'mailparser';
 import type { AddressView, AttachmentView, MessageRef, MessageView, PatchTooLarge, PatchView } from '../shared/protocol';
-import { MailroomError } from '../util/errors';
+import { MailroomError, isMailroomError } from '../util/errors';
 import { sanitizeAttachmentName } from './attachmentName';
 import { findSnippets } from './codeBlocks';
 import type { MailSnippet } from './codeBlocks';
@@ -73,7 +73,8 @@ export const loadMessage = relayedOperation('loadMessage', ['messageRef'], async
 /**
  * In a message cut short, the patch part the structure names, fetched on its own when the reader
  * shows one that size (a 20 kB patch next to a 5 MB screenshot); undefined when there is none, it is
- * larger, or it cannot be read (then it is listed like any attachment).
+ * larger, or it cannot be read (then it is listed like any attachment). Without content when it
+ * turns out larger than the estimate said: then it is over the cap, and named as too large to show.
  */
 async function patchFileOf(session: MailSession, ref: MessageRef, structure: BodyStructure): Promise<MessageMeta['patchFile']> {
   const found = patchPartInStructure(structure);
@@ -82,8 +83,10 @@ async function patchFileOf(session: MailSession, ref: MessageRef, structure: Bod
   }
   const part = { index: 0, part: found.part, filename: found.filename, contentType: '', size: found.size };
   // As sent: imapflow would turn an inline text part into UTF-8 and undo format=flowed, which a patch must keep.
-  const content = await attachmentContent(session, ref, part, patchShowLimit, false).catch(() => undefined);
-  return content && { part: found, content };
+  const content = await attachmentContent(session, ref, part, patchShowLimit, false).catch((error: unknown) =>
+    isMailroomError(error, 'MessageTooLarge') ? ('overCap' as const) : undefined,
+  );
+  return content === 'overCap' ? { part: { ...found, size: Math.max(found.size, patchShowLimit + 1) } } : content && { part: found, content };
 }
 
 export interface MessageMeta {
@@ -92,8 +95,8 @@ export interface MessageMeta {
   flagged: boolean;
   unread: boolean;
   truncated: boolean;
-  /** In a message cut short, its patch part fetched on its own (transfer encoding undone). */
-  patchFile?: { part: PatchPart; content: Buffer };
+  /** In a message cut short, its patch part fetched on its own (transfer encoding undone); no content: over the cap. */
+  patchFile?: { part: PatchPart; content?: Buffer };
 }
 
 /**
@@ -109,7 +112,8 @@ async function bodyAndPatch(
   meta: MessageMeta,
 ): Promise<{ body: RenderedBody; patch?: PatchView; patchTooLarge?: PatchTooLarge; tooLargePart?: string }> {
   let body = await renderBody(tree, decodeCharset);
-  const attached = meta.truncated ? meta.patchFile && fetchedPatch(tree, meta.patchFile, decodeCharset) : attachedPatch(tree, decodeCharset);
+  const file = meta.patchFile;
+  const attached = meta.truncated ? file?.content && fetchedPatch(tree, file.part, file.content, decodeCharset) : attachedPatch(tree, decodeCharset);
   const tooLarge = attached !== undefined && attached.bytes.length > patchShowLimit;
   if (attached?.shownInBody && attached.node && (body.html !== undefined || tooLarge)) {
     body = await renderBody(tree, decodeCharset, attached.node);
@@ -119,7 +123,7 @@ async function bodyAndPatch(
     return { body, patch: colourCapped(inBody) };
   }
   if (!attached) {
-    const inStructure = meta.truncated ? patchTooLargeInStructure(meta.structure ?? tree) : undefined;
+    const inStructure = meta.truncated ? patchTooLargeInStructure(meta.structure ?? tree, file?.part) : undefined;
     return inStructure ? { body, patchTooLarge: inStructure.note, tooLargePart: inStructure.part } : { body };
   }
   // A patch too large to show is named in a note and listed under that name, so Open shows it [SEC-29b].

@@ -137,6 +137,9 @@ export function patchPartInStructure(structure: BodyStructure): PatchPart | unde
     const filename = patchNameOf(node, role, part);
     if (filename) {
       // The structure counts the part as sent: base64 lines of 76 characters and CRLF carry 57 bytes each.
+      // Quoted-printable and 7bit/8bit count as sent too, which the file does not exceed (=XX and soft
+      // line breaks only add): an estimate that may name a patch just under the cap too large to show.
+      // A part longer than estimated (base64 in longer lines) stops its fetch at the cap (patchFileOf).
       const size = Math.floor((node.size ?? 0) * (node.encoding?.toLowerCase() === 'base64' ? 57 / 78 : 1));
       return { part, filename, size, encoding: node.encoding, charset: node.parameters?.charset };
     }
@@ -153,10 +156,11 @@ export function patchOfPart(part: PatchPart, content: Buffer, decodeCharset: Cha
  * In a message the reader could not load whole (its source was cut short), the first part that is a
  * patch by name and type, when it is larger than the reader shows, from the server's structure: its
  * bytes are not there to check, so Apply Patch… reads the message whole and checks them then. With
- * its part number, which the attachment list then lists.
+ * its part number, which the attachment list then lists. `fetched`: the part as fetched on its own,
+ * whose size is known better than the structure's estimate.
  */
-export function patchTooLargeInStructure(structure: BodyStructure): { note: PatchTooLarge; part: string } | undefined {
-  const found = patchPartInStructure(structure);
+export function patchTooLargeInStructure(structure: BodyStructure, fetched?: PatchPart): { note: PatchTooLarge; part: string } | undefined {
+  const found = fetched ?? patchPartInStructure(structure);
   return found && found.size > patchShowLimit
     ? { note: { attachment: sanitizeAttachmentName(found.filename), size: found.size }, part: found.part }
     : undefined;
@@ -169,14 +173,15 @@ export function patchTooLargeInStructure(structure: BodyStructure): { note: Patc
  */
 export function fetchedPatch(
   tree: MimeEntity,
-  file: { part: PatchPart; content: Buffer },
+  fetched: PatchPart,
+  content: Buffer,
   decodeCharset: CharsetDecoder,
 ): (Omit<AttachedPatch, 'node'> & { node: MimeEntity | undefined }) | undefined {
-  const patch = patchOfPart(file.part, file.content, decodeCharset);
+  const patch = patchOfPart(fetched, content, decodeCharset);
   if (!patch) {
     return undefined;
   }
-  const visit = partsInOrder(tree).find(({ part }) => part === file.part.part);
+  const visit = partsInOrder(tree).find(({ part }) => part === fetched.part);
   const shownInBody = visit?.role === 'shown' || visit?.role === 'shownAndListed';
-  return { ...patch, node: visit?.node, part: file.part.part, shownInBody };
+  return { ...patch, node: visit?.node, part: fetched.part, shownInBody };
 }
