@@ -2,7 +2,7 @@ import { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { AddressObject } from 'mailparser';
 import type { AddressView, AttachmentView, MessageRef, MessageView, PatchTooLarge, PatchView } from '../shared/protocol';
-import { MailroomError } from '../util/errors';
+import { MailroomError, isMailroomError } from '../util/errors';
 import { sanitizeAttachmentName } from './attachmentName';
 import { findSnippets } from './codeBlocks';
 import type { MailSnippet } from './codeBlocks';
@@ -12,7 +12,7 @@ import { parseMime } from './mimeTree';
 import { parseHeaders, renderBody } from './messageBody';
 import type { RenderedBody } from './messageBody';
 import type { MimeEntity } from './mimeTree';
-import { attachedPatch, patchOfPart, patchPartInStructure, patchShowLimit, patchTooLargeInStructure } from './patchAttachment';
+import { attachedPatch, fetchedPatch, patchPartInStructure, patchShowLimit, patchTooLargeInStructure } from './patchAttachment';
 import type { PatchPart } from './patchAttachment';
 import { colourCapped, parsePatchText } from './patchText';
 import { fileNameOf, generatedFileName, listedParts } from './partRoles';
@@ -73,7 +73,8 @@ export const loadMessage = relayedOperation('loadMessage', ['messageRef'], async
 /**
  * In a message cut short, the patch part the structure names, fetched on its own when the reader
  * shows one that size (a 20 kB patch next to a 5 MB screenshot); undefined when there is none, it is
- * larger, or it cannot be read (then it is listed like any attachment).
+ * larger, or it cannot be read (then it is listed like any attachment). Without content when it
+ * turns out larger than the estimate said: then it is over the cap, and named as too large to show.
  */
 async function patchFileOf(session: MailSession, ref: MessageRef, structure: BodyStructure): Promise<MessageMeta['patchFile']> {
   const found = patchPartInStructure(structure);
@@ -82,8 +83,10 @@ async function patchFileOf(session: MailSession, ref: MessageRef, structure: Bod
   }
   const part = { index: 0, part: found.part, filename: found.filename, contentType: '', size: found.size };
   // As sent: imapflow would turn an inline text part into UTF-8 and undo format=flowed, which a patch must keep.
-  const content = await attachmentContent(session, ref, part, patchShowLimit, false).catch(() => undefined);
-  return content && { part: found, content };
+  const content = await attachmentContent(session, ref, part, patchShowLimit, false).catch((error: unknown) =>
+    isMailroomError(error, 'MessageTooLarge') ? ('overCap' as const) : undefined,
+  );
+  return content === 'overCap' ? { part: { ...found, size: Math.max(found.size, patchShowLimit + 1) } } : content && { part: found, content };
 }
 
 export interface MessageMeta {
@@ -92,8 +95,8 @@ export interface MessageMeta {
   flagged: boolean;
   unread: boolean;
   truncated: boolean;
-  /** In a message cut short, its patch part fetched on its own (transfer encoding undone). */
-  patchFile?: { part: PatchPart; content: Buffer };
+  /** In a message cut short, its patch part fetched on its own (transfer encoding undone); no content: over the cap. */
+  patchFile?: { part: PatchPart; content?: Buffer };
 }
 
 /**
@@ -107,10 +110,10 @@ async function bodyAndPatch(
   tree: MimeEntity,
   decodeCharset: CharsetDecoder,
   meta: MessageMeta,
-): Promise<{ body: RenderedBody; patch?: PatchView; patchTooLarge?: PatchTooLarge }> {
+): Promise<{ body: RenderedBody; patch?: PatchView; patchTooLarge?: PatchTooLarge; tooLargePart?: string }> {
   let body = await renderBody(tree, decodeCharset);
-  const fetched = meta.patchFile && patchOfPart(meta.patchFile.part, meta.patchFile.content, decodeCharset);
-  const attached = meta.truncated ? fetched && { ...fetched, node: undefined, shownInBody: false } : attachedPatch(tree, decodeCharset);
+  const file = meta.patchFile;
+  const attached = meta.truncated ? file?.content && fetchedPatch(tree, file.part, file.content, decodeCharset) : attachedPatch(tree, decodeCharset);
   const tooLarge = attached !== undefined && attached.bytes.length > patchShowLimit;
   if (attached?.shownInBody && attached.node && (body.html !== undefined || tooLarge)) {
     body = await renderBody(tree, decodeCharset, attached.node);
@@ -120,11 +123,12 @@ async function bodyAndPatch(
     return { body, patch: colourCapped(inBody) };
   }
   if (!attached) {
-    const inStructure = meta.truncated ? patchTooLargeInStructure(meta.structure ?? tree) : undefined;
-    return inStructure ? { body, patchTooLarge: inStructure } : { body };
+    const inStructure = meta.truncated ? patchTooLargeInStructure(meta.structure ?? tree, file?.part) : undefined;
+    return inStructure ? { body, patchTooLarge: inStructure.note, tooLargePart: inStructure.part } : { body };
   }
+  // A patch too large to show is named in a note and listed under that name, so Open shows it [SEC-29b].
   return tooLarge
-    ? { body, patchTooLarge: { attachment: attached.view.attachment ?? attached.filename, size: attached.bytes.length } }
+    ? { body, patchTooLarge: { attachment: attached.view.attachment ?? attached.filename, size: attached.bytes.length }, tooLargePart: attached.part }
     : { body, patch: colourCapped(attached.view) };
 }
 
@@ -138,10 +142,10 @@ export async function parseMessage(source: Buffer, meta: MessageMeta): Promise<L
   const decodeCharset = await loadCharsetDecoder();
   const tree = parseMime(source, decodeCharset);
   const headers = await parseHeaders(tree.headerBytes);
-  const { body, ...patch } = await bodyAndPatch(tree, decodeCharset, meta);
+  const { body, tooLargePart, ...patch } = await bodyAndPatch(tree, decodeCharset, meta);
   // The server's structure where there is one: it covers the whole message (the source fetched may
   // be cut short) and numbers the parts the way the server downloads them.
-  const attachments = attachmentsFromStructure(meta.structure ?? tree);
+  const attachments = attachmentsFromStructure(meta.structure ?? tree, tooLargePart);
   const from = headers ? addresses(headers.from) : [];
   const subject = headers ? (headers.subject ?? '') : '(unreadable message)';
   return {
@@ -174,10 +178,11 @@ function addresses(field: AddressObject | AddressObject[] | undefined): AddressV
 
 /**
  * The parts the reader lists, numbered in order, with sanitized names [SEC-29]; a part without a name
- * gets one made from its number and type, so it can be saved or opened like any other.
+ * gets one made from its number and type, so it can be saved or opened like any other. `alsoListed`:
+ * a shown part the body leaves out (listedParts).
  */
-export function attachmentsFromStructure(structure: BodyStructure): AttachmentPart[] {
-  return listedParts(structure).map(({ node, part }, index) => {
+export function attachmentsFromStructure(structure: BodyStructure, alsoListed?: string): AttachmentPart[] {
+  return listedParts(structure, alsoListed).map(({ node, part }, index) => {
     const name = fileNameOf(node);
     const type = node.type.toLowerCase();
     return {

@@ -38,9 +38,13 @@ function isListed(role: PartRole): boolean {
   return role === 'listed' || role === 'shownAndListed' || role === 'embeddedMessage';
 }
 
-/** The parts the reader lists as attachments, in order: its attachment list and the Inbox's paperclip. */
-export function listedParts<T extends Node<T>>(root: T): PartVisit<T>[] {
-  return partsInOrder(root).filter((visit) => isListed(visit.role));
+/**
+ * The parts the reader lists as attachments, in order: its attachment list and the Inbox's paperclip.
+ * `alsoListed` is the number of a shown part the reader leaves out of the body (a patch too large to
+ * show), which is then listed so that it is still reached [SEC-29b].
+ */
+export function listedParts<T extends Node<T>>(root: T, alsoListed?: string): PartVisit<T>[] {
+  return partsInOrder(root).filter((visit) => isListed(visit.role) || visit.part === alsoListed);
 }
 
 /** Every part the reader acts on, in the order of the message, with what it does with each. */
@@ -140,6 +144,10 @@ const extensions: Record<string, string> = {
   'text/html': 'html',
   'text/calendar': 'ics',
   'text/csv': 'csv',
+  'text/x-patch': 'patch',
+  'text/x-diff': 'diff',
+  'application/x-patch': 'patch',
+  'application/x-diff': 'diff',
   'message/rfc822': 'eml',
   'message/global': 'eml',
   'message/delivery-status': 'txt',

@@ -9,7 +9,7 @@ import { sanitizeAttachmentName } from './attachmentName';
 import type { BodyStructure } from './bodyStructure';
 import type { MimeEntity } from './mimeTree';
 import type { PartRole } from './partRoles';
-import { fileNameOf, partsInOrder } from './partRoles';
+import { fileNameOf, generatedFileName, partsInOrder } from './partRoles';
 import { parsePatchText } from './patchText';
 import type { CharsetDecoder } from './transferDecoding';
 import { decodeTransfer } from './transferDecoding';
@@ -33,29 +33,44 @@ export interface AttachedPatch {
   /** A format-patch file (mail headers From and Subject): the mail `git am` applies. Otherwise a bare diff for `git apply`. */
   readonly mail: Buffer | undefined;
   readonly view: PatchView;
-  /** The part itself, and whether the body shows it as text too (an inline text part). */
+  /** The part itself, its IMAP part number, and whether the body shows it as text too (an inline text part). */
   readonly node: MimeEntity;
+  readonly part: string;
   readonly shownInBody: boolean;
 }
 
-/** The text as the mail `git am` reads, without mbox's `From <commit> <date>` line; undefined for a bare diff. */
-function mailOf(text: string): Buffer | undefined {
-  const message = text.replace(/^From \S+ .*\r?\n/, '');
+/** A part's charset as a parameter git am may read; undefined for none or for one that is not a plain name. */
+function charsetParameter(charset: string | undefined): string | undefined {
+  const name = charset?.trim();
+  return name && /^[A-Za-z0-9!#$%&'+^_`{}~.-]+$/.test(name) ? name : undefined;
+}
+
+/**
+ * The file as the mail `git am` reads, byte for byte (its diff must match the files' bytes, whatever
+ * the charset), without mbox's `From <commit> <date>` line; undefined for a bare diff. Its header is
+ * found in a latin1 view, one character a byte. Without a Content-Type of its own, it gets one with
+ * the part's charset, which git am converts the commit message from.
+ */
+function mailOf(file: Buffer, charset: string | undefined): Buffer | undefined {
+  const message = file.toString('latin1').replace(/^From \S+ .*\r?\n/, '');
   const blank = /\r?\n\r?\n/.exec(message);
   const head = blank ? message.slice(0, blank.index) : message;
   if (!/^From:/im.test(head) || !/^Subject:/im.test(head)) {
     return undefined;
   }
-  const body = blank ? message.slice(blank.index + blank[0].length) : '';
-  if (head.includes('\r') || !body.includes('\r')) {
-    return Buffer.from(message);
+  const body = file.subarray(file.length - message.length + (blank ? blank.index + blank[0].length : message.length));
+  const fields = head.split(/\r?\n(?![ \t])/);
+  const named = charsetParameter(charset);
+  const type = fields.some((field) => /^content-type:/i.test(field)) ? [] : [`Content-Type: text/plain${named ? `; charset=${named}` : ''}`];
+  if (head.includes('\r') || !body.includes(13)) {
+    const lineEnd = head.includes('\r') ? '\r\n' : '\n';
+    return named && type.length > 0 ? Buffer.concat([Buffer.from([head, ...type, '', ''].join(lineEnd), 'latin1'), body]) : Buffer.from(message, 'latin1');
   }
   // An mbox line ends in LF and git am takes a CR before it for part of the line end ("quoted CRLF"):
   // a CRLF file in the patch would lose its CRs. In base64 the body keeps every byte.
-  const fields = head.split(/\n(?![ \t])/).filter((field) => !/^(content-transfer-encoding|mime-version):/i.test(field));
-  const type = fields.some((field) => /^content-type:/i.test(field)) ? [] : ['Content-Type: text/plain'];
-  const encoded = Buffer.from(body).toString('base64').replace(/.{76}/g, '$&\n');
-  return Buffer.from([...fields, ...type, 'MIME-Version: 1.0', 'Content-Transfer-Encoding: base64', '', encoded, ''].join('\n'));
+  const kept = fields.filter((field) => !/^(content-transfer-encoding|mime-version):/i.test(field));
+  const encoded = body.toString('base64').replace(/.{76}/g, '$&\n');
+  return Buffer.from([...kept, ...type, 'MIME-Version: 1.0', 'Content-Transfer-Encoding: base64', '', encoded, ''].join('\n'), 'latin1');
 }
 
 /** The name a part is a patch by: its own `.patch`/`.diff` name, or one made for an unnamed part of a patch type; else undefined. */
@@ -65,7 +80,7 @@ function patchNameOf(node: BodyStructure, role: PartRole, part: string): string 
   if (filename) {
     return (role === 'listed' || role === 'shownAndListed') && /\.(patch|diff)$/i.test(filename) && patchTypes.has(type) ? filename : undefined;
   }
-  return (role === 'listed' || role === 'shown') && ownPatchTypes.has(type) ? `part-${part}.${type.endsWith('diff') ? 'diff' : 'patch'}` : undefined;
+  return (role === 'listed' || role === 'shown') && ownPatchTypes.has(type) ? generatedFileName(part, type) : undefined;
 }
 
 /** The file's line ends as sent: in 7bit, 8bit and quoted-printable the mail's CRLF line ends stand for the file's, which a diff has as LF. */
@@ -91,7 +106,7 @@ function patchOfFile(filename: string, bytes: Buffer, charset: string | undefine
   if (!patch) {
     return undefined;
   }
-  const mail = mailOf(text);
+  const mail = mailOf(bytes, charset);
   return { filename, text, bytes, mail, view: { ...patch, commit: mail !== undefined, attachment: sanitizeAttachmentName(filename) } };
 }
 
@@ -101,7 +116,7 @@ export function attachedPatch(tree: MimeEntity, decodeCharset: CharsetDecoder): 
     const filename = patchNameOf(node, role, part);
     const patch = filename ? patchOfFile(filename, fileBytes(node), node.parameters?.charset, decodeCharset) : undefined;
     if (patch) {
-      return { ...patch, node, shownInBody: role !== 'listed' };
+      return { ...patch, node, part, shownInBody: role !== 'listed' };
     }
   }
   return undefined;
@@ -122,6 +137,9 @@ export function patchPartInStructure(structure: BodyStructure): PatchPart | unde
     const filename = patchNameOf(node, role, part);
     if (filename) {
       // The structure counts the part as sent: base64 lines of 76 characters and CRLF carry 57 bytes each.
+      // Quoted-printable and 7bit/8bit count as sent too, which the file does not exceed (=XX and soft
+      // line breaks only add): an estimate that may name a patch just under the cap too large to show.
+      // A part longer than estimated (base64 in longer lines) stops its fetch at the cap (patchFileOf).
       const size = Math.floor((node.size ?? 0) * (node.encoding?.toLowerCase() === 'base64' ? 57 / 78 : 1));
       return { part, filename, size, encoding: node.encoding, charset: node.parameters?.charset };
     }
@@ -137,9 +155,33 @@ export function patchOfPart(part: PatchPart, content: Buffer, decodeCharset: Cha
 /**
  * In a message the reader could not load whole (its source was cut short), the first part that is a
  * patch by name and type, when it is larger than the reader shows, from the server's structure: its
- * bytes are not there to check, so Apply Patch… reads the message whole and checks them then.
+ * bytes are not there to check, so Apply Patch… reads the message whole and checks them then. With
+ * its part number, which the attachment list then lists. `fetched`: the part as fetched on its own,
+ * whose size is known better than the structure's estimate.
  */
-export function patchTooLargeInStructure(structure: BodyStructure): PatchTooLarge | undefined {
-  const found = patchPartInStructure(structure);
-  return found && found.size > patchShowLimit ? { attachment: sanitizeAttachmentName(found.filename), size: found.size } : undefined;
+export function patchTooLargeInStructure(structure: BodyStructure, fetched?: PatchPart): { note: PatchTooLarge; part: string } | undefined {
+  const found = fetched ?? patchPartInStructure(structure);
+  return found && found.size > patchShowLimit
+    ? { note: { attachment: sanitizeAttachmentName(found.filename), size: found.size }, part: found.part }
+    : undefined;
+}
+
+/**
+ * In a message cut short, the patch of the part fetched on its own, matched by its number to its
+ * node in the source that was fetched, so that the body leaves it out as it does in a whole message;
+ * without a node when the cut came before it.
+ */
+export function fetchedPatch(
+  tree: MimeEntity,
+  fetched: PatchPart,
+  content: Buffer,
+  decodeCharset: CharsetDecoder,
+): (Omit<AttachedPatch, 'node'> & { node: MimeEntity | undefined }) | undefined {
+  const patch = patchOfPart(fetched, content, decodeCharset);
+  if (!patch) {
+    return undefined;
+  }
+  const visit = partsInOrder(tree).find(({ part }) => part === fetched.part);
+  const shownInBody = visit?.role === 'shown' || visit?.role === 'shownAndListed';
+  return { ...patch, node: visit?.node, part: fetched.part, shownInBody };
 }

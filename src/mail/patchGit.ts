@@ -83,14 +83,16 @@ export async function configuredRecipients(repository: string): Promise<{ to: Ma
 }
 
 /** mboxrd (what `git am --patch-format=mboxrd` reads): `From ` lines in a body survive escaped. */
-export function toMboxrd(messages: readonly Buffer[]): string {
-  return messages
+export function toMboxrd(messages: readonly Buffer[]): Buffer {
+  // In a latin1 view, one character a byte: a mail's bytes go to git am as they are, in any charset.
+  const mbox = messages
     .map((raw) => {
-      const text = raw.toString('utf8').replace(/\r\n/g, '\n');
+      const text = raw.toString('latin1').replace(/\r\n/g, '\n');
       const escaped = text.replace(/^(>*From )/gm, '>$1');
       return `From mailroom Mon Sep 17 00:00:00 2001\n${escaped}${escaped.endsWith('\n') ? '' : '\n'}`;
     })
     .join('\n');
+  return Buffer.from(mbox, 'latin1');
 }
 
 export type ApplyOutcome =
@@ -127,7 +129,7 @@ export async function applyMails(repository: string, messages: readonly Buffer[]
   const before = await headOf(repository);
   return withTemporaryDirectory(async (directory) => {
     const mbox = join(directory, 'series.mbox');
-    await writeFile(mbox, toMboxrd(messages), 'utf8');
+    await writeFile(mbox, toMboxrd(messages));
     const output = await runGit(repository, ['am', '--patch-format=mboxrd', ...(options.threeWay ? ['--3way'] : []), mbox]);
     if (output.code === 0) {
       const count = await gitOrFail(repository, ['rev-list', '--count', `${before}..HEAD`]);

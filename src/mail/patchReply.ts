@@ -50,10 +50,16 @@ export function quotablePatch(patch: Pick<AttachedPatch, 'filename' | 'text' | '
   const lines = text.split('\n');
   const cut = cutIndex(lines);
   const rest = lines.slice(cut);
-  const files = classifyDiff(rest).files;
+  // The text ends in a line end, which split leaves as an empty last line: not a line left out.
+  const restCount = rest.length - (rest.at(-1) === '' ? 1 : 0);
+  // A cut inside a file (at a hunk, or at a line) leaves out the rest of that file too.
+  const quoted = classifyDiff(lines.slice(0, cut + 1));
+  const inFile = ['hunk', 'added', 'removed', 'context'].includes(quoted.lines.at(-1)?.kind ?? '');
+  const cutFile = inFile ? quoted.files.at(-1) : undefined;
+  const files = [...new Set([...(cutFile ? [cutFile] : []), ...classifyDiff(rest).files])];
   const named = files.length > namedLeftOut ? `${files.slice(0, namedLeftOut).join(', ')} and ${files.length - namedLeftOut} more` : files.join(', ');
   const where = files.length > 0 ? `, in ${named}` : '';
-  return `${lines.slice(0, cut).join('\n')}\n[Not quoted: the rest of ${patch.filename}, ${rest.length} more lines${where}.]\n`;
+  return `${lines.slice(0, cut).join('\n')}\n[Not quoted: the rest of ${patch.filename}, ${restCount} more lines${where}.]\n`;
 }
 
 /** `original` with the attached patch quoted below its text; as it is when its text carries the patch already. */

@@ -129,6 +129,52 @@ describe('Apply Patch… (fake editor, real git)', () => {
     assert.deepEqual(await readFile(join(repository, 'notes.txt')), Buffer.from('first\nd\u00e9j\u00e0 lu\nthird\n', 'latin1'));
   });
 
+  /**
+   * A format-patch file in windows-1252 (its café is the byte e9, not UTF-8's c3 a9) of a file whose
+   * lines end in `lineEnd`: as git writes one, only the file's own lines end so.
+   */
+  function latin1FormatPatch(lineEnd: string): Buffer {
+    const content = (line: string): string => `${line}${lineEnd.slice(0, -1)}`;
+    const lines = [
+      'From 0123456789abcdef0123456789abcdef01234567 Mon Sep 17 00:00:00 2001',
+      'From: Carol <carol@example.org>',
+      'Date: Thu, 1 Jan 2026 10:00:00 +0000',
+      'Subject: [PATCH] Drink tea',
+      '',
+      'The caf\u00e9 line is now th\u00e9.',
+      '---',
+      ' notes.txt | 2 +-',
+      '',
+      'diff --git a/notes.txt b/notes.txt',
+      '--- a/notes.txt',
+      '+++ b/notes.txt',
+      '@@ -1,3 +1,3 @@',
+      content(' first'),
+      content('-caf\u00e9'),
+      content('+th\u00e9'),
+      content(' third'),
+      '-- ',
+      '2.39.5',
+      '',
+    ];
+    return Buffer.from(lines.join('\n'), 'latin1');
+  }
+
+  for (const [ends, lineEnd] of [
+    ['LF', '\n'],
+    ['CRLF', '\r\n'],
+  ] as const) {
+    it(`applies a windows-1252 format-patch file with ${ends} line ends to a Latin-1 file, byte for byte, its message in UTF-8`, async () => {
+      await writeFile(join(repository, 'notes.txt'), Buffer.from(['first', 'caf\u00e9', 'third', ''].join(lineEnd), 'latin1'));
+      await git(repository, 'commit', '-qam', 'Latin-1');
+      const mail = attachmentMail('0001-Drink-tea.patch', 'text/x-patch; charset=windows-1252', latin1FormatPatch(lineEnd));
+      await applier(mail).apply({ accountId: 'a', folder: 'INBOX', uid: 7 });
+      assert.ok(told('information message').includes('Applied 1 commit.'), JSON.stringify(editor.rendered));
+      assert.deepEqual(await readFile(join(repository, 'notes.txt')), Buffer.from(['first', 'th\u00e9', 'third', ''].join(lineEnd), 'latin1'));
+      assert.match(await git(repository, 'log', '-1', '--format=%an|%s|%b'), /^Carol\|Drink tea\|The caf\u00e9 line is now th\u00e9\./);
+    });
+  }
+
   it('a patch that does not apply is named with its hunk, and the repository is as it was', async () => {
     await writeFile(join(repository, 'notes.txt'), 'first\nsecond changed here\nthird\n');
     await git(repository, 'commit', '-qam', 'Diverge');

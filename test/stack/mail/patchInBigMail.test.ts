@@ -13,6 +13,7 @@ import type { MailAccount } from '../../../src/auth/accountApi';
 import { MailSession } from '../../../src/mail/connection';
 import { searchFolder } from '../../../src/mail/mailbox';
 import { loadMessage } from '../../../src/mail/message';
+import { patchShowLimit } from '../../../src/mail/patchAttachment';
 import { runGit } from '../../../src/mail/patchGit';
 import { readPatchOriginal } from '../../../src/mail/patchReply';
 import type * as PatchesInModule from '../../../src/services/patchesIn';
@@ -33,25 +34,37 @@ async function git(repository: string, ...args: string[]): Promise<string> {
   return output.stdout;
 }
 
-type Attached = readonly [name: string, type: string, bytes: Buffer, shownInline?: true];
+type Attached = readonly [name: string, type: string, bytes: Buffer, sent?: 'inline' | 'longLines'];
 
 /**
- * A mail with a text, then each attachment (name, type, bytes) in base64, or shown inline as 8-bit
- * text (a named text part, which the reader both shows and lists); found again by `landmark`.
+ * A mail with a text, then each attachment (name, type, bytes) in base64 (in lines of 76 characters,
+ * or of 996), or shown inline as 8-bit text (a named text part, which the reader both shows and
+ * lists); found again by `landmark`.
  */
 function mailWith(landmark: string, attachments: readonly Attached[]): Buffer {
-  const parts = attachments.flatMap(([name, type, bytes, shownInline]) => [
+  const parts = attachments.flatMap(([name, type, bytes, sent]) => [
     '--part',
     `Content-Type: ${type}; name="${name}"`,
-    `Content-Disposition: ${shownInline ? 'inline' : 'attachment'}; filename="${name}"`,
-    `Content-Transfer-Encoding: ${shownInline ? '8bit' : 'base64'}`,
+    `Content-Disposition: ${sent === 'inline' ? 'inline' : 'attachment'}; filename="${name}"`,
+    `Content-Transfer-Encoding: ${sent === 'inline' ? '8bit' : 'base64'}`,
     '',
-    shownInline ? bytes.toString('latin1').replace(/\n/g, '\r\n') : bytes.toString('base64').replace(/.{76}/g, '$&\r\n'),
+    sent === 'inline'
+      ? bytes.toString('latin1').replace(/\n/g, '\r\n')
+      : bytes.toString('base64').replace(sent === 'longLines' ? /.{996}/g : /.{76}/g, '$&\r\n'),
   ]);
   const head = ['From: Carol <carol@example.org>', 'To: alice@mailroom.test', `Subject: ${landmark}`, `Message-ID: <${landmark}@example.org>`];
   const text = ['--part', 'Content-Type: text/plain; charset=utf-8', '', 'The fix is attached, and a screenshot of what it fixes.'];
   const lines = [...head, 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="part"', '', ...text, ...parts, '--part--', ''];
   return Buffer.from(lines.join('\r\n'), 'latin1');
+}
+
+/** A diff of a little over the reader's cap (1.06 MB), which in base64 of 996-character lines the structure estimates under it. */
+function overEstimatePatch(): Buffer {
+  const lines = Array.from({ length: 28_700 }, (_, index) => `+line ${String(index).padStart(6, '0')} of a patch over the cap`);
+  const file = Buffer.from(['--- a/big.txt', '+++ b/big.txt', `@@ -0,0 +1,${lines.length} @@`, ...lines, ''].join('\n'));
+  const estimate = Math.floor((Math.ceil(file.length / 747) * 998 * 57) / 78);
+  assert.ok(file.length > patchShowLimit && estimate <= patchShowLimit, `a patch of ${file.length} bytes, estimated ${estimate}`);
+  return file;
 }
 
 describe('a small patch in a mail larger than the reader fetches, through Dovecot', function () {
@@ -107,7 +120,9 @@ describe('a small patch in a mail larger than the reader fetches, through Doveco
     await deliver('big-without-patch', [screenshot]);
     await deliver('small-with-patch', [patch]);
     const latin1 = ['--- a/notes.txt', '+++ b/notes.txt', '@@ -1 +1 @@', '-line 0', '+line z\u00e9ro', ''].join('\n');
-    await deliver('big-with-latin1-inline-diff', [screenshot, ['fix.diff', 'text/plain; charset=iso-8859-1', Buffer.from(latin1, 'latin1'), true]]);
+    await deliver('big-with-latin1-inline-diff', [screenshot, ['fix.diff', 'text/plain; charset=iso-8859-1', Buffer.from(latin1, 'latin1'), 'inline']]);
+    // Base64 in long lines carries more bytes than the structure's size suggests: a patch over the cap that looks under it.
+    await deliver('big-with-patch-over-estimate', [screenshot, ['over.patch', 'text/x-patch', overEstimatePatch(), 'longLines']]);
     // A .patch that is binary (git's NUL test) is listed, never shown as a patch.
     await deliver('big-with-binary-patch', [screenshot, ['image.patch', 'application/octet-stream', Buffer.concat([Buffer.alloc(1), patchFile])]]);
   });
@@ -180,6 +195,19 @@ describe('a small patch in a mail larger than the reader fetches, through Doveco
     assert.deepEqual(
       view.patch?.lines.map((line) => line.text),
       ['--- a/notes.txt', '+++ b/notes.txt', '@@ -1 +1 @@', '-line 0', '+line z\u00e9ro', ''],
+    );
+  });
+
+  it('names a patch part longer than the structure suggests as too large to show, and lists it', async () => {
+    const { view, commands } = await load('big-with-patch-over-estimate');
+    // Estimated under the cap, the part is fetched (imapflow downloads a large part in pieces).
+    assert.ok(commands.filter((command) => command.includes('FETCH')).length > 1, commands.join(', '));
+    assert.equal(view.patch, undefined);
+    assert.equal(view.patchTooLarge?.attachment, 'over.patch');
+    assert.ok((view.patchTooLarge?.size ?? 0) > patchShowLimit);
+    assert.deepEqual(
+      view.attachments.map((attachment) => attachment.filename),
+      ['screenshot.png', 'over.patch'],
     );
   });
 

@@ -93,3 +93,36 @@ describe('patches in: an inline patch part is shown once', () => {
     }
   });
 });
+
+describe('patches in: an unnamed inline patch part over the reader’s cap', () => {
+  it('is listed under its made-up name, so Open and Save reach it [SEC-29b]', async () => {
+    const filler = Array.from({ length: 45_000 }, (_, index) => `+line ${index} of a long patch`);
+    const large = ['--- a/big.txt', '+++ b/big.txt', `@@ -0,0 +1,${filler.length} @@`, ...filler, ''];
+    const source = mixed([
+      ['Content-Type: text/plain; charset=utf-8', '', 'See the patch.'],
+      ['Content-Type: text/x-patch', 'Content-Disposition: inline', '', ...large],
+    ]);
+    assert.ok(source.length > 1024 * 1024);
+    const { view, attachments } = await parseMessage(source, meta);
+    assert.equal(view.patchTooLarge?.attachment, 'part-2.patch');
+    assert.equal(view.text.trim(), 'See the patch.');
+    assert.ok(!JSON.stringify(view).includes('of a long patch'), 'none of the patch’s text goes to the webview');
+    assert.deepEqual(
+      attachments.map(({ index, part, filename, contentType }) => ({ index, part, filename, contentType })),
+      [{ index: 0, part: '2', filename: 'part-2.patch', contentType: 'text/x-patch' }],
+    );
+    assert.equal(view.attachments[0]?.filename, view.patchTooLarge?.attachment, 'the note names what the list shows');
+  });
+});
+
+describe('patches in: an inline patch part in a message cut short', () => {
+  it('is shown once, as the patch fetched on its own, not also in the HTML', async () => {
+    const source = mixed([html, inlinePatch('text/x-patch')]);
+    const content = Buffer.from(diff.join('\r\n'));
+    const part = { part: '2', filename: 'part-2.patch', size: content.length, encoding: undefined, charset: undefined };
+    const { view } = await parseMessage(source, { ...meta, truncated: true, patchFile: { part, content } });
+    assert.equal(view.patch?.attachment, 'part-2.patch');
+    assert.equal(timesShown(view), 1);
+    assert.match(view.html ?? '', /See the patch below\./);
+  });
+});

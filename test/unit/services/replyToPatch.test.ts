@@ -105,11 +105,13 @@ describe('Reply to Patch', () => {
     const lines = quoted.split('\n');
     assert.ok(quoted.length < quotedPatchLimit + 200);
     assert.match(lines.at(-3) ?? '', /^\+(new )+\d+$/, 'the last hunk quoted is whole');
-    assert.match(lines.at(-2) ?? '', /^\[Not quoted: the rest of one\.patch, \d+ more lines\.\]$/);
+    // The lines quoted and the lines counted as not quoted are the patch's 1202 lines, and the file cut is named.
+    assert.equal(lines.at(-2), `[Not quoted: the rest of one.patch, ${1202 - (lines.length - 2)} more lines, in one.txt.]`);
     const single = ['--- a/one.txt', '+++ b/one.txt', '@@ -0,0 +1,200000 @@', ...Array.from({ length: 200_000 }, (_, line) => `+line ${line}`), ''].join('\n');
     const cut = quotablePatch({ filename: 'one.patch', text: single, bytes: Buffer.from(single) });
     assert.ok(cut.length <= quotedPatchLimit + 100 && cut.length > quotedPatchLimit - 100, `${cut.length}`);
-    assert.ok(cut.endsWith(' more lines.]\n'));
+    const cutLines = cut.split('\n');
+    assert.equal(cutLines.at(-2), `[Not quoted: the rest of one.patch, ${200_003 - (cutLines.length - 2)} more lines, in one.txt.]`);
     const small = ['--- a/one.txt', '+++ b/one.txt', '@@ -1 +1 @@', '-a', '+b', ''].join('\n');
     assert.equal(quotablePatch({ filename: 'one.patch', text: small, bytes: Buffer.from(small) }), small, 'the positive control: a small one whole');
   });
