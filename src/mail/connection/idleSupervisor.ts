@@ -55,7 +55,31 @@ export class IdleSupervisor {
     }
     this.folder = folder;
     this.attempt = 0;
+    const live = this.client;
+    // A live connection selects the next folder itself: a new connection per folder switch costs a TLS
+    // handshake and a sign-in, and a dozen switches in a minute used up the connection rate limit.
+    if (live?.usable && folder !== undefined) {
+      void this.switchFolder(live, folder);
+      return;
+    }
     void this.restart();
+  }
+
+  /** Moves the live IDLE connection to `folder` (imapflow ends the IDLE for the SELECT and idles again after it). */
+  private async switchFolder(client: ImapFlow, folder: string): Promise<void> {
+    const generation = this.generation;
+    try {
+      selectWithoutLookup(client, folder);
+      const opened = await client.mailboxOpen(folder, { readOnly: true });
+      if (generation === this.generation && this.folder === folder) {
+        this.changes.fire({ accountId: this.account.id, folder, kind: 'watching', exists: opened.exists });
+      }
+    } catch (error) {
+      if (generation === this.generation && this.folder === folder) {
+        this.options.logger.warn(`IMAP IDLE connection could not select the folder: ${describeError(error)}`);
+        void this.restart();
+      }
+    }
   }
 
   /** Closes the connection and stops every timer; nothing is watched afterwards. */
@@ -137,9 +161,10 @@ export class IdleSupervisor {
         }
       });
       const accountId = this.account.id;
-      watched.on('exists', (event) => this.changes.fire({ accountId, folder, kind: 'exists', exists: event.count }));
-      watched.on('expunge', () => this.changes.fire({ accountId, folder, kind: 'expunge' }));
-      watched.on('flags', () => this.changes.fire({ accountId, folder, kind: 'flags' }));
+      // Each event names its folder: the connection moves with the watched folder (switchFolder).
+      watched.on('exists', (event) => this.changes.fire({ accountId, folder: event.path, kind: 'exists', exists: event.count }));
+      watched.on('expunge', (event) => this.changes.fire({ accountId, folder: event.path, kind: 'expunge' }));
+      watched.on('flags', (event) => this.changes.fire({ accountId, folder: event.path, kind: 'flags' }));
       selectWithoutLookup(watched, folder);
       const opened = await watched.mailboxOpen(folder, { readOnly: true });
       this.attempt = 0;

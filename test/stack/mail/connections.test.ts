@@ -134,6 +134,49 @@ describe('IMAP connections per account, counted by Dovecot', function () {
     }
   });
 
+  it('one IDLE connection follows the watched folder: switches sign in nowhere again, and new mail names its folder', async () => {
+    const switchLogs: string[] = [];
+    const sessions = new MailSessions(withTestTransport({ accounts, logger: recordingLogger(switchLogs).logger }, { extraCa: fs.readFileSync(stack.caFile) }));
+    const session = sessions.get(account);
+    const watching = (folder: string): Promise<void> =>
+      new Promise((resolve) => {
+        const subscription = session.onDidChangeFolder((change) => {
+          if (change.kind === 'watching' && change.folder === folder) {
+            subscription.dispose();
+            resolve();
+          }
+        });
+      });
+    const signIns = (): number => switchLogs.filter((line) => line.includes('User authenticated')).length;
+    try {
+      let watched = watching('INBOX');
+      session.watch('INBOX');
+      await watched;
+      await fetchNewestRows(session, 'INBOX', 5);
+      const before = signIns();
+      assert.equal(before, 2, 'control: the log shows each sign-in (commands + IDLE)');
+      for (const folder of ['Sent', 'INBOX', 'Sent', 'INBOX', 'Sent', 'INBOX']) {
+        watched = watching(folder);
+        session.watch(folder);
+        await watched;
+      }
+      assert.equal(signIns() - before, 0, 'a folder switch opened a connection');
+      assert.ok((await connectionsOfAlice()) <= 2);
+      const arrived = new Promise<void>((resolve) => {
+        const subscription = session.onDidChangeFolder((change) => {
+          if (change.kind === 'exists' && change.folder === 'INBOX') {
+            subscription.dispose();
+            resolve();
+          }
+        });
+      });
+      await stack.deliver(alice, plainMessage('After the folder switches'));
+      await arrived;
+    } finally {
+      await sessions.dispose();
+    }
+  });
+
   it('[SEC-31] positive control: the same sampling counts a third connection when there is one', async () => {
     const sessions = new MailSessions(withTestTransport({ accounts, logger: recordingLogger(logs).logger }, { extraCa: fs.readFileSync(stack.caFile) }));
     const session = sessions.get(account);
