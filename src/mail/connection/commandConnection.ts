@@ -7,17 +7,20 @@ import * as failures from './connectionErrors';
 import type { ConnectionOpener } from './connectionOpener';
 import type { ConnectionState } from './connectionState';
 import { FolderListCache } from './folderListCache';
+import { KeepOpen } from './keepOpen';
 import { closeQuietly } from './imapClient';
 import type { FolderListOptions, ImapTimeouts } from './sessionDependencies';
 
 /**
  * An account's command connection: opened on demand, one command task at a time, reopened after
- * it closes. imapflow clients cannot reconnect, so every reopening is a new client.
+ * it closes. imapflow clients cannot reconnect, so every reopening is a new client. A quiet
+ * connection is kept open for `keepOpenMs` after its last task (see KeepOpen), then logged out.
  */
 export class CommandConnection {
   private client: Promise<ImapFlow> | undefined;
   private readonly queue = new CommandQueue();
   private readonly folderLists: FolderListCache;
+  private readonly keepOpen: KeepOpen;
   private closed = false;
 
   public constructor(
@@ -30,6 +33,10 @@ export class CommandConnection {
     now: () => number,
   ) {
     this.folderLists = new FolderListCache(now);
+    this.keepOpen = new KeepOpen(timeouts, now, {
+      noop: () => this.noop(),
+      logout: () => this.queue.run(() => this.logOut()),
+    });
   }
 
   /** Runs `task` on the connection after the tasks queued before it, opening the connection first if needed. */
@@ -40,6 +47,24 @@ export class CommandConnection {
         return await task(client);
       } catch (error) {
         throw this.failure(client, error);
+      } finally {
+        this.keepOpen.used();
+      }
+    });
+  }
+
+  /** Keeps a quiet connection from reaching its socket timeout; opens none. */
+  private noop(): Promise<void> {
+    return this.queue.run(async () => {
+      const client = this.client ? await this.client.catch(() => undefined) : undefined;
+      if (!client?.usable) {
+        return;
+      }
+      try {
+        await client.noop();
+      } catch (error) {
+        // Gone while quiet: the session goes offline now, not at the next request.
+        this.failure(client, error);
       }
     });
   }
@@ -79,9 +104,17 @@ export class CommandConnection {
     await client?.then(closeQuietly, () => undefined);
   }
 
+  /** Ends a quiet connection as a client should (LOGOUT), between tasks; a later task opens a new one. */
+  private async logOut(): Promise<void> {
+    const client = this.client ? await this.client.catch(() => undefined) : undefined;
+    this.client = undefined;
+    await client?.logout().catch(() => closeQuietly(client));
+  }
+
   /** Closes the connection; every later task fails. */
   public async close(): Promise<void> {
     this.closed = true;
+    this.keepOpen.stop();
     const client = this.client;
     this.client = undefined;
     await client?.then(closeQuietly);

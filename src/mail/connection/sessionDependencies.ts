@@ -49,6 +49,12 @@ export interface ImapTimeouts {
    * imapflow's default of five minutes.
    */
   readonly commandMs: number;
+  /**
+   * How long a quiet command connection is kept open after its last task (a NOOP before each socket
+   * timeout), so that reading on after a pause costs one round trip, not a new TLS session, sign-in
+   * and set-up. Then it logs out; the next task opens a new one.
+   */
+  readonly keepOpenMs?: number;
 }
 
-export const DEFAULT_IMAP_TIMEOUTS: ImapTimeouts = { connectMs: 20_000, commandMs: 30_000 };
+export const DEFAULT_IMAP_TIMEOUTS: ImapTimeouts = { connectMs: 20_000, commandMs: 30_000, keepOpenMs: 5 * 60_000 };

@@ -177,6 +177,37 @@ describe('IMAP connections per account, counted by Dovecot', function () {
     }
   });
 
+  it('[SEC-31] a quiet command connection stays open past its socket timeout (NOOP), and logs out after keepOpenMs', async () => {
+    const quietLogs: string[] = [];
+    const timeouts = { connectMs: 5_000, commandMs: 1_000, keepOpenMs: 4_000 };
+    const sessions = new MailSessions(
+      withTestTransport({ accounts, logger: recordingLogger(quietLogs).logger, timeouts }, { extraCa: fs.readFileSync(stack.caFile) }),
+    );
+    const session = sessions.get(account);
+    const signIns = (): number => quietLogs.filter((line) => line.includes('User authenticated')).length;
+    const quiet = (milliseconds: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, milliseconds));
+    try {
+      await fetchNewestRows(session, 'INBOX', 5);
+      assert.equal(signIns(), 1, 'control: the log shows the sign-in');
+      // Two and a half socket timeouts of quiet: without the NOOPs the connection is closed by now.
+      await quiet(timeouts.commandMs * 2.5);
+      assert.equal(await connectionsOfAlice(), 1, 'the quiet connection is still open at the server');
+      await fetchNewestRows(session, 'INBOX', 5);
+      assert.equal(signIns(), 1, 'reading on after the pause signed in again');
+      assert.ok(!quietLogs.some((line) => line.includes('Socket timeout')), 'the quiet connection timed out');
+      // Positive control for the same kind of wait: past keepOpenMs the connection is gone, and the next read signs in.
+      const deadline = Date.now() + timeouts.keepOpenMs + timeouts.commandMs * 3;
+      while ((await connectionsOfAlice()) > 0) {
+        assert.ok(Date.now() < deadline, 'the quiet connection was not logged out after keepOpenMs');
+        await quiet(200);
+      }
+      await fetchNewestRows(session, 'INBOX', 5);
+      assert.equal(signIns(), 2, 'a new connection after the keep-open time');
+    } finally {
+      await sessions.dispose();
+    }
+  });
+
   it('[SEC-31] positive control: the same sampling counts a third connection when there is one', async () => {
     const sessions = new MailSessions(withTestTransport({ accounts, logger: recordingLogger(logs).logger }, { extraCa: fs.readFileSync(stack.caFile) }));
     const session = sessions.get(account);
