@@ -196,10 +196,31 @@ async function describeMailroomFrames(page: Page): Promise<string> {
           return `#${id ?? '?'} ${child.url().slice(0, 60)} view=${dataView ?? 'none'}`;
         }),
       );
-      return `[${new URL(host.url()).searchParams.get('purpose') ?? 'webview'}: ${children.join(', ') || 'no content frame'}]`;
+      return `[${new URL(host.url()).searchParams.get('purpose') ?? 'webview'}: ${children.join(', ') || `no content frame; ${await serviceWorkerState(host)}`}]`;
     }),
   );
   return described.join(' ') || 'none';
+}
+
+/**
+ * The webview host's service worker, as its page sees it. The host makes its content frame only once a worker
+ * registered for its own id controls it and has answered; "controlled by another webview's worker" is the host
+ * still waiting for that.
+ */
+async function serviceWorkerState(host: Frame): Promise<string> {
+  const ownId = new URL(host.url()).searchParams.get('id');
+  const controller = await host
+    .evaluate(
+      () =>
+        (globalThis as unknown as { navigator: { serviceWorker?: { controller: { scriptURL: string } | null } } }).navigator.serviceWorker?.controller
+          ?.scriptURL ?? null,
+    )
+    .catch((error: unknown) => `unreadable (${String(error)})`);
+  if (controller === null) {
+    return 'no service worker controls the host';
+  }
+  const controllerId = URL.canParse(controller) ? new URL(controller).searchParams.get('id') : controller;
+  return controllerId === ownId ? "the host's own service worker controls it" : `controlled by another webview's service worker (${controllerId ?? '?'})`;
 }
 
 /** Every file under `directory`, depth first. */

@@ -116,8 +116,16 @@ export function exactly(label: string): RegExp {
 
 function workbenchHelpers(page: Page, name: string, windowPages: ReadonlySet<Page>): WorkbenchHelpers {
   const dismiss = async (): Promise<void> => {
-    const overlays = page.locator(`${QUICK_INPUT}:visible, .context-view .monaco-menu:visible, .monaco-dialog-box:visible`);
+    // A dialog's modal block counts even when its box is not (yet) visible: the block alone takes every click.
+    const overlays = page.locator(`${QUICK_INPUT}:visible, .context-view .monaco-menu:visible, .monaco-dialog-box:visible, .monaco-dialog-modal-block`);
     for (let attempt = 0; attempt < 3 && (await overlays.count()) > 0; attempt += 1) {
+      // Which dialog a step had to close goes to the run's output: a dialog nobody expected is a finding.
+      const dialogs = await page.locator('.monaco-dialog-box').allInnerTexts();
+      if (dialogs.length > 0) {
+        // Never a one-time sign-in code, though: the device-code dialog names one.
+        const shown = JSON.stringify(dialogs).replace(/\bcode\s+[^\s"]+/gi, 'code …');
+        console.log(`      [${name}] closing a dialog: ${shown.slice(0, 300)}`);
+      }
       await page.keyboard.press('Escape');
       // Let it close before anything else is clicked: a click during the close can be swallowed.
       await overlays
@@ -213,12 +221,26 @@ function workbenchHelpers(page: Page, name: string, windowPages: ReadonlySet<Pag
   const notification = (text: string | RegExp): Locator => page.locator('.notification-toast', { hasText: text });
 
   const openAccountsMenu = async (): Promise<string[]> => {
-    await dismiss();
     // Click the entry rather than its icon: a "Sign in requested" badge covers the icon.
-    await page
-      .locator('.part.activitybar .action-item')
-      .filter({ has: page.locator('a.codicon-accounts-view-bar-icon') })
-      .click();
+    const entry = page.locator('.part.activitybar .action-item').filter({ has: page.locator('a.codicon-accounts-view-bar-icon') });
+    // In one CI run a modal dialog's block took this click for 30 s, after sign-in (the run kept no picture of
+    // it; the dismissal before the click had not seen its box). A dialog can open between the dismissal and the
+    // click: dismiss again and retry; the dismissal names the dialog it closes, and one that stays is named in
+    // the failure.
+    for (const deadline = Date.now() + 30_000; ;) {
+      await dismiss();
+      const clicked = await entry.click({ timeout: 5_000 }).then(
+        () => true,
+        () => false,
+      );
+      if (clicked) {
+        break;
+      }
+      if (Date.now() > deadline) {
+        const dialogs = await page.locator('.monaco-dialog-box').allInnerTexts();
+        throw new Error(`the Accounts menu could not be opened; dialogs on screen: ${JSON.stringify(dialogs)}`);
+      }
+    }
     // With no account and no sign-in request the editor shows no menu at all.
     const menu = page.locator('.context-view .monaco-menu');
     const opened = await menu.waitFor({ state: 'visible', timeout: 3_000 }).then(
