@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { MailAccount } from '../src/auth/accountApi';
 import { MailSession } from '../src/mail/connection';
+import type { ImapTimeouts } from '../src/mail/connection';
 import { EnvelopeCache, completeFirstScreen, openFolderWithCache } from '../src/mail/envelopeCache';
 import { loadRows } from '../src/mail/mailbox';
 import { loadMessage } from '../src/mail/message';
@@ -31,7 +32,15 @@ export interface SlowNetworkResults {
   'slowNet.openMessageRoundTrips': number;
   'slowNet.newMailMs': number;
   'slowNet.newMailRoundTrips': number;
+  'slowNet.openAfterPauseMs': number;
+  'slowNet.openAfterPauseRoundTrips': number;
+  'slowNet.openAfterPauseClosedMs': number;
+  'slowNet.openAfterPauseClosedRoundTrips': number;
 }
+
+/** Socket timeout and pause for the open-after-pause step: the product's 30 s and more, scaled down to seconds. */
+export const pauseTimeouts = { connectMs: 20_000, commandMs: 2_000 };
+export const pauseMs = pauseTimeouts.commandMs * 1.5;
 
 const noCache = new EnvelopeCache('/nonexistent', () => false, testLogger());
 
@@ -42,7 +51,35 @@ export async function measureSlowNetwork(stack: Stack, accounts: StackMailAccoun
   proxy.bytesPerSecond = slowLink.bitsPerSecond / 8;
   const far: MailAccount = { ...account, imap: { ...account.imap, port: proxy.port } };
   const log = new ImapCommandLog();
-  const sessionFor = (): MailSession => new MailSession(far, withTestTransport({ accounts, logger: log.logger }, { extraCa: fs.readFileSync(stack.caFile) }));
+  const sessionFor = (timeouts?: ImapTimeouts): MailSession =>
+    new MailSession(far, withTestTransport({ accounts, logger: log.logger, ...(timeouts ? { timeouts } : {}) }, { extraCa: fs.readFileSync(stack.caFile) }));
+  const timed = async (task: () => Promise<unknown>): Promise<{ ms: number; commands: number }> => {
+    log.reset();
+    const started = performance.now();
+    await task();
+    return { ms: performance.now() - started, commands: log.lines.length };
+  };
+  /**
+   * Opening a message after a pause longer than the command connection's socket timeout: kept open by its
+   * NOOPs (keepOpenMs), or, as before, closed by the timeout and opened again (keepOpenMs 0), in the same run.
+   */
+  const openAfterPause = async (keepOpenMs: number): Promise<{ ms: number; commands: number }[]> => {
+    const opens: { ms: number; commands: number }[] = [];
+    for (let run = 0; run < runs; run++) {
+      const session = sessionFor({ ...pauseTimeouts, keepOpenMs });
+      try {
+        const newest = (await openFolderWithCache(session, noCache, 'INBOX', 50)).rows[0];
+        if (!newest) {
+          throw new Error('the slow-network stage needs a message in the Inbox');
+        }
+        await new Promise((resolve) => setTimeout(resolve, pauseMs));
+        opens.push(await timed(() => loadMessage(session, { accountId: far.id, folder: 'INBOX', uid: newest.uid })));
+      } finally {
+        await session.dispose();
+      }
+    }
+    return opens;
+  };
   try {
     const signIn: number[] = [];
     const previews: number[] = [];
@@ -69,12 +106,6 @@ export async function measureSlowNetwork(stack: Stack, accounts: StackMailAccoun
       if (!newest) {
         throw new Error('the slow-network stage needs a message in the Inbox');
       }
-      const timed = async (task: () => Promise<unknown>): Promise<{ ms: number; commands: number }> => {
-        log.reset();
-        const started = performance.now();
-        await task();
-        return { ms: performance.now() - started, commands: log.lines.length };
-      };
       const switches: { ms: number; commands: number }[] = [];
       const opens: { ms: number; commands: number }[] = [];
       for (let run = 0; run < runs; run++) {
@@ -116,6 +147,8 @@ export async function measureSlowNetwork(stack: Stack, accounts: StackMailAccoun
           }),
         );
       }
+      const keptOpen = await openAfterPause(60_000);
+      const closed = await openAfterPause(0);
       const medianOf = (entries: { ms: number }[]): number => round(median(entries.map((entry) => entry.ms)));
       const most = (entries: { commands: number }[]): number => Math.max(...entries.map((entry) => entry.commands));
       return {
@@ -129,6 +162,10 @@ export async function measureSlowNetwork(stack: Stack, accounts: StackMailAccoun
         'slowNet.openMessageRoundTrips': most(opens),
         'slowNet.newMailMs': medianOf(arrivals),
         'slowNet.newMailRoundTrips': most(arrivals),
+        'slowNet.openAfterPauseMs': medianOf(keptOpen),
+        'slowNet.openAfterPauseRoundTrips': most(keptOpen),
+        'slowNet.openAfterPauseClosedMs': medianOf(closed),
+        'slowNet.openAfterPauseClosedRoundTrips': most(closed),
       };
     } finally {
       await session.dispose();

@@ -107,6 +107,20 @@ async function waitForWorkbench(page: Page, mailroomInstalled: boolean): Promise
   await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout });
 }
 
+/**
+ * The texts of the dialogs on screen ('' when none), for the run's output. Never a one-time sign-in code: the
+ * device-code dialog names one, and the question about opening the verification page carries it in the URL.
+ */
+async function dialogTexts(page: Page): Promise<string> {
+  const dialogs = await page.locator('.monaco-dialog-box').allInnerTexts();
+  if (dialogs.length === 0) {
+    return '';
+  }
+  return JSON.stringify(dialogs)
+    .replace(/\bcode\s+[^\s"]+/gi, 'code …')
+    .replace(/(https?:\/\/[^\s"?#]*)[?#][^\s"]*/gi, '$1?…');
+}
+
 type WorkbenchHelpers = Omit<Workbench, 'page' | 'server' | 'stack' | 'close' | 'closeWindow' | 'openAnotherWindow'>;
 
 /** Matches exactly this text (a label, a title), as `hasText` takes it. */
@@ -120,11 +134,9 @@ function workbenchHelpers(page: Page, name: string, windowPages: ReadonlySet<Pag
     const overlays = page.locator(`${QUICK_INPUT}:visible, .context-view .monaco-menu:visible, .monaco-dialog-box:visible, .monaco-dialog-modal-block`);
     for (let attempt = 0; attempt < 3 && (await overlays.count()) > 0; attempt += 1) {
       // Which dialog a step had to close goes to the run's output: a dialog nobody expected is a finding.
-      const dialogs = await page.locator('.monaco-dialog-box').allInnerTexts();
-      if (dialogs.length > 0) {
-        // Never a one-time sign-in code, though: the device-code dialog names one.
-        const shown = JSON.stringify(dialogs).replace(/\bcode\s+[^\s"]+/gi, 'code …');
-        console.log(`      [${name}] closing a dialog: ${shown.slice(0, 300)}`);
+      const dialogs = await dialogTexts(page);
+      if (dialogs) {
+        console.log(`      [${name}] closing a dialog: ${dialogs.slice(0, 300)}`);
       }
       await page.keyboard.press('Escape');
       // Let it close before anything else is clicked: a click during the close can be swallowed.
@@ -237,8 +249,7 @@ function workbenchHelpers(page: Page, name: string, windowPages: ReadonlySet<Pag
         break;
       }
       if (Date.now() > deadline) {
-        const dialogs = await page.locator('.monaco-dialog-box').allInnerTexts();
-        throw new Error(`the Accounts menu could not be opened; dialogs on screen: ${JSON.stringify(dialogs)}`);
+        throw new Error(`the Accounts menu could not be opened; dialogs on screen: ${await dialogTexts(page)}`);
       }
     }
     // With no account and no sign-in request the editor shows no menu at all.
