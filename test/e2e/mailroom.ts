@@ -90,10 +90,47 @@ export function composerField(composer: Pick<Frame, 'locator'>, field: 'to' | 'c
   return composer.locator(`#${field}`).locator('input, textarea');
 }
 
+/**
+ * How long code-server's webview service worker can keep every new webview host without a content frame. All
+ * webviews share one origin there, so each host registers its own worker script on the one registration and builds
+ * its content frame only once that worker controls it. Chromium activates the new worker only when the running one
+ * has no pending fetch, and that worker holds a resource fetch until its 30 s resolveTimeout when the webview that
+ * asked was disposed before the answer. A person waits that out; so does the test, once, and says so.
+ */
+const EDITOR_SERVICE_WORKER_HOLD_MS = 32_000;
+
+/** Whether this webview host has no content frame because the newest service worker is still waiting to activate. */
+async function hostWaitsForServiceWorker(host: Frame): Promise<boolean> {
+  if (host.childFrames().length > 0) {
+    return false;
+  }
+  type Registration = { waiting: unknown; installing: unknown } | undefined;
+  type Navigator = { serviceWorker: { getRegistration(): Promise<Registration> } };
+  return host
+    .evaluate(async () => {
+      const registration = await (globalThis as unknown as { navigator: Navigator }).navigator.serviceWorker.getRegistration();
+      return Boolean(registration?.waiting) && !registration?.installing;
+    })
+    .catch(() => false);
+}
+
 /** Mailroom's webview whose document is the given view (inbox, reader and composer are all webviews). */
 export async function mailroomFrame(page: Page, view: 'inbox' | 'reader' | 'composer', timeoutMs = 30_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  let deadline = Date.now() + timeoutMs;
+  let extended = false;
+  for (;;) {
+    if (Date.now() >= deadline) {
+      const hosts = page.frames().filter((frame) => frame.url().includes(`extensionId=${EXTENSION_ID}`));
+      const waiting = (await Promise.all(hosts.map(hostWaitsForServiceWorker))).some(Boolean);
+      if (extended || !waiting) {
+        break;
+      }
+      console.log(
+        `      [editor] a Mailroom webview host waits for code-server's service worker; waiting up to ${EDITOR_SERVICE_WORKER_HOLD_MS / 1000} s more`,
+      );
+      extended = true;
+      deadline = Date.now() + EDITOR_SERVICE_WORKER_HOLD_MS;
+    }
     for (const frame of page.frames()) {
       const host = frame.parentFrame();
       if (!host || new URL(host.url()).searchParams.get('extensionId') !== EXTENSION_ID) {
@@ -216,11 +253,14 @@ async function serviceWorkerState(host: Frame): Promise<string> {
           ?.scriptURL ?? null,
     )
     .catch((error: unknown) => `unreadable (${String(error)})`);
+  const waiting = (await hostWaitsForServiceWorker(host)) ? "; a newer webview's worker is installed and waits to activate" : '';
   if (controller === null) {
-    return 'no service worker controls the host';
+    return `no service worker controls the host${waiting}`;
   }
   const controllerId = URL.canParse(controller) ? new URL(controller).searchParams.get('id') : controller;
-  return controllerId === ownId ? "the host's own service worker controls it" : `controlled by another webview's service worker (${controllerId ?? '?'})`;
+  return controllerId === ownId
+    ? "the host's own service worker controls it"
+    : `controlled by another webview's service worker (${controllerId ?? '?'})${waiting}`;
 }
 
 /** Every file under `directory`, depth first. */
