@@ -50,7 +50,10 @@ export function registerInbox(context: vscode.ExtensionContext, deps: InboxRegis
     reader,
     sources,
     snippets,
-    vscode.window.registerWebviewViewProvider(inboxViewId, inbox),
+    // Kept while another view is shown: coming back shows the list as it was, at once, rather than loading the
+    // view again (in code-server a new webview waits a second for its service worker, and one closed while it
+    // loads holds every other webview for 30 s). The list keeps at most a few dozen rows in its DOM.
+    vscode.window.registerWebviewViewProvider(inboxViewId, inbox, { webviewOptions: { retainContextWhenHidden: true } }),
     trackContextKeys(
       {
         signedIn: { current: () => deps.accounts.list().length > 0, onDidChange: (listener) => deps.accounts.onDidChangeAccounts(listener) },

@@ -102,6 +102,31 @@ describe('Reading mail in the installed .vsix', function () {
     });
   });
 
+  it('keeps the Inbox (its document, its place in the list) while another view is shown, and back at once', async () => {
+    type Marked = { mailroomKept?: number };
+    const list = inbox.locator('.list');
+    await list.evaluate((element) => {
+      element.scrollTop = (element.scrollHeight - element.clientHeight) / 2;
+    });
+    const scrolled = await list.evaluate((element) => element.scrollTop);
+    await inbox.evaluate(() => {
+      (globalThis as unknown as Marked).mailroomKept = 1;
+    });
+    await workbench.activityBarItem('Explorer').click();
+    await workbench.page.locator('.part.sidebar .composite.title', { hasText: /Explorer/i }).waitFor();
+    // Forced: the unread badge covers the entry's icon.
+    await workbench.activityBarItem('Mail').click({ force: true });
+    const shown = await mailroomFrame(workbench.page, 'inbox');
+    // The same document: not loaded again (in code-server a new webview also waits a second for its service
+    // worker, and a webview closed while it loads can hold every other for 30 s; see README, Troubleshooting).
+    assert.equal(await shown.evaluate(() => (globalThis as unknown as Marked).mailroomKept), 1, 'the Inbox was loaded again');
+    assert.equal(await shown.locator('.list').evaluate((element) => element.scrollTop), scrolled, 'the place in the list');
+    await shown.locator('.list').evaluate((element) => {
+      element.scrollTop = 0;
+    });
+    inbox = shown;
+  });
+
   it('moves with j/k and opens the focused message with Enter', async () => {
     await inbox.locator('.list').focus();
     await workbench.page.keyboard.press('Home');
