@@ -26,18 +26,10 @@ export async function signInWithDeviceCode(workbench: Workbench, user = workbenc
   // The browser attempt cannot work here: decline the editor's "open the external website?" question
   // (it follows the attempt's progress notification), else cancel the attempt; either way Mailroom
   // offers another way.
-  const external = workbench.dialog('open the external website?');
   const progress = workbench.notification(/Signing in to/);
   const trouble = workbench.notification('Having trouble?');
   await progress.waitFor();
-  if (
-    await external.waitFor({ timeout: 10_000 }).then(
-      () => true,
-      () => false,
-    )
-  ) {
-    await external.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
-  }
+  await declineExternalPage(workbench);
   await progress.or(trouble).first().waitFor();
   // The attempt can end by itself (its notification replaced by "Having trouble?") while the click on
   // Cancel is on its way: a single click then waited 30 s for a button that had left the DOM. So: try
@@ -55,6 +47,9 @@ export async function signInWithDeviceCode(workbench: Workbench, user = workbenc
   const shown = /open (https:\/\/\S+) and enter the code (\S+)\./.exec(await codeDialog.innerText());
   assert.ok(shown, 'the device-code dialog shows a verification URI and a code');
   await codeDialog.locator('.monaco-button', { hasText: 'Copy Code and Open Page' }).click();
+  // The same question comes for the verification page, a moment later (it came after the next step's dismissal
+  // once in CI, and its modal block took the next click); the stack's agent enters the code instead.
+  await declineExternalPage(workbench);
   await stack.authorize(`${shown[1]}?user_code=${encodeURIComponent(shown[2] ?? '')}`, user);
   await workbench.returnToEditor();
   const labels = await waitForAccountsMenu(workbench, (entries) => entries.some((label) => label.startsWith(user.email)));
@@ -64,6 +59,23 @@ export async function signInWithDeviceCode(workbench: Workbench, user = workbenc
   );
   await workbench.dismiss();
   await page.waitForTimeout(200);
+}
+
+/**
+ * Declines code-server's "open the external website?" question if it comes within 10 s: the stack's issuer is on
+ * 127.0.0.2, which the editor does not trust as localhost, and the browser here cannot reach it through the editor.
+ */
+export async function declineExternalPage(workbench: Workbench): Promise<void> {
+  const external = workbench.dialog('open the external website?');
+  if (
+    await external.waitFor({ timeout: 10_000 }).then(
+      () => true,
+      () => false,
+    )
+  ) {
+    await external.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
+    await external.waitFor({ state: 'hidden' });
+  }
 }
 
 /** Opens the Accounts menu until its entries satisfy `ready` (the workbench updates it asynchronously). */

@@ -5,7 +5,13 @@
 // URI handler) are in browserSignIn.test.ts.
 import * as assert from 'node:assert/strict';
 import { signOutFromAccountsMenu } from './browserSignIn';
-import { OIDC_PROVIDER_LABEL as PROVIDER_LABEL, OIDC_SIGN_IN_ENTRY, waitForAccountsMenu as accountsMenuOf, mailroomFrame } from './mailroom';
+import {
+  OIDC_PROVIDER_LABEL as PROVIDER_LABEL,
+  OIDC_SIGN_IN_ENTRY,
+  declineExternalPage,
+  waitForAccountsMenu as accountsMenuOf,
+  mailroomFrame,
+} from './mailroom';
 import { openWorkbench } from './workbench';
 import type { Workbench } from './workbench';
 
@@ -78,7 +84,8 @@ describe('Sign in through the Accounts menu', function () {
     assert.equal(new URL(verificationUri).origin, stack.issuer);
     await workbench.screenshot('device-code');
     await codeDialog.locator('.monaco-button', { hasText: 'Copy Code and Open Page' }).click();
-    // The person enters the code on another device and signs in there.
+    // The person declines opening the page here, enters the code on another device and signs in there.
+    await declineExternalPage(workbench);
     await stack.authorize(`${verificationUri}?user_code=${encodeURIComponent(userCode)}`, stack.users[0]);
     await workbench.returnToEditor();
     const entries = await waitForAccountsMenu((labels) => labels.some((label) => label.startsWith(stack.users[0].email)));
