@@ -47,9 +47,7 @@ describe('conversations against Dovecot', function () {
   before(async () => {
     stack = await startStack({ seed: 'fixture' });
     const accounts = await StackMailAccounts.create(stack);
-    const user = stack.users.find((candidate) => candidate.email === 'alice@mailroom.test');
-    assert.ok(user);
-    account = await accounts.signInAs(stack, user);
+    account = await accounts.signInByEmail(stack, 'alice@mailroom.test');
     session = new MailSession(account, withTestTransport({ accounts, logger: recordingLogger(logs).logger }, { extraCa: fs.readFileSync(stack.caFile) }));
     const sent = findSpecialUse(await session.folders(), '\\Sent');
     assert.ok(sent, 'alice has a Sent folder');

@@ -29,9 +29,7 @@ describe('folder counts against Dovecot', function () {
   before(async () => {
     stack = await startStack({ seed: 'fixture' });
     accounts = await StackMailAccounts.create(stack);
-    const user = stack.users.find((candidate) => candidate.email === 'alice@mailroom.test');
-    assert.ok(user);
-    alice = await accounts.signInAs(stack, user);
+    alice = await accounts.signInByEmail(stack, 'alice@mailroom.test');
     session = new MailSession(alice, withTestTransport({ accounts, logger: testLogger() }, { extraCa: fs.readFileSync(stack.caFile) }));
     other = new ImapFlow({
       host: stack.imap.host,

@@ -73,9 +73,7 @@ describe('mail layer against Dovecot', function () {
   before(async () => {
     stack = await startStack({ seed: 'fixture' });
     accounts = await StackMailAccounts.create(stack);
-    const user = stack.users.find((candidate) => candidate.email === 'alice@mailroom.test');
-    assert.ok(user);
-    alice = await accounts.signInAs(stack, user);
+    alice = await accounts.signInByEmail(stack, 'alice@mailroom.test');
     session = new MailSession(alice, withTestTransport({ accounts, logger: recordingLogger(logs).logger }, { extraCa: fs.readFileSync(stack.caFile) }));
   });
 

@@ -30,9 +30,7 @@ describe('[SEC-29b] odd and broken MIME through Dovecot', function () {
     independent = independentReading();
     stack = await startStack({ seed: 'none' });
     const accounts = await StackMailAccounts.create(stack);
-    const user = stack.users.find((candidate) => candidate.email === 'alice@mailroom.test');
-    assert.ok(user);
-    alice = await accounts.signInAs(stack, user);
+    alice = await accounts.signInByEmail(stack, 'alice@mailroom.test');
     session = new MailSession(alice, withTestTransport({ accounts, logger: testLogger() }, { extraCa: fs.readFileSync(stack.caFile) }));
     for (const name of mimeFixtureClasses) {
       // A landmark header to find each one by, above the fixture's own (possibly broken) headers.

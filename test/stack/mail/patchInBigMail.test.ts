@@ -109,9 +109,7 @@ describe('a small patch in a mail larger than the reader fetches, through Doveco
 
     stack = await startStack({ seed: 'none' });
     const accounts = await StackMailAccounts.create(stack);
-    const user = stack.users.find((candidate) => candidate.email === 'alice@mailroom.test');
-    assert.ok(user);
-    alice = await accounts.signInAs(stack, user);
+    alice = await accounts.signInByEmail(stack, 'alice@mailroom.test');
     session = new MailSession(alice, withTestTransport({ accounts, logger: testLogger() }, { extraCa: fs.readFileSync(stack.caFile) }));
     const screenshot: [string, string, Buffer] = ['screenshot.png', 'image/png', randomBytes(screenshotSize)];
     const patch: [string, string, Buffer] = ['0001-Reword-every-line.patch', 'text/x-patch', patchFile];

@@ -2,7 +2,6 @@
 // a follower's counts are the leader's, and they follow new mail (LMTP) and flags changed by another client
 // (doveadm). Real processes against Dovecot.
 import * as assert from 'node:assert/strict';
-import { eventually, WindowProcess } from '../../support/windowProcesses';
 import { alice, mailToAlice, windowSuite } from './windowSuite';
 
 describe('Folder counts across windows (real processes, Dovecot)', function () {
@@ -17,13 +16,7 @@ describe('Folder counts across windows (real processes, Dovecot)', function () {
   }
 
   it('a follower’s picker and badge show the server’s counts after new mail and flags changed elsewhere, and so does the leader’s picker', async () => {
-    const leader = await WindowProcess.start(suite.setup);
-    suite.windows.push(leader);
-    await eventually(async () => (await leader.role()).leading, 10_000, 'the first window leads');
-    const follower = await WindowProcess.start(suite.setup);
-    suite.windows.push(follower);
-    await eventually(async () => (await follower.role()).settled, 10_000, 'the second window follows');
-    assert.equal((await follower.role()).leading, false);
+    const { leader, follower } = await suite.leaderAndFollower();
 
     const listed = await follower.ask<Record<string, number>>({ command: 'folderCounts' });
     await suite.stack.deliver(alice, mailToAlice('Counted in every window 1'));

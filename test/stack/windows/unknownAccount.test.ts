@@ -3,7 +3,7 @@
 // refuses the account, and the follower serves it with its own connections, asking the leader once, not
 // on every request; it asks again when the leader's accounts change. Real processes against Dovecot.
 import * as assert from 'node:assert/strict';
-import { eventually, WindowProcess } from '../../support/windowProcesses';
+import { eventually } from '../../support/windowProcesses';
 import { alice, mailToAlice, windowSuite } from './windowSuite';
 
 describe('A leader window not signed in to a follower’s account (real processes, Dovecot)', function () {
@@ -11,16 +11,7 @@ describe('A leader window not signed in to a follower’s account (real processe
   const suite = windowSuite();
 
   /** A leader whose storage lacks the account (it starts first, so it leads), and a follower signed in to it. */
-  async function leaderWithoutTheAccount(): Promise<{ leader: WindowProcess; follower: WindowProcess }> {
-    const leader = await WindowProcess.start({ ...suite.setup, withoutAccount: true });
-    suite.windows.push(leader);
-    await eventually(async () => (await leader.role()).leading, 10_000, 'the first window leads');
-    const follower = await WindowProcess.start(suite.setup);
-    suite.windows.push(follower);
-    await eventually(async () => (await follower.role()).settled, 10_000, 'the second window follows');
-    assert.equal((await follower.role()).leading, false);
-    return { leader, follower };
-  }
+  const leaderWithoutTheAccount = (): ReturnType<typeof suite.leaderAndFollower> => suite.leaderAndFollower({ withoutAccount: true });
 
   it('[SEC-31] the follower’s folder pages and messages are served on its own two connections, the leader refusing the account once, not per request', async () => {
     const { leader, follower } = await leaderWithoutTheAccount();

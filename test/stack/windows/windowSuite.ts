@@ -6,8 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { StackMailAccounts } from '../../support/stackAccounts';
-import { eventually } from '../../support/windowProcesses';
-import type { WindowProcess } from '../../support/windowProcesses';
+import { WindowProcess, eventually } from '../../support/windowProcesses';
 import type { WindowSetup } from '../../support/windowProcess';
 import { buildMessage } from '../mimeBuilder';
 import { startStack } from '..';
@@ -22,6 +21,8 @@ export interface WindowSuite {
   /** The windows this test started: stopped after it. */
   windows: WindowProcess[];
   connectionsOfAlice(): Promise<number>;
+  /** Starts a window and waits until it leads (`leaderSetup` changes its setup), then a second that follows it. */
+  leaderAndFollower(leaderSetup?: Partial<WindowSetup>): Promise<{ leader: WindowProcess; follower: WindowProcess }>;
 }
 
 /** Registers the suite's hooks (call it inside `describe`); the fields are set once `before` has run. */
@@ -35,14 +36,22 @@ export function windowSuite(): WindowSuite {
       const lines = (await suite.stack.doveadm(['who', '-1', alice])).split('\n');
       return lines.filter((line) => line.includes(alice) && /\bimap\b/.test(line)).length;
     },
+    async leaderAndFollower(leaderSetup = {}) {
+      const leader = await WindowProcess.start({ ...suite.setup, ...leaderSetup });
+      suite.windows.push(leader);
+      await eventually(async () => (await leader.role()).leading, 10_000, 'the first window leads');
+      const follower = await WindowProcess.start(suite.setup);
+      suite.windows.push(follower);
+      await eventually(async () => (await follower.role()).settled, 10_000, 'the second window follows');
+      assert.equal((await follower.role()).leading, false);
+      return { leader, follower };
+    },
   };
 
   before(async () => {
     suite.stack = await startStack({ seed: 'fixture' });
     const accounts = await StackMailAccounts.create(suite.stack);
-    const user = suite.stack.users.find((candidate) => candidate.email === alice);
-    assert.ok(user);
-    const account = await accounts.signInAs(suite.stack, user);
+    const account = await accounts.signInByEmail(suite.stack, alice);
     const accessToken = await accounts.getAccessToken(account.id, account.imap.host);
     signedIn = { directory: '', account, accessToken, caFile: suite.stack.caFile };
   });
